@@ -1,0 +1,30 @@
+/**
+ * The ecoscore engine: rule documents validated and evaluated, pure TypeScript with no I/O, shared
+ * by the server, the command line and the editor (which runs it in the browser).
+ */
+export * from './types.ts';
+export { validateDocument, isValidDocument, InvalidDocumentError, checkSchema, checkSemantics } from './validate/index.ts';
+export { ruleDocumentSchema } from './validate/schema.ts';
+export { LIMITS, RESERVED_NAMES, formulaSites } from './validate/semantic.ts';
+export { evaluate, evaluatePrepared, prepareDocument, scoreRegion, rankOf } from './evaluate/index.ts';
+export type { PreparedDocument } from './evaluate/index.ts';
+export { runDocumentTests, testProblems } from './tests/run.ts';
+export type { TestOutcome, TestFailure } from './tests/run.ts';
+export { contentHash, canonicalJson } from './hash/content-hash.ts';
+export { datasetHash, normalizeDataset } from './dataset/hash.ts';
+export {
+  parseDatasetJson,
+  parseDatasetCsv,
+  parseCsvRows,
+  datasetFromRows,
+  datasetToCsv,
+  convertCell,
+  columnLetter,
+} from './dataset/parse.ts';
+export type { ParsedDataset, CellLocation } from './dataset/parse.ts';
+export { roundHalfAway, roundedSum } from './numeric/round.ts';
+export { ALLOWED_OPERATIONS, BUILTIN_OPERATIONS, CUSTOM_OPERATIONS, FORBIDDEN_OPERATIONS, truthy, logic } from './logic/operations.ts';
+export { variablesOf } from './logic/walk.ts';
+
+/** The engine's version, recorded with every assessment run. */
+export const ENGINE_VERSION = '0.1.0';
