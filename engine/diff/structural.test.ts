@@ -139,7 +139,7 @@ describe('diffDocuments: exactly the changes made', () => {
     });
     expect(field.lineDiff).toContain('-            2,');
     expect(field.lineDiff).toContain('+            2.5,');
-    expect(field.lineDiff).toMatch(/^@@ -1,\d+ \+1,\d+ @@/);
+    expect(field.lineDiff).toMatch(/^@@ -6,7 \+6,7 @@\n/);
   });
 
   test('conditions of downgrades, caps and vetoes are formulas too', () => {
@@ -276,7 +276,7 @@ describe('diffDocuments: exactly the changes made', () => {
     const changes = changed((d) => {
       d.grades.reverse();
       d.grades.forEach((g) => (g.label.zh += '等'));
-      d.grades = d.grades.filter((g) => g.id !== 'good' && g.id !== 'excellent');
+      d.grades = d.grades.filter((g) => g.id !== 'good' && g.id !== 'excellent') as RuleDocument['grades'];
     });
     expect(changes.map((c) => `${c.kind} ${c.id}`)).toEqual([
       'changed unqualified',
