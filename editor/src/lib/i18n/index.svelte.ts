@@ -1,0 +1,61 @@
+import { zh, type MessageKey } from './zh.ts';
+import { en } from './en.ts';
+
+export type Locale = 'zh' | 'en';
+export type { MessageKey };
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { zh, en };
+const STORAGE_KEY = 'ecoscore.locale';
+
+function initialLocale(): Locale {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+/** The current language; reading `i18n.locale` in a template makes it re-render on a switch. */
+export const i18n = $state<{ locale: Locale }>({ locale: initialLocale() });
+
+/** Sets the language for this browser (the server copy is updated by the session module). */
+export function setLocale(locale: Locale): void {
+  i18n.locale = locale;
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+}
+
+/**
+ * The message for `key` in the current language, with `{name}` placeholders filled.
+ * @example t('rules.versionsOf', { count: 3 }) // "3 个版本"
+ */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = dictionaries[i18n.locale][key] ?? zh[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A document label in the current language, falling back to Chinese. */
+export function label(l: { zh: string; en?: string } | undefined | null): string {
+  if (!l) return '';
+  return i18n.locale === 'en' && l.en ? l.en : l.zh;
+}
+
+/** A date-time for display: "2025-03-01 14:05" (local time). */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** A number for display with at most `digits` decimals (no float residue). */
+export function formatNumber(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return String(Number(n.toFixed(digits)));
+}

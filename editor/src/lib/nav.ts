@@ -1,0 +1,36 @@
+/**
+ * The main navigation, as data: the layout shows the entries whose roles include the user's.
+ * Order on screen: 规则 Rules / 数据 Data / 考核 Runs / 对比 Diff / 地区 Regions / 审计 Audit / 用户 Users.
+ *
+ * Each page adds its own entry here when its route exists (no entry without a page):
+ *   { href: '/data', key: 'nav.data', roles: ['admin', 'assessor', 'reviewer', 'editor'], order: 20 }
+ *   { href: '/runs', key: 'nav.runs', …, order: 30 }, { href: '/diff', key: 'nav.diff', order: 40 },
+ *   { href: '/regions', key: 'nav.regions', order: 50 }, { href: '/audit', key: 'nav.audit', roles: ['admin', 'reviewer'], order: 60 }
+ * (the `nav.*` message keys already exist in lib/i18n).
+ */
+import type { Role } from './api.ts';
+import type { MessageKey } from './i18n/zh.ts';
+
+export interface NavEntry {
+  href: string;
+  key: MessageKey;
+  /** Who sees the entry; admins see everything. */
+  roles: Role[];
+  /** Position in the bar (10, 20, …). */
+  order: number;
+}
+
+const everyone: Role[] = ['admin', 'editor', 'assessor', 'reviewer'];
+
+export const navEntries: NavEntry[] = [
+  { href: '/rules', key: 'nav.rules', roles: everyone, order: 10 },
+  { href: '/users', key: 'nav.users', roles: ['admin'], order: 70 },
+];
+
+/** The entries a role sees, in order. */
+export function navFor(role: Role | undefined): NavEntry[] {
+  if (!role) return [];
+  return navEntries
+    .filter((e) => role === 'admin' || e.roles.includes(role))
+    .sort((a, b) => a.order - b.order);
+}

@@ -1,0 +1,121 @@
+/**
+ * Who is signed in, and what happens when the session ends: any API call answering 401 sends the
+ * user to the sign-in page with the current address remembered (drafts keep their unsaved edits in
+ * localStorage, see editor/draft-store.ts), and signing in again returns there.
+ */
+import { goto } from '$app/navigation';
+import { api, onUnauthorized, type Role, type User } from './api.ts';
+import { i18n, setLocale, type Locale } from './i18n/index.svelte.ts';
+
+const RETURN_KEY = 'ecoscore.returnTo';
+
+export const session = $state<{ user: User | null; checked: boolean; expired: boolean }>({
+  user: null,
+  checked: false,
+  expired: false,
+});
+
+function currentPath(): string {
+  return location.pathname + location.search + location.hash;
+}
+
+function rememberReturn(path: string): void {
+  if (path.startsWith('/login')) return;
+  try {
+    sessionStorage.setItem(RETURN_KEY, path);
+  } catch {
+    /* ignore */
+  }
+}
+
+/** Where to go after signing in: the `next` parameter, the remembered page, or the start page. */
+export function takeReturnPath(next: string | null): string {
+  let stored: string | null = null;
+  try {
+    stored = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+  } catch {
+    /* ignore */
+  }
+  const target = next || stored || '/';
+  // Only same-site paths: never an absolute URL taken from the query string.
+  return target.startsWith('/') && !target.startsWith('//') ? target : '/';
+}
+
+/** Sends the user to sign in, remembering the page they were on. */
+export function requireSignIn(expired: boolean): void {
+  const path = currentPath();
+  rememberReturn(path);
+  session.user = null;
+  session.expired = expired;
+  if (!location.pathname.startsWith('/login')) {
+    void goto(`/login?next=${encodeURIComponent(path)}`, { replaceState: true });
+  }
+}
+
+onUnauthorized(() => {
+  if (session.user) requireSignIn(true);
+  else if (session.checked) requireSignIn(false);
+});
+
+function adoptUser(user: User): void {
+  session.user = user;
+  session.expired = false;
+  if (user.locale === 'zh' || user.locale === 'en') {
+    if (user.locale !== i18n.locale) setLocale(user.locale);
+  }
+}
+
+/** Asks the server who is signed in (once at start). */
+export async function loadSession(): Promise<void> {
+  try {
+    const { user } = await api.me();
+    adoptUser(user);
+  } catch {
+    session.user = null;
+  } finally {
+    session.checked = true;
+  }
+}
+
+export async function signIn(username: string, password: string): Promise<User> {
+  const { user } = await api.login(username, password);
+  // A language chosen on the sign-in page before any was stored for the user wins over the default.
+  adoptUser(user);
+  session.checked = true;
+  return user;
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.logout();
+  } finally {
+    session.user = null;
+    session.expired = false;
+    await goto('/login');
+  }
+}
+
+/** Switches the language here and stores the choice for the user on the server. */
+export async function changeLocale(locale: Locale): Promise<void> {
+  setLocale(locale);
+  if (session.user) {
+    try {
+      const { user } = await api.setLocale(locale);
+      session.user = { ...session.user, ...user };
+    } catch {
+      /* stored locally; the server copy is updated next time */
+    }
+  }
+}
+
+/** True when the signed-in user has one of `roles` (admins may do everything). */
+export function hasRole(...roles: Role[]): boolean {
+  const role = session.user?.role;
+  return !!role && (role === 'admin' || roles.includes(role));
+}
+
+/** May the user write rule drafts, publish and retire? */
+export function canEditRules(): boolean {
+  return hasRole('editor');
+}
