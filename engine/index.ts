@@ -3,7 +3,13 @@
  * by the server, the command line and the editor (which runs it in the browser).
  */
 export * from './types.ts';
-export { validateDocument, isValidDocument, InvalidDocumentError, checkSchema, checkSemantics } from './validate/index.ts';
+export {
+  validateDocument,
+  isValidDocument,
+  InvalidDocumentError,
+  checkSchema,
+  checkSemantics,
+} from './validate/index.ts';
 export { ruleDocumentSchema } from './validate/schema.ts';
 export { LIMITS, RESERVED_NAMES, formulaSites } from './validate/semantic.ts';
 export { evaluate, evaluatePrepared, prepareDocument, scoreRegion, rankOf } from './evaluate/index.ts';
@@ -23,7 +29,14 @@ export {
 } from './dataset/parse.ts';
 export type { ParsedDataset, CellLocation } from './dataset/parse.ts';
 export { roundHalfAway, roundedSum } from './numeric/round.ts';
-export { ALLOWED_OPERATIONS, BUILTIN_OPERATIONS, CUSTOM_OPERATIONS, FORBIDDEN_OPERATIONS, truthy, logic } from './logic/operations.ts';
+export {
+  ALLOWED_OPERATIONS,
+  BUILTIN_OPERATIONS,
+  CUSTOM_OPERATIONS,
+  FORBIDDEN_OPERATIONS,
+  truthy,
+  logic,
+} from './logic/operations.ts';
 export { variablesOf } from './logic/walk.ts';
 
 /** The engine's version, recorded with every assessment run. */

@@ -4,7 +4,7 @@
  * name the row and column (or the JSON pointer).
  */
 import Papa from 'papaparse';
-import type { Dataset, Problem, RegionData, RuleDocument } from '../types.ts';
+import type { Dataset, Problem, RegionData, RegionError, RuleDocument } from '../types.ts';
 import { pointer, problem } from '../validate/problem.ts';
 
 /** Where a value came from in a table: for error messages. */
@@ -22,6 +22,8 @@ export interface ParsedDataset {
   locations: Map<string, Map<string, CellLocation>>;
   /** Row of each region in the table (1-based, as a spreadsheet shows it). */
   rows: Map<string, number>;
+  /** Rows that name no region or repeat one: errors for those rows, the others still usable. */
+  rowErrors: RegionError[];
 }
 
 type Obj = Record<string, unknown>;
@@ -30,36 +32,91 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Checks the JSON data shape `{ year?, regions: [{ code, name, values }] }`. */
 export function parseDatasetJson(value: unknown): ParsedDataset {
   const problems: Problem[] = [];
-  const out: ParsedDataset = { dataset: { regions: [] }, problems, locations: new Map(), rows: new Map() };
+  const out: ParsedDataset = {
+    dataset: { regions: [] },
+    problems,
+    locations: new Map(),
+    rows: new Map(),
+    rowErrors: [],
+  };
   if (!isObj(value)) {
-    problems.push(problem('', 'invalid_data', '数据文件应为对象 { "year", "regions": [...] }。', 'The data must be an object { "year", "regions": [...] }.'));
+    problems.push(
+      problem(
+        '',
+        'invalid_data',
+        '数据文件应为对象 { "year", "regions": [...] }。',
+        'The data must be an object { "year", "regions": [...] }.',
+      ),
+    );
     return out;
   }
   if (value.year !== undefined) {
     if (typeof value.year === 'number' && Number.isInteger(value.year)) out.dataset.year = value.year;
-    else problems.push(problem('/year', 'invalid_data', '"year" 应为整数年份。', '"year" must be an integer year.'));
+    else
+      problems.push(
+        problem('/year', 'invalid_data', '"year" 应为整数年份。', '"year" must be an integer year.'),
+      );
   }
   if (!Array.isArray(value.regions)) {
-    problems.push(problem('/regions', 'invalid_data', '缺少 "regions" 数组。', '"regions" must be an array.'));
+    problems.push(
+      problem('/regions', 'invalid_data', '缺少 "regions" 数组。', '"regions" must be an array.'),
+    );
     return out;
   }
   value.regions.forEach((r, i) => {
     const at = `/regions/${i}`;
     if (!isObj(r)) {
-      problems.push(problem(at, 'invalid_data', '每个地区应为对象 { "code", "name", "values" }。', 'Each region must be an object { "code", "name", "values" }.'));
+      problems.push(
+        problem(
+          at,
+          'invalid_data',
+          '每个地区应为对象 { "code", "name", "values" }。',
+          'Each region must be an object { "code", "name", "values" }.',
+        ),
+      );
       return;
     }
     if (typeof r.code !== 'string' || r.code.trim() === '') {
-      problems.push(problem(pointer(at, 'code'), 'invalid_data', '地区缺少 "code"（文本）。', 'The region needs a "code" (string).'));
+      problems.push(
+        problem(
+          pointer(at, 'code'),
+          'invalid_data',
+          '地区缺少 "code"（文本）。',
+          'The region needs a "code" (string).',
+        ),
+      );
       return;
     }
     if (r.name !== undefined && typeof r.name !== 'string')
-      problems.push(problem(pointer(at, 'name'), 'invalid_data', '"name" 应为文本。', '"name" must be a string.'));
+      problems.push(
+        problem(pointer(at, 'name'), 'invalid_data', '"name" 应为文本。', '"name" must be a string.'),
+      );
     if (!isObj(r.values)) {
-      problems.push(problem(pointer(at, 'values'), 'invalid_data', '地区缺少 "values" 对象。', 'The region needs a "values" object.'));
+      problems.push(
+        problem(
+          pointer(at, 'values'),
+          'invalid_data',
+          '地区缺少 "values" 对象。',
+          'The region needs a "values" object.',
+        ),
+      );
       return;
     }
-    out.dataset.regions.push({ code: r.code, name: typeof r.name === 'string' ? r.name : r.code, values: { ...r.values } });
+    if (out.dataset.regions.some((x) => x.code === r.code)) {
+      out.rowErrors.push({
+        region: r.code,
+        name: typeof r.name === 'string' ? r.name : r.code,
+        code: 'duplicate_region',
+        message: `地区代码 ${r.code} 重复出现（${at}），该条未计分 / region ${r.code} appears again at ${at}; not scored`,
+        location: at,
+      });
+      return;
+    }
+    out.dataset.regions.push({
+      code: r.code,
+      name: typeof r.name === 'string' ? r.name : r.code,
+      values: { ...r.values },
+    });
   });
   return out;
 }
@@ -133,25 +190,55 @@ function inferScalar(t: string): unknown {
  * second header row starting with `#` (labels, skipped), then one row per region. Cells are
  * converted with the document's input types when a document is given.
  */
-export function datasetFromRows(rows: unknown[][], doc: RuleDocument | null, opts: { year?: number } = {}): ParsedDataset {
+export function datasetFromRows(
+  rows: unknown[][],
+  doc: RuleDocument | null,
+  opts: { year?: number } = {},
+): ParsedDataset {
   const problems: Problem[] = [];
   const locations = new Map<string, Map<string, CellLocation>>();
   const rowOf = new Map<string, number>();
-  const out: ParsedDataset = { dataset: { ...(opts.year !== undefined ? { year: opts.year } : {}), regions: [] }, problems, locations, rows: rowOf };
+  const out: ParsedDataset = {
+    dataset: { ...(opts.year !== undefined ? { year: opts.year } : {}), regions: [] },
+    problems,
+    locations,
+    rows: rowOf,
+    rowErrors: [],
+  };
   if (rows.length === 0) {
-    problems.push(problem('', 'invalid_data', '表格为空：第 1 行应为表头 code,name,…', 'The table is empty; row 1 must be the header code,name,…'));
+    problems.push(
+      problem(
+        '',
+        'invalid_data',
+        '表格为空：第 1 行应为表头 code,name,…',
+        'The table is empty; row 1 must be the header code,name,…',
+      ),
+    );
     return out;
   }
   const header = rows[0].map((h) => (h === null || h === undefined ? '' : String(h).trim()));
   const codeCol = header.indexOf('code');
   const nameCol = header.indexOf('name');
   if (codeCol < 0) {
-    problems.push(problem('', 'invalid_data', '表头（第 1 行）缺少 "code" 列。', 'The header (row 1) has no "code" column.'));
+    problems.push(
+      problem(
+        '',
+        'invalid_data',
+        '表头（第 1 行）缺少 "code" 列。',
+        'The header (row 1) has no "code" column.',
+      ),
+    );
     return out;
   }
   const types = new Map((doc?.inputs ?? []).map((i) => [i.key, i.type]));
   let start = 1;
-  if (rows.length > 1 && String(rows[1][0] ?? '').trim().startsWith('#')) start = 2;
+  if (
+    rows.length > 1 &&
+    String(rows[1][0] ?? '')
+      .trim()
+      .startsWith('#')
+  )
+    start = 2;
   const seen = new Set<string>();
   for (let r = start; r < rows.length; r++) {
     const row = rows[r];
@@ -159,11 +246,23 @@ export function datasetFromRows(rows: unknown[][], doc: RuleDocument | null, opt
     const code = String(row[codeCol] ?? '').trim();
     if (row.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
     if (code === '') {
-      problems.push(problem('', 'invalid_data', `第 ${rowNo} 行缺少地区代码（${columnLetter(codeCol)} 列 code）。`, `Row ${rowNo} has no region code (column ${columnLetter(codeCol)} "code").`));
+      out.rowErrors.push({
+        region: '',
+        name: '',
+        code: 'missing_region_code',
+        message: `第 ${rowNo} 行缺少地区代码（${columnLetter(codeCol)} 列 code） / row ${rowNo} has no region code (column ${columnLetter(codeCol)} "code")`,
+        location: `row ${rowNo}, column ${columnLetter(codeCol)} (code)`,
+      });
       continue;
     }
     if (seen.has(code)) {
-      problems.push(problem('', 'duplicate_region', `第 ${rowNo} 行的地区代码 ${code} 重复出现。`, `Row ${rowNo}: region code ${code} appears more than once.`));
+      out.rowErrors.push({
+        region: code,
+        name: String(nameCol >= 0 ? (row[nameCol] ?? '') : ''),
+        code: 'duplicate_region',
+        message: `第 ${rowNo} 行的地区代码 ${code} 重复出现（首次在第 ${rowOf.get(code)} 行），本行未计分 / row ${rowNo}: region ${code} already appears in row ${rowOf.get(code)}; this row is not scored`,
+        location: `row ${rowNo}, column ${columnLetter(codeCol)} (code)`,
+      });
       continue;
     }
     seen.add(code);
@@ -184,15 +283,31 @@ export function datasetFromRows(rows: unknown[][], doc: RuleDocument | null, opt
 }
 
 /** Parses CSV text into a dataset (see datasetFromRows). */
-export function parseDatasetCsv(text: string, doc: RuleDocument | null, opts: { year?: number } = {}): ParsedDataset {
+export function parseDatasetCsv(
+  text: string,
+  doc: RuleDocument | null,
+  opts: { year?: number } = {},
+): ParsedDataset {
   return datasetFromRows(parseCsvRows(text), doc, opts);
 }
 
 /** Writes a dataset as CSV text with a `#` label row when a document is given. */
 export function datasetToCsv(dataset: Dataset, doc: RuleDocument | null): string {
-  const keys = doc ? doc.inputs.map((i) => i.key) : [...new Set(dataset.regions.flatMap((r) => Object.keys(r.values)))];
+  const keys = doc
+    ? doc.inputs.map((i) => i.key)
+    : [...new Set(dataset.regions.flatMap((r) => Object.keys(r.values)))];
   const rows: unknown[][] = [['code', 'name', ...keys]];
-  if (doc) rows.push(['#代码', '名称', ...doc.inputs.map((i) => (i.unit ? `${i.label.zh}(${i.unit})` : i.label.zh))]);
-  for (const r of dataset.regions) rows.push([r.code, r.name, ...keys.map((k) => (r.values[k] === undefined || r.values[k] === null ? '' : r.values[k]))]);
+  if (doc)
+    rows.push([
+      '#代码',
+      '名称',
+      ...doc.inputs.map((i) => (i.unit ? `${i.label.zh}(${i.unit})` : i.label.zh)),
+    ]);
+  for (const r of dataset.regions)
+    rows.push([
+      r.code,
+      r.name,
+      ...keys.map((k) => (r.values[k] === undefined || r.values[k] === null ? '' : r.values[k])),
+    ]);
   return Papa.unparse(rows as unknown[][], { newline: '\n' }) + '\n';
 }

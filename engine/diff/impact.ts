@@ -46,7 +46,8 @@ export function compareEvaluations(
   dataset: Dataset,
   precision = 2,
 ): ImpactRow[] {
-  const outcomes = (e: Evaluation) => new Map(e.results.map((r) => [r.region, { total: r.total, grade: r.grade }]));
+  const outcomes = (e: Evaluation) =>
+    new Map(e.results.map((r) => [r.region, { total: r.total, grade: r.grade }]));
   const errors = (e: Evaluation) => {
     const byRegion = new Map<string, string[]>();
     for (const err of e.errors) byRegion.set(err.region, [...(byRegion.get(err.region) ?? []), err.message]);

@@ -16,13 +16,24 @@ export interface DiffResult {
 }
 
 /** Throws InvalidDocumentError (from evaluate) when a dataset is given and a document is invalid. */
-export function diff(oldDoc: RuleDocument, newDoc: RuleDocument, opts: DiffOptions & { dataset?: Dataset } = {}): DiffResult {
+export function diff(
+  oldDoc: RuleDocument,
+  newDoc: RuleDocument,
+  opts: DiffOptions & { dataset?: Dataset } = {},
+): DiffResult {
   const { changes } = diffDocuments(oldDoc, newDoc, opts);
   if (!opts.dataset) return { changes };
   return { changes, impact: diffImpact(oldDoc, newDoc, opts.dataset) };
 }
 
 export { diffDocuments, lineDiff, deepEqual } from './structural.ts';
-export type { Change, ChangeKind, ChangeTarget, FieldChange, StructuralDiff, DiffOptions } from './structural.ts';
+export type {
+  Change,
+  ChangeKind,
+  ChangeTarget,
+  FieldChange,
+  StructuralDiff,
+  DiffOptions,
+} from './structural.ts';
 export { diffImpact, compareEvaluations } from './impact.ts';
 export type { ImpactRow, RegionOutcome } from './impact.ts';

@@ -30,7 +30,11 @@ describe('diffDocuments: no change', () => {
       Array.isArray(v)
         ? v.map(reversedKeys)
         : v && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)]))
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reversedKeys(x)]),
+            )
           : v;
     const next = reversedKeys(clone(base)) as RuleDocument;
     next.inputs.reverse();
@@ -83,8 +87,18 @@ describe('diffDocuments: exactly the changes made', () => {
       d.categories[1].maxPoints = 50;
     });
     expect(bare(changes)).toEqual([
-      { kind: 'changed', target: 'category', id: 'indicators', fields: [{ field: 'maxPoints', from: 60, to: 40 }] },
-      { kind: 'changed', target: 'category', id: 'tasks', fields: [{ field: 'maxPoints', from: 30, to: 50 }] },
+      {
+        kind: 'changed',
+        target: 'category',
+        id: 'indicators',
+        fields: [{ field: 'maxPoints', from: 60, to: 40 }],
+      },
+      {
+        kind: 'changed',
+        target: 'category',
+        id: 'tasks',
+        fields: [{ field: 'maxPoints', from: 30, to: 50 }],
+      },
       {
         kind: 'changed',
         target: 'item',
@@ -110,7 +124,13 @@ describe('diffDocuments: exactly the changes made', () => {
         id: 'downgradeStacking',
         fields: [{ field: 'downgradeStacking', from: 'max', to: 'sum' }],
       },
-      { kind: 'changed', target: 'item', id: 'pm25', category: 'indicators', fields: [{ field: 'maxPoints', from: 20, to: 25 }] },
+      {
+        kind: 'changed',
+        target: 'item',
+        id: 'pm25',
+        category: 'indicators',
+        fields: [{ field: 'maxPoints', from: 20, to: 25 }],
+      },
       {
         kind: 'changed',
         target: 'item',
@@ -147,7 +167,9 @@ describe('diffDocuments: exactly the changes made', () => {
       d.caps![0].when = { '<': [{ var: 'satisfaction' }, 85] };
       d.vetoes![0].when = { '!!': [{ var: 'incident' }] };
     });
-    expect(changes.map((c) => [c.target, c.id, c.fields!.map((f) => [f.field, f.fromText, f.toText])])).toEqual([
+    expect(
+      changes.map((c) => [c.target, c.id, c.fields!.map((f) => [f.field, f.fromText, f.toText])]),
+    ).toEqual([
       ['cap', 'satisfaction_low', [['when', 'satisfaction < 80', 'satisfaction < 85']]],
       ['veto', 'incident', [['when', 'incident', 'bool(incident)']]],
     ]);
@@ -168,7 +190,12 @@ describe('diffDocuments: exactly the changes made', () => {
           { field: 'label.en', from: null, to: 'PM2.5 mean' },
         ],
       },
-      { kind: 'changed', target: 'grade', id: 'good', fields: [{ field: 'label.en', from: 'Good', to: 'Fine' }] },
+      {
+        kind: 'changed',
+        target: 'grade',
+        id: 'good',
+        fields: [{ field: 'label.en', from: 'Good', to: 'Fine' }],
+      },
     ]);
   });
 
@@ -189,9 +216,24 @@ describe('diffDocuments: exactly the changes made', () => {
         id: 'title',
         fields: [{ field: 'title.zh', from: '2023年度考核细则', to: '2024年度考核细则' }],
       },
-      { kind: 'changed', target: 'document', id: 'basis', fields: [{ field: 'basis', from: null, to: '实施方案' }] },
-      { kind: 'changed', target: 'document', id: 'precision', fields: [{ field: 'precision', from: 2, to: 1 }] },
-      { kind: 'changed', target: 'document', id: 'bonus.cap', fields: [{ field: 'bonus.cap', from: 5, to: 3 }] },
+      {
+        kind: 'changed',
+        target: 'document',
+        id: 'basis',
+        fields: [{ field: 'basis', from: null, to: '实施方案' }],
+      },
+      {
+        kind: 'changed',
+        target: 'document',
+        id: 'precision',
+        fields: [{ field: 'precision', from: 2, to: 1 }],
+      },
+      {
+        kind: 'changed',
+        target: 'document',
+        id: 'bonus.cap',
+        fields: [{ field: 'bonus.cap', from: 5, to: 3 }],
+      },
     ]);
   });
 
@@ -212,7 +254,12 @@ describe('diffDocuments: exactly the changes made', () => {
         ],
       },
       { kind: 'changed', target: 'input', id: 'forest', fields: [{ field: 'enum', from: null, to: [1, 2] }] },
-      { kind: 'changed', target: 'input', id: 'task_deduction', fields: [{ field: 'required', from: false, to: true }] },
+      {
+        kind: 'changed',
+        target: 'input',
+        id: 'task_deduction',
+        fields: [{ field: 'required', from: false, to: true }],
+      },
     ]);
   });
 
@@ -240,7 +287,12 @@ describe('diffDocuments: exactly the changes made', () => {
       { kind: 'added', target: 'item', id: 'inspection', category: 'tasks' },
       { kind: 'added', target: 'bonus', id: 'model' },
       { kind: 'removed', target: 'bonus', id: 'award' },
-      { kind: 'changed', target: 'downgrade', id: 'heavy_overdue', fields: [{ field: 'levels', from: 2, to: 1 }] },
+      {
+        kind: 'changed',
+        target: 'downgrade',
+        id: 'heavy_overdue',
+        fields: [{ field: 'levels', from: 2, to: 1 }],
+      },
       { kind: 'removed', target: 'downgrade', id: 'overdue' },
       { kind: 'removed', target: 'cap', id: 'satisfaction_low' },
       { kind: 'added', target: 'veto', id: 'fraud' },
@@ -292,12 +344,22 @@ describe('diffDocuments: exactly the changes made', () => {
     const b = clone(a);
     b.categories[1].items[1].maxPoints = 1;
     expect(bare(diffDocuments(a, b).changes)).toEqual([
-      { kind: 'changed', target: 'item', id: 'pm25', category: 'tasks', fields: [{ field: 'maxPoints', from: 0, to: 1 }] },
+      {
+        kind: 'changed',
+        target: 'item',
+        id: 'pm25',
+        category: 'tasks',
+        fields: [{ field: 'maxPoints', from: 0, to: 1 }],
+      },
     ]);
   });
 
   test('documents that are not valid still diff, without throwing', () => {
-    const broken = { schemaVersion: 1, categories: [{ id: 'x', items: 'nope' }], grades: null } as unknown as RuleDocument;
+    const broken = {
+      schemaVersion: 1,
+      categories: [{ id: 'x', items: 'nope' }],
+      grades: null,
+    } as unknown as RuleDocument;
     const changes = diffDocuments(broken, base).changes;
     expect(changes.some((c) => c.target === 'item' && c.id === 'pm25' && c.kind === 'added')).toBe(true);
     expect(changes.some((c) => c.target === 'category' && c.id === 'x' && c.kind === 'removed')).toBe(true);
@@ -306,7 +368,9 @@ describe('diffDocuments: exactly the changes made', () => {
 
 describe('lineDiff', () => {
   test('hunks of the pretty-printed JSON', () => {
-    expect(lineDiff({ var: 'a' }, { var: 'b' })).toBe(['@@ -1,3 +1,3 @@', ' {', '-  "var": "a"', '+  "var": "b"', ' }'].join('\n'));
+    expect(lineDiff({ var: 'a' }, { var: 'b' })).toBe(
+      ['@@ -1,3 +1,3 @@', ' {', '-  "var": "a"', '+  "var": "b"', ' }'].join('\n'),
+    );
     expect(lineDiff(undefined, 1)).toBe(['@@ -0,0 +1,1 @@', '+1'].join('\n'));
     expect(lineDiff(1, 1)).toBe('');
   });

@@ -106,13 +106,27 @@ const DOCUMENT_FIELDS = [
 ];
 
 /** Top-level fields diffed as lists of entities rather than as document fields. */
-const LIST_FIELDS = new Set(['inputs', 'derived', 'categories', 'bonus', 'downgrades', 'caps', 'vetoes', 'grades', 'tests']);
+const LIST_FIELDS = new Set([
+  'inputs',
+  'derived',
+  'categories',
+  'bonus',
+  'downgrades',
+  'caps',
+  'vetoes',
+  'grades',
+  'tests',
+]);
 
 /**
  * Diff two rule documents. Both are read defensively: a missing list counts as empty, so documents
  * that failed validation still diff.
  */
-export function diffDocuments(oldDoc: RuleDocument, newDoc: RuleDocument, opts: DiffOptions = {}): StructuralDiff {
+export function diffDocuments(
+  oldDoc: RuleDocument,
+  newDoc: RuleDocument,
+  opts: DiffOptions = {},
+): StructuralDiff {
   const o = asEntity(oldDoc);
   const n = asEntity(newDoc);
   const ctx: Context = { context: opts.context ?? 3 };
@@ -124,7 +138,9 @@ export function diffDocuments(oldDoc: RuleDocument, newDoc: RuleDocument, opts: 
   changes.push(...diffList('category', list(o.categories), list(n.categories), 'id', ctx));
   changes.push(...diffItems(list(o.categories), list(n.categories), ctx));
   changes.push(...diffList('bonus', list(asEntity(o.bonus).items), list(asEntity(n.bonus).items), 'id', ctx));
-  changes.push(...diffList('downgrade', list(o.downgrades), list(n.downgrades), 'id', ctx, normalizeDowngrade));
+  changes.push(
+    ...diffList('downgrade', list(o.downgrades), list(n.downgrades), 'id', ctx, normalizeDowngrade),
+  );
   changes.push(...diffList('cap', list(o.caps), list(n.caps), 'id', ctx));
   changes.push(...diffList('veto', list(o.vetoes), list(n.vetoes), 'id', ctx));
   changes.push(...diffList('grade', list(o.grades), list(n.grades), 'id', ctx));
@@ -241,10 +257,12 @@ function diffItems(oldCats: Entity[], newCats: Entity[], ctx: Context): Change[]
       { ...p.item, category: p.category },
       ctx,
     );
-    if (fields.length > 0) changes.push({ kind: 'changed', target: 'item', id, category: p.category, fields });
+    if (fields.length > 0)
+      changes.push({ kind: 'changed', target: 'item', id, category: p.category, fields });
   }
   for (const p of oldItems) {
-    if (!used.has(p)) changes.push({ kind: 'removed', target: 'item', id: idOf(p.item, 'id'), category: p.category });
+    if (!used.has(p))
+      changes.push({ kind: 'removed', target: 'item', id: idOf(p.item, 'id'), category: p.category });
   }
   return changes;
 }
@@ -266,7 +284,12 @@ function pairById(
   return { matched, removed: oldList.filter((e) => !paired.has(e)) };
 }
 
-function compareEntities(target: Exclude<ChangeTarget, 'document'>, o: Entity, n: Entity, ctx: Context): FieldChange[] {
+function compareEntities(
+  target: Exclude<ChangeTarget, 'document'>,
+  o: Entity,
+  n: Entity,
+  ctx: Context,
+): FieldChange[] {
   const known = FIELDS[target];
   const extra = [...new Set([...Object.keys(o), ...Object.keys(n)])]
     .filter((k) => !known.includes(k) && !IDENTITY.has(k))
@@ -280,10 +303,15 @@ function compareEntities(target: Exclude<ChangeTarget, 'document'>, o: Entity, n
 function compareField(path: string, from: unknown, to: unknown, out: FieldChange[], ctx: Context): void {
   const leaf = path.slice(path.lastIndexOf('.') + 1);
   if (FORMULA_FIELDS.has(path)) {
-    if (!deepEqual(normalizeFormula(from), normalizeFormula(to))) out.push(formulaChange(path, from, to, ctx));
+    if (!deepEqual(normalizeFormula(from), normalizeFormula(to)))
+      out.push(formulaChange(path, from, to, ctx));
     return;
   }
-  if ((isPlainObject(from) || from === undefined) && (isPlainObject(to) || to === undefined) && (from ?? to) !== undefined) {
+  if (
+    (isPlainObject(from) || from === undefined) &&
+    (isPlainObject(to) || to === undefined) &&
+    (from ?? to) !== undefined
+  ) {
     const a = (from ?? {}) as Entity;
     const b = (to ?? {}) as Entity;
     const order = NESTED_ORDER[leaf] ?? [];
@@ -294,7 +322,10 @@ function compareField(path: string, from: unknown, to: unknown, out: FieldChange
     for (const key of keys) compareField(`${path}.${key}`, a[key], b[key], out, ctx);
     return;
   }
-  const equal = SET_FIELDS.has(path) && Array.isArray(from) && Array.isArray(to) ? sameSet(from, to) : deepEqual(from, to);
+  const equal =
+    SET_FIELDS.has(path) && Array.isArray(from) && Array.isArray(to)
+      ? sameSet(from, to)
+      : deepEqual(from, to);
   if (!equal) out.push({ field: path, from: from ?? null, to: to ?? null });
 }
 

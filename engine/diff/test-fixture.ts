@@ -10,12 +10,25 @@ export function baseDocument(): RuleDocument {
     maxScore: 100,
     inputs: [
       { key: 'pm25', label: { zh: 'PM2.5年均浓度' }, unit: 'μg/m³', type: 'number', min: 0, role: 'actual' },
-      { key: 'pm25_target', label: { zh: 'PM2.5浓度目标' }, unit: 'μg/m³', type: 'number', min: 0, role: 'target' },
+      {
+        key: 'pm25_target',
+        label: { zh: 'PM2.5浓度目标' },
+        unit: 'μg/m³',
+        type: 'number',
+        min: 0,
+        role: 'target',
+      },
       { key: 'good_days', label: { zh: '空气优良天数比率' }, unit: '%', type: 'number', min: 0, max: 100 },
       { key: 'forest', label: { zh: '森林覆盖率' }, unit: '%', type: 'number', min: 0, max: 100 },
       { key: 'task_deduction', label: { zh: '重点任务扣分' }, type: 'number', min: 0, default: 0 },
       { key: 'overdue', label: { zh: '逾期未整改问题数' }, type: 'integer', min: 0, default: 0 },
-      { key: 'incident', label: { zh: '发生特别重大环境事件' }, type: 'boolean', default: false, role: 'event' },
+      {
+        key: 'incident',
+        label: { zh: '发生特别重大环境事件' },
+        type: 'boolean',
+        default: false,
+        role: 'event',
+      },
       { key: 'award', label: { zh: '获国家表彰' }, type: 'boolean', default: false },
       { key: 'satisfaction', label: { zh: '公众满意率' }, unit: '%', type: 'number', min: 0, max: 100 },
     ],
@@ -42,7 +55,15 @@ export function baseDocument(): RuleDocument {
             id: 'good_days',
             label: { zh: '空气优良天数比率' },
             maxPoints: 20,
-            logic: { interp: [{ var: 'good_days' }, [[70, 0], [90, 20]]] },
+            logic: {
+              interp: [
+                { var: 'good_days' },
+                [
+                  [70, 0],
+                  [90, 20],
+                ],
+              ],
+            },
           },
           {
             id: 'forest',

@@ -14,13 +14,20 @@ export interface GradeOutcome {
  * @param downgradeLevels the `levels` of every triggered downgrade
  * @param capGrades the `maxGrade` index of every triggered cap
  */
-export function gradeOf(p: PreparedDocument, total: number, downgradeLevels: number[], capGrades: number[], vetoed: boolean): GradeOutcome {
+export function gradeOf(
+  p: PreparedDocument,
+  total: number,
+  downgradeLevels: number[],
+  capGrades: number[],
+  vetoed: boolean,
+): GradeOutcome {
   const last = p.grades.length - 1;
   let scoreGrade = p.grades.findIndex((g) => g.min <= total);
   if (scoreGrade < 0) scoreGrade = last;
   let grade = scoreGrade;
   if (downgradeLevels.length > 0) {
-    const shift = p.stacking === 'sum' ? downgradeLevels.reduce((a, b) => a + b, 0) : Math.max(...downgradeLevels);
+    const shift =
+      p.stacking === 'sum' ? downgradeLevels.reduce((a, b) => a + b, 0) : Math.max(...downgradeLevels);
     grade = Math.min(last, grade + shift);
   }
   for (const cap of capGrades) grade = Math.max(grade, cap);

@@ -22,7 +22,11 @@ export function evaluate(doc: RuleDocument, dataset: Dataset, opts: EvaluateOpti
 }
 
 /** Evaluation with a document already validated and prepared (reuse it across datasets). */
-export function evaluatePrepared(p: PreparedDocument, dataset: Dataset, opts: EvaluateOptions = {}): Evaluation {
+export function evaluatePrepared(
+  p: PreparedDocument,
+  dataset: Dataset,
+  opts: EvaluateOptions = {},
+): Evaluation {
   const trace = opts.trace ?? true;
   const results: RegionResult[] = [];
   const gradeIndexes: number[] = [];

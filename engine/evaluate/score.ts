@@ -3,7 +3,15 @@
  * [0, maxPoints], rounded half away from zero), categories, base, bonus and its cap, total, and
  * the grade after downgrades, caps and vetoes — with a trace per item.
  */
-import type { BonusItemResult, CategoryResult, ItemResult, ItemTrace, RegionData, RegionError, RegionResult } from '../types.ts';
+import type {
+  BonusItemResult,
+  CategoryResult,
+  ItemResult,
+  ItemTrace,
+  RegionData,
+  RegionError,
+  RegionResult,
+} from '../types.ts';
 import { logic, truthy } from '../logic/operations.ts';
 import { roundHalfAway, roundedSum } from '../numeric/round.ts';
 import type { PreparedDocument } from './prepare.ts';
@@ -48,7 +56,13 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   for (const d of p.derived) {
     const r = apply(d.def.logic);
     if (!r.ok) {
-      errors.push(formulaError({ key: d.def.key }, `派生值 "${d.def.key}" 计算出错：${r.error}`, `derived value "${d.def.key}" failed: ${r.error}`));
+      errors.push(
+        formulaError(
+          { key: d.def.key },
+          `派生值 "${d.def.key}" 计算出错：${r.error}`,
+          `derived value "${d.def.key}" failed: ${r.error}`,
+        ),
+      );
       return { errors, warnings, gradeIndex: -1 };
     }
     ctx[d.def.key] = r.value;
@@ -80,18 +94,44 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
     for (const it of c.items) {
       const r = apply(it.logic);
       if (!r.ok) {
-        errors.push(formulaError({ item: it.id }, `考核项 "${it.id}" 计算出错：${r.error}`, `item "${it.id}" failed: ${r.error}`));
+        errors.push(
+          formulaError(
+            { item: it.id },
+            `考核项 "${it.id}" 计算出错：${r.error}`,
+            `item "${it.id}" failed: ${r.error}`,
+          ),
+        );
         continue;
       }
       const raw = finite({ item: it.id }, it.label.zh, r.value);
       if (raw === null) continue;
       const clamp: ItemTrace['clamp'] = raw < 0 ? 'low' : raw > it.maxPoints ? 'high' : null;
-      const points = clean(roundHalfAway(clamp === 'low' ? 0 : clamp === 'high' ? it.maxPoints : raw, digits));
-      const item: ItemResult = { id: it.id, label: it.label, points, maxPoints: it.maxPoints, raw, clamped: clamp !== null };
+      const points = clean(
+        roundHalfAway(clamp === 'low' ? 0 : clamp === 'high' ? it.maxPoints : raw, digits),
+      );
+      const item: ItemResult = {
+        id: it.id,
+        label: it.label,
+        points,
+        maxPoints: it.maxPoints,
+        raw,
+        clamped: clamp !== null,
+      };
       if (trace) item.trace = traceOf(it, raw, clamp, points);
       items.push(item);
     }
-    categories.push({ id: c.id, label: c.label, points: clean(roundedSum(items.map((i) => i.points), digits)), maxPoints: c.maxPoints, items });
+    categories.push({
+      id: c.id,
+      label: c.label,
+      points: clean(
+        roundedSum(
+          items.map((i) => i.points),
+          digits,
+        ),
+      ),
+      maxPoints: c.maxPoints,
+      items,
+    });
   }
 
   // Bonus.
@@ -99,7 +139,13 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   for (const b of p.doc.bonus?.items ?? []) {
     const r = apply(b.logic);
     if (!r.ok) {
-      errors.push(formulaError({ item: b.id }, `加分项 "${b.id}" 计算出错：${r.error}`, `bonus item "${b.id}" failed: ${r.error}`));
+      errors.push(
+        formulaError(
+          { item: b.id },
+          `加分项 "${b.id}" 计算出错：${r.error}`,
+          `bonus item "${b.id}" failed: ${r.error}`,
+        ),
+      );
       continue;
     }
     const raw = finite({ item: b.id }, b.label.zh, r.value);
@@ -116,7 +162,14 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
     const out: T[] = [];
     for (const x of list ?? []) {
       const r = apply(x.when);
-      if (!r.ok) errors.push(formulaError({ item: x.id }, `${kind} "${x.id}" 条件计算出错：${r.error}`, `${kind} "${x.id}" condition failed: ${r.error}`));
+      if (!r.ok)
+        errors.push(
+          formulaError(
+            { item: x.id },
+            `${kind} "${x.id}" 条件计算出错：${r.error}`,
+            `${kind} "${x.id}" condition failed: ${r.error}`,
+          ),
+        );
       else if (truthy(r.value)) out.push(x);
     }
     return out;
@@ -126,8 +179,18 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   const vetoes = triggered(p.doc.vetoes, '否决项');
   if (errors.length > 0) return { errors, warnings, gradeIndex: -1 };
 
-  const base = clean(roundedSum(categories.map((c) => c.points), digits));
-  const bonusUncapped = clean(roundedSum(bonusItems.map((b) => b.points), digits));
+  const base = clean(
+    roundedSum(
+      categories.map((c) => c.points),
+      digits,
+    ),
+  );
+  const bonusUncapped = clean(
+    roundedSum(
+      bonusItems.map((b) => b.points),
+      digits,
+    ),
+  );
   const bonus = clean(roundHalfAway(Math.min(p.bonusCap, bonusUncapped), digits));
   const total = clean(roundHalfAway(base + bonus, digits));
   const g = gradeOf(

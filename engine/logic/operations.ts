@@ -38,7 +38,17 @@ export const BUILTIN_OPERATIONS = [
 ] as const;
 
 /** json-logic-js operations that exist but are refused: they loop, call methods or log. */
-export const FORBIDDEN_OPERATIONS = ['method', 'log', 'map', 'filter', 'reduce', 'all', 'none', 'some', 'merge'] as const;
+export const FORBIDDEN_OPERATIONS = [
+  'method',
+  'log',
+  'map',
+  'filter',
+  'reduce',
+  'all',
+  'none',
+  'some',
+  'merge',
+] as const;
 
 function toNumber(v: unknown): number {
   return Number(v);

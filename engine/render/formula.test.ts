@@ -54,27 +54,23 @@ const cases: [unknown, string, string][] = [
   [{ '!': v('met') }, 'not met', '非 met'],
   [{ '!': [{ '>': [v('a'), 1] }] }, 'not (a > 1)', '非 (a > 1)'],
   [{ '!!': [v('a')] }, 'bool(a)', '真值(a)'],
-  [
-    { and: [{ '>': [v('a'), 1] }, { '<': [v('b'), 2] }] },
-    'a > 1 and b < 2',
-    'a > 1 且 b < 2',
-  ],
+  [{ and: [{ '>': [v('a'), 1] }, { '<': [v('b'), 2] }] }, 'a > 1 and b < 2', 'a > 1 且 b < 2'],
   [{ or: [v('a'), v('b'), v('c')] }, 'a or b or c', 'a 或 b 或 c'],
   [{ and: [v('a'), { or: [v('b'), v('c')] }] }, 'a and (b or c)', 'a 且 (b 或 c)'],
   [{ or: [{ and: [v('a'), v('b')] }, v('c')] }, '(a and b) or c', '(a 且 b) 或 c'],
   [{ and: [v('a')] }, 'a', 'a'],
-  [{ in: [v('src'), ['provincial', 'national']] }, 'src in ["provincial", "national"]', 'src 属于 ["provincial", "national"]'],
+  [
+    { in: [v('src'), ['provincial', 'national']] },
+    'src in ["provincial", "national"]',
+    'src 属于 ["provincial", "national"]',
+  ],
   // conditionals
   [
     { if: [{ '>': [v('pm25'), v('pm25_prev')] }, 0, 2] },
     'if pm25 > pm25_prev then 0 else 2',
     '如果 pm25 > pm25_prev 则 0 否则 2',
   ],
-  [
-    { '?:': [v('flag'), 1, 0] },
-    'if flag then 1 else 0',
-    '如果 flag 则 1 否则 0',
-  ],
+  [{ '?:': [v('flag'), 1, 0] }, 'if flag then 1 else 0', '如果 flag 则 1 否则 0'],
   [
     { if: [{ '>=': [v('r'), 95] }, 4, { '>=': [v('r'), 90] }, 3, 0] },
     'if r ≥ 95 then 4 else if r ≥ 90 then 3 else 0',
@@ -91,27 +87,35 @@ const cases: [unknown, string, string][] = [
     'if a then (if b then 1 else 2) else 3',
     '如果 a 则 (如果 b 则 1 否则 2) 否则 3',
   ],
-  [
-    { '+': [1, { if: [v('a'), 1, 0] }] },
-    '1 + (if a then 1 else 0)',
-    '1 + (如果 a 则 1 否则 0)',
-  ],
-  [
-    { max: [0, { if: [v('a'), 1, 0] }] },
-    'max(0, if a then 1 else 0)',
-    'max(0, 如果 a 则 1 否则 0)',
-  ],
+  [{ '+': [1, { if: [v('a'), 1, 0] }] }, '1 + (if a then 1 else 0)', '1 + (如果 a 则 1 否则 0)'],
+  [{ max: [0, { if: [v('a'), 1, 0] }] }, 'max(0, if a then 1 else 0)', 'max(0, 如果 a 则 1 否则 0)'],
   // functions and custom operations
   [{ min: [4, v('a'), v('b')] }, 'min(4, a, b)', 'min(4, a, b)'],
   [{ round: [{ '/': [v('a'), 3] }, 2] }, 'round(a ÷ 3, 2)', 'round(a ÷ 3, 2)'],
   [{ clamp: [v('x'), 0, 4] }, 'clamp(x, 0, 4)', 'clamp(x, 0, 4)'],
   [
-    { interp: [v('x'), [[0, 0], [50, 5]]] },
+    {
+      interp: [
+        v('x'),
+        [
+          [0, 0],
+          [50, 5],
+        ],
+      ],
+    },
     'interp(x; 0→0, 50→5)',
     'interp(x; 0→0, 50→5)',
   ],
   [
-    { interp: [v('x'), [[-10, 0], [10, 2.5]]] },
+    {
+      interp: [
+        v('x'),
+        [
+          [-10, 0],
+          [10, 2.5],
+        ],
+      ],
+    },
     'interp(x; −10→0, 10→2.5)',
     'interp(x; −10→0, 10→2.5)',
   ],

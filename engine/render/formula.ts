@@ -199,7 +199,9 @@ class Renderer {
   }
 
   private variable(name: string): string {
-    const label = this.labels ? Object.prototype.hasOwnProperty.call(this.labels, name) && this.labels[name] : undefined;
+    const label = this.labels
+      ? Object.prototype.hasOwnProperty.call(this.labels, name) && this.labels[name]
+      : undefined;
     const text = label ? (this.lang === 'zh' ? label.zh : label.en) : undefined;
     if (!text) return name;
     return NEEDS_BRACKETS.test(text) ? this.w.open + text + this.w.close : text;
@@ -364,9 +366,7 @@ class Renderer {
     const x = this.render(args[0], depth).text;
     const points = args[1];
     const isTable =
-      Array.isArray(points) &&
-      points.length > 0 &&
-      points.every((p) => Array.isArray(p) && p.length === 2);
+      Array.isArray(points) && points.length > 0 && points.every((p) => Array.isArray(p) && p.length === 2);
     const table = isTable
       ? (points as unknown[][])
           .map((p) => `${this.operand(p[0], depth, P_ADD)}→${this.operand(p[1], depth, P_ADD)}`)

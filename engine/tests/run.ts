@@ -33,7 +33,12 @@ export function runDocumentTests(doc: RuleDocument): TestOutcome[] {
   return tests.map((t, i) => runOne(doc, p, t, i));
 }
 
-function runOne(doc: RuleDocument, p: ReturnType<typeof prepareDocument>, t: DocumentTest, i: number): TestOutcome {
+function runOne(
+  doc: RuleDocument,
+  p: ReturnType<typeof prepareDocument>,
+  t: DocumentTest,
+  i: number,
+): TestOutcome {
   const outcome = scoreRegion(p, { code: `test-${i + 1}`, name: t.name, values: t.inputs }, true);
   if (!outcome.result) return { name: t.name, passed: false, failures: [], errors: outcome.errors };
   const r = { ...outcome.result, rank: 1 };
@@ -42,7 +47,8 @@ function runOne(doc: RuleDocument, p: ReturnType<typeof prepareDocument>, t: Doc
   const e = t.expect;
   const num = (field: string, expected: number | undefined, actual: number) => {
     if (expected === undefined) return;
-    if (roundHalfAway(expected, digits) !== roundHalfAway(actual, digits)) failures.push({ field, expected, actual });
+    if (roundHalfAway(expected, digits) !== roundHalfAway(actual, digits))
+      failures.push({ field, expected, actual });
   };
   num('total', e.total, r.total);
   num('base', e.base, r.base);
@@ -64,7 +70,8 @@ function runOne(doc: RuleDocument, p: ReturnType<typeof prepareDocument>, t: Doc
     if (!expected) continue;
     const a = [...r[f]].sort();
     const x = [...expected].sort();
-    if (a.length !== x.length || a.some((v, j) => v !== x[j])) failures.push({ field: f, expected, actual: r[f] });
+    if (a.length !== x.length || a.some((v, j) => v !== x[j]))
+      failures.push({ field: f, expected, actual: r[f] });
   }
   void doc;
   return { name: t.name, passed: failures.length === 0, failures, errors: [], result: r };

@@ -34,7 +34,9 @@ export function isValidDocument(doc: unknown): doc is RuleDocument {
 export class InvalidDocumentError extends Error {
   readonly code = 'invalid_document';
   constructor(readonly problems: Problem[]) {
-    super(`The rule document is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems[0]?.path} ${problems[0]?.code}`);
+    super(
+      `The rule document is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems[0]?.path} ${problems[0]?.code}`,
+    );
     this.name = 'InvalidDocumentError';
   }
 }

@@ -53,7 +53,12 @@ function toProblem(e: ErrorObject): Problem {
     }
     case 'type': {
       const t = String(p.type);
-      return problem(at, 'wrong_type', `${where} 的类型应为 ${t}：请改正取值。`, `${where} must be of type ${t}; fix the value.`);
+      return problem(
+        at,
+        'wrong_type',
+        `${where} 的类型应为 ${t}：请改正取值。`,
+        `${where} must be of type ${t}; fix the value.`,
+      );
     }
     case 'pattern': {
       const pat = String(p.pattern);
@@ -67,7 +72,12 @@ function toProblem(e: ErrorObject): Problem {
     case 'enum':
     case 'const': {
       const allowed = JSON.stringify(p.allowedValues ?? p.allowedValue);
-      return problem(at, 'invalid_value', `${where} 的取值无效，应为 ${allowed} 之一。`, `${where} must be one of ${allowed}.`);
+      return problem(
+        at,
+        'invalid_value',
+        `${where} 的取值无效，应为 ${allowed} 之一。`,
+        `${where} must be one of ${allowed}.`,
+      );
     }
     case 'minimum':
     case 'maximum':
@@ -75,7 +85,12 @@ function toProblem(e: ErrorObject): Problem {
     case 'exclusiveMaximum': {
       const cmp = String(p.comparison);
       const lim = String(p.limit);
-      return problem(at, 'out_of_range', `${where} 应 ${cmp} ${lim}：请改正取值。`, `${where} must be ${cmp} ${lim}; fix the value.`);
+      return problem(
+        at,
+        'out_of_range',
+        `${where} 应 ${cmp} ${lim}：请改正取值。`,
+        `${where} must be ${cmp} ${lim}; fix the value.`,
+      );
     }
     case 'minItems':
     case 'maxItems':

@@ -48,7 +48,8 @@ export function formulaSites(doc: Obj): FormulaSite[] {
   list(doc.categories).forEach((c, ci) => {
     if (!isObj(c)) return;
     list(c.items).forEach((it, ii) => {
-      if (isObj(it) && 'logic' in it) sites.push({ path: `/categories/${ci}/items/${ii}/logic`, formula: it.logic });
+      if (isObj(it) && 'logic' in it)
+        sites.push({ path: `/categories/${ci}/items/${ii}/logic`, formula: it.logic });
     });
   });
   if (isObj(doc.bonus))
@@ -153,7 +154,12 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
   );
   checkNames(
     categories.flatMap((c, ci) =>
-      isObj(c) ? list(c.items).map((x, i) => ({ path: `/categories/${ci}/items/${i}/id`, name: isObj(x) ? x.id : undefined })) : [],
+      isObj(c)
+        ? list(c.items).map((x, i) => ({
+            path: `/categories/${ci}/items/${i}/id`,
+            name: isObj(x) ? x.id : undefined,
+          }))
+        : [],
     ),
     { zh: '考核项', en: 'item id' },
     'duplicate_id',
@@ -184,7 +190,12 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
     const type = str(x.type);
     if (typeof x.min === 'number' && typeof x.max === 'number' && x.min > x.max)
       out.push(
-        problem(`${base}/min`, 'invalid_bounds', `最小值 ${x.min} 大于最大值 ${x.max}：请改正。`, `min ${x.min} is greater than max ${x.max}; fix the bounds.`),
+        problem(
+          `${base}/min`,
+          'invalid_bounds',
+          `最小值 ${x.min} 大于最大值 ${x.max}：请改正。`,
+          `min ${x.min} is greater than max ${x.max}; fix the bounds.`,
+        ),
       );
     if ((x.min !== undefined || x.max !== undefined) && type !== 'number' && type !== 'integer')
       out.push(
@@ -200,19 +211,31 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       x.enum.forEach((v, j) => {
         if (!fits(v))
           out.push(
-            problem(`${base}/enum/${j}`, 'invalid_enum', `可选值 ${JSON.stringify(v)} 与类型 ${type} 不符。`, `Enum value ${JSON.stringify(v)} does not match type ${type}.`),
+            problem(
+              `${base}/enum/${j}`,
+              'invalid_enum',
+              `可选值 ${JSON.stringify(v)} 与类型 ${type} 不符。`,
+              `Enum value ${JSON.stringify(v)} does not match type ${type}.`,
+            ),
           );
       });
     if (x.default !== undefined) {
       const d = x.default;
       let bad: string | null = null;
       if (!fits(d)) bad = `类型应为 ${type} / must be of type ${type}`;
-      else if (typeof d === 'number' && typeof x.min === 'number' && d < x.min) bad = `小于最小值 ${x.min} / below min ${x.min}`;
-      else if (typeof d === 'number' && typeof x.max === 'number' && d > x.max) bad = `大于最大值 ${x.max} / above max ${x.max}`;
+      else if (typeof d === 'number' && typeof x.min === 'number' && d < x.min)
+        bad = `小于最小值 ${x.min} / below min ${x.min}`;
+      else if (typeof d === 'number' && typeof x.max === 'number' && d > x.max)
+        bad = `大于最大值 ${x.max} / above max ${x.max}`;
       else if (Array.isArray(x.enum) && !x.enum.some((e) => e === d)) bad = `不在可选值中 / not in enum`;
       if (bad)
         out.push(
-          problem(`${base}/default`, 'invalid_default', `默认值 ${JSON.stringify(d)} 无效：${bad.split(' / ')[0]}。`, `Default ${JSON.stringify(d)} is invalid: ${bad.split(' / ')[1]}.`),
+          problem(
+            `${base}/default`,
+            'invalid_default',
+            `默认值 ${JSON.stringify(d)} 无效：${bad.split(' / ')[0]}。`,
+            `Default ${JSON.stringify(d)} is invalid: ${bad.split(' / ')[1]}.`,
+          ),
         );
     }
   });
@@ -244,7 +267,12 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       );
     }
   });
-  if (categoriesNumeric && typeof doc.maxScore === 'number' && categories.length >= 0 && !near(categorySum, doc.maxScore)) {
+  if (
+    categoriesNumeric &&
+    typeof doc.maxScore === 'number' &&
+    categories.length >= 0 &&
+    !near(categorySum, doc.maxScore)
+  ) {
     const s = round6(categorySum);
     out.push(
       problem(
@@ -309,11 +337,14 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
 
   // Tests reference declared names.
   const itemIds = new Set<string>();
-  for (const c of categories) if (isObj(c)) for (const it of list(c.items)) if (isObj(it) && typeof it.id === 'string') itemIds.add(it.id);
+  for (const c of categories)
+    if (isObj(c))
+      for (const it of list(c.items)) if (isObj(it) && typeof it.id === 'string') itemIds.add(it.id);
   for (const b of bonusItems) if (isObj(b) && typeof b.id === 'string') itemIds.add(b.id);
   const inputKeys = new Set<string>();
   for (const x of inputs) if (isObj(x) && typeof x.key === 'string') inputKeys.add(x.key);
-  const idsOf = (part: string) => new Set(list(doc[part]).flatMap((x) => (isObj(x) && typeof x.id === 'string' ? [x.id] : [])));
+  const idsOf = (part: string) =>
+    new Set(list(doc[part]).flatMap((x) => (isObj(x) && typeof x.id === 'string' ? [x.id] : [])));
   const lists = { vetoes: idsOf('vetoes'), downgrades: idsOf('downgrades'), caps: idsOf('caps') };
   list(doc.tests).forEach((t, ti) => {
     if (!isObj(t)) return;
@@ -321,21 +352,47 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       for (const k of Object.keys(t.inputs))
         if (!inputKeys.has(k))
           out.push(
-            problem(`/tests/${ti}/inputs/${k}`, 'unknown_input', `测试用例的输入 "${k}" 不是已声明的输入项：请删除或改正。`, `Test input "${k}" is not a declared input; remove or rename it.`),
+            problem(
+              `/tests/${ti}/inputs/${k}`,
+              'unknown_input',
+              `测试用例的输入 "${k}" 不是已声明的输入项：请删除或改正。`,
+              `Test input "${k}" is not a declared input; remove or rename it.`,
+            ),
           );
     if (!isObj(t.expect)) return;
     const e = t.expect;
     if (isObj(e.items))
       for (const k of Object.keys(e.items))
         if (!itemIds.has(k))
-          out.push(problem(`/tests/${ti}/expect/items/${k}`, 'unknown_item', `预期中的考核项 "${k}" 不存在。`, `Expected item "${k}" does not exist.`));
+          out.push(
+            problem(
+              `/tests/${ti}/expect/items/${k}`,
+              'unknown_item',
+              `预期中的考核项 "${k}" 不存在。`,
+              `Expected item "${k}" does not exist.`,
+            ),
+          );
     for (const f of ['grade', 'scoreGrade'] as const)
       if (typeof e[f] === 'string' && !gradeIds.has(e[f] as string))
-        out.push(problem(`/tests/${ti}/expect/${f}`, 'unknown_grade', `预期等次 "${String(e[f])}" 不存在。`, `Expected grade "${String(e[f])}" does not exist.`));
+        out.push(
+          problem(
+            `/tests/${ti}/expect/${f}`,
+            'unknown_grade',
+            `预期等次 "${String(e[f])}" 不存在。`,
+            `Expected grade "${String(e[f])}" does not exist.`,
+          ),
+        );
     for (const f of ['vetoes', 'downgrades', 'caps'] as const)
       list(e[f]).forEach((id, j) => {
         if (typeof id === 'string' && !lists[f].has(id))
-          out.push(problem(`/tests/${ti}/expect/${f}/${j}`, 'unknown_id', `预期中的 "${id}" 不在 ${f} 中。`, `Expected "${id}" is not one of the document's ${f}.`));
+          out.push(
+            problem(
+              `/tests/${ti}/expect/${f}/${j}`,
+              'unknown_id',
+              `预期中的 "${id}" 不在 ${f} 中。`,
+              `Expected "${id}" is not one of the document's ${f}.`,
+            ),
+          );
       });
   });
 
@@ -427,10 +484,21 @@ function checkFormula(path: string, formula: unknown, declared: Set<string>, out
   visit(formula, '', 0);
 }
 
-function checkVarName(name: unknown, where: string, path: string, declared: Set<string>, out: Problem[]): void {
+function checkVarName(
+  name: unknown,
+  where: string,
+  path: string,
+  declared: Set<string>,
+  out: Problem[],
+): void {
   if (name === undefined || name === null || name === '') {
     out.push(
-      problem(path, 'empty_variable', `公式中 ${where} 的变量名为空：请写出已声明的名称。`, `The variable name at ${where} is empty; name a declared input or derived key.`),
+      problem(
+        path,
+        'empty_variable',
+        `公式中 ${where} 的变量名为空：请写出已声明的名称。`,
+        `The variable name at ${where} is empty; name a declared input or derived key.`,
+      ),
     );
     return;
   }
@@ -446,7 +514,14 @@ function checkVarName(name: unknown, where: string, path: string, declared: Set<
     return;
   }
   if (RESERVED_NAMES.has(name)) {
-    out.push(problem(path, 'reserved_name', `公式中 ${where} 读取保留名 "${name}"：不允许。`, `The formula reads the reserved name "${name}" at ${where}; this is refused.`));
+    out.push(
+      problem(
+        path,
+        'reserved_name',
+        `公式中 ${where} 读取保留名 "${name}"：不允许。`,
+        `The formula reads the reserved name "${name}" at ${where}; this is refused.`,
+      ),
+    );
     return;
   }
   if (!declared.has(name))
@@ -464,13 +539,21 @@ function checkInterpPoints(points: unknown, where: string, path: string, out: Pr
   if (!Array.isArray(points)) return; // computed points are checked at run time
   let prev: number | null = null;
   const bad = (zh: string, en: string): void => {
-    out.push(problem(path, 'invalid_arguments', `interp（在 ${where}）的折点 ${zh}`, `interp points at ${where}: ${en}`));
+    out.push(
+      problem(
+        path,
+        'invalid_arguments',
+        `interp（在 ${where}）的折点 ${zh}`,
+        `interp points at ${where}: ${en}`,
+      ),
+    );
   };
   if (points.length === 0) return bad('不能为空。', 'must not be empty.');
   for (const p of points) {
     if (!Array.isArray(p) || p.length !== 2) return bad('必须是 [x, y] 数对。', 'must be [x, y] pairs.');
     if (typeof p[0] !== 'number') continue;
-    if (prev !== null && !(p[0] > prev)) return bad('的 x 必须严格递增。', 'x values must strictly increase.');
+    if (prev !== null && !(p[0] > prev))
+      return bad('的 x 必须严格递增。', 'x values must strictly increase.');
     prev = p[0];
   }
 }

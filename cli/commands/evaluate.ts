@@ -1,0 +1,127 @@
+/**
+ * `ecoscore evaluate RULES.json DATA.(json|csv|xlsx) [--json] [--no-trace]`: every region scored
+ * and ranked (SPEC sections 3 and 4). Exit 0 when every region was scored, 1 when some could not
+ * be, 2 for an invalid document or an unreadable file.
+ */
+import { evaluate, validateDocument } from '../../engine/index.ts';
+import type { Evaluation, RegionError, RuleDocument } from '../../engine/index.ts';
+import type { CliIo } from '../main.ts';
+import { parseArgs } from '../main.ts';
+import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
+import { renderTable } from '../table.ts';
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args);
+  const json = flags.has('json');
+  if (positional.length !== 2) {
+    io.stderr('用法 / usage: ecoscore evaluate RULES.json DATA.(json|csv|xlsx) [--json] [--no-trace]\n');
+    return 2;
+  }
+  const [rulesPath, dataPath] = positional;
+  try {
+    const rules = await readRulesFile(rulesPath, io.cwd);
+    const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+    if (problems.length > 0) {
+      io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
+      for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
+      return 2;
+    }
+    const doc = rules.document as RuleDocument;
+    const parsed = await readDataFile(dataPath, io.cwd, doc);
+    const evaluation = evaluate(doc, parsed.dataset, { trace: !flags.has('no-trace') });
+    const errors: RegionError[] = [
+      ...parsed.rowErrors.map((e) => ({ ...e, location: `${dataPath} ${e.location ?? ''}`.trim() })),
+      ...evaluation.errors.map((e) => {
+        const loc = e.key ? parsed.locations.get(e.region)?.get(e.key) : undefined;
+        const row = parsed.rows.get(e.region);
+        if (loc)
+          return { ...e, location: `${dataPath} row ${loc.row}, column ${loc.column} (${loc.header})` };
+        if (row !== undefined) return { ...e, location: `${dataPath} row ${row}` };
+        const idx = parsed.dataset.regions.findIndex((r) => r.code === e.region);
+        return idx >= 0 && dataPath.toLowerCase().endsWith('.json')
+          ? { ...e, location: `${dataPath} /regions/${idx}/values${e.key ? `/${e.key}` : ''}` }
+          : e;
+      }),
+    ];
+    const out: Evaluation = { ...evaluation, errors };
+    if (json) {
+      io.stdout(
+        JSON.stringify(
+          {
+            rules: out.rules,
+            dataset: out.dataset,
+            results: out.results,
+            errors: out.errors,
+            warnings: out.warnings,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else io.stdout(formatEvaluation(doc, out) + '\n');
+    return errors.length > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof CliInputError) {
+      io.stderr(e.message + '\n');
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** The table view: ranking, totals, grades in words and the adjustments that applied. */
+export function formatEvaluation(doc: RuleDocument, ev: Evaluation): string {
+  const grade = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
+  const labelOf = (list: { id: string; label: { zh: string } }[] | undefined) =>
+    new Map((list ?? []).map((x) => [x.id, x.label.zh]));
+  const vetoes = labelOf(doc.vetoes);
+  const downgrades = labelOf(doc.downgrades);
+  const caps = labelOf(doc.caps);
+  const digits = doc.precision ?? 2;
+  const fmt = (n: number) => n.toFixed(digits);
+  const rows = [...ev.results]
+    .sort((a, b) => a.rank - b.rank || (a.region < b.region ? -1 : 1))
+    .map((r) => {
+      const adj = [
+        ...r.vetoes.map((id) => `否决:${vetoes.get(id) ?? id}`),
+        ...r.downgrades.map((id) => `降档:${downgrades.get(id) ?? id}`),
+        ...r.caps.map((id) => `封顶:${caps.get(id) ?? id}`),
+      ].join('；');
+      return [
+        String(r.rank),
+        r.region,
+        r.name,
+        fmt(r.total),
+        fmt(r.base),
+        fmt(r.bonus),
+        grade.get(r.scoreGrade) ?? r.scoreGrade,
+        grade.get(r.grade) ?? r.grade,
+        adj,
+      ];
+    });
+  const lines = [
+    `${doc.title.zh}（${doc.family} ${doc.year}，规则 ${ev.rules.hash.slice(0, 12)}，数据 ${ev.dataset.hash.slice(0, 12)}）`,
+    '',
+    renderTable(
+      ['排名', '代码', '地区', '总分', '基础分', '加分', '分数等次', '最终等次', '否决/降档/封顶'],
+      rows,
+      ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
+    ),
+  ];
+  const counts = doc.grades
+    .map((g) => `${g.label.zh} ${ev.results.filter((r) => r.grade === g.id).length}`)
+    .join('，');
+  lines.push('', `共 ${ev.results.length} 个地区计分：${counts}`);
+  if (ev.errors.length > 0) {
+    lines.push('', `无法计分 / not scored (${ev.errors.length}):`);
+    for (const e of ev.errors)
+      lines.push(
+        `  ${e.region || '-'} ${e.name} ${e.key ?? e.item ?? ''} ${e.code}: ${e.message}${e.location ? ` [${e.location}]` : ''}`,
+      );
+  }
+  if (ev.warnings.length > 0) {
+    lines.push('', `提示 / warnings (${ev.warnings.length}):`);
+    for (const w of ev.warnings) lines.push(`  ${w.region ?? ''} ${w.message}`.trimEnd());
+  }
+  return lines.join('\n');
+}
