@@ -1,0 +1,150 @@
+/**
+ * Sessions: a random token in an HttpOnly, SameSite=Strict cookie; the database keeps only its
+ * SHA-256 (a leaked database does not yield live sessions). Sessions expire after a time to live
+ * that slides while the user is active, and end at logout, when the user is disabled, or when an
+ * admin resets the password.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Role } from './roles.ts';
+
+export const SESSION_COOKIE = 'ecoscore_session';
+export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** The logged-in user, as the API shows it. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  locale: 'zh' | 'en';
+}
+
+/** What the app keeps per request. */
+export interface AppEnv {
+  Variables: {
+    user: SessionUser | undefined;
+    sessionId: string | undefined;
+  };
+}
+
+export interface StoredSession {
+  id: string;
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+/** The storage sessions need (implemented over the database in `server/auth/store.ts`). */
+export interface SessionStore {
+  createSession(session: StoredSession): void;
+  /** The session with its user, when both exist. */
+  getSession(id: string): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
+  touchSession(id: string, expiresAt: string, lastSeenAt: string): void;
+  deleteSession(id: string): void;
+  deleteUserSessions(userId: number): void;
+  deleteExpiredSessions(nowIso: string): void;
+}
+
+export interface SessionOptions {
+  ttlMs?: number;
+  /** Mark the cookie `Secure` (serve over HTTPS). */
+  secureCookie?: boolean;
+  now?: () => number;
+}
+
+/** SHA-256 of a token: the id under which its session is stored. */
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class Sessions {
+  readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly secure: boolean;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly store: SessionStore,
+    opts: SessionOptions = {},
+  ) {
+    this.ttlMs = opts.ttlMs ?? DEFAULT_SESSION_TTL_MS;
+    this.now = opts.now ?? Date.now;
+    this.secure = opts.secureCookie ?? false;
+  }
+
+  private setCookie(c: Context, token: string): void {
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      secure: this.secure,
+      maxAge: Math.floor(this.ttlMs / 1000),
+    });
+  }
+
+  /** Starts a session for a user and sets its cookie. */
+  start(c: Context, userId: number): void {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    this.store.createSession({
+      id: sessionIdOf(token),
+      userId,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.ttlMs).toISOString(),
+      lastSeenAt: new Date(now).toISOString(),
+    });
+    this.setCookie(c, token);
+  }
+
+  /** Ends the request's session (if any) and clears the cookie. */
+  end(c: Context<AppEnv>): void {
+    const id = c.get('sessionId');
+    if (id) this.store.deleteSession(id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: this.secure });
+  }
+
+  /** Ends every session of a user (password reset, disabled account). */
+  endAll(userId: number): void {
+    this.store.deleteUserSessions(userId);
+  }
+
+  /**
+   * Middleware: reads the cookie and puts the user (or undefined) in `c.var.user`. An expired or
+   * unknown session, or a disabled user, counts as no session. Activity past half the time to live
+   * extends the session.
+   */
+  middleware(): MiddlewareHandler<AppEnv> {
+    return async (c, next) => {
+      c.set('user', undefined);
+      c.set('sessionId', undefined);
+      const token = getCookie(c, SESSION_COOKIE);
+      if (token && token.length <= 200) {
+        const id = sessionIdOf(token);
+        const found = this.store.getSession(id);
+        const now = this.now();
+        if (found) {
+          const expires = Date.parse(found.session.expiresAt);
+          if (!(expires > now) || found.user.disabled) {
+            this.store.deleteSession(id);
+          } else {
+            const { disabled: _disabled, ...user } = found.user;
+            c.set('user', user);
+            c.set('sessionId', id);
+            if (expires - now < this.ttlMs / 2) {
+              this.store.touchSession(id, new Date(now + this.ttlMs).toISOString(), new Date(now).toISOString());
+              this.setCookie(c, token);
+            }
+          }
+        }
+        if (now - this.lastSweep > 60 * 60 * 1000) {
+          this.lastSweep = now;
+          this.store.deleteExpiredSessions(new Date(now).toISOString());
+        }
+      }
+      await next();
+    };
+  }
+}

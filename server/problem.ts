@@ -1,0 +1,176 @@
+/**
+ * RFC 9457 problem details: one typed error (`ApiError`) thrown by routes, and one handler that
+ * turns it, and the typed errors of the store and the engine, into `application/problem+json`.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** One problem in a list: where, what (stable code) and how to fix it. Imports add row/column. */
+export interface ProblemEntry {
+  path: string;
+  code: string;
+  message: string;
+  row?: number;
+  column?: string | number;
+  [extra: string]: unknown;
+}
+
+/** The body of an `application/problem+json` response. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: ProblemEntry[];
+  [extra: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/**
+ * The one error a route throws to answer with a problem.
+ *
+ * @example
+ * throw new ApiError(404, 'version_not_found', '规则版本 7 不存在 / Rule version 7 does not exist');
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors?: ProblemEntry[],
+    /** Extra members of the problem object (e.g. `current` for a stale edit). */
+    readonly extra: Record<string, unknown> = {},
+    /** Extra response headers (e.g. `Retry-After`). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+/** Builds the problem object for a status and code. */
+export function problemBody(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: ProblemEntry[],
+  extra: Record<string, unknown> = {},
+): ProblemBody {
+  const body: ProblemBody = {
+    type: `https://ecoscore/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
+  if (errors) body.errors = errors;
+  for (const [k, v] of Object.entries(extra)) if (!(k in body)) body[k] = v;
+  return body;
+}
+
+/** An `application/problem+json` response. */
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: ProblemEntry[],
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(problemBody(status, code, detail, errors, extra)), {
+    status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
+  });
+}
+
+/** Reads a `{ path, code, message }[]` list from an error object, when it carries one. */
+function problemsOf(err: Record<string, unknown>): ProblemEntry[] | undefined {
+  const list = err.problems ?? err.errors;
+  if (!Array.isArray(list)) return undefined;
+  return list.filter(
+    (p): p is ProblemEntry => typeof p === 'object' && p !== null && 'code' in p && 'message' in p,
+  );
+}
+
+/**
+ * Maps the typed errors of the store (`server/db`) and the engine to a status, by their class name
+ * or their `status`/`code` fields, so routes can let them propagate. Returns undefined for
+ * anything unknown (answered as a 500).
+ */
+export function classify(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    return new ApiError(err.status, `http_${err.status}`, err.message || TITLES[err.status] || 'Error');
+  }
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as Record<string, unknown> & { name?: string; message?: string };
+  const name = String(e.name ?? e.constructor?.name ?? '');
+  const message = String(e.message ?? name);
+  const code = typeof e.code === 'string' && /^[a-z][a-z0-9_]*$/.test(e.code) ? e.code : undefined;
+  const problems = problemsOf(e);
+  const extra: Record<string, unknown> = {};
+  if (e.current !== undefined) extra.current = e.current;
+  const byName: Record<string, [number, string]> = {
+    NotFoundError: [404, 'not_found'],
+    ConflictError: [409, 'conflict'],
+    StaleRevisionError: [409, 'stale_revision'],
+    StaleError: [409, 'stale_revision'],
+    ImmutableError: [409, 'immutable'],
+    NotDraftError: [409, 'not_draft'],
+    StateError: [409, 'invalid_state'],
+    InvalidDocumentError: [422, 'invalid_document'],
+    ValidationError: [422, 'validation_failed'],
+    ImportError: [422, 'import_failed'],
+    DataError: [422, 'invalid_data'],
+    DatasetError: [422, 'invalid_data'],
+    PublishError: [422, 'publish_refused'],
+  };
+  const hit = byName[name];
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 600) {
+    return new ApiError(e.status, code ?? hit?.[1] ?? `http_${e.status}`, message, problems, extra);
+  }
+  if (hit) return new ApiError(hit[0], code ?? hit[1], message, problems, extra);
+  // SQLite constraint violations (e.g. the immutability triggers, unique keys) are conflicts.
+  if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
+    return new ApiError(409, 'constraint_violation', message);
+  }
+  return undefined;
+}
+
+/**
+ * The app's `onError` handler: known errors become their problem; anything else a 500 whose
+ * detail does not leak internals (the stack goes to the log).
+ */
+export function handleError(log: (line: string) => void) {
+  return (err: Error, c: Context): Response => {
+    const known = classify(err);
+    if (known) {
+      return problemResponse(known.status, known.code, known.detail, known.errors, known.extra, known.headers);
+    }
+    log(`error ${c.req.method} ${c.req.path}: ${err?.stack ?? String(err)}`);
+    return problemResponse(500, 'internal_error', '服务器内部错误 / Internal server error');
+  };
+}
+
+/** Narrows a number to the status type Hono's helpers accept. */
+export function asStatus(n: number): ContentfulStatusCode {
+  return n as ContentfulStatusCode;
+}

@@ -1,0 +1,115 @@
+/**
+ * Logging in and out, and the current user: `/api/auth/*`.
+ */
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { appendAudit } from '../db/audit.ts';
+import { findUserForLogin, updateUser } from '../db/users.ts';
+import { verifyNothing, verifyPassword } from '../auth/password.ts';
+import type { AppEnv, SessionUser } from '../auth/session.ts';
+import { ApiError } from '../problem.ts';
+import type { RouteDeps } from './deps.ts';
+import { route, type RouteSpec } from './registry.ts';
+import { bodies, ref } from './schemas.ts';
+
+const userResponse = { description: '当前用户 / The user', schema: { type: 'object', required: ['user'], properties: { user: ref('User') } } };
+
+/** The client address used to throttle logins. */
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local';
+  }
+}
+
+function publicUser(u: SessionUser): SessionUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, locale: u.locale };
+}
+
+export function authRoutes(deps: RouteDeps): RouteSpec[] {
+  const { db, sessions, throttle } = deps;
+  return [
+    route({
+      method: 'post',
+      path: '/api/auth/login',
+      access: 'public',
+      tag: 'auth',
+      summary: '登录 / Log in',
+      description:
+        'Checks the password and sets the HttpOnly, SameSite=Strict session cookie `ecoscore_session`. Repeated failures for a username from one address are slowed down: past the limit the answer is 429 with Retry-After.',
+      body: { kind: 'json', schema: bodies.login },
+      responses: {
+        200: { ...userResponse, headers: { 'Set-Cookie': { description: 'ecoscore_session=…; HttpOnly; SameSite=Strict', schema: { type: 'string' } } } },
+        401: { description: '用户名或密码错误 / Wrong username or password', schema: ref('Problem') },
+        429: { description: '失败次数过多，稍后再试 / Too many failures: retry later', schema: ref('Problem') },
+      },
+      handler: async (c, { body }) => {
+        const { username, password } = body as { username: string; password: string };
+        const address = clientAddress(c, deps.trustProxy);
+        const wait = throttle.retryAfter(username, address);
+        if (wait > 0) {
+          const seconds = Math.ceil(wait / 1000);
+          throw new ApiError(
+            429,
+            'too_many_attempts',
+            `登录失败次数过多，请 ${seconds} 秒后再试 / Too many failed logins; retry in ${seconds} s`,
+            undefined,
+            {},
+            { 'Retry-After': String(seconds) },
+          );
+        }
+        const row = findUserForLogin(db, username);
+        const ok = row && !row.disabled ? await verifyPassword(password, row.passwordHash) : await verifyNothing(password);
+        if (!ok || !row) {
+          throttle.fail(username, address);
+          throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
+        }
+        throttle.succeed(username, address);
+        sessions.start(c, row.id);
+        appendAudit(db, { user: row.username, action: 'session.login', entity: 'user', entityId: row.id, detail: { address } });
+        return c.json({ user: publicUser({ ...row }) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/auth/logout',
+      access: 'any',
+      tag: 'auth',
+      summary: '退出登录 / Log out',
+      description: 'Ends the session and clears the cookie.',
+      responses: { 204: { description: '已退出 / Logged out' } },
+      handler: (c: Context<AppEnv>, { user }) => {
+        sessions.end(c);
+        appendAudit(db, { user: user.username, action: 'session.logout', entity: 'user', entityId: user.id });
+        return c.body(null, 204);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/auth/me',
+      access: 'any',
+      tag: 'auth',
+      summary: '当前用户 / The logged-in user',
+      responses: { 200: userResponse },
+      handler: (c, { user }) => c.json({ user: publicUser(user) }),
+    }),
+    route({
+      method: 'put',
+      path: '/api/auth/me/locale',
+      access: 'any',
+      tag: 'auth',
+      summary: '设置界面语言 / Set my interface language',
+      body: { kind: 'json', schema: bodies.locale },
+      responses: { 200: userResponse },
+      handler: (c, { user, body }) => {
+        const updated = updateUser(db, user.id, { locale: body.locale }, user.username);
+        return c.json({ user: publicUser(updated) });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,162 @@
+/**
+ * The route registry: each route is data (method, path, who may call it, summary, parameter,
+ * body and response schemas) plus a handler. `mountRoutes` registers them on Hono with the role
+ * check and ajv validation in front of the handler; `server/openapi.ts` builds the OpenAPI
+ * document from the very same list, so the documentation cannot drift from what is enforced.
+ */
+import type { Context, Hono } from 'hono';
+import { ApiError, type ProblemEntry } from '../problem.ts';
+import type { AppEnv, SessionUser } from '../auth/session.ts';
+import type { Role } from '../auth/roles.ts';
+import { check, compileBody, compileParams } from './validation.ts';
+import type { JsonSchema } from './schemas.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route: `public` (no session), `any` (every logged-in user) or a list of roles
+ * (admins may call everything).
+ */
+export type Access = 'public' | 'any' | readonly Role[];
+
+export interface ParamSpec {
+  schema: JsonSchema;
+  description?: string;
+  required?: boolean;
+}
+
+export interface ResponseSpec {
+  description: string;
+  /** The JSON schema of a JSON body (`application/json`). */
+  schema?: JsonSchema;
+  /** Another content type (a file), described without a schema. */
+  contentType?: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export type BodySpec =
+  | { kind: 'json'; schema: JsonSchema; required?: boolean; description?: string }
+  | { kind: 'raw'; contentTypes: string[]; description: string };
+
+/** What a handler receives besides the Hono context. */
+export interface RouteInput<P = Record<string, any>, Q = Record<string, any>, B = any> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The logged-in user (undefined only on public routes). */
+  user: SessionUser;
+}
+
+export interface RouteSpec {
+  method: Method;
+  /** OpenAPI form: `/api/versions/{id}`. */
+  path: string;
+  access: Access;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: Record<string, ParamSpec>;
+  query?: Record<string, ParamSpec>;
+  headers?: Record<string, ParamSpec>;
+  body?: BodySpec;
+  /** Responses besides the common errors (401, 403, 422 …, added by the OpenAPI builder). */
+  responses: Record<number, ResponseSpec>;
+  handler: (c: Context<AppEnv>, input: RouteInput) => Response | Promise<Response>;
+}
+
+/** Declares a route (identity, for type inference at the call site). */
+export function route(spec: RouteSpec): RouteSpec {
+  return spec;
+}
+
+/** Whether a user may call a route with the given access. */
+export function allowed(access: Access, user: SessionUser | undefined): boolean {
+  if (access === 'public') return true;
+  if (!user) return false;
+  if (access === 'any' || user.role === 'admin') return true;
+  return access.includes(user.role);
+}
+
+/** `/api/versions/{id}` → `/api/versions/:id` */
+export function honoPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+function objectSchema(specs: Record<string, ParamSpec> | undefined, strict: boolean): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [name, spec] of Object.entries(specs ?? {})) {
+    properties[name] = spec.schema;
+    if (spec.required) required.push(name);
+  }
+  return { type: 'object', properties, required, additionalProperties: !strict };
+}
+
+function unauthenticated(): ApiError {
+  return new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
+}
+
+function forbidden(access: Access, user: SessionUser): ApiError {
+  const roles = access === 'any' || access === 'public' ? [] : ['admin', ...access];
+  return new ApiError(
+    403,
+    'forbidden',
+    `角色 ${user.role} 无权执行此操作（需要 ${roles.join(' / ')}） / Role ${user.role} may not do this (needs ${roles.join(' or ')})`,
+  );
+}
+
+async function readJson(c: Context<AppEnv>, spec: Extract<BodySpec, { kind: 'json' }>): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') {
+    if (spec.required === false) return {};
+    throw new ApiError(400, 'missing_body', '缺少请求体（JSON） / The request needs a JSON body', [
+      { path: '', code: 'missing_body', message: '缺少请求体（JSON） / The request needs a JSON body' },
+    ]);
+  }
+  const type = c.req.header('content-type') ?? '';
+  // Lenient on the declared type (clients often omit it), but a form upload is never JSON.
+  if (/^multipart\//i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `请求体应为 application/json，而不是 ${type} / The body must be application/json, not ${type}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = `请求体不是有效的 JSON：${(e as Error).message} / The body is not valid JSON: ${(e as Error).message}`;
+    throw new ApiError(400, 'invalid_json', msg, [{ path: '', code: 'invalid_json', message: msg }]);
+  }
+}
+
+/** Registers every route on the app, each behind its role check and validators. */
+export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
+  for (const spec of routes) {
+    const paramsCheck = spec.params ? compileParams(objectSchema(spec.params, false)) : undefined;
+    const queryCheck = spec.query ? compileParams(objectSchema(spec.query, false)) : undefined;
+    const bodyCheck = spec.body?.kind === 'json' ? compileBody(spec.body.schema) : undefined;
+
+    app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
+      const user = c.get('user');
+      if (spec.access !== 'public' && !user) throw unauthenticated();
+      if (!allowed(spec.access, user)) throw forbidden(spec.access, user!);
+
+      const problems: ProblemEntry[] = [];
+      const params: Record<string, unknown> = { ...c.req.param() };
+      if (paramsCheck) problems.push(...check(paramsCheck, params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
+      const query: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
+      if (queryCheck) problems.push(...check(queryCheck, query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
+      if (problems.length) {
+        throw new ApiError(400, 'invalid_parameters', '请求参数无效 / Invalid request parameters', problems);
+      }
+
+      let body: unknown;
+      if (spec.body?.kind === 'json') {
+        body = await readJson(c, spec.body);
+        const bodyProblems = check(bodyCheck!, body);
+        if (bodyProblems.length) {
+          throw new ApiError(422, 'invalid_body', '请求体不符合要求 / The request body is invalid', bodyProblems);
+        }
+      }
+      return spec.handler(c, { params, query, body, user: user! });
+    });
+  }
+}
