@@ -131,7 +131,7 @@ export function baseDocument(): RuleDocument {
     tests: [
       {
         name: 'clean region',
-        inputs: { pm25: 30, pm25_target: 34, good_days: 90, forest: 50, satisfaction: 90 },
+        inputs: { pm25: 30, pm25_target: 34, good_days: 90, forest: 50, satisfaction: 100 },
         expect: { total: 100, grade: 'excellent', vetoes: [], items: { pm25: 20 } },
       },
     ],
