@@ -23,6 +23,12 @@ import type { RouteDeps } from './routes/deps.ts';
 import { systemRoutes } from './routes/system.ts';
 import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
+import { versionRoutes } from './routes/versions.ts';
+import { regionRoutes } from './routes/regions.ts';
+import { datasetRoutes } from './routes/datasets.ts';
+import { runRoutes } from './routes/runs.ts';
+import { evaluateRoutes } from './routes/evaluate.ts';
+import { auditRoutes } from './routes/audit.ts';
 
 export interface AppOptions {
   db: Db;
@@ -62,6 +68,8 @@ export function packageVersion(): string {
 export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(deps, () => routes), ...authRoutes(deps), ...userRoutes(deps));
+  routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
+  routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
   return routes;
 }
 

@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono';
 import { ApiError, type ProblemEntry } from '../problem.ts';
 import type { AppEnv, SessionUser } from '../auth/session.ts';
 import type { Role } from '../auth/roles.ts';
+import { checkSchema } from '../../engine/index.ts';
 import { check, compileBody, compileParams } from './validation.ts';
 import type { JsonSchema } from './schemas.ts';
 
@@ -35,7 +36,18 @@ export interface ResponseSpec {
 }
 
 export type BodySpec =
-  | { kind: 'json'; schema: JsonSchema; required?: boolean; description?: string }
+  | {
+      kind: 'json';
+      schema: JsonSchema;
+      required?: boolean;
+      description?: string;
+      /**
+       * Top-level fields holding a rule document: checked with the engine's schema check (ajv with
+       * rules/schema/rule-document.schema.json), so the problems carry the same codes as
+       * `validateDocument`'s, with paths under `/<field>`.
+       */
+      documentFields?: string[];
+    }
   | { kind: 'raw'; contentTypes: string[]; description: string };
 
 /** What a handler receives besides the Hono context. */
@@ -92,6 +104,14 @@ function objectSchema(specs: Record<string, ParamSpec> | undefined, strict: bool
   return { type: 'object', properties, required, additionalProperties: !strict };
 }
 
+/** The body schema with its document fields loosened to `object` (they are checked separately). */
+function withoutDocuments(schema: JsonSchema, fields: string[] = []): JsonSchema {
+  if (!fields.length) return schema;
+  const properties = { ...(schema.properties as Record<string, JsonSchema>) };
+  for (const f of fields) properties[f] = { type: 'object' };
+  return { ...schema, properties };
+}
+
 function unauthenticated(): ApiError {
   return new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
 }
@@ -131,7 +151,8 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
   for (const spec of routes) {
     const paramsCheck = spec.params ? compileParams(objectSchema(spec.params, false)) : undefined;
     const queryCheck = spec.query ? compileParams(objectSchema(spec.query, false)) : undefined;
-    const bodyCheck = spec.body?.kind === 'json' ? compileBody(spec.body.schema) : undefined;
+    const bodyCheck = spec.body?.kind === 'json' ? compileBody(withoutDocuments(spec.body.schema, spec.body.documentFields)) : undefined;
+    const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
     app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
       const user = c.get('user');
@@ -152,6 +173,12 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
       if (spec.body?.kind === 'json') {
         body = await readJson(c, spec.body);
         const bodyProblems = check(bodyCheck!, body);
+        for (const field of documentFields) {
+          const doc = (body as Record<string, unknown> | null)?.[field];
+          if (doc !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+            bodyProblems.push(...checkSchema(doc).map((p) => ({ ...p, path: `/${field}${p.path}` })));
+          }
+        }
         if (bodyProblems.length) {
           throw new ApiError(422, 'invalid_body', '请求体不符合要求 / The request body is invalid', bodyProblems);
         }

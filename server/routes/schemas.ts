@@ -110,8 +110,8 @@ export const componentSchemas: Record<string, JsonSchema> = {
     ['name', 'passed', 'failures'],
   ),
   Region: obj(
-    { code: str, nameZh: str, nameEn: str, kind: str, years: { type: 'array', items: int }, active: bool },
-    ['code', 'nameZh'],
+    { code: str, nameZh: str, nameEn: str, kind: str, note: str, years: { type: 'array', items: int }, active: bool },
+    ['code', 'nameZh', 'kind', 'years', 'active'],
   ),
   DatasetSummary: obj({ year: int, regions: int, values: int, updatedAt: nullable(isoTime) }, ['year', 'regions', 'values']),
   DatasetGrid: obj(
@@ -321,12 +321,13 @@ export const bodies = {
   region: {
     type: 'object',
     additionalProperties: false,
-    required: ['code', 'nameZh'],
+    required: ['code', 'nameZh', 'kind', 'years'],
     properties: {
-      code: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,20}$' },
+      code: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
       nameZh: { type: 'string', minLength: 1, maxLength: 100 },
       nameEn: { type: 'string', maxLength: 200 },
-      kind: { type: 'string', maxLength: 50 },
+      kind: { type: 'string', minLength: 1, maxLength: 50 },
+      note: { type: 'string', maxLength: 1000 },
       years: { type: 'array', items: { type: 'integer', minimum: 1900, maximum: 2999 }, uniqueItems: true },
       active: { type: 'boolean' },
     },
@@ -335,11 +336,13 @@ export const bodies = {
     type: 'object',
     additionalProperties: false,
     minProperties: 1,
+    description: 'The fields to change; `code`, when present, must be the code in the path.',
     properties: {
       code: { type: 'string' },
       nameZh: { type: 'string', minLength: 1, maxLength: 100 },
       nameEn: { type: 'string', maxLength: 200 },
-      kind: { type: 'string', maxLength: 50 },
+      kind: { type: 'string', minLength: 1, maxLength: 50 },
+      note: { type: 'string', maxLength: 1000 },
       years: { type: 'array', items: { type: 'integer', minimum: 1900, maximum: 2999 }, uniqueItems: true },
       active: { type: 'boolean' },
     },

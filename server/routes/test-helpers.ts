@@ -1,0 +1,123 @@
+/**
+ * Test helpers for the API: a fresh in-memory database with the sample regions, rule versions and
+ * data, one user per role, and a small client that keeps each user's session cookie.
+ */
+import { readFileSync } from 'node:fs';
+import { openDatabase, type OpenedDatabase } from '../db/client.ts';
+import { createUser } from '../db/users.ts';
+import { loadRegions, parseRegionsCsv } from '../db/regions.ts';
+import { createDraft, publishVersion, type Version } from '../db/versions.ts';
+import { saveDatasetGrid } from '../db/datasets.ts';
+import { createApp, type AppOptions, type EcoscoreApp } from '../app.ts';
+import { hashPassword } from '../auth/password.ts';
+import { ensureAdmin } from '../auth/store.ts';
+import type { Role } from '../auth/roles.ts';
+import type { RuleDocument } from '../../engine/types.ts';
+
+export const PASSWORD = 'test-password-1';
+export const ROLE_USERS: Record<Role, string> = { admin: 'admin', editor: 'ed', assessor: 'asa', reviewer: 'rev' };
+
+const root = new URL('../../', import.meta.url);
+export const readRepoFile = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+export const sampleDocument = (year: number): RuleDocument => JSON.parse(readRepoFile(`rules/jilin-eco-target/${year}.json`));
+export const sampleData = (year: number) =>
+  JSON.parse(readRepoFile(`rules/sample-data/${year}.json`)) as { year: number; regions: { code: string; name: string; values: Record<string, unknown> }[] };
+
+let cachedHash: Promise<string> | undefined;
+
+export interface Fixture {
+  opened: OpenedDatabase;
+  app: EcoscoreApp;
+  /** Published versions by year (2023, 2024), and the 2025 draft. */
+  published: Record<number, Version>;
+  draft2025: Version;
+  /** Requests as a user of the role (or without a session for `null`). */
+  as: (role: Role | null) => Client;
+  close(): void;
+}
+
+export interface Client {
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; res: Response }>;
+}
+
+/** A client of the app with an optional cookie. */
+export function client(app: EcoscoreApp, cookie?: string): Client {
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const h: Record<string, string> = { ...headers };
+    if (cookie) h.cookie = cookie;
+    let payload: BodyInit | undefined;
+    if (body !== undefined) {
+      if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) payload = body as BodyInit;
+      else {
+        payload = JSON.stringify(body);
+        h['content-type'] ??= 'application/json';
+      }
+    }
+    return Promise.resolve(app.request(path, { method, headers: h, body: payload }));
+  };
+  return {
+    request,
+    async json(method, path, body, headers) {
+      const res = await request(method, path, body, headers);
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
+    },
+  };
+}
+
+/** Logs in and returns the `name=value` cookie pair. */
+export async function login(app: EcoscoreApp, username: string, password = PASSWORD): Promise<string> {
+  const res = await app.request('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+/**
+ * A fresh in-memory database with regions, rule versions 2023 and 2024 published, 2025 as a draft
+ * (copied from 2024's version with 2025's sample document), data for 2024 and 2025, and a user per
+ * role; `seedData: false` leaves out rules and data.
+ */
+export async function makeFixture(opts: { seedData?: boolean; app?: Partial<AppOptions> } = {}): Promise<Fixture> {
+  const opened = openDatabase(':memory:');
+  const { db } = opened;
+  await ensureAdmin(db, PASSWORD);
+  cachedHash ??= hashPassword(PASSWORD);
+  const passwordHash = await cachedHash;
+  for (const role of ['editor', 'assessor', 'reviewer'] as const) {
+    createUser(db, { username: ROLE_USERS[role], displayName: `${role} user`, role, passwordHash }, 'system');
+  }
+  const published: Record<number, Version> = {};
+  let draft2025 = undefined as unknown as Version;
+  if (opts.seedData !== false) {
+    loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
+    for (const year of [2023, 2024]) {
+      const v = createDraft(db, { document: sampleDocument(year) }, 'system');
+      published[year] = publishVersion(db, v.id, {}, 'system');
+    }
+    draft2025 = createDraft(db, { document: sampleDocument(2025) }, 'system');
+    for (const year of [2024, 2025]) {
+      const data = sampleData(year);
+      saveDatasetGrid(db, year, { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) }, {
+        versionId: year === 2025 ? draft2025.id : published[year].id,
+        actor: 'system',
+        source: 'provincial',
+      });
+    }
+  }
+  const app = createApp({ db, log: () => {}, ...opts.app });
+  const cookies = new Map<Role, string>();
+  for (const role of Object.keys(ROLE_USERS) as Role[]) cookies.set(role, await login(app, ROLE_USERS[role]));
+  return {
+    opened,
+    app,
+    published,
+    draft2025,
+    as: (role) => client(app, role ? cookies.get(role) : undefined),
+    close: () => opened.close(),
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * Rule families and versions: list, read, create a draft, update it with If-Match, delete it,
+ * validate, run its tests, publish, retire, and the XLSX data template of its inputs.
+ */
+import type { Context } from 'hono';
+import {
+  createDraft,
+  deleteDraft,
+  getVersion,
+  listFamilies,
+  listVersions,
+  publishVersion,
+  retireVersion,
+  runVersionTests,
+  updateDraft,
+  validateVersion,
+  type Version,
+} from '../db/versions.ts';
+import { ApiError } from '../problem.ts';
+import type { RouteDeps } from './deps.ts';
+import { route, type RouteSpec } from './registry.ts';
+import { bodies, ref } from './schemas.ts';
+
+const idParam = { id: { schema: { type: 'integer', minimum: 1 }, description: '版本 id / version id' } };
+const etagHeader = { ETag: { description: '"<revision>": send it back as If-Match to update', schema: { type: 'string' } } };
+const versionResponse = (description: string) => ({ description, schema: ref('Version'), headers: etagHeader });
+const problem = (description: string) => ({ description, schema: ref('Problem') });
+
+/** The revision an If-Match header names: `"3"`, `W/"3"` or `3`; undefined when absent. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (!m) {
+    throw new ApiError(400, 'invalid_if_match', `If-Match 应为 "<修订号>"，而不是 ${header} / If-Match must be "<revision>", not ${header}`, [
+      { path: '/headers/If-Match', code: 'invalid_if_match', message: `If-Match: ${header}` },
+    ]);
+  }
+  return Number(m[1]);
+}
+
+/** A version as JSON with its ETag. */
+export function versionJson(c: Context, v: Version, status: 200 | 201 = 200): Response {
+  return c.json(v, status, { ETag: `"${v.revision}"` });
+}
+
+export function versionRoutes(deps: RouteDeps): RouteSpec[] {
+  const { db } = deps;
+  return [
+    route({
+      method: 'get',
+      path: '/api/families',
+      access: 'any',
+      tag: 'rules',
+      summary: '规则族及其版本 / Rule families with their versions',
+      responses: {
+        200: {
+          description: 'Families',
+          schema: { type: 'object', required: ['families'], properties: { families: { type: 'array', items: ref('Family') } } },
+        },
+      },
+      handler: (c) => c.json({ families: listFamilies(db) }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/versions',
+      access: 'any',
+      tag: 'rules',
+      summary: '规则版本列表 / List rule versions',
+      query: {
+        family: { schema: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+        year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } },
+        status: { schema: { enum: ['draft', 'published', 'retired'] } },
+      },
+      responses: {
+        200: {
+          description: 'Versions',
+          schema: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: ref('VersionSummary') } } },
+        },
+      },
+      handler: (c, { query }) => c.json({ versions: listVersions(db, query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/versions/{id}',
+      access: 'any',
+      tag: 'rules',
+      summary: '读取规则版本 / Read a rule version',
+      params: idParam,
+      responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
+      handler: (c, { params }) => versionJson(c, getVersion(db, params.id)),
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '新建草稿 / Create a draft',
+      description:
+        'A blank draft (`family` + `year`), a copy of version `from` (for `year` when given: "new year from this version"), or the given `document`.',
+      body: { kind: 'json', schema: bodies.createVersion, documentFields: ['document'] },
+      responses: { 201: versionResponse('The new draft'), 404: problem('No such source version') },
+      handler: (c, { body, user }) => versionJson(c, createDraft(db, body, user.username), 201),
+    }),
+    route({
+      method: 'put',
+      path: '/api/versions/{id}',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '修改草稿 / Update a draft',
+      description:
+        'Optimistic concurrency: send the revision you read as `If-Match: "<revision>"`. A stale revision gets 409 with `current` (the version as it is now); no If-Match gets 428; a published or retired version gets 409 `not_draft`. The document must match the JSON Schema (422 otherwise); semantic problems and failing tests are allowed in a draft (see validate).',
+      params: idParam,
+      headers: { 'If-Match': { schema: { type: 'string' }, required: true, description: '"<revision>" from the ETag' } },
+      body: { kind: 'json', schema: bodies.updateVersion, documentFields: ['document'] },
+      responses: {
+        200: versionResponse('The updated draft (revision + 1)'),
+        404: problem('No such version'),
+        409: problem('Stale revision (`current` holds the version as it is now) or not a draft'),
+        428: problem('If-Match missing'),
+      },
+      handler: (c, { params, body, user }) => {
+        const revision = parseIfMatch(c.req.header('if-match'));
+        if (revision === undefined) {
+          throw new ApiError(428, 'if_match_required', '修改草稿需要 If-Match: "<修订号>" / Updating a draft needs If-Match: "<revision>"');
+        }
+        return versionJson(c, updateDraft(db, params.id, body.document, revision, user.username));
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/versions/{id}',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '删除草稿 / Delete a draft',
+      params: idParam,
+      responses: { 204: { description: 'Deleted' }, 404: problem('No such version'), 409: problem('Not a draft') },
+      handler: (c, { params, user }) => {
+        deleteDraft(db, params.id, user.username);
+        return c.body(null, 204);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/validate',
+      access: 'any',
+      tag: 'rules',
+      summary: '校验 / Validate a version',
+      description: 'Schema, semantic checks and the document tests: every problem at once.',
+      params: idParam,
+      responses: {
+        200: {
+          description: 'Validation result',
+          schema: {
+            type: 'object',
+            required: ['valid', 'errors'],
+            properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: ref('ProblemEntry') } },
+          },
+        },
+        404: problem('No such version'),
+      },
+      handler: (c, { params }) => c.json(validateVersion(db, params.id)),
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/tests',
+      access: 'any',
+      tag: 'rules',
+      summary: '运行文档测试 / Run the document tests',
+      params: idParam,
+      responses: {
+        200: {
+          description: 'Test outcomes',
+          schema: { type: 'object', required: ['results'], properties: { results: { type: 'array', items: ref('TestOutcome') } } },
+        },
+        404: problem('No such version'),
+        422: problem('The document is invalid (errors lists the problems)'),
+      },
+      handler: (c, { params }) => c.json({ results: runVersionTests(db, params.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/publish',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '发布 / Publish a draft',
+      description:
+        'Only a document that validates and whose tests pass (422 with every problem otherwise). Retires the previously published version of the same family and year. An optional If-Match makes it refuse a draft changed since it was read.',
+      params: idParam,
+      headers: { 'If-Match': { schema: { type: 'string' }, description: '"<revision>" (optional)' } },
+      body: { kind: 'json', schema: bodies.publish, required: false },
+      responses: {
+        200: versionResponse('The published version'),
+        404: problem('No such version'),
+        409: problem('Not a draft, or changed since read'),
+        422: problem('Invalid document or failing test (errors lists each)'),
+      },
+      handler: (c, { params, body, user }) => {
+        const expectedRevision = parseIfMatch(c.req.header('if-match'));
+        return versionJson(c, publishVersion(db, params.id, { ...body, expectedRevision }, user.username));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/retire',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '废止 / Retire a published version',
+      params: idParam,
+      responses: { 200: versionResponse('The retired version'), 404: problem('No such version'), 409: problem('Not published') },
+      handler: (c, { params, user }) => versionJson(c, retireVersion(db, params.id, user.username)),
+    }),
+  ];
+}
