@@ -184,3 +184,29 @@ describe('renderFormula', () => {
     expect(renderFormula({ '+': [v('a'), v('b')] }, { lang: 'en', labels })).toBe('a + B');
   });
 });
+
+describe('the sample rule family', () => {
+  const years = [2021, 2022, 2023, 2024, 2025];
+  test.each(years)('every formula of %i renders without falling back to JSON', async (year) => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const path = fileURLToPath(new URL(`../../rules/jilin-eco-target/${year}.json`, import.meta.url));
+    if (!existsSync(path)) return;
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    const formulas: unknown[] = [
+      ...(doc.derived ?? []).map((d: { logic: unknown }) => d.logic),
+      ...doc.categories.flatMap((c: { items: { logic: unknown }[] }) => c.items.map((i) => i.logic)),
+      ...(doc.bonus?.items ?? []).map((b: { logic: unknown }) => b.logic),
+      ...[...(doc.downgrades ?? []), ...(doc.caps ?? []), ...(doc.vetoes ?? [])].map(
+        (x: { when: unknown }) => x.when,
+      ),
+    ];
+    expect(formulas.length).toBeGreaterThan(10);
+    const labels = formulaLabels(doc);
+    for (const f of formulas) {
+      for (const text of [renderFormula(f), renderFormula(f, { lang: 'zh', labels })]) {
+        expect(text).not.toMatch(/[{}]/);
+      }
+    }
+  });
+});
