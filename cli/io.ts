@@ -118,7 +118,9 @@ export async function readDataFile(
         `无法读取 / cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
       );
     }
-    if (ext === '.csv') parsed = parseDatasetCsv(buf.toString('utf8'), doc);
+    // A table carries no year: it is the data for the year the rules assess.
+    const year = doc?.year;
+    if (ext === '.csv') parsed = parseDatasetCsv(buf.toString('utf8'), doc, { year });
     else {
       let rows: unknown[][];
       try {
@@ -129,7 +131,7 @@ export async function readDataFile(
           `不是有效的 XLSX 文件 / not a valid XLSX file: ${(e as Error).message}`,
         );
       }
-      parsed = datasetFromRows(rows, doc);
+      parsed = datasetFromRows(rows, doc, { year });
     }
   } else {
     throw new CliInputError(

@@ -96,10 +96,20 @@ function toProblem(e: ErrorObject): Problem {
     case 'maxItems':
     case 'minLength':
     case 'maxLength': {
-      return problem(at, 'invalid_length', `${where}：${e.message}。`, `${where}: ${e.message}.`);
+      const lim = Number(p.limit);
+      const items = e.keyword.endsWith('Items');
+      const more = e.keyword.startsWith('min');
+      const zh = `${where} ${items ? '的条目' : '的长度'}${more ? '不能少于' : '不能多于'} ${lim} 个${items ? '' : '字符'}：请${more ? '补充' : '精简'}。`;
+      const en = `${where} must have ${more ? 'at least' : 'at most'} ${lim} ${items ? 'entries' : 'characters'}.`;
+      return problem(at, 'invalid_length', zh, en);
     }
     default:
-      return problem(at, `schema_${e.keyword}`, `${where}：${e.message}。`, `${where}: ${e.message}.`);
+      return problem(
+        at,
+        `schema_${e.keyword}`,
+        `${where} 不符合规则文档格式（${e.keyword}）：${e.message}。`,
+        `${where}: ${e.message}.`,
+      );
   }
 }
 

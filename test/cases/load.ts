@@ -48,13 +48,25 @@ export function loadCases(): GoldenCase[] {
     .sort()
     .map((file) => {
       const raw = JSON.parse(readFileSync(dir + file, 'utf8'));
-      const document = raw.document ?? { ...JSON.parse(readFileSync(dir + raw.base, 'utf8')), ...(raw.patch ?? {}) };
-      return { name: file.replace(/\.json$/, ''), description: raw.description, document, data: raw.data, expected: raw.expected };
+      const document = raw.document ?? {
+        ...JSON.parse(readFileSync(dir + raw.base, 'utf8')),
+        ...(raw.patch ?? {}),
+      };
+      return {
+        name: file.replace(/\.json$/, ''),
+        description: raw.description,
+        document,
+        data: raw.data,
+        expected: raw.expected,
+      };
     });
 }
 
 /** The differences between an evaluation and a case's expectations (empty when they agree). */
-export function compareWithExpected(c: GoldenCase, ev: Pick<Evaluation, 'results' | 'errors' | 'warnings'>): string[] {
+export function compareWithExpected(
+  c: GoldenCase,
+  ev: Pick<Evaluation, 'results' | 'errors' | 'warnings'>,
+): string[] {
   const diffs: string[] = [];
   const byRegion = new Map(ev.results.map((r) => [r.region, r]));
   const expectedCodes = Object.keys(c.expected.results).sort();
@@ -66,10 +78,12 @@ export function compareWithExpected(c: GoldenCase, ev: Pick<Evaluation, 'results
     if (!r) continue;
     diffs.push(...compareResult(code, exp, r));
   }
-  const errKey = (e: { region: string; key?: string; item?: string; code: string }) => `${e.region}|${e.key ?? ''}|${e.item ?? ''}|${e.code}`;
+  const errKey = (e: { region: string; key?: string; item?: string; code: string }) =>
+    `${e.region}|${e.key ?? ''}|${e.item ?? ''}|${e.code}`;
   const expErr = c.expected.errors.map(errKey).sort();
   const gotErr = ev.errors.map(errKey).sort();
-  if (JSON.stringify(expErr) !== JSON.stringify(gotErr)) diffs.push(`errors: expected ${expErr.join(' ; ')}, got ${gotErr.join(' ; ')}`);
+  if (JSON.stringify(expErr) !== JSON.stringify(gotErr))
+    diffs.push(`errors: expected ${expErr.join(' ; ')}, got ${gotErr.join(' ; ')}`);
   if (c.expected.warnings !== undefined && ev.warnings.length !== c.expected.warnings)
     diffs.push(`warnings: expected ${c.expected.warnings}, got ${ev.warnings.length}`);
   return diffs;
@@ -78,11 +92,13 @@ export function compareWithExpected(c: GoldenCase, ev: Pick<Evaluation, 'results
 function compareResult(code: string, exp: ExpectedResult, r: RegionResult): string[] {
   const diffs: string[] = [];
   const eq = (field: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push(`${code}.${field}: expected ${JSON.stringify(a)}, got ${JSON.stringify(b)}`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      diffs.push(`${code}.${field}: expected ${JSON.stringify(a)}, got ${JSON.stringify(b)}`);
   };
   for (const f of ['total', 'base', 'bonus', 'bonusUncapped', 'scoreGrade', 'grade', 'rank'] as const)
     if (exp[f] !== undefined) eq(f, exp[f], r[f]);
-  for (const f of ['vetoes', 'downgrades', 'caps'] as const) if (exp[f] !== undefined) eq(f, [...exp[f]].sort(), [...r[f]].sort());
+  for (const f of ['vetoes', 'downgrades', 'caps'] as const)
+    if (exp[f] !== undefined) eq(f, [...exp[f]].sort(), [...r[f]].sort());
   const items = new Map<string, { points: number; raw: number; clamped: boolean }>();
   for (const cat of r.categories) for (const it of cat.items) items.set(it.id, it);
   for (const b of r.bonusItems) items.set(b.id, b);
@@ -92,11 +108,15 @@ function compareResult(code: string, exp: ExpectedResult, r: RegionResult): stri
     eq(
       'clamped',
       [...exp.clamped].sort(),
-      [...items.entries()].filter(([, it]) => it.clamped).map(([id]) => id).sort(),
+      [...items.entries()]
+        .filter(([, it]) => it.clamped)
+        .map(([id]) => id)
+        .sort(),
     );
   // Sums are consistent whatever the case says.
   const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
-  for (const cat of r.categories) eq(`categories.${cat.id}.points`, sum(cat.items.map((i) => i.points)), cat.points);
+  for (const cat of r.categories)
+    eq(`categories.${cat.id}.points`, sum(cat.items.map((i) => i.points)), cat.points);
   eq('base (sum of categories)', sum(r.categories.map((c) => c.points)), r.base);
   eq('total (base + bonus)', sum([r.base, r.bonus]), r.total);
   return diffs;

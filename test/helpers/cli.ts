@@ -5,11 +5,19 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${repoRoot}bin/ecoscore.js`;
 
 /** Runs `ecoscore ARGS` as a user would (through the package's bin) and collects its output. */
-export function runCli(args: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  cwd = repoRoot,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) : 0;
-      resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) : 0;
+        resolve({ code: typeof code === 'number' ? code : 2, stdout, stderr });
+      },
+    );
   });
 }

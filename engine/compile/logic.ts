@@ -1,0 +1,541 @@
+/**
+ * Compiling JSON-logic formulas of our dialect into trees of closures: no `eval`, no
+ * `new Function` (documents are user input), only closures built once per formula.
+ *
+ * A compiled formula gives exactly what json-logic-js 2.0.5's `apply` gives for the same formula
+ * and data — the same coercions, truthiness (`[]` is false), loose `==`, `+` through `parseFloat`,
+ * `var` defaults and dotted paths, `missing`/`missing_some`, multi-branch `if`, `and`/`or`
+ * returning an operand, `*` returning a single operand unchanged, and the same native errors
+ * (e.g. `{"*": []}` throws the TypeError that `reduce` throws). Every operand is evaluated before
+ * the operation runs, as json-logic-js does, except in `if`, `?:`, `and` and `or`.
+ *
+ * Two kinds of data: plain objects (as `jsonLogic.apply` takes them), or — in the compiled
+ * evaluation pipeline — an array of slots, one per input and derived value, where a literal `var`
+ * becomes an array read and anything dynamic falls back to an object view of the slots.
+ *
+ * @example
+ * const f = compileLogic({ max: [0, { '-': [4, { '*': [0.5, { var: 'x' }] }] }] });
+ * f({ x: 3 }) // 2.5, as jsonLogic.apply gives
+ */
+import { opClamp, opInterp, CUSTOM_OPERATIONS } from '../logic/operations.ts';
+import { fastRoundHalfAway } from './round.ts';
+import {
+  opCat,
+  opIn,
+  opLess,
+  opLessEq,
+  opMinus,
+  opPlus,
+  opSubstr,
+  opTimes,
+  pf,
+  truthy,
+  varLookup,
+} from './ops.ts';
+
+/** A compiled formula: data (or slots) in, the formula's value out. */
+export type CompiledLogic = (env: any) => unknown;
+
+/** Where variables live while a compiled formula runs. */
+export interface Scope {
+  /** The slot of a literal variable name, when the data is an array of slots. */
+  slotOf?(name: string): number | undefined;
+  /** The data as json-logic-js would see it (the object itself for plain data). */
+  view(env: any): unknown;
+}
+
+/** Plain data: the environment is the data object. */
+export const PLAIN_SCOPE: Scope = { view: (env) => env };
+
+/** Refused at compile time: an operation outside our dialect. */
+export class CompileError extends Error {
+  readonly code = 'unknown_operation';
+  constructor(readonly operation: string) {
+    super(`Operation "${operation}" is not in the ecoscore dialect`);
+    this.name = 'CompileError';
+  }
+}
+
+/** A compiled node, with what its parent may exploit. */
+interface Node {
+  fn: CompiledLogic;
+  /** Set when the node always gives this value (a literal, or an array of literals). */
+  constant?: { value: unknown };
+  /** The node always gives a boolean. */
+  boolean?: boolean;
+  /** A literal variable read from a slot (for traces and specialisations). */
+  slot?: number;
+}
+
+type OpCompiler = (args: Node[], scope: Scope) => Node;
+
+/** json-logic-js's test for an operation object: exactly one key. */
+function isLogic(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1;
+}
+
+/** A deep copy of the arrays of a literal (json-logic-js rebuilds arrays on every apply). */
+function copyArrays(v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  const out = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = copyArrays(v[i]);
+  return out;
+}
+
+function constant(value: unknown): Node {
+  if (Array.isArray(value)) return { fn: () => copyArrays(value), constant: { value } };
+  return { fn: () => value, constant: { value } };
+}
+
+const isPrimitive = (v: unknown) => v === null || (typeof v !== 'object' && typeof v !== 'function');
+
+/** Evaluates every operand, in order, into a fresh array. */
+function evalAll(fns: CompiledLogic[]): (env: any) => unknown[] {
+  const n = fns.length;
+  switch (n) {
+    case 0:
+      return () => [];
+    case 1: {
+      const [a] = fns;
+      return (env) => [a(env)];
+    }
+    case 2: {
+      const [a, b] = fns;
+      return (env) => [a(env), b(env)];
+    }
+    case 3: {
+      const [a, b, c] = fns;
+      return (env) => [a(env), b(env), c(env)];
+    }
+    default:
+      return (env) => {
+        const out = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = fns[i](env);
+        return out;
+      };
+  }
+}
+
+/**
+ * An operation that evaluates all its operands and applies `impl` to them. `two` is used when
+ * there are exactly two operands (the common case), avoiding the array.
+ */
+function eager(
+  args: Node[],
+  impl: (v: unknown[]) => unknown,
+  two?: (a: unknown, b: unknown) => unknown,
+  flags: Partial<Node> = {},
+): Node {
+  const fns = args.map((a) => a.fn);
+  if (two && fns.length === 2) {
+    const [a, b] = fns;
+    return { fn: (env) => two(a(env), b(env)), ...flags };
+  }
+  const all = evalAll(fns);
+  return { fn: (env) => impl(all(env)), ...flags };
+}
+
+/** A binary comparison or arithmetic operator, with the operands' extras still evaluated. */
+function binary(args: Node[], op: (a: any, b: any) => unknown, flags: Partial<Node> = {}): Node {
+  return eager(args, (v) => op(v[0], v[1]), op, flags);
+}
+
+const bool = { boolean: true };
+
+function compileIf(args: Node[]): Node {
+  const n = args.length;
+  if (n === 3) {
+    const [c, t, e] = args.map((a) => a.fn);
+    if (args[0].boolean) return { fn: (env) => (c(env) ? t(env) : e(env)) };
+    return { fn: (env) => (truthy(c(env)) ? t(env) : e(env)) };
+  }
+  const fns = args.map((a) => a.fn);
+  return {
+    fn: (env) => {
+      let i = 0;
+      for (; i < n - 1; i += 2) if (truthy(fns[i](env))) return fns[i + 1](env);
+      if (n === i + 1) return fns[i](env);
+      return null;
+    },
+  };
+}
+
+function compileAndOr(args: Node[], isAnd: boolean): Node {
+  const fns = args.map((a) => a.fn);
+  const n = fns.length;
+  if (isAnd)
+    return {
+      fn: (env) => {
+        let current: unknown;
+        for (let i = 0; i < n; i++) {
+          current = fns[i](env);
+          if (!truthy(current)) return current;
+        }
+        return current;
+      },
+    };
+  return {
+    fn: (env) => {
+      let current: unknown;
+      for (let i = 0; i < n; i++) {
+        current = fns[i](env);
+        if (truthy(current)) return current;
+      }
+      return current;
+    },
+  };
+}
+
+function compileVar(args: Node[], scope: Scope): Node {
+  const nameNode = args[0];
+  const name = nameNode?.constant?.value;
+  const extras = args.slice(2).map((a) => a.fn);
+  const defNode = args[1];
+  if (extras.length === 0 && typeof name === 'string' && name !== '') {
+    const slot = scope.slotOf && !name.includes('.') ? scope.slotOf(name) : undefined;
+    const defConst = defNode === undefined ? { value: undefined } : defNode.constant;
+    if (defConst && !Array.isArray(defConst.value)) {
+      const nf = defConst.value === undefined ? null : defConst.value;
+      if (slot !== undefined)
+        return {
+          fn: (env) => {
+            const v = env[slot];
+            return v === undefined ? nf : v;
+          },
+          slot,
+        };
+      if (!name.includes('.')) {
+        const view = scope.view;
+        return {
+          fn: (env) => {
+            const data: any = view(env);
+            if (data === null || data === undefined) return nf;
+            const v = data[name];
+            return v === undefined ? nf : v;
+          },
+        };
+      }
+    }
+    const def = defNode.fn;
+    if (slot !== undefined)
+      return {
+        fn: (env) => {
+          const d = def(env);
+          const v = env[slot];
+          return v === undefined ? (d === undefined ? null : d) : v;
+        },
+        slot,
+      };
+  }
+  const all = evalAll(args.map((a) => a.fn));
+  const view = scope.view;
+  return {
+    fn: (env) => {
+      const v = all(env);
+      return varLookup(view(env), v[0], v[1]);
+    },
+  };
+}
+
+/** The value of `{"var": key}` for a key computed at run time (json-logic-js applies that object). */
+function varOfKey(key: unknown, env: any, scope: Scope): unknown {
+  if (isPrimitive(key)) {
+    if (typeof key === 'string' && scope.slotOf && key !== '' && !key.includes('.')) {
+      const slot = scope.slotOf(key);
+      if (slot !== undefined) {
+        const v = env[slot];
+        return v === undefined ? null : v;
+      }
+    }
+    return varLookup(scope.view(env), key, undefined);
+  }
+  return compileLogic({ var: key })(scope.view(env));
+}
+
+function missingOf(values: unknown[], env: any, scope: Scope): unknown[] {
+  const missing: unknown[] = [];
+  const keys = Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = varOfKey(key, env, scope);
+    if (value === null || value === '') missing.push(key);
+  }
+  return missing;
+}
+
+function compileMissing(args: Node[], scope: Scope): Node {
+  const all = evalAll(args.map((a) => a.fn));
+  return { fn: (env) => missingOf(all(env), env, scope) };
+}
+
+function compileMissingSome(args: Node[], scope: Scope): Node {
+  const all = evalAll(args.map((a) => a.fn));
+  return {
+    fn: (env) => {
+      const v = all(env);
+      const needCount: any = v[0];
+      const options: any = v[1];
+      let areMissing: unknown[];
+      // json-logic-js applies {"missing": options}: the options are evaluated again as logic.
+      if (Array.isArray(options) && options.every(isPrimitive)) areMissing = missingOf(options, env, scope);
+      else if (isPrimitive(options)) areMissing = missingOf([options], env, scope);
+      else areMissing = compileLogic({ missing: options })(scope.view(env)) as unknown[];
+      if (options.length - areMissing.length >= needCount) return [];
+      return areMissing;
+    },
+  };
+}
+
+function compilePlus(args: Node[]): Node {
+  const fns = args.map((a) => a.fn);
+  if (fns.length === 1) {
+    const [a] = fns;
+    return { fn: (env) => pf(a(env)) };
+  }
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return { fn: (env) => pf(a(env)) + pf(b(env)) };
+  }
+  const all = evalAll(fns);
+  return { fn: (env) => opPlus(all(env)) };
+}
+
+function compileTimes(args: Node[]): Node {
+  const fns = args.map((a) => a.fn);
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    const ca = args[0].constant?.value;
+    if (typeof ca === 'number') {
+      const k = pf(ca);
+      return { fn: (env) => k * pf(b(env)) };
+    }
+    return { fn: (env) => pf(a(env)) * pf(b(env)) };
+  }
+  const all = evalAll(fns);
+  return { fn: (env) => opTimes(all(env)) };
+}
+
+function compileMinus(args: Node[]): Node {
+  const fns = args.map((a) => a.fn);
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return {
+      fn: (env) => {
+        const x: any = a(env);
+        const y: any = b(env);
+        return y === undefined ? -x : x - y;
+      },
+    };
+  }
+  if (fns.length === 1) {
+    const [a] = fns;
+    return { fn: (env) => -(a(env) as any) };
+  }
+  const all = evalAll(fns);
+  return {
+    fn: (env) => {
+      const v = all(env);
+      return opMinus(v[0], v[1]);
+    },
+  };
+}
+
+function compileMaxMin(args: Node[], isMax: boolean): Node {
+  const m = isMax ? Math.max : Math.min;
+  const fns = args.map((a) => a.fn);
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return {
+      fn: isMax
+        ? (env) => Math.max(a(env) as any, b(env) as any)
+        : (env) => Math.min(a(env) as any, b(env) as any),
+    };
+  }
+  const all = evalAll(fns);
+  return { fn: (env) => m.apply(null, all(env) as number[]) };
+}
+
+function compileUnaryTruth(args: Node[], negate: boolean): Node {
+  const fns = args.map((a) => a.fn);
+  if (fns.length === 1) {
+    const [a] = fns;
+    return { fn: negate ? (env) => !truthy(a(env)) : (env) => truthy(a(env)), boolean: true };
+  }
+  const all = evalAll(fns);
+  return { fn: negate ? (env) => !truthy(all(env)[0]) : (env) => truthy(all(env)[0]), boolean: true };
+}
+
+function compileThreeWay(
+  args: Node[],
+  impl: (a: any, b: any, c: any) => boolean,
+  two: (a: any, b: any) => boolean,
+): Node {
+  if (args.length === 2) return binary(args, two, bool);
+  return eager(args, (v) => impl(v[0], v[1], v[2]), undefined, bool);
+}
+
+function compileRound(args: Node[]): Node {
+  const fns = args.map((a) => a.fn);
+  const digitsConst = args.length === 1 ? { value: 0 } : args[1].constant;
+  if (args.length <= 2 && digitsConst && isPrimitive(digitsConst.value)) {
+    const dv = digitsConst.value === undefined ? 0 : digitsConst.value;
+    const d = Number(dv);
+    const x = fns[0];
+    if (!Number.isInteger(d) || d < 0 || d > 15)
+      return {
+        fn: (env) => {
+          const n = Number(x(env));
+          return Number.isFinite(n) ? NaN : n;
+        },
+      };
+    return {
+      fn: (env) => {
+        const n = Number(x(env));
+        return Number.isFinite(n) ? fastRoundHalfAway(n, d) : n;
+      },
+    };
+  }
+  const all = evalAll(fns);
+  return {
+    fn: (env) => {
+      const v = all(env);
+      const n = Number(v[0]);
+      const d = Number(v[1] === undefined ? 0 : v[1]);
+      if (!Number.isFinite(n)) return n;
+      if (!Number.isInteger(d) || d < 0 || d > 15) return NaN;
+      return fastRoundHalfAway(n, d);
+    },
+  };
+}
+
+/** interp with literal points: the table is checked and parsed once. */
+function compileInterp(args: Node[]): Node {
+  const pts = args[1]?.constant?.value;
+  if (args.length === 2 && Array.isArray(pts)) {
+    const table = parseInterpTable(pts);
+    const x = args[0].fn;
+    if (table === null)
+      return {
+        fn: (env) => {
+          Number(x(env));
+          return NaN;
+        },
+      };
+    const { xs, ys } = table;
+    const last = xs.length - 1;
+    return {
+      fn: (env) => {
+        const n = Number(x(env));
+        if (Number.isNaN(n)) return NaN;
+        if (n <= xs[0]) return ys[0];
+        if (n >= xs[last]) return ys[last];
+        let i = 1;
+        while (xs[i] < n) i++;
+        const x0 = xs[i - 1];
+        const x1 = xs[i];
+        return ys[i - 1] + ((ys[i] - ys[i - 1]) * (n - x0)) / (x1 - x0);
+      },
+    };
+  }
+  return eager(
+    args,
+    (v) => opInterp(v[0], v[1]),
+    (a, b) => opInterp(a, b),
+  );
+}
+
+/** The points of `interp` as two arrays, or null when opInterp would give NaN for them. */
+function parseInterpTable(points: unknown[]): { xs: number[]; ys: number[] } | null {
+  if (points.length === 0) return null;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const p of points) {
+    if (!Array.isArray(p) || p.length !== 2) return null;
+    const px = Number(p[0]);
+    const py = Number(p[1]);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) return null;
+    if (xs.length > 0 && !(px > xs[xs.length - 1])) return null;
+    xs.push(px);
+    ys.push(py);
+  }
+  return { xs, ys };
+}
+
+/**
+ * The operation table of the compiler: one entry per operation of the dialect
+ * (ALLOWED_OPERATIONS), each saying how to compile it and whether it is pure (depends only on its
+ * operands, so that literal operands can be folded at compile time).
+ */
+export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> = {
+  var: { pure: false, compile: compileVar },
+  missing: { pure: false, compile: compileMissing },
+  missing_some: { pure: false, compile: compileMissingSome },
+  if: { pure: true, compile: compileIf },
+  '?:': { pure: true, compile: compileIf },
+  and: { pure: true, compile: (a) => compileAndOr(a, true) },
+  or: { pure: true, compile: (a) => compileAndOr(a, false) },
+  '==': { pure: true, compile: (a) => binary(a, (x, y) => x == y, bool) },
+  '===': { pure: true, compile: (a) => binary(a, (x, y) => x === y, bool) },
+  '!=': { pure: true, compile: (a) => binary(a, (x, y) => x != y, bool) },
+  '!==': { pure: true, compile: (a) => binary(a, (x, y) => x !== y, bool) },
+  '!': { pure: true, compile: (a) => compileUnaryTruth(a, true) },
+  '!!': { pure: true, compile: (a) => compileUnaryTruth(a, false) },
+  '>': { pure: true, compile: (a) => binary(a, (x, y) => x > y, bool) },
+  '>=': { pure: true, compile: (a) => binary(a, (x, y) => x >= y, bool) },
+  '<': { pure: true, compile: (a) => compileThreeWay(a, opLess, (x, y) => x < y) },
+  '<=': { pure: true, compile: (a) => compileThreeWay(a, opLessEq, (x, y) => x <= y) },
+  max: { pure: true, compile: (a) => compileMaxMin(a, true) },
+  min: { pure: true, compile: (a) => compileMaxMin(a, false) },
+  '+': { pure: true, compile: compilePlus },
+  '-': { pure: true, compile: compileMinus },
+  '*': { pure: true, compile: compileTimes },
+  '/': { pure: true, compile: (a) => binary(a, (x, y) => x / y) },
+  '%': { pure: true, compile: (a) => binary(a, (x, y) => x % y) },
+  in: { pure: true, compile: (a) => binary(a, opIn, bool) },
+  cat: { pure: true, compile: (a) => eager(a, opCat) },
+  substr: { pure: true, compile: (a) => eager(a, (v) => opSubstr(v[0], v[1], v[2])) },
+  round: { pure: true, compile: compileRound },
+  clamp: { pure: true, compile: (a) => eager(a, (v) => opClamp(v[0], v[1], v[2])) },
+  interp: { pure: true, compile: compileInterp },
+};
+
+// The custom operations compiled here are the ones the interpreter registers.
+for (const name of Object.keys(CUSTOM_OPERATIONS))
+  if (!(name in COMPILERS)) throw new Error(`no compiler for custom operation ${name}`);
+
+function compileNode(logic: unknown, scope: Scope): Node {
+  if (Array.isArray(logic)) {
+    const parts = logic.map((l) => compileNode(l, scope));
+    if (parts.every((p) => p.constant)) return constant(parts.map((p) => p.constant!.value));
+    const fns = parts.map((p) => p.fn);
+    return { fn: evalAll(fns) };
+  }
+  if (!isLogic(logic)) return constant(logic);
+  const op = Object.keys(logic)[0];
+  const entry = Object.prototype.hasOwnProperty.call(COMPILERS, op) ? COMPILERS[op] : undefined;
+  if (!entry) throw new CompileError(op);
+  const raw = logic[op];
+  const values = Array.isArray(raw) ? raw : [raw];
+  const args = values.map((v) => compileNode(v, scope));
+  const node = entry.compile(args, scope);
+  // Fold an operation on literals when its result is a primitive (never an array or object, which
+  // json-logic-js would build afresh), and only when evaluating it does not throw.
+  if (entry.pure && args.every((a) => a.constant)) {
+    try {
+      const value = node.fn(undefined);
+      if (isPrimitive(value)) return { ...constant(value), boolean: node.boolean };
+    } catch {
+      // keep the run-time error
+    }
+  }
+  return node;
+}
+
+/**
+ * Compiles a formula of our dialect (throws CompileError for an operation outside it).
+ *
+ * @param scope where variables live; plain data objects by default
+ */
+export function compileLogic(logic: unknown, scope: Scope = PLAIN_SCOPE): CompiledLogic {
+  return compileNode(logic, scope).fn;
+}
