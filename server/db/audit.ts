@@ -1,0 +1,111 @@
+/**
+ * The audit log: append-only (triggers refuse UPDATE/DELETE), written by every repository write in
+ * the same transaction as the change, readable with filters and paging.
+ */
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import { auditLog } from './schema.ts';
+
+/** A drizzle database or transaction: anything that can run queries. */
+export type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
+
+export interface AuditInput {
+  /** Username of whoever did it. */
+  user: string;
+  action: string;
+  entity: string;
+  entityId: string | number;
+  beforeHash?: string | null;
+  afterHash?: string | null;
+  detail?: Record<string, unknown>;
+  /** Defaults to now. */
+  at?: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  user: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  entity?: string;
+  entityId?: string | number;
+  action?: string;
+  user?: string;
+  /** Inclusive lower bound: an ISO timestamp or a date (`2025-01-01`, meaning its start). */
+  from?: string;
+  /** Inclusive upper bound: an ISO timestamp or a date (`2025-01-31`, meaning up to its end). */
+  to?: string;
+  /** Default 50, at most 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+/** The current time as an ISO 8601 UTC string. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Appends one audit row. Call it inside the transaction of the change it records. */
+export function appendAudit(tx: Tx, entry: AuditInput): AuditEntry {
+  const row = tx
+    .insert(auditLog)
+    .values({
+      at: entry.at ?? nowIso(),
+      user: entry.user,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: String(entry.entityId),
+      beforeHash: entry.beforeHash ?? null,
+      afterHash: entry.afterHash ?? null,
+      detail: entry.detail ?? {},
+    })
+    .returning()
+    .get();
+  return row;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Audit entries, newest first, filtered and paged; `total` counts all matching entries.
+ *
+ * @example
+ * listAudit(db, { entity: 'version', from: '2025-01-01', limit: 20 })
+ */
+export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditEntry[]; total: number } {
+  const conds: SQL[] = [];
+  if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
+  if (filter.entityId !== undefined && filter.entityId !== '')
+    conds.push(eq(auditLog.entityId, String(filter.entityId)));
+  if (filter.action) conds.push(eq(auditLog.action, filter.action));
+  if (filter.user) conds.push(eq(auditLog.user, filter.user));
+  if (filter.from) {
+    const from = DATE_ONLY.test(filter.from) ? `${filter.from}T00:00:00.000Z` : filter.from;
+    conds.push(gte(auditLog.at, from));
+  }
+  if (filter.to) {
+    const to = DATE_ONLY.test(filter.to) ? `${filter.to}T23:59:59.999Z` : filter.to;
+    conds.push(lte(auditLog.at, to));
+  }
+  const where = conds.length ? and(...conds) : undefined;
+  const limit = Math.min(1000, Math.max(1, Math.trunc(filter.limit ?? 50)));
+  const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
+  const entries = db
+    .select()
+    .from(auditLog)
+    .where(where)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+  const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+  return { entries, total };
+}

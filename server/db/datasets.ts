@@ -1,0 +1,403 @@
+/**
+ * Yearly data: one value per year, region and input key, with its source and who entered it when.
+ * Read as a grid (SPEC section 4's dataset shape plus sources); written all-or-nothing in one
+ * transaction with its audit row, after checking every value against a rule version's inputs.
+ * The importers (server/io/) parse files into `IncomingRegion`s and call `applyRegionValues`.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { datasetHash } from '../../engine/index.ts';
+import type { Dataset, Input, RuleDocument } from '../../engine/types.ts';
+import { appendAudit, nowIso, type Tx } from './audit.ts';
+import type { Db } from './client.ts';
+import { ValidationError, type ImportProblem } from './errors.ts';
+import { listRegions, type Region } from './regions.ts';
+import { datasetValues, VALUE_SOURCES, type ValueSource } from './schema.ts';
+import { checkValue, isRequiredWithoutDefault, isScalar } from './values.ts';
+import { getVersion } from './versions.ts';
+
+export type Value = number | boolean | string;
+
+/** One region's row of the grid. */
+export interface DatasetRegion {
+  code: string;
+  name: string;
+  values: Record<string, Value>;
+  sources: Record<string, ValueSource>;
+}
+
+/** A year's data as the grid shows it; `hash` is the engine's `datasetHash` of `{ year, regions }`. */
+export interface DatasetGrid {
+  year: number;
+  hash: string;
+  regions: DatasetRegion[];
+}
+
+export interface DatasetSummary {
+  year: number;
+  /** Regions with at least one value. */
+  regions: number;
+  values: number;
+  updatedAt: string;
+}
+
+/** A grid write: `null` removes a value. */
+export interface GridInput {
+  regions: { code: string; values: Record<string, unknown> }[];
+}
+
+/** One incoming value with where it came from. `value` null or undefined means "missing" (removed). */
+export interface IncomingValue {
+  key: string;
+  value: unknown;
+  path: string;
+  row?: number;
+  column?: string;
+  /** Overrides the write's source for this value (the seed marks national figures). */
+  source?: ValueSource;
+}
+
+export interface IncomingRegion {
+  code: string;
+  /** JSON pointer of the region (`/regions/3`). */
+  path: string;
+  row?: number;
+  /** Where the code is (`code (A)` or `/regions/3/code`). */
+  codeColumn?: string;
+  values: IncomingValue[];
+  /**
+   * Input keys this region's source covers (the file's columns): with `requireComplete`, stored values
+   * of other keys count towards completeness; a covered key without an incoming value is missing.
+   */
+  covers?: string[];
+}
+
+export interface ApplyOptions {
+  year: number;
+  /** The rule document the values are checked against; without one, values are only checked to be scalars. */
+  document?: RuleDocument | null;
+  regions: IncomingRegion[];
+  /** Problems found while parsing (unknown columns, malformed rows): reported with the others. */
+  problems?: ImportProblem[];
+  /** Report a required input (without default) that stays missing after the write. */
+  requireComplete: boolean;
+  source: ValueSource;
+  actor: string;
+  action: string;
+  detail?: Record<string, unknown>;
+  /** Called while writing, after each region, with (regions written, regions in total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ApplyResult {
+  /** Regions written. */
+  regions: number;
+  /** Values written (inserted or changed). */
+  values: number;
+  /** Values removed. */
+  removed: number;
+  /** The year's dataset hash after the write. */
+  hash: string;
+}
+
+function byCode(a: { code: string }, b: { code: string }): number {
+  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+}
+
+/** Stored values of a year: region code → key → { value, source }. */
+function storedValues(db: Tx, year: number): Map<string, Map<string, { value: Value; source: ValueSource }>> {
+  const rows = db
+    .select()
+    .from(datasetValues)
+    .where(eq(datasetValues.year, year))
+    .orderBy(asc(datasetValues.regionCode), asc(datasetValues.key))
+    .all();
+  const out = new Map<string, Map<string, { value: Value; source: ValueSource }>>();
+  for (const r of rows) {
+    let m = out.get(r.regionCode);
+    if (!m) out.set(r.regionCode, (m = new Map()));
+    m.set(r.key, { value: JSON.parse(r.value) as Value, source: r.source });
+  }
+  return out;
+}
+
+function gridOf(db: Tx, year: number, regionList: Region[], assessedOnly: boolean): DatasetRegion[] {
+  const stored = storedValues(db, year);
+  const byCodeMap = new Map(regionList.map((r) => [r.code, r]));
+  const codes = new Set<string>();
+  for (const r of regionList) if (r.active && r.years.includes(year)) codes.add(r.code);
+  if (!assessedOnly) for (const code of stored.keys()) codes.add(code);
+  return [...codes].sort().map((code) => {
+    const values: Record<string, Value> = {};
+    const sources: Record<string, ValueSource> = {};
+    for (const [k, v] of stored.get(code) ?? []) {
+      values[k] = v.value;
+      sources[k] = v.source;
+    }
+    return { code, name: byCodeMap.get(code)?.nameZh ?? code, values, sources };
+  });
+}
+
+/**
+ * A year's data as a grid: every region assessed that year (even without values) and every region
+ * holding values for it, sorted by code, with each value's source.
+ */
+export function getDataset(db: Tx, year: number): DatasetGrid {
+  const regions = gridOf(db, year, listRegions(db), false);
+  return {
+    year,
+    hash: datasetHash({ year, regions: regions.map(({ code, name, values }) => ({ code, name, values })) }),
+    regions,
+  };
+}
+
+/**
+ * The dataset an assessment of `year` evaluates (SPEC section 4 JSON shape): the regions assessed
+ * that year, sorted by code, with their stored values (none when nothing was entered).
+ */
+export function datasetForYear(db: Tx, year: number): Dataset {
+  const regions = gridOf(db, year, listRegions(db), true);
+  return { year, regions: regions.map(({ code, name, values }) => ({ code, name, values })) };
+}
+
+/** The hash of the year's full grid (the same as `getDataset(db, year).hash`). */
+export function gridHash(db: Tx, year: number): string {
+  return getDataset(db, year).hash;
+}
+
+/** One line per year that holds data, newest first. */
+export function listDatasets(db: Tx): DatasetSummary[] {
+  return db
+    .select({
+      year: datasetValues.year,
+      regions: sql<number>`count(distinct ${datasetValues.regionCode})`,
+      values: sql<number>`count(*)`,
+      updatedAt: sql<string>`max(${datasetValues.updatedAt})`,
+    })
+    .from(datasetValues)
+    .groupBy(datasetValues.year)
+    .orderBy(sql`${datasetValues.year} desc`)
+    .all();
+}
+
+function location(p: { row?: number; column?: string }): Pick<ImportProblem, 'row' | 'column'> {
+  const out: Pick<ImportProblem, 'row' | 'column'> = {};
+  if (p.row !== undefined) out.row = p.row;
+  if (p.column !== undefined) out.column = p.column;
+  return out;
+}
+
+function where(p: { row?: number; column?: string }): string {
+  if (p.row !== undefined && p.column !== undefined) return `第 ${p.row} 行 ${p.column} 列: `;
+  if (p.row !== undefined) return `第 ${p.row} 行: `;
+  return '';
+}
+
+/** Every problem of an incoming write, checked against the regions, the document and the stored data. */
+export function checkIncoming(db: Tx, opts: Pick<ApplyOptions, 'year' | 'document' | 'regions' | 'requireComplete'>): ImportProblem[] {
+  const problems: ImportProblem[] = [];
+  const regionMap = new Map(listRegions(db).map((r) => [r.code, r]));
+  const inputs = new Map<string, Input>((opts.document?.inputs ?? []).map((i) => [i.key, i]));
+  const stored = opts.requireComplete ? storedValues(db, opts.year) : new Map();
+  const seen = new Map<string, IncomingRegion>();
+  for (const region of opts.regions) {
+    const at = { row: region.row, column: region.codeColumn };
+    const region0 = regionMap.get(region.code);
+    if (!region0) {
+      problems.push({
+        path: `${region.path}/code`,
+        ...location(at),
+        code: 'unknown_region',
+        message: `${where(at)}未知的地区代码 "${region.code}" / unknown region code "${region.code}"`,
+      });
+      continue;
+    }
+    if (!region0.active || !region0.years.includes(opts.year)) {
+      problems.push({
+        path: `${region.path}/code`,
+        ...location(at),
+        code: 'region_not_assessed',
+        message: `${where(at)}地区 ${region.code}(${region0.nameZh})${opts.year} 年不参加考核 / region ${region.code} is not assessed in ${opts.year}`,
+      });
+      continue;
+    }
+    const first = seen.get(region.code);
+    if (first) {
+      problems.push({
+        path: `${region.path}/code`,
+        ...location(at),
+        code: 'duplicate_row',
+        message: `${where(at)}地区 ${region.code} 重复出现(首次在${first.row !== undefined ? `第 ${first.row} 行` : ` ${first.path}`}) / region ${region.code} appears twice (first at ${first.row !== undefined ? `row ${first.row}` : first.path})`,
+      });
+      continue;
+    }
+    seen.set(region.code, region);
+    const given = new Map<string, IncomingValue>();
+    for (const v of region.values) {
+      given.set(v.key, v);
+      if (v.value === null || v.value === undefined) continue;
+      const input = inputs.get(v.key);
+      if (opts.document && !input) {
+        problems.push({
+          path: v.path,
+          ...location(v),
+          code: 'unknown_key',
+          message: `${where(v)}"${v.key}" 不是该规则版本的输入项 / "${v.key}" is not an input of this rule version`,
+        });
+        continue;
+      }
+      const problem = input
+        ? checkValue(input, v.value)
+        : isScalar(v.value)
+          ? null
+          : { code: 'invalid_type' as const, message: `"${v.key}" 的值必须是数值、布尔值或文本 / "${v.key}" must be a number, boolean or string` };
+      if (problem) problems.push({ path: v.path, ...location(v), code: problem.code, message: `${where(v)}${problem.message}` });
+    }
+    if (opts.requireComplete && opts.document) {
+      const have = stored.get(region.code) ?? new Map();
+      const covers = new Set(region.covers ?? []);
+      for (const input of opts.document.inputs) {
+        if (!isRequiredWithoutDefault(input)) continue;
+        const v = given.get(input.key);
+        const present = v ? v.value !== null && v.value !== undefined : !covers.has(input.key) && have.has(input.key);
+        if (present) continue;
+        const loc = v ?? { row: region.row, column: input.key };
+        problems.push({
+          path: v?.path ?? `${region.path}/values/${input.key}`,
+          ...location(loc),
+          code: 'missing_required',
+          message: `${where(loc)}地区 ${region.code} 缺少必填项 ${input.key}(${input.label.zh}) / region ${region.code}: required value ${input.key} is missing`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks and writes incoming values in one transaction with one audit row: either every value is
+ * written or, when any problem is found, nothing is and a ValidationError lists every problem.
+ */
+export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
+  if (!(VALUE_SOURCES as readonly string[]).includes(opts.source)) throw new TypeError(`unknown source ${opts.source}`);
+  return db.transaction(
+    (tx) => {
+      const problems = [...(opts.problems ?? []), ...checkIncoming(tx, opts)];
+      if (problems.length) {
+        const sorted = problems
+          .map((p, i) => ({ p, i }))
+          .sort((a, b) => (a.p.row ?? 0) - (b.p.row ?? 0) || a.i - b.i)
+          .map((x) => x.p);
+        throw new ValidationError(
+          `数据有 ${problems.length} 处问题,未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
+          sorted,
+          'invalid_data',
+        );
+      }
+      const beforeHash = gridHash(tx, opts.year);
+      const at = nowIso();
+      const sqlite = (db as Db).$client;
+      const upsert = sqlite.prepare(
+        `INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (year, region_code, key) DO UPDATE SET
+           value = excluded.value, source = excluded.source, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+         WHERE dataset_values.value IS NOT excluded.value OR dataset_values.source IS NOT excluded.source`,
+      );
+      const remove = sqlite.prepare('DELETE FROM dataset_values WHERE year = ? AND region_code = ? AND key = ?');
+      let values = 0;
+      let removed = 0;
+      opts.regions.forEach((region, i) => {
+        for (const v of region.values) {
+          if (v.value === null || v.value === undefined) removed += remove.run(opts.year, region.code, v.key).changes;
+          else values += upsert.run(opts.year, region.code, v.key, JSON.stringify(v.value), v.source ?? opts.source, opts.actor, at).changes;
+        }
+        opts.onProgress?.(i + 1, opts.regions.length);
+      });
+      const hash = gridHash(tx, opts.year);
+      appendAudit(tx, {
+        user: opts.actor,
+        action: opts.action,
+        entity: 'dataset',
+        entityId: opts.year,
+        beforeHash,
+        afterHash: hash,
+        detail: { year: opts.year, regions: opts.regions.length, values, removed, source: opts.source, ...opts.detail },
+        at,
+      });
+      return { regions: opts.regions.length, values, removed, hash };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Saves a grid (`PUT /api/datasets/:year`): every value checked against the version's inputs
+ * (`versionId`), `null` removing a value, all-or-nothing. Problems carry JSON pointers
+ * (`/regions/3/values/pm25`). Partial grids are fine: required values are not enforced here (runs
+ * report them), so data can be entered step by step. Audited as `dataset.save`.
+ */
+export function saveDatasetGrid(
+  db: Db,
+  year: number,
+  grid: GridInput,
+  opts: { versionId?: number | null; actor: string; source?: ValueSource },
+): ApplyResult {
+  const problems: ImportProblem[] = [];
+  if (!grid || typeof grid !== 'object' || !Array.isArray(grid.regions))
+    throw new ValidationError('数据格式无效 / invalid grid', [
+      { path: '/regions', code: 'invalid_data', message: '需要 regions 数组 / "regions" must be an array' },
+    ]);
+  const document = opts.versionId !== undefined && opts.versionId !== null ? getVersion(db, opts.versionId).document : null;
+  const regions: IncomingRegion[] = [];
+  grid.regions.forEach((r, i) => {
+    const path = `/regions/${i}`;
+    if (!r || typeof r !== 'object' || typeof r.code !== 'string' || r.code === '') {
+      problems.push({ path: `${path}/code`, code: 'invalid_data', message: `${path}: 缺少地区代码 / the region needs a "code"` });
+      return;
+    }
+    if (!r.values || typeof r.values !== 'object' || Array.isArray(r.values)) {
+      problems.push({ path: `${path}/values`, code: 'invalid_data', message: `${path}: values 必须是对象 / "values" must be an object` });
+      return;
+    }
+    regions.push({
+      code: r.code,
+      path,
+      codeColumn: undefined,
+      values: Object.entries(r.values).map(([key, value]) => ({
+        key,
+        value,
+        path: `${path}/values/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      })),
+    });
+  });
+  return applyRegionValues(db, {
+    year,
+    document,
+    regions,
+    problems,
+    requireComplete: false,
+    source: opts.source ?? 'manual',
+    actor: opts.actor,
+    action: 'dataset.save',
+    detail: { versionId: opts.versionId ?? null },
+  });
+}
+
+/** A region's stored values for a year, with sources (empty when none). */
+export function getRegionValues(db: Tx, year: number, code: string): { values: Record<string, Value>; sources: Record<string, ValueSource> } {
+  const rows = db
+    .select()
+    .from(datasetValues)
+    .where(and(eq(datasetValues.year, year), eq(datasetValues.regionCode, code)))
+    .orderBy(asc(datasetValues.key))
+    .all();
+  const values: Record<string, Value> = {};
+  const sources: Record<string, ValueSource> = {};
+  for (const r of rows) {
+    values[r.key] = JSON.parse(r.value) as Value;
+    sources[r.key] = r.source;
+  }
+  return { values, sources };
+}
+
+export { byCode };

@@ -1,0 +1,274 @@
+/**
+ * The database schema (SPEC section 5): users and sessions, regions, rule families and versions,
+ * yearly data, assessment runs and the audit log. camelCase keys in code, snake_case columns in SQL.
+ * Timestamps are ISO 8601 UTC strings (`2025-04-30T08:00:00.000Z`), so they sort as text and reach
+ * the API unchanged. JSON columns hold `JSON.stringify` text.
+ *
+ * Immutability (published/retired rule versions, finished runs and their results, the audit log) is
+ * enforced by triggers in the custom migration `migrations/*_immutability.sql`, not only in code.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+
+export const ROLES = ['admin', 'editor', 'assessor', 'reviewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+export const VALUE_SOURCES = ['provincial', 'national', 'manual', 'import'] as const;
+export type ValueSource = (typeof VALUE_SOURCES)[number];
+
+export const RUN_STATUSES = ['running', 'finished'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Owned by the auth module (format of its choosing, e.g. `scrypt$…`). */
+    passwordHash: text('password_hash').notNull(),
+    locale: text('locale', { enum: ['zh', 'en'] }).notNull().default('zh'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_username_unique').on(t.username),
+    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer')`),
+    check('users_locale_check', sql`${t.locale} IN ('zh', 'en')`),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** The session id (the auth module decides whether it stores the token or a hash of it). */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+  },
+  (t) => [index('sessions_user_id').on(t.userId), index('sessions_expires_at').on(t.expiresAt)],
+);
+
+export const regions = sqliteTable(
+  'regions',
+  {
+    code: text('code').primaryKey(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull().default(''),
+    kind: text('kind').notNull(),
+    note: text('note').notNull().default(''),
+    /** The years this region is assessed, ascending (JSON array of integers). */
+    years: text('years', { mode: 'json' }).$type<number[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Display order (the order of the source CSV). */
+    position: integer('position').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('regions_position').on(t.position)],
+);
+
+export const ruleFamilies = sqliteTable('rule_families', {
+  family: text('family').primaryKey(),
+  /** The highest version number ever given in this family: numbers only grow, even after a draft is deleted. */
+  lastVersion: integer('last_version').notNull().default(0),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const ruleVersions = sqliteTable(
+  'rule_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    family: text('family')
+      .notNull()
+      .references(() => ruleFamilies.family),
+    year: integer('year').notNull(),
+    version: integer('version').notNull(),
+    status: text('status', { enum: VERSION_STATUSES }).notNull().default('draft'),
+    /** Incremented on every draft update (optimistic concurrency, the HTTP ETag). */
+    revision: integer('revision').notNull().default(1),
+    /** The rule document as JSON text. */
+    document: text('document').notNull(),
+    /** Engine `contentHash` of the document (SHA-256 of RFC 8785 canonical JSON). */
+    contentHash: text('content_hash').notNull(),
+    /** The version this one was copied from (a draft parent's deletion is refused while referenced by a non-draft). */
+    parentId: integer('parent_id').references((): AnySQLiteColumn => ruleVersions.id),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    publishedBy: text('published_by'),
+    publishedAt: text('published_at'),
+    retiredBy: text('retired_by'),
+    retiredAt: text('retired_at'),
+    /** 文号: the official document number, recorded at publication. */
+    docNumber: text('doc_number'),
+    /** ISO date (YYYY-MM-DD) the rules take effect, recorded at publication. */
+    effectiveDate: text('effective_date'),
+  },
+  (t) => [
+    uniqueIndex('rule_versions_family_version').on(t.family, t.version),
+    index('rule_versions_family_year').on(t.family, t.year),
+    // The effective version: at most one published version per family and year.
+    uniqueIndex('rule_versions_one_published')
+      .on(t.family, t.year)
+      .where(sql`status = 'published'`),
+    check('rule_versions_status_check', sql`${t.status} IN ('draft', 'published', 'retired')`),
+    check('rule_versions_revision_check', sql`${t.revision} >= 1`),
+  ],
+);
+
+export const datasetValues = sqliteTable(
+  'dataset_values',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    key: text('key').notNull(),
+    /** The value as JSON text (`31.5`, `true`, `"national"`). */
+    value: text('value').notNull(),
+    source: text('source', { enum: VALUE_SOURCES }).notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('dataset_values_year_region_key').on(t.year, t.regionCode, t.key),
+    check(
+      'dataset_values_source_check',
+      sql`${t.source} IN ('provincial', 'national', 'manual', 'import')`,
+    ),
+  ],
+);
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => ruleVersions.id),
+    year: integer('year').notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    documentHash: text('document_hash').notNull(),
+    datasetHash: text('dataset_hash').notNull(),
+    /** The exact dataset evaluated (SPEC section 4 JSON), so the figures behind a grade stay known. */
+    dataset: text('dataset').notNull(),
+    engineVersion: text('engine_version').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    scored: integer('scored').notNull().default(0),
+    /** Number of regions that could not be scored. */
+    errorCount: integer('error_count').notNull().default(0),
+    /** `{ gradeId: count }` over the final grades, JSON text. */
+    byGrade: text('by_grade', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    /** Engine warnings (unknown keys, …), JSON text. */
+    warnings: text('warnings').notNull().default('[]'),
+  },
+  (t) => [
+    index('runs_year').on(t.year),
+    index('runs_version_id').on(t.versionId),
+    check('runs_status_check', sql`${t.status} IN ('running', 'finished')`),
+  ],
+);
+
+export const runResults = sqliteTable(
+  'run_results',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    /** 0-based order within the run: by rank, then region code. */
+    position: integer('position').notNull(),
+    regionCode: text('region_code').notNull(),
+    rank: integer('rank').notNull(),
+    grade: text('grade').notNull(),
+    total: real('total').notNull(),
+    /** The engine's RegionResult with traces, JSON text. */
+    result: text('result').notNull(),
+  },
+  (t) => [
+    uniqueIndex('run_results_run_region').on(t.runId, t.regionCode),
+    uniqueIndex('run_results_run_position').on(t.runId, t.position),
+  ],
+);
+
+export const runErrors = sqliteTable(
+  'run_errors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    /** 0-based order within the run: by region code, then the engine's order. */
+    position: integer('position').notNull(),
+    regionCode: text('region_code').notNull(),
+    /** The engine's RegionError, JSON text. */
+    error: text('error').notNull(),
+  },
+  (t) => [uniqueIndex('run_errors_run_position').on(t.runId, t.position)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    /** Username of the actor (`system` for the seed). */
+    user: text('user').notNull(),
+    /** `version.create`, `version.update`, `version.publish`, `dataset.import`, `run.create`, … */
+    action: text('action').notNull(),
+    /** `version`, `family`, `region`, `dataset`, `run`, `user`, `session`, … */
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    beforeHash: text('before_hash'),
+    afterHash: text('after_hash'),
+    /** Free-form JSON object with what else is worth knowing. */
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index('audit_log_at').on(t.at),
+    index('audit_log_entity').on(t.entity, t.entityId),
+    index('audit_log_user').on(t.user),
+    index('audit_log_action').on(t.action),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+export type SessionRow = typeof sessions.$inferSelect;
+export type NewSessionRow = typeof sessions.$inferInsert;
+export type RegionRow = typeof regions.$inferSelect;
+export type NewRegionRow = typeof regions.$inferInsert;
+export type RuleFamilyRow = typeof ruleFamilies.$inferSelect;
+export type RuleVersionRow = typeof ruleVersions.$inferSelect;
+export type NewRuleVersionRow = typeof ruleVersions.$inferInsert;
+export type DatasetValueRow = typeof datasetValues.$inferSelect;
+export type NewDatasetValueRow = typeof datasetValues.$inferInsert;
+export type RunRow = typeof runs.$inferSelect;
+export type NewRunRow = typeof runs.$inferInsert;
+export type RunResultRow = typeof runResults.$inferSelect;
+export type RunErrorRow = typeof runErrors.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
+export type NewAuditRow = typeof auditLog.$inferInsert;

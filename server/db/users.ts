@@ -1,0 +1,248 @@
+/**
+ * Users and sessions. Password hashing and cookies belong to the auth module (server/auth/): this
+ * module stores what it is given. Every user change is audited (the password hash never appears in
+ * the audit log or in `User`).
+ */
+import { and, asc, eq, lt } from 'drizzle-orm';
+import { contentHash } from '../../engine/index.ts';
+import { appendAudit, nowIso, type Tx } from './audit.ts';
+import type { Db } from './client.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
+
+/** A user as the API shows it (no password hash). */
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  locale: 'zh' | 'en';
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Already hashed by the auth module. */
+  passwordHash: string;
+  locale?: 'zh' | 'en';
+}
+
+export interface UserPatch {
+  displayName?: string;
+  role?: Role;
+  disabled?: boolean;
+  locale?: 'zh' | 'en';
+}
+
+export interface Session {
+  id: string;
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+const USERNAME = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    locale: row.locale,
+    disabled: row.disabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function userHash(u: User): string {
+  const { createdAt: _c, updatedAt: _u, ...rest } = u;
+  return contentHash(rest);
+}
+
+function checkUserFields(u: Partial<NewUser & UserPatch>): void {
+  const errors = [];
+  if (u.username !== undefined && !USERNAME.test(u.username))
+    errors.push({
+      path: '/username',
+      code: 'invalid_username',
+      message: '用户名只能包含字母、数字和 _ . @ -,长度 1–64 / username: letters, digits, _ . @ -, 1–64 characters',
+    });
+  if (u.displayName !== undefined && (typeof u.displayName !== 'string' || u.displayName.trim() === ''))
+    errors.push({ path: '/displayName', code: 'required', message: '显示名称不能为空 / displayName is required' });
+  if (u.role !== undefined && !(ROLES as readonly string[]).includes(u.role))
+    errors.push({
+      path: '/role',
+      code: 'invalid_role',
+      message: `角色必须是 ${ROLES.join(', ')} 之一 / role must be one of ${ROLES.join(', ')}`,
+    });
+  if (u.locale !== undefined && u.locale !== 'zh' && u.locale !== 'en')
+    errors.push({ path: '/locale', code: 'invalid_locale', message: '语言必须是 zh 或 en / locale must be zh or en' });
+  if (errors.length) throw new ValidationError('用户信息无效 / invalid user', errors);
+}
+
+export function listUsers(db: Tx): User[] {
+  return db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+}
+
+export function getUser(db: Tx, id: number): User {
+  const row = db.select().from(users).where(eq(users.id, id)).get();
+  if (!row) throw new NotFoundError('user', id);
+  return toUser(row);
+}
+
+/** The user row with its password hash, for the login check; undefined when unknown. */
+export function findUserForLogin(db: Tx, username: string): UserRow | undefined {
+  return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+export function countUsers(db: Tx): number {
+  return db.select({ id: users.id }).from(users).all().length;
+}
+
+/** Creates a user (audited as `user.create`). A taken username is a ConflictError. */
+export function createUser(db: Db, input: NewUser, actor: string): User {
+  checkUserFields(input);
+  return db.transaction(
+    (tx) => {
+      const taken = tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
+      if (taken)
+        throw new ConflictError(
+          `用户名 ${input.username} 已存在 / username ${input.username} is taken`,
+          undefined,
+          'username_taken',
+        );
+      const at = nowIso();
+      const row = tx
+        .insert(users)
+        .values({
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash: input.passwordHash,
+          locale: input.locale ?? 'zh',
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning()
+        .get();
+      const user = toUser(row);
+      appendAudit(tx, {
+        user: actor,
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        afterHash: userHash(user),
+        detail: { username: user.username, role: user.role },
+        at,
+      });
+      return user;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Changes a user's display name, role, locale or disabled flag (audited as `user.update`). */
+export function updateUser(db: Db, id: number, patch: UserPatch, actor: string): User {
+  checkUserFields(patch);
+  return db.transaction(
+    (tx) => {
+      const before = getUser(tx, id);
+      const at = nowIso();
+      const set: Partial<UserRow> = { updatedAt: at };
+      if (patch.displayName !== undefined) set.displayName = patch.displayName;
+      if (patch.role !== undefined) set.role = patch.role;
+      if (patch.disabled !== undefined) set.disabled = patch.disabled;
+      if (patch.locale !== undefined) set.locale = patch.locale;
+      const row = tx.update(users).set(set).where(eq(users.id, id)).returning().get();
+      const after = toUser(row);
+      if (patch.disabled === true) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+      appendAudit(tx, {
+        user: actor,
+        action: 'user.update',
+        entity: 'user',
+        entityId: id,
+        beforeHash: userHash(before),
+        afterHash: userHash(after),
+        detail: { username: after.username, changes: Object.keys(patch) },
+        at,
+      });
+      return after;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Replaces a user's password hash (audited as `user.password`, without the hash); ends their sessions. */
+export function setPasswordHash(db: Db, id: number, passwordHash: string, actor: string): void {
+  db.transaction(
+    (tx) => {
+      const before = getUser(tx, id);
+      tx.update(users).set({ passwordHash, updatedAt: nowIso() }).where(eq(users.id, id)).run();
+      tx.delete(sessions).where(eq(sessions.userId, id)).run();
+      appendAudit(tx, {
+        user: actor,
+        action: 'user.password',
+        entity: 'user',
+        entityId: id,
+        beforeHash: userHash(before),
+        afterHash: userHash(before),
+        detail: { username: before.username },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Stores a session (not audited: logins are audited by the auth module through `appendAudit` if wanted). */
+export function createSession(db: Tx, session: Omit<Session, 'lastSeenAt'> & { lastSeenAt?: string }): Session {
+  return db
+    .insert(sessions)
+    .values({ ...session, lastSeenAt: session.lastSeenAt ?? session.createdAt })
+    .returning()
+    .get();
+}
+
+/** The session and its user when the session exists, has not expired at `now` and the user is enabled. */
+export function getSession(
+  db: Tx,
+  id: string,
+  now: string = nowIso(),
+): { session: Session; user: User } | undefined {
+  const row = db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row || row.session.expiresAt <= now || row.user.disabled) return undefined;
+  return { session: row.session, user: toUser(row.user) };
+}
+
+/** Sets a session's last-seen time and, optionally, a new expiry (sliding sessions). */
+export function touchSession(db: Tx, id: string, lastSeenAt: string, expiresAt?: string): void {
+  db.update(sessions)
+    .set(expiresAt ? { lastSeenAt, expiresAt } : { lastSeenAt })
+    .where(eq(sessions.id, id))
+    .run();
+}
+
+export function deleteSession(db: Tx, id: string): void {
+  db.delete(sessions).where(eq(sessions.id, id)).run();
+}
+
+/** Removes sessions that expired before `now`; returns how many. */
+export function deleteExpiredSessions(db: Tx, now: string = nowIso()): number {
+  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+}
+
+/** Removes every session of a user; returns how many. */
+export function deleteUserSessions(db: Tx, userId: number): number {
+  return db.delete(sessions).where(and(eq(sessions.userId, userId))).run().changes;
+}

@@ -1,0 +1,549 @@
+/**
+ * Rule families and versions: draft → published → retired.
+ *
+ * - Version numbers grow per family and are never reused (`rule_families.last_version`).
+ * - A draft changes only with the revision it was read at (optimistic concurrency): a stale revision
+ *   is a ConflictError carrying the current version, and nothing is written.
+ * - Publishing requires `validateDocument` (schema, semantics and the document's tests) to return no
+ *   problem; it records who, when, the content hash, the 文号 and effective date, and retires the
+ *   previously published version of the same family and year, which stays readable.
+ * - Published and retired versions never change (database triggers; see migrations).
+ */
+import { and, asc, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
+import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
+import { appendAudit, nowIso, type Tx } from './audit.ts';
+import type { Db } from './client.ts';
+import {
+  ConflictError,
+  ImmutableError,
+  NotFoundError,
+  ValidationError,
+  mapTriggerErrors,
+  type ImportProblem,
+} from './errors.ts';
+import { ruleFamilies, ruleVersions, type RuleVersionRow, type VersionStatus } from './schema.ts';
+
+export interface VersionSummary {
+  id: number;
+  family: string;
+  year: number;
+  version: number;
+  status: VersionStatus;
+  revision: number;
+  contentHash: string;
+  title: Label;
+  parentId: number | null;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  publishedBy: string | null;
+  publishedAt: string | null;
+  retiredBy: string | null;
+  retiredAt: string | null;
+  docNumber: string | null;
+  effectiveDate: string | null;
+  /** True for the one published version of its family and year. */
+  effective: boolean;
+}
+
+/** A version with its document. Drafts may hold documents that do not validate yet. */
+export interface Version extends VersionSummary {
+  document: RuleDocument;
+}
+
+export interface VersionFilter {
+  family?: string;
+  year?: number;
+  status?: VersionStatus;
+}
+
+export interface CreateDraftInput {
+  /** Copy this version's document (any status). */
+  from?: number;
+  /** With `from`: the year of the new draft (the document's `year` is rewritten; tests are kept). With `family` alone: a blank draft for this year. */
+  year?: number;
+  family?: string;
+  /** A full document (e.g. an uploaded file); family and year are taken from it. */
+  document?: unknown;
+}
+
+export interface PublishOptions {
+  /** 文号: the official document number. */
+  docNumber?: string | null;
+  /** The date the rules take effect, `YYYY-MM-DD`. */
+  effectiveDate?: string | null;
+  /** When given, publishing is refused unless the draft is still at this revision. */
+  expectedRevision?: number;
+}
+
+/** The largest document accepted (SPEC section 2: 1 MiB). */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const FAMILY = /^[a-z0-9-]+$/;
+
+function titleOf(doc: unknown): Label {
+  const t = (doc as { title?: unknown } | null)?.title;
+  if (t && typeof t === 'object' && typeof (t as Label).zh === 'string') {
+    const l = t as Label;
+    return l.en !== undefined ? { zh: l.zh, en: l.en } : { zh: l.zh };
+  }
+  return { zh: '' };
+}
+
+export function toSummary(row: RuleVersionRow, document?: unknown): VersionSummary {
+  const doc = document ?? JSON.parse(row.document);
+  return {
+    id: row.id,
+    family: row.family,
+    year: row.year,
+    version: row.version,
+    status: row.status,
+    revision: row.revision,
+    contentHash: row.contentHash,
+    title: titleOf(doc),
+    parentId: row.parentId,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+    publishedBy: row.publishedBy,
+    publishedAt: row.publishedAt,
+    retiredBy: row.retiredBy,
+    retiredAt: row.retiredAt,
+    docNumber: row.docNumber,
+    effectiveDate: row.effectiveDate,
+    effective: row.status === 'published',
+  };
+}
+
+export function toVersion(row: RuleVersionRow): Version {
+  const document = JSON.parse(row.document) as RuleDocument;
+  return { ...toSummary(row, document), document };
+}
+
+function getRow(db: Tx, id: number): RuleVersionRow {
+  const row = Number.isInteger(id) ? db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get() : undefined;
+  if (!row) throw new NotFoundError('version', id);
+  return row;
+}
+
+/** One version with its document; NotFoundError when absent. */
+export function getVersion(db: Tx, id: number): Version {
+  return toVersion(getRow(db, id));
+}
+
+/** Versions matching the filter, ordered by family, year and version number. */
+export function listVersions(db: Tx, filter: VersionFilter = {}): VersionSummary[] {
+  const conds: SQL[] = [];
+  if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
+  if (filter.year !== undefined) conds.push(eq(ruleVersions.year, filter.year));
+  if (filter.status) conds.push(eq(ruleVersions.status, filter.status));
+  return db
+    .select()
+    .from(ruleVersions)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(ruleVersions.family), asc(ruleVersions.year), asc(ruleVersions.version))
+    .all()
+    .map((r) => toSummary(r));
+}
+
+/** Every family with its versions; the title is the latest version's. */
+export function listFamilies(db: Tx): { family: string; title: Label; versions: VersionSummary[] }[] {
+  const all = listVersions(db);
+  const families = db.select().from(ruleFamilies).orderBy(asc(ruleFamilies.family)).all();
+  return families.map((f) => {
+    const versions = all.filter((v) => v.family === f.family);
+    const latest = versions.reduce<VersionSummary | undefined>(
+      (best, v) => (!best || v.version > best.version ? v : best),
+      undefined,
+    );
+    return { family: f.family, title: latest?.title ?? { zh: f.family }, versions };
+  });
+}
+
+/** The effective (published) version of a family for a year, if any. */
+export function getEffectiveVersion(db: Tx, family: string, year: number): Version | undefined {
+  const row = db
+    .select()
+    .from(ruleVersions)
+    .where(and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')))
+    .get();
+  return row ? toVersion(row) : undefined;
+}
+
+/** A minimal document for a blank draft: the structure, no inputs or items yet. */
+export function blankDocument(family: string, year: number): RuleDocument {
+  return {
+    schemaVersion: 1,
+    family,
+    year,
+    title: { zh: `${year}年度考核细则`, en: `${year} assessment rules` },
+    maxScore: 100,
+    precision: 2,
+    inputs: [],
+    categories: [],
+    grades: [
+      { id: 'excellent', label: { zh: '优秀', en: 'Excellent' }, min: 90 },
+      { id: 'good', label: { zh: '良好', en: 'Good' }, min: 80 },
+      { id: 'qualified', label: { zh: '合格', en: 'Qualified' }, min: 60 },
+      { id: 'unqualified', label: { zh: '不合格', en: 'Unqualified' }, min: 0 },
+    ],
+  };
+}
+
+/**
+ * The minimum a stored document must satisfy, even as a draft: a JSON object of at most 1 MiB with
+ * a valid `family` and an integer `year` (everything else is checked by validation and at publish).
+ */
+function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
+  const problems: ImportProblem[] = [];
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ValidationError('规则文档必须是 JSON 对象 / the rule document must be a JSON object', [
+      { path: '', code: 'invalid_type', message: '规则文档必须是 JSON 对象 / the rule document must be a JSON object' },
+    ]);
+  }
+  const d = doc as Record<string, unknown>;
+  if (typeof d.family !== 'string' || !FAMILY.test(d.family))
+    problems.push({
+      path: '/family',
+      code: 'invalid_family',
+      message: 'family 必须是由小写字母、数字和 - 组成的非空字符串 / family must match ^[a-z0-9-]+$',
+    });
+  if (typeof d.year !== 'number' || !Number.isInteger(d.year) || d.year < 1900 || d.year > 2999)
+    problems.push({ path: '/year', code: 'invalid_year', message: 'year 必须是 1900–2999 的整数 / year must be an integer 1900–2999' });
+  const text = JSON.stringify(doc);
+  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES)
+    problems.push({
+      path: '',
+      code: 'document_too_large',
+      message: `规则文档超过 1 MiB / the rule document exceeds 1 MiB (${Buffer.byteLength(text, 'utf8')} bytes)`,
+    });
+  if (problems.length) throw new ValidationError('规则文档无法保存 / the rule document cannot be stored', problems);
+  return { doc: doc as RuleDocument, text };
+}
+
+function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): number {
+  const fam = tx.select().from(ruleFamilies).where(eq(ruleFamilies.family, family)).get();
+  if (!fam) {
+    tx.insert(ruleFamilies).values({ family, lastVersion: 1, createdBy: actor, createdAt: at }).run();
+    appendAudit(tx, { user: actor, action: 'family.create', entity: 'family', entityId: family, detail: {}, at });
+    return 1;
+  }
+  const n = fam.lastVersion + 1;
+  tx.update(ruleFamilies).set({ lastVersion: n }).where(eq(ruleFamilies.family, family)).run();
+  return n;
+}
+
+/**
+ * Creates a draft: blank (`family` + `year`), a copy of version `from` (for `year` when given), or
+ * the given `document`. Audited as `version.create`.
+ *
+ * @example
+ * createDraft(db, { from: 4, year: 2026 }, 'alice') // next year's rules from this year's
+ */
+export function createDraft(db: Db, input: CreateDraftInput, actor: string): Version {
+  let source: Version | undefined;
+  let doc: unknown;
+  if (input.from !== undefined) {
+    source = getVersion(db, input.from);
+    doc = structuredClone(source.document);
+    if (input.year !== undefined) (doc as Record<string, unknown>).year = input.year;
+    if (input.family !== undefined && input.family !== source.family)
+      throw new ValidationError('复制的版本属于另一规则族 / the source version belongs to another family', [
+        { path: '/family', code: 'family_mismatch', message: `来源版本属于 ${source.family} / the source version belongs to ${source.family}` },
+      ]);
+  } else if (input.document !== undefined) {
+    doc = input.document;
+    const d = doc as Record<string, unknown> | null;
+    const problems: ImportProblem[] = [];
+    if (d && typeof d === 'object' && input.family !== undefined && d.family !== input.family)
+      problems.push({ path: '/family', code: 'family_mismatch', message: `文档的 family 不是 ${input.family} / the document's family is not ${input.family}` });
+    if (d && typeof d === 'object' && input.year !== undefined && d.year !== input.year)
+      problems.push({ path: '/year', code: 'year_mismatch', message: `文档的 year 不是 ${input.year} / the document's year is not ${input.year}` });
+    if (problems.length) throw new ValidationError('文档与请求不一致 / the document does not match the request', problems);
+  } else {
+    if (input.family === undefined || input.year === undefined)
+      throw new ValidationError('新建空白草稿需要 family 和 year / a blank draft needs family and year', [
+        ...(input.family === undefined ? [{ path: '/family', code: 'required', message: '缺少 family / family is required' }] : []),
+        ...(input.year === undefined ? [{ path: '/year', code: 'required', message: '缺少 year / year is required' }] : []),
+      ]);
+    doc = blankDocument(input.family, input.year);
+  }
+  const { doc: checked, text } = checkStorable(doc);
+  const hash = contentHash(checked);
+  return db.transaction(
+    (tx) => {
+      const at = nowIso();
+      const version = nextVersionNumber(tx, checked.family, actor, at);
+      const row = tx
+        .insert(ruleVersions)
+        .values({
+          family: checked.family,
+          year: checked.year,
+          version,
+          status: 'draft',
+          revision: 1,
+          document: text,
+          contentHash: hash,
+          parentId: source?.id ?? null,
+          createdBy: actor,
+          createdAt: at,
+          updatedBy: actor,
+          updatedAt: at,
+        })
+        .returning()
+        .get();
+      appendAudit(tx, {
+        user: actor,
+        action: 'version.create',
+        entity: 'version',
+        entityId: row.id,
+        beforeHash: source?.contentHash ?? null,
+        afterHash: hash,
+        detail: { family: row.family, year: row.year, version: row.version, from: source?.id ?? null },
+        at,
+      });
+      return toVersion(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+function notDraft(v: Version, what: string): ConflictError<Version> {
+  return new ConflictError(
+    `版本 ${v.id} 已${v.status === 'published' ? '发布' : '废止'},不能${what} / version ${v.id} is ${v.status}, it cannot be ${what === '修改' ? 'changed' : what === '删除' ? 'deleted' : 'published'}`,
+    v,
+    'not_draft',
+  );
+}
+
+/**
+ * Replaces a draft's document, only if the draft is still at `expectedRevision`; the revision grows
+ * by one. A stale revision throws ConflictError (code `stale_revision`, `current` = the current
+ * version) and writes nothing. The document's `family` must stay; its `year` may change.
+ * Audited as `version.update`.
+ */
+export function updateDraft(db: Db, id: number, document: unknown, expectedRevision: number, actor: string): Version {
+  const { doc, text } = checkStorable(document);
+  const hash = contentHash(doc);
+  return db.transaction(
+    (tx) => {
+      const current = getVersion(tx, id);
+      if (current.status !== 'draft') throw notDraft(current, '修改');
+      if (current.revision !== expectedRevision)
+        throw new ConflictError(
+          `版本 ${id} 已被修改(当前修订号 ${current.revision},提交的是 ${expectedRevision}),请重新读取后再改 / version ${id} changed since it was read (revision ${current.revision}, not ${expectedRevision}); reload and edit again`,
+          current,
+          'stale_revision',
+        );
+      if (doc.family !== current.family)
+        throw new ValidationError('不能修改规则族 / the family cannot change', [
+          { path: '/family', code: 'family_mismatch', message: `草稿属于 ${current.family} / the draft belongs to ${current.family}` },
+        ]);
+      const at = nowIso();
+      const row = tx
+        .update(ruleVersions)
+        .set({ document: text, contentHash: hash, year: doc.year, revision: current.revision + 1, updatedBy: actor, updatedAt: at })
+        .where(and(eq(ruleVersions.id, id), eq(ruleVersions.revision, expectedRevision), eq(ruleVersions.status, 'draft')))
+        .returning()
+        .get();
+      if (!row) throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed`, getVersion(tx, id), 'stale_revision');
+      appendAudit(tx, {
+        user: actor,
+        action: 'version.update',
+        entity: 'version',
+        entityId: id,
+        beforeHash: current.contentHash,
+        afterHash: hash,
+        detail: { revision: row.revision, year: row.year },
+        at,
+      });
+      return toVersion(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Deletes a draft (audited as `version.delete`). Published and retired versions cannot be deleted. */
+export function deleteDraft(db: Db, id: number, actor: string): void {
+  db.transaction(
+    (tx) => {
+      const current = getVersion(tx, id);
+      if (current.status !== 'draft') throw new ImmutableError(`版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`);
+      const children = tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
+      if (children.some((c) => c.status !== 'draft'))
+        throw new ConflictError(
+          `版本 ${id} 是已发布版本的来源,不能删除 / version ${id} is the source of a published version and cannot be deleted`,
+          current,
+          'has_published_children',
+        );
+      // Draft copies lose their link to the deleted draft.
+      tx.update(ruleVersions).set({ parentId: null }).where(eq(ruleVersions.parentId, id)).run();
+      mapTriggerErrors(() => tx.delete(ruleVersions).where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft'))).run());
+      appendAudit(tx, {
+        user: actor,
+        action: 'version.delete',
+        entity: 'version',
+        entityId: id,
+        beforeHash: current.contentHash,
+        afterHash: null,
+        detail: { family: current.family, year: current.year, version: current.version, revision: current.revision },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Validation problems of a version's document (schema, semantics and its tests). */
+export function validateVersion(db: Tx, id: number): { valid: boolean; errors: Problem[] } {
+  const row = getRow(db, id);
+  const errors = validateDocument(JSON.parse(row.document), { sourceBytes: Buffer.byteLength(row.document, 'utf8') });
+  return { valid: errors.length === 0, errors };
+}
+
+/** The outcomes of the version document's own tests (engine `runDocumentTests`). */
+export function runVersionTests(db: Tx, id: number): ReturnType<typeof runDocumentTests> {
+  return runDocumentTests(getVersion(db, id).document);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function checkPublishOptions(opts: PublishOptions): void {
+  const errors: ImportProblem[] = [];
+  if (opts.docNumber !== undefined && opts.docNumber !== null && (typeof opts.docNumber !== 'string' || opts.docNumber.length > 200))
+    errors.push({ path: '/docNumber', code: 'invalid_doc_number', message: '文号必须是不超过200字的文本 / docNumber must be text of at most 200 characters' });
+  if (opts.effectiveDate !== undefined && opts.effectiveDate !== null) {
+    const m = typeof opts.effectiveDate === 'string' ? DATE.exec(opts.effectiveDate) : null;
+    const d = m ? new Date(`${opts.effectiveDate}T00:00:00Z`) : null;
+    if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== opts.effectiveDate)
+      errors.push({ path: '/effectiveDate', code: 'invalid_date', message: '生效日期必须是有效的 YYYY-MM-DD 日期 / effectiveDate must be a valid YYYY-MM-DD date' });
+  }
+  if (errors.length) throw new ValidationError('发布参数无效 / invalid publish options', errors);
+}
+
+/**
+ * Publishes a draft whose document validates and whose tests pass (otherwise ValidationError with
+ * code `invalid_document` and every problem). The previously published version of the same family
+ * and year is retired in the same transaction. Audited as `version.publish` (and `version.retire`).
+ */
+export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: string): Version {
+  checkPublishOptions(opts);
+  const before = getVersion(db, id);
+  if (before.status !== 'draft') throw notDraft(before, '发布');
+  if (opts.expectedRevision !== undefined && before.revision !== opts.expectedRevision)
+    throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed since it was read`, before, 'stale_revision');
+  const row0 = getRow(db, id);
+  const problems = validateDocument(before.document, { sourceBytes: Buffer.byteLength(row0.document, 'utf8') });
+  if (problems.length)
+    throw new ValidationError(
+      `文档未通过校验(${problems.length} 个问题),不能发布 / the document does not validate (${problems.length} problems) and cannot be published`,
+      problems,
+      'invalid_document',
+    );
+  return db.transaction(
+    (tx) => {
+      const at = nowIso();
+      const previous = tx
+        .select()
+        .from(ruleVersions)
+        .where(
+          and(
+            eq(ruleVersions.family, before.family),
+            eq(ruleVersions.year, before.year),
+            eq(ruleVersions.status, 'published'),
+            ne(ruleVersions.id, id),
+          ),
+        )
+        .get();
+      if (previous) {
+        mapTriggerErrors(() =>
+          tx.update(ruleVersions).set({ status: 'retired', retiredAt: at, retiredBy: actor }).where(eq(ruleVersions.id, previous.id)).run(),
+        );
+        appendAudit(tx, {
+          user: actor,
+          action: 'version.retire',
+          entity: 'version',
+          entityId: previous.id,
+          beforeHash: previous.contentHash,
+          afterHash: previous.contentHash,
+          detail: { family: previous.family, year: previous.year, version: previous.version, supersededBy: id },
+          at,
+        });
+      }
+      // Guarded by the revision that was validated: a concurrent edit makes this a conflict.
+      const row = tx
+        .update(ruleVersions)
+        .set({
+          status: 'published',
+          publishedAt: at,
+          publishedBy: actor,
+          docNumber: opts.docNumber ?? null,
+          effectiveDate: opts.effectiveDate ?? null,
+        })
+        .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft'), eq(ruleVersions.revision, before.revision), eq(ruleVersions.contentHash, before.contentHash)))
+        .returning()
+        .get();
+      if (!row) throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed while publishing`, getVersion(tx, id), 'stale_revision');
+      appendAudit(tx, {
+        user: actor,
+        action: 'version.publish',
+        entity: 'version',
+        entityId: id,
+        beforeHash: before.contentHash,
+        afterHash: row.contentHash,
+        detail: {
+          family: row.family,
+          year: row.year,
+          version: row.version,
+          revision: row.revision,
+          docNumber: row.docNumber,
+          effectiveDate: row.effectiveDate,
+          retired: previous?.id ?? null,
+        },
+        at,
+      });
+      return toVersion(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Retires a published version (it stays readable; no version of that family and year is effective then). */
+export function retireVersion(db: Db, id: number, actor: string): Version {
+  return db.transaction(
+    (tx) => {
+      const current = getVersion(tx, id);
+      if (current.status !== 'published')
+        throw new ConflictError(`只有已发布的版本可以废止(版本 ${id} 是 ${current.status}) / only a published version can be retired (version ${id} is ${current.status})`, current, 'not_published');
+      const at = nowIso();
+      const row = mapTriggerErrors(() =>
+        tx.update(ruleVersions).set({ status: 'retired', retiredAt: at, retiredBy: actor }).where(eq(ruleVersions.id, id)).returning().get(),
+      );
+      appendAudit(tx, {
+        user: actor,
+        action: 'version.retire',
+        entity: 'version',
+        entityId: id,
+        beforeHash: current.contentHash,
+        afterHash: row.contentHash,
+        detail: { family: row.family, year: row.year, version: row.version },
+        at,
+      });
+      return toVersion(row);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** The latest versions first; handy for "new year from this version" pickers. */
+export function latestVersions(db: Tx, family: string, limit = 20): VersionSummary[] {
+  return db
+    .select()
+    .from(ruleVersions)
+    .where(eq(ruleVersions.family, family))
+    .orderBy(desc(ruleVersions.version))
+    .limit(limit)
+    .all()
+    .map((r) => toSummary(r));
+}

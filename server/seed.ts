@@ -1,0 +1,195 @@
+/**
+ * First-start seed: on an empty database, the regions (`rules/regions.csv`), the sample rule
+ * families (`rules/<family>/<year>.json`: every year published except the latest, which stays a
+ * draft) and the sample data (`rules/sample-data/<year>.json`, source `national` for inputs whose
+ * `source` is national, `provincial` otherwise), so a new user sees a working system at once.
+ * Each part is seeded only when its table is empty, all in one transaction, by the user `system`.
+ *
+ * Users are the auth module's: pass `createUsers` to create the first admin when there is no user.
+ *
+ * @example
+ * await seedIfEmpty(db, { createUsers: (db) => createUser(db, { … passwordHash: hash(pw) }, 'system') })
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Input, RuleDocument } from '../engine/types.ts';
+import type { Db } from './db/client.ts';
+import { applyRegionValues, type IncomingRegion } from './db/datasets.ts';
+import { StoreError } from './db/errors.ts';
+import { listRegions, loadRegions, parseRegionsCsv } from './db/regions.ts';
+import { datasetValues, regions, ruleVersions, users } from './db/schema.ts';
+import { createDraft, getVersion, listVersions, publishVersion } from './db/versions.ts';
+
+export const RULES_DIR = fileURLToPath(new URL('../rules', import.meta.url));
+export const SEED_ACTOR = 'system';
+
+export interface SeedOptions {
+  /** Where the sample files are (default: the project's `rules/`). */
+  rulesDir?: string;
+  /** Called when the users table is empty (after the rest of the seed), e.g. to create the first admin. */
+  createUsers?: (db: Db) => void | Promise<void>;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+export interface SeedReport {
+  regions: number;
+  versions: { id: number; family: string; year: number; status: string }[];
+  datasets: { year: number; values: number }[];
+  usersCreated: boolean;
+  /** Sample files that could not be loaded, with why (the rest is still seeded). */
+  problems: string[];
+}
+
+const SKIP_DIRS = new Set(['schema', 'sample-data']);
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+}
+
+function describe(e: unknown): string {
+  if (e instanceof StoreError)
+    return `${e.message}: ${e.errors
+      .slice(0, 5)
+      .map((p) => `${p.path} ${p.code} ${p.message}`)
+      .join('; ')}${e.errors.length > 5 ? ` … (+${e.errors.length - 5})` : ''}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Sample rule files: `{ family: [{ year, path }] }`, years ascending. */
+function ruleFiles(dir: string): Map<string, { year: number; path: string }[]> {
+  const out = new Map<string, { year: number; path: string }[]>();
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const sub = join(dir, name);
+    if (SKIP_DIRS.has(name) || !statSync(sub).isDirectory() || !/^[a-z0-9-]+$/.test(name)) continue;
+    const files = readdirSync(sub)
+      .filter((f) => /^\d{4}\.json$/.test(f))
+      .map((f) => ({ year: Number(f.slice(0, 4)), path: join(sub, f) }))
+      .sort((a, b) => a.year - b.year);
+    if (files.length) out.set(name, files);
+  }
+  return out;
+}
+
+function seedRegions(db: Db, dir: string, report: SeedReport): void {
+  if (db.select({ code: regions.code }).from(regions).limit(1).get()) return;
+  const file = join(dir, 'regions.csv');
+  if (!existsSync(file)) {
+    report.problems.push(`${file}: 文件不存在 / missing`);
+    return;
+  }
+  const list = parseRegionsCsv(readFileSync(file, 'utf8'));
+  report.regions = loadRegions(db, list, SEED_ACTOR).length;
+}
+
+function seedRules(db: Db, dir: string, report: SeedReport): void {
+  if (db.select({ id: ruleVersions.id }).from(ruleVersions).limit(1).get()) return;
+  for (const [family, files] of ruleFiles(dir)) {
+    const latest = files[files.length - 1].year;
+    for (const { year, path } of files) {
+      let doc: unknown;
+      try {
+        doc = readJson(path);
+      } catch (e) {
+        report.problems.push(`${path}: ${describe(e)}`);
+        continue;
+      }
+      try {
+        const draft = createDraft(db, { document: doc, family, year }, SEED_ACTOR);
+        let status = draft.status as string;
+        if (year < latest) {
+          try {
+            status = publishVersion(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR).status;
+          } catch (e) {
+            report.problems.push(`${path}: 未能发布,保留为草稿 / not published, kept as a draft: ${describe(e)}`);
+          }
+        }
+        report.versions.push({ id: draft.id, family, year, status });
+      } catch (e) {
+        report.problems.push(`${path}: ${describe(e)}`);
+      }
+    }
+  }
+}
+
+/** The document whose inputs check a year's sample data: that year's version (published first), else the nearest earlier year's. */
+function documentFor(db: Db, year: number): RuleDocument | null {
+  const rank = (status: string) => (status === 'published' ? 0 : status === 'draft' ? 1 : 2);
+  const best = listVersions(db)
+    .filter((v) => v.year <= year)
+    .sort((a, b) => b.year - a.year || rank(a.status) - rank(b.status) || b.version - a.version)[0];
+  return best ? getVersion(db, best.id).document : null;
+}
+
+function seedData(db: Db, dir: string, report: SeedReport): void {
+  if (db.select({ id: datasetValues.id }).from(datasetValues).limit(1).get()) return;
+  const dataDir = join(dir, 'sample-data');
+  if (!existsSync(dataDir)) return;
+  const known = new Set(listRegions(db).map((r) => r.code));
+  for (const f of readdirSync(dataDir).filter((f) => /^\d{4}\.json$/.test(f)).sort()) {
+    const year = Number(f.slice(0, 4));
+    const path = join(dataDir, f);
+    try {
+      const data = readJson(path) as { regions?: { code: string; values: Record<string, unknown> }[] };
+      const doc = documentFor(db, year);
+      const inputs = new Map<string, Input>((doc?.inputs ?? []).map((i) => [i.key, i]));
+      const incoming: IncomingRegion[] = (data.regions ?? [])
+        .filter((r) => known.has(r.code))
+        .map((r, i) => ({
+          code: r.code,
+          path: `/regions/${i}`,
+          values: Object.entries(r.values ?? {})
+            .filter(([, v]) => v !== null && v !== undefined)
+            .map(([key, value]) => ({
+              key,
+              value,
+              path: `/regions/${i}/values/${key}`,
+              source: inputs.get(key)?.source === 'national' ? ('national' as const) : ('provincial' as const),
+            })),
+        }));
+      const res = applyRegionValues(db, {
+        year,
+        document: doc,
+        regions: incoming,
+        requireComplete: false,
+        source: 'provincial',
+        actor: SEED_ACTOR,
+        action: 'dataset.seed',
+        detail: { file: `rules/sample-data/${f}` },
+      });
+      report.datasets.push({ year, values: res.values });
+    } catch (e) {
+      report.problems.push(`${path}: ${describe(e)}`);
+    }
+  }
+}
+
+/**
+ * Seeds what is empty: regions, sample rule families, sample data, then (via `createUsers`) users.
+ * Safe to call on every start: a part that already has rows is left alone.
+ */
+export async function seedIfEmpty(db: Db, opts: SeedOptions = {}): Promise<SeedReport> {
+  const dir = opts.rulesDir ?? RULES_DIR;
+  const report: SeedReport = { regions: 0, versions: [], datasets: [], usersCreated: false, problems: [] };
+  // One transaction for the whole seed (the repository transactions nest as savepoints).
+  db.$client
+    .transaction(() => {
+      seedRegions(db, dir, report);
+      seedRules(db, dir, report);
+      seedData(db, dir, report);
+    })
+    .immediate();
+  if (opts.createUsers && !db.select({ id: users.id }).from(users).limit(1).get()) {
+    await opts.createUsers(db);
+    report.usersCreated = true;
+  }
+  if (opts.log) {
+    if (report.regions) opts.log(`seed: ${report.regions} regions`);
+    for (const v of report.versions) opts.log(`seed: ${v.family} ${v.year} → version ${v.id} (${v.status})`);
+    for (const d of report.datasets) opts.log(`seed: data ${d.year}: ${d.values} values`);
+    for (const p of report.problems) opts.log(`seed problem: ${p}`);
+  }
+  return report;
+}
