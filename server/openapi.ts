@@ -3,7 +3,7 @@
  * by hand), and a self-contained docs page that renders it (no CDN, no network).
  */
 import { createHash } from 'node:crypto';
-import type { RouteSpec } from './routes/registry.ts';
+import { rolesOf, type RouteSpec } from './routes/registry.ts';
 import { componentSchemas, SCHEMA_ID_PREFIX, type JsonSchema } from './routes/schemas.ts';
 
 export interface OpenApiInfo {
@@ -37,7 +37,7 @@ const problemResponse = (description: string) => ({ description, content: proble
 function roleText(route: RouteSpec): string {
   if (route.access === 'public') return '无需登录 / No session needed';
   if (route.access === 'any') return '任何已登录用户 / Any logged-in user';
-  return `角色 / Roles: ${['admin', ...route.access].join(', ')}`;
+  return `角色 / Roles: ${(rolesOf(route.access) as string[]).join(', ')}`;
 }
 
 function operationId(route: RouteSpec): string {
@@ -103,7 +103,7 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
       tags: [route.tag],
       summary: route.summary,
       description: [route.description, roleText(route)].filter(Boolean).join('\n\n'),
-      'x-roles': route.access === 'public' || route.access === 'any' ? route.access : ['admin', ...route.access],
+      'x-roles': rolesOf(route.access),
       parameters: parameters(route),
       responses,
     };

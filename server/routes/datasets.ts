@@ -1,13 +1,41 @@
 /**
  * Yearly data: the list of years, a year's grid (read and write), file import and export.
  */
+import type { Context } from 'hono';
 import { getDataset, listDatasets, saveDatasetGrid } from '../db/datasets.ts';
+import { importDataset, type ImportFormat } from '../io/import.ts';
+import { exportDataset } from '../io/export.ts';
+import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
 export const yearParam = { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '数据年份 / data year' } };
 const problem = (description: string) => ({ description, schema: ref('Problem') });
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A file download: the bytes with their type and an attachment name (UTF-8 names per RFC 6266). */
+export function fileResponse(c: Context, file: { filename: string; contentType: string; body: Buffer }): Response {
+  const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return c.body(new Uint8Array(file.body), 200, {
+    'Content-Type': file.contentType,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    'Content-Length': String(file.body.length),
+  });
+}
+
+/** The import format from `?format=`, else from the Content-Type. */
+function importFormat(given: ImportFormat | undefined, contentType: string | undefined): ImportFormat {
+  if (given) return given;
+  const t = (contentType ?? '').toLowerCase();
+  if (t.includes('spreadsheetml') || t.includes('ms-excel')) return 'xlsx';
+  if (t.includes('csv')) return 'csv';
+  if (t.includes('json')) return 'json';
+  throw new ApiError(400, 'format_required', '请用 ?format=csv|xlsx|json 指明文件格式 / Say the file format with ?format=csv|xlsx|json', [
+    { path: '/query/format', code: 'format_required', message: '缺少 format / format is missing' },
+  ]);
+}
 
 export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
@@ -61,6 +89,75 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: (c, { params, query, body, user }) =>
         c.json(saveDatasetGrid(db, params.year, body, { versionId: query.versionId, actor: user.username })),
+    }),
+    route({
+      method: 'post',
+      path: '/api/datasets/{year}/import',
+      access: ['assessor'],
+      tag: 'data',
+      summary: '导入数据文件 / Import a data file',
+      description:
+        'The raw file as the body (CSV, XLSX or JSON in SPEC section 4\'s formats), checked against the inputs of rule version `versionId`. All or nothing: when anything is wrong nothing is saved and 422 lists every problem with `row`, `column`, `path`, `code` and `message`.',
+      params: yearParam,
+      query: {
+        versionId: { schema: { type: 'integer', minimum: 1 }, required: true, description: '据以检查的规则版本 / the rule version to check against' },
+        format: { schema: { enum: ['csv', 'xlsx', 'json'] }, description: '文件格式（缺省时按 Content-Type）/ the file format (default: from Content-Type)' },
+        filename: { schema: { type: 'string', maxLength: 255 }, description: '原文件名，记入审计 / the file name, for the audit log' },
+      },
+      body: { kind: 'raw', contentTypes: ['text/csv', XLSX, 'application/json'], description: 'The file' },
+      responses: {
+        200: {
+          description: 'Imported',
+          schema: {
+            type: 'object',
+            required: ['imported', 'values', 'removed', 'hash'],
+            properties: {
+              imported: { type: 'integer', description: 'regions written' },
+              values: { type: 'integer', description: 'values written (inserted or changed)' },
+              removed: { type: 'integer' },
+              hash: { type: 'string', description: 'the year\'s dataset hash after the import' },
+            },
+          },
+        },
+        404: problem('No such version'),
+        422: problem('Problems in the file (errors lists each with row and column); nothing was saved'),
+      },
+      handler: async (c, { params, query, user }) => {
+        const format = importFormat(query.format, c.req.header('content-type'));
+        const data = new Uint8Array(await c.req.arrayBuffer());
+        if (data.length === 0) {
+          throw new ApiError(400, 'missing_body', '请求体应为要导入的文件 / The body must be the file to import', [
+            { path: '', code: 'missing_body', message: '空文件 / empty file' },
+          ]);
+        }
+        const result = await importDataset(db, {
+          year: params.year,
+          versionId: query.versionId,
+          format,
+          data,
+          actor: user.username,
+          filename: query.filename,
+        });
+        return c.json({ imported: result.regions, values: result.values, removed: result.removed, hash: result.hash });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/datasets/{year}/export',
+      access: 'any',
+      tag: 'data',
+      summary: '导出年度数据 / Export a year\'s data',
+      description: 'CSV (UTF-8 with BOM), XLSX or JSON, re-importable. With `versionId` the columns are that version\'s inputs in template order.',
+      params: yearParam,
+      query: {
+        format: { schema: { enum: ['csv', 'xlsx', 'json'] }, required: true },
+        versionId: { schema: { type: 'integer', minimum: 1 } },
+      },
+      responses: {
+        200: { description: 'The file', contentType: 'application/octet-stream' },
+        404: problem('No such version'),
+      },
+      handler: async (c, { params, query }) => fileResponse(c, await exportDataset(db, params.year, query.format, query.versionId)),
     }),
   ];
 }

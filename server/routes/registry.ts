@@ -81,6 +81,12 @@ export function route(spec: RouteSpec): RouteSpec {
   return spec;
 }
 
+/** The roles a route admits (admins always), or 'public' / 'any'. */
+export function rolesOf(access: Access): 'public' | 'any' | Role[] {
+  if (access === 'public' || access === 'any') return access;
+  return [...new Set<Role>(['admin', ...access])];
+}
+
 /** Whether a user may call a route with the given access. */
 export function allowed(access: Access, user: SessionUser | undefined): boolean {
   if (access === 'public') return true;
@@ -117,7 +123,8 @@ function unauthenticated(): ApiError {
 }
 
 function forbidden(access: Access, user: SessionUser): ApiError {
-  const roles = access === 'any' || access === 'public' ? [] : ['admin', ...access];
+  const roles = rolesOf(access);
+  if (!Array.isArray(roles)) throw new Error('unreachable: forbidden() on an open route');
   return new ApiError(
     403,
     'forbidden',

@@ -3,6 +3,8 @@
  * region's result with its trace.
  */
 import { createRun, getRun, getRunRegion, listRuns } from '../db/runs.ts';
+import { exportRun } from '../io/export.ts';
+import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -67,6 +69,18 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run, or the region was not scored in it'),
       },
       handler: (c, { params }) => c.json(getRunRegion(db, params.id, params.code)),
+    }),
+    route({
+      method: 'get',
+      path: '/api/runs/{id}/export',
+      access: 'any',
+      tag: 'runs',
+      summary: '导出考核结果 / Export a run\'s results',
+      description: 'The ranking as XLSX (sheets 排名 and 错误) or CSV (UTF-8 with BOM).',
+      params: runIdParam,
+      query: { format: { schema: { enum: ['xlsx', 'csv'] }, required: true } },
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream' }, 404: problem('No such run') },
+      handler: async (c, { params, query }) => fileResponse(c, await exportRun(db, params.id, query.format)),
     }),
   ];
 }

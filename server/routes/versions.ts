@@ -16,7 +16,9 @@ import {
   validateVersion,
   type Version,
 } from '../db/versions.ts';
+import { buildTemplate } from '../io/template.ts';
 import { ApiError } from '../problem.ts';
+import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -208,6 +210,21 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       params: idParam,
       responses: { 200: versionResponse('The retired version'), 404: problem('No such version'), 409: problem('Not published') },
       handler: (c, { params, user }) => versionJson(c, retireVersion(db, params.id, user.username)),
+    }),
+    route({
+      method: 'get',
+      path: '/api/versions/{id}/template.xlsx',
+      access: 'any',
+      tag: 'data',
+      summary: '数据填报模板 / The XLSX data template of a version',
+      description: 'One row per region assessed in `year` (default: the document\'s year), one column per input with its Chinese label and unit; re-importable once filled in.',
+      params: idParam,
+      query: { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } } },
+      responses: {
+        200: { description: 'The template', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        404: problem('No such version'),
+      },
+      handler: async (c, { params, query }) => fileResponse(c, await buildTemplate(db, params.id, query.year)),
     }),
   ];
 }
