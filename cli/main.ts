@@ -2,8 +2,6 @@
  * `ecoscore <command>`: the command line (SPEC section 4). Each command is a module in
  * cli/commands/ exporting `run(args, io)`, which returns the exit code.
  */
-import { pathToFileURL } from 'node:url';
-
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -76,13 +74,4 @@ export function parseArgs(
     } else positional.push(a);
   }
   return { positional, flags };
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const code = await main(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-  });
-  process.exitCode = code;
 }

@@ -39,5 +39,19 @@ export {
 } from './logic/operations.ts';
 export { variablesOf } from './logic/walk.ts';
 
+export { diff, diffDocuments, diffImpact, compareEvaluations, lineDiff } from './diff/index.ts';
+export type {
+  DiffResult,
+  Change,
+  ChangeKind,
+  ChangeTarget,
+  FieldChange,
+  StructuralDiff,
+  DiffOptions,
+  ImpactRow,
+} from './diff/index.ts';
+export { renderFormula, formulaLabels } from './render/formula.ts';
+export type { RenderOptions, FormulaLabel } from './render/formula.ts';
+
 /** The engine's version, recorded with every assessment run. */
 export const ENGINE_VERSION = '0.1.0';

@@ -187,12 +187,10 @@ function compileAndOr(args: Node[], isAnd: boolean): Node {
 }
 
 function compileVar(args: Node[], scope: Scope): Node {
-  const nameNode = args[0];
-  const name = nameNode?.constant?.value;
-  const extras = args.slice(2).map((a) => a.fn);
-  const defNode = args[1];
-  if (extras.length === 0 && typeof name === 'string' && name !== '') {
-    const slot = scope.slotOf && !name.includes('.') ? scope.slotOf(name) : undefined;
+  const name = args[0]?.constant?.value;
+  if (args.length <= 2 && typeof name === 'string' && name !== '' && !name.includes('.')) {
+    const slot = scope.slotOf ? scope.slotOf(name) : undefined;
+    const defNode = args[1];
     const defConst = defNode === undefined ? { value: undefined } : defNode.constant;
     if (defConst && !Array.isArray(defConst.value)) {
       const nf = defConst.value === undefined ? null : defConst.value;
@@ -204,20 +202,18 @@ function compileVar(args: Node[], scope: Scope): Node {
           },
           slot,
         };
-      if (!name.includes('.')) {
-        const view = scope.view;
-        return {
-          fn: (env) => {
-            const data: any = view(env);
-            if (data === null || data === undefined) return nf;
-            const v = data[name];
-            return v === undefined ? nf : v;
-          },
-        };
-      }
+      const view = scope.view;
+      return {
+        fn: (env) => {
+          const data: any = view(env);
+          if (data === null || data === undefined) return nf;
+          const v = data[name];
+          return v === undefined ? nf : v;
+        },
+      };
     }
-    const def = defNode.fn;
-    if (slot !== undefined)
+    if (slot !== undefined) {
+      const def = defNode.fn;
       return {
         fn: (env) => {
           const d = def(env);
@@ -226,6 +222,7 @@ function compileVar(args: Node[], scope: Scope): Node {
         },
         slot,
       };
+    }
   }
   const all = evalAll(args.map((a) => a.fn));
   const view = scope.view;
@@ -376,8 +373,8 @@ function compileThreeWay(
 
 function compileRound(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
-  const digitsConst = args.length === 1 ? { value: 0 } : args[1].constant;
-  if (args.length <= 2 && digitsConst && isPrimitive(digitsConst.value)) {
+  const digitsConst = args.length === 1 ? { value: 0 } : args.length === 2 ? args[1].constant : undefined;
+  if (digitsConst && isPrimitive(digitsConst.value)) {
     const dv = digitsConst.value === undefined ? 0 : digitsConst.value;
     const d = Number(dv);
     const x = fns[0];
