@@ -1,5 +1,5 @@
 /* Generated from rules/schema/rule-document.schema.json by `npm run gen:types`. Do not edit. */
-import type { JsonLogic } from './json-logic.ts';
+import type {JsonLogic} from './json-logic.ts';
 
 export type Name = string;
 export type Scalar = number | boolean | string;
