@@ -1,0 +1,143 @@
+/**
+ * The server process: opens the database (`ECOSCORE_DB`, migrations applied), seeds an empty one
+ * with the sample regions, rules and data and the first admin, serves the API under `/api` and the
+ * built editor (`editor/build`) at `/`, on `PORT` (default 8787). SIGTERM and SIGINT stop accepting
+ * requests, let the ones in flight finish and close the database cleanly.
+ *
+ * Environment: PORT, HOST (default all interfaces), ECOSCORE_DB (default ./data/ecoscore.db),
+ * ECOSCORE_ADMIN_PASSWORD (the first admin's password; when unset a random one is printed once),
+ * ECOSCORE_ACCESS_LOG=0 to silence the per-request log, ECOSCORE_SECURE_COOKIES=1 behind HTTPS,
+ * ECOSCORE_TRUST_PROXY=1 behind a reverse proxy.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { databasePathFromEnv, openDatabase } from './db/client.ts';
+import { seedIfEmpty } from './seed.ts';
+import { createApp, packageVersion } from './app.ts';
+import { ensureAdmin } from './auth/store.ts';
+
+export const EDITOR_BUILD = fileURLToPath(new URL('../editor/build', import.meta.url));
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  dbPath?: string;
+  adminPassword?: string;
+  staticRoot?: string | null;
+  accessLog?: boolean;
+  secureCookies?: boolean;
+  trustProxy?: boolean;
+  /** Where start-up messages go (default stdout). */
+  print?: (line: string) => void;
+}
+
+export interface Running {
+  server: ServerType;
+  port: number;
+  dbPath: string;
+  /** Stops the server and closes the database. */
+  stop(): Promise<void>;
+}
+
+function envFlag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+/** Options from the environment. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptions {
+  const port = env.PORT ? Number(env.PORT) : 8787;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST || undefined,
+    dbPath: databasePathFromEnv(env),
+    adminPassword: env.ECOSCORE_ADMIN_PASSWORD || undefined,
+    accessLog: envFlag(env.ECOSCORE_ACCESS_LOG, true),
+    secureCookies: envFlag(env.ECOSCORE_SECURE_COOKIES, false),
+    trustProxy: envFlag(env.ECOSCORE_TRUST_PROXY, false),
+  };
+}
+
+/** Opens, seeds and serves; resolves once the server listens. */
+export async function start(opts: StartOptions = {}): Promise<Running> {
+  const print = opts.print ?? ((line: string) => console.log(line));
+  const opened = openDatabase(opts.dbPath ?? databasePathFromEnv());
+  let generatedPassword: string | undefined;
+  const report = await seedIfEmpty(opened.db, {
+    log: (line) => print(line),
+    createUsers: async (db) => {
+      generatedPassword = (await ensureAdmin(db, opts.adminPassword)).generatedPassword;
+    },
+  });
+  if (report.usersCreated) {
+    print(
+      generatedPassword
+        ? `First admin created: username "admin", password "${generatedPassword}" (shown only this once; set ECOSCORE_ADMIN_PASSWORD to choose it)`
+        : 'First admin created: username "admin", password from ECOSCORE_ADMIN_PASSWORD',
+    );
+  }
+
+  const staticRoot = opts.staticRoot === null ? undefined : (opts.staticRoot ?? EDITOR_BUILD);
+  const haveEditor = staticRoot !== undefined && existsSync(`${staticRoot}/index.html`);
+  const app = createApp({
+    db: opened.db,
+    staticRoot: haveEditor ? staticRoot : undefined,
+    log: opts.accessLog === false ? () => {} : (line) => console.log(line),
+    secureCookies: opts.secureCookies,
+    trustProxy: opts.trustProxy,
+  });
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
+  print(`ecoscore ${packageVersion()} listening on http://${opts.host ?? 'localhost'}:${port}`);
+  print(`database: ${opened.path}`);
+  print(haveEditor ? `editor: ${staticRoot}` : 'editor: not built (API only); run `npm start` to build it');
+  print(`API docs: http://${opts.host ?? 'localhost'}:${port}/api/docs`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        opened.close();
+        resolve();
+      });
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    }));
+  return { server, port, dbPath: opened.path, stop };
+}
+
+/** Runs as the process: start, and stop cleanly on SIGTERM / SIGINT. */
+export async function main(): Promise<void> {
+  const running = await start(optionsFromEnv());
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: closing`);
+    running.stop().then(
+      () => {
+        console.log('closed');
+        process.exit(0);
+      },
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  });
+}
