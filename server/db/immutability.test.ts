@@ -1,0 +1,133 @@
+/**
+ * The database itself refuses changes to published/retired rule versions, finished runs and the
+ * audit log: these tests go around the repositories with raw SQL.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenedDatabase } from './client.ts';
+import { saveDatasetGrid } from './datasets.ts';
+import { createRun } from './runs.ts';
+import { demoDocument, freshDb } from './test-fixture.ts';
+import { createDraft, getVersion, publishVersion } from './versions.ts';
+
+let h: OpenedDatabase;
+beforeEach(() => {
+  h = freshDb();
+});
+afterEach(() => h.close());
+
+const IMMUTABLE = /immutable/;
+
+function published(): number {
+  const v = createDraft(h.db, { document: demoDocument() }, 'a');
+  return publishVersion(h.db, v.id, {}, 'a').id;
+}
+
+describe('rule versions', () => {
+  it('a draft can be changed and deleted with raw SQL', () => {
+    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+    expect(h.sqlite.prepare("UPDATE rule_versions SET doc_number = 'x' WHERE id = ?").run(v.id).changes).toBe(1);
+    expect(h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(v.id).changes).toBe(1);
+  });
+
+  it.each([
+    ["document = '{}'"],
+    ["content_hash = 'x'"],
+    ['revision = revision + 1'],
+    ['year = year + 1'],
+    ["doc_number = '改'"],
+    ["published_by = 'mallory'"],
+    ["status = 'draft'"],
+    ["status = 'retired'"], // without retired_at / retired_by
+  ])('a published version refuses UPDATE SET %s', (set) => {
+    const id = published();
+    const before = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(id);
+    expect(() => h.sqlite.prepare(`UPDATE rule_versions SET ${set} WHERE id = ?`).run(id)).toThrow(IMMUTABLE);
+    expect(h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(id)).toEqual(before);
+  });
+
+  it('a published version refuses DELETE', () => {
+    const id = published();
+    expect(() => h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(id)).toThrow(IMMUTABLE);
+    expect(getVersion(h.db, id).status).toBe('published');
+  });
+
+  it('allows exactly published → retired (setting retired_at and retired_by), then nothing', () => {
+    const id = published();
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_versions SET status = 'retired', retired_at = 'now', retired_by = 'x', document = '{}' WHERE id = ?").run(id),
+    ).toThrow(IMMUTABLE);
+    h.sqlite.prepare("UPDATE rule_versions SET status = 'retired', retired_at = '2025-01-01T00:00:00.000Z', retired_by = 'x' WHERE id = ?").run(id);
+    expect(getVersion(h.db, id).status).toBe('retired');
+    expect(() => h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare("UPDATE rule_versions SET retired_at = 'later' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(id)).toThrow(IMMUTABLE);
+  });
+
+  it('a second published version for the same family and year is refused by the database', () => {
+    published();
+    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = 'x' WHERE id = ?").run(v.id),
+    ).toThrow(/UNIQUE/);
+  });
+
+  it('publishing without who and when is refused by the database', () => {
+    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+    expect(() => h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(v.id)).toThrow(/invalid/);
+  });
+
+  it("a family's version counter cannot go down", () => {
+    createDraft(h.db, { document: demoDocument() }, 'a');
+    expect(() => h.sqlite.prepare("UPDATE rule_families SET last_version = 0 WHERE family = 'demo'").run()).toThrow(IMMUTABLE);
+  });
+});
+
+describe('runs', () => {
+  function finishedRun(): number {
+    const id = published();
+    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] }, { versionId: id, actor: 'a' });
+    return createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
+  }
+
+  it('a finished run refuses UPDATE and DELETE', () => {
+    const id = finishedRun();
+    expect(() => h.sqlite.prepare("UPDATE runs SET dataset_hash = 'x' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM runs WHERE id = ?').run(id)).toThrow(IMMUTABLE);
+  });
+
+  it("a finished run's results and errors refuse UPDATE, DELETE and INSERT", () => {
+    const id = finishedRun();
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({ n: 1 });
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(id)).toMatchObject({ n: expect.any(Number) });
+    expect(() => h.sqlite.prepare('UPDATE run_results SET total = 100 WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare("UPDATE run_results SET result = '{}' WHERE run_id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM run_results WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
+    expect(() =>
+      h.sqlite.prepare("INSERT INTO run_results (run_id, position, region_code, rank, grade, total, result) VALUES (?, 99, 'X', 1, 'a', 1, '{}')").run(id),
+    ).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare("INSERT INTO run_errors (run_id, position, region_code, error) VALUES (?, 99, 'X', '{}')").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM run_errors WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({ n: 1 });
+  });
+
+  it('errors of a finished run refuse UPDATE', () => {
+    const id = published();
+    // One region with data, the others assessed without data: they become run errors.
+    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] }, { versionId: id, actor: 'a' });
+    const run = createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
+    expect((h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(run) as { n: number }).n).toBeGreaterThan(0);
+    expect(() => h.sqlite.prepare("UPDATE run_errors SET error = '{}' WHERE run_id = ?").run(run)).toThrow(IMMUTABLE);
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only', () => {
+    createDraft(h.db, { document: demoDocument() }, 'a');
+    const n = (h.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    expect(n).toBeGreaterThan(0);
+    expect(() => h.sqlite.prepare("UPDATE audit_log SET user = 'mallory'").run()).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(IMMUTABLE);
+    expect((h.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n).toBe(n);
+  });
+});

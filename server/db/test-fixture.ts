@@ -1,0 +1,60 @@
+/**
+ * Test fixtures for the store: a fresh in-memory database with the project's regions loaded, and a
+ * small valid rule document exercising every input type.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RuleDocument } from '../../engine/types.ts';
+import { openDatabase, type OpenedDatabase } from './client.ts';
+import { loadRegions, parseRegionsCsv } from './regions.ts';
+
+export const REGIONS_CSV = fileURLToPath(new URL('../../rules/regions.csv', import.meta.url));
+
+/** A fresh `:memory:` database, with the regions of rules/regions.csv unless `regions` is false. */
+export function freshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
+  const opened = openDatabase(':memory:');
+  if (opts.regions !== false) loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+  return opened;
+}
+
+/** A small valid document: number, integer, boolean and enum inputs, one item, a veto, three grades, one test. */
+export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
+  return {
+    schemaVersion: 1,
+    family,
+    year,
+    title: { zh: `${year}年度演示细则`, en: `${year} demo rules` },
+    maxScore: 10,
+    precision: 2,
+    inputs: [
+      { key: 'pm25_target', label: { zh: 'PM2.5浓度目标' }, unit: 'μg/m³', type: 'number', min: 0, role: 'target' },
+      { key: 'pm25', label: { zh: 'PM2.5年均浓度' }, unit: 'μg/m³', type: 'number', min: 0, max: 500, role: 'actual', source: 'national' },
+      { key: 'projects', label: { zh: '按期完成项目数' }, type: 'integer', min: 0, max: 100, role: 'actual' },
+      { key: 'incident', label: { zh: '发生重大环境事件' }, type: 'boolean', default: false, role: 'event' },
+      { key: 'level', label: { zh: '事件等级' }, type: 'string', enum: ['none', 'major'], required: false, role: 'event' },
+    ],
+    categories: [
+      {
+        id: 'main',
+        label: { zh: '主要指标' },
+        maxPoints: 10,
+        items: [
+          {
+            id: 'pm25',
+            label: { zh: 'PM2.5浓度' },
+            maxPoints: 8,
+            logic: { max: [0, { '-': [8, { '*': [0.5, { max: [0, { '-': [{ var: 'pm25' }, { var: 'pm25_target' }] }] }] }] }] },
+          },
+          { id: 'projects', label: { zh: '项目' }, maxPoints: 2, logic: { min: [2, { '*': [0.5, { var: 'projects' }] }] } },
+        ],
+      },
+    ],
+    vetoes: [{ id: 'incident', label: { zh: '发生重大环境事件' }, when: { var: 'incident' } }],
+    grades: [
+      { id: 'excellent', label: { zh: '优秀' }, min: 9 },
+      { id: 'good', label: { zh: '良好' }, min: 6 },
+      { id: 'unqualified', label: { zh: '不合格' }, min: 0 },
+    ],
+    tests: [{ name: 'targets met', inputs: { pm25: 30, pm25_target: 34, projects: 4 }, expect: { total: 10, grade: 'excellent' } }],
+  };
+}
