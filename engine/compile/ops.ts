@@ -59,14 +59,14 @@ export function opPlus(args: unknown[]): number {
   return acc;
 }
 
-const multiply = (a: unknown, b: unknown): number => pf(a) * pf(b);
+const multiply = (a: unknown, b: unknown): unknown => pf(a) * pf(b);
 
 /**
  * `*` over evaluated operands: `reduce` without an initial value, so one operand is returned
  * unchanged and none throws the native TypeError that json-logic-js throws.
  */
 export function opTimes(args: unknown[]): unknown {
-  return Array.prototype.reduce.call(args, multiply as never);
+  return args.reduce(multiply);
 }
 
 /** `-`: negation with one operand, subtraction with two. */

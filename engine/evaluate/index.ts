@@ -7,6 +7,18 @@ import { prepareDocument, type PreparedDocument } from './prepare.ts';
 import { scoreRegion } from './score.ts';
 import { rankOf } from './rank.ts';
 import { datasetHash } from '../dataset/hash.ts';
+import { compiledDocumentFor, scoreRegionCompiled } from '../compile/index.ts';
+
+/**
+ * How regions are scored: `compiled` (the default) runs the document compiled once into closures
+ * (engine/compile/); `interpreted` applies each formula with json-logic-js, the reference. Both
+ * give byte-identical results (test/compile-equivalence.test.ts).
+ */
+export type EvaluationMode = 'interpreted' | 'compiled';
+
+export interface EvaluationModeOptions extends EvaluateOptions {
+  mode?: EvaluationMode;
+}
 
 /**
  * Scores every region of `dataset` under `doc`; regions that cannot be scored are listed in
@@ -15,7 +27,7 @@ import { datasetHash } from '../dataset/hash.ts';
  *
  * @example evaluate(doc, { year: 2024, regions: [{ code: '220100', name: '长春市', values: { pm25: 31 } }] })
  */
-export function evaluate(doc: RuleDocument, dataset: Dataset, opts: EvaluateOptions = {}): Evaluation {
+export function evaluate(doc: RuleDocument, dataset: Dataset, opts: EvaluationModeOptions = {}): Evaluation {
   const problems = validateDocument(doc, { runTests: false });
   if (problems.length > 0) throw new InvalidDocumentError(problems);
   return evaluatePrepared(prepareDocument(doc), dataset, opts);
@@ -25,15 +37,16 @@ export function evaluate(doc: RuleDocument, dataset: Dataset, opts: EvaluateOpti
 export function evaluatePrepared(
   p: PreparedDocument,
   dataset: Dataset,
-  opts: EvaluateOptions = {},
+  opts: EvaluationModeOptions = {},
 ): Evaluation {
   const trace = opts.trace ?? true;
+  const cd = opts.mode === 'compiled' ? compiledDocumentFor(p) : undefined;
   const results: RegionResult[] = [];
   const gradeIndexes: number[] = [];
   const errors: Evaluation['errors'] = [];
   const warnings: Evaluation['warnings'] = [];
   for (const region of dataset.regions) {
-    const outcome = scoreRegion(p, region, trace);
+    const outcome = cd ? scoreRegionCompiled(cd, region, trace) : scoreRegion(p, region, trace);
     errors.push(...outcome.errors);
     warnings.push(...outcome.warnings);
     if (outcome.result) {
