@@ -63,7 +63,8 @@ export function parseDatasetJson(value: unknown): ParsedDataset {
     );
     return out;
   }
-  value.regions.forEach((r, i) => {
+  value.regions.forEach((entry, i) => {
+    let r = entry;
     const at = `/regions/${i}`;
     if (!isObj(r)) {
       problems.push(
@@ -76,6 +77,7 @@ export function parseDatasetJson(value: unknown): ParsedDataset {
       );
       return;
     }
+    if (typeof r.code === 'number' && Number.isFinite(r.code)) r = { ...r, code: String(r.code) };
     if (typeof r.code !== 'string' || r.code.trim() === '') {
       problems.push(
         problem(

@@ -401,9 +401,24 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
 
 function checkFormula(path: string, formula: unknown, declared: Set<string>, out: Problem[]): void {
   let deepReported = false;
-  const visit = (node: unknown, at: string, depth: number): void => {
+  // `depth` counts operations (the limit users see); `level` counts every array and object, so
+  // that deeply nested arrays cannot exhaust the stack either.
+  const tooDeep = (where: string) => {
+    if (!deepReported)
+      out.push(
+        problem(
+          path,
+          'too_deep',
+          `公式嵌套超过 ${LIMITS.formulaDepth} 层（在 ${where}）：请用派生值拆分公式。`,
+          `The formula nests deeper than ${LIMITS.formulaDepth} levels (at ${where}); split it with derived values.`,
+        ),
+      );
+    deepReported = true;
+  };
+  const visit = (node: unknown, at: string, depth: number, level = 0): void => {
+    if (level > LIMITS.formulaDepth * 3) return tooDeep(at || '/');
     if (Array.isArray(node)) {
-      node.forEach((n, i) => visit(n, `${at}/${i}`, depth));
+      node.forEach((n, i) => visit(n, `${at}/${i}`, depth, level + 1));
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -419,19 +434,7 @@ function checkFormula(path: string, formula: unknown, declared: Set<string>, out
       );
       return;
     }
-    if (depth + 1 > LIMITS.formulaDepth) {
-      if (!deepReported)
-        out.push(
-          problem(
-            path,
-            'too_deep',
-            `公式嵌套超过 ${LIMITS.formulaDepth} 层（在 ${where}）：请用派生值拆分公式。`,
-            `The formula nests deeper than ${LIMITS.formulaDepth} levels (at ${where}); split it with derived values.`,
-          ),
-        );
-      deepReported = true;
-      return;
-    }
+    if (depth + 1 > LIMITS.formulaDepth) return tooDeep(where);
     const op = operationOf(node);
     const args = argsOf(node);
     const argsAt = `${at}/${escape(op)}`;
@@ -459,7 +462,7 @@ function checkFormula(path: string, formula: unknown, declared: Set<string>, out
     if (op === 'var') {
       checkVarName(args[0], where, path, declared, out);
       const rest = args.slice(1);
-      rest.forEach((a, i) => visit(a, `${argsAt}/${i + 1}`, depth + 1));
+      rest.forEach((a, i) => visit(a, `${argsAt}/${i + 1}`, depth + 1, level + 1));
       return;
     }
     if (op === 'missing' || op === 'missing_some') {
@@ -479,7 +482,9 @@ function checkFormula(path: string, formula: unknown, declared: Set<string>, out
         );
       if (op === 'interp' && args.length === 2) checkInterpPoints(args[1], where, path, out);
     }
-    args.forEach((a, i) => visit(a, Array.isArray((node as Obj)[op]) ? `${argsAt}/${i}` : argsAt, depth + 1));
+    args.forEach((a, i) =>
+      visit(a, Array.isArray((node as Obj)[op]) ? `${argsAt}/${i}` : argsAt, depth + 1, level + 1),
+    );
   };
   visit(formula, '', 0);
 }
