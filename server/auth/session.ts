@@ -41,7 +41,7 @@ export interface StoredSession {
 export interface SessionStore {
   createSession(session: StoredSession): void;
   /** The session with its user, when both exist. */
-  getSession(id: string): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
+  getSession(id: string, nowIso: string): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
   touchSession(id: string, expiresAt: string, lastSeenAt: string): void;
   deleteSession(id: string): void;
   deleteUserSessions(userId: number): void;
@@ -123,8 +123,8 @@ export class Sessions {
       const token = getCookie(c, SESSION_COOKIE);
       if (token && token.length <= 200) {
         const id = sessionIdOf(token);
-        const found = this.store.getSession(id);
         const now = this.now();
+        const found = this.store.getSession(id, new Date(now).toISOString());
         if (found) {
           const expires = Date.parse(found.session.expiresAt);
           if (!(expires > now) || found.user.disabled) {

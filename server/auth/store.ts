@@ -20,8 +20,8 @@ import type { SessionStore } from './session.ts';
 export function databaseSessionStore(db: Db): SessionStore {
   return {
     createSession: (s) => void createSession(db, s),
-    getSession: (id) => {
-      const found = getSession(db, id);
+    getSession: (id, now) => {
+      const found = getSession(db, id, now);
       if (!found) return undefined;
       const u = found.user;
       return {

@@ -13,6 +13,7 @@ import { hashPassword } from '../auth/password.ts';
 import { ensureAdmin } from '../auth/store.ts';
 import type { Role } from '../auth/roles.ts';
 import type { RuleDocument } from '../../engine/types.ts';
+import { check, compileBody } from './validation.ts';
 
 export const PASSWORD = 'test-password-1';
 export const ROLE_USERS: Record<Role, string> = { admin: 'admin', editor: 'ed', assessor: 'asa', reviewer: 'rev' };
@@ -120,4 +121,16 @@ export async function makeFixture(opts: { seedData?: boolean; app?: Partial<AppO
     as: (role) => client(app, role ? cookies.get(role) : undefined),
     close: () => opened.close(),
   };
+}
+
+/**
+ * Checks a response body against the schema the route declares for that status (the OpenAPI
+ * document's promise); returns the problems (empty when it matches).
+ */
+export function schemaProblems(app: EcoscoreApp, method: string, path: string, status: number, body: unknown) {
+  const spec = app.apiRoutes.find((r) => r.method === method.toLowerCase() && r.path === path);
+  if (!spec) throw new Error(`no route ${method} ${path}`);
+  const schema = spec.responses[status]?.schema;
+  if (!schema) throw new Error(`${method} ${path} declares no schema for ${status}`);
+  return check(compileBody(schema), body);
 }
