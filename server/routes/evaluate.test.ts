@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../engine/index.ts';
+import { datasetForYear } from '../db/datasets.ts';
+import { makeFixture, sampleData, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
+
+describe('evaluate and diff', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await makeFixture();
+  });
+  afterAll(() => f.close());
+
+  it('evaluates a document on a given dataset, exactly as the engine does', async () => {
+    const doc = sampleDocument(2024);
+    const data = sampleData(2024);
+    const r = await f.as('reviewer').json('POST', '/api/evaluate', { document: doc, dataset: data });
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body)).toBe(JSON.stringify(evaluate(doc, data)));
+    expect(schemaProblems(f.app, 'POST', '/api/evaluate', 200, r.body)).toEqual([]);
+    // The second call hits the prepared-document cache and must answer the same.
+    const again = await f.as('reviewer').json('POST', '/api/evaluate', { document: doc, dataset: data });
+    expect(again.body).toEqual(r.body);
+  });
+
+  it('evaluates a version on the stored data of a year, with or without traces', async () => {
+    const r = await f.as('assessor').json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
+    expect(r.status).toBe(200);
+    const expected = evaluate(f.draft2025.document, datasetForYear(f.opened.db, 2025), { trace: false });
+    expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(JSON.stringify(r.body)).not.toContain('"trace"');
+    const y = await f.as('assessor').json('POST', '/api/evaluate', { versionId: f.published[2024].id, year: 2024 });
+    expect(y.body.dataset.year).toBe(2024);
+    expect(y.body.results[0].categories[0].items[0].trace).toBeDefined();
+  });
+
+  it('refuses an invalid document with every problem, and bad requests', async () => {
+    const rev = f.as('reviewer');
+    const doc = sampleDocument(2024);
+    doc.categories[0].items[0].logic = { sqrt: [4] };
+    const r = await rev.json('POST', '/api/evaluate', { document: doc, dataset: { regions: [] } });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('invalid_document');
+    expect(r.body.errors.map((e: { code: string }) => e.code)).toContain('unknown_operation');
+    expect(r.body.errors[0].path).toMatch(/^\/categories\/0\/items\/0\/logic/);
+
+    const schemaBad = await rev.json('POST', '/api/evaluate', { document: { schemaVersion: 2 }, dataset: { regions: [] } });
+    expect(schemaBad.status).toBe(422);
+    expect(schemaBad.body.errors.some((e: { path: string }) => e.path === '/document/schemaVersion')).toBe(true);
+
+    const neither = await rev.json('POST', '/api/evaluate', { year: 2024 });
+    expect(neither.status).toBe(422);
+    expect(neither.body.code).toBe('document_or_version');
+    const both = await rev.json('POST', '/api/evaluate', { document: sampleDocument(2024), versionId: 1 });
+    expect(both.status).toBe(422);
+    expect((await rev.json('POST', '/api/evaluate', { versionId: 999 })).status).toBe(404);
+    const badData = await rev.json('POST', '/api/evaluate', { versionId: 1, dataset: { regions: [{ values: {} }] } });
+    expect(badData.status).toBe(422);
+    expect(badData.body.errors[0]).toMatchObject({ path: '/dataset/regions/0/code', code: 'missing_field' });
+  });
+
+  it('reports per-region data errors without failing the request', async () => {
+    const data = sampleData(2024);
+    delete data.regions[0].values.pm25;
+    const r = await f.as('reviewer').json('POST', '/api/evaluate', { document: sampleDocument(2024), dataset: data });
+    expect(r.status).toBe(200);
+    expect(r.body.errors).toEqual([expect.objectContaining({ region: data.regions[0].code, key: 'pm25' })]);
+    expect(r.body.results).toHaveLength(data.regions.length - 1);
+  });
+
+  it('diffs two versions, with the impact on a year\'s data', async () => {
+    const rev = f.as('reviewer');
+    const r = await rev.json('GET', `/api/diff?from=${f.published[2024].id}&to=${f.draft2025.id}&year=2025`);
+    expect(r.status).toBe(200);
+    expect(r.body.changes.length).toBeGreaterThan(0);
+    expect(r.body.changes[0]).toMatchObject({ kind: expect.stringMatching(/added|removed|changed/), target: expect.any(String), id: expect.any(String) });
+    expect(r.body.impact).toHaveLength(12);
+    expect(r.body.impact[0]).toMatchObject({ region: expect.any(String), from: expect.any(Object), to: expect.any(Object) });
+    expect(schemaProblems(f.app, 'GET', '/api/diff', 200, r.body)).toEqual([]);
+
+    const same = await rev.json('GET', `/api/diff?from=${f.published[2024].id}&to=${f.published[2024].id}`);
+    expect(same.body).toEqual({ changes: [] });
+    expect((await rev.json('GET', `/api/diff?from=${f.published[2024].id}`)).status).toBe(400);
+    expect((await rev.json('GET', `/api/diff?from=999&to=${f.published[2024].id}`)).status).toBe(404);
+  });
+});
