@@ -40,7 +40,7 @@ export function evaluatePrepared(
   opts: EvaluationModeOptions = {},
 ): Evaluation {
   const trace = opts.trace ?? true;
-  const cd = opts.mode === 'compiled' ? compiledDocumentFor(p) : undefined;
+  const cd = opts.mode === 'interpreted' ? undefined : compiledDocumentFor(p);
   const results: RegionResult[] = [];
   const gradeIndexes: number[] = [];
   const errors: Evaluation['errors'] = [];

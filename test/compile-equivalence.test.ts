@@ -1,0 +1,368 @@
+/**
+ * The compiled evaluation (engine/compile/) against the reference, json-logic-js 2.0.5 and the
+ * interpreted pipeline (engine/evaluate/score.ts): differential tests driven by data.
+ *
+ * 1. Every case of the official JSON-logic conformance suite (test/data/jsonlogic-official-tests.json,
+ *    vendored from the suite published with json-logic-js) whose operations are all in our dialect.
+ * 2. Random formulas over every operation of the dialect (custom ones included) and random scalar
+ *    data (fast-check): identical results, NaN equal to NaN, -0 told apart from 0, and a thrown
+ *    error on one side only when the other throws the same message — on plain data objects and on
+ *    the slot arrays the pipeline uses.
+ * 3. Whole documents: the sample rule family on every year's sample data, the golden cases, and
+ *    random mutations of documents and data, evaluated in both modes: byte-identical JSON, traces
+ *    included.
+ */
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import {
+  ALLOWED_OPERATIONS,
+  evaluate,
+  logic as jsonLogic,
+  validateDocument,
+  type Dataset,
+  type RuleDocument,
+} from '../engine/index.ts';
+import { compileLogic, COMPILERS, CompileError, type Scope } from '../engine/compile/index.ts';
+import { loadCases } from './cases/load.ts';
+
+const root = new URL('../', import.meta.url);
+const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
+
+// ---------------------------------------------------------------------------------------------
+// Comparing results
+
+type Outcome = { ok: true; value: unknown } | { ok: false; message: string };
+
+function run(f: () => unknown): Outcome {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Deep equality with Object.is on leaves (NaN equals NaN, -0 differs from 0). */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (
+      ka.length === kb.length &&
+      ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
+  }
+  return false;
+}
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  if (a.ok && b.ok) return same(a.value, b.value);
+  if (!a.ok && !b.ok) return a.message === b.message;
+  return false;
+}
+
+const show = (o: Outcome) =>
+  o.ok ? `value ${Object.is(o.value, -0) ? '-0' : String(JSON.stringify(o.value) ?? o.value)}` : `error ${o.message}`;
+
+// ---------------------------------------------------------------------------------------------
+// 1. The official conformance suite
+
+/** The operations a formula uses (every one-key object counts, as json-logic-js decides). */
+function operationsIn(rule: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(rule)) rule.forEach((r) => operationsIn(r, out));
+  else if (rule && typeof rule === 'object' && Object.keys(rule).length === 1) {
+    const op = Object.keys(rule)[0];
+    out.add(op);
+    operationsIn((rule as Record<string, unknown>)[op], out);
+  }
+  return out;
+}
+
+describe('official JSON-logic conformance suite', () => {
+  const all = (readJson('test/data/jsonlogic-official-tests.json') as unknown[]).filter(Array.isArray) as [
+    unknown,
+    unknown,
+    unknown,
+  ][];
+  const ours = all.filter(([rule]) => [...operationsIn(rule)].every((op) => ALLOWED_OPERATIONS.has(op)));
+  const others = all.filter((c) => !ours.includes(c));
+
+  test('the vendored suite is complete and most of it is in our dialect', () => {
+    expect(all.length).toBe(277);
+    expect(ours.length).toBeGreaterThan(220);
+  });
+
+  test.each(ours.map((c, i) => [i, JSON.stringify(c[0]), c] as const))('case %i: %s', (_i, _text, [rule, data, expected]) => {
+    const reference = run(() => jsonLogic.apply(rule as never, data));
+    const compiled = run(() => compileLogic(rule)(data));
+    expect(sameOutcome(compiled, reference), `${show(compiled)} vs json-logic-js ${show(reference)}`).toBe(true);
+    expect(compiled.ok && same(compiled.value, expected), `${show(compiled)} vs suite ${JSON.stringify(expected)}`).toBe(true);
+  });
+
+  test('operations outside the dialect are refused at compile time', () => {
+    for (const [rule] of others) expect(() => compileLogic(rule)).toThrow(CompileError);
+  });
+});
+
+test('the compiler has an entry for exactly the operations of the dialect', () => {
+  expect(Object.keys(COMPILERS).sort()).toEqual([...ALLOWED_OPERATIONS].sort());
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. Random formulas and data
+
+const KEYS = ['a', 'b', 'c', 's', 't'] as const;
+const NAMES = [...KEYS, 'absent', 'a.b', 's.length'];
+
+const scalarArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer({ min: -6, max: 6 }),
+  fc.double({ noDefaultInfinity: false }),
+  fc.constantFrom(0, -0, 0.1, 0.2, 0.5, 1.005, 2.675, 1e21, -2.5, Infinity, -Infinity),
+  fc.constantFrom('', '0', '1', '2.5', '-1', ' 3 ', '1e3', 'abc', 'a', 'b.c', 'true'),
+  fc.boolean(),
+  fc.constant(null),
+);
+
+/** Formulas over every operation of the dialect, with names from `names`. */
+function formulaArb(names: readonly string[], depth = 4): fc.Arbitrary<unknown> {
+  const name = fc.constantFrom(...names);
+  const { formula } = fc.letrec<{ formula: unknown; leaf: unknown; op: unknown }>((tie) => ({
+    leaf: fc.oneof(
+      { weight: 3, arbitrary: scalarArb },
+      { weight: 3, arbitrary: name.map((n) => ({ var: n })) },
+      { weight: 1, arbitrary: fc.tuple(name, scalarArb).map(([n, d]) => ({ var: [n, d] })) },
+      { weight: 1, arbitrary: fc.array(name, { maxLength: 3 }).map((ns) => ({ missing: ns })) },
+      { weight: 1, arbitrary: name.map((n) => ({ missing: n })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 3 }), fc.array(name, { maxLength: 3 }))
+          .map(([k, ns]) => ({ missing_some: [k, ns] })),
+      },
+    ),
+    op: fc.oneof(
+      // every operation with 0–4 operands, as an array or (one operand) bare
+      fc
+        .tuple(fc.constantFrom(...ALLOWED_OPERATIONS), fc.array(tie('formula'), { maxLength: 4 }), fc.boolean())
+        .map(([op, args, bare]) => ({ [op]: bare && args.length === 1 && !Array.isArray(args[0]) ? args[0] : args })),
+      // the shapes formulas really have
+      fc.tuple(tie('formula'), fc.array(fc.tuple(fc.integer({ min: -5, max: 100 }), fc.integer({ min: -5, max: 10 })), { minLength: 1, maxLength: 4 }))
+        .map(([x, pts]) => ({ interp: [x, [...pts].sort((p, q) => p[0] - q[0])] })),
+      fc.tuple(tie('formula'), fc.constantFrom(0, 1, 2, 3, -1, 16, 1.5, '2', null)).map(([x, d]) => ({ round: [x, d] })),
+      fc.tuple(tie('formula'), tie('formula'), tie('formula')).map((a) => ({ clamp: a })),
+      fc.tuple(tie('formula'), tie('formula'), tie('formula')).map((a) => ({ if: a })),
+      fc.tuple(fc.constantFrom('+', '-', '*', '/', '%', 'max', 'min', '<', '>', '==', '!=', '<='), tie('formula'), tie('formula'))
+        .map(([op, x, y]) => ({ [op]: [x, y] })),
+      fc.tuple(tie('formula'), fc.array(scalarArb, { maxLength: 3 })).map(([x, list]) => ({ in: [x, list] })),
+      fc.tuple(tie('formula'), fc.array(tie('formula'), { maxLength: 3 })).map(([k, list]) => ({ missing_some: [k, list] })),
+    ),
+    formula: fc.oneof({ depthSize: 'small', maxDepth: depth, withCrossShrink: true }, tie('leaf'), tie('op'), fc.array(tie('leaf'), { maxLength: 2 })),
+  }));
+  return formula;
+}
+
+const dataArb = fc.record(
+  Object.fromEntries(KEYS.map((k) => [k, fc.option(scalarArb, { nil: undefined })])),
+) as fc.Arbitrary<Record<string, unknown>>;
+
+/** The pipeline's scope: one slot per key, an object view for everything dynamic. */
+function slotScope(names: readonly string[]): Scope {
+  const slotByName = new Map(names.map((n, i) => [n, i]));
+  return {
+    slotOf: (n) => slotByName.get(n),
+    view: (env: unknown[]) => {
+      const o: Record<string, unknown> = Object.create(null);
+      names.forEach((n, i) => {
+        if (env[i] !== undefined) o[n] = env[i];
+      });
+      return o;
+    },
+  };
+}
+
+describe('random formulas and data (fast-check)', () => {
+  test('plain data objects: compiled === json-logic-js', () => {
+    fc.assert(
+      fc.property(formulaArb([...NAMES, '']), dataArb, (rule, data) => {
+        for (const k of KEYS) if (data[k] === undefined) delete data[k];
+        const reference = run(() => jsonLogic.apply(rule as never, data));
+        const compiled = run(() => compileLogic(rule)(data));
+        if (!sameOutcome(compiled, reference))
+          throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  test('slot arrays (the pipeline): compiled === json-logic-js on a prototype-free data object', () => {
+    const scope = slotScope(KEYS);
+    fc.assert(
+      fc.property(formulaArb(NAMES), dataArb, (rule, data) => {
+        const ctx: Record<string, unknown> = Object.create(null);
+        const slots = KEYS.map((k) => data[k]);
+        KEYS.forEach((k) => {
+          if (data[k] !== undefined) ctx[k] = data[k];
+        });
+        const reference = run(() => jsonLogic.apply(rule as never, ctx));
+        const compiled = run(() => compileLogic(rule, scope)(slots));
+        if (!sameOutcome(compiled, reference))
+          throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  test('edge cases named in the dialect', () => {
+    const cases: [unknown, unknown][] = [
+      [{ '*': [] }, {}],
+      [{ '*': ['2'] }, {}],
+      [{ '*': [-1, 0, 3] }, {}],
+      [{ '+': [-0] }, {}],
+      [{ '+': '3.5x' }, {}],
+      [{ '-': [] }, {}],
+      [{ '-': [1, { and: [] }] }, {}],
+      [{ '/': [1, 0] }, {}],
+      [{ '/': [0, 0] }, {}],
+      [{ '%': [5, 0] }, {}],
+      [{ max: [] }, {}],
+      [{ min: [] }, {}],
+      [{ '==': [1, '1'] }, {}],
+      [{ '==': [null, 0] }, {}],
+      [{ '==': [[], false] }, {}],
+      [{ '!': [[]] }, {}],
+      [{ '!!': ['0'] }, {}],
+      [{ if: [] }, {}],
+      [{ if: [false, 1] }, {}],
+      [{ if: [0, 1, '', 2, [], 3, 4] }, {}],
+      [{ and: [1, 0, 2] }, {}],
+      [{ or: [0, '', [], 'x'] }, {}],
+      [{ or: [] }, {}],
+      [{ in: ['b', 'abc'] }, {}],
+      [{ in: [1, [1, 2]] }, {}],
+      [{ in: ['1', [1, 2]] }, {}],
+      [{ in: [1, 5] }, {}],
+      [{ substr: ['jsonlogic', -5] }, {}],
+      [{ substr: ['jsonlogic', 1, -3] }, {}],
+      [{ substr: ['jsonlogic', 2, '-1'] }, {}],
+      [{ cat: ['a', null, 1, [2, 3], true] }, {}],
+      [{ var: ['x', 7] }, { x: null }],
+      [{ var: ['x', 7] }, { x: 0 }],
+      [{ var: 'a.b' }, { a: { b: 2 } }],
+      [{ var: '' }, { a: 1 }],
+      [{ missing: ['a', 'b'] }, { a: '' }],
+      [{ missing: [['a', 'b']] }, { b: 0 }],
+      [{ missing_some: [1, ['a', 'b']] }, { a: 1 }],
+      [{ missing_some: [1, null] }, {}],
+      [{ missing_some: [1, 'a'] }, {}],
+      [{ round: [2.675, 2] }, {}],
+      [{ round: [-1.005, 2] }, {}],
+      [{ round: ['x'] }, {}],
+      [{ round: [1.5, 16] }, {}],
+      [{ clamp: [5, 0, 3] }, {}],
+      [{ clamp: [5, null, 'x'] }, {}],
+      [{ interp: [75, [[70, 0], [90, 5]]] }, {}],
+      [{ interp: [75, [[90, 0], [70, 5]]] }, {}],
+      [{ interp: [75, [[70, { var: 'y' }], [90, 5]]] }, { y: 1 }],
+      [{ interp: [75, []] }, {}],
+    ];
+    for (const [rule, data] of cases) {
+      const reference = run(() => jsonLogic.apply(rule as never, data));
+      const compiled = run(() => compileLogic(rule)(data));
+      expect(sameOutcome(compiled, reference), `${JSON.stringify(rule)}: ${show(compiled)} vs ${show(reference)}`).toBe(true);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. Whole documents
+
+const YEARS = [2021, 2022, 2023, 2024, 2025];
+const docOf = (y: number) => readJson(`rules/jilin-eco-target/${y}.json`) as RuleDocument;
+const dataOf = (y: number) => readJson(`rules/sample-data/${y}.json`) as Dataset;
+
+function bothModes(doc: RuleDocument, data: Dataset): void {
+  for (const trace of [true, false]) {
+    const interpreted = run(() => JSON.stringify(evaluate(doc, data, { trace, mode: 'interpreted' })));
+    const compiled = run(() => JSON.stringify(evaluate(doc, data, { trace, mode: 'compiled' })));
+    expect(compiled.ok).toBe(interpreted.ok);
+    if (compiled.ok && interpreted.ok) expect(compiled.value).toBe(interpreted.value);
+  }
+}
+
+describe('whole documents: byte-identical in both modes, traces included', () => {
+  test.each(YEARS.flatMap((d) => YEARS.map((y) => [d, y] as const)))('rules %i on the data of %i', (d, y) => {
+    bothModes(docOf(d), dataOf(y));
+  });
+
+  test.each(loadCases().map((c) => [c.name, c] as const))('golden case %s', (_name, c) => {
+    bothModes(c.document, c.data);
+  });
+
+  test('default mode is the compiled one and equals the interpreted one', () => {
+    const doc = docOf(2025);
+    const data = dataOf(2025);
+    expect(JSON.stringify(evaluate(doc, data))).toBe(JSON.stringify(evaluate(doc, data, { mode: 'interpreted' })));
+  });
+
+  test('random damage to the data: missing, wrong-typed, out-of-range, null and undeclared values', () => {
+    const doc = docOf(2025);
+    const base = dataOf(2025);
+    const keys = doc.inputs.map((i) => i.key);
+    const damage = fc.record({
+      region: fc.nat(base.regions.length - 1),
+      key: fc.constantFrom(...keys, 'undeclared_key'),
+      value: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(null),
+        fc.constantFrom(-1, 1e9, 0.5, 'text', true, Number.NaN, ''),
+        fc.double(),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(damage, { minLength: 1, maxLength: 6 }), (changes) => {
+        const data = structuredClone(base);
+        for (const ch of changes) {
+          const values = data.regions[ch.region].values;
+          if (ch.value === undefined) delete values[ch.key];
+          else values[ch.key] = ch.value;
+        }
+        bothModes(doc, data);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('random formulas in a real document: items, bonus, derived values and conditions', () => {
+    const base = docOf(2025);
+    const data = dataOf(2025);
+    const names = [...base.inputs.map((i) => i.key), ...(base.derived ?? []).map((d) => d.key)];
+    const inputNames = base.inputs.map((i) => i.key);
+    const site = fc.constantFrom('item', 'bonus', 'derived', 'downgrade', 'cap', 'veto');
+    let checked = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(site, fc.nat(40), formulaArb(names, 3), formulaArb(inputNames, 3)), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const doc = structuredClone(base);
+          const items = doc.categories.flatMap((c) => c.items);
+          for (const [where, i, f, g] of edits) {
+            if (where === 'item') items[i % items.length].logic = f as never;
+            else if (where === 'bonus' && doc.bonus?.items.length) doc.bonus.items[i % doc.bonus.items.length].logic = f as never;
+            else if (where === 'derived' && doc.derived?.length) doc.derived[i % doc.derived.length].logic = g as never;
+            else if (where === 'downgrade' && doc.downgrades?.length) doc.downgrades[i % doc.downgrades.length].when = f as never;
+            else if (where === 'cap' && doc.caps?.length) doc.caps[i % doc.caps.length].when = f as never;
+            else if (where === 'veto' && doc.vetoes?.length) doc.vetoes[i % doc.vetoes.length].when = f as never;
+          }
+          if (validateDocument(doc, { runTests: false }).length > 0) return;
+          checked++;
+          bothModes(doc, data);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(checked).toBeGreaterThan(20);
+  });
+});
