@@ -43,7 +43,7 @@ export interface AuditFilter {
   from?: string;
   /** Inclusive upper bound: an ISO timestamp or a date (`2025-01-31`, meaning up to its end). */
   to?: string;
-  /** Default 50, at most 1000. */
+  /** Default 50, at most 1000; 0 returns only the total. */
   limit?: number;
   offset?: number;
 }
@@ -96,7 +96,7 @@ export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditEnt
     conds.push(lte(auditLog.at, to));
   }
   const where = conds.length ? and(...conds) : undefined;
-  const limit = Math.min(1000, Math.max(1, Math.trunc(filter.limit ?? 50)));
+  const limit = Math.min(1000, Math.max(0, Math.trunc(filter.limit ?? 50)));
   const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
   const entries = db
     .select()
