@@ -7,7 +7,7 @@
  * Restore: stop the server, copy FILE over the database path (deleting its `-wal` and `-shm` files),
  * start the server again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -61,6 +61,7 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     io.stderr(`文件已存在,使用 --force 覆盖 / ${target} exists; use --force to overwrite\n`);
     return 2;
   }
+  const existed = existsSync(target);
   let db: Database.Database | undefined;
   try {
     db = new Database(source, { fileMustExist: true });
@@ -83,6 +84,7 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     return 0;
   } catch (e) {
     io.stderr(`备份失败 / backup failed: ${(e as Error).message}\n`);
+    if (!existed) rmSync(target, { force: true });
     return 1;
   } finally {
     db?.close();
