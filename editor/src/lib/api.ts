@@ -4,7 +4,7 @@
  * problem's `code` and its `errors` list, and reports a 401 to the session module so the user is
  * sent back to the sign-in page.
  */
-import type { Evaluation, Problem, RuleDocument, RegionError } from '$engine/types.ts';
+import type { Evaluation, Problem, RuleDocument, TestOutcome, DiffResult } from './engine.ts';
 
 export type Role = 'admin' | 'editor' | 'assessor' | 'reviewer';
 export type Locale = 'zh' | 'en';
@@ -73,44 +73,7 @@ export interface DatasetYear {
   regions: { code: string; name: string; values: Record<string, unknown>; sources?: Record<string, string> }[];
 }
 
-/** The outcome of one document test (engine `runDocumentTests`). */
-export interface TestOutcome {
-  name: string;
-  passed: boolean;
-  failures: { field: string; expected: unknown; actual: unknown }[];
-  errors: RegionError[];
-}
-
-export interface DiffFieldChange {
-  field: string;
-  from?: unknown;
-  to?: unknown;
-  fromText?: string;
-  toText?: string;
-  lineDiff?: unknown;
-}
-
-export interface DiffChange {
-  kind: 'added' | 'removed' | 'changed';
-  target: string;
-  id: string;
-  category?: string;
-  fields?: DiffFieldChange[];
-  [extra: string]: unknown;
-}
-
-export interface DiffImpact {
-  region: string;
-  name: string;
-  from: { total: number | null; grade: string | null } | null;
-  to: { total: number | null; grade: string | null } | null;
-  gradeChanged: boolean;
-}
-
-export interface DiffResult {
-  changes: DiffChange[];
-  impact?: DiffImpact[];
-}
+export type { TestOutcome, DiffResult, Change as DiffChange, FieldChange as DiffFieldChange, ImpactRow } from './engine.ts';
 
 /** An answer that is not 2xx: the problem+json body's fields, and the raw body for extras (`current`). */
 export class ApiError extends Error {

@@ -179,6 +179,7 @@ export const en: Record<MessageKey, string> = {
   'source.unset': 'Not set',
 
   'inputs.title': 'Inputs (data each region provides)',
+  'inputs.all': 'All',
   'inputs.add': 'Add input',
   'inputs.empty': 'No inputs yet.',
   'inputs.group': '{role} ({count})',
@@ -301,6 +302,7 @@ export const en: Record<MessageKey, string> = {
   'tests.hint': 'Each test gives inputs and the expected result; all run before publishing.',
   'tests.empty': 'No tests yet. Pick a region in the preview to make one in one click.',
   'tests.runAll': 'Run all',
+  'tests.stale': 'the rules changed since; run again',
   'tests.add': 'Add a blank test',
   'tests.addFromRegion': 'From a region\'s data',
   'tests.name': 'Test name',
@@ -331,7 +333,9 @@ export const en: Record<MessageKey, string> = {
   'json.notObject': 'The document must be a JSON object',
 
   'conflict.title': 'Save conflict: someone else changed this draft',
-  'conflict.intro': '{user} saved a new revision ({revision}) at {at}. Choose which to keep; the other is downloaded, nothing is lost.',
+  'conflict.intro': 'This draft was saved elsewhere as revision {revision} at {at}. Choose which to keep; the other is downloaded and kept in this browser, nothing is lost.',
+  'conflict.changes': 'From theirs to mine',
+  'conflict.full': 'Full text',
   'conflict.mine': 'Mine',
   'conflict.theirs': 'Theirs',
   'conflict.keepMine': 'Keep mine (overwrite theirs)',

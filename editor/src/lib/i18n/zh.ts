@@ -180,6 +180,7 @@ export const zh = {
   'source.unset': '未指定',
 
   'inputs.title': '输入项(各地区需提供的数据)',
+  'inputs.all': '全部',
   'inputs.add': '添加输入项',
   'inputs.empty': '还没有输入项。',
   'inputs.group': '{role}({count})',
@@ -302,6 +303,7 @@ export const zh = {
   'tests.hint': '每个测试给出一组输入和期望结果;发布前会全部运行。',
   'tests.empty': '还没有测试。可以在“预览”中点选一个地区,一键生成测试。',
   'tests.runAll': '全部运行',
+  'tests.stale': '规则已修改,请重新运行',
   'tests.add': '添加空白测试',
   'tests.addFromRegion': '从地区数据生成',
   'tests.name': '测试名称',
@@ -332,7 +334,9 @@ export const zh = {
   'json.notObject': '文档必须是一个 JSON 对象',
 
   'conflict.title': '保存冲突:其他人已修改此草稿',
-  'conflict.intro': '{user} 在 {at} 保存了新的修订({revision})。请选择保留哪一份;另一份会下载保存,不会丢失。',
+  'conflict.intro': '此草稿已在 {at} 被另一处保存为修订 {revision}。请选择保留哪一份;未选的一份会下载到本机并保留在浏览器中,不会丢失。',
+  'conflict.changes': '从对方的版本到我的版本',
+  'conflict.full': '完整内容',
   'conflict.mine': '我的版本',
   'conflict.theirs': '对方的版本',
   'conflict.keepMine': '保留我的(覆盖对方)',

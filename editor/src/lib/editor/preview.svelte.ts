@@ -1,0 +1,163 @@
+/**
+ * The live preview: a year's stored data scored under the draft in the browser (the engine's
+ * evaluation), and under the version the draft came from, for the change region by region.
+ */
+import { api, type DatasetSummary } from '$lib/api.ts';
+import {
+  evaluatePrepared,
+  prepareDocument,
+  validateDocument,
+  type Dataset,
+  type Evaluation,
+  type Problem,
+  type RegionResult,
+  type RuleDocument,
+} from '$lib/engine.ts';
+
+/**
+ * Problems that do not stop a preview: sums that do not match yet, and the tests. (Anything else —
+ * an unknown variable, a missing field — would make the scores meaningless or the engine refuse.)
+ */
+export function blocksPreview(p: Problem): boolean {
+  return p.code !== 'points_mismatch' && !p.path.startsWith('/tests');
+}
+
+export interface PreviewRow {
+  code: string;
+  name: string;
+  result: RegionResult | null;
+  parent: RegionResult | null;
+  /** total − parent total, when both were scored. */
+  change: number | null;
+  gradeChanged: boolean;
+  error: string | null;
+}
+
+export class PreviewModel {
+  datasets = $state<DatasetSummary[] | null>(null);
+  year = $state<number | null>(null);
+  dataset = $state.raw<Dataset | null>(null);
+  loading = $state(false);
+  loadError = $state<unknown>(null);
+  evaluation = $state.raw<Evaluation | null>(null);
+  parentEvaluation = $state.raw<Evaluation | null>(null);
+  /** The draft has problems that prevent scoring. */
+  blocked = $state<Problem[]>([]);
+  /** The draft has problems that do not prevent scoring (the figures are provisional). */
+  provisional = $state(false);
+  evalError = $state<string | null>(null);
+  /** The region whose breakdown is open. */
+  selected = $state<string | null>(null);
+
+  private draft: RuleDocument | null = null;
+  private parent: RuleDocument | null = null;
+  private started = false;
+
+  /** Loads the list of years with data and the year nearest the draft's. */
+  async start(preferredYear: number): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    try {
+      const { datasets } = await api.datasets();
+      this.datasets = [...datasets].sort((a, b) => b.year - a.year);
+      const years = this.datasets.map((d) => d.year);
+      const year = years.includes(preferredYear)
+        ? preferredYear
+        : (years.find((y) => y < preferredYear) ?? years[0] ?? null);
+      if (year !== null) await this.load(year);
+    } catch (e) {
+      this.loadError = e;
+      this.started = false;
+    }
+  }
+
+  async load(year: number): Promise<void> {
+    this.year = year;
+    this.loading = true;
+    this.loadError = null;
+    try {
+      const d = await api.dataset(year);
+      if (this.year !== year) return;
+      this.dataset = { year: d.year, regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.values })) };
+      this.computeDraft();
+      this.computeParent();
+    } catch (e) {
+      this.loadError = e;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  setDraft(doc: RuleDocument, problems: Problem[]): void {
+    this.draft = doc;
+    this.blocked = problems.filter(blocksPreview);
+    this.provisional = problems.length > this.blocked.length;
+    this.computeDraft();
+  }
+
+  setParent(doc: RuleDocument): void {
+    this.parent = doc;
+    this.computeParent();
+  }
+
+  private computeDraft(): void {
+    if (!this.dataset || !this.draft) return;
+    if (this.blocked.length > 0) {
+      this.evaluation = null;
+      this.evalError = null;
+      return;
+    }
+    try {
+      this.evaluation = evaluatePrepared(prepareDocument(this.draft), this.dataset, { trace: true });
+      this.evalError = null;
+    } catch (e) {
+      this.evaluation = null;
+      this.evalError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private computeParent(): void {
+    if (!this.dataset || !this.parent) return;
+    try {
+      this.parentEvaluation =
+        validateDocument(this.parent, { runTests: false }).length === 0
+          ? evaluatePrepared(prepareDocument(this.parent), this.dataset, { trace: false })
+          : null;
+    } catch {
+      this.parentEvaluation = null;
+    }
+  }
+
+  /** One row per region of the dataset, in ranking order (unscored regions last). */
+  get rows(): PreviewRow[] {
+    const ds = this.dataset;
+    const ev = this.evaluation;
+    if (!ds || !ev) return [];
+    const byCode = new Map(ev.results.map((r) => [r.region, r]));
+    const parentBy = new Map((this.parentEvaluation?.results ?? []).map((r) => [r.region, r]));
+    const errorBy = new Map<string, string>();
+    for (const e of ev.errors) if (!errorBy.has(e.region)) errorBy.set(e.region, e.message);
+    const rows = ds.regions.map((r): PreviewRow => {
+      const result = byCode.get(r.code) ?? null;
+      const parent = parentBy.get(r.code) ?? null;
+      return {
+        code: r.code,
+        name: r.name,
+        result,
+        parent,
+        change: result && parent ? Math.round((result.total - parent.total) * 1e6) / 1e6 : null,
+        gradeChanged: !!result && !!parent && result.grade !== parent.grade,
+        error: errorBy.get(r.code) ?? null,
+      };
+    });
+    return rows.sort((a, b) => (a.result?.rank ?? Infinity) - (b.result?.rank ?? Infinity));
+  }
+
+  regionData(code: string) {
+    return this.dataset?.regions.find((r) => r.code === code) ?? null;
+  }
+
+  resultOf(code: string): RegionResult | null {
+    return this.evaluation?.results.find((r) => r.region === code) ?? null;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Document tests made from a region's data in one click: the region's values for the declared
+ * inputs, and the current result as the expectation (total, grades, triggered adjustments).
+ */
+import type { DocumentTest, RegionResult } from '$lib/engine.ts';
+
+interface DocLike {
+  inputs?: { key: string }[];
+  tests?: { name: string }[];
+}
+
+export function testFromRegion(
+  doc: DocLike,
+  region: { code: string; name: string; values: Record<string, unknown> },
+  result: RegionResult,
+  year: number | null,
+): DocumentTest {
+  const inputs: Record<string, number | boolean | string> = {};
+  for (const i of doc.inputs ?? []) {
+    const v = region.values[i.key];
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') inputs[i.key] = v;
+  }
+  const base = `${region.name}${year ? ` ${year}` : ''}`;
+  const names = new Set((doc.tests ?? []).map((t) => t.name));
+  let name = base;
+  for (let n = 2; names.has(name); n++) name = `${base} (${n})`;
+  return {
+    name,
+    inputs,
+    expect: {
+      total: result.total,
+      scoreGrade: result.scoreGrade,
+      grade: result.grade,
+      vetoes: [...result.vetoes],
+      downgrades: [...result.downgrades],
+      caps: [...result.caps],
+    },
+  };
+}
