@@ -43,7 +43,8 @@ describe('seedIfEmpty', () => {
     const national = doc.inputs.filter((i) => i.source === 'national').map((i) => i.key);
     expect(national.length).toBeGreaterThan(0);
     const region = getDataset(h.db, 2024).regions[0];
-    for (const [key, source] of Object.entries(region.sources)) expect(source).toBe(national.includes(key) ? 'national' : 'provincial');
+    for (const [key, source] of Object.entries(region.sources))
+      expect(source).toBe(national.includes(key) ? 'national' : 'provincial');
   });
 
   it('gives a working system: every published sample year runs', async () => {
@@ -59,7 +60,11 @@ describe('seedIfEmpty', () => {
     let calls = 0;
     const createUsers = (db: typeof h.db) => {
       calls++;
-      createUser(db, { username: 'admin', displayName: '管理员', role: 'admin', passwordHash: 'x' }, 'system');
+      createUser(
+        db,
+        { username: 'admin', displayName: '管理员', role: 'admin', passwordHash: 'x' },
+        'system',
+      );
     };
     await seedIfEmpty(h.db, { createUsers });
     const audit = listAudit(h.db).total;

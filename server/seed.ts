@@ -103,7 +103,9 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
           try {
             status = publishVersion(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR).status;
           } catch (e) {
-            report.problems.push(`${path}: 未能发布,保留为草稿 / not published, kept as a draft: ${describe(e)}`);
+            report.problems.push(
+              `${path}: 未能发布,保留为草稿 / not published, kept as a draft: ${describe(e)}`,
+            );
           }
         }
         report.versions.push({ id: draft.id, family, year, status });
@@ -128,7 +130,9 @@ function seedData(db: Db, dir: string, report: SeedReport): void {
   const dataDir = join(dir, 'sample-data');
   if (!existsSync(dataDir)) return;
   const known = new Set(listRegions(db).map((r) => r.code));
-  for (const f of readdirSync(dataDir).filter((f) => /^\d{4}\.json$/.test(f)).sort()) {
+  for (const f of readdirSync(dataDir)
+    .filter((f) => /^\d{4}\.json$/.test(f))
+    .sort()) {
     const year = Number(f.slice(0, 4));
     const path = join(dataDir, f);
     try {
@@ -146,7 +150,8 @@ function seedData(db: Db, dir: string, report: SeedReport): void {
               key,
               value,
               path: `/regions/${i}/values/${key}`,
-              source: inputs.get(key)?.source === 'national' ? ('national' as const) : ('provincial' as const),
+              source:
+                inputs.get(key)?.source === 'national' ? ('national' as const) : ('provincial' as const),
             })),
         }));
       const res = applyRegionValues(db, {

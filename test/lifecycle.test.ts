@@ -28,7 +28,8 @@ import {
 } from '../server/db/index.ts';
 
 const rules = (p: string) => fileURLToPath(new URL(`../rules/${p}`, import.meta.url));
-const readDoc = (year: number) => JSON.parse(readFileSync(rules(`jilin-eco-target/${year}.json`), 'utf8')) as RuleDocument;
+const readDoc = (year: number) =>
+  JSON.parse(readFileSync(rules(`jilin-eco-target/${year}.json`), 'utf8')) as RuleDocument;
 
 let h: OpenedDatabase;
 beforeAll(() => {
@@ -40,7 +41,12 @@ afterAll(() => h.close());
 describe('rule lifecycle', () => {
   it('runs from last year to this year with every step audited', async () => {
     // Last year's rules, published.
-    const last = publishVersion(h.db, createDraft(h.db, { document: readDoc(2023) }, 'editor1').id, { docNumber: '吉环考〔2023〕1号' }, 'editor1');
+    const last = publishVersion(
+      h.db,
+      createDraft(h.db, { document: readDoc(2023) }, 'editor1').id,
+      { docNumber: '吉环考〔2023〕1号' },
+      'editor1',
+    );
     expect(last.status).toBe('published');
 
     // 1. Draft for this year from last year's version.
@@ -67,8 +73,18 @@ describe('rule lifecycle', () => {
     expect(validateVersion(h.db, draft.id)).toEqual({ valid: true, errors: [] });
 
     // 5. Publish.
-    const published = publishVersion(h.db, draft.id, { docNumber: '吉环考〔2024〕3号', effectiveDate: '2024-03-01' }, 'chief');
-    expect(published).toMatchObject({ status: 'published', effective: true, publishedBy: 'chief', contentHash: edited.contentHash });
+    const published = publishVersion(
+      h.db,
+      draft.id,
+      { docNumber: '吉环考〔2024〕3号', effectiveDate: '2024-03-01' },
+      'chief',
+    );
+    expect(published).toMatchObject({
+      status: 'published',
+      effective: true,
+      publishedBy: 'chief',
+      contentHash: edited.contentHash,
+    });
     expect(getVersion(h.db, last.id).status).toBe('published'); // another year: still effective for 2023
 
     // 6. Import this year's data (CSV with a # label row), checked against the published version.
@@ -86,7 +102,11 @@ describe('rule lifecycle', () => {
 
     // 7. Run the assessment.
     const run1 = createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor1');
-    expect(run1).toMatchObject({ status: 'finished', documentHash: published.contentHash, datasetHash: grid.hash });
+    expect(run1).toMatchObject({
+      status: 'finished',
+      documentHash: published.contentHash,
+      datasetHash: grid.hash,
+    });
     expect(run1.counts.scored).toBe(12);
     const detail = getRun(h.db, run1.id);
     expect(detail.results.map((r) => r.rank)[0]).toBe(1);
@@ -95,7 +115,9 @@ describe('rule lifecycle', () => {
     const run2 = createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor2');
     expect(run2.id).not.toBe(run1.id);
     expect(run2.datasetHash).toBe(run1.datasetHash);
-    expect(JSON.stringify(getRunResultTexts(h.db, run2.id))).toBe(JSON.stringify(getRunResultTexts(h.db, run1.id)));
+    expect(JSON.stringify(getRunResultTexts(h.db, run2.id))).toBe(
+      JSON.stringify(getRunResultTexts(h.db, run1.id)),
+    );
 
     // 9. The audit log shows each step, in order, with who and the content hashes.
     const steps = listAudit(h.db, { limit: 1000 })

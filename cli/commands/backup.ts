@@ -47,7 +47,10 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     return 2;
   }
   const env = io.env ?? process.env;
-  const source = resolve(io.cwd, dbPath ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db'));
+  const source = resolve(
+    io.cwd,
+    dbPath ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db'),
+  );
   const target = resolve(io.cwd, positional[0]);
   if (!existsSync(source)) {
     io.stderr(`数据库不存在 / no database at ${source}\n`);

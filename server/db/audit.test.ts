@@ -13,7 +13,16 @@ beforeEach(() => {
     ['2025-02-02T00:00:00.000Z', 'carol', 'version.publish', 'version', '1'],
   ];
   for (const [at, user, action, entity, entityId] of rows)
-    appendAudit(h.db, { at, user, action, entity, entityId, beforeHash: 'b', afterHash: 'a', detail: { n: 1 } });
+    appendAudit(h.db, {
+      at,
+      user,
+      action,
+      entity,
+      entityId,
+      beforeHash: 'b',
+      afterHash: 'a',
+      detail: { n: 1 },
+    });
 });
 afterEach(() => h.close());
 
@@ -21,8 +30,24 @@ describe('listAudit', () => {
   it('returns entries newest first with the total', () => {
     const { entries, total } = listAudit(h.db);
     expect(total).toBe(5);
-    expect(entries.map((e) => e.action)).toEqual(['version.publish', 'run.create', 'dataset.import', 'version.update', 'version.create']);
-    expect(entries[0]).toEqual({ id: 5, at: '2025-02-02T00:00:00.000Z', user: 'carol', action: 'version.publish', entity: 'version', entityId: '1', beforeHash: 'b', afterHash: 'a', detail: { n: 1 } });
+    expect(entries.map((e) => e.action)).toEqual([
+      'version.publish',
+      'run.create',
+      'dataset.import',
+      'version.update',
+      'version.create',
+    ]);
+    expect(entries[0]).toEqual({
+      id: 5,
+      at: '2025-02-02T00:00:00.000Z',
+      user: 'carol',
+      action: 'version.publish',
+      entity: 'version',
+      entityId: '1',
+      beforeHash: 'b',
+      afterHash: 'a',
+      detail: { n: 1 },
+    });
   });
 
   it('filters by entity, entity id, action, user and dates (a date alone covers the whole day)', () => {
@@ -30,7 +55,10 @@ describe('listAudit', () => {
     expect(listAudit(h.db, { entity: 'dataset', entityId: 2024 }).total).toBe(1);
     expect(listAudit(h.db, { action: 'run.create' }).entries.map((e) => e.user)).toEqual(['bob']);
     expect(listAudit(h.db, { user: 'alice' }).total).toBe(2);
-    expect(listAudit(h.db, { from: '2025-01-02', to: '2025-01-31' }).entries.map((e) => e.action)).toEqual(['dataset.import', 'version.update']);
+    expect(listAudit(h.db, { from: '2025-01-02', to: '2025-01-31' }).entries.map((e) => e.action)).toEqual([
+      'dataset.import',
+      'version.update',
+    ]);
     expect(listAudit(h.db, { from: '2025-02-01T00:00:00.000Z' }).total).toBe(2);
     expect(listAudit(h.db, { user: 'alice', entity: 'dataset' }).total).toBe(0);
   });

@@ -11,13 +11,38 @@ describe('openDatabase', () => {
   it('opens an in-memory database with every migration applied and foreign keys on', () => {
     const { sqlite, close } = openDatabase(':memory:');
     try {
-      const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-      expect(tables).toEqual(expect.arrayContaining(['audit_log', 'dataset_values', 'regions', 'rule_families', 'rule_versions', 'run_errors', 'run_results', 'runs', 'sessions', 'users']));
-      const triggers = sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'").get() as { n: number };
+      const tables = (
+        sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+          name: string;
+        }[]
+      ).map((t) => t.name);
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'audit_log',
+          'dataset_values',
+          'regions',
+          'rule_families',
+          'rule_versions',
+          'run_errors',
+          'run_results',
+          'runs',
+          'sessions',
+          'users',
+        ]),
+      );
+      const triggers = sqlite
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'")
+        .get() as { n: number };
       expect(triggers.n).toBeGreaterThanOrEqual(14);
       expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
-      expect(() => sqlite.prepare("INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at) VALUES (2024, 'nope', 'k', '1', 'manual', 'a', 'x')").run()).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        sqlite
+          .prepare(
+            "INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at) VALUES (2024, 'nope', 'k', '1', 'manual', 'a', 'x')",
+          )
+          .run(),
+      ).toThrow(/FOREIGN KEY/);
     } finally {
       close();
     }
@@ -27,12 +52,16 @@ describe('openDatabase', () => {
     const path = join(dir, 'nested', 'deeper', 'eco.db');
     const a = openDatabase(path);
     expect(a.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    a.sqlite.prepare("INSERT INTO rule_families (family, created_by, created_at) VALUES ('f', 'a', 'x')").run();
+    a.sqlite
+      .prepare("INSERT INTO rule_families (family, created_by, created_at) VALUES ('f', 'a', 'x')")
+      .run();
     a.close();
     expect(existsSync(path)).toBe(true);
     const b = openDatabase(path);
     expect(b.sqlite.prepare('SELECT family FROM rule_families').all()).toEqual([{ family: 'f' }]);
-    expect((b.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(2);
+    expect(
+      (b.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n,
+    ).toBe(2);
     b.close();
   });
 

@@ -21,8 +21,18 @@ describe('grid read', () => {
     const grid = getDataset(h.db, 2024);
     expect(grid.regions.map((r) => r.code)).toEqual([...grid.regions.map((r) => r.code)].sort());
     expect(grid.regions).toHaveLength(12);
-    expect(grid.regions.find((r) => r.code === '220100')).toEqual({ code: '220100', name: '长春市', values: {}, sources: {} });
-    expect(grid.hash).toBe(datasetHash({ year: 2024, regions: grid.regions.map(({ code, name, values }) => ({ code, name, values })) }));
+    expect(grid.regions.find((r) => r.code === '220100')).toEqual({
+      code: '220100',
+      name: '长春市',
+      values: {},
+      sources: {},
+    });
+    expect(grid.hash).toBe(
+      datasetHash({
+        year: 2024,
+        regions: grid.regions.map(({ code, name, values }) => ({ code, name, values })),
+      }),
+    );
     expect(getDataset(h.db, 1999).regions).toEqual([]);
   });
 
@@ -38,7 +48,11 @@ describe('grid write', () => {
     const res = saveDatasetGrid(
       h.db,
       2024,
-      { regions: [{ code: '220100', values: { pm25: 31.5, pm25_target: 34, incident: false, level: 'none' } }] },
+      {
+        regions: [
+          { code: '220100', values: { pm25: 31.5, pm25_target: 34, incident: false, level: 'none' } },
+        ],
+      },
       { versionId, actor: 'bob' },
     );
     expect(res).toMatchObject({ regions: 1, values: 4, removed: 0 });
@@ -50,16 +64,38 @@ describe('grid write', () => {
       sources: { pm25: 'manual' },
     });
     const [entry] = listAudit(h.db, { entity: 'dataset' }).entries;
-    expect(entry).toMatchObject({ action: 'dataset.save', user: 'bob', entityId: '2024', beforeHash: before, afterHash: res.hash });
+    expect(entry).toMatchObject({
+      action: 'dataset.save',
+      user: 'bob',
+      entityId: '2024',
+      beforeHash: before,
+      afterHash: res.hash,
+    });
 
-    const res2 = saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { level: null, pm25: 31.5 } }] }, { versionId, actor: 'bob' });
+    const res2 = saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { level: null, pm25: 31.5 } }] },
+      { versionId, actor: 'bob' },
+    );
     expect(res2).toMatchObject({ values: 0, removed: 1 });
-    expect(getRegionValues(h.db, 2024, '220100').values).toEqual({ pm25: 31.5, pm25_target: 34, incident: false });
-    expect(listDatasets(h.db)).toEqual([{ year: 2024, regions: 1, values: 3, updatedAt: expect.any(String) }]);
+    expect(getRegionValues(h.db, 2024, '220100').values).toEqual({
+      pm25: 31.5,
+      pm25_target: 34,
+      incident: false,
+    });
+    expect(listDatasets(h.db)).toEqual([
+      { year: 2024, regions: 1, values: 3, updatedAt: expect.any(String) },
+    ]);
   });
 
   it('refuses the whole grid with every problem, each with a JSON pointer, and writes nothing', () => {
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30 } }] }, { versionId, actor: 'a' });
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { pm25: 30 } }] },
+      { versionId, actor: 'a' },
+    );
     const hash = getDataset(h.db, 2024).hash;
     const audit = listAudit(h.db).total;
     try {
@@ -70,7 +106,17 @@ describe('grid write', () => {
           regions: [
             { code: '220200', values: { pm25: 20 } },
             { code: '999999', values: { pm25: 1 } },
-            { code: '220300', values: { pm25: 'high', projects: 2.5, incident: '是', level: 'minor', nope: 1, pm25_target: -1 } },
+            {
+              code: '220300',
+              values: {
+                pm25: 'high',
+                projects: 2.5,
+                incident: '是',
+                level: 'minor',
+                nope: 1,
+                pm25_target: -1,
+              },
+            },
             { code: '220200', values: { pm25: 21 } },
           ],
         },
@@ -97,13 +143,32 @@ describe('grid write', () => {
 
   it('refuses a region not assessed that year', () => {
     updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
-    expect(() => saveDatasetGrid(h.db, 2024, { regions: [{ code: '220184', values: { pm25: 1 } }] }, { versionId, actor: 'a' })).toThrow(
+    expect(() =>
+      saveDatasetGrid(
+        h.db,
+        2024,
+        { regions: [{ code: '220184', values: { pm25: 1 } }] },
+        { versionId, actor: 'a' },
+      ),
+    ).toThrow(
       expect.objectContaining({ errors: [expect.objectContaining({ code: 'region_not_assessed' })] }),
     );
   });
 
   it('without a version only checks that values are scalars', () => {
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { anything: 'x', n: 1 } }] }, { actor: 'a' });
-    expect(() => saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { obj: { a: 1 } } }] }, { actor: 'a' })).toThrow(ValidationError);
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { anything: 'x', n: 1 } }] },
+      { actor: 'a' },
+    );
+    expect(() =>
+      saveDatasetGrid(
+        h.db,
+        2024,
+        { regions: [{ code: '220100', values: { obj: { a: 1 } } }] },
+        { actor: 'a' },
+      ),
+    ).toThrow(ValidationError);
   });
 });

@@ -193,7 +193,10 @@ function where(p: { row?: number; column?: string }): string {
 }
 
 /** Every problem of an incoming write, checked against the regions, the document and the stored data. */
-export function checkIncoming(db: Tx, opts: Pick<ApplyOptions, 'year' | 'document' | 'regions' | 'requireComplete'>): ImportProblem[] {
+export function checkIncoming(
+  db: Tx,
+  opts: Pick<ApplyOptions, 'year' | 'document' | 'regions' | 'requireComplete'>,
+): ImportProblem[] {
   const problems: ImportProblem[] = [];
   const regionMap = new Map(listRegions(db).map((r) => [r.code, r]));
   const inputs = new Map<string, Input>((opts.document?.inputs ?? []).map((i) => [i.key, i]));
@@ -249,8 +252,17 @@ export function checkIncoming(db: Tx, opts: Pick<ApplyOptions, 'year' | 'documen
         ? checkValue(input, v.value)
         : isScalar(v.value)
           ? null
-          : { code: 'invalid_type' as const, message: `"${v.key}" 的值必须是数值、布尔值或文本 / "${v.key}" must be a number, boolean or string` };
-      if (problem) problems.push({ path: v.path, ...location(v), code: problem.code, message: `${where(v)}${problem.message}` });
+          : {
+              code: 'invalid_type' as const,
+              message: `"${v.key}" 的值必须是数值、布尔值或文本 / "${v.key}" must be a number, boolean or string`,
+            };
+      if (problem)
+        problems.push({
+          path: v.path,
+          ...location(v),
+          code: problem.code,
+          message: `${where(v)}${problem.message}`,
+        });
     }
     if (opts.requireComplete && opts.document) {
       const have = stored.get(region.code) ?? new Map();
@@ -258,7 +270,9 @@ export function checkIncoming(db: Tx, opts: Pick<ApplyOptions, 'year' | 'documen
       for (const input of opts.document.inputs) {
         if (!isRequiredWithoutDefault(input)) continue;
         const v = given.get(input.key);
-        const present = v ? v.value !== null && v.value !== undefined : !covers.has(input.key) && have.has(input.key);
+        const present = v
+          ? v.value !== null && v.value !== undefined
+          : !covers.has(input.key) && have.has(input.key);
         if (present) continue;
         const loc = v ?? { row: region.row, column: input.key };
         problems.push({
@@ -278,7 +292,8 @@ export function checkIncoming(db: Tx, opts: Pick<ApplyOptions, 'year' | 'documen
  * written or, when any problem is found, nothing is and a ValidationError lists every problem.
  */
 export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
-  if (!(VALUE_SOURCES as readonly string[]).includes(opts.source)) throw new TypeError(`unknown source ${opts.source}`);
+  if (!(VALUE_SOURCES as readonly string[]).includes(opts.source))
+    throw new TypeError(`unknown source ${opts.source}`);
   return db.transaction(
     (tx) => {
       const problems = [...(opts.problems ?? []), ...checkIncoming(tx, opts)];
@@ -303,13 +318,25 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
            value = excluded.value, source = excluded.source, updated_by = excluded.updated_by, updated_at = excluded.updated_at
          WHERE dataset_values.value IS NOT excluded.value OR dataset_values.source IS NOT excluded.source`,
       );
-      const remove = sqlite.prepare('DELETE FROM dataset_values WHERE year = ? AND region_code = ? AND key = ?');
+      const remove = sqlite.prepare(
+        'DELETE FROM dataset_values WHERE year = ? AND region_code = ? AND key = ?',
+      );
       let values = 0;
       let removed = 0;
       opts.regions.forEach((region, i) => {
         for (const v of region.values) {
-          if (v.value === null || v.value === undefined) removed += remove.run(opts.year, region.code, v.key).changes;
-          else values += upsert.run(opts.year, region.code, v.key, JSON.stringify(v.value), v.source ?? opts.source, opts.actor, at).changes;
+          if (v.value === null || v.value === undefined)
+            removed += remove.run(opts.year, region.code, v.key).changes;
+          else
+            values += upsert.run(
+              opts.year,
+              region.code,
+              v.key,
+              JSON.stringify(v.value),
+              v.source ?? opts.source,
+              opts.actor,
+              at,
+            ).changes;
         }
         opts.onProgress?.(i + 1, opts.regions.length);
       });
@@ -321,7 +348,14 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
         entityId: opts.year,
         beforeHash,
         afterHash: hash,
-        detail: { year: opts.year, regions: opts.regions.length, values, removed, source: opts.source, ...opts.detail },
+        detail: {
+          year: opts.year,
+          regions: opts.regions.length,
+          values,
+          removed,
+          source: opts.source,
+          ...opts.detail,
+        },
         at,
       });
       return { regions: opts.regions.length, values, removed, hash };
@@ -347,16 +381,25 @@ export function saveDatasetGrid(
     throw new ValidationError('数据格式无效 / invalid grid', [
       { path: '/regions', code: 'invalid_data', message: '需要 regions 数组 / "regions" must be an array' },
     ]);
-  const document = opts.versionId !== undefined && opts.versionId !== null ? getVersion(db, opts.versionId).document : null;
+  const document =
+    opts.versionId !== undefined && opts.versionId !== null ? getVersion(db, opts.versionId).document : null;
   const regions: IncomingRegion[] = [];
   grid.regions.forEach((r, i) => {
     const path = `/regions/${i}`;
     if (!r || typeof r !== 'object' || typeof r.code !== 'string' || r.code === '') {
-      problems.push({ path: `${path}/code`, code: 'invalid_data', message: `${path}: 缺少地区代码 / the region needs a "code"` });
+      problems.push({
+        path: `${path}/code`,
+        code: 'invalid_data',
+        message: `${path}: 缺少地区代码 / the region needs a "code"`,
+      });
       return;
     }
     if (!r.values || typeof r.values !== 'object' || Array.isArray(r.values)) {
-      problems.push({ path: `${path}/values`, code: 'invalid_data', message: `${path}: values 必须是对象 / "values" must be an object` });
+      problems.push({
+        path: `${path}/values`,
+        code: 'invalid_data',
+        message: `${path}: values 必须是对象 / "values" must be an object`,
+      });
       return;
     }
     regions.push({
@@ -384,7 +427,11 @@ export function saveDatasetGrid(
 }
 
 /** A region's stored values for a year, with sources (empty when none). */
-export function getRegionValues(db: Tx, year: number, code: string): { values: Record<string, Value>; sources: Record<string, ValueSource> } {
+export function getRegionValues(
+  db: Tx,
+  year: number,
+  code: string,
+): { values: Record<string, Value>; sources: Record<string, ValueSource> } {
   const rows = db
     .select()
     .from(datasetValues)

@@ -25,7 +25,9 @@ function published(): number {
 describe('rule versions', () => {
   it('a draft can be changed and deleted with raw SQL', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
-    expect(h.sqlite.prepare("UPDATE rule_versions SET doc_number = 'x' WHERE id = ?").run(v.id).changes).toBe(1);
+    expect(h.sqlite.prepare("UPDATE rule_versions SET doc_number = 'x' WHERE id = ?").run(v.id).changes).toBe(
+      1,
+    );
     expect(h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(v.id).changes).toBe(1);
   });
 
@@ -54,12 +56,24 @@ describe('rule versions', () => {
   it('allows exactly published → retired (setting retired_at and retired_by), then nothing', () => {
     const id = published();
     expect(() =>
-      h.sqlite.prepare("UPDATE rule_versions SET status = 'retired', retired_at = 'now', retired_by = 'x', document = '{}' WHERE id = ?").run(id),
+      h.sqlite
+        .prepare(
+          "UPDATE rule_versions SET status = 'retired', retired_at = 'now', retired_by = 'x', document = '{}' WHERE id = ?",
+        )
+        .run(id),
     ).toThrow(IMMUTABLE);
-    h.sqlite.prepare("UPDATE rule_versions SET status = 'retired', retired_at = '2025-01-01T00:00:00.000Z', retired_by = 'x' WHERE id = ?").run(id);
+    h.sqlite
+      .prepare(
+        "UPDATE rule_versions SET status = 'retired', retired_at = '2025-01-01T00:00:00.000Z', retired_by = 'x' WHERE id = ?",
+      )
+      .run(id);
     expect(getVersion(h.db, id).status).toBe('retired');
-    expect(() => h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
-    expect(() => h.sqlite.prepare("UPDATE rule_versions SET retired_at = 'later' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(id),
+    ).toThrow(IMMUTABLE);
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_versions SET retired_at = 'later' WHERE id = ?").run(id),
+    ).toThrow(IMMUTABLE);
     expect(() => h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(id)).toThrow(IMMUTABLE);
   });
 
@@ -67,57 +81,101 @@ describe('rule versions', () => {
     published();
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() =>
-      h.sqlite.prepare("UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = 'x' WHERE id = ?").run(v.id),
+      h.sqlite
+        .prepare(
+          "UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = 'x' WHERE id = ?",
+        )
+        .run(v.id),
     ).toThrow(/UNIQUE/);
   });
 
   it('publishing without who and when is refused by the database', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
-    expect(() => h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(v.id)).toThrow(/invalid/);
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(v.id),
+    ).toThrow(/invalid/);
   });
 
   it("a family's version counter cannot go down", () => {
     createDraft(h.db, { document: demoDocument() }, 'a');
-    expect(() => h.sqlite.prepare("UPDATE rule_families SET last_version = 0 WHERE family = 'demo'").run()).toThrow(IMMUTABLE);
+    expect(() =>
+      h.sqlite.prepare("UPDATE rule_families SET last_version = 0 WHERE family = 'demo'").run(),
+    ).toThrow(IMMUTABLE);
   });
 });
 
 describe('runs', () => {
   function finishedRun(): number {
     const id = published();
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] }, { versionId: id, actor: 'a' });
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] },
+      { versionId: id, actor: 'a' },
+    );
     return createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
   }
 
   it('a finished run refuses UPDATE and DELETE', () => {
     const id = finishedRun();
-    expect(() => h.sqlite.prepare("UPDATE runs SET dataset_hash = 'x' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
-    expect(() => h.sqlite.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare("UPDATE runs SET dataset_hash = 'x' WHERE id = ?").run(id)).toThrow(
+      IMMUTABLE,
+    );
+    expect(() => h.sqlite.prepare("UPDATE runs SET status = 'running' WHERE id = ?").run(id)).toThrow(
+      IMMUTABLE,
+    );
     expect(() => h.sqlite.prepare('DELETE FROM runs WHERE id = ?').run(id)).toThrow(IMMUTABLE);
   });
 
   it("a finished run's results and errors refuse UPDATE, DELETE and INSERT", () => {
     const id = finishedRun();
-    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({ n: 1 });
-    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(id)).toMatchObject({ n: expect.any(Number) });
-    expect(() => h.sqlite.prepare('UPDATE run_results SET total = 100 WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
-    expect(() => h.sqlite.prepare("UPDATE run_results SET result = '{}' WHERE run_id = ?").run(id)).toThrow(IMMUTABLE);
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({
+      n: 1,
+    });
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(id)).toMatchObject({
+      n: expect.any(Number),
+    });
+    expect(() => h.sqlite.prepare('UPDATE run_results SET total = 100 WHERE run_id = ?').run(id)).toThrow(
+      IMMUTABLE,
+    );
+    expect(() => h.sqlite.prepare("UPDATE run_results SET result = '{}' WHERE run_id = ?").run(id)).toThrow(
+      IMMUTABLE,
+    );
     expect(() => h.sqlite.prepare('DELETE FROM run_results WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
     expect(() =>
-      h.sqlite.prepare("INSERT INTO run_results (run_id, position, region_code, rank, grade, total, result) VALUES (?, 99, 'X', 1, 'a', 1, '{}')").run(id),
+      h.sqlite
+        .prepare(
+          "INSERT INTO run_results (run_id, position, region_code, rank, grade, total, result) VALUES (?, 99, 'X', 1, 'a', 1, '{}')",
+        )
+        .run(id),
     ).toThrow(IMMUTABLE);
-    expect(() => h.sqlite.prepare("INSERT INTO run_errors (run_id, position, region_code, error) VALUES (?, 99, 'X', '{}')").run(id)).toThrow(IMMUTABLE);
+    expect(() =>
+      h.sqlite
+        .prepare("INSERT INTO run_errors (run_id, position, region_code, error) VALUES (?, 99, 'X', '{}')")
+        .run(id),
+    ).toThrow(IMMUTABLE);
     expect(() => h.sqlite.prepare('DELETE FROM run_errors WHERE run_id = ?').run(id)).toThrow(IMMUTABLE);
-    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({ n: 1 });
+    expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({
+      n: 1,
+    });
   });
 
   it('errors of a finished run refuse UPDATE', () => {
     const id = published();
     // One region with data, the others assessed without data: they become run errors.
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] }, { versionId: id, actor: 'a' });
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] },
+      { versionId: id, actor: 'a' },
+    );
     const run = createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
-    expect((h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(run) as { n: number }).n).toBeGreaterThan(0);
-    expect(() => h.sqlite.prepare("UPDATE run_errors SET error = '{}' WHERE run_id = ?").run(run)).toThrow(IMMUTABLE);
+    expect(
+      (h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(run) as { n: number }).n,
+    ).toBeGreaterThan(0);
+    expect(() => h.sqlite.prepare("UPDATE run_errors SET error = '{}' WHERE run_id = ?").run(run)).toThrow(
+      IMMUTABLE,
+    );
   });
 });
 

@@ -3,7 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from './audit.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { createRegion, formatYears, getRegion, listRegions, loadRegions, parseRegionsCsv, parseYears, regionsAssessedIn, updateRegion } from './regions.ts';
+import {
+  createRegion,
+  formatYears,
+  getRegion,
+  listRegions,
+  loadRegions,
+  parseRegionsCsv,
+  parseYears,
+  regionsAssessedIn,
+  updateRegion,
+} from './regions.ts';
 import { REGIONS_CSV } from './test-fixture.ts';
 
 let h: OpenedDatabase;
@@ -32,18 +42,31 @@ describe('regions CSV', () => {
   it('reads rules/regions.csv: 12 regions, assessed 2021-2025', () => {
     const list = parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8'));
     expect(list).toHaveLength(12);
-    expect(list[0]).toEqual({ code: '220100', nameZh: '长春市', nameEn: 'Changchun', kind: 'city', note: 'GB/T 2260', years: [2021, 2022, 2023, 2024, 2025], active: true });
+    expect(list[0]).toEqual({
+      code: '220100',
+      nameZh: '长春市',
+      nameEn: 'Changchun',
+      kind: 'city',
+      note: 'GB/T 2260',
+      years: [2021, 2022, 2023, 2024, 2025],
+      active: true,
+    });
     expect(list.find((r) => r.code === 'CBS001')?.kind).toBe('management-committee');
   });
 
   it('reads the shared file without a years column using default years', () => {
-    const list = parseRegionsCsv('code,name_zh,name_en,kind,note\n220100,长春市,Changchun,city,x\n', [2021, 2022]);
+    const list = parseRegionsCsv(
+      'code,name_zh,name_en,kind,note\n220100,长春市,Changchun,city,x\n',
+      [2021, 2022],
+    );
     expect(list[0].years).toEqual([2021, 2022]);
   });
 
   it('reports every bad row', () => {
     try {
-      parseRegionsCsv('code,name_zh,name_en,kind,years\n220100,a,,city,2021\n220100,b,,city,2021\n22-01,c,,city,2021\n220200,d,,city,later\n');
+      parseRegionsCsv(
+        'code,name_zh,name_en,kind,years\n220100,a,,city,2021\n220100,b,,city,2021\n22-01,c,,city,2021\n220200,d,,city,later\n',
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
@@ -60,7 +83,11 @@ describe('regions CSV', () => {
 describe('region repository', () => {
   it('loads, lists in file order, filters by assessed year', () => {
     loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
-    expect(listRegions(h.db).map((r) => r.code).slice(0, 2)).toEqual(['220100', '220200']);
+    expect(
+      listRegions(h.db)
+        .map((r) => r.code)
+        .slice(0, 2),
+    ).toEqual(['220100', '220200']);
     updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
     updateRegion(h.db, '220581', { active: false }, 'admin');
     const assessed = regionsAssessedIn(h.db, 2024).map((r) => r.code);
@@ -71,10 +98,24 @@ describe('region repository', () => {
   });
 
   it('creates and updates regions with audit; refuses duplicates and bad fields', () => {
-    const r = createRegion(h.db, { code: 'X001', nameZh: '试验区', nameEn: 'Test', kind: 'city', note: '', years: [2025, 2024], active: true }, 'admin');
+    const r = createRegion(
+      h.db,
+      {
+        code: 'X001',
+        nameZh: '试验区',
+        nameEn: 'Test',
+        kind: 'city',
+        note: '',
+        years: [2025, 2024],
+        active: true,
+      },
+      'admin',
+    );
     expect(r.years).toEqual([2024, 2025]);
     expect(() => createRegion(h.db, { ...r }, 'admin')).toThrow(ConflictError);
-    expect(() => createRegion(h.db, { ...r, code: 'bad code', nameZh: '' }, 'admin')).toThrow(ValidationError);
+    expect(() => createRegion(h.db, { ...r, code: 'bad code', nameZh: '' }, 'admin')).toThrow(
+      ValidationError,
+    );
     const u = updateRegion(h.db, 'X001', { nameZh: '试验区二', years: [2026] }, 'admin');
     expect(u).toMatchObject({ nameZh: '试验区二', years: [2026], nameEn: 'Test' });
     expect(getRegion(h.db, 'X001')).toEqual(u);

@@ -68,7 +68,7 @@ export function parseYears(text: string): number[] | string {
 export function formatYears(years: readonly number[]): string {
   const sorted = [...new Set(years)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
@@ -105,11 +105,23 @@ export function parseRegionsCsv(text: string, defaultYears: number[] = []): Regi
     const row = i + 2;
     const code = (rec.code ?? '').trim();
     if (!CODE.test(code)) {
-      problems.push({ path: '', row, column: 'code', code: 'invalid_code', message: `地区代码无效 "${code}" / invalid region code "${code}"` });
+      problems.push({
+        path: '',
+        row,
+        column: 'code',
+        code: 'invalid_code',
+        message: `地区代码无效 "${code}" / invalid region code "${code}"`,
+      });
       return;
     }
     if (seen.has(code)) {
-      problems.push({ path: '', row, column: 'code', code: 'duplicate_row', message: `地区代码 ${code} 重复 / duplicate region code ${code}` });
+      problems.push({
+        path: '',
+        row,
+        column: 'code',
+        code: 'duplicate_row',
+        message: `地区代码 ${code} 重复 / duplicate region code ${code}`,
+      });
       return;
     }
     seen.add(code);
@@ -140,11 +152,19 @@ export function parseRegionsCsv(text: string, defaultYears: number[] = []): Regi
 function checkRegion(r: Partial<Region>, requireAll: boolean): void {
   const errors: ImportProblem[] = [];
   if ((requireAll || r.code !== undefined) && (typeof r.code !== 'string' || !CODE.test(r.code)))
-    errors.push({ path: '/code', code: 'invalid_code', message: '地区代码只能是1–32位字母或数字 / code: 1–32 letters or digits' });
+    errors.push({
+      path: '/code',
+      code: 'invalid_code',
+      message: '地区代码只能是1–32位字母或数字 / code: 1–32 letters or digits',
+    });
   if ((requireAll || r.nameZh !== undefined) && (typeof r.nameZh !== 'string' || r.nameZh.trim() === ''))
     errors.push({ path: '/nameZh', code: 'required', message: '中文名称不能为空 / nameZh is required' });
   if (r.nameEn !== undefined && typeof r.nameEn !== 'string')
-    errors.push({ path: '/nameEn', code: 'invalid_type', message: '英文名称必须是文本 / nameEn must be a string' });
+    errors.push({
+      path: '/nameEn',
+      code: 'invalid_type',
+      message: '英文名称必须是文本 / nameEn must be a string',
+    });
   if ((requireAll || r.kind !== undefined) && (typeof r.kind !== 'string' || r.kind.trim() === ''))
     errors.push({ path: '/kind', code: 'required', message: '类型不能为空 / kind is required' });
   if (r.note !== undefined && typeof r.note !== 'string')
@@ -153,9 +173,17 @@ function checkRegion(r: Partial<Region>, requireAll: boolean): void {
     (requireAll || r.years !== undefined) &&
     (!Array.isArray(r.years) || !r.years.every((y) => Number.isInteger(y) && y >= 1900 && y <= 2999))
   )
-    errors.push({ path: '/years', code: 'invalid_years', message: '考核年份必须是年份整数的列表 / years must be a list of integer years' });
+    errors.push({
+      path: '/years',
+      code: 'invalid_years',
+      message: '考核年份必须是年份整数的列表 / years must be a list of integer years',
+    });
   if (r.active !== undefined && typeof r.active !== 'boolean')
-    errors.push({ path: '/active', code: 'invalid_type', message: 'active 必须是布尔值 / active must be a boolean' });
+    errors.push({
+      path: '/active',
+      code: 'invalid_type',
+      message: 'active 必须是布尔值 / active must be a boolean',
+    });
   if (errors.length) throw new ValidationError('地区信息无效 / invalid region', errors);
 }
 
@@ -180,7 +208,13 @@ export function regionsAssessedIn(db: Tx, year: number): Region[] {
 function insertRegion(tx: Tx, r: Region, position: number, actor: string, action: string): Region {
   const at = nowIso();
   tx.insert(regions)
-    .values({ ...r, years: [...new Set(r.years)].sort((a, b) => a - b), position, createdAt: at, updatedAt: at })
+    .values({
+      ...r,
+      years: [...new Set(r.years)].sort((a, b) => a - b),
+      position,
+      createdAt: at,
+      updatedAt: at,
+    })
     .run();
   const created = getRegion(tx, r.code);
   appendAudit(tx, {
@@ -210,8 +244,16 @@ export function createRegion(db: Db, input: Region, actor: string): Region {
   return db.transaction(
     (tx) => {
       if (tx.select({ code: regions.code }).from(regions).where(eq(regions.code, r.code)).get())
-        throw new ConflictError(`地区 ${r.code} 已存在 / region ${r.code} exists`, getRegion(tx, r.code), 'region_exists');
-      const max = tx.select({ p: regions.position }).from(regions).all().reduce((m, x) => Math.max(m, x.p), -1);
+        throw new ConflictError(
+          `地区 ${r.code} 已存在 / region ${r.code} exists`,
+          getRegion(tx, r.code),
+          'region_exists',
+        );
+      const max = tx
+        .select({ p: regions.position })
+        .from(regions)
+        .all()
+        .reduce((m, x) => Math.max(m, x.p), -1);
       return insertRegion(tx, r, max + 1, actor, 'region.create');
     },
     { behavior: 'immediate' },

@@ -23,7 +23,10 @@ function publish(year = 2024): number {
 function fill(versionId: number, year = 2024, skip = -1): void {
   const regions = listRegions(h.db)
     .filter((_, i) => i !== skip)
-    .map((r, i) => ({ code: r.code, values: { pm25_target: 35, pm25: 30 + (i % 5) * 2, projects: i % 4, incident: i === 2 } }));
+    .map((r, i) => ({
+      code: r.code,
+      values: { pm25_target: 35, pm25: 30 + (i % 5) * 2, projects: i % 4, incident: i === 2 },
+    }));
   saveDatasetGrid(h.db, year, { regions }, { versionId, actor: 'a' });
 }
 
@@ -50,7 +53,12 @@ describe('createRun', () => {
     expect(getRunDataset(h.db, run.id)).toEqual(dataset);
     const [entry] = listAudit(h.db, { entity: 'run' }).entries;
     expect(entry).toMatchObject({ action: 'run.create', user: 'eve', entityId: String(run.id) });
-    expect(entry.detail).toMatchObject({ datasetHash: run.datasetHash, documentHash: run.documentHash, scored: 11, errors: 1 });
+    expect(entry.detail).toMatchObject({
+      datasetHash: run.datasetHash,
+      documentHash: run.documentHash,
+      scored: 11,
+      errors: 1,
+    });
   });
 
   it('orders results by rank then region code, errors by region', () => {
@@ -58,10 +66,16 @@ describe('createRun', () => {
     fill(v, 2024, 5);
     const run = getRun(h.db, createRun(h.db, { versionId: v, year: 2024 }, 'a').id);
     const keys = run.results.map((r) => [r.rank, r.region]);
-    expect(keys).toEqual([...keys].sort((a, b) => (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1]))));
+    expect(keys).toEqual(
+      [...keys].sort(
+        (a, b) => (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1])),
+      ),
+    );
     expect(run.results[0].rank).toBe(1);
     expect(run.results.at(-1)!.grade).toBe('unqualified'); // the vetoed region is last
-    expect(run.results.every((r) => r.categories.every((c) => c.items.every((i) => i.trace === undefined)))).toBe(true);
+    expect(
+      run.results.every((r) => r.categories.every((c) => c.items.every((i) => i.trace === undefined))),
+    ).toBe(true);
     expect(run.errors.length).toBeGreaterThan(0);
     expect(new Set(run.errors.map((e) => e.region))).toEqual(new Set([listRegions(h.db)[5].code]));
     expect(run.errors.map((e) => e.key)).toContain('pm25');
@@ -81,7 +95,12 @@ describe('createRun', () => {
     expect(tb).toEqual(ta);
     expect(Buffer.from(JSON.stringify(tb))).toEqual(Buffer.from(JSON.stringify(ta)));
     // Changing one figure changes the dataset hash and the results.
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: listRegions(h.db)[0].code, values: { pm25: 60 } }] }, { versionId: v, actor: 'a' });
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: listRegions(h.db)[0].code, values: { pm25: 60 } }] },
+      { versionId: v, actor: 'a' },
+    );
     const c = createRun(h.db, { versionId: v, year: 2024 }, 'a');
     expect(c.datasetHash).not.toBe(a.datasetHash);
     expect(getRunResultTexts(h.db, c.id)).not.toEqual(ta);

@@ -156,9 +156,17 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           .run(),
       );
       errors.forEach((e, position) =>
-        tx.insert(runErrors).values({ runId: run.id, position, regionCode: e.region, error: JSON.stringify(e) }).run(),
+        tx
+          .insert(runErrors)
+          .values({ runId: run.id, position, regionCode: e.region, error: JSON.stringify(e) })
+          .run(),
       );
-      const finished = tx.update(runs).set({ status: 'finished' }).where(eq(runs.id, run.id)).returning().get();
+      const finished = tx
+        .update(runs)
+        .set({ status: 'finished' })
+        .where(eq(runs.id, run.id))
+        .returning()
+        .get();
       appendAudit(tx, {
         user: actor,
         action: 'run.create',
@@ -267,7 +275,11 @@ export function getRunDataset(db: Tx, id: number): Dataset {
  * same family for the year before (null when there is none). NotFoundError when the region was not
  * scored in this run (its errors are in `getRun(...).errors`).
  */
-export function getRunRegion(db: Tx, id: number, code: string): RegionResult & { previous: PreviousResult | null } {
+export function getRunRegion(
+  db: Tx,
+  id: number,
+  code: string,
+): RegionResult & { previous: PreviousResult | null } {
   const row = getRunRow(db, id);
   const res = db
     .select({ result: runResults.result })
@@ -281,11 +293,23 @@ export function getRunRegion(db: Tx, id: number, code: string): RegionResult & {
     .from(runs)
     .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
     .innerJoin(runResults, and(eq(runResults.runId, runs.id), eq(runResults.regionCode, code)))
-    .where(and(eq(runs.year, row.year - 1), eq(ruleVersions.family, family), eq(runs.status, 'finished'), lt(runs.year, row.year)))
+    .where(
+      and(
+        eq(runs.year, row.year - 1),
+        eq(ruleVersions.family, family),
+        eq(runs.status, 'finished'),
+        lt(runs.year, row.year),
+      ),
+    )
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .get();
   const previous: PreviousResult | null = prevRun
-    ? { runId: prevRun.id, versionId: prevRun.versionId, year: prevRun.year, result: withoutTraces(JSON.parse(prevRun.result) as RegionResult) }
+    ? {
+        runId: prevRun.id,
+        versionId: prevRun.versionId,
+        year: prevRun.year,
+        result: withoutTraces(JSON.parse(prevRun.result) as RegionResult),
+      }
     : null;
   return { ...(JSON.parse(res.result) as RegionResult), previous };
 }

@@ -40,7 +40,9 @@ export const users = sqliteTable(
     role: text('role', { enum: ROLES }).notNull(),
     /** Owned by the auth module (format of its choosing, e.g. `scrypt$…`). */
     passwordHash: text('password_hash').notNull(),
-    locale: text('locale', { enum: ['zh', 'en'] }).notNull().default('zh'),
+    locale: text('locale', { enum: ['zh', 'en'] })
+      .notNull()
+      .default('zh'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
@@ -154,10 +156,7 @@ export const datasetValues = sqliteTable(
   },
   (t) => [
     uniqueIndex('dataset_values_year_region_key').on(t.year, t.regionCode, t.key),
-    check(
-      'dataset_values_source_check',
-      sql`${t.source} IN ('provincial', 'national', 'manual', 'import')`,
-    ),
+    check('dataset_values_source_check', sql`${t.source} IN ('provincial', 'national', 'manual', 'import')`),
   ],
 );
 

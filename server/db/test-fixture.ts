@@ -13,7 +13,8 @@ export const REGIONS_CSV = fileURLToPath(new URL('../../rules/regions.csv', impo
 /** A fresh `:memory:` database, with the regions of rules/regions.csv unless `regions` is false. */
 export function freshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
   const opened = openDatabase(':memory:');
-  if (opts.regions !== false) loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+  if (opts.regions !== false)
+    loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
   return opened;
 }
 
@@ -27,11 +28,34 @@ export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
     maxScore: 10,
     precision: 2,
     inputs: [
-      { key: 'pm25_target', label: { zh: 'PM2.5浓度目标' }, unit: 'μg/m³', type: 'number', min: 0, role: 'target' },
-      { key: 'pm25', label: { zh: 'PM2.5年均浓度' }, unit: 'μg/m³', type: 'number', min: 0, max: 500, role: 'actual', source: 'national' },
+      {
+        key: 'pm25_target',
+        label: { zh: 'PM2.5浓度目标' },
+        unit: 'μg/m³',
+        type: 'number',
+        min: 0,
+        role: 'target',
+      },
+      {
+        key: 'pm25',
+        label: { zh: 'PM2.5年均浓度' },
+        unit: 'μg/m³',
+        type: 'number',
+        min: 0,
+        max: 500,
+        role: 'actual',
+        source: 'national',
+      },
       { key: 'projects', label: { zh: '按期完成项目数' }, type: 'integer', min: 0, max: 100, role: 'actual' },
       { key: 'incident', label: { zh: '发生重大环境事件' }, type: 'boolean', default: false, role: 'event' },
-      { key: 'level', label: { zh: '事件等级' }, type: 'string', enum: ['none', 'major'], required: false, role: 'event' },
+      {
+        key: 'level',
+        label: { zh: '事件等级' },
+        type: 'string',
+        enum: ['none', 'major'],
+        required: false,
+        role: 'event',
+      },
     ],
     categories: [
       {
@@ -43,9 +67,21 @@ export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
             id: 'pm25',
             label: { zh: 'PM2.5浓度' },
             maxPoints: 8,
-            logic: { max: [0, { '-': [8, { '*': [0.5, { max: [0, { '-': [{ var: 'pm25' }, { var: 'pm25_target' }] }] }] }] }] },
+            logic: {
+              max: [
+                0,
+                {
+                  '-': [8, { '*': [0.5, { max: [0, { '-': [{ var: 'pm25' }, { var: 'pm25_target' }] }] }] }],
+                },
+              ],
+            },
           },
-          { id: 'projects', label: { zh: '项目' }, maxPoints: 2, logic: { min: [2, { '*': [0.5, { var: 'projects' }] }] } },
+          {
+            id: 'projects',
+            label: { zh: '项目' },
+            maxPoints: 2,
+            logic: { min: [2, { '*': [0.5, { var: 'projects' }] }] },
+          },
         ],
       },
     ],
@@ -55,6 +91,12 @@ export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
       { id: 'good', label: { zh: '良好' }, min: 6 },
       { id: 'unqualified', label: { zh: '不合格' }, min: 0 },
     ],
-    tests: [{ name: 'targets met', inputs: { pm25: 30, pm25_target: 34, projects: 4 }, expect: { total: 10, grade: 'excellent' } }],
+    tests: [
+      {
+        name: 'targets met',
+        inputs: { pm25: 30, pm25_target: 34, projects: 4 },
+        expect: { total: 10, grade: 'excellent' },
+      },
+    ],
   };
 }

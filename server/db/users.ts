@@ -72,10 +72,15 @@ function checkUserFields(u: Partial<NewUser & UserPatch>): void {
     errors.push({
       path: '/username',
       code: 'invalid_username',
-      message: '用户名只能包含字母、数字和 _ . @ -,长度 1–64 / username: letters, digits, _ . @ -, 1–64 characters',
+      message:
+        '用户名只能包含字母、数字和 _ . @ -,长度 1–64 / username: letters, digits, _ . @ -, 1–64 characters',
     });
   if (u.displayName !== undefined && (typeof u.displayName !== 'string' || u.displayName.trim() === ''))
-    errors.push({ path: '/displayName', code: 'required', message: '显示名称不能为空 / displayName is required' });
+    errors.push({
+      path: '/displayName',
+      code: 'required',
+      message: '显示名称不能为空 / displayName is required',
+    });
   if (u.role !== undefined && !(ROLES as readonly string[]).includes(u.role))
     errors.push({
       path: '/role',
@@ -83,7 +88,11 @@ function checkUserFields(u: Partial<NewUser & UserPatch>): void {
       message: `角色必须是 ${ROLES.join(', ')} 之一 / role must be one of ${ROLES.join(', ')}`,
     });
   if (u.locale !== undefined && u.locale !== 'zh' && u.locale !== 'en')
-    errors.push({ path: '/locale', code: 'invalid_locale', message: '语言必须是 zh 或 en / locale must be zh or en' });
+    errors.push({
+      path: '/locale',
+      code: 'invalid_locale',
+      message: '语言必须是 zh 或 en / locale must be zh or en',
+    });
   if (errors.length) throw new ValidationError('用户信息无效 / invalid user', errors);
 }
 
@@ -201,7 +210,10 @@ export function setPasswordHash(db: Db, id: number, passwordHash: string, actor:
 }
 
 /** Stores a session (not audited: logins are audited by the auth module through `appendAudit` if wanted). */
-export function createSession(db: Tx, session: Omit<Session, 'lastSeenAt'> & { lastSeenAt?: string }): Session {
+export function createSession(
+  db: Tx,
+  session: Omit<Session, 'lastSeenAt'> & { lastSeenAt?: string },
+): Session {
   return db
     .insert(sessions)
     .values({ ...session, lastSeenAt: session.lastSeenAt ?? session.createdAt })
@@ -244,5 +256,8 @@ export function deleteExpiredSessions(db: Tx, now: string = nowIso()): number {
 
 /** Removes every session of a user; returns how many. */
 export function deleteUserSessions(db: Tx, userId: number): number {
-  return db.delete(sessions).where(and(eq(sessions.userId, userId))).run().changes;
+  return db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId)))
+    .run().changes;
 }

@@ -9,11 +9,21 @@ export interface ValueProblem {
   message: string;
 }
 
-const TYPE_ZH: Record<Input['type'], string> = { number: '数值', integer: '整数', boolean: '是/否', string: '文本' };
-const TYPE_EN: Record<Input['type'], string> = { number: 'a number', integer: 'an integer', boolean: 'true/false (是/否)', string: 'text' };
+const TYPE_ZH: Record<Input['type'], string> = {
+  number: '数值',
+  integer: '整数',
+  boolean: '是/否',
+  string: '文本',
+};
+const TYPE_EN: Record<Input['type'], string> = {
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true/false (是/否)',
+  string: 'text',
+};
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v));
 }
 
 /** Whether `v` is a JSON scalar a dataset may hold (finite number, boolean or string). */
@@ -71,6 +81,9 @@ export const ROLE_ORDER: Record<string, number> = { target: 0, actual: 1, event:
 export function inputsByRole(inputs: readonly Input[]): Input[] {
   return inputs
     .map((input, i) => ({ input, i }))
-    .sort((a, b) => (ROLE_ORDER[a.input.role ?? 'other'] ?? 4) - (ROLE_ORDER[b.input.role ?? 'other'] ?? 4) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        (ROLE_ORDER[a.input.role ?? 'other'] ?? 4) - (ROLE_ORDER[b.input.role ?? 'other'] ?? 4) || a.i - b.i,
+    )
     .map((x) => x.input);
 }

@@ -26,13 +26,28 @@ afterEach(() => h.close());
 describe('createDraft', () => {
   it('creates a blank draft for a family and year, version 1, revision 1, audited', () => {
     const v = createDraft(h.db, { family: 'demo', year: 2026 }, 'alice');
-    expect(v).toMatchObject({ family: 'demo', year: 2026, version: 1, status: 'draft', revision: 1, parentId: null, createdBy: 'alice', effective: false });
+    expect(v).toMatchObject({
+      family: 'demo',
+      year: 2026,
+      version: 1,
+      status: 'draft',
+      revision: 1,
+      parentId: null,
+      createdBy: 'alice',
+      effective: false,
+    });
     expect(v.document.family).toBe('demo');
     expect(v.document.year).toBe(2026);
     expect(v.contentHash).toBe(contentHash(v.document));
     const audit = listAudit(h.db, { entity: 'version' }).entries;
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'version.create', user: 'alice', entityId: String(v.id), beforeHash: null, afterHash: v.contentHash });
+    expect(audit[0]).toMatchObject({
+      action: 'version.create',
+      user: 'alice',
+      entityId: String(v.id),
+      beforeHash: null,
+      afterHash: v.contentHash,
+    });
   });
 
   it('creates a draft from a document, taking family and year from it', () => {
@@ -144,8 +159,20 @@ describe('updateDraft', () => {
 describe('publishVersion', () => {
   it('publishes a valid draft recording who, when, hash, 文号 and effective date', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'alice');
-    const p = publishVersion(h.db, v.id, { docNumber: '吉环发〔2025〕12号', effectiveDate: '2025-03-01' }, 'carol');
-    expect(p).toMatchObject({ status: 'published', publishedBy: 'carol', docNumber: '吉环发〔2025〕12号', effectiveDate: '2025-03-01', effective: true, contentHash: v.contentHash });
+    const p = publishVersion(
+      h.db,
+      v.id,
+      { docNumber: '吉环发〔2025〕12号', effectiveDate: '2025-03-01' },
+      'carol',
+    );
+    expect(p).toMatchObject({
+      status: 'published',
+      publishedBy: 'carol',
+      docNumber: '吉环发〔2025〕12号',
+      effectiveDate: '2025-03-01',
+      effective: true,
+      contentHash: v.contentHash,
+    });
     expect(p.publishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const [entry] = listAudit(h.db, { action: 'version.publish' }).entries;
     expect(entry).toMatchObject({ user: 'carol', entityId: String(v.id), afterHash: v.contentHash });

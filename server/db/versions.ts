@@ -123,7 +123,9 @@ export function toVersion(row: RuleVersionRow): Version {
 }
 
 function getRow(db: Tx, id: number): RuleVersionRow {
-  const row = Number.isInteger(id) ? db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get() : undefined;
+  const row = Number.isInteger(id)
+    ? db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get()
+    : undefined;
   if (!row) throw new NotFoundError('version', id);
   return row;
 }
@@ -167,7 +169,9 @@ export function getEffectiveVersion(db: Tx, family: string, year: number): Versi
   const row = db
     .select()
     .from(ruleVersions)
-    .where(and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')))
+    .where(
+      and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')),
+    )
     .get();
   return row ? toVersion(row) : undefined;
 }
@@ -200,7 +204,11 @@ function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
   const problems: ImportProblem[] = [];
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ValidationError('规则文档必须是 JSON 对象 / the rule document must be a JSON object', [
-      { path: '', code: 'invalid_type', message: '规则文档必须是 JSON 对象 / the rule document must be a JSON object' },
+      {
+        path: '',
+        code: 'invalid_type',
+        message: '规则文档必须是 JSON 对象 / the rule document must be a JSON object',
+      },
     ]);
   }
   const d = doc as Record<string, unknown>;
@@ -211,7 +219,11 @@ function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
       message: 'family 必须是由小写字母、数字和 - 组成的非空字符串 / family must match ^[a-z0-9-]+$',
     });
   if (typeof d.year !== 'number' || !Number.isInteger(d.year) || d.year < 1900 || d.year > 2999)
-    problems.push({ path: '/year', code: 'invalid_year', message: 'year 必须是 1900–2999 的整数 / year must be an integer 1900–2999' });
+    problems.push({
+      path: '/year',
+      code: 'invalid_year',
+      message: 'year 必须是 1900–2999 的整数 / year must be an integer 1900–2999',
+    });
   const text = JSON.stringify(doc);
   if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES)
     problems.push({
@@ -219,7 +231,8 @@ function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
       code: 'document_too_large',
       message: `规则文档超过 1 MiB / the rule document exceeds 1 MiB (${Buffer.byteLength(text, 'utf8')} bytes)`,
     });
-  if (problems.length) throw new ValidationError('规则文档无法保存 / the rule document cannot be stored', problems);
+  if (problems.length)
+    throw new ValidationError('规则文档无法保存 / the rule document cannot be stored', problems);
   return { doc: doc as RuleDocument, text };
 }
 
@@ -227,7 +240,14 @@ function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): n
   const fam = tx.select().from(ruleFamilies).where(eq(ruleFamilies.family, family)).get();
   if (!fam) {
     tx.insert(ruleFamilies).values({ family, lastVersion: 1, createdBy: actor, createdAt: at }).run();
-    appendAudit(tx, { user: actor, action: 'family.create', entity: 'family', entityId: family, detail: {}, at });
+    appendAudit(tx, {
+      user: actor,
+      action: 'family.create',
+      entity: 'family',
+      entityId: family,
+      detail: {},
+      at,
+    });
     return 1;
   }
   const n = fam.lastVersion + 1;
@@ -251,22 +271,39 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
     if (input.year !== undefined) (doc as Record<string, unknown>).year = input.year;
     if (input.family !== undefined && input.family !== source.family)
       throw new ValidationError('复制的版本属于另一规则族 / the source version belongs to another family', [
-        { path: '/family', code: 'family_mismatch', message: `来源版本属于 ${source.family} / the source version belongs to ${source.family}` },
+        {
+          path: '/family',
+          code: 'family_mismatch',
+          message: `来源版本属于 ${source.family} / the source version belongs to ${source.family}`,
+        },
       ]);
   } else if (input.document !== undefined) {
     doc = input.document;
     const d = doc as Record<string, unknown> | null;
     const problems: ImportProblem[] = [];
     if (d && typeof d === 'object' && input.family !== undefined && d.family !== input.family)
-      problems.push({ path: '/family', code: 'family_mismatch', message: `文档的 family 不是 ${input.family} / the document's family is not ${input.family}` });
+      problems.push({
+        path: '/family',
+        code: 'family_mismatch',
+        message: `文档的 family 不是 ${input.family} / the document's family is not ${input.family}`,
+      });
     if (d && typeof d === 'object' && input.year !== undefined && d.year !== input.year)
-      problems.push({ path: '/year', code: 'year_mismatch', message: `文档的 year 不是 ${input.year} / the document's year is not ${input.year}` });
-    if (problems.length) throw new ValidationError('文档与请求不一致 / the document does not match the request', problems);
+      problems.push({
+        path: '/year',
+        code: 'year_mismatch',
+        message: `文档的 year 不是 ${input.year} / the document's year is not ${input.year}`,
+      });
+    if (problems.length)
+      throw new ValidationError('文档与请求不一致 / the document does not match the request', problems);
   } else {
     if (input.family === undefined || input.year === undefined)
       throw new ValidationError('新建空白草稿需要 family 和 year / a blank draft needs family and year', [
-        ...(input.family === undefined ? [{ path: '/family', code: 'required', message: '缺少 family / family is required' }] : []),
-        ...(input.year === undefined ? [{ path: '/year', code: 'required', message: '缺少 year / year is required' }] : []),
+        ...(input.family === undefined
+          ? [{ path: '/family', code: 'required', message: '缺少 family / family is required' }]
+          : []),
+        ...(input.year === undefined
+          ? [{ path: '/year', code: 'required', message: '缺少 year / year is required' }]
+          : []),
       ]);
     doc = blankDocument(input.family, input.year);
   }
@@ -324,7 +361,13 @@ function notDraft(v: Version, what: string): ConflictError<Version> {
  * version) and writes nothing. The document's `family` must stay; its `year` may change.
  * Audited as `version.update`.
  */
-export function updateDraft(db: Db, id: number, document: unknown, expectedRevision: number, actor: string): Version {
+export function updateDraft(
+  db: Db,
+  id: number,
+  document: unknown,
+  expectedRevision: number,
+  actor: string,
+): Version {
   const { doc, text } = checkStorable(document);
   const hash = contentHash(doc);
   return db.transaction(
@@ -339,16 +382,38 @@ export function updateDraft(db: Db, id: number, document: unknown, expectedRevis
         );
       if (doc.family !== current.family)
         throw new ValidationError('不能修改规则族 / the family cannot change', [
-          { path: '/family', code: 'family_mismatch', message: `草稿属于 ${current.family} / the draft belongs to ${current.family}` },
+          {
+            path: '/family',
+            code: 'family_mismatch',
+            message: `草稿属于 ${current.family} / the draft belongs to ${current.family}`,
+          },
         ]);
       const at = nowIso();
       const row = tx
         .update(ruleVersions)
-        .set({ document: text, contentHash: hash, year: doc.year, revision: current.revision + 1, updatedBy: actor, updatedAt: at })
-        .where(and(eq(ruleVersions.id, id), eq(ruleVersions.revision, expectedRevision), eq(ruleVersions.status, 'draft')))
+        .set({
+          document: text,
+          contentHash: hash,
+          year: doc.year,
+          revision: current.revision + 1,
+          updatedBy: actor,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(ruleVersions.id, id),
+            eq(ruleVersions.revision, expectedRevision),
+            eq(ruleVersions.status, 'draft'),
+          ),
+        )
         .returning()
         .get();
-      if (!row) throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed`, getVersion(tx, id), 'stale_revision');
+      if (!row)
+        throw new ConflictError(
+          `版本 ${id} 已被修改 / version ${id} changed`,
+          getVersion(tx, id),
+          'stale_revision',
+        );
       appendAudit(tx, {
         user: actor,
         action: 'version.update',
@@ -370,7 +435,10 @@ export function deleteDraft(db: Db, id: number, actor: string): void {
   db.transaction(
     (tx) => {
       const current = getVersion(tx, id);
-      if (current.status !== 'draft') throw new ImmutableError(`版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`);
+      if (current.status !== 'draft')
+        throw new ImmutableError(
+          `版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`,
+        );
       const children = tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
       if (children.some((c) => c.status !== 'draft'))
         throw new ConflictError(
@@ -380,7 +448,12 @@ export function deleteDraft(db: Db, id: number, actor: string): void {
         );
       // Draft copies lose their link to the deleted draft.
       tx.update(ruleVersions).set({ parentId: null }).where(eq(ruleVersions.parentId, id)).run();
-      mapTriggerErrors(() => tx.delete(ruleVersions).where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft'))).run());
+      mapTriggerErrors(() =>
+        tx
+          .delete(ruleVersions)
+          .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft')))
+          .run(),
+      );
       appendAudit(tx, {
         user: actor,
         action: 'version.delete',
@@ -388,7 +461,12 @@ export function deleteDraft(db: Db, id: number, actor: string): void {
         entityId: id,
         beforeHash: current.contentHash,
         afterHash: null,
-        detail: { family: current.family, year: current.year, version: current.version, revision: current.revision },
+        detail: {
+          family: current.family,
+          year: current.year,
+          version: current.version,
+          revision: current.revision,
+        },
       });
     },
     { behavior: 'immediate' },
@@ -398,7 +476,9 @@ export function deleteDraft(db: Db, id: number, actor: string): void {
 /** Validation problems of a version's document (schema, semantics and its tests). */
 export function validateVersion(db: Tx, id: number): { valid: boolean; errors: Problem[] } {
   const row = getRow(db, id);
-  const errors = validateDocument(JSON.parse(row.document), { sourceBytes: Buffer.byteLength(row.document, 'utf8') });
+  const errors = validateDocument(JSON.parse(row.document), {
+    sourceBytes: Buffer.byteLength(row.document, 'utf8'),
+  });
   return { valid: errors.length === 0, errors };
 }
 
@@ -411,13 +491,25 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function checkPublishOptions(opts: PublishOptions): void {
   const errors: ImportProblem[] = [];
-  if (opts.docNumber !== undefined && opts.docNumber !== null && (typeof opts.docNumber !== 'string' || opts.docNumber.length > 200))
-    errors.push({ path: '/docNumber', code: 'invalid_doc_number', message: '文号必须是不超过200字的文本 / docNumber must be text of at most 200 characters' });
+  if (
+    opts.docNumber !== undefined &&
+    opts.docNumber !== null &&
+    (typeof opts.docNumber !== 'string' || opts.docNumber.length > 200)
+  )
+    errors.push({
+      path: '/docNumber',
+      code: 'invalid_doc_number',
+      message: '文号必须是不超过200字的文本 / docNumber must be text of at most 200 characters',
+    });
   if (opts.effectiveDate !== undefined && opts.effectiveDate !== null) {
     const m = typeof opts.effectiveDate === 'string' ? DATE.exec(opts.effectiveDate) : null;
     const d = m ? new Date(`${opts.effectiveDate}T00:00:00Z`) : null;
     if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== opts.effectiveDate)
-      errors.push({ path: '/effectiveDate', code: 'invalid_date', message: '生效日期必须是有效的 YYYY-MM-DD 日期 / effectiveDate must be a valid YYYY-MM-DD date' });
+      errors.push({
+        path: '/effectiveDate',
+        code: 'invalid_date',
+        message: '生效日期必须是有效的 YYYY-MM-DD 日期 / effectiveDate must be a valid YYYY-MM-DD date',
+      });
   }
   if (errors.length) throw new ValidationError('发布参数无效 / invalid publish options', errors);
 }
@@ -432,9 +524,15 @@ export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: 
   const before = getVersion(db, id);
   if (before.status !== 'draft') throw notDraft(before, '发布');
   if (opts.expectedRevision !== undefined && before.revision !== opts.expectedRevision)
-    throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed since it was read`, before, 'stale_revision');
+    throw new ConflictError(
+      `版本 ${id} 已被修改 / version ${id} changed since it was read`,
+      before,
+      'stale_revision',
+    );
   const row0 = getRow(db, id);
-  const problems = validateDocument(before.document, { sourceBytes: Buffer.byteLength(row0.document, 'utf8') });
+  const problems = validateDocument(before.document, {
+    sourceBytes: Buffer.byteLength(row0.document, 'utf8'),
+  });
   if (problems.length)
     throw new ValidationError(
       `文档未通过校验(${problems.length} 个问题),不能发布 / the document does not validate (${problems.length} problems) and cannot be published`,
@@ -458,7 +556,11 @@ export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: 
         .get();
       if (previous) {
         mapTriggerErrors(() =>
-          tx.update(ruleVersions).set({ status: 'retired', retiredAt: at, retiredBy: actor }).where(eq(ruleVersions.id, previous.id)).run(),
+          tx
+            .update(ruleVersions)
+            .set({ status: 'retired', retiredAt: at, retiredBy: actor })
+            .where(eq(ruleVersions.id, previous.id))
+            .run(),
         );
         appendAudit(tx, {
           user: actor,
@@ -467,7 +569,12 @@ export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: 
           entityId: previous.id,
           beforeHash: previous.contentHash,
           afterHash: previous.contentHash,
-          detail: { family: previous.family, year: previous.year, version: previous.version, supersededBy: id },
+          detail: {
+            family: previous.family,
+            year: previous.year,
+            version: previous.version,
+            supersededBy: id,
+          },
           at,
         });
       }
@@ -481,10 +588,22 @@ export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: 
           docNumber: opts.docNumber ?? null,
           effectiveDate: opts.effectiveDate ?? null,
         })
-        .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft'), eq(ruleVersions.revision, before.revision), eq(ruleVersions.contentHash, before.contentHash)))
+        .where(
+          and(
+            eq(ruleVersions.id, id),
+            eq(ruleVersions.status, 'draft'),
+            eq(ruleVersions.revision, before.revision),
+            eq(ruleVersions.contentHash, before.contentHash),
+          ),
+        )
         .returning()
         .get();
-      if (!row) throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed while publishing`, getVersion(tx, id), 'stale_revision');
+      if (!row)
+        throw new ConflictError(
+          `版本 ${id} 已被修改 / version ${id} changed while publishing`,
+          getVersion(tx, id),
+          'stale_revision',
+        );
       appendAudit(tx, {
         user: actor,
         action: 'version.publish',
@@ -515,10 +634,19 @@ export function retireVersion(db: Db, id: number, actor: string): Version {
     (tx) => {
       const current = getVersion(tx, id);
       if (current.status !== 'published')
-        throw new ConflictError(`只有已发布的版本可以废止(版本 ${id} 是 ${current.status}) / only a published version can be retired (version ${id} is ${current.status})`, current, 'not_published');
+        throw new ConflictError(
+          `只有已发布的版本可以废止(版本 ${id} 是 ${current.status}) / only a published version can be retired (version ${id} is ${current.status})`,
+          current,
+          'not_published',
+        );
       const at = nowIso();
       const row = mapTriggerErrors(() =>
-        tx.update(ruleVersions).set({ status: 'retired', retiredAt: at, retiredBy: actor }).where(eq(ruleVersions.id, id)).returning().get(),
+        tx
+          .update(ruleVersions)
+          .set({ status: 'retired', retiredAt: at, retiredBy: actor })
+          .where(eq(ruleVersions.id, id))
+          .returning()
+          .get(),
       );
       appendAudit(tx, {
         user: actor,

@@ -21,7 +21,13 @@ afterEach(() => h.close());
 function fill(): void {
   const regions = listRegions(h.db).map((r, i) => ({
     code: r.code,
-    values: { pm25_target: 35, pm25: 28 + i * 1.5, projects: i % 4, incident: i === 3, ...(i % 2 ? { level: 'major' } : {}) },
+    values: {
+      pm25_target: 35,
+      pm25: 28 + i * 1.5,
+      projects: i % 4,
+      incident: i === 3,
+      ...(i % 2 ? { level: 'major' } : {}),
+    },
   }));
   saveDatasetGrid(h.db, 2024, { regions }, { versionId, actor: 'a' });
 }
@@ -39,14 +45,40 @@ describe('XLSX template', () => {
     const wb = await load(file.body);
     const ws = wb.worksheets[0];
     expect(ws.name).toBe('数据');
-    expect(ws.getRow(1).values).toEqual([undefined, 'code', 'name', 'pm25_target', 'pm25', 'projects', 'incident', 'level']);
-    expect(ws.getRow(2).values).toEqual([undefined, '#地区代码', '地区名称', 'PM2.5浓度目标(μg/m³)', 'PM2.5年均浓度(μg/m³)', '按期完成项目数', '发生重大环境事件', '事件等级']);
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      'code',
+      'name',
+      'pm25_target',
+      'pm25',
+      'projects',
+      'incident',
+      'level',
+    ]);
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      '#地区代码',
+      '地区名称',
+      'PM2.5浓度目标(μg/m³)',
+      'PM2.5年均浓度(μg/m³)',
+      '按期完成项目数',
+      '发生重大环境事件',
+      '事件等级',
+    ]);
     expect(ws.rowCount).toBe(2 + 12);
-    expect(ws.getCell('A3').value).toBe(listRegions(h.db).map((r) => r.code).sort()[0]);
+    expect(ws.getCell('A3').value).toBe(
+      listRegions(h.db)
+        .map((r) => r.code)
+        .sort()[0],
+    );
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 2 });
     expect(ws.getCell('F3').dataValidation).toMatchObject({ type: 'list', formulae: ['"是,否"'] });
     expect(ws.getCell('G14').dataValidation).toMatchObject({ type: 'list', formulae: ['"none,major"'] });
-    expect(ws.getCell('D3').dataValidation).toMatchObject({ type: 'decimal', operator: 'between', formulae: [0, 500] });
+    expect(ws.getCell('D3').dataValidation).toMatchObject({
+      type: 'decimal',
+      operator: 'between',
+      formulae: [0, 500],
+    });
     expect(ws.getCell('E3').dataValidation).toMatchObject({ type: 'whole' });
   });
 
@@ -55,7 +87,13 @@ describe('XLSX template', () => {
     doc.inputs = [...doc.inputs].reverse();
     const v = createDraft(h.db, { document: doc }, 'a');
     const ws = (await load((await buildTemplate(h.db, v.id)).body)).worksheets[0];
-    expect((ws.getRow(1).values as unknown[]).slice(3)).toEqual(['pm25_target', 'projects', 'pm25', 'level', 'incident']);
+    expect((ws.getRow(1).values as unknown[]).slice(3)).toEqual([
+      'pm25_target',
+      'projects',
+      'pm25',
+      'level',
+      'incident',
+    ]);
   });
 
   it('is re-importable once filled in', async () => {
@@ -67,7 +105,13 @@ describe('XLSX template', () => {
       ws.getCell(r, 5).value = 2;
       ws.getCell(r, 6).value = r % 2 ? '是' : '否';
     }
-    const res = await importDataset(h.db, { year: 2024, versionId, format: 'xlsx', data: Buffer.from(await wb.xlsx.writeBuffer()), actor: 'a' });
+    const res = await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'xlsx',
+      data: Buffer.from(await wb.xlsx.writeBuffer()),
+      actor: 'a',
+    });
     expect(res.regions).toBe(12);
     const grid = getDataset(h.db, 2024);
     expect(grid.regions[0].values).toEqual({ pm25_target: 35, pm25: 33, projects: 2, incident: true });
@@ -75,25 +119,30 @@ describe('XLSX template', () => {
 });
 
 describe('dataset export', () => {
-  it.each(['csv', 'xlsx', 'json'] as const)('%s re-imports into a fresh database with the same hash', async (format) => {
-    fill();
-    const hash = getDataset(h.db, 2024).hash;
-    const file = await exportDataset(h.db, 2024, format, versionId);
-    expect(file.filename).toBe(`dataset-2024.${format}`);
-    const other = freshDb();
-    try {
-      const v = createDraft(other.db, { document: demoDocument() }, 'a').id;
-      await importDataset(other.db, { year: 2024, versionId: v, format, data: file.body, actor: 'a' });
-      expect(getDataset(other.db, 2024).hash).toBe(hash);
-    } finally {
-      other.close();
-    }
-  });
+  it.each(['csv', 'xlsx', 'json'] as const)(
+    '%s re-imports into a fresh database with the same hash',
+    async (format) => {
+      fill();
+      const hash = getDataset(h.db, 2024).hash;
+      const file = await exportDataset(h.db, 2024, format, versionId);
+      expect(file.filename).toBe(`dataset-2024.${format}`);
+      const other = freshDb();
+      try {
+        const v = createDraft(other.db, { document: demoDocument() }, 'a').id;
+        await importDataset(other.db, { year: 2024, versionId: v, format, data: file.body, actor: 'a' });
+        expect(getDataset(other.db, 2024).hash).toBe(hash);
+      } finally {
+        other.close();
+      }
+    },
+  );
 
   it('CSV has a BOM and a # label row; without a version, every stored key', async () => {
     fill();
     const text = (await exportDataset(h.db, 2024, 'csv', versionId)).body.toString('utf8');
-    expect(text.startsWith('\uFEFFcode,name,pm25_target,pm25,projects,incident,level\n#地区代码,地区名称,')).toBe(true);
+    expect(
+      text.startsWith('\uFEFFcode,name,pm25_target,pm25,projects,incident,level\n#地区代码,地区名称,'),
+    ).toBe(true);
     const plain = (await exportDataset(h.db, 2024, 'csv')).body.toString('utf8');
     expect(plain.split('\n')[0]).toBe('\uFEFFcode,name,incident,level,pm25,pm25_target,projects');
     const json = JSON.parse((await exportDataset(h.db, 2024, 'json')).body.toString('utf8'));
@@ -107,8 +156,14 @@ describe('run export', () => {
     fill();
     const pub = publishVersion(h.db, versionId, {}, 'a');
     const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
-    const csv = (await exportRun(h.db, run.id, 'csv')).body.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n');
-    expect(csv[0]).toBe('rank,code,name,total,base,bonus,scoreGrade,grade,vetoes,downgrades,caps,main,main.pm25,main.projects,errors');
+    const csv = (await exportRun(h.db, run.id, 'csv')).body
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toBe(
+      'rank,code,name,total,base,bonus,scoreGrade,grade,vetoes,downgrades,caps,main,main.pm25,main.projects,errors',
+    );
     expect(csv[1].startsWith('#排名,')).toBe(true);
     expect(csv).toHaveLength(2 + 12);
     expect(csv[2].startsWith('1,')).toBe(true);

@@ -32,7 +32,11 @@ const BOM = '\uFEFF';
 
 function unsupported(format: string, allowed: string[]): ValidationError {
   return new ValidationError('不支持的格式 / unsupported format', [
-    { path: '/format', code: 'unsupported_format', message: `格式必须是 ${allowed.join('、')} / format must be one of ${allowed.join(', ')}, got ${format}` },
+    {
+      path: '/format',
+      code: 'unsupported_format',
+      message: `格式必须是 ${allowed.join('、')} / format must be one of ${allowed.join(', ')}, got ${format}`,
+    },
   ]);
 }
 
@@ -49,19 +53,32 @@ function csvCell(v: unknown): string | number {
  * CSV is UTF-8 with a BOM (so spreadsheet programs read the Chinese text), booleans `true`/`false`;
  * XLSX writes booleans as 是/否. All three re-import unchanged.
  */
-export async function exportDataset(db: Tx, year: number, format: ExportFormat, versionId?: number | null): Promise<ExportFile> {
+export async function exportDataset(
+  db: Tx,
+  year: number,
+  format: ExportFormat,
+  versionId?: number | null,
+): Promise<ExportFile> {
   const grid = getDataset(db, year);
-  const doc: RuleDocument | null = versionId !== undefined && versionId !== null ? getVersion(db, versionId).document : null;
-  const keys = doc ? inputsByRole(doc.inputs).map((i) => i.key) : [...new Set(grid.regions.flatMap((r) => Object.keys(r.values)))].sort();
+  const doc: RuleDocument | null =
+    versionId !== undefined && versionId !== null ? getVersion(db, versionId).document : null;
+  const keys = doc
+    ? inputsByRole(doc.inputs).map((i) => i.key)
+    : [...new Set(grid.regions.flatMap((r) => Object.keys(r.values)))].sort();
   const base = `dataset-${year}`;
   switch (format) {
     case 'json': {
       const regions = grid.regions.map((r) => {
         const values: Record<string, unknown> = {};
-        for (const k of doc ? keys : Object.keys(r.values).sort()) if (r.values[k] !== undefined) values[k] = r.values[k];
+        for (const k of doc ? keys : Object.keys(r.values).sort())
+          if (r.values[k] !== undefined) values[k] = r.values[k];
         return { code: r.code, name: r.name, values };
       });
-      return { filename: `${base}.json`, contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify({ year, regions }, null, 2) + '\n', 'utf8') };
+      return {
+        filename: `${base}.json`,
+        contentType: CONTENT_TYPES.json,
+        body: Buffer.from(JSON.stringify({ year, regions }, null, 2) + '\n', 'utf8'),
+      };
     }
     case 'csv': {
       const rows: (string | number)[][] = [['code', 'name', ...keys]];
@@ -70,7 +87,11 @@ export async function exportDataset(db: Tx, year: number, format: ExportFormat, 
         rows.push(['#地区代码', '地区名称', ...keys.map((k) => inputHeader(byKey.get(k)!))]);
       }
       for (const r of grid.regions) rows.push([r.code, r.name, ...keys.map((k) => csvCell(r.values[k]))]);
-      return { filename: `${base}.csv`, contentType: CONTENT_TYPES.csv, body: Buffer.from(BOM + Papa.unparse(rows, { newline: '\n' }) + '\n', 'utf8') };
+      return {
+        filename: `${base}.csv`,
+        contentType: CONTENT_TYPES.csv,
+        body: Buffer.from(BOM + Papa.unparse(rows, { newline: '\n' }) + '\n', 'utf8'),
+      };
     }
     case 'xlsx': {
       const regions = grid.regions.map((r) => ({ code: r.code, name: r.name, values: r.values }));
@@ -80,7 +101,12 @@ export async function exportDataset(db: Tx, year: number, format: ExportFormat, 
         year,
         title: { zh: `${year}年数据` },
         maxScore: 100,
-        inputs: keys.map((key) => ({ key, label: { zh: key }, type: inferType(grid.regions.map((r) => r.values[key])), role: 'other' as const })),
+        inputs: keys.map((key) => ({
+          key,
+          label: { zh: key },
+          type: inferType(grid.regions.map((r) => r.values[key])),
+          role: 'other' as const,
+        })),
         categories: [],
         grades: [{ id: 'none', label: { zh: '-' }, min: 0 }],
       };
@@ -113,8 +139,32 @@ interface RunTable {
 function runTable(results: RegionResult[], errors: RegionError[], grades: Grade[]): RunTable {
   const first = results[0];
   const cats = first ? first.categories : [];
-  const header = ['rank', 'code', 'name', 'total', 'base', 'bonus', 'scoreGrade', 'grade', 'vetoes', 'downgrades', 'caps'];
-  const labels = ['#排名', '地区代码', '地区名称', '总分', '基础得分', '加分', '分数等级', '最终等级', '否决项', '降档项', '等级上限'];
+  const header = [
+    'rank',
+    'code',
+    'name',
+    'total',
+    'base',
+    'bonus',
+    'scoreGrade',
+    'grade',
+    'vetoes',
+    'downgrades',
+    'caps',
+  ];
+  const labels = [
+    '#排名',
+    '地区代码',
+    '地区名称',
+    '总分',
+    '基础得分',
+    '加分',
+    '分数等级',
+    '最终等级',
+    '否决项',
+    '降档项',
+    '等级上限',
+  ];
   for (const c of cats) {
     header.push(c.id);
     labels.push(c.label.zh);
@@ -166,7 +216,11 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
     const text = Papa.unparse([table.header, table.labels, ...table.rows], { newline: '\n' });
-    return { filename: `${base}.csv`, contentType: CONTENT_TYPES.csv, body: Buffer.from(BOM + text + '\n', 'utf8') };
+    return {
+      filename: `${base}.csv`,
+      contentType: CONTENT_TYPES.csv,
+      body: Buffer.from(BOM + text + '\n', 'utf8'),
+    };
   }
   if (format === 'xlsx') {
     const wb = new ExcelJS.Workbook();
@@ -194,7 +248,14 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
     info.getColumn(2).width = 70;
     if (run.errors.length) {
       const es = wb.addWorksheet('错误');
-      es.addRow(['地区代码 / region', '名称 / name', '输入项 / key', '评分项 / item', '代码 / code', '说明 / message']).font = { bold: true };
+      es.addRow([
+        '地区代码 / region',
+        '名称 / name',
+        '输入项 / key',
+        '评分项 / item',
+        '代码 / code',
+        '说明 / message',
+      ]).font = { bold: true };
       for (const e of run.errors) es.addRow([e.region, e.name, e.key ?? '', e.item ?? '', e.code, e.message]);
       es.getColumn(6).width = 80;
     }

@@ -29,7 +29,12 @@ function wideDocument(): RuleDocument {
     year: 2024,
     title: { zh: '宽表' },
     maxScore: 100,
-    inputs: Array.from({ length: INPUTS }, (_, i) => ({ key: `k${i}`, label: { zh: `指标${i}` }, type: 'number' as const, min: 0 })),
+    inputs: Array.from({ length: INPUTS }, (_, i) => ({
+      key: `k${i}`,
+      label: { zh: `指标${i}` },
+      type: 'number' as const,
+      min: 0,
+    })),
     categories: [],
     grades: [{ id: 'all', label: { zh: '全部' }, min: 0 }],
   };
@@ -37,7 +42,9 @@ function wideDocument(): RuleDocument {
 
 function csv(codes: string[], value: (i: number, k: number) => number): string {
   const lines = [['code', ...Array.from({ length: INPUTS }, (_, k) => `k${k}`)].join(',')];
-  codes.forEach((c, i) => lines.push([c, ...Array.from({ length: INPUTS }, (_, k) => value(i, k))].join(',')));
+  codes.forEach((c, i) =>
+    lines.push([c, ...Array.from({ length: INPUTS }, (_, k) => value(i, k))].join(',')),
+  );
   return lines.join('\n');
 }
 
@@ -48,19 +55,34 @@ describe('SIGKILL during a large import', () => {
     loadRegions(first.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
     const codes = listRegions(first.db).map((r) => r.code);
     const versionId = createDraft(first.db, { document: wideDocument() }, 'a').id;
-    await importDataset(first.db, { year: 2024, versionId, format: 'csv', data: csv(codes, (i, k) => i + k), actor: 'a' });
+    await importDataset(first.db, {
+      year: 2024,
+      versionId,
+      format: 'csv',
+      data: csv(codes, (i, k) => i + k),
+      actor: 'a',
+    });
     const before = getDataset(first.db, 2024);
     const auditBefore = listAudit(first.db).total;
-    const countBefore = (first.sqlite.prepare('SELECT count(*) AS n FROM dataset_values').get() as { n: number }).n;
+    const countBefore = (
+      first.sqlite.prepare('SELECT count(*) AS n FROM dataset_values').get() as { n: number }
+    ).n;
     expect(countBefore).toBe(codes.length * INPUTS);
     first.close();
 
     const csvPath = join(dir, 'second.csv');
-    writeFileSync(csvPath, csv(codes, (i, k) => 100000 + i + k));
+    writeFileSync(
+      csvPath,
+      csv(codes, (i, k) => 100000 + i + k),
+    );
     const marker = join(dir, 'marker');
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dbPath, csvPath, marker, String(versionId), '2024'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, dbPath, csvPath, marker, String(versionId), '2024'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -69,7 +91,8 @@ describe('SIGKILL during a large import', () => {
     );
     const deadline = Date.now() + 60_000;
     while (!existsSync(marker)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the child never reached the middle of the import: ${output}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`the child never reached the middle of the import: ${output}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     // Half of the new values are written, uncommitted, partly spilled into the WAL file.
@@ -83,12 +106,26 @@ describe('SIGKILL during a large import', () => {
     try {
       expect(after.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(after.sqlite.pragma('foreign_key_check')).toEqual([]);
-      expect((after.sqlite.prepare('SELECT count(*) AS n FROM dataset_values').get() as { n: number }).n).toBe(countBefore);
-      expect((after.sqlite.prepare('SELECT count(*) AS n FROM dataset_values WHERE CAST(value AS REAL) >= 100000').get() as { n: number }).n).toBe(0);
+      expect(
+        (after.sqlite.prepare('SELECT count(*) AS n FROM dataset_values').get() as { n: number }).n,
+      ).toBe(countBefore);
+      expect(
+        (
+          after.sqlite
+            .prepare('SELECT count(*) AS n FROM dataset_values WHERE CAST(value AS REAL) >= 100000')
+            .get() as { n: number }
+        ).n,
+      ).toBe(0);
       expect(getDataset(after.db, 2024)).toEqual(before);
       expect(listAudit(after.db).total).toBe(auditBefore);
       // And the database still takes writes.
-      await importDataset(after.db, { year: 2024, versionId, format: 'csv', data: readFileSync(csvPath), actor: 'a' });
+      await importDataset(after.db, {
+        year: 2024,
+        versionId,
+        format: 'csv',
+        data: readFileSync(csvPath),
+        actor: 'a',
+      });
       expect(getDataset(after.db, 2024).hash).not.toBe(before.hash);
     } finally {
       after.close();

@@ -23,7 +23,9 @@ afterEach(() => h.close());
 function validCsv(opts: { labelRow?: boolean } = {}): string[] {
   const lines = ['code,name,pm25_target,pm25,projects,incident,level'];
   if (opts.labelRow) lines.push('#地区代码,名称,PM2.5浓度目标,PM2.5年均浓度,项目数,重大事件,等级');
-  codes.forEach((c, i) => lines.push(`${c},地区${i},35,${30 + i},${i % 5},${['true', 'false', '1', '0', '是', '否'][i % 6]},none`));
+  codes.forEach((c, i) =>
+    lines.push(`${c},地区${i},35,${30 + i},${i % 5},${['true', 'false', '1', '0', '是', '否'][i % 6]},none`),
+  );
   return lines;
 }
 
@@ -39,26 +41,56 @@ async function problemsOf(p: Promise<unknown>): Promise<ImportProblem[]> {
 
 describe('CSV import', () => {
   it('imports every region, booleans as true/false/1/0/是/否, the # label row skipped', async () => {
-    const res = await importDataset(h.db, { year: 2024, versionId, format: 'csv', data: validCsv({ labelRow: true }).join('\n'), actor: 'bob', filename: 'd.csv' });
+    const res = await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'csv',
+      data: validCsv({ labelRow: true }).join('\n'),
+      actor: 'bob',
+      filename: 'd.csv',
+    });
     expect(res.regions).toBe(12);
     expect(res.values).toBe(60);
     const grid = getDataset(h.db, 2024);
-    for (const r of grid.regions) expect(r.values.incident).toBe([true, false, true, false, true, false][codes.indexOf(r.code) % 6]);
-    expect(grid.regions.find((r) => r.code === codes[0])).toMatchObject({ values: { pm25_target: 35, pm25: 30, projects: 0, incident: true, level: 'none' }, sources: { pm25: 'import' } });
+    for (const r of grid.regions)
+      expect(r.values.incident).toBe([true, false, true, false, true, false][codes.indexOf(r.code) % 6]);
+    expect(grid.regions.find((r) => r.code === codes[0])).toMatchObject({
+      values: { pm25_target: 35, pm25: 30, projects: 0, incident: true, level: 'none' },
+      sources: { pm25: 'import' },
+    });
     const [entry] = listAudit(h.db, { action: 'dataset.import' }).entries;
     expect(entry).toMatchObject({ user: 'bob', entity: 'dataset', entityId: '2024', afterHash: grid.hash });
-    expect(entry.detail).toMatchObject({ format: 'csv', versionId, filename: 'd.csv', regions: 12, values: 60 });
+    expect(entry.detail).toMatchObject({
+      format: 'csv',
+      versionId,
+      filename: 'd.csv',
+      regions: 12,
+      values: 60,
+    });
   });
 
   it('one bad cell among many valid ones changes nothing and names the cell', async () => {
-    await importDataset(h.db, { year: 2024, versionId, format: 'csv', data: validCsv().join('\n'), actor: 'a' });
+    await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'csv',
+      data: validCsv().join('\n'),
+      actor: 'a',
+    });
     const before = getDataset(h.db, 2024);
     const audit = listAudit(h.db).total;
     const lines = validCsv().map((l) => l.replace(',35,', ',36,')); // every row changes…
     lines[7] = lines[7].replace(/^([^,]*,[^,]*,36,)[^,]*/, '$1abc'); // …but row 8's pm25 (column D) is not a number
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: lines.join('\n'), actor: 'a' }));
+    const problems = await problemsOf(
+      importDataset(h.db, { year: 2024, versionId, format: 'csv', data: lines.join('\n'), actor: 'a' }),
+    );
     expect(problems).toEqual([
-      expect.objectContaining({ row: 8, column: 'pm25 (D)', code: 'invalid_type', path: '/regions/6/values/pm25' }),
+      expect.objectContaining({
+        row: 8,
+        column: 'pm25 (D)',
+        code: 'invalid_type',
+        path: '/regions/6/values/pm25',
+      }),
     ]);
     expect(problems[0].message).toContain('第 8 行 pm25 (D) 列');
     expect(getDataset(h.db, 2024)).toEqual(before);
@@ -77,7 +109,9 @@ describe('CSV import', () => {
       `${codes[3]},f,,30,1,,,`,
       `,g,35,30,1,是,none,`,
     ].join('\r\n');
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv, actor: 'a' }));
+    const problems = await problemsOf(
+      importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv, actor: 'a' }),
+    );
     expect(problems.map((p) => [p.row, p.column, p.code])).toEqual([
       [1, 'extra (H)', 'unknown_column'],
       [4, 'code (A)', 'unknown_region'],
@@ -98,45 +132,103 @@ describe('CSV import', () => {
   });
 
   it('counts stored values towards required columns the file does not have', async () => {
-    await importDataset(h.db, { year: 2024, versionId, format: 'csv', data: validCsv().join('\n'), actor: 'a' });
+    await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'csv',
+      data: validCsv().join('\n'),
+      actor: 'a',
+    });
     // A file with only the pm25 column: the other required values are already stored.
     const csv = ['code,pm25', ...codes.map((c) => `${c},99`)].join('\n');
     const res = await importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv, actor: 'a' });
     expect(res.values).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toMatchObject({ pm25: 99, pm25_target: 35, projects: 0 });
+    expect(getRegionValues(h.db, 2024, codes[0]).values).toMatchObject({
+      pm25: 99,
+      pm25_target: 35,
+      projects: 0,
+    });
     // An empty cell in a column the file has is a missing value, even when one is stored.
     const csv2 = ['code,pm25', `${codes[0]},`].join('\n');
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv2, actor: 'a' }));
-    expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'pm25 (B)', code: 'missing_required' })]);
+    const problems = await problemsOf(
+      importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv2, actor: 'a' }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ row: 2, column: 'pm25 (B)', code: 'missing_required' }),
+    ]);
   });
 
   it('reports a header without code and a duplicated column', async () => {
-    expect((await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: 'name,pm25\nx,1', actor: 'a' }))).map((p) => p.code)).toEqual(['missing_column']);
-    const dup = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: `code,pm25,pm25\n${codes[0]},1,2`, actor: 'a' }));
+    expect(
+      (
+        await problemsOf(
+          importDataset(h.db, { year: 2024, versionId, format: 'csv', data: 'name,pm25\nx,1', actor: 'a' }),
+        )
+      ).map((p) => p.code),
+    ).toEqual(['missing_column']);
+    const dup = await problemsOf(
+      importDataset(h.db, {
+        year: 2024,
+        versionId,
+        format: 'csv',
+        data: `code,pm25,pm25\n${codes[0]},1,2`,
+        actor: 'a',
+      }),
+    );
     expect(dup[0]).toMatchObject({ row: 1, column: 'pm25 (C)', code: 'duplicate_column' });
-    expect((await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: '', actor: 'a' })))[0].code).toBe('missing_header');
+    expect(
+      (
+        await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'csv', data: '', actor: 'a' }))
+      )[0].code,
+    ).toBe('missing_header');
   });
 });
 
 describe('JSON import', () => {
   it('imports SPEC section 4 JSON; problems carry JSON pointers as column', async () => {
-    const data = { year: 2024, regions: codes.map((code) => ({ code, name: code, values: { pm25_target: 35, pm25: 31, projects: 2, incident: false } })) };
-    const res = await importDataset(h.db, { year: 2024, versionId, format: 'json', data: Buffer.from(JSON.stringify(data)), actor: 'a' });
+    const data = {
+      year: 2024,
+      regions: codes.map((code) => ({
+        code,
+        name: code,
+        values: { pm25_target: 35, pm25: 31, projects: 2, incident: false },
+      })),
+    };
+    const res = await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'json',
+      data: Buffer.from(JSON.stringify(data)),
+      actor: 'a',
+    });
     expect(res.regions).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({ pm25_target: 35, pm25: 31, projects: 2, incident: false });
+    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({
+      pm25_target: 35,
+      pm25: 31,
+      projects: 2,
+      incident: false,
+    });
 
     const bad = structuredClone(data);
     bad.year = 2023;
     (bad.regions[3].values as Record<string, unknown>).pm25 = '31';
     (bad.regions[5].values as Record<string, unknown>).unknown_key = 1;
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'json', data: JSON.stringify(bad), actor: 'a' }));
+    const problems = await problemsOf(
+      importDataset(h.db, { year: 2024, versionId, format: 'json', data: JSON.stringify(bad), actor: 'a' }),
+    );
     expect(problems.map((p) => [p.column, p.code])).toEqual([
       ['/year', 'year_mismatch'],
       ['/regions/3/values/pm25', 'invalid_type'],
       ['/regions/5/values/unknown_key', 'unknown_key'],
     ]);
     expect(problems.every((p) => p.path === p.column)).toBe(true);
-    expect((await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'json', data: '{oops', actor: 'a' })))[0].code).toBe('invalid_json');
+    expect(
+      (
+        await problemsOf(
+          importDataset(h.db, { year: 2024, versionId, format: 'json', data: '{oops', actor: 'a' }),
+        )
+      )[0].code,
+    ).toBe('invalid_json');
   });
 });
 
@@ -149,11 +241,36 @@ describe('XLSX import', () => {
   }
 
   it('imports a workbook with numbers, booleans, 是/否 and formulas', async () => {
-    const rows: unknown[][] = [['code', 'name', 'pm25_target', 'pm25', 'projects', 'incident', 'level'], ['#代码', '名称']];
-    codes.forEach((c, i) => rows.push([c, `地区${i}`, 35, i === 0 ? { formula: '30+1', result: 31 } : 30, 2, i % 2 ? '是' : false, 'none']));
-    const res = await importDataset(h.db, { year: 2024, versionId, format: 'xlsx', data: await xlsx(rows), actor: 'a' });
+    const rows: unknown[][] = [
+      ['code', 'name', 'pm25_target', 'pm25', 'projects', 'incident', 'level'],
+      ['#代码', '名称'],
+    ];
+    codes.forEach((c, i) =>
+      rows.push([
+        c,
+        `地区${i}`,
+        35,
+        i === 0 ? { formula: '30+1', result: 31 } : 30,
+        2,
+        i % 2 ? '是' : false,
+        'none',
+      ]),
+    );
+    const res = await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'xlsx',
+      data: await xlsx(rows),
+      actor: 'a',
+    });
     expect(res.regions).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({ pm25_target: 35, pm25: 31, projects: 2, incident: false, level: 'none' });
+    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({
+      pm25_target: 35,
+      pm25: 31,
+      projects: 2,
+      incident: false,
+      level: 'none',
+    });
     expect(getRegionValues(h.db, 2024, codes[1]).values.incident).toBe(true);
   });
 
@@ -161,12 +278,24 @@ describe('XLSX import', () => {
     const rows: unknown[][] = [['code', 'name', 'pm25_target', 'pm25', 'projects']];
     codes.forEach((c) => rows.push([c, 'x', 35, 30, 2]));
     rows[5][4] = 'many';
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'xlsx', data: await xlsx(rows), actor: 'a' }));
-    expect(problems).toEqual([expect.objectContaining({ row: 6, column: 'projects (E)', code: 'invalid_type' })]);
+    const problems = await problemsOf(
+      importDataset(h.db, { year: 2024, versionId, format: 'xlsx', data: await xlsx(rows), actor: 'a' }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ row: 6, column: 'projects (E)', code: 'invalid_type' }),
+    ]);
   });
 
   it('reports an unreadable file', async () => {
-    const problems = await problemsOf(importDataset(h.db, { year: 2024, versionId, format: 'xlsx', data: Buffer.from('not a zip'), actor: 'a' }));
+    const problems = await problemsOf(
+      importDataset(h.db, {
+        year: 2024,
+        versionId,
+        format: 'xlsx',
+        data: Buffer.from('not a zip'),
+        actor: 'a',
+      }),
+    );
     expect(problems[0].code).toBe('unreadable_file');
   });
 });

@@ -113,7 +113,13 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
     return { regions, problems };
   }
   let start = 1;
-  if (rows.length > 1 && String(rows[1][0] ?? '').trim().startsWith('#')) start = 2;
+  if (
+    rows.length > 1 &&
+    String(rows[1][0] ?? '')
+      .trim()
+      .startsWith('#')
+  )
+    start = 2;
   const covers = keyCols.map((k) => k.key);
   for (let r = start; r < rows.length; r++) {
     const row = rows[r] ?? [];
@@ -153,45 +159,83 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
 export function jsonToIncoming(value: unknown, year: number): ParsedImport {
   const problems: ImportProblem[] = [];
   const regions: IncomingRegion[] = [];
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const at = (path: string, code: string, message: string) => problems.push({ path, column: path, code, message: `${path || '/'}: ${message}` });
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const at = (path: string, code: string, message: string) =>
+    problems.push({ path, column: path, code, message: `${path || '/'}: ${message}` });
   if (!isObj(value)) {
-    at('', 'invalid_data', '数据应为对象 { "year", "regions": [...] } / the data must be an object { "year", "regions": [...] }');
+    at(
+      '',
+      'invalid_data',
+      '数据应为对象 { "year", "regions": [...] } / the data must be an object { "year", "regions": [...] }',
+    );
     return { regions, problems };
   }
   if (value.year !== undefined && value.year !== year)
-    at('/year', 'year_mismatch', `文件年份 ${JSON.stringify(value.year)} 与导入年份 ${year} 不符 / the file is for ${JSON.stringify(value.year)}, not ${year}`);
+    at(
+      '/year',
+      'year_mismatch',
+      `文件年份 ${JSON.stringify(value.year)} 与导入年份 ${year} 不符 / the file is for ${JSON.stringify(value.year)}, not ${year}`,
+    );
   if (!Array.isArray(value.regions)) {
     at('/regions', 'invalid_data', '缺少 regions 数组 / "regions" must be an array');
     return { regions, problems };
   }
   value.regions.forEach((r, i) => {
     const path = `/regions/${i}`;
-    if (!isObj(r)) return at(path, 'invalid_data', '每个地区应为对象 { "code", "name", "values" } / each region must be an object { "code", "name", "values" }');
-    if (typeof r.code !== 'string' || r.code.trim() === '') return at(`${path}/code`, 'missing_region_code', '缺少地区代码 / the region has no "code"');
-    if (!isObj(r.values)) return at(`${path}/values`, 'invalid_data', 'values 必须是对象 / "values" must be an object');
+    if (!isObj(r))
+      return at(
+        path,
+        'invalid_data',
+        '每个地区应为对象 { "code", "name", "values" } / each region must be an object { "code", "name", "values" }',
+      );
+    if (typeof r.code !== 'string' || r.code.trim() === '')
+      return at(`${path}/code`, 'missing_region_code', '缺少地区代码 / the region has no "code"');
+    if (!isObj(r.values))
+      return at(`${path}/values`, 'invalid_data', 'values 必须是对象 / "values" must be an object');
     const values = Object.entries(r.values).map(([key, v]) => {
       const p = `${path}/values/${escapePointer(key)}`;
       return { key, value: v, path: p, column: p };
     });
-    regions.push({ code: r.code.trim(), path, codeColumn: `${path}/code`, covers: Object.keys(r.values), values });
+    regions.push({
+      code: r.code.trim(),
+      path,
+      codeColumn: `${path}/code`,
+      covers: Object.keys(r.values),
+      values,
+    });
   });
   return { regions, problems };
 }
 
 /** Parses a file of the given format into incoming regions and problems (nothing is written). */
-export async function parseImport(format: ImportFormat, data: Uint8Array | string, doc: RuleDocument, year: number): Promise<ParsedImport> {
+export async function parseImport(
+  format: ImportFormat,
+  data: Uint8Array | string,
+  doc: RuleDocument,
+  year: number,
+): Promise<ParsedImport> {
   switch (format) {
     case 'csv':
       return rowsToIncoming(parseCsvRows(text(data)), doc);
     case 'xlsx': {
       if (typeof data === 'string')
-        return { regions: [], problems: [{ path: '', code: 'unreadable_file', message: 'XLSX 需要二进制文件内容 / XLSX needs the file bytes' }] };
+        return {
+          regions: [],
+          problems: [
+            {
+              path: '',
+              code: 'unreadable_file',
+              message: 'XLSX 需要二进制文件内容 / XLSX needs the file bytes',
+            },
+          ],
+        };
       let rows: Cell[][];
       try {
         rows = await readXlsxRows(data);
       } catch (e) {
-        if (e instanceof UnreadableWorkbookError) return { regions: [], problems: [{ path: '', code: 'unreadable_file', message: e.message }] };
+        if (e instanceof UnreadableWorkbookError)
+          return { regions: [], problems: [{ path: '', code: 'unreadable_file', message: e.message }] };
         throw e;
       }
       return rowsToIncoming(rows, doc);
@@ -203,14 +247,24 @@ export async function parseImport(format: ImportFormat, data: Uint8Array | strin
       } catch (e) {
         return {
           regions: [],
-          problems: [{ path: '', code: 'invalid_json', message: `JSON 无法解析 / the file is not valid JSON: ${(e as Error).message}` }],
+          problems: [
+            {
+              path: '',
+              code: 'invalid_json',
+              message: `JSON 无法解析 / the file is not valid JSON: ${(e as Error).message}`,
+            },
+          ],
         };
       }
       return jsonToIncoming(value, year);
     }
     default:
       throw new ValidationError('不支持的格式 / unsupported format', [
-        { path: '/format', code: 'unsupported_format', message: `格式必须是 csv、xlsx 或 json / format must be csv, xlsx or json, got ${String(format)}` },
+        {
+          path: '/format',
+          code: 'unsupported_format',
+          message: `格式必须是 csv、xlsx 或 json / format must be csv, xlsx or json, got ${String(format)}`,
+        },
       ]);
   }
 }
@@ -227,7 +281,11 @@ export async function importDataset(db: Db, opts: ImportOptions): Promise<Import
   const inputs: unknown = version.document.inputs;
   if (!Array.isArray(inputs) || !inputs.every((i) => i && typeof i === 'object' && typeof i.key === 'string'))
     throw new ValidationError('该规则版本的输入项定义无效 / the rule version has no valid inputs', [
-      { path: '/inputs', code: 'invalid_document', message: '规则版本的 inputs 无效 / the version has no valid "inputs"' },
+      {
+        path: '/inputs',
+        code: 'invalid_document',
+        message: '规则版本的 inputs 无效 / the version has no valid "inputs"',
+      },
     ]);
   const parsed = await parseImport(opts.format, opts.data, version.document, opts.year);
   return applyRegionValues(db, {

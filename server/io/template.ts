@@ -26,7 +26,12 @@ export const ROLE_LABELS: Record<string, { zh: string; en: string; fill: string 
   other: { zh: '其他', en: 'other', fill: 'FFEDEDED' },
 };
 
-const TYPE_ZH: Record<Input['type'], string> = { number: '数值', integer: '整数', boolean: '是/否', string: '文本' };
+const TYPE_ZH: Record<Input['type'], string> = {
+  number: '数值',
+  integer: '整数',
+  boolean: '是/否',
+  string: '文本',
+};
 
 export interface SheetRegion {
   code: string;
@@ -40,7 +45,8 @@ export function inputHeader(input: Input): string {
 }
 
 function rangeText(input: Input): string {
-  if (input.enum) return `取值 / one of: ${input.enum.map((e) => (typeof e === 'boolean' ? (e ? '是' : '否') : String(e))).join('、')}`;
+  if (input.enum)
+    return `取值 / one of: ${input.enum.map((e) => (typeof e === 'boolean' ? (e ? '是' : '否') : String(e))).join('、')}`;
   if (input.min !== undefined && input.max !== undefined) return `${input.min} – ${input.max}`;
   if (input.min !== undefined) return `≥ ${input.min}`;
   if (input.max !== undefined) return `≤ ${input.max}`;
@@ -94,7 +100,11 @@ export function dataWorkbook(doc: RuleDocument, regions: SheetRegion[], title: s
       `${role.zh} / ${role.en}`,
       `类型 / type: ${TYPE_ZH[input.type]}`,
       rangeText(input) && `范围 / range: ${rangeText(input)}`,
-      isRequiredWithoutDefault(input) ? '必填 / required' : input.default !== undefined ? `默认 / default: ${cellValue(input.default)}` : '选填 / optional',
+      isRequiredWithoutDefault(input)
+        ? '必填 / required'
+        : input.default !== undefined
+          ? `默认 / default: ${cellValue(input.default)}`
+          : '选填 / optional',
       input.source === 'national' ? '来源: 国家考核结果 / source: national assessment' : '',
     ]
       .filter(Boolean)
@@ -137,23 +147,64 @@ export function dataWorkbook(doc: RuleDocument, regions: SheetRegion[], title: s
         showErrorMessage: true,
         error: `${input.label.zh}: 请从列表中选择 / choose a value from the list`,
       };
-    } else if ((input.type === 'number' || input.type === 'integer') && (input.min !== undefined || input.max !== undefined)) {
+    } else if (
+      (input.type === 'number' || input.type === 'integer') &&
+      (input.min !== undefined || input.max !== undefined)
+    ) {
       const type = input.type === 'integer' ? 'whole' : 'decimal';
       const message = `${input.label.zh}: ${rangeText(input)}`;
       validation =
         input.min !== undefined && input.max !== undefined
-          ? { type, operator: 'between', allowBlank: true, formulae: [input.min, input.max], showErrorMessage: true, error: message }
+          ? {
+              type,
+              operator: 'between',
+              allowBlank: true,
+              formulae: [input.min, input.max],
+              showErrorMessage: true,
+              error: message,
+            }
           : input.min !== undefined
-            ? { type, operator: 'greaterThanOrEqual', allowBlank: true, formulae: [input.min], showErrorMessage: true, error: message }
-            : { type, operator: 'lessThanOrEqual', allowBlank: true, formulae: [input.max], showErrorMessage: true, error: message };
+            ? {
+                type,
+                operator: 'greaterThanOrEqual',
+                allowBlank: true,
+                formulae: [input.min],
+                showErrorMessage: true,
+                error: message,
+              }
+            : {
+                type,
+                operator: 'lessThanOrEqual',
+                allowBlank: true,
+                formulae: [input.max],
+                showErrorMessage: true,
+                error: message,
+              };
     } else if (input.type === 'integer') {
-      validation = { type: 'whole', operator: 'between', allowBlank: true, formulae: [-2147483648, 2147483647], showErrorMessage: true, error: `${input.label.zh}: 请填整数 / an integer` };
+      validation = {
+        type: 'whole',
+        operator: 'between',
+        allowBlank: true,
+        formulae: [-2147483648, 2147483647],
+        showErrorMessage: true,
+        error: `${input.label.zh}: 请填整数 / an integer`,
+      };
     }
     if (validation) for (let r = firstRow; r <= lastRow; r++) ws.getCell(r, c).dataValidation = validation;
   });
 
   const info = wb.addWorksheet('说明');
-  info.addRow(['key', '名称 / label', '分组 / role', '类型 / type', '单位 / unit', '范围 / range', '必填 / required', '默认 / default', '来源 / source']);
+  info.addRow([
+    'key',
+    '名称 / label',
+    '分组 / role',
+    '类型 / type',
+    '单位 / unit',
+    '范围 / range',
+    '必填 / required',
+    '默认 / default',
+    '来源 / source',
+  ]);
   info.getRow(1).font = { bold: true };
   for (const input of inputs) {
     const role = ROLE_LABELS[input.role ?? 'other'] ?? ROLE_LABELS.other;
@@ -166,11 +217,17 @@ export function dataWorkbook(doc: RuleDocument, regions: SheetRegion[], title: s
       rangeText(input),
       isRequiredWithoutDefault(input) ? '是' : '否',
       cellValue(input.default),
-      input.source === 'national' ? '国家 / national' : input.source === 'provincial' ? '省 / provincial' : '',
+      input.source === 'national'
+        ? '国家 / national'
+        : input.source === 'provincial'
+          ? '省 / provincial'
+          : '',
     ]);
   }
   info.addRow([]);
-  info.addRow([`${doc.title.zh}(${doc.family} ${doc.year})。第 1 行为字段名,第 2 行(# 开头)为中文说明,导入时跳过;布尔值填 是/否;空单元格表示缺失。`]);
+  info.addRow([
+    `${doc.title.zh}(${doc.family} ${doc.year})。第 1 行为字段名,第 2 行(# 开头)为中文说明,导入时跳过;布尔值填 是/否;空单元格表示缺失。`,
+  ]);
   info.columns.forEach((c, i) => (c.width = [16, 36, 10, 10, 10, 18, 10, 10, 16][i] ?? 12));
   return wb;
 }
@@ -179,7 +236,11 @@ export function dataWorkbook(doc: RuleDocument, regions: SheetRegion[], title: s
  * The XLSX template for version `versionId`: one row per region assessed in `year` (default: the
  * document's year), one column per input. Re-importable as is once filled in.
  */
-export async function buildTemplate(db: Tx, versionId: number, year?: number): Promise<{ filename: string; contentType: string; body: Buffer }> {
+export async function buildTemplate(
+  db: Tx,
+  versionId: number,
+  year?: number,
+): Promise<{ filename: string; contentType: string; body: Buffer }> {
   const version = getVersion(db, versionId);
   const doc = version.document;
   const y = year ?? doc.year;

@@ -12,14 +12,17 @@ export function plainCell(value: ExcelJS.CellValue): Cell {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
-    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((t) => t.text).join('');
+    if ('richText' in value && Array.isArray(value.richText))
+      return value.richText.map((t) => t.text).join('');
     if ('formula' in value || 'sharedFormula' in value) {
       const result = (value as { result?: unknown }).result;
       if (result === undefined || result === null) return null;
-      if (typeof result === 'object' && result !== null && 'error' in result) return String((result as { error: string }).error);
+      if (typeof result === 'object' && result !== null && 'error' in result)
+        return String((result as { error: string }).error);
       return plainCell(result as ExcelJS.CellValue);
     }
-    if ('text' in value && typeof (value as { text: unknown }).text === 'string') return (value as { text: string }).text;
+    if ('text' in value && typeof (value as { text: unknown }).text === 'string')
+      return (value as { text: string }).text;
     if ('error' in value) return String(value.error);
   }
   return String(value);
@@ -28,7 +31,9 @@ export function plainCell(value: ExcelJS.CellValue): Cell {
 /** Thrown when the bytes are not a readable XLSX workbook. */
 export class UnreadableWorkbookError extends Error {
   constructor(cause: unknown) {
-    super(`无法读取 XLSX 文件 / the file is not a readable XLSX workbook (${cause instanceof Error ? cause.message : String(cause)})`);
+    super(
+      `无法读取 XLSX 文件 / the file is not a readable XLSX workbook (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     this.name = 'UnreadableWorkbookError';
   }
 }
@@ -37,7 +42,9 @@ export class UnreadableWorkbookError extends Error {
 export async function readXlsxRows(data: Uint8Array): Promise<Cell[][]> {
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ExcelJS.Buffer,
+    );
   } catch (e) {
     throw new UnreadableWorkbookError(e);
   }
