@@ -49,8 +49,22 @@ export interface CompiledCondition<T> {
   fn: CompiledLogic;
 }
 
+/** One input's check, its type as a small number for a fast switch. */
+export interface InputCheck {
+  key: string;
+  input: Input;
+  required: boolean;
+  /** 0 number, 1 integer, 2 boolean, 3 string. */
+  kind: number;
+  min: number | undefined;
+  max: number | undefined;
+  enum: unknown[] | undefined;
+}
+
 export interface CompiledDocument {
   prepared: PreparedDocument;
+  /** The inputs' checks, in document order (slot i is input i). */
+  checks: InputCheck[];
   /** Slot names: the inputs in document order, then the derived values in evaluation order. */
   slotNames: string[];
   inputs: Input[];
@@ -61,6 +75,8 @@ export interface CompiledDocument {
   downgrades: CompiledCondition<{ id: string; levels?: number }>[];
   caps: CompiledCondition<{ id: string; maxGrade: string }>[];
   vetoes: CompiledCondition<{ id: string }>[];
+  /** The key order of the last region's values (see resolveInto). */
+  layout?: KeyLayout;
 }
 
 /** An object view of the slots, as the interpreter's data object would be at that moment. */
@@ -101,6 +117,15 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     prepared: p,
     slotNames,
     inputs: p.inputs,
+    checks: p.inputs.map((input) => ({
+      key: input.key,
+      input,
+      required: input.required ?? true,
+      kind: ['number', 'integer', 'boolean', 'string'].indexOf(input.type),
+      min: input.min,
+      max: input.max,
+      enum: input.enum as unknown[] | undefined,
+    })),
     inputKeys: new Set(p.inputs.map((i) => i.key)),
     derived: p.derived.map((d) => ({ key: d.def.key, slot: slotByName.get(d.def.key)!, fn: compile(d.def.logic) })),
     categories: doc.categories.map((c) => ({
@@ -123,97 +148,173 @@ const TYPE_ZH: Record<Input['type'], string> = {
   string: '文本',
 };
 
-const hasOwn = Object.prototype.hasOwnProperty;
-const clean = (x: number) => (x === 0 ? 0 : x);
+const NO_ERRORS: RegionError[] = [];
 
 type Warning = { region: string; key: string; message: string };
 
+function inputError(region: RegionData, key: string, code: string, zh: string, en: string): RegionError {
+  return {
+    region: region.code,
+    name: region.name,
+    key,
+    code,
+    message: `${region.name || region.code}（${region.code}）${zh} / ${region.code}: ${en}`,
+  };
+}
+
+/** Why a present value is refused (the messages of engine/evaluate/inputs.ts), or null. */
+function refusal(region: RegionData, input: Input, v: unknown): RegionError | null {
+  const key = input.key;
+  if (!valueFitsType(v, input.type))
+    return inputError(
+      region,
+      key,
+      'wrong_type',
+      `"${key}"（${input.label.zh}）的值 ${JSON.stringify(v)} 不是${TYPE_ZH[input.type]}。`,
+      `"${key}" must be ${input.type === 'integer' ? 'an integer' : `a ${input.type}`}, got ${JSON.stringify(v)}.`,
+    );
+  if (typeof v === 'number') {
+    if (input.min !== undefined && v < input.min)
+      return inputError(
+        region,
+        key,
+        'out_of_range',
+        `"${key}"（${input.label.zh}）的值 ${v} 小于最小值 ${input.min}。`,
+        `"${key}" is ${v}, below the minimum ${input.min}.`,
+      );
+    if (input.max !== undefined && v > input.max)
+      return inputError(
+        region,
+        key,
+        'out_of_range',
+        `"${key}"（${input.label.zh}）的值 ${v} 大于最大值 ${input.max}。`,
+        `"${key}" is ${v}, above the maximum ${input.max}.`,
+      );
+  }
+  if (input.enum && !input.enum.some((e) => e === v)) {
+    const allowed = input.enum.map((e) => JSON.stringify(e)).join(', ');
+    return inputError(
+      region,
+      key,
+      'not_in_enum',
+      `"${key}"（${input.label.zh}）的值 ${JSON.stringify(v)} 不在可选值 ${allowed} 中。`,
+      `"${key}" is ${JSON.stringify(v)}, not one of ${allowed}.`,
+    );
+  }
+  return null;
+}
+
+/** Whether a present value is accepted: the fast test, equivalent to `refusal(…) === null`. */
+function accepted(c: InputCheck, v: unknown): boolean {
+  switch (c.kind) {
+    case 0:
+      if (typeof v !== 'number' || v - v !== 0) return false;
+      break;
+    case 1:
+      if (typeof v !== 'number' || !Number.isInteger(v)) return false;
+      break;
+    case 2:
+      if (typeof v !== 'boolean') return false;
+      break;
+    case 3:
+      if (typeof v !== 'string') return false;
+      break;
+  }
+  if (c.min !== undefined && (v as number) < c.min) return false;
+  if (c.max !== undefined && (v as number) > c.max) return false;
+  if (c.enum !== undefined) {
+    for (let i = 0; i < c.enum.length; i++) if (c.enum[i] === v) return true;
+    return false;
+  }
+  return true;
+}
+
+/** Where each input sits among the own keys of a data object with a given key order. */
+interface KeyLayout {
+  keys: string[];
+  /** Input index → position in `keys`, or -1. */
+  positionOf: Int32Array;
+  /** Undeclared keys, in key order. */
+  undeclared: string[];
+}
+
+function layoutOf(cd: CompiledDocument, keys: string[]): KeyLayout {
+  const last = cd.layout;
+  if (last !== undefined && last.keys.length === keys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++)
+      if (last.keys[i] !== keys[i]) {
+        same = false;
+        break;
+      }
+    if (same) return last;
+  }
+  const at = new Map(keys.map((k, i) => [k, i]));
+  const layout: KeyLayout = {
+    keys,
+    positionOf: Int32Array.from(cd.checks, (c) => at.get(c.key) ?? -1),
+    undeclared: keys.filter((k) => !cd.inputKeys.has(k)),
+  };
+  cd.layout = layout;
+  return layout;
+}
+
 /**
- * Step 1 into slots: the inputs checked and defaulted (the messages of engine/evaluate/inputs.ts).
+ * Step 1 into slots: the inputs checked and defaulted, as engine/evaluate/inputs.ts does it.
  * Returns the errors, and appends undeclared-key warnings to `warnings`.
+ *
+ * A region's values are read in one `Object.values` call and matched to the inputs by their key
+ * order, which is remembered from one region to the next (data files give every region the same
+ * order), instead of one keyed lookup per input. Values are plain data: own enumerable keys, as
+ * JSON, CSV and spreadsheets give them.
  */
 function resolveInto(cd: CompiledDocument, region: RegionData, slots: unknown[], warnings: Warning[]): RegionError[] {
   let errors: RegionError[] | undefined;
   const data = (region.values ?? {}) as Record<string, unknown>;
-  const err = (key: string, code: string, zh: string, en: string) =>
-    (errors ??= []).push({
-      region: region.code,
-      name: region.name,
-      key,
-      code,
-      message: `${region.name || region.code}（${region.code}）${zh} / ${region.code}: ${en}`,
-    });
-  const inputs = cd.inputs;
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i];
-    const key = input.key;
-    let v = hasOwn.call(data, key) ? data[key] : undefined;
+  const layout = layoutOf(cd, Object.keys(data));
+  const vals = Object.values(data);
+  const positionOf = layout.positionOf;
+  const checks = cd.checks;
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i];
+    const at = positionOf[i];
+    let v = at < 0 ? undefined : vals[at];
     if (v === null || v === undefined) {
-      if (input.default !== undefined) v = input.default;
+      if (c.input.default !== undefined) v = c.input.default;
       else {
-        if (input.required ?? true)
-          err(
-            key,
-            'missing_input',
-            `缺少必填数据 "${key}"（${input.label.zh}）。`,
-            `required value "${key}" (${input.label.en ?? input.label.zh}) is missing.`,
+        if (c.required)
+          (errors ??= []).push(
+            inputError(
+              region,
+              c.key,
+              'missing_input',
+              `缺少必填数据 "${c.key}"（${c.input.label.zh}）。`,
+              `required value "${c.key}" (${c.input.label.en ?? c.input.label.zh}) is missing.`,
+            ),
           );
         continue;
       }
     }
-    if (!valueFitsType(v, input.type)) {
-      err(
-        key,
-        'wrong_type',
-        `"${key}"（${input.label.zh}）的值 ${JSON.stringify(v)} 不是${TYPE_ZH[input.type]}。`,
-        `"${key}" must be ${input.type === 'integer' ? 'an integer' : `a ${input.type}`}, got ${JSON.stringify(v)}.`,
-      );
-      continue;
-    }
-    if (typeof v === 'number') {
-      if (input.min !== undefined && v < input.min) {
-        err(
-          key,
-          'out_of_range',
-          `"${key}"（${input.label.zh}）的值 ${v} 小于最小值 ${input.min}。`,
-          `"${key}" is ${v}, below the minimum ${input.min}.`,
-        );
+    if (!accepted(c, v)) {
+      const e = refusal(region, c.input, v);
+      if (e) {
+        (errors ??= []).push(e);
         continue;
       }
-      if (input.max !== undefined && v > input.max) {
-        err(
-          key,
-          'out_of_range',
-          `"${key}"（${input.label.zh}）的值 ${v} 大于最大值 ${input.max}。`,
-          `"${key}" is ${v}, above the maximum ${input.max}.`,
-        );
-        continue;
-      }
-    }
-    if (input.enum && !input.enum.some((e) => e === v)) {
-      const allowed = input.enum.map((e) => JSON.stringify(e)).join(', ');
-      err(
-        key,
-        'not_in_enum',
-        `"${key}"（${input.label.zh}）的值 ${JSON.stringify(v)} 不在可选值 ${allowed} 中。`,
-        `"${key}" is ${JSON.stringify(v)}, not one of ${allowed}.`,
-      );
-      continue;
     }
     slots[i] = v;
   }
-  for (const key in data) {
-    if (hasOwn.call(data, key) && !cd.inputKeys.has(key))
-      warnings.push({
-        region: region.code,
-        key,
-        message: `未声明的数据项 "${key}" 已忽略 / undeclared key "${key}" ignored`,
-      });
+  const undeclared = layout.undeclared;
+  for (let i = 0; i < undeclared.length; i++) {
+    const key = undeclared[i];
+    warnings.push({
+      region: region.code,
+      key,
+      message: `未声明的数据项 "${key}" 已忽略 / undeclared key "${key}" ignored`,
+    });
   }
   return errors ?? NO_ERRORS;
 }
-
-const NO_ERRORS: RegionError[] = [];
 
 function show(v: unknown): string {
   if (typeof v === 'number') return String(v);
@@ -225,7 +326,33 @@ function show(v: unknown): string {
   }
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function who(region: RegionData): string {
+  return `${region.name || region.code}（${region.code}）`;
+}
+
+function formulaError(region: RegionData, what: { key?: string; item?: string }, zh: string, en: string): RegionError {
+  return {
+    region: region.code,
+    name: region.name,
+    ...what,
+    code: 'formula_error',
+    message: `${who(region)}${zh} / ${region.code}: ${en}`,
+  };
+}
+
+function invalidResult(region: RegionData, it: CompiledItem, v: unknown): RegionError {
+  return {
+    region: region.code,
+    name: region.name,
+    item: it.id,
+    code: 'invalid_result',
+    message: `${who(region)}考核项 "${it.id}"（${it.label.zh}）的公式结果 ${show(v)} 不是有限数值 / ${region.code}: item "${it.id}" yielded ${show(v)}, not a finite number`,
+  };
+}
 
 function traceOf(item: CompiledItem, slots: unknown[], raw: number, clamp: ItemTrace['clamp'], points: number): ItemTrace {
   const vars: Record<string, unknown> = {};
@@ -240,6 +367,37 @@ function traceOf(item: CompiledItem, slots: unknown[], raw: number, clamp: ItemT
   return { vars, raw, clamp, points };
 }
 
+/** The triggered conditions of a list, errors appended to `errors`. */
+function triggered<T extends { id: string }>(
+  list: CompiledCondition<T>[],
+  kind: string,
+  slots: unknown[],
+  region: RegionData,
+  errors: RegionError[],
+): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    let v: unknown;
+    try {
+      v = x.fn(slots);
+    } catch (e) {
+      const m = messageOf(e);
+      errors.push(
+        formulaError(
+          region,
+          { item: x.def.id },
+          `${kind} "${x.def.id}" 条件计算出错：${m}`,
+          `${kind} "${x.def.id}" condition failed: ${m}`,
+        ),
+      );
+      continue;
+    }
+    if (truthy(v)) out.push(x.def);
+  }
+  return out;
+}
+
 /**
  * Scores one region with a compiled document: the same outcome as `scoreRegion` of
  * engine/evaluate/score.ts.
@@ -251,38 +409,25 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
   const inputErrors = resolveInto(cd, region, slots, warnings);
   if (inputErrors.length > 0) return { errors: inputErrors, warnings, gradeIndex: -1 };
   const errors: RegionError[] = [];
-  const who = `${region.name || region.code}（${region.code}）`;
-  const formulaError = (what: { key?: string; item?: string }, zh: string, en: string): RegionError => ({
-    region: region.code,
-    name: region.name,
-    ...what,
-    code: 'formula_error',
-    message: `${who}${zh} / ${region.code}: ${en}`,
-  });
 
   // Derived values in dependency order.
-  for (const d of cd.derived) {
+  const derived = cd.derived;
+  for (let i = 0; i < derived.length; i++) {
+    const d = derived[i];
     try {
       slots[d.slot] = d.fn(slots);
     } catch (e) {
       const m = messageOf(e);
-      errors.push(formulaError({ key: d.key }, `派生值 "${d.key}" 计算出错：${m}`, `derived value "${d.key}" failed: ${m}`));
+      errors.push(formulaError(region, { key: d.key }, `派生值 "${d.key}" 计算出错：${m}`, `derived value "${d.key}" failed: ${m}`));
       return { errors, warnings, gradeIndex: -1 };
     }
   }
 
   const digits = p.precision;
-  const invalid = (it: CompiledItem, v: unknown) =>
-    errors.push({
-      region: region.code,
-      name: region.name,
-      item: it.id,
-      code: 'invalid_result',
-      message: `${who}考核项 "${it.id}"（${it.label.zh}）的公式结果 ${show(v)} 不是有限数值 / ${region.code}: item "${it.id}" yielded ${show(v)}, not a finite number`,
-    });
 
   // Items and categories.
   const categories: CategoryResult[] = [];
+  let catSum = 0;
   for (const c of cd.categories) {
     const items: ItemResult[] = [];
     let sum = 0;
@@ -292,29 +437,27 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
         v = it.fn(slots);
       } catch (e) {
         const m = messageOf(e);
-        errors.push(formulaError({ item: it.id }, `考核项 "${it.id}" 计算出错：${m}`, `item "${it.id}" failed: ${m}`));
+        errors.push(formulaError(region, { item: it.id }, `考核项 "${it.id}" 计算出错：${m}`, `item "${it.id}" failed: ${m}`));
         continue;
       }
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        invalid(it, v);
+      if (typeof v !== 'number' || v - v !== 0) {
+        errors.push(invalidResult(region, it, v));
         continue;
       }
       const raw = v;
       const max = it.maxPoints!;
       const clamp: ItemTrace['clamp'] = raw < 0 ? 'low' : raw > max ? 'high' : null;
-      const points = clean(fastRoundHalfAway(clamp === 'low' ? 0 : clamp === 'high' ? max : raw, digits));
+      let points = fastRoundHalfAway(clamp === 'low' ? 0 : clamp === 'high' ? max : raw, digits);
+      if (points === 0) points = 0;
       sum += points;
       const item: ItemResult = { id: it.id, label: it.label, points, maxPoints: max, raw, clamped: clamp !== null };
       if (trace) item.trace = traceOf(it, slots, raw, clamp, points);
       items.push(item);
     }
-    categories.push({
-      id: c.id,
-      label: c.label,
-      points: clean(fastRoundHalfAway(sum, digits)),
-      maxPoints: c.maxPoints,
-      items,
-    });
+    let points = fastRoundHalfAway(sum, digits);
+    if (points === 0) points = 0;
+    catSum += points;
+    categories.push({ id: c.id, label: c.label, points, maxPoints: c.maxPoints, items });
   }
 
   // Bonus.
@@ -326,16 +469,17 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
       v = b.fn(slots);
     } catch (e) {
       const m = messageOf(e);
-      errors.push(formulaError({ item: b.id }, `加分项 "${b.id}" 计算出错：${m}`, `bonus item "${b.id}" failed: ${m}`));
+      errors.push(formulaError(region, { item: b.id }, `加分项 "${b.id}" 计算出错：${m}`, `bonus item "${b.id}" failed: ${m}`));
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      invalid(b, v);
+    if (typeof v !== 'number' || v - v !== 0) {
+      errors.push(invalidResult(region, b, v));
       continue;
     }
     const raw = v;
     const clamp: ItemTrace['clamp'] = raw < 0 ? 'low' : null;
-    const points = clean(fastRoundHalfAway(clamp ? 0 : raw, digits));
+    let points = fastRoundHalfAway(clamp ? 0 : raw, digits);
+    if (points === 0) points = 0;
     bonusSum += points;
     const item: BonusItemResult = { id: b.id, label: b.label, points, raw, clamped: clamp !== null };
     if (trace) item.trace = traceOf(b, slots, raw, clamp, points);
@@ -343,38 +487,23 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
   }
 
   // Conditions.
-  const triggered = <T extends { id: string }>(list: CompiledCondition<T>[], kind: string): T[] => {
-    const out: T[] = [];
-    for (const x of list) {
-      let v: unknown;
-      try {
-        v = x.fn(slots);
-      } catch (e) {
-        const m = messageOf(e);
-        errors.push(
-          formulaError({ item: x.def.id }, `${kind} "${x.def.id}" 条件计算出错：${m}`, `${kind} "${x.def.id}" condition failed: ${m}`),
-        );
-        continue;
-      }
-      if (truthy(v)) out.push(x.def);
-    }
-    return out;
-  };
-  const downgrades = triggered(cd.downgrades, '降档项');
-  const caps = triggered(cd.caps, '封顶项');
-  const vetoes = triggered(cd.vetoes, '否决项');
+  const downgrades = triggered(cd.downgrades, '降档项', slots, region, errors);
+  const caps = triggered(cd.caps, '封顶项', slots, region, errors);
+  const vetoes = triggered(cd.vetoes, '否决项', slots, region, errors);
   if (errors.length > 0) return { errors, warnings, gradeIndex: -1 };
 
-  let catSum = 0;
-  for (const c of categories) catSum += c.points;
-  const base = clean(fastRoundHalfAway(catSum, digits));
-  const bonusUncapped = clean(fastRoundHalfAway(bonusSum, digits));
-  const bonus = clean(fastRoundHalfAway(Math.min(p.bonusCap, bonusUncapped), digits));
-  const total = clean(fastRoundHalfAway(base + bonus, digits));
+  let base = fastRoundHalfAway(catSum, digits);
+  if (base === 0) base = 0;
+  let bonusUncapped = fastRoundHalfAway(bonusSum, digits);
+  if (bonusUncapped === 0) bonusUncapped = 0;
+  let bonus = fastRoundHalfAway(Math.min(p.bonusCap, bonusUncapped), digits);
+  if (bonus === 0) bonus = 0;
+  let total = fastRoundHalfAway(base + bonus, digits);
+  if (total === 0) total = 0;
   const g = gradeOf(
     p,
     total,
-    downgrades.map((d) => d.levels ?? 1),
+    downgrades.map(levelsOf),
     caps.map((c) => p.gradeIndex.get(c.maxGrade) ?? 0),
     vetoes.length > 0,
   );
@@ -388,21 +517,29 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
     scoreGrade: p.grades[g.scoreGrade].id,
     grade: p.grades[g.grade].id,
     rank: 0,
-    vetoes: vetoes.map((v) => v.id),
-    downgrades: downgrades.map((d) => d.id),
-    caps: caps.map((c) => c.id),
+    vetoes: vetoes.map(idOf),
+    downgrades: downgrades.map(idOf),
+    caps: caps.map(idOf),
     categories,
     bonusItems,
-    warnings: warnings.map((w) => w.message),
+    warnings: warnings.length === 0 ? [] : warnings.map((w) => w.message),
   };
   if (trace) {
     const values: Record<string, unknown> = {};
     const n = cd.inputs.length;
     for (let i = 0; i < n; i++) if (slots[i] !== undefined) values[cd.slotNames[i]] = slots[i];
-    const derived: Record<string, unknown> = {};
-    for (const d of cd.derived) derived[d.key] = slots[d.slot];
+    const derivedValues: Record<string, unknown> = {};
+    for (const d of cd.derived) derivedValues[d.key] = slots[d.slot];
     result.values = values;
-    result.derived = derived;
+    result.derived = derivedValues;
   }
   return { result, errors, warnings, gradeIndex: g.grade };
+}
+
+function idOf(x: { id: string }): string {
+  return x.id;
+}
+
+function levelsOf(d: { levels?: number }): number {
+  return d.levels ?? 1;
 }
