@@ -5,11 +5,17 @@
  * (database triggers). The same version on the same data stores byte-identical results.
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { contentHash, datasetHash, ENGINE_VERSION, evaluate } from '../../engine/index.ts';
+import {
+  contentHash,
+  datasetHash,
+  ENGINE_VERSION,
+  evaluate,
+  InvalidDocumentError,
+} from '../../engine/index.ts';
 import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { datasetForYear } from './datasets.ts';
 import { ruleVersions, runErrors, runResults, runs, type RunRow } from './schema.ts';
 import { getVersion } from './versions.ts';
@@ -111,7 +117,19 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
         );
       // Read inside the (immediate) transaction: the data cannot change between reading and storing.
       const dataset: Dataset = datasetForYear(tx, input.year);
-      const evaluation = evaluate(version.document, dataset, { trace: true });
+      let evaluation: ReturnType<typeof evaluate>;
+      try {
+        evaluation = evaluate(version.document, dataset, { trace: true });
+      } catch (e) {
+        // A published document always validated; an engine upgrade could still reject it.
+        if (e instanceof InvalidDocumentError)
+          throw new ValidationError(
+            `版本 ${version.id} 的文档未通过当前引擎的校验 / version ${version.id} does not validate under this engine`,
+            e.problems,
+            'invalid_document',
+          );
+        throw e;
+      }
       const results = [...evaluation.results].sort((a, b) => a.rank - b.rank || cmp(a.region, b.region));
       const errors = evaluation.errors
         .map((e, i) => ({ e, i }))

@@ -9,7 +9,7 @@
  *   previously published version of the same family and year, which stays readable.
  * - Published and retired versions never change (database triggers; see migrations).
  */
-import { and, asc, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
 import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
 import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
@@ -91,8 +91,11 @@ function titleOf(doc: unknown): Label {
   return { zh: '' };
 }
 
-export function toSummary(row: RuleVersionRow, document?: unknown): VersionSummary {
-  const doc = document ?? JSON.parse(row.document);
+export function toSummary(
+  row: Omit<RuleVersionRow, 'document'> & { document?: string },
+  document?: unknown,
+): VersionSummary {
+  const doc = document ?? (row.document !== undefined ? JSON.parse(row.document) : undefined);
   return {
     id: row.id,
     family: row.family,
@@ -141,13 +144,24 @@ export function listVersions(db: Tx, filter: VersionFilter = {}): VersionSummary
   if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
   if (filter.year !== undefined) conds.push(eq(ruleVersions.year, filter.year));
   if (filter.status) conds.push(eq(ruleVersions.status, filter.status));
+  // The title is read by SQLite, so listing never parses whole documents.
+  const { document: _document, ...columns } = getTableColumns(ruleVersions);
   return db
-    .select()
+    .select({ ...columns, titleJson: sql<string | null>`json_extract(${ruleVersions.document}, '$.title')` })
     .from(ruleVersions)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(ruleVersions.family), asc(ruleVersions.year), asc(ruleVersions.version))
     .all()
-    .map((r) => toSummary(r));
+    .map(({ titleJson, ...row }) => toSummary(row, { title: parseTitle(titleJson) }));
+}
+
+function parseTitle(json: string | null): unknown {
+  if (json === null) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every family with its versions; the title is the latest version's. */
