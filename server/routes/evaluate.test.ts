@@ -33,6 +33,23 @@ describe('evaluate and diff', () => {
     expect(y.body.results[0].categories[0].items[0].trace).toBeDefined();
   });
 
+  it('sees a data change at once although stored data is cached between previews', async () => {
+    const as = f.as('assessor');
+    const score = async () =>
+      ((await as.json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false })).body.results as { region: string; total: number }[]).find(
+        (r) => r.region === '220100',
+      )!.total;
+    const before = await score();
+    expect(await score()).toBe(before);
+    const grid = (await as.json('GET', '/api/datasets/2025')).body.regions.find((r: { code: string }) => r.code === '220100');
+    const worse = { pm25: grid.values.pm25 + 20 };
+    expect((await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, { regions: [{ code: '220100', values: worse }] })).status).toBe(200);
+    const after = await score();
+    expect(after).toBeLessThan(before);
+    await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, { regions: [{ code: '220100', values: { pm25: grid.values.pm25 } }] });
+    expect(await score()).toBe(before);
+  });
+
   it('refuses an invalid document with every problem, and bad requests', async () => {
     const rev = f.as('reviewer');
     const doc = sampleDocument(2024);

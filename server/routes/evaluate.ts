@@ -7,29 +7,20 @@ import type { Dataset, RuleDocument } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
+import { Lru } from './cache.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
 /** Validated, prepared documents by their JSON text: previews re-send the same document often. */
-class PreparedCache {
-  private readonly map = new Map<string, PreparedDocument>();
-  constructor(private readonly size = 32) {}
-
-  get(key: string, doc: RuleDocument): PreparedDocument {
-    const hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    const problems = validateDocument(doc, { runTests: false });
-    if (problems.length) throw new InvalidDocumentError(problems);
-    const prepared = prepareDocument(structuredClone(doc));
-    this.map.set(key, prepared);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
-    return prepared;
-  }
+function preparedCache() {
+  const lru = new Lru<string, PreparedDocument>(32);
+  return (key: string, doc: RuleDocument): PreparedDocument =>
+    lru.getOr(key, () => {
+      const problems = validateDocument(doc, { runTests: false });
+      if (problems.length) throw new InvalidDocumentError(problems);
+      return prepareDocument(structuredClone(doc));
+    });
 }
 
 const problem = (description: string) => ({ description, schema: ref('Problem') });
@@ -37,7 +28,15 @@ const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
 
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
-  const cache = new PreparedCache();
+  const prepared = preparedCache();
+  // A year's stored data, keyed by the newest audit id: every write of data (or of regions) appends
+  // an audit row in its own transaction, so a new id is the only way the data can have changed.
+  const datasets = new Lru<string, Dataset>(8);
+  const lastAudit = db.$client.prepare('SELECT max(id) AS id FROM audit_log');
+  const storedData = (year: number): Dataset => {
+    const { id } = lastAudit.get() as { id: number | null };
+    return datasets.getOr(`${year}:${id ?? 0}`, () => datasetForYear(db, year));
+  };
   return [
     route({
       method: 'post',
@@ -55,15 +54,15 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
             { path: '/document', code: 'document_or_version', message: '请给出 document 或 versionId 之一 / Give either document or versionId' },
           ]);
         }
-        let prepared: PreparedDocument;
+        let doc: PreparedDocument;
         if (body.versionId !== undefined) {
           const v = getVersion(db, body.versionId);
-          prepared = cache.get(`v:${v.id}:${v.contentHash}`, v.document);
+          doc = prepared(`v:${v.id}:${v.contentHash}`, v.document);
         } else {
-          prepared = cache.get(`d:${JSON.stringify(body.document)}`, body.document as RuleDocument);
+          doc = prepared(`d:${JSON.stringify(body.document)}`, body.document as RuleDocument);
         }
-        const dataset: Dataset = body.dataset ?? datasetForYear(db, body.year ?? prepared.doc.year);
-        return c.json(evaluatePrepared(prepared, dataset, { trace: body.trace ?? true }));
+        const dataset: Dataset = body.dataset ?? storedData(body.year ?? doc.doc.year);
+        return c.json(evaluatePrepared(doc, dataset, { trace: body.trace ?? true }));
       },
     }),
     route({

@@ -44,6 +44,10 @@ describe('runs and audit', () => {
     expect(run.body.grades.map((g: { id: string }) => g.id)).toEqual(['excellent', 'good', 'qualified', 'unqualified']);
     expect(JSON.stringify(run.body.results)).not.toContain('"trace"');
     expect((await rev.json('GET', '/api/runs/999')).status).toBe(404);
+    // Served again from the cache of finished runs: the same bytes.
+    const again = await rev.request('GET', `/api/runs/${runId}`);
+    expect(again.headers.get('content-type')).toBe('application/json');
+    expect(await again.text()).toBe(JSON.stringify(run.body));
   });
 
   it('reads one region with its trace', async () => {

@@ -6,6 +6,7 @@ import { createRun, getRun, getRunRegion, listRuns } from '../db/runs.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
+import { Lru } from './cache.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
@@ -14,6 +15,15 @@ const problem = (description: string) => ({ description, schema: ref('Problem') 
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
+  // A finished run never changes (database triggers), so its serialised results can be kept.
+  const finished = new Lru<number, string>(32);
+  const runText = (id: number): string => {
+    const hit = finished.get(id);
+    if (hit) return hit;
+    const run = getRun(db, id);
+    const text = JSON.stringify(run);
+    return run.status === 'finished' ? finished.set(id, text) : text;
+  };
   return [
     route({
       method: 'post',
@@ -51,7 +61,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       description: 'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: (c, { params }) => c.json(getRun(db, params.id)),
+      handler: (c, { params }) => c.body(runText(params.id), 200, { 'Content-Type': 'application/json' }),
     }),
     route({
       method: 'get',
