@@ -189,6 +189,8 @@ export function jsonToIncoming(value: unknown, year: number): ParsedImport {
         'invalid_data',
         '每个地区应为对象 { "code", "name", "values" } / each region must be an object { "code", "name", "values" }',
       );
+    // A numeric code (220100 written as a number) is read as its text, as the engine does.
+    if (typeof r.code === 'number' && Number.isInteger(r.code) && r.code >= 0) r.code = String(r.code);
     if (typeof r.code !== 'string' || r.code.trim() === '')
       return at(`${path}/code`, 'missing_region_code', '缺少地区代码 / the region has no "code"');
     if (!isObj(r.values))
