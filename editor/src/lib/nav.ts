@@ -24,6 +24,11 @@ const everyone: Role[] = ['admin', 'editor', 'assessor', 'reviewer'];
 
 export const navEntries: NavEntry[] = [
   { href: '/rules', key: 'nav.rules', roles: everyone, order: 10 },
+  { href: '/data', key: 'nav.data', roles: everyone, order: 20 },
+  { href: '/runs', key: 'nav.runs', roles: everyone, order: 30 },
+  { href: '/diff', key: 'nav.diff', roles: everyone, order: 40 },
+  { href: '/regions', key: 'nav.regions', roles: everyone, order: 50 },
+  { href: '/audit', key: 'nav.audit', roles: ['admin', 'reviewer'], order: 60 },
   { href: '/users', key: 'nav.users', roles: ['admin'], order: 70 },
 ];
 

@@ -1,0 +1,183 @@
+/**
+ * The assessment side of the public API (server/API.md: regions, datasets, runs, audit), built on
+ * the shell's client (`request`, `ApiError`). File uploads and downloads, which are not JSON, go
+ * through `upload` with the same problem+json handling.
+ *
+ * @example
+ * const run = await assessApi.createRun({ versionId: 4, year: 2024 }); // → RunSummary
+ * const detail = await assessApi.run(run.id); // ranking without traces
+ */
+import { ApiError, NetworkError, request, type Region } from '$lib/api.ts';
+import { requireSignIn } from '$lib/session.svelte.ts';
+import type { Grade, Problem, RegionError, RegionResult } from '$engine/types.ts';
+
+export type { Region };
+
+/** A problem of a grid write or an import: `row` (1-based, header is row 1) and `column` for files. */
+export interface ImportProblem extends Problem {
+  row?: number;
+  column?: string;
+}
+
+export type ValueSource = 'provincial' | 'national' | 'manual' | 'import';
+
+export interface DatasetRegion {
+  code: string;
+  name: string;
+  values: Record<string, unknown>;
+  sources?: Record<string, ValueSource | string>;
+}
+
+export interface DatasetGrid {
+  year: number;
+  hash: string;
+  regions: DatasetRegion[];
+}
+
+export interface DatasetSummary {
+  year: number;
+  regions: number;
+  values: number;
+  updatedAt: string;
+}
+
+export interface RunCounts {
+  scored: number;
+  errors: number;
+  byGrade: Record<string, number>;
+}
+
+export interface RunSummary {
+  id: number;
+  versionId: number;
+  family: string;
+  year: number;
+  version: number;
+  status: 'running' | 'finished';
+  documentHash: string;
+  datasetHash: string;
+  engineVersion: string;
+  createdBy: string;
+  createdAt: string;
+  counts: RunCounts;
+}
+
+export interface RunDetail extends RunSummary {
+  grades: Grade[];
+  results: RegionResult[];
+  errors: RegionError[];
+  warnings?: { region?: string; key?: string; message: string }[];
+}
+
+/** Last year's result of a region (the latest run of the same family for the year before). */
+export interface PreviousResult {
+  runId: number;
+  versionId: number;
+  year: number;
+  result: RegionResult;
+}
+
+export type RegionDetail = RegionResult & { previous: PreviousResult | null };
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  user: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  entity?: string;
+  action?: string;
+  user?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type ImportFormat = 'csv' | 'xlsx' | 'json';
+
+const q = (params: Record<string, string | number | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+const CONTENT_TYPES: Record<ImportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  json: 'application/json',
+};
+
+/** Sends a raw body (a file) and decodes the JSON answer, with the shell client's error handling. */
+async function upload<T>(path: string, body: Blob | ArrayBuffer | string, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
+      body,
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+  if (res.status === 401) requireSignIn(true);
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text.slice(0, 300) };
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, (data ?? {}) as Record<string, unknown>);
+  return data as T;
+}
+
+/** The import format a file name implies, or null when it is none of CSV, XLSX, JSON. */
+export function formatOfFile(name: string): ImportFormat | null {
+  const ext = name.toLowerCase().split('.').pop();
+  return ext === 'csv' || ext === 'xlsx' || ext === 'json' ? ext : null;
+}
+
+export const assessApi = {
+  regions: () => request<{ regions: Region[] }>('GET', '/api/regions'),
+  createRegion: (r: Region) => request<Region>('POST', '/api/regions', { body: r }),
+  updateRegion: (code: string, r: Partial<Region>) =>
+    request<Region>('PUT', `/api/regions/${encodeURIComponent(code)}`, { body: r }),
+
+  datasets: () => request<{ datasets: DatasetSummary[] }>('GET', '/api/datasets'),
+  dataset: (year: number) => request<DatasetGrid>('GET', `/api/datasets/${year}`),
+  /** Saves the grid all-or-nothing; a 422 carries problems with `/regions/<i>/values/<key>` paths. */
+  saveDataset: (year: number, versionId: number, regions: { code: string; values: Record<string, unknown> }[]) =>
+    request<unknown>('PUT', `/api/datasets/${year}${q({ versionId })}`, { body: { regions } }),
+  importDataset: (year: number, versionId: number, format: ImportFormat, body: Blob | ArrayBuffer | string) =>
+    upload<{ imported: number; values: number }>(
+      `/api/datasets/${year}/import${q({ versionId, format })}`,
+      body,
+      CONTENT_TYPES[format],
+    ),
+  templateUrl: (versionId: number) => `/api/versions/${versionId}/template.xlsx`,
+  datasetExportUrl: (year: number, format: ImportFormat, versionId?: number) =>
+    `/api/datasets/${year}/export${q({ format, versionId })}`,
+
+  runs: (filter: { year?: number; versionId?: number } = {}) =>
+    request<{ runs: RunSummary[] }>('GET', `/api/runs${q(filter)}`),
+  createRun: (body: { versionId: number; year: number }) => request<RunSummary>('POST', '/api/runs', { body }),
+  run: (id: number) => request<RunDetail>('GET', `/api/runs/${id}`),
+  runRegion: (id: number, code: string) =>
+    request<RegionDetail>('GET', `/api/runs/${id}/regions/${encodeURIComponent(code)}`),
+  runExportUrl: (id: number, format: 'xlsx' | 'csv') => `/api/runs/${id}/export${q({ format })}`,
+
+  audit: (filter: AuditFilter) =>
+    request<{ entries: AuditEntry[]; total: number }>('GET', `/api/audit${q({ ...filter })}`),
+};

@@ -1,0 +1,73 @@
+/**
+ * Loading a run with the rule document it was run against (for labels of items, vetoes,
+ * downgrades and caps), and a region's results over the years (the latest run of each year of the
+ * same rule family).
+ */
+import { api, type Version } from '$lib/api.ts';
+import type { Grade, RegionResult } from '$engine/types.ts';
+import { assessApi, type RunDetail, type RunSummary } from './api.ts';
+import type { HistoryPoint } from './charts/options.ts';
+
+export interface LoadedRun {
+  run: RunDetail;
+  version: Version;
+}
+
+const cache = new Map<number, Promise<Version>>();
+
+/** A rule version, fetched once per page session (published versions never change). */
+export function versionOnce(id: number): Promise<Version> {
+  let p = cache.get(id);
+  if (!p) {
+    p = api.version(id);
+    p.catch(() => cache.delete(id));
+    cache.set(id, p);
+  }
+  return p;
+}
+
+export async function loadRun(id: number): Promise<LoadedRun> {
+  const run = await assessApi.run(id);
+  const version = await versionOnce(run.versionId);
+  return { run, version };
+}
+
+/** The latest run of each year for `family`, newest year first. */
+export function latestPerYear(runs: readonly RunSummary[], family: string): RunSummary[] {
+  const byYear = new Map<number, RunSummary>();
+  for (const r of runs) {
+    if (r.family !== family || r.status !== 'finished') continue;
+    const seen = byYear.get(r.year);
+    if (!seen || r.createdAt > seen.createdAt || (r.createdAt === seen.createdAt && r.id > seen.id)) byYear.set(r.year, r);
+  }
+  return [...byYear.values()].sort((a, b) => b.year - a.year);
+}
+
+/**
+ * A region's total, grade and rank in each year that has a run of `family` (the latest run per
+ * year; `current` stands for its own year).
+ */
+export async function regionHistory(
+  code: string,
+  family: string,
+  current: RunDetail,
+): Promise<{ points: HistoryPoint[]; grades: Grade[] }> {
+  const { runs } = await assessApi.runs();
+  const latest = latestPerYear(runs, family).filter((r) => r.year !== current.year);
+  const details = await Promise.all(latest.map((r) => assessApi.run(r.id)));
+  const points: HistoryPoint[] = [];
+  for (const d of [current, ...details]) {
+    const r: RegionResult | undefined = d.results.find((x) => x.region === code);
+    if (!r) continue;
+    points.push({
+      year: d.year,
+      runId: d.id,
+      total: r.total,
+      grade: r.grade,
+      scoreGrade: r.scoreGrade,
+      rank: r.rank,
+      of: d.results.length,
+    });
+  }
+  return { points: points.sort((a, b) => a.year - b.year), grades: current.grades };
+}
