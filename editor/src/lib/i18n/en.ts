@@ -100,6 +100,7 @@ export const en: Record<MessageKey, string> = {
   'rules.familyId': 'Family id',
   'rules.familyIdHint': 'lower-case letters, digits and hyphens, e.g. jilin-eco-target',
   'rules.by': '{user}, {at}',
+  'rules.updated': 'last changed {at}',
 
   'editor.loading': 'Opening the rules…',
   'editor.readonly': 'This version is {status} and read-only.',
@@ -390,6 +391,12 @@ export const en: Record<MessageKey, string> = {
   'users.newPassword': 'New password',
   'users.saved': 'Saved',
   'users.active': 'Active',
+  'users.status': 'Status',
+  'users.usernameHint': 'starts with a lower-case letter; digits, _ . - allowed',
+  'users.passwordHint': 'at least 8 characters',
+  'users.created': 'Created the user {name}',
+  'users.passwordSet': 'A new password was set for {name}',
+  'users.you': '(you)',
 
   'error.network': 'Cannot reach the server; check the connection and retry.',
   'error.forbidden': 'Your role may not do this.',

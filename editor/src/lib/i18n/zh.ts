@@ -101,6 +101,7 @@ export const zh = {
   'rules.familyId': '规则族标识',
   'rules.familyIdHint': '小写字母、数字和连字符,例如 jilin-eco-target',
   'rules.by': '{user} 于 {at}',
+  'rules.updated': '最后修改 {at}',
 
   'editor.loading': '正在打开规则…',
   'editor.readonly': '此版本{status},只读。',
@@ -391,6 +392,12 @@ export const zh = {
   'users.newPassword': '新密码',
   'users.saved': '已保存',
   'users.active': '正常',
+  'users.status': '状态',
+  'users.usernameHint': '小写字母开头,可含数字、下划线、点和连字符',
+  'users.passwordHint': '至少 8 个字符',
+  'users.created': '已创建用户 {name}',
+  'users.passwordSet': '已为 {name} 设置新密码',
+  'users.you': '(您)',
 
   'error.network': '无法连接服务器,请检查网络后重试。',
   'error.forbidden': '您的角色无权进行此操作。',
