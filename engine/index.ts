@@ -13,7 +13,38 @@ export {
 export { ruleDocumentSchema } from './validate/schema.ts';
 export { LIMITS, RESERVED_NAMES, formulaSites } from './validate/semantic.ts';
 export { evaluate, evaluatePrepared, prepareDocument, scoreRegion, rankOf } from './evaluate/index.ts';
-export type { PreparedDocument } from './evaluate/index.ts';
+export type { PreparedDocument, EvaluationMode, EvaluationModeOptions } from './evaluate/index.ts';
+export {
+  compileLogic,
+  compileDocument,
+  compiledDocumentFor,
+  scoreRegionCompiled,
+  CompileError,
+  fastRoundHalfAway,
+} from './compile/index.ts';
+export type { CompiledLogic, CompiledDocument } from './compile/index.ts';
+export {
+  analyseSensitivity,
+  analysePrepared,
+  variantResults,
+  checkSensitivityMode,
+  variantsOf,
+  variantCount,
+  itemSlots,
+  InvalidSensitivityModeError,
+  MAX_VARIANTS,
+} from './sensitivity/index.ts';
+export type {
+  SensitivityMode,
+  SensitivityOptions,
+  SensitivityReport,
+  RegionSensitivity,
+  ItemSensitivity,
+  VariantSummary,
+  VariantRegionResult,
+  GridVariant,
+  Rebalance,
+} from './sensitivity/index.ts';
 export { runDocumentTests, testProblems } from './tests/run.ts';
 export type { TestOutcome, TestFailure } from './tests/run.ts';
 export { contentHash, canonicalJson } from './hash/content-hash.ts';

@@ -405,6 +405,16 @@ function compileRound(args: Node[]): Node {
   };
 }
 
+/** `in` with a literal list: the list is built once and only read (json-logic-js rebuilds it). */
+function compileIn(args: Node[]): Node {
+  const list = args[1]?.constant?.value;
+  if (args.length === 2 && Array.isArray(list)) {
+    const x = args[0].fn;
+    return { fn: (env) => list.indexOf(x(env)) !== -1, boolean: true };
+  }
+  return binary(args, opIn, bool);
+}
+
 /** interp with literal points: the table is checked and parsed once. */
 function compileInterp(args: Node[]): Node {
   const pts = args[1]?.constant?.value;
@@ -488,7 +498,7 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   '*': { pure: true, compile: compileTimes },
   '/': { pure: true, compile: (a) => binary(a, (x, y) => x / y) },
   '%': { pure: true, compile: (a) => binary(a, (x, y) => x % y) },
-  in: { pure: true, compile: (a) => binary(a, opIn, bool) },
+  in: { pure: true, compile: compileIn },
   cat: { pure: true, compile: (a) => eager(a, opCat) },
   substr: { pure: true, compile: (a) => eager(a, (v) => opSubstr(v[0], v[1], v[2])) },
   round: { pure: true, compile: compileRound },

@@ -18,7 +18,8 @@ const LIMIT = 2 ** 31;
 
 /** `roundHalfAway(x, digits)`, fast. */
 export function fastRoundHalfAway(x: number, digits: number): number {
-  if (digits >= 0 && digits <= 15 && (digits | 0) === digits && Number.isFinite(x) && !Number.isInteger(x)) {
+  if (digits >= 0 && digits <= 15 && (digits | 0) === digits) {
+    if (Number.isInteger(x)) return x;
     const p = POW10[digits];
     const negative = x < 0;
     const s = (negative ? -x : x) * p;
