@@ -74,7 +74,13 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), ECOSCORE_DB: join(dir, 'bench.db'), ECOSCORE_ADMIN_PASSWORD: password, ECOSCORE_ACCESS_LOG: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ECOSCORE_DB: join(dir, 'bench.db'),
+      ECOSCORE_ADMIN_PASSWORD: password,
+      ECOSCORE_ACCESS_LOG: '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -91,7 +97,10 @@ async function main() {
 
     const login = await call(base, '', 'POST', '/api/auth/login', { username: 'admin', password });
     const cookie = login.res.headers.get('set-cookie')!.split(';')[0];
-    const versions = (await call(base, cookie, 'GET', '/api/versions?year=2025')).body.versions as { id: number; status: string }[];
+    const versions = (await call(base, cookie, 'GET', '/api/versions?year=2025')).body.versions as {
+      id: number;
+      status: string;
+    }[];
     let v2025 = versions.find((v) => v.status === 'published');
     if (!v2025) {
       const draft = versions.find((v) => v.status === 'draft');
@@ -110,7 +119,12 @@ async function main() {
     );
 
     const figures: Figures[] = [];
-    figures.push(await load(`GET /api/runs/${run.id} (read a run's results)`, { url: `${base}/api/runs/${run.id}`, headers: { cookie } }));
+    figures.push(
+      await load(`GET /api/runs/${run.id} (read a run's results)`, {
+        url: `${base}/api/runs/${run.id}`,
+        headers: { cookie },
+      }),
+    );
     figures.push(
       await load('POST /api/evaluate (2025 document + all regions, traces)', {
         url: `${base}/api/evaluate`,
@@ -132,7 +146,9 @@ async function main() {
     console.log('| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | bytes/resp |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const f of figures) {
-      console.log(`| ${f.name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.non2xx} | ${f.bytesPerRequest} |`);
+      console.log(
+        `| ${f.name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.non2xx} | ${f.bytesPerRequest} |`,
+      );
     }
     if (figures.some((f) => f.errors > 0 || f.non2xx > 0)) process.exitCode = 1;
   } finally {

@@ -9,7 +9,10 @@ import { client, login, makeFixture, PASSWORD, type Fixture } from './routes/tes
 
 /** Example values for path parameters when walking the OpenAPI paths. */
 function fillPath(path: string): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => ({ id: '1', code: '220100', year: '2025' })[name] ?? 'x');
+  return path.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => ({ id: '1', code: '220100', year: '2025' })[name] ?? 'x',
+  );
 }
 
 const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/login']);
@@ -33,8 +36,8 @@ describe('the app', () => {
 
   it('refuses every non-public route of the OpenAPI document without a session (401 problem+json)', async () => {
     const doc = await (await f.as(null).request('GET', '/api/openapi.json')).json();
-    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => [method.toUpperCase(), path] as const),
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => [method.toUpperCase(), path] as const),
     );
     expect(operations.length).toBeGreaterThan(30);
     let checked = 0;
@@ -43,7 +46,11 @@ describe('the app', () => {
       for (const cookie of [undefined, 'ecoscore_session=forged-token']) {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (cookie) headers.cookie = cookie;
-        const res = await f.app.request(fillPath(path), { method, headers, body: ['GET', 'DELETE'].includes(method) ? undefined : '{}' });
+        const res = await f.app.request(fillPath(path), {
+          method,
+          headers,
+          body: ['GET', 'DELETE'].includes(method) ? undefined : '{}',
+        });
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.headers.get('content-type')).toBe('application/problem+json');
         expect((await res.json()).code).toBe('unauthenticated');
@@ -55,7 +62,8 @@ describe('the app', () => {
     }
     expect(checked).toBe(operations.length - PUBLIC.size);
     // ...while the public ones answer.
-    for (const p of ['/api/health', '/api/openapi.json', '/api/docs']) expect((await f.as(null).request('GET', p)).status).toBe(200);
+    for (const p of ['/api/health', '/api/openapi.json', '/api/docs'])
+      expect((await f.as(null).request('GET', p)).status).toBe(200);
   });
 
   it('lists every registered route in the OpenAPI 3.1 document, and every $ref resolves', async () => {
@@ -69,8 +77,8 @@ describe('the app', () => {
       else expect(op.responses['401']).toBeDefined();
       if (Array.isArray(r.access)) expect(op.responses['403']).toBeDefined();
     }
-    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((ops) =>
-      Object.values(ops).map((o) => o.operationId),
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+      (ops) => Object.values(ops).map((o) => o.operationId),
     );
     expect(new Set(ids).size).toBe(ids.length);
     const refs: string[] = [];
@@ -127,7 +135,9 @@ describe('the app', () => {
     let r = await admin.json('POST', '/api/regions', '{"code": ', { 'content-type': 'application/json' });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('invalid_json');
-    r = await admin.json('POST', '/api/regions', 'a=b', { 'content-type': 'multipart/form-data; boundary=x' });
+    r = await admin.json('POST', '/api/regions', 'a=b', {
+      'content-type': 'multipart/form-data; boundary=x',
+    });
     expect(r.status).toBe(415);
     r = await admin.json('GET', '/api/versions/abc');
     expect(r.status).toBe(400);

@@ -57,7 +57,9 @@ export interface AppOptions {
 /** The package version from package.json. */
 export function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -99,7 +101,9 @@ export function createApp(options: AppOptions): EcoscoreApp {
     now: options.now,
   });
   const throttle =
-    options.throttle instanceof LoginThrottle ? options.throttle : new LoginThrottle({ now: options.now, ...options.throttle });
+    options.throttle instanceof LoginThrottle
+      ? options.throttle
+      : new LoginThrottle({ now: options.now, ...options.throttle });
   const deps: RouteDeps = {
     db: options.db,
     sessions,
@@ -125,7 +129,9 @@ export function createApp(options: AppOptions): EcoscoreApp {
   });
 
   // Sessions, then the gate: only the public routes answer without one.
-  const publicRoutes = new Set(routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`));
+  const publicRoutes = new Set(
+    routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`),
+  );
   app.use('/api/*', sessions.middleware());
   app.use('/api/*', async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
@@ -137,13 +143,19 @@ export function createApp(options: AppOptions): EcoscoreApp {
 
   // Body limits: data files may be larger than JSON bodies.
   const tooLarge = (limit: number) => () => {
-    throw new ApiError(413, 'body_too_large', `请求体超过 ${limit} 字节 / The request body exceeds ${limit} bytes`);
+    throw new ApiError(
+      413,
+      'body_too_large',
+      `请求体超过 ${limit} 字节 / The request body exceeds ${limit} bytes`,
+    );
   };
   const jsonLimit = options.bodyLimitBytes ?? 2 * 1024 * 1024;
   const fileLimit = options.importLimitBytes ?? 20 * 1024 * 1024;
   const smallBodies = bodyLimit({ maxSize: jsonLimit, onError: tooLarge(jsonLimit) });
   const largeBodies = bodyLimit({ maxSize: fileLimit, onError: tooLarge(fileLimit) });
-  app.use('/api/*', (c, next) => (/\/import$/.test(c.req.path) ? largeBodies(c, next) : smallBodies(c, next)));
+  app.use('/api/*', (c, next) =>
+    /\/import$/.test(c.req.path) ? largeBodies(c, next) : smallBodies(c, next),
+  );
 
   mountRoutes(app, routes);
 

@@ -48,7 +48,8 @@ function envFlag(value: string | undefined, fallback: boolean): boolean {
 /** Options from the environment. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptions {
   const port = env.PORT ? Number(env.PORT) : 8787;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
   return {
     port,
     host: env.HOST || undefined,
@@ -103,7 +104,10 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000);
+      const force = setTimeout(
+        () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+        5000,
+      );
       force.unref();
       server.close(() => {
         clearTimeout(force);

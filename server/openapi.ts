@@ -94,7 +94,8 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
     if (Array.isArray(route.access)) responses['403'] ??= problemResponse('角色无权 / Role not allowed');
     if (route.body) {
       responses['413'] ??= problemResponse('请求体过大 / Body too large');
-      if (route.body.kind === 'json') responses['422'] ??= problemResponse('请求体无效 / Invalid body (errors lists each problem)');
+      if (route.body.kind === 'json')
+        responses['422'] ??= problemResponse('请求体无效 / Invalid body (errors lists each problem)');
     }
     responses['500'] ??= problemResponse('服务器错误 / Server error');
 
@@ -118,7 +119,9 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
       op.requestBody = {
         required: true,
         description: route.body.description,
-        content: Object.fromEntries(route.body.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+        content: Object.fromEntries(
+          route.body.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
       };
     }
     (paths[route.path] ??= {})[route.method] = op;
@@ -148,7 +151,12 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
     components: {
       schemas,
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'ecoscore_session', description: 'Set by POST /api/auth/login' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ecoscore_session',
+          description: 'Set by POST /api/auth/login',
+        },
       },
     },
   };

@@ -6,7 +6,9 @@ import { InvalidDocumentError } from '../engine/index.ts';
 
 describe('problem+json', () => {
   it('builds RFC 9457 bodies with the code in the type URI', () => {
-    const body = problemBody(422, 'invalid_body', 'bad', [{ path: '/x', code: 'wrong_type', message: 'm' }], { current: 1 });
+    const body = problemBody(422, 'invalid_body', 'bad', [{ path: '/x', code: 'wrong_type', message: 'm' }], {
+      current: 1,
+    });
     expect(body).toEqual({
       type: 'https://ecoscore/problems/invalid_body',
       title: 'Unprocessable Content',
@@ -23,21 +25,40 @@ describe('problem+json', () => {
       [new NotFoundError('version', 7), 404, 'not_found'],
       [new ConflictError('stale', { id: 1 }, 'stale_revision'), 409, 'stale_revision'],
       [new ImmutableError('immutable: published'), 409, 'immutable'],
-      [new ValidationError('bad data', [{ path: '/regions/0/code', code: 'unknown_region', message: 'm', row: 2, column: 'code (A)' }], 'invalid_data'), 422, 'invalid_data'],
-      [new InvalidDocumentError([{ path: '/maxScore', code: 'points_mismatch', message: 'm' }]), 422, 'invalid_document'],
+      [
+        new ValidationError(
+          'bad data',
+          [{ path: '/regions/0/code', code: 'unknown_region', message: 'm', row: 2, column: 'code (A)' }],
+          'invalid_data',
+        ),
+        422,
+        'invalid_data',
+      ],
+      [
+        new InvalidDocumentError([{ path: '/maxScore', code: 'points_mismatch', message: 'm' }]),
+        422,
+        'invalid_document',
+      ],
       [new HTTPException(413, { message: 'too big' }), 413, 'http_413'],
       [new ApiError(428, 'if_match_required', 'x'), 428, 'if_match_required'],
-      [Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }), 409, 'constraint_violation'],
+      [
+        Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }),
+        409,
+        'constraint_violation',
+      ],
     ];
     for (const [err, status, code] of table) {
       const mapped = classify(err);
       expect(mapped?.status, code).toBe(status);
       expect(mapped?.code).toBe(code);
     }
-    expect(classify(new ConflictError('stale', { id: 1 }, 'stale_revision'))?.extra.current).toEqual({ id: 1 });
-    expect(classify(new ValidationError('v', [{ path: '/a', code: 'c', message: 'm', row: 3, column: 'B' }]))?.errors).toEqual([
-      { path: '/a', code: 'c', message: 'm', row: 3, column: 'B' },
-    ]);
+    expect(classify(new ConflictError('stale', { id: 1 }, 'stale_revision'))?.extra.current).toEqual({
+      id: 1,
+    });
+    expect(
+      classify(new ValidationError('v', [{ path: '/a', code: 'c', message: 'm', row: 3, column: 'B' }]))
+        ?.errors,
+    ).toEqual([{ path: '/a', code: 'c', message: 'm', row: 3, column: 'B' }]);
     expect(classify(new TypeError('boom'))).toBeUndefined();
   });
 

@@ -163,7 +163,14 @@ export function handleError(log: (line: string) => void) {
   return (err: Error, c: Context): Response => {
     const known = classify(err);
     if (known) {
-      return problemResponse(known.status, known.code, known.detail, known.errors, known.extra, known.headers);
+      return problemResponse(
+        known.status,
+        known.code,
+        known.detail,
+        known.errors,
+        known.extra,
+        known.headers,
+      );
     }
     log(`error ${c.req.method} ${c.req.path}: ${err?.stack ?? String(err)}`);
     return problemResponse(500, 'internal_error', '服务器内部错误 / Internal server error');

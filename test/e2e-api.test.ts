@@ -74,7 +74,13 @@ describe('end to end: a year through the HTTP API of the real server', () => {
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), ECOSCORE_DB: dbPath, ECOSCORE_ADMIN_PASSWORD: ADMIN_PASSWORD, ECOSCORE_ACCESS_LOG: '0' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ECOSCORE_DB: dbPath,
+        ECOSCORE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ECOSCORE_ACCESS_LOG: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => (output += d));
@@ -101,14 +107,25 @@ describe('end to end: a year through the HTTP API of the real server', () => {
   it('lists the API in its OpenAPI document and refuses every non-public route without a session', async () => {
     const doc = await (await fetch(`${base}/api/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
-    const open = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/login']);
+    const open = new Set([
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'GET /api/docs',
+      'POST /api/auth/login',
+    ]);
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(ops)) {
         const key = `${method.toUpperCase()} ${path}`;
         if (open.has(key)) continue;
-        const url = base + path.replace(/\{(\w+)\}/g, (_, n: string) => ({ id: '1', code: '220100', year: '2025' })[n] ?? '1');
-        const res = await fetch(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: ['get', 'delete'].includes(method) ? undefined : '{}' });
+        const url =
+          base +
+          path.replace(/\{(\w+)\}/g, (_, n: string) => ({ id: '1', code: '220100', year: '2025' })[n] ?? '1');
+        const res = await fetch(url, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json' },
+          body: ['get', 'delete'].includes(method) ? undefined : '{}',
+        });
         expect(res.status, key).toBe(401);
         checked++;
       }
@@ -129,8 +146,16 @@ describe('end to end: a year through the HTTP API of the real server', () => {
     // The first admin logs in and creates an editor and an assessor.
     const admin = new Session(base);
     expect((await admin.login('admin', ADMIN_PASSWORD)).role).toBe('admin');
-    for (const [username, role] of [['wang', 'editor'], ['li', 'assessor']]) {
-      const r = await admin.json('POST', '/api/users', { username, displayName: username, role, password: `${username}-password` });
+    for (const [username, role] of [
+      ['wang', 'editor'],
+      ['li', 'assessor'],
+    ]) {
+      const r = await admin.json('POST', '/api/users', {
+        username,
+        displayName: username,
+        role,
+        password: `${username}-password`,
+      });
       expect(r.status).toBe(201);
     }
     const editor = new Session(base);
@@ -150,21 +175,39 @@ describe('end to end: a year through the HTTP API of the real server', () => {
 
     // Edit with If-Match: this year's rules (the 2025 sample document).
     const doc2025 = JSON.parse(readFileSync(join(root, 'rules/jilin-eco-target/2025.json'), 'utf8'));
-    const edited = await editor.json('PUT', `/api/versions/${id}`, { document: doc2025 }, { 'If-Match': etag });
+    const edited = await editor.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: doc2025 },
+      { 'If-Match': etag },
+    );
     expect(edited.status).toBe(200);
     expect(edited.body.revision).toBe(2);
     expect(edited.headers.get('etag')).toBe('"2"');
 
     // A second edit based on the first read is stale.
-    const stale = await editor.json('PUT', `/api/versions/${id}`, { document: { ...doc2025, title: { zh: '过期的修改' } } }, { 'If-Match': etag });
+    const stale = await editor.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: { ...doc2025, title: { zh: '过期的修改' } } },
+      { 'If-Match': etag },
+    );
     expect(stale.status).toBe(409);
     expect(stale.headers.get('content-type')).toBe('application/problem+json');
     expect(stale.body.current.revision).toBe(2);
     expect(stale.body.current.title.zh).toBe(doc2025.title.zh);
 
     // Validate and publish.
-    expect((await editor.json('POST', `/api/versions/${id}/validate`)).body).toEqual({ valid: true, errors: [] });
-    const published = await editor.json('POST', `/api/versions/${id}/publish`, { docNumber: '吉环督〔2025〕1号' }, { 'If-Match': '"2"' });
+    expect((await editor.json('POST', `/api/versions/${id}/validate`)).body).toEqual({
+      valid: true,
+      errors: [],
+    });
+    const published = await editor.json(
+      'POST',
+      `/api/versions/${id}/publish`,
+      { docNumber: '吉环督〔2025〕1号' },
+      { 'If-Match': '"2"' },
+    );
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ status: 'published', effective: true, publishedBy: 'wang' });
 
@@ -176,17 +219,27 @@ describe('end to end: a year through the HTTP API of the real server', () => {
     cells[header.indexOf('pm25')] = '-5';
     const badCsv = [...lines.slice(0, 3), cells.join(','), ...lines.slice(4)].join('\n');
     const before = (await assessor.json('GET', '/api/datasets/2025')).body.hash;
-    const refused = await assessor.json('POST', `/api/datasets/2025/import?versionId=${id}&format=csv&filename=bad.csv`, badCsv, {
-      'content-type': 'text/csv',
-    });
+    const refused = await assessor.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${id}&format=csv&filename=bad.csv`,
+      badCsv,
+      {
+        'content-type': 'text/csv',
+      },
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toHaveLength(1);
     expect(refused.body.errors[0]).toMatchObject({ row: 4, column: expect.stringContaining('pm25') });
     expect(refused.body.errors[0].message).toBeTruthy();
     expect((await assessor.json('GET', '/api/datasets/2025')).body.hash).toBe(before);
-    const imported = await assessor.json('POST', `/api/datasets/2025/import?versionId=${id}&format=csv&filename=2025.csv`, goodCsv, {
-      'content-type': 'text/csv',
-    });
+    const imported = await assessor.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${id}&format=csv&filename=2025.csv`,
+      goodCsv,
+      {
+        'content-type': 'text/csv',
+      },
+    );
     expect(imported.status).toBe(200);
     expect(imported.body.imported).toBe(12);
 
@@ -196,24 +249,35 @@ describe('end to end: a year through the HTTP API of the real server', () => {
     expect(run.body.counts.scored).toBe(12);
     const ranking = await editor.json('GET', `/api/runs/${run.body.id}`);
     expect(ranking.status).toBe(200);
-    const results = ranking.body.results as { region: string; name: string; rank: number; total: number; grade: string }[];
+    const results = ranking.body.results as {
+      region: string;
+      name: string;
+      rank: number;
+      total: number;
+      grade: string;
+    }[];
     expect(results).toHaveLength(12);
     expect(results[0].rank).toBe(1);
-    for (let i = 1; i < results.length; i++) expect(results[i].rank).toBeGreaterThanOrEqual(results[i - 1].rank);
+    for (let i = 1; i < results.length; i++)
+      expect(results[i].rank).toBeGreaterThanOrEqual(results[i - 1].rank);
     const detail = await editor.json('GET', `/api/runs/${run.body.id}/regions/${results[0].region}`);
     expect(detail.body.categories[0].items[0].trace).toBeDefined();
 
     // Export XLSX and read it back: every ranked region with its total.
     const xlsx = await editor.call('GET', `/api/runs/${run.body.id}/export?format=xlsx`);
     expect(xlsx.status).toBe(200);
-    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xlsx.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
     const sheet = wb.worksheets[0];
     const codes = new Set(results.map((r) => r.region));
     const cellsText = new Map<string, unknown[]>();
     sheet.eachRow((row) => {
-      const values = (row.values as unknown[]).slice(1).map((v) => (v && typeof v === 'object' && 'result' in v ? (v as { result: unknown }).result : v));
+      const values = (row.values as unknown[])
+        .slice(1)
+        .map((v) => (v && typeof v === 'object' && 'result' in v ? (v as { result: unknown }).result : v));
       const code = values.find((v) => typeof v === 'string' && codes.has(v));
       if (typeof code === 'string') cellsText.set(code, values);
     });
@@ -225,8 +289,17 @@ describe('end to end: a year through the HTTP API of the real server', () => {
     // The audit log shows each step with who did it.
     const audit = await admin.json('GET', '/api/audit?limit=200');
     expect(audit.status).toBe(200);
-    const steps = (audit.body.entries as { action: string; user: string; entityId: string }[]).map((e) => `${e.action} ${e.user}`);
-    for (const step of ['user.create admin', 'version.create wang', 'version.update wang', 'version.publish wang', 'dataset.import li', 'run.create li']) {
+    const steps = (audit.body.entries as { action: string; user: string; entityId: string }[]).map(
+      (e) => `${e.action} ${e.user}`,
+    );
+    for (const step of [
+      'user.create admin',
+      'version.create wang',
+      'version.update wang',
+      'version.publish wang',
+      'dataset.import li',
+      'run.create li',
+    ]) {
       expect(steps, step).toContain(step);
     }
     expect(steps.filter((s) => s === 'dataset.import li')).toHaveLength(1);

@@ -17,7 +17,14 @@ describe('password hashing (scrypt, per-user salt)', () => {
   });
 
   it('refuses malformed stored hashes instead of throwing', async () => {
-    for (const bad of ['', 'plain', 'scrypt$1$2$3', 'bcrypt$16384$8$1$c2FsdA==$a2V5', 'scrypt$x$8$1$c2FsdA==$a2V5', 'scrypt$16384$8$1$$']) {
+    for (const bad of [
+      '',
+      'plain',
+      'scrypt$1$2$3',
+      'bcrypt$16384$8$1$c2FsdA==$a2V5',
+      'scrypt$x$8$1$c2FsdA==$a2V5',
+      'scrypt$16384$8$1$$',
+    ]) {
       expect(await verifyPassword('x', bad)).toBe(false);
     }
   });

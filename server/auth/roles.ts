@@ -21,7 +21,11 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
     const user = c.get('user');
     if (!user) throw new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
     if (roles.length && user.role !== 'admin' && !roles.includes(user.role)) {
-      throw new ApiError(403, 'forbidden', `角色 ${user.role} 无权执行此操作 / Role ${user.role} may not do this`);
+      throw new ApiError(
+        403,
+        'forbidden',
+        `角色 ${user.role} 无权执行此操作 / Role ${user.role} may not do this`,
+      );
     }
     await next();
   };

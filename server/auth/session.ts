@@ -41,7 +41,10 @@ export interface StoredSession {
 export interface SessionStore {
   createSession(session: StoredSession): void;
   /** The session with its user, when both exist. */
-  getSession(id: string, nowIso: string): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
+  getSession(
+    id: string,
+    nowIso: string,
+  ): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
   touchSession(id: string, expiresAt: string, lastSeenAt: string): void;
   deleteSession(id: string): void;
   deleteUserSessions(userId: number): void;
@@ -134,7 +137,11 @@ export class Sessions {
             c.set('user', user);
             c.set('sessionId', id);
             if (expires - now < this.ttlMs / 2) {
-              this.store.touchSession(id, new Date(now + this.ttlMs).toISOString(), new Date(now).toISOString());
+              this.store.touchSession(
+                id,
+                new Date(now + this.ttlMs).toISOString(),
+                new Date(now).toISOString(),
+              );
               this.setCookie(c, token);
             }
           }

@@ -26,7 +26,14 @@ export function databaseSessionStore(db: Db): SessionStore {
       const u = found.user;
       return {
         session: found.session,
-        user: { id: u.id, username: u.username, displayName: u.displayName, role: u.role, locale: u.locale, disabled: u.disabled },
+        user: {
+          id: u.id,
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          locale: u.locale,
+          disabled: u.disabled,
+        },
       };
     },
     touchSession: (id, expiresAt, lastSeenAt) => touchSession(db, id, lastSeenAt, expiresAt),
@@ -42,7 +49,10 @@ export function databaseSessionStore(db: Db): SessionStore {
  *
  * @example const generated = await ensureAdmin(db, process.env.ECOSCORE_ADMIN_PASSWORD);
  */
-export async function ensureAdmin(db: Db, password?: string): Promise<{ created: boolean; generatedPassword?: string }> {
+export async function ensureAdmin(
+  db: Db,
+  password?: string,
+): Promise<{ created: boolean; generatedPassword?: string }> {
   if (countUsers(db) > 0) return { created: false };
   const generated = password && password.length > 0 ? undefined : randomPassword();
   const passwordHash = await hashPassword(password && password.length > 0 ? password : generated!);

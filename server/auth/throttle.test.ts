@@ -26,7 +26,13 @@ describe('login throttle', () => {
 
   it('caps the delay', () => {
     const c = clock();
-    const th = new LoginThrottle({ maxFailures: 1, baseDelayMs: 1000, maxDelayMs: 5000, maxFailuresPerAddress: 1000, now: c.now });
+    const th = new LoginThrottle({
+      maxFailures: 1,
+      baseDelayMs: 1000,
+      maxDelayMs: 5000,
+      maxFailuresPerAddress: 1000,
+      now: c.now,
+    });
     for (let i = 0; i < 10; i++) th.fail('u', 'a');
     expect(th.retryAfter('u', 'a')).toBe(5000);
   });

@@ -16,11 +16,18 @@ export function auditRoutes(deps: RouteDeps): RouteSpec[] {
       access: ['reviewer'],
       tag: 'audit',
       summary: '审计日志 / The audit log',
-      description: 'Newest first. `from` and `to` are inclusive dates (`2025-01-31`) or ISO timestamps; `total` counts every matching entry.',
+      description:
+        'Newest first. `from` and `to` are inclusive dates (`2025-01-31`) or ISO timestamps; `total` counts every matching entry.',
       query: {
-        entity: { schema: { type: 'string', maxLength: 50 }, description: 'version, family, region, dataset, run, user …' },
+        entity: {
+          schema: { type: 'string', maxLength: 50 },
+          description: 'version, family, region, dataset, run, user …',
+        },
         entityId: { schema: { type: 'string', maxLength: 100 } },
-        action: { schema: { type: 'string', maxLength: 50 }, description: 'version.publish, dataset.import, run.create …' },
+        action: {
+          schema: { type: 'string', maxLength: 50 },
+          description: 'version.publish, dataset.import, run.create …',
+        },
         user: { schema: { type: 'string', maxLength: 64 } },
         from: { schema: dateOrTime },
         to: { schema: dateOrTime },

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { LoginThrottle } from '../auth/throttle.ts';
 import { listAudit } from '../db/audit.ts';
-import { client, login, makeFixture, PASSWORD, ROLE_USERS, schemaProblems, type Fixture } from './test-helpers.ts';
+import {
+  client,
+  login,
+  makeFixture,
+  PASSWORD,
+  ROLE_USERS,
+  schemaProblems,
+  type Fixture,
+} from './test-helpers.ts';
 
 const loginBody = (username: string, password: string) => ({ username, password });
 
@@ -18,9 +26,19 @@ describe('auth routes', () => {
     const res = await anon.request('POST', '/api/auth/login', loginBody('ed', PASSWORD));
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^ecoscore_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(
+      /^ecoscore_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/,
+    );
     const body = await res.json();
-    expect(body).toEqual({ user: { id: expect.any(Number), username: 'ed', displayName: 'editor user', role: 'editor', locale: 'zh' } });
+    expect(body).toEqual({
+      user: {
+        id: expect.any(Number),
+        username: 'ed',
+        displayName: 'editor user',
+        role: 'editor',
+        locale: 'zh',
+      },
+    });
     expect(schemaProblems(f.app, 'POST', '/api/auth/login', 200, body)).toEqual([]);
     expect(JSON.stringify(body)).not.toContain('scrypt');
 
@@ -89,7 +107,8 @@ describe('auth routes', () => {
       throttle: new LoginThrottle({ maxFailures: 3, baseDelayMs: 2000, now: () => now }),
     });
     const anon = client(app);
-    for (let i = 0; i < 3; i++) expect((await anon.request('POST', '/api/auth/login', loginBody('asa', 'nope'))).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await anon.request('POST', '/api/auth/login', loginBody('asa', 'nope'))).status).toBe(401);
     let r = await anon.json('POST', '/api/auth/login', loginBody('asa', PASSWORD));
     expect(r.status).toBe(429);
     expect(r.res.headers.get('retry-after')).toBe('2');
@@ -103,13 +122,22 @@ describe('auth routes', () => {
 
   it('refuses a disabled user at login and ends their sessions', async () => {
     const adminC = f.as('admin');
-    const created = await adminC.json('POST', '/api/users', { username: 'temp', displayName: '临时', role: 'reviewer', password: PASSWORD });
+    const created = await adminC.json('POST', '/api/users', {
+      username: 'temp',
+      displayName: '临时',
+      role: 'reviewer',
+      password: PASSWORD,
+    });
     expect(created.status).toBe(201);
     const c = client(f.app, await login(f.app, 'temp'));
     expect((await c.request('GET', '/api/regions')).status).toBe(200);
-    expect((await adminC.json('PATCH', `/api/users/${created.body.user.id}`, { disabled: true })).status).toBe(200);
+    expect(
+      (await adminC.json('PATCH', `/api/users/${created.body.user.id}`, { disabled: true })).status,
+    ).toBe(200);
     expect((await c.request('GET', '/api/regions')).status).toBe(401);
-    expect((await f.as(null).request('POST', '/api/auth/login', loginBody('temp', PASSWORD))).status).toBe(401);
+    expect((await f.as(null).request('POST', '/api/auth/login', loginBody('temp', PASSWORD))).status).toBe(
+      401,
+    );
   });
 
   it('every role user of the fixture can log in', () => {

@@ -12,7 +12,10 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
-const userResponse = { description: '当前用户 / The user', schema: { type: 'object', required: ['user'], properties: { user: ref('User') } } };
+const userResponse = {
+  description: '当前用户 / The user',
+  schema: { type: 'object', required: ['user'], properties: { user: ref('User') } },
+};
 
 /** The client address used to throttle logins. */
 export function clientAddress(c: Context, trustProxy: boolean): string {
@@ -44,9 +47,20 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
         'Checks the password and sets the HttpOnly, SameSite=Strict session cookie `ecoscore_session`. Repeated failures for a username from one address are slowed down: past the limit the answer is 429 with Retry-After.',
       body: { kind: 'json', schema: bodies.login },
       responses: {
-        200: { ...userResponse, headers: { 'Set-Cookie': { description: 'ecoscore_session=…; HttpOnly; SameSite=Strict', schema: { type: 'string' } } } },
+        200: {
+          ...userResponse,
+          headers: {
+            'Set-Cookie': {
+              description: 'ecoscore_session=…; HttpOnly; SameSite=Strict',
+              schema: { type: 'string' },
+            },
+          },
+        },
         401: { description: '用户名或密码错误 / Wrong username or password', schema: ref('Problem') },
-        429: { description: '失败次数过多，稍后再试 / Too many failures: retry later', schema: ref('Problem') },
+        429: {
+          description: '失败次数过多，稍后再试 / Too many failures: retry later',
+          schema: ref('Problem'),
+        },
       },
       handler: async (c, { body }) => {
         const { username, password } = body as { username: string; password: string };
@@ -64,14 +78,23 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
           );
         }
         const row = findUserForLogin(db, username);
-        const ok = row && !row.disabled ? await verifyPassword(password, row.passwordHash) : await verifyNothing(password);
+        const ok =
+          row && !row.disabled
+            ? await verifyPassword(password, row.passwordHash)
+            : await verifyNothing(password);
         if (!ok || !row) {
           throttle.fail(username, address);
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
         }
         throttle.succeed(username, address);
         sessions.start(c, row.id);
-        appendAudit(db, { user: row.username, action: 'session.login', entity: 'user', entityId: row.id, detail: { address } });
+        appendAudit(db, {
+          user: row.username,
+          action: 'session.login',
+          entity: 'user',
+          entityId: row.id,
+          detail: { address },
+        });
         return c.json({ user: publicUser({ ...row }) });
       },
     }),

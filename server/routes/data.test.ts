@@ -20,14 +20,37 @@ describe('regions', () => {
 
   it('lets admins add and change regions, with 409 / 404 / 422 for the wrong ones', async () => {
     const admin = f.as('admin');
-    const created = await admin.json('POST', '/api/regions', { code: '229901', nameZh: '测试市', kind: 'city', years: [2025] });
+    const created = await admin.json('POST', '/api/regions', {
+      code: '229901',
+      nameZh: '测试市',
+      kind: 'city',
+      years: [2025],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: '229901', nameZh: '测试市', nameEn: '', years: [2025], active: true });
+    expect(created.body).toMatchObject({
+      code: '229901',
+      nameZh: '测试市',
+      nameEn: '',
+      years: [2025],
+      active: true,
+    });
     expect(schemaProblems(f.app, 'POST', '/api/regions', 201, created.body)).toEqual([]);
-    expect((await admin.json('POST', '/api/regions', { code: '229901', nameZh: 'x', kind: 'city', years: [] })).status).toBe(409);
-    const bad = await admin.json('POST', '/api/regions', { code: '22-99', nameZh: '', kind: 'city', years: [1800] });
+    expect(
+      (await admin.json('POST', '/api/regions', { code: '229901', nameZh: 'x', kind: 'city', years: [] }))
+        .status,
+    ).toBe(409);
+    const bad = await admin.json('POST', '/api/regions', {
+      code: '22-99',
+      nameZh: '',
+      kind: 'city',
+      years: [1800],
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/code', '/nameZh', '/years/0']);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '/code',
+      '/nameZh',
+      '/years/0',
+    ]);
 
     const upd = await admin.json('PUT', '/api/regions/229901', { nameEn: 'Test City', active: false });
     expect(upd.status).toBe(200);
@@ -63,10 +86,14 @@ describe('datasets', () => {
   it('saves a grid all-or-nothing, checked against a version, with per-cell paths', async () => {
     const as = f.as('assessor');
     const v = f.draft2025.id;
-    const ok = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, { regions: [{ code: '220100', values: { pm25: 30, pm25_prev: null } }] });
+    const ok = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, {
+      regions: [{ code: '220100', values: { pm25: 30, pm25_prev: null } }],
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ regions: 1, values: 1, removed: 1 });
-    const after = (await as.json('GET', '/api/datasets/2025')).body.regions.find((r: { code: string }) => r.code === '220100');
+    const after = (await as.json('GET', '/api/datasets/2025')).body.regions.find(
+      (r: { code: string }) => r.code === '220100',
+    );
     expect(after.values.pm25).toBe(30);
     expect(after.values).not.toHaveProperty('pm25_prev');
     expect(after.sources.pm25).toBe('manual');
@@ -80,12 +107,18 @@ describe('datasets', () => {
     });
     expect(bad.status).toBe(422);
     const paths = bad.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['/regions/1/values/pm25', '/regions/1/values/no_such_key', '/regions/2/code']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/regions/1/values/pm25', '/regions/1/values/no_such_key', '/regions/2/code']),
+    );
     // Nothing of the bad write was kept, not even its valid first row.
-    const still = (await as.json('GET', '/api/datasets/2025')).body.regions.find((r: { code: string }) => r.code === '220100');
+    const still = (await as.json('GET', '/api/datasets/2025')).body.regions.find(
+      (r: { code: string }) => r.code === '220100',
+    );
     expect(still.values.pm25).toBe(30);
 
-    const shape = await as.json('PUT', '/api/datasets/2025', { regions: [{ code: '220100', values: { pm25: [1] } }] });
+    const shape = await as.json('PUT', '/api/datasets/2025', {
+      regions: [{ code: '220100', values: { pm25: [1] } }],
+    });
     expect(shape.status).toBe(422);
     expect(shape.body.errors[0].path).toBe('/regions/0/values/pm25');
     expect((await as.json('PUT', '/api/datasets/2025?versionId=999', { regions: [] })).status).toBe(404);
@@ -103,24 +136,46 @@ describe('datasets', () => {
     const bad = [lines[0], lines[1], cells.join(','), ...lines.slice(3)].join('\n');
     const beforeHash = (await as.json('GET', '/api/datasets/2025')).body.hash;
 
-    const refused = await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv&filename=bad.csv`, bad, { 'content-type': 'text/csv' });
+    const refused = await as.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${v}&format=csv&filename=bad.csv`,
+      bad,
+      { 'content-type': 'text/csv' },
+    );
     expect(refused.status).toBe(422);
     expect(refused.res.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused.body.errors).toEqual([expect.objectContaining({ row: 3, column: expect.stringContaining('pm25'), code: expect.any(String), path: expect.any(String) })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        row: 3,
+        column: expect.stringContaining('pm25'),
+        code: expect.any(String),
+        path: expect.any(String),
+      }),
+    ]);
     expect((await as.json('GET', '/api/datasets/2025')).body.hash).toBe(beforeHash);
 
-    const ok = await as.json('POST', `/api/datasets/2025/import?versionId=${v}`, good, { 'content-type': 'text/csv; charset=utf-8' });
+    const ok = await as.json('POST', `/api/datasets/2025/import?versionId=${v}`, good, {
+      'content-type': 'text/csv; charset=utf-8',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ imported: 12, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(schemaProblems(f.app, 'POST', '/api/datasets/{year}/import', 200, ok.body)).toEqual([]);
     expect(listAudit(f.opened.db, { action: 'dataset.import' }).total).toBe(1);
 
-    const noFormat = await as.json('POST', `/api/datasets/2025/import?versionId=${v}`, good, { 'content-type': 'application/octet-stream' });
+    const noFormat = await as.json('POST', `/api/datasets/2025/import?versionId=${v}`, good, {
+      'content-type': 'application/octet-stream',
+    });
     expect(noFormat.status).toBe(400);
     expect(noFormat.body.code).toBe('format_required');
     expect((await as.json('POST', `/api/datasets/2025/import?format=csv`, good)).status).toBe(400);
-    expect((await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '')).status).toBe(400);
-    const garbage = await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=xlsx`, 'not a workbook');
+    expect((await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '')).status).toBe(
+      400,
+    );
+    const garbage = await as.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${v}&format=xlsx`,
+      'not a workbook',
+    );
     expect(garbage.status).toBe(422);
   });
 
@@ -138,7 +193,9 @@ describe('datasets', () => {
     const json = await rev.request('GET', '/api/datasets/2025/export?format=json');
     const text = await json.text();
     const before = (await rev.json('GET', '/api/datasets/2025')).body.hash;
-    const re = await f.as('assessor').json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text);
+    const re = await f
+      .as('assessor')
+      .json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text);
     expect(re.status).toBe(200);
     expect(re.body.values).toBe(0);
     expect((await rev.json('GET', '/api/datasets/2025')).body.hash).toBe(before);

@@ -10,13 +10,18 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
-export const yearParam = { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '数据年份 / data year' } };
+export const yearParam = {
+  year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '数据年份 / data year' },
+};
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A file download: the bytes with their type and an attachment name (UTF-8 names per RFC 6266). */
-export function fileResponse(c: Context, file: { filename: string; contentType: string; body: Buffer }): Response {
+export function fileResponse(
+  c: Context,
+  file: { filename: string; contentType: string; body: Buffer },
+): Response {
   const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return c.body(new Uint8Array(file.body), 200, {
     'Content-Type': file.contentType,
@@ -32,9 +37,12 @@ function importFormat(given: ImportFormat | undefined, contentType: string | und
   if (t.includes('spreadsheetml') || t.includes('ms-excel')) return 'xlsx';
   if (t.includes('csv')) return 'csv';
   if (t.includes('json')) return 'json';
-  throw new ApiError(400, 'format_required', '请用 ?format=csv|xlsx|json 指明文件格式 / Say the file format with ?format=csv|xlsx|json', [
-    { path: '/query/format', code: 'format_required', message: '缺少 format / format is missing' },
-  ]);
+  throw new ApiError(
+    400,
+    'format_required',
+    '请用 ?format=csv|xlsx|json 指明文件格式 / Say the file format with ?format=csv|xlsx|json',
+    [{ path: '/query/format', code: 'format_required', message: '缺少 format / format is missing' }],
+  );
 }
 
 export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
@@ -49,7 +57,11 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       responses: {
         200: {
           description: 'One line per year',
-          schema: { type: 'object', required: ['datasets'], properties: { datasets: { type: 'array', items: ref('DatasetSummary') } } },
+          schema: {
+            type: 'object',
+            required: ['datasets'],
+            properties: { datasets: { type: 'array', items: ref('DatasetSummary') } },
+          },
         },
       },
       handler: (c) => c.json({ datasets: listDatasets(db) }),
@@ -59,8 +71,9 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/datasets/{year}',
       access: 'any',
       tag: 'data',
-      summary: '读取年度数据表 / Read a year\'s data grid',
-      description: 'Every region assessed that year (even without values) and every region holding values, with each value\'s source.',
+      summary: "读取年度数据表 / Read a year's data grid",
+      description:
+        "Every region assessed that year (even without values) and every region holding values, with each value's source.",
       params: yearParam,
       responses: { 200: { description: 'The grid', schema: ref('DatasetGrid') } },
       handler: (c, { params }) => c.json(getDataset(db, params.year)),
@@ -70,11 +83,16 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/datasets/{year}',
       access: ['assessor'],
       tag: 'data',
-      summary: '保存年度数据表 / Save a year\'s data grid',
+      summary: "保存年度数据表 / Save a year's data grid",
       description:
         'All or nothing: every value is checked against the inputs of rule version `versionId` (when given); `null` removes a value. 422 lists every problem with its path (`/regions/3/values/pm25`). Returns what was written and the new dataset hash.',
       params: yearParam,
-      query: { versionId: { schema: { type: 'integer', minimum: 1 }, description: '据以检查的规则版本 / the rule version to check against' } },
+      query: {
+        versionId: {
+          schema: { type: 'integer', minimum: 1 },
+          description: '据以检查的规则版本 / the rule version to check against',
+        },
+      },
       body: { kind: 'json', schema: bodies.datasetGrid },
       responses: {
         200: {
@@ -82,7 +100,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           schema: {
             type: 'object',
             required: ['regions', 'values', 'removed', 'hash'],
-            properties: { regions: { type: 'integer' }, values: { type: 'integer' }, removed: { type: 'integer' }, hash: { type: 'string' } },
+            properties: {
+              regions: { type: 'integer' },
+              values: { type: 'integer' },
+              removed: { type: 'integer' },
+              hash: { type: 'string' },
+            },
           },
         },
         404: problem('No such version'),
@@ -97,12 +120,22 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'data',
       summary: '导入数据文件 / Import a data file',
       description:
-        'The raw file as the body (CSV, XLSX or JSON in SPEC section 4\'s formats), checked against the inputs of rule version `versionId`. All or nothing: when anything is wrong nothing is saved and 422 lists every problem with `row`, `column`, `path`, `code` and `message`.',
+        "The raw file as the body (CSV, XLSX or JSON in SPEC section 4's formats), checked against the inputs of rule version `versionId`. All or nothing: when anything is wrong nothing is saved and 422 lists every problem with `row`, `column`, `path`, `code` and `message`.",
       params: yearParam,
       query: {
-        versionId: { schema: { type: 'integer', minimum: 1 }, required: true, description: '据以检查的规则版本 / the rule version to check against' },
-        format: { schema: { enum: ['csv', 'xlsx', 'json'] }, description: '文件格式（缺省时按 Content-Type）/ the file format (default: from Content-Type)' },
-        filename: { schema: { type: 'string', maxLength: 255 }, description: '原文件名，记入审计 / the file name, for the audit log' },
+        versionId: {
+          schema: { type: 'integer', minimum: 1 },
+          required: true,
+          description: '据以检查的规则版本 / the rule version to check against',
+        },
+        format: {
+          schema: { enum: ['csv', 'xlsx', 'json'] },
+          description: '文件格式（缺省时按 Content-Type）/ the file format (default: from Content-Type)',
+        },
+        filename: {
+          schema: { type: 'string', maxLength: 255 },
+          description: '原文件名，记入审计 / the file name, for the audit log',
+        },
       },
       body: { kind: 'raw', contentTypes: ['text/csv', XLSX, 'application/json'], description: 'The file' },
       responses: {
@@ -115,7 +148,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
               imported: { type: 'integer', description: 'regions written' },
               values: { type: 'integer', description: 'values written (inserted or changed)' },
               removed: { type: 'integer' },
-              hash: { type: 'string', description: 'the year\'s dataset hash after the import' },
+              hash: { type: 'string', description: "the year's dataset hash after the import" },
             },
           },
         },
@@ -126,9 +159,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         const format = importFormat(query.format, c.req.header('content-type'));
         const data = new Uint8Array(await c.req.arrayBuffer());
         if (data.length === 0) {
-          throw new ApiError(400, 'missing_body', '请求体应为要导入的文件 / The body must be the file to import', [
-            { path: '', code: 'missing_body', message: '空文件 / empty file' },
-          ]);
+          throw new ApiError(
+            400,
+            'missing_body',
+            '请求体应为要导入的文件 / The body must be the file to import',
+            [{ path: '', code: 'missing_body', message: '空文件 / empty file' }],
+          );
         }
         const result = await importDataset(db, {
           year: params.year,
@@ -138,7 +174,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           actor: user.username,
           filename: query.filename,
         });
-        return c.json({ imported: result.regions, values: result.values, removed: result.removed, hash: result.hash });
+        return c.json({
+          imported: result.regions,
+          values: result.values,
+          removed: result.removed,
+          hash: result.hash,
+        });
       },
     }),
     route({
@@ -146,8 +187,9 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/datasets/{year}/export',
       access: 'any',
       tag: 'data',
-      summary: '导出年度数据 / Export a year\'s data',
-      description: 'CSV (UTF-8 with BOM), XLSX or JSON, re-importable. With `versionId` the columns are that version\'s inputs in template order.',
+      summary: "导出年度数据 / Export a year's data",
+      description:
+        "CSV (UTF-8 with BOM), XLSX or JSON, re-importable. With `versionId` the columns are that version's inputs in template order.",
       params: yearParam,
       query: {
         format: { schema: { enum: ['csv', 'xlsx', 'json'] }, required: true },
@@ -157,7 +199,8 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         200: { description: 'The file', contentType: 'application/octet-stream' },
         404: problem('No such version'),
       },
-      handler: async (c, { params, query }) => fileResponse(c, await exportDataset(db, params.year, query.format, query.versionId)),
+      handler: async (c, { params, query }) =>
+        fileResponse(c, await exportDataset(db, params.year, query.format, query.versionId)),
     }),
   ];
 }

@@ -23,12 +23,16 @@ describe('evaluate and diff', () => {
   });
 
   it('evaluates a version on the stored data of a year, with or without traces', async () => {
-    const r = await f.as('assessor').json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
+    const r = await f
+      .as('assessor')
+      .json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
     expect(r.status).toBe(200);
     const expected = evaluate(f.draft2025.document, datasetForYear(f.opened.db, 2025), { trace: false });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(JSON.stringify(r.body)).not.toContain('"trace"');
-    const y = await f.as('assessor').json('POST', '/api/evaluate', { versionId: f.published[2024].id, year: 2024 });
+    const y = await f
+      .as('assessor')
+      .json('POST', '/api/evaluate', { versionId: f.published[2024].id, year: 2024 });
     expect(y.body.dataset.year).toBe(2024);
     expect(y.body.results[0].categories[0].items[0].trace).toBeDefined();
   });
@@ -36,17 +40,28 @@ describe('evaluate and diff', () => {
   it('sees a data change at once although stored data is cached between previews', async () => {
     const as = f.as('assessor');
     const score = async () =>
-      ((await as.json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false })).body.results as { region: string; total: number }[]).find(
-        (r) => r.region === '220100',
-      )!.total;
+      (
+        (await as.json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false })).body
+          .results as { region: string; total: number }[]
+      ).find((r) => r.region === '220100')!.total;
     const before = await score();
     expect(await score()).toBe(before);
-    const grid = (await as.json('GET', '/api/datasets/2025')).body.regions.find((r: { code: string }) => r.code === '220100');
+    const grid = (await as.json('GET', '/api/datasets/2025')).body.regions.find(
+      (r: { code: string }) => r.code === '220100',
+    );
     const worse = { pm25: grid.values.pm25 + 20 };
-    expect((await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, { regions: [{ code: '220100', values: worse }] })).status).toBe(200);
+    expect(
+      (
+        await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, {
+          regions: [{ code: '220100', values: worse }],
+        })
+      ).status,
+    ).toBe(200);
     const after = await score();
     expect(after).toBeLessThan(before);
-    await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, { regions: [{ code: '220100', values: { pm25: grid.values.pm25 } }] });
+    await as.json('PUT', `/api/datasets/2025?versionId=${f.draft2025.id}`, {
+      regions: [{ code: '220100', values: { pm25: grid.values.pm25 } }],
+    });
     expect(await score()).toBe(before);
   });
 
@@ -60,9 +75,14 @@ describe('evaluate and diff', () => {
     expect(r.body.errors.map((e: { code: string }) => e.code)).toContain('unknown_operation');
     expect(r.body.errors[0].path).toMatch(/^\/categories\/0\/items\/0\/logic/);
 
-    const schemaBad = await rev.json('POST', '/api/evaluate', { document: { schemaVersion: 2 }, dataset: { regions: [] } });
+    const schemaBad = await rev.json('POST', '/api/evaluate', {
+      document: { schemaVersion: 2 },
+      dataset: { regions: [] },
+    });
     expect(schemaBad.status).toBe(422);
-    expect(schemaBad.body.errors.some((e: { path: string }) => e.path === '/document/schemaVersion')).toBe(true);
+    expect(schemaBad.body.errors.some((e: { path: string }) => e.path === '/document/schemaVersion')).toBe(
+      true,
+    );
 
     const neither = await rev.json('POST', '/api/evaluate', { year: 2024 });
     expect(neither.status).toBe(422);
@@ -70,7 +90,10 @@ describe('evaluate and diff', () => {
     const both = await rev.json('POST', '/api/evaluate', { document: sampleDocument(2024), versionId: 1 });
     expect(both.status).toBe(422);
     expect((await rev.json('POST', '/api/evaluate', { versionId: 999 })).status).toBe(404);
-    const badData = await rev.json('POST', '/api/evaluate', { versionId: 1, dataset: { regions: [{ values: {} }] } });
+    const badData = await rev.json('POST', '/api/evaluate', {
+      versionId: 1,
+      dataset: { regions: [{ values: {} }] },
+    });
     expect(badData.status).toBe(422);
     expect(badData.body.errors[0]).toMatchObject({ path: '/dataset/regions/0/code', code: 'missing_field' });
   });
@@ -78,20 +101,30 @@ describe('evaluate and diff', () => {
   it('reports per-region data errors without failing the request', async () => {
     const data = sampleData(2024);
     delete data.regions[0].values.pm25;
-    const r = await f.as('reviewer').json('POST', '/api/evaluate', { document: sampleDocument(2024), dataset: data });
+    const r = await f
+      .as('reviewer')
+      .json('POST', '/api/evaluate', { document: sampleDocument(2024), dataset: data });
     expect(r.status).toBe(200);
     expect(r.body.errors).toEqual([expect.objectContaining({ region: data.regions[0].code, key: 'pm25' })]);
     expect(r.body.results).toHaveLength(data.regions.length - 1);
   });
 
-  it('diffs two versions, with the impact on a year\'s data', async () => {
+  it("diffs two versions, with the impact on a year's data", async () => {
     const rev = f.as('reviewer');
     const r = await rev.json('GET', `/api/diff?from=${f.published[2024].id}&to=${f.draft2025.id}&year=2025`);
     expect(r.status).toBe(200);
     expect(r.body.changes.length).toBeGreaterThan(0);
-    expect(r.body.changes[0]).toMatchObject({ kind: expect.stringMatching(/added|removed|changed/), target: expect.any(String), id: expect.any(String) });
+    expect(r.body.changes[0]).toMatchObject({
+      kind: expect.stringMatching(/added|removed|changed/),
+      target: expect.any(String),
+      id: expect.any(String),
+    });
     expect(r.body.impact).toHaveLength(12);
-    expect(r.body.impact[0]).toMatchObject({ region: expect.any(String), from: expect.any(Object), to: expect.any(Object) });
+    expect(r.body.impact[0]).toMatchObject({
+      region: expect.any(String),
+      from: expect.any(Object),
+      to: expect.any(Object),
+    });
     expect(schemaProblems(f.app, 'GET', '/api/diff', 200, r.body)).toEqual([]);
 
     const same = await rev.json('GET', `/api/diff?from=${f.published[2024].id}&to=${f.published[2024].id}`);

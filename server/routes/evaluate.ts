@@ -1,7 +1,13 @@
 /**
  * Stateless evaluation (the editor's live preview) and the diff of two rule versions.
  */
-import { evaluatePrepared, InvalidDocumentError, prepareDocument, validateDocument, type PreparedDocument } from '../../engine/index.ts';
+import {
+  evaluatePrepared,
+  InvalidDocumentError,
+  prepareDocument,
+  validateDocument,
+  type PreparedDocument,
+} from '../../engine/index.ts';
 import { diff } from '../../engine/diff/index.ts';
 import type { Dataset, RuleDocument } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
@@ -45,14 +51,26 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'evaluate',
       summary: '即时评分（预览）/ Evaluate without storing (preview)',
       description:
-        'Scores a `document` (or the document of `versionId`, any status) on a `dataset` (SPEC section 4 JSON), or on the stored data of `year` (default: the document\'s year). Nothing is stored. `trace: false` leaves the per-item traces out. An invalid document gets 422 with every problem.',
+        "Scores a `document` (or the document of `versionId`, any status) on a `dataset` (SPEC section 4 JSON), or on the stored data of `year` (default: the document's year). Nothing is stored. `trace: false` leaves the per-item traces out. An invalid document gets 422 with every problem.",
       body: { kind: 'json', schema: bodies.evaluate, documentFields: ['document'] },
-      responses: { 200: { description: 'The evaluation', schema: ref('Evaluation') }, 404: problem('No such version') },
+      responses: {
+        200: { description: 'The evaluation', schema: ref('Evaluation') },
+        404: problem('No such version'),
+      },
       handler: (c, { body }) => {
         if ((body.document === undefined) === (body.versionId === undefined)) {
-          throw new ApiError(422, 'document_or_version', '请给出 document 或 versionId 之一 / Give either document or versionId', [
-            { path: '/document', code: 'document_or_version', message: '请给出 document 或 versionId 之一 / Give either document or versionId' },
-          ]);
+          throw new ApiError(
+            422,
+            'document_or_version',
+            '请给出 document 或 versionId 之一 / Give either document or versionId',
+            [
+              {
+                path: '/document',
+                code: 'document_or_version',
+                message: '请给出 document 或 versionId 之一 / Give either document or versionId',
+              },
+            ],
+          );
         }
         let doc: PreparedDocument;
         if (body.versionId !== undefined) {
@@ -72,13 +90,25 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'rules',
       summary: '版本对比 / Diff two rule versions',
       description:
-        'The structural changes from version `from` to version `to` (SPEC section 6), and with `year` the impact on every region of that year\'s stored data.',
+        "The structural changes from version `from` to version `to` (SPEC section 6), and with `year` the impact on every region of that year's stored data.",
       query: {
-        from: { schema: { type: 'integer', minimum: 1 }, required: true, description: '旧版本 id / the older version' },
-        to: { schema: { type: 'integer', minimum: 1 }, required: true, description: '新版本 id / the newer version' },
+        from: {
+          schema: { type: 'integer', minimum: 1 },
+          required: true,
+          description: '旧版本 id / the older version',
+        },
+        to: {
+          schema: { type: 'integer', minimum: 1 },
+          required: true,
+          description: '新版本 id / the newer version',
+        },
         year: { schema: yearSchema, description: '评估影响所用数据年份 / data year for the impact' },
       },
-      responses: { 200: { description: 'The diff', schema: ref('DiffResult') }, 404: problem('No such version'), 422: problem('A document is invalid (impact needs both valid)') },
+      responses: {
+        200: { description: 'The diff', schema: ref('DiffResult') },
+        404: problem('No such version'),
+        422: problem('A document is invalid (impact needs both valid)'),
+      },
       handler: (c, { query }) => {
         const from = getVersion(db, query.from);
         const to = getVersion(db, query.to);

@@ -7,7 +7,9 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
-const codeParam = { code: { schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' }, description: '地区代码 / region code' } };
+const codeParam = {
+  code: { schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' }, description: '地区代码 / region code' },
+};
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 export function regionRoutes(deps: RouteDeps): RouteSpec[] {
@@ -20,7 +22,14 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'regions',
       summary: '地区列表 / List regions',
       responses: {
-        200: { description: 'Regions', schema: { type: 'object', required: ['regions'], properties: { regions: { type: 'array', items: ref('Region') } } } },
+        200: {
+          description: 'Regions',
+          schema: {
+            type: 'object',
+            required: ['regions'],
+            properties: { regions: { type: 'array', items: ref('Region') } },
+          },
+        },
       },
       handler: (c) => c.json({ regions: listRegions(db) }),
     }),
@@ -33,7 +42,10 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       body: { kind: 'json', schema: bodies.region },
       responses: { 201: { description: 'Created', schema: ref('Region') }, 409: problem('The code exists') },
       handler: (c, { body, user }) =>
-        c.json(createRegion(db, { nameEn: '', note: '', active: true, ...body } as Region, user.username), 201),
+        c.json(
+          createRegion(db, { nameEn: '', note: '', active: true, ...body } as Region, user.username),
+          201,
+        ),
     }),
     route({
       method: 'put',

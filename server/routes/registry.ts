@@ -143,7 +143,11 @@ async function readJson(c: Context<AppEnv>, spec: Extract<BodySpec, { kind: 'jso
   const type = c.req.header('content-type') ?? '';
   // Lenient on the declared type (clients often omit it), but a form upload is never JSON.
   if (/^multipart\//i.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', `请求体应为 application/json，而不是 ${type} / The body must be application/json, not ${type}`);
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `请求体应为 application/json，而不是 ${type} / The body must be application/json, not ${type}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -158,7 +162,10 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
   for (const spec of routes) {
     const paramsCheck = spec.params ? compileParams(objectSchema(spec.params, false)) : undefined;
     const queryCheck = spec.query ? compileParams(objectSchema(spec.query, false)) : undefined;
-    const bodyCheck = spec.body?.kind === 'json' ? compileBody(withoutDocuments(spec.body.schema, spec.body.documentFields)) : undefined;
+    const bodyCheck =
+      spec.body?.kind === 'json'
+        ? compileBody(withoutDocuments(spec.body.schema, spec.body.documentFields))
+        : undefined;
     const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
     app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
@@ -168,10 +175,12 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
 
       const problems: ProblemEntry[] = [];
       const params: Record<string, unknown> = { ...c.req.param() };
-      if (paramsCheck) problems.push(...check(paramsCheck, params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
+      if (paramsCheck)
+        problems.push(...check(paramsCheck, params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
       const query: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
-      if (queryCheck) problems.push(...check(queryCheck, query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
+      if (queryCheck)
+        problems.push(...check(queryCheck, query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
       if (problems.length) {
         throw new ApiError(400, 'invalid_parameters', '请求参数无效 / Invalid request parameters', problems);
       }
@@ -187,7 +196,12 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
           }
         }
         if (bodyProblems.length) {
-          throw new ApiError(422, 'invalid_body', '请求体不符合要求 / The request body is invalid', bodyProblems);
+          throw new ApiError(
+            422,
+            'invalid_body',
+            '请求体不符合要求 / The request body is invalid',
+            bodyProblems,
+          );
         }
       }
       return spec.handler(c, { params, query, body, user: user! });

@@ -58,7 +58,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
 
 function fillPath(path: string): string {
   // Version 1 is the published 2023 version: writes to it fail without changing anything.
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => ({ id: '1', code: '220100', year: '2025' })[name] ?? 'x');
+  return path.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => ({ id: '1', code: '220100', year: '2025' })[name] ?? 'x',
+  );
 }
 
 describe('role table', () => {
@@ -72,18 +75,27 @@ describe('role table', () => {
     const declared: Record<string, Role[] | 'public'> = {};
     for (const r of f.app.apiRoutes) {
       const key = `${r.method.toUpperCase()} ${r.path}`;
-      declared[key] = r.access === 'public' ? 'public' : r.access === 'any' ? any : [...new Set<Role>(['admin', ...r.access])];
+      declared[key] =
+        r.access === 'public'
+          ? 'public'
+          : r.access === 'any'
+            ? any
+            : [...new Set<Role>(['admin', ...r.access])];
     }
     const sorted = (t: Record<string, Role[] | 'public'>) =>
       Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 'public' ? v : [...v].sort()]));
     expect(sorted(declared)).toEqual(sorted(EXPECTED));
   });
 
-  const cases = Object.entries(EXPECTED).filter(([key, roles]) => roles !== 'public' && key !== 'POST /api/auth/logout');
+  const cases = Object.entries(EXPECTED).filter(
+    ([key, roles]) => roles !== 'public' && key !== 'POST /api/auth/logout',
+  );
   it.each(cases)('%s', async (key, roles) => {
     const [method, path] = key.split(' ');
     for (const role of ALL) {
-      const res = await f.as(role).request(method, fillPath(path), ['GET', 'DELETE'].includes(method) ? undefined : {});
+      const res = await f
+        .as(role)
+        .request(method, fillPath(path), ['GET', 'DELETE'].includes(method) ? undefined : {});
       if ((roles as Role[]).includes(role)) {
         expect([401, 403], `${role} ${key} → ${res.status}`).not.toContain(res.status);
       } else {

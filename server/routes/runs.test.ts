@@ -10,11 +10,16 @@ describe('runs and audit', () => {
   });
   afterAll(() => f.close());
 
-  it('runs a published version on a year\'s data; a draft is refused', async () => {
+  it("runs a published version on a year's data; a draft is refused", async () => {
     const as = f.as('assessor');
     const r = await as.json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ versionId: f.published[2024].id, year: 2024, status: 'finished', createdBy: 'asa' });
+    expect(r.body).toMatchObject({
+      versionId: f.published[2024].id,
+      year: 2024,
+      status: 'finished',
+      createdBy: 'asa',
+    });
     expect(r.body.counts.scored + r.body.counts.errors).toBe(12);
     expect(schemaProblems(f.app, 'POST', '/api/runs', 201, r.body)).toEqual([]);
     runId = r.body.id;
@@ -41,7 +46,12 @@ describe('runs and audit', () => {
     const ranks = run.body.results.map((x: { rank: number }) => x.rank);
     expect(ranks[0]).toBe(1);
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
-    expect(run.body.grades.map((g: { id: string }) => g.id)).toEqual(['excellent', 'good', 'qualified', 'unqualified']);
+    expect(run.body.grades.map((g: { id: string }) => g.id)).toEqual([
+      'excellent',
+      'good',
+      'qualified',
+      'unqualified',
+    ]);
     expect(JSON.stringify(run.body.results)).not.toContain('"trace"');
     expect((await rev.json('GET', '/api/runs/999')).status).toBe(404);
     // Served again from the cache of finished runs: the same bytes.
@@ -54,7 +64,10 @@ describe('runs and audit', () => {
     const r = await f.as('reviewer').json('GET', `/api/runs/${runId}/regions/220100`);
     expect(r.status).toBe(200);
     expect(r.body.region).toBe('220100');
-    expect(r.body.categories[0].items[0].trace).toMatchObject({ vars: expect.any(Object), raw: expect.any(Number) });
+    expect(r.body.categories[0].items[0].trace).toMatchObject({
+      vars: expect.any(Object),
+      raw: expect.any(Number),
+    });
     expect(r.body.previous).toBeNull();
     expect(schemaProblems(f.app, 'GET', '/api/runs/{id}/regions/{code}', 200, r.body)).toEqual([]);
     expect((await f.as('reviewer').json('GET', `/api/runs/${runId}/regions/999999`)).status).toBe(404);

@@ -28,7 +28,10 @@ const bool = { type: 'boolean' };
 const isoTime = { type: 'string', format: 'date-time' };
 const nullable = (s: JsonSchema): JsonSchema => ({ anyOf: [s, { type: 'null' }] });
 const strings = { type: 'array', items: str };
-const obj = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)): JsonSchema => ({
+const obj = (
+  properties: Record<string, unknown>,
+  required: string[] = Object.keys(properties),
+): JsonSchema => ({
   type: 'object',
   required,
   properties,
@@ -97,7 +100,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     ['id', 'family', 'year', 'version', 'status', 'revision', 'contentHash', 'title'],
   ),
   Version: {
-    allOf: [ref('VersionSummary'), { type: 'object', required: ['document'], properties: { document: ref('RuleDocument') } }],
+    allOf: [
+      ref('VersionSummary'),
+      { type: 'object', required: ['document'], properties: { document: ref('RuleDocument') } },
+    ],
   },
   Family: obj({ family: str, title: label, versions: { type: 'array', items: ref('VersionSummary') } }),
   TestOutcome: obj(
@@ -110,10 +116,22 @@ export const componentSchemas: Record<string, JsonSchema> = {
     ['name', 'passed', 'failures'],
   ),
   Region: obj(
-    { code: str, nameZh: str, nameEn: str, kind: str, note: str, years: { type: 'array', items: int }, active: bool },
+    {
+      code: str,
+      nameZh: str,
+      nameEn: str,
+      kind: str,
+      note: str,
+      years: { type: 'array', items: int },
+      active: bool,
+    },
     ['code', 'nameZh', 'kind', 'years', 'active'],
   ),
-  DatasetSummary: obj({ year: int, regions: int, values: int, updatedAt: nullable(isoTime) }, ['year', 'regions', 'values']),
+  DatasetSummary: obj({ year: int, regions: int, values: int, updatedAt: nullable(isoTime) }, [
+    'year',
+    'regions',
+    'values',
+  ]),
   DatasetGrid: obj(
     {
       year: int,
@@ -152,15 +170,26 @@ export const componentSchemas: Record<string, JsonSchema> = {
       caps: strings,
       categories: {
         type: 'array',
-        items: obj({ id: str, label, points: num, maxPoints: num, items: { type: 'array', items: ref('ItemResult') } }, [
-          'id',
-          'points',
-          'items',
-        ]),
+        items: obj(
+          { id: str, label, points: num, maxPoints: num, items: { type: 'array', items: ref('ItemResult') } },
+          ['id', 'points', 'items'],
+        ),
       },
       bonusItems: { type: 'array', items: ref('ItemResult') },
     },
-    ['region', 'total', 'base', 'bonus', 'scoreGrade', 'grade', 'rank', 'vetoes', 'downgrades', 'caps', 'categories'],
+    [
+      'region',
+      'total',
+      'base',
+      'bonus',
+      'scoreGrade',
+      'grade',
+      'rank',
+      'vetoes',
+      'downgrades',
+      'caps',
+      'categories',
+    ],
   ),
   RegionError: obj({ region: str, name: str, key: str, item: str, code: str, message: str, location: str }, [
     'code',
@@ -237,11 +266,16 @@ export const componentSchemas: Record<string, JsonSchema> = {
     properties: {
       changes: {
         type: 'array',
-        items: obj({ kind: { enum: ['added', 'removed', 'changed'] }, target: str, id: str, category: str, fields: {} }, [
-          'kind',
-          'target',
-          'id',
-        ]),
+        items: obj(
+          {
+            kind: { enum: ['added', 'removed', 'changed'] },
+            target: str,
+            id: str,
+            category: str,
+            fields: {},
+          },
+          ['kind', 'target', 'id'],
+        ),
       },
       impact: { type: 'array', items: { type: 'object' } },
     },
@@ -296,7 +330,8 @@ export const bodies = {
   createVersion: {
     type: 'object',
     additionalProperties: false,
-    description: 'A blank draft (family + year), a copy of `from` (for `year` when given), or the given document.',
+    description:
+      'A blank draft (family + year), a copy of `from` (for `year` when given), or the given document.',
     properties: {
       from: { type: 'integer', minimum: 1 },
       year: { type: 'integer', minimum: 1900, maximum: 2999 },
@@ -361,7 +396,10 @@ export const bodies = {
           properties: {
             code: { type: 'string', minLength: 1 },
             name: { type: 'string' },
-            values: { type: 'object', additionalProperties: { type: ['number', 'boolean', 'string', 'null'] } },
+            values: {
+              type: 'object',
+              additionalProperties: { type: ['number', 'boolean', 'string', 'null'] },
+            },
           },
         },
       },
@@ -371,7 +409,10 @@ export const bodies = {
     type: 'object',
     additionalProperties: false,
     required: ['versionId', 'year'],
-    properties: { versionId: { type: 'integer', minimum: 1 }, year: { type: 'integer', minimum: 1900, maximum: 2999 } },
+    properties: {
+      versionId: { type: 'integer', minimum: 1 },
+      year: { type: 'integer', minimum: 1900, maximum: 2999 },
+    },
   },
   evaluate: {
     type: 'object',

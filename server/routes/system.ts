@@ -25,7 +25,11 @@ export function systemRoutes(deps: RouteDeps, all: () => RouteSpec[]): RouteSpec
       responses: {
         200: {
           description: 'The service is up and its database answers',
-          schema: { type: 'object', required: ['status', 'version'], properties: { status: { const: 'ok' }, version: { type: 'string' } } },
+          schema: {
+            type: 'object',
+            required: ['status', 'version'],
+            properties: { status: { const: 'ok' }, version: { type: 'string' } },
+          },
         },
       },
       handler: (c) => {

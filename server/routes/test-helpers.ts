@@ -16,13 +16,22 @@ import type { RuleDocument } from '../../engine/types.ts';
 import { check, compileBody } from './validation.ts';
 
 export const PASSWORD = 'test-password-1';
-export const ROLE_USERS: Record<Role, string> = { admin: 'admin', editor: 'ed', assessor: 'asa', reviewer: 'rev' };
+export const ROLE_USERS: Record<Role, string> = {
+  admin: 'admin',
+  editor: 'ed',
+  assessor: 'asa',
+  reviewer: 'rev',
+};
 
 const root = new URL('../../', import.meta.url);
 export const readRepoFile = (path: string): string => readFileSync(new URL(path, root), 'utf8');
-export const sampleDocument = (year: number): RuleDocument => JSON.parse(readRepoFile(`rules/jilin-eco-target/${year}.json`));
+export const sampleDocument = (year: number): RuleDocument =>
+  JSON.parse(readRepoFile(`rules/jilin-eco-target/${year}.json`));
 export const sampleData = (year: number) =>
-  JSON.parse(readRepoFile(`rules/sample-data/${year}.json`)) as { year: number; regions: { code: string; name: string; values: Record<string, unknown> }[] };
+  JSON.parse(readRepoFile(`rules/sample-data/${year}.json`)) as {
+    year: number;
+    regions: { code: string; name: string; values: Record<string, unknown> }[];
+  };
 
 let cachedHash: Promise<string> | undefined;
 
@@ -39,7 +48,12 @@ export interface Fixture {
 
 export interface Client {
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; res: Response }>;
+  json<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; res: Response }>;
 }
 
 /** A client of the app with an optional cookie. */
@@ -49,7 +63,8 @@ export function client(app: EcoscoreApp, cookie?: string): Client {
     if (cookie) h.cookie = cookie;
     let payload: BodyInit | undefined;
     if (body !== undefined) {
-      if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer) payload = body as BodyInit;
+      if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer)
+        payload = body as BodyInit;
       else {
         payload = JSON.stringify(body);
         h['content-type'] ??= 'application/json';
@@ -83,7 +98,9 @@ export async function login(app: EcoscoreApp, username: string, password = PASSW
  * (copied from 2024's version with 2025's sample document), data for 2024 and 2025, and a user per
  * role; `seedData: false` leaves out rules and data.
  */
-export async function makeFixture(opts: { seedData?: boolean; app?: Partial<AppOptions> } = {}): Promise<Fixture> {
+export async function makeFixture(
+  opts: { seedData?: boolean; app?: Partial<AppOptions> } = {},
+): Promise<Fixture> {
   const opened = openDatabase(':memory:');
   const { db } = opened;
   await ensureAdmin(db, PASSWORD);
@@ -103,11 +120,16 @@ export async function makeFixture(opts: { seedData?: boolean; app?: Partial<AppO
     draft2025 = createDraft(db, { document: sampleDocument(2025) }, 'system');
     for (const year of [2024, 2025]) {
       const data = sampleData(year);
-      saveDatasetGrid(db, year, { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) }, {
-        versionId: year === 2025 ? draft2025.id : published[year].id,
-        actor: 'system',
-        source: 'provincial',
-      });
+      saveDatasetGrid(
+        db,
+        year,
+        { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
+        {
+          versionId: year === 2025 ? draft2025.id : published[year].id,
+          actor: 'system',
+          source: 'provincial',
+        },
+      );
     }
   }
   const app = createApp({ db, log: () => {}, ...opts.app });
@@ -127,7 +149,13 @@ export async function makeFixture(opts: { seedData?: boolean; app?: Partial<AppO
  * Checks a response body against the schema the route declares for that status (the OpenAPI
  * document's promise); returns the problems (empty when it matches).
  */
-export function schemaProblems(app: EcoscoreApp, method: string, path: string, status: number, body: unknown) {
+export function schemaProblems(
+  app: EcoscoreApp,
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+) {
   const spec = app.apiRoutes.find((r) => r.method === method.toLowerCase() && r.path === path);
   if (!spec) throw new Error(`no route ${method} ${path}`);
   const schema = spec.responses[status]?.schema;

@@ -19,17 +19,39 @@ describe('user administration', () => {
 
   it('creates a user who can then log in; a taken name is 409; bad fields are 422 with paths', async () => {
     const admin = f.as('admin');
-    const r = await admin.json('POST', '/api/users', { username: 'zhang.san', displayName: '张三', role: 'assessor', password: 'a-long-password' });
+    const r = await admin.json('POST', '/api/users', {
+      username: 'zhang.san',
+      displayName: '张三',
+      role: 'assessor',
+      password: 'a-long-password',
+    });
     expect(r.status).toBe(201);
-    expect(r.body.user).toMatchObject({ username: 'zhang.san', displayName: '张三', role: 'assessor', locale: 'zh', disabled: false });
+    expect(r.body.user).toMatchObject({
+      username: 'zhang.san',
+      displayName: '张三',
+      role: 'assessor',
+      locale: 'zh',
+      disabled: false,
+    });
     expect(schemaProblems(f.app, 'POST', '/api/users', 201, r.body)).toEqual([]);
     expect(await login(f.app, 'zhang.san', 'a-long-password')).toMatch(/^ecoscore_session=/);
 
-    const again = await admin.json('POST', '/api/users', { username: 'zhang.san', displayName: 'x', role: 'assessor', password: 'a-long-password' });
+    const again = await admin.json('POST', '/api/users', {
+      username: 'zhang.san',
+      displayName: 'x',
+      role: 'assessor',
+      password: 'a-long-password',
+    });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('username_taken');
 
-    const bad = await admin.json('POST', '/api/users', { username: 'X y', displayName: '', role: 'boss', password: 'short', extra: 1 });
+    const bad = await admin.json('POST', '/api/users', {
+      username: 'X y',
+      displayName: '',
+      role: 'boss',
+      password: 'short',
+      extra: 1,
+    });
     expect(bad.status).toBe(422);
     const paths = bad.body.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(['/displayName', '/extra', '/password', '/role', '/username']);
@@ -40,7 +62,10 @@ describe('user administration', () => {
     const admin = f.as('admin');
     const users = (await admin.json('GET', '/api/users')).body.users as { id: number; username: string }[];
     const rev = users.find((u) => u.username === 'rev')!;
-    const r = await admin.json('PATCH', `/api/users/${rev.id}`, { role: 'editor', displayName: '审阅转编辑' });
+    const r = await admin.json('PATCH', `/api/users/${rev.id}`, {
+      role: 'editor',
+      displayName: '审阅转编辑',
+    });
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ role: 'editor', displayName: '审阅转编辑' });
     // The session keeps working and now carries the new role.
@@ -69,10 +94,16 @@ describe('user administration', () => {
     const r = await admin.request('POST', `/api/users/${asa.id}/password`, { password: 'brand-new-secret' });
     expect(r.status).toBe(204);
     expect((await client(f.app, cookie).request('GET', '/api/auth/me')).status).toBe(401);
-    expect((await f.as(null).request('POST', '/api/auth/login', { username: 'asa', password: PASSWORD })).status).toBe(401);
+    expect(
+      (await f.as(null).request('POST', '/api/auth/login', { username: 'asa', password: PASSWORD })).status,
+    ).toBe(401);
     expect(await login(f.app, 'asa', 'brand-new-secret')).toBeTruthy();
-    expect((await admin.json('POST', `/api/users/${asa.id}/password`, { password: 'short' })).status).toBe(422);
-    expect((await admin.json('POST', '/api/users/9999/password', { password: 'long-enough-1' })).status).toBe(404);
+    expect((await admin.json('POST', `/api/users/${asa.id}/password`, { password: 'short' })).status).toBe(
+      422,
+    );
+    expect((await admin.json('POST', '/api/users/9999/password', { password: 'long-enough-1' })).status).toBe(
+      404,
+    );
     const audit = listAudit(f.opened.db, { action: 'user.password' });
     expect(audit.total).toBe(1);
     expect(JSON.stringify(audit.entries)).not.toContain('scrypt');

@@ -20,7 +20,11 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
     if (target.role !== 'admin' || target.disabled || stillAdmin) return;
     const admins = listUsers(db).filter((u) => u.role === 'admin' && !u.disabled);
     if (admins.length <= 1) {
-      throw new ApiError(409, 'last_admin', '不能停用或降级最后一个管理员 / The last enabled admin cannot be disabled or demoted');
+      throw new ApiError(
+        409,
+        'last_admin',
+        '不能停用或降级最后一个管理员 / The last enabled admin cannot be disabled or demoted',
+      );
     }
   }
 
@@ -31,7 +35,16 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       access: ['admin'],
       tag: 'users',
       summary: '用户列表 / List users',
-      responses: { 200: { description: 'Users', schema: { type: 'object', required: ['users'], properties: { users: { type: 'array', items: ref('User') } } } } },
+      responses: {
+        200: {
+          description: 'Users',
+          schema: {
+            type: 'object',
+            required: ['users'],
+            properties: { users: { type: 'array', items: ref('User') } },
+          },
+        },
+      },
       handler: (c) => c.json({ users: listUsers(db) }),
     }),
     route({
@@ -41,12 +54,21 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'users',
       summary: '新建用户 / Create a user',
       body: { kind: 'json', schema: bodies.createUser },
-      responses: { 201: { description: 'Created', schema: userBody }, 409: { description: '用户名已存在 / Username taken', schema: ref('Problem') } },
+      responses: {
+        201: { description: 'Created', schema: userBody },
+        409: { description: '用户名已存在 / Username taken', schema: ref('Problem') },
+      },
       handler: async (c, { body, user }) => {
         const passwordHash = await hashPassword(body.password);
         const created = createUser(
           db,
-          { username: body.username, displayName: body.displayName, role: body.role, passwordHash, locale: body.locale },
+          {
+            username: body.username,
+            displayName: body.displayName,
+            role: body.role,
+            passwordHash,
+            locale: body.locale,
+          },
           user.username,
         );
         return c.json({ user: created }, 201);
@@ -58,10 +80,15 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       access: ['admin'],
       tag: 'users',
       summary: '修改用户（名称、角色、停用）/ Change a user (name, role, disabled)',
-      description: 'Disabling a user ends their sessions. The last enabled admin cannot be disabled or demoted (409).',
+      description:
+        'Disabling a user ends their sessions. The last enabled admin cannot be disabled or demoted (409).',
       params: idParam,
       body: { kind: 'json', schema: bodies.patchUser },
-      responses: { 200: { description: 'Updated', schema: userBody }, 404: { description: 'No such user', schema: ref('Problem') }, 409: { description: 'Last admin', schema: ref('Problem') } },
+      responses: {
+        200: { description: 'Updated', schema: userBody },
+        404: { description: 'No such user', schema: ref('Problem') },
+        409: { description: 'Last admin', schema: ref('Problem') },
+      },
       handler: (c, { params, body, user }) => {
         const target = getUser(db, params.id);
         keepAnAdmin(target, body);
@@ -77,7 +104,10 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       description: "Sets a new password and ends the user's sessions.",
       params: idParam,
       body: { kind: 'json', schema: bodies.password },
-      responses: { 204: { description: 'Password set' }, 404: { description: 'No such user', schema: ref('Problem') } },
+      responses: {
+        204: { description: 'Password set' },
+        404: { description: 'No such user', schema: ref('Problem') },
+      },
       handler: async (c, { params, body, user }) => {
         getUser(db, params.id);
         setPasswordHash(db, params.id, await hashPassword(body.password), user.username);

@@ -43,12 +43,22 @@ export function ajvProblem(e: ErrorObject, base = ''): ProblemEntry {
     }
     case 'type': {
       const t = String(p.type);
-      return problem(at, 'wrong_type', `${where} 的类型应为 ${t}：请改正取值。`, `${where} must be of type ${t}; fix the value.`);
+      return problem(
+        at,
+        'wrong_type',
+        `${where} 的类型应为 ${t}：请改正取值。`,
+        `${where} must be of type ${t}; fix the value.`,
+      );
     }
     case 'enum':
     case 'const': {
       const allowed = JSON.stringify(p.allowedValues ?? [p.allowedValue]);
-      return problem(at, 'invalid_value', `${where} 的取值无效，应为 ${allowed} 之一。`, `${where} must be one of ${allowed}.`);
+      return problem(
+        at,
+        'invalid_value',
+        `${where} 的取值无效，应为 ${allowed} 之一。`,
+        `${where} must be one of ${allowed}.`,
+      );
     }
     case 'minimum':
     case 'maximum':
@@ -56,11 +66,21 @@ export function ajvProblem(e: ErrorObject, base = ''): ProblemEntry {
     case 'exclusiveMaximum': {
       const cmp = String(p.comparison);
       const lim = String(p.limit);
-      return problem(at, 'out_of_range', `${where} 应 ${cmp} ${lim}：请改正取值。`, `${where} must be ${cmp} ${lim}; fix the value.`);
+      return problem(
+        at,
+        'out_of_range',
+        `${where} 应 ${cmp} ${lim}：请改正取值。`,
+        `${where} must be ${cmp} ${lim}; fix the value.`,
+      );
     }
     case 'pattern':
     case 'format':
-      return problem(at, 'invalid_format', `${where} 的格式不正确（${e.message}）。`, `${where} has the wrong format (${e.message}).`);
+      return problem(
+        at,
+        'invalid_format',
+        `${where} 的格式不正确（${e.message}）。`,
+        `${where} has the wrong format (${e.message}).`,
+      );
     case 'minItems':
     case 'maxItems':
     case 'minLength':
@@ -87,7 +107,8 @@ export function dedupe(problems: ProblemEntry[]): ProblemEntry[] {
 function makeAjv(coerce: boolean) {
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, coerceTypes: coerce });
   addFormats(ajv);
-  for (const [name, schema] of Object.entries(componentSchemas)) ajv.addSchema(schema, SCHEMA_ID_PREFIX + name);
+  for (const [name, schema] of Object.entries(componentSchemas))
+    ajv.addSchema(schema, SCHEMA_ID_PREFIX + name);
   return ajv;
 }
 

@@ -16,7 +16,9 @@ describe('rule version routes', () => {
     const fam = await rev.json('GET', '/api/families');
     expect(fam.status).toBe(200);
     expect(fam.body.families).toHaveLength(1);
-    expect(fam.body.families[0].versions.map((v: { year: number }) => v.year).sort()).toEqual([2023, 2024, 2025]);
+    expect(fam.body.families[0].versions.map((v: { year: number }) => v.year).sort()).toEqual([
+      2023, 2024, 2025,
+    ]);
     expect(schemaProblems(f.app, 'GET', '/api/families', 200, fam.body)).toEqual([]);
 
     const published = await rev.json('GET', '/api/versions?status=published');
@@ -42,12 +44,23 @@ describe('rule version routes', () => {
     const ed = f.as('editor');
     const blank = await ed.json('POST', '/api/versions', { family: 'test-family', year: 2026 });
     expect(blank.status).toBe(201);
-    expect(blank.body).toMatchObject({ family: 'test-family', year: 2026, status: 'draft', revision: 1, version: 1 });
+    expect(blank.body).toMatchObject({
+      family: 'test-family',
+      year: 2026,
+      status: 'draft',
+      revision: 1,
+      version: 1,
+    });
     expect(schemaProblems(f.app, 'POST', '/api/versions', 201, blank.body)).toEqual([]);
 
     const next = await ed.json('POST', '/api/versions', { from: f.published[2024].id, year: 2026 });
     expect(next.status).toBe(201);
-    expect(next.body).toMatchObject({ family: 'jilin-eco-target', year: 2026, parentId: f.published[2024].id, status: 'draft' });
+    expect(next.body).toMatchObject({
+      family: 'jilin-eco-target',
+      year: 2026,
+      parentId: f.published[2024].id,
+      status: 'draft',
+    });
     expect(next.body.document.year).toBe(2026);
 
     const doc = { ...sampleDocument(2024), family: 'uploaded' };
@@ -59,7 +72,9 @@ describe('rule version routes', () => {
     const noYear = await ed.json('POST', '/api/versions', { family: 'x' });
     expect(noYear.status).toBe(422);
     expect(noYear.body.errors[0]).toMatchObject({ path: '/year' });
-    const badDoc = await ed.json('POST', '/api/versions', { document: { ...doc, maxScore: 'lots', inputs: [{ key: 'Bad' }] } });
+    const badDoc = await ed.json('POST', '/api/versions', {
+      document: { ...doc, maxScore: 'lots', inputs: [{ key: 'Bad' }] },
+    });
     expect(badDoc.status).toBe(422);
     expect(badDoc.body.code).toBe('invalid_body');
     const paths = badDoc.body.errors.map((e: { path: string }) => e.path);
@@ -78,13 +93,23 @@ describe('rule version routes', () => {
     expect(noIfMatch.status).toBe(428);
     expect(noIfMatch.body.code).toBe('if_match_required');
 
-    const ok = await ed.json('PUT', `/api/versions/${id}`, { document: doc }, { 'If-Match': created.res.headers.get('etag')! });
+    const ok = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: doc },
+      { 'If-Match': created.res.headers.get('etag')! },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.revision).toBe(2);
     expect(ok.res.headers.get('etag')).toBe('"2"');
     expect(ok.body.title.zh).toBe('2027年度考核细则（修订）');
 
-    const stale = await ed.json('PUT', `/api/versions/${id}`, { document: { ...doc, title: { zh: 'stale' } } }, { 'If-Match': '"1"' });
+    const stale = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: { ...doc, title: { zh: 'stale' } } },
+      { 'If-Match': '"1"' },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('stale_revision');
     expect(stale.body.current).toMatchObject({ id, revision: 2, title: { zh: '2027年度考核细则（修订）' } });
@@ -95,16 +120,33 @@ describe('rule version routes', () => {
 
     // A draft may be semantically incomplete, but must match the schema.
     const unbalanced = { ...doc, maxScore: 90 };
-    const saved = await ed.json('PUT', `/api/versions/${id}`, { document: unbalanced }, { 'If-Match': '"2"' });
+    const saved = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: unbalanced },
+      { 'If-Match': '"2"' },
+    );
     expect(saved.status).toBe(200);
-    const schemaBad = await ed.json('PUT', `/api/versions/${id}`, { document: { ...doc, grades: 'none' } }, { 'If-Match': '"3"' });
+    const schemaBad = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: { ...doc, grades: 'none' } },
+      { 'If-Match': '"3"' },
+    );
     expect(schemaBad.status).toBe(422);
     expect(schemaBad.body.errors[0]).toMatchObject({ path: '/document/grades', code: 'wrong_type' });
 
-    const published = await ed.json('PUT', `/api/versions/${f.published[2023].id}`, { document: sampleDocument(2023) }, { 'If-Match': '"1"' });
+    const published = await ed.json(
+      'PUT',
+      `/api/versions/${f.published[2023].id}`,
+      { document: sampleDocument(2023) },
+      { 'If-Match': '"1"' },
+    );
     expect(published.status).toBe(409);
     expect(published.body.code).toBe('not_draft');
-    expect((await ed.json('PUT', '/api/versions/999', { document: doc }, { 'If-Match': '"1"' })).status).toBe(404);
+    expect((await ed.json('PUT', '/api/versions/999', { document: doc }, { 'If-Match': '"1"' })).status).toBe(
+      404,
+    );
   });
 
   it('validates and runs the tests of a version', async () => {
@@ -139,16 +181,38 @@ describe('rule version routes', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('invalid_document');
     expect(refused.body.errors.length).toBeGreaterThan(0);
-    expect(refused.body.errors[0]).toEqual({ path: expect.any(String), code: expect.any(String), message: expect.any(String) });
+    expect(refused.body.errors[0]).toEqual({
+      path: expect.any(String),
+      code: expect.any(String),
+      message: expect.any(String),
+    });
 
-    await ed.json('PUT', `/api/versions/${draft.body.id}`, { document: draft.body.document }, { 'If-Match': '"2"' });
+    await ed.json(
+      'PUT',
+      `/api/versions/${draft.body.id}`,
+      { document: draft.body.document },
+      { 'If-Match': '"2"' },
+    );
     const stale = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, {}, { 'If-Match': '"2"' });
     expect(stale.status).toBe(409);
-    const badDate = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, { effectiveDate: '2029-02-30x' });
+    const badDate = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, {
+      effectiveDate: '2029-02-30x',
+    });
     expect(badDate.status).toBe(422);
-    const pub = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, { docNumber: '吉环发〔2029〕1号', effectiveDate: '2029-03-01' }, { 'If-Match': '"3"' });
+    const pub = await ed.json(
+      'POST',
+      `/api/versions/${draft.body.id}/publish`,
+      { docNumber: '吉环发〔2029〕1号', effectiveDate: '2029-03-01' },
+      { 'If-Match': '"3"' },
+    );
     expect(pub.status).toBe(200);
-    expect(pub.body).toMatchObject({ status: 'published', effective: true, docNumber: '吉环发〔2029〕1号', effectiveDate: '2029-03-01', publishedBy: 'ed' });
+    expect(pub.body).toMatchObject({
+      status: 'published',
+      effective: true,
+      docNumber: '吉环发〔2029〕1号',
+      effectiveDate: '2029-03-01',
+      publishedBy: 'ed',
+    });
     expect(schemaProblems(f.app, 'POST', '/api/versions/{id}/publish', 200, pub.body)).toEqual([]);
 
     // A correction for the same year retires the first one.
@@ -162,8 +226,12 @@ describe('rule version routes', () => {
     expect(retired.status).toBe(200);
     expect(retired.body.status).toBe('retired');
     expect((await ed.json('POST', `/api/versions/${fix.body.id}/retire`)).status).toBe(409);
-    const actions = listAudit(f.opened.db, { entity: 'version', entityId: draft.body.id }).entries.map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['version.create', 'version.update', 'version.publish', 'version.retire']));
+    const actions = listAudit(f.opened.db, { entity: 'version', entityId: draft.body.id }).entries.map(
+      (e) => e.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['version.create', 'version.update', 'version.publish', 'version.retire']),
+    );
   });
 
   it('deletes only drafts', async () => {
@@ -181,8 +249,12 @@ describe('rule version routes', () => {
   it('serves the XLSX template of a version with a row per region', async () => {
     const res = await f.as('reviewer').request('GET', `/api/versions/${f.draft2025.id}/template.xlsx`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+\.xlsx"; filename\*=UTF-8''/);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="[^"]+\.xlsx"; filename\*=UTF-8''/,
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
     const sheet = wb.worksheets[0];

@@ -24,8 +24,14 @@ import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
 const idParam = { id: { schema: { type: 'integer', minimum: 1 }, description: '版本 id / version id' } };
-const etagHeader = { ETag: { description: '"<revision>": send it back as If-Match to update', schema: { type: 'string' } } };
-const versionResponse = (description: string) => ({ description, schema: ref('Version'), headers: etagHeader });
+const etagHeader = {
+  ETag: { description: '"<revision>": send it back as If-Match to update', schema: { type: 'string' } },
+};
+const versionResponse = (description: string) => ({
+  description,
+  schema: ref('Version'),
+  headers: etagHeader,
+});
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 /** The revision an If-Match header names: `"3"`, `W/"3"` or `3`; undefined when absent. */
@@ -33,9 +39,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
   if (!m) {
-    throw new ApiError(400, 'invalid_if_match', `If-Match 应为 "<修订号>"，而不是 ${header} / If-Match must be "<revision>", not ${header}`, [
-      { path: '/headers/If-Match', code: 'invalid_if_match', message: `If-Match: ${header}` },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_if_match',
+      `If-Match 应为 "<修订号>"，而不是 ${header} / If-Match must be "<revision>", not ${header}`,
+      [{ path: '/headers/If-Match', code: 'invalid_if_match', message: `If-Match: ${header}` }],
+    );
   }
   return Number(m[1]);
 }
@@ -57,7 +66,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       responses: {
         200: {
           description: 'Families',
-          schema: { type: 'object', required: ['families'], properties: { families: { type: 'array', items: ref('Family') } } },
+          schema: {
+            type: 'object',
+            required: ['families'],
+            properties: { families: { type: 'array', items: ref('Family') } },
+          },
         },
       },
       handler: (c) => c.json({ families: listFamilies(db) }),
@@ -76,7 +89,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       responses: {
         200: {
           description: 'Versions',
-          schema: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: ref('VersionSummary') } } },
+          schema: {
+            type: 'object',
+            required: ['versions'],
+            properties: { versions: { type: 'array', items: ref('VersionSummary') } },
+          },
         },
       },
       handler: (c, { query }) => c.json({ versions: listVersions(db, query) }),
@@ -112,7 +129,9 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       description:
         'Optimistic concurrency: send the revision you read as `If-Match: "<revision>"`. A stale revision gets 409 with `current` (the version as it is now); no If-Match gets 428; a published or retired version gets 409 `not_draft`. The document must match the JSON Schema (422 otherwise); semantic problems and failing tests are allowed in a draft (see validate).',
       params: idParam,
-      headers: { 'If-Match': { schema: { type: 'string' }, required: true, description: '"<revision>" from the ETag' } },
+      headers: {
+        'If-Match': { schema: { type: 'string' }, required: true, description: '"<revision>" from the ETag' },
+      },
       body: { kind: 'json', schema: bodies.updateVersion, documentFields: ['document'] },
       responses: {
         200: versionResponse('The updated draft (revision + 1)'),
@@ -123,7 +142,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       handler: (c, { params, body, user }) => {
         const revision = parseIfMatch(c.req.header('if-match'));
         if (revision === undefined) {
-          throw new ApiError(428, 'if_match_required', '修改草稿需要 If-Match: "<修订号>" / Updating a draft needs If-Match: "<revision>"');
+          throw new ApiError(
+            428,
+            'if_match_required',
+            '修改草稿需要 If-Match: "<修订号>" / Updating a draft needs If-Match: "<revision>"',
+          );
         }
         return versionJson(c, updateDraft(db, params.id, body.document, revision, user.username));
       },
@@ -135,7 +158,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'rules',
       summary: '删除草稿 / Delete a draft',
       params: idParam,
-      responses: { 204: { description: 'Deleted' }, 404: problem('No such version'), 409: problem('Not a draft') },
+      responses: {
+        204: { description: 'Deleted' },
+        404: problem('No such version'),
+        409: problem('Not a draft'),
+      },
       handler: (c, { params, user }) => {
         deleteDraft(db, params.id, user.username);
         return c.body(null, 204);
@@ -172,7 +199,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       responses: {
         200: {
           description: 'Test outcomes',
-          schema: { type: 'object', required: ['results'], properties: { results: { type: 'array', items: ref('TestOutcome') } } },
+          schema: {
+            type: 'object',
+            required: ['results'],
+            properties: { results: { type: 'array', items: ref('TestOutcome') } },
+          },
         },
         404: problem('No such version'),
         422: problem('The document is invalid (errors lists the problems)'),
@@ -208,7 +239,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'rules',
       summary: '废止 / Retire a published version',
       params: idParam,
-      responses: { 200: versionResponse('The retired version'), 404: problem('No such version'), 409: problem('Not published') },
+      responses: {
+        200: versionResponse('The retired version'),
+        404: problem('No such version'),
+        409: problem('Not published'),
+      },
       handler: (c, { params, user }) => versionJson(c, retireVersion(db, params.id, user.username)),
     }),
     route({
@@ -217,14 +252,19 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       access: 'any',
       tag: 'data',
       summary: '数据填报模板 / The XLSX data template of a version',
-      description: 'One row per region assessed in `year` (default: the document\'s year), one column per input with its Chinese label and unit; re-importable once filled in.',
+      description:
+        "One row per region assessed in `year` (default: the document's year), one column per input with its Chinese label and unit; re-importable once filled in.",
       params: idParam,
       query: { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } } },
       responses: {
-        200: { description: 'The template', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        200: {
+          description: 'The template',
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
         404: problem('No such version'),
       },
-      handler: async (c, { params, query }) => fileResponse(c, await buildTemplate(db, params.id, query.year)),
+      handler: async (c, { params, query }) =>
+        fileResponse(c, await buildTemplate(db, params.id, query.year)),
     }),
   ];
 }
