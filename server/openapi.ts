@@ -3,7 +3,8 @@
  * by hand), and a self-contained docs page that renders it (no CDN, no network).
  */
 import { createHash } from 'node:crypto';
-import { rolesOf, type RouteSpec } from './routes/registry.ts';
+import { rolesOf } from './auth/roles.ts';
+import type { RouteSpec } from './routes/registry.ts';
 import { componentSchemas, SCHEMA_ID_PREFIX, type JsonSchema } from './routes/schemas.ts';
 
 export interface OpenApiInfo {

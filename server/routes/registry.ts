@@ -7,18 +7,13 @@
 import type { Context, Hono } from 'hono';
 import { ApiError, type ProblemEntry } from '../problem.ts';
 import type { AppEnv, SessionUser } from '../auth/session.ts';
-import type { Role } from '../auth/roles.ts';
+import { requireAccess, type Access } from '../auth/roles.ts';
 import { checkSchema } from '../../engine/index.ts';
 import { check, compileBody, compileParams } from './validation.ts';
 import type { JsonSchema } from './schemas.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-/**
- * Who may call a route: `public` (no session), `any` (every logged-in user) or a list of roles
- * (admins may call everything).
- */
-export type Access = 'public' | 'any' | readonly Role[];
+export type { Access };
 
 export interface ParamSpec {
   schema: JsonSchema;
@@ -81,20 +76,6 @@ export function route(spec: RouteSpec): RouteSpec {
   return spec;
 }
 
-/** The roles a route admits (admins always), or 'public' / 'any'. */
-export function rolesOf(access: Access): 'public' | 'any' | Role[] {
-  if (access === 'public' || access === 'any') return access;
-  return [...new Set<Role>(['admin', ...access])];
-}
-
-/** Whether a user may call a route with the given access. */
-export function allowed(access: Access, user: SessionUser | undefined): boolean {
-  if (access === 'public') return true;
-  if (!user) return false;
-  if (access === 'any' || user.role === 'admin') return true;
-  return access.includes(user.role);
-}
-
 /** `/api/versions/{id}` → `/api/versions/:id` */
 export function honoPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
@@ -116,20 +97,6 @@ function withoutDocuments(schema: JsonSchema, fields: string[] = []): JsonSchema
   const properties = { ...(schema.properties as Record<string, JsonSchema>) };
   for (const f of fields) properties[f] = { type: 'object' };
   return { ...schema, properties };
-}
-
-function unauthenticated(): ApiError {
-  return new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
-}
-
-function forbidden(access: Access, user: SessionUser): ApiError {
-  const roles = rolesOf(access);
-  if (!Array.isArray(roles)) throw new Error('unreachable: forbidden() on an open route');
-  return new ApiError(
-    403,
-    'forbidden',
-    `角色 ${user.role} 无权执行此操作（需要 ${roles.join(' / ')}） / Role ${user.role} may not do this (needs ${roles.join(' or ')})`,
-  );
 }
 
 async function readJson(c: Context<AppEnv>, spec: Extract<BodySpec, { kind: 'json' }>): Promise<unknown> {
@@ -168,10 +135,8 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
         : undefined;
     const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
-    app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
+    app.on(spec.method.toUpperCase(), honoPath(spec.path), requireAccess(spec.access), async (c) => {
       const user = c.get('user');
-      if (spec.access !== 'public' && !user) throw unauthenticated();
-      if (!allowed(spec.access, user)) throw forbidden(spec.access, user!);
 
       const problems: ProblemEntry[] = [];
       const params: Record<string, unknown> = { ...c.req.param() };
