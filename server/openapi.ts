@@ -177,7 +177,7 @@ details.op>summary{cursor:pointer;padding:8px 12px;display:flex;gap:12px;align-i
 .body{padding:4px 16px 12px;border-top:1px solid #eef2f6}
 pre{background:#f0f4f8;padding:8px;overflow:auto;font-size:12px;max-height:400px}
 table{border-collapse:collapse}td,th{border:1px solid #d9e2ec;padding:4px 8px;text-align:left;vertical-align:top}
-a{color:#16543b}`;
+a{color:#16543b}header a{color:#fff}`;
 
 const DOCS_SCRIPT = `
 (function(){
@@ -213,7 +213,9 @@ const DOCS_SCRIPT = `
   main.appendChild(schemas);
   window.addEventListener('hashchange',function(){ var t=document.getElementById(location.hash.slice(1)); if(t&&t.tagName==='DETAILS') t.open=true; });
   document.getElementById('filter').addEventListener('input',function(e){ var q=e.target.value.toLowerCase();
-    document.querySelectorAll('details.op[data-search]').forEach(function(d){ d.style.display=d.getAttribute('data-search').indexOf(q)>=0?'':'none'; }); });
+    document.querySelectorAll('details.op[data-search]').forEach(function(d){ d.style.display=d.getAttribute('data-search').indexOf(q)>=0?'':'none'; });
+    document.querySelectorAll('section[data-tag]').forEach(function(s){ var any=false;
+      s.querySelectorAll('details.op[data-search]').forEach(function(d){ if (d.style.display!=='none') any=true; }); s.style.display=any?'':'none'; }); });
 })();`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
@@ -226,10 +228,10 @@ export function docsPage(openapi: Record<string, Json>): string {
   const spec = JSON.stringify(openapi).replace(/</g, '\\u003c');
   const info = openapi.info as { title: string; version: string };
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <title>${info.title} ${info.version} — 接口文档</title><style>${DOCS_STYLE}</style></head>
 <body><header><h1>${info.title} <small>${info.version}</small></h1>
-<p>接口文档（OpenAPI 3.1，<a style="color:#fff" href="/api/openapi.json">/api/openapi.json</a>）/ API reference</p></header>
+<p>接口文档（OpenAPI 3.1，<a href="/api/openapi.json">/api/openapi.json</a>）/ API reference</p></header>
 <main><input id="filter" placeholder="筛选 / filter: method, path, summary" autocomplete="off"><div id="ops"></div></main>
 <script type="application/json" id="spec">${spec}</script>
 <script>${DOCS_SCRIPT}</script></body></html>`;
