@@ -463,14 +463,16 @@ export function gradePath(result: RegionResult, doc: RuleDocument, lang: Lang): 
   if (downs.length) {
     const levels = downs.map((d) => d.levels ?? 1);
     const drop = (doc.downgradeStacking ?? 'max') === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
+    const before = index;
     if (index >= 0) index = Math.min(last, index + drop);
+    const same = index === before ? (zh ? '（已是最低等次）' : ' (already the lowest grade)') : '';
     const labels = downs.map((d) => `「${labelOf(d.label, d.id, lang)}」`).join(zh ? '、' : ', ');
     steps.push({
       kind: 'downgrade',
       grade: grades[index]?.id,
       text: zh
-        ? `触发降档项${labels}，降 ${drop} 档 → 「${name(grades[index]?.id ?? '')}」`
-        : `Downgrade ${labels}: down ${drop} level${drop > 1 ? 's' : ''} → ${name(grades[index]?.id ?? '')}`,
+        ? `触发降档项${labels}，降 ${drop} 档 → 「${name(grades[index]?.id ?? '')}」${same}`
+        : `Downgrade ${labels}: down ${drop} level${drop > 1 ? 's' : ''} → ${name(grades[index]?.id ?? '')}${same}`,
     });
   }
   for (const c of (doc.caps ?? []).filter((x) => result.caps.includes(x.id))) {

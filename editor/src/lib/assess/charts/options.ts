@@ -46,18 +46,15 @@ export function distribution(
 ): { option: ChartOption; rows: DistributionRow[] } {
   const totals = results.map((r) => r.total);
   const thresholds = grades.map((g) => g.min).filter((m) => m > 0);
-  const span = totals.length ? Math.max(...totals) - Math.min(...totals) : 0;
+  const span = totals.length ? Math.max(...totals) - Math.min(...totals) + 10 : 0;
   const width =
     [5, 2, 1].find((w) => thresholds.every((t) => Number.isInteger(t / w)) && span / w <= 24) ??
     [10, 5].find((w) => span / w <= 24) ??
     10;
   const lowest = totals.length ? Math.min(...totals) : 60;
   const highest = totals.length ? Math.max(...totals) : 100;
-  // From one bin below the lowest score (and the threshold under it), to the bin holding the highest.
-  const below = [...thresholds].filter((t) => t <= lowest).sort((a, b) => b - a)[0] ?? 0;
-  let lo = Math.max(0, Math.min(Math.floor(lowest / width) * width - width, below));
-  if ((Math.floor(highest / width) * width + width - lo) / width > 30) lo = Math.floor(lowest / width) * width - width;
-  lo = Math.max(0, lo);
+  // From one bin below the lowest score to the bin holding the highest.
+  const lo = Math.max(0, Math.floor(lowest / width) * width - width);
   const hi = Math.floor(highest / width) * width + width;
   const rows: DistributionRow[] = [];
   for (let a = lo; a < hi; a += width) {
@@ -238,7 +235,7 @@ export function history(points: readonly HistoryPoint[], grades: readonly Grade[
   const sorted = [...points].sort((a, b) => a.year - b.year);
   const totals = sorted.map((p) => p.total);
   const min = Math.max(0, Math.floor((Math.min(60, ...totals) - 5) / 10) * 10);
-  const max = Math.max(100, Math.ceil(Math.max(...totals, 0) / 5) * 5);
+  const max = Math.max(100, Math.ceil((Math.max(...totals, 0) + 4) / 5) * 5);
   const bands = grades.map((g, i) => {
     const upper = i === 0 ? max : grades[i - 1].min;
     return [
@@ -270,6 +267,7 @@ export function history(points: readonly HistoryPoint[], grades: readonly Grade[
           value: p.total,
           itemStyle: { color: gradeColor(p.grade, grades) },
         })),
+        symbol: 'circle',
         symbolSize: 10,
         lineStyle: { color: '#5d6b65' },
         label: {
