@@ -15,6 +15,7 @@ export function systemRoutes(deps: RouteDeps, all: () => RouteSpec[]): RouteSpec
   let openapiText: string | undefined;
   let html: string | undefined;
   const doc = () => (openapi ??= buildOpenApi(all(), { version: deps.version }));
+  const ping = deps.db.$client.prepare('SELECT 1');
   return [
     route({
       method: 'get',
@@ -33,7 +34,7 @@ export function systemRoutes(deps: RouteDeps, all: () => RouteSpec[]): RouteSpec
         },
       },
       handler: (c) => {
-        deps.db.$client.prepare('SELECT 1').get();
+        ping.get();
         return c.json({ status: 'ok', version: deps.version });
       },
     }),
