@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const editor = join(root, 'editor');
@@ -29,5 +29,5 @@ if (!existsSync(built)) {
 
 const { register } = await import('tsx/esm/api');
 register();
-const { main } = await import(join(root, 'server', 'main.ts'));
+const { main } = await import(pathToFileURL(join(root, 'server', 'main.ts')).href);
 await main();
