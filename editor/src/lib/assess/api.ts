@@ -160,9 +160,10 @@ export const assessApi = {
   /** Saves the grid all-or-nothing; a 422 carries problems with `/regions/<i>/values/<key>` paths. */
   saveDataset: (year: number, versionId: number, regions: { code: string; values: Record<string, unknown> }[]) =>
     request<unknown>('PUT', `/api/datasets/${year}${q({ versionId })}`, { body: { regions } }),
-  importDataset: (year: number, versionId: number, format: ImportFormat, body: Blob | ArrayBuffer | string) =>
-    upload<{ imported: number; values: number }>(
-      `/api/datasets/${year}/import${q({ versionId, format })}`,
+  /** Imports a file all-or-nothing; a 422 lists every problem with its `row` and `column`. */
+  importDataset: (year: number, versionId: number, format: ImportFormat, body: Blob | ArrayBuffer | string, filename?: string) =>
+    upload<{ imported: number; values: number; removed: number; hash: string }>(
+      `/api/datasets/${year}/import${q({ versionId, format, filename })}`,
       body,
       CONTENT_TYPES[format],
     ),

@@ -78,14 +78,14 @@ export function distribution(
         xAxis: binsOfGrade[0].label,
         name: `${gradeLabel(g.id, grades, lang)} ≥${g.min}`,
         itemStyle: { color: tint(gradeColor(g.id, grades), 0.1) },
-        label: { position: 'insideTop', color: gradeColor(g.id, grades), fontFamily: CHART_FONT, fontWeight: 'bold' },
+        label: { position: 'top', color: gradeColor(g.id, grades), fontFamily: CHART_FONT, fontWeight: 'bold' },
       },
       { xAxis: binsOfGrade[binsOfGrade.length - 1].label },
     ]);
   }
   const option: ChartOption = {
     textStyle,
-    grid: { left: 48, right: 16, top: 36, bottom: 48 },
+    grid: { left: 48, right: 16, top: 48, bottom: 48 },
     tooltip: {
       trigger: 'axis',
       formatter: (params: { dataIndex: number }[]) => {

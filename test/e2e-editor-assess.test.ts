@@ -1,0 +1,265 @@
+/**
+ * The assessment pages in a real browser (Debian's Chromium through playwright-core) against the
+ * real server (`node bin/start.js`, free port, temporary database seeded with the samples):
+ * a CSV with a bad cell is refused with the cell's problem shown, fixed and imported; 2024 is run;
+ * a region's page explains its deduction; the 2024 → 2025 diff shows a region whose grade moves;
+ * the results notice is print-previewed; the audit log shows the import and the run.
+ * Screenshots go to test-artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium, screenshot, signIn, startServer, type RunningServer } from './browser-assess.ts';
+
+const STEP = 90_000;
+const WAIT = { timeout: 20_000, interval: 100 };
+
+/** Playwright-style waiting assertions on top of vitest's `expect.poll`. */
+const textOf = (l: Locator) => expect.poll(() => l.innerText(), WAIT);
+const valueOf = (l: Locator) => expect.poll(() => l.inputValue(), WAIT);
+const countOf = (l: Locator) => expect.poll(() => l.count(), WAIT);
+const attrOf = (l: Locator, name: string) => expect.poll(() => l.getAttribute(name), WAIT);
+const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
+const hidden = (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT.timeout });
+
+describe('editor: data, runs, diff, reports and audit in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let goodCsv = '';
+  let badCsv = '';
+  let v2024 = 0;
+  let v2025 = 0;
+  let runId = 0;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page, server.url, 'admin', server.adminPassword);
+
+    // The versions the samples seeded, and the 2024 data as the export writes it, changed in one
+    // place: 长春市's PM2.5 target lowered to 28 (so its PM2.5 of 31 is 3 over: 1.5 deducted).
+    const api = context.request;
+    const versions = (await (await api.get(`${server.url}/api/versions`)).json()).versions as {
+      id: number;
+      year: number;
+      status: string;
+    }[];
+    v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
+    v2025 = versions.find((v) => v.year === 2025)!.id;
+    const exported = await (await api.get(`${server.url}/api/datasets/2024/export?format=csv&versionId=${v2024}`)).text();
+    const rows = Papa.parse<string[]>(exported.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    const header = rows[0];
+    const col = header.indexOf('pm25_target');
+    const row = rows.findIndex((r) => r[0] === '220100');
+    expect(col).toBeGreaterThan(1);
+    expect(row).toBeGreaterThan(0);
+    rows[row][col] = '28';
+    goodCsv = Papa.unparse(rows);
+    rows[row][col] = '二十八';
+    badCsv = Papa.unparse(rows);
+
+    // Last year's run, so the region page has a previous result to show beside this year's.
+    const prev = await api.post(`${server.url}/api/runs`, {
+      data: { versionId: versions.find((v) => v.year === 2023 && v.status === 'published')!.id, year: 2023 },
+    });
+    expect(prev.status()).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'checks cells as you type, refuses a CSV with a bad cell showing the cell’s problem, then imports the fixed file',
+    async () => {
+      await page.goto(`${server.url}/data?year=2024&version=${v2024}`);
+      const grid = page.getByTestId('data-grid');
+      await grid.waitFor();
+      await textOf(page.getByRole('heading', { level: 1 })).toBe('年度数据');
+
+      // Typing a word into a number cell shows the problem in the cell at once.
+      const cell = page.locator('td[data-region="220200"][data-key="pm25"]');
+      await cell.locator('input').fill('abc');
+      await textOf(cell.getByTestId('cell-problem')).toBe('应为数值');
+      await expect.poll(() => page.getByTestId('grid-save').isDisabled(), WAIT).toBe(true);
+      await cell.locator('input').fill('-3');
+      await textOf(cell.getByTestId('cell-problem')).toBe('小于最小值 0');
+      await page.getByRole('button', { name: '放弃更改' }).click();
+      await countOf(cell.getByTestId('cell-problem')).toBe(0);
+
+      // A block pasted from a spreadsheet fills right and down from the focused cell.
+      const first = page.locator('td[data-region="220100"][data-key="good_days_target"] input');
+      await first.focus();
+      await page.evaluate(() => {
+        const target = document.activeElement as HTMLElement;
+        const data = new DataTransfer();
+        data.setData('text/plain', '90\t35\n91\t36\n');
+        target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      });
+      await valueOf(page.locator('td[data-region="220184"][data-key="pm25_target"] input')).toBe('36');
+      await visible(page.getByText('已粘贴 4 个单元格。'));
+      await page.getByRole('button', { name: '放弃更改' }).click();
+
+      // The bad file: nothing imported, the problem listed with row and column and shown on the cell.
+      await page.getByTestId('import-file').setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(badCsv) });
+      await page.getByTestId('import-run').click();
+      const problems = page.getByTestId('import-problems');
+      await problems.waitFor();
+      await textOf(problems).toContain('文件未导入，没有保存任何数据');
+      await textOf(problems).toContain('pm25_target');
+      await textOf(problems).toContain('长春市');
+      const bad = page.locator('td[data-region="220100"][data-key="pm25_target"]');
+      await visible(bad.getByTestId('cell-import-problem'));
+      await textOf(bad.getByTestId('cell-import-problem')).toBe('文件中为「二十八」：应为数值');
+      await valueOf(bad.locator('input')).toBe('34');
+      await bad.scrollIntoViewIfNeeded();
+      await screenshot(page, 'assess-01-import-refused', false);
+
+      // The fixed file goes in, and the grid shows the new value.
+      await page.getByTestId('import-file').setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
+      await page.getByTestId('import-run').click();
+      await textOf(page.getByTestId('import-done')).toContain('已导入“data-2024.csv”');
+      await countOf(page.getByTestId('import-problems')).toBe(0);
+      await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('28');
+      await screenshot(page, 'assess-02-imported', false);
+
+      // A value typed into the grid is saved (only the changed cell is sent) and read back.
+      const typed = page.locator('td[data-region="220200"][data-key="good_days_target"]');
+      await typed.locator('input').fill('89.5');
+      await expect.poll(() => typed.getAttribute('class'), WAIT).toContain('changed');
+      await page.getByTestId('grid-save').click();
+      await visible(page.getByText('已保存 1 个值。'));
+      await valueOf(typed.locator('input')).toBe('89.5');
+      await expect.poll(() => typed.getAttribute('class'), WAIT).not.toContain('changed');
+    },
+    STEP,
+  );
+
+  it(
+    'runs 2024 with the version in force preselected and shows the ranking',
+    async () => {
+      await page.getByRole('link', { name: '考核', exact: true }).click();
+      await page.getByTestId('run-form').waitFor();
+      await valueOf(page.getByTestId('run-year')).toBe('2024');
+      await expect.poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT).toContain('2024 年第 4 版');
+      await expect.poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT).toContain('现行');
+      await page.getByTestId('run-start').click();
+      await page.waitForURL(/\/runs\/\d+$/);
+      runId = Number(new URL(page.url()).pathname.split('/').pop());
+      const ranking = page.getByTestId('ranking');
+      await ranking.waitFor();
+      await countOf(ranking.locator('tbody tr')).toBe(12);
+      await textOf(page.getByTestId('grade-counts')).toContain('优秀');
+      // Adjustments are named by their labels.
+      await textOf(ranking).toContain('未按期完成生态环境保护督察问题整改任务');
+      await textOf(ranking).toContain('生态环境监测数据弄虚作假');
+      // Sorting by region name and filtering by grade.
+      await page.getByRole('button', { name: /^地区/ }).click();
+      await page.locator('.filters select').first().selectOption({ label: '不合格' });
+      await countOf(ranking.locator('tbody tr')).toBe(2);
+      await page.locator('.filters select').first().selectOption({ label: '全部' });
+      await page.locator('.charts svg').first().waitFor();
+      await screenshot(page, 'assess-03-run-results');
+    },
+    STEP,
+  );
+
+  it(
+    'explains a region’s deduction on its page, with last year beside it',
+    async () => {
+      await page.getByTestId('ranking').getByRole('link', { name: '长春市' }).click();
+      await page.waitForURL(new RegExp(`/runs/${runId}/regions/220100$`));
+      const why = page.locator('tr[data-item="pm25"] [data-testid="item-why"]');
+      await why.waitFor();
+      await textOf(why).toContain('细颗粒物(PM2.5)浓度目标 28 μg/m³');
+      await textOf(why).toContain('3 μg/m³ × 0.5 = 1.5');
+      await textOf(why).toContain('扣 1.5 分');
+      await textOf(page.getByTestId('grade-path')).toContain('触发降档项「未按期完成生态环境保护督察问题整改任务」');
+      await textOf(page.getByTestId('previous')).toContain('2023 年');
+      await page.locator('tr[data-item="pm25"] details summary').click();
+      await textOf(page.locator('tr[data-item="pm25"] .trace')).toContain('公式结果 5.5');
+      await screenshot(page, 'assess-04-region');
+      await page.locator('tr[data-item="pm25"]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'assess-04b-region-deduction', false);
+    },
+    STEP,
+  );
+
+  it(
+    'diffs 2024 against the 2025 draft and highlights a region whose grade moves',
+    async () => {
+      await page.getByRole('link', { name: '对比', exact: true }).click();
+      const impact = page.getByTestId('impact');
+      await impact.waitFor();
+      await valueOf(page.getByTestId('diff-from')).toBe(String(v2024));
+      await valueOf(page.getByTestId('diff-to')).toBe(String(v2025));
+      const moved = impact.locator('tr[data-moved="true"]');
+      expect(await moved.count()).toBeGreaterThan(0);
+      await textOf(moved.first()).toContain('等次变化');
+      await textOf(page.getByTestId('changes')).toContain('降档叠加方式');
+      await textOf(page.getByTestId('changes')).toContain('非化石能源占一次能源消费比重');
+      await screenshot(page, 'assess-05-diff');
+    },
+    STEP,
+  );
+
+  it(
+    'print-previews the results notice on A4 without the application around it',
+    async () => {
+      await page.goto(`${server.url}/runs/${runId}`);
+      await page.getByTestId('open-notice').click();
+      const notice = page.getByTestId('notice');
+      await notice.waitFor();
+      await textOf(notice.locator('h1')).toBe('2024年度生态环境保护目标责任制考核结果通报');
+      await textOf(notice).toContain('降档项');
+      await textOf(notice).toContain('未按期完成生态环境保护督察问题整改任务');
+      // A4 at 96 dpi, as the printed page lays out.
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.emulateMedia({ media: 'print' });
+      await hidden(page.locator('header.top'));
+      await hidden(page.getByTestId('print'));
+      await screenshot(page, 'assess-06-notice-print');
+      await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    },
+    STEP,
+  );
+
+  it(
+    'shows the import and the run in the audit log, with links to them',
+    async () => {
+      await page.getByRole('link', { name: '审计', exact: true }).click();
+      const table = page.getByTestId('audit-table');
+      await table.waitFor();
+      const imported = table.locator('tr[data-action="dataset.import"]');
+      await countOf(imported).toBe(1);
+      await textOf(imported).toContain('导入数据');
+      await textOf(imported).toContain('data-2024.csv');
+      await attrOf(imported.getByRole('link'), 'href').toBe(`/data?year=2024&version=${v2024}`);
+      const run = table.locator(`tr[data-action="run.create"]`).first();
+      await textOf(run).toContain(`考核 #${runId}`);
+      await attrOf(run.getByRole('link'), 'href').toBe(`/runs/${runId}`);
+      await screenshot(page, 'assess-07-audit', false);
+
+      // Filtered to imports only.
+      await page.getByTestId('audit-action').selectOption('dataset.import');
+      await page.getByRole('button', { name: '筛选' }).click();
+      await countOf(table.locator('tbody tr')).toBe(1);
+
+      // The English switch.
+      await page.getByRole('button', { name: 'English' }).click();
+      await textOf(page.getByRole('heading', { level: 1 })).toBe('Audit log');
+      await page.getByRole('button', { name: '中文' }).click();
+      await textOf(page.getByRole('heading', { level: 1 })).toBe('审计日志');
+      expect(pageErrors).toEqual([]);
+    },
+    STEP,
+  );
+});
