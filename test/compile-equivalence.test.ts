@@ -193,7 +193,7 @@ describe('random formulas and data (fast-check)', () => {
         if (!sameOutcome(compiled, reference))
           throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
       }),
-      { numRuns: 4000 },
+      { numRuns: Number(process.env.EQ_RUNS ?? 4000) },
     );
   });
 
@@ -211,7 +211,7 @@ describe('random formulas and data (fast-check)', () => {
         if (!sameOutcome(compiled, reference))
           throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
       }),
-      { numRuns: 4000 },
+      { numRuns: Number(process.env.EQ_RUNS ?? 4000) },
     );
   });
 

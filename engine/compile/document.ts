@@ -21,7 +21,6 @@ import type {
 } from '../types.ts';
 import type { PreparedDocument } from '../evaluate/prepare.ts';
 import type { RegionOutcome } from '../evaluate/score.ts';
-import { gradeOf } from '../evaluate/grade.ts';
 import { valueFitsType } from '../validate/semantic.ts';
 import { compileLogic, type CompiledLogic, type Scope } from './logic.ts';
 import { fastRoundHalfAway } from './round.ts';
@@ -75,6 +74,8 @@ export interface CompiledDocument {
   downgrades: CompiledCondition<{ id: string; levels?: number }>[];
   caps: CompiledCondition<{ id: string; maxGrade: string }>[];
   vetoes: CompiledCondition<{ id: string }>[];
+  /** The grades' minimum totals, best first. */
+  gradeMins: number[];
   /** The key order of the last region's values (see resolveInto). */
   layout?: KeyLayout;
 }
@@ -127,6 +128,7 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
       enum: input.enum as unknown[] | undefined,
     })),
     inputKeys: new Set(p.inputs.map((i) => i.key)),
+    gradeMins: p.grades.map((g) => g.min),
     derived: p.derived.map((d) => ({ key: d.def.key, slot: slotByName.get(d.def.key)!, fn: compile(d.def.logic) })),
     categories: doc.categories.map((c) => ({
       id: c.id,
@@ -500,13 +502,25 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
   if (bonus === 0) bonus = 0;
   let total = fastRoundHalfAway(base + bonus, digits);
   if (total === 0) total = 0;
-  const g = gradeOf(
-    p,
-    total,
-    downgrades.map(levelsOf),
-    caps.map((c) => p.gradeIndex.get(c.maxGrade) ?? 0),
-    vetoes.length > 0,
-  );
+  // Steps 7–10 (engine/evaluate/grade.ts): score grade, downgrades, caps, vetoes.
+  const mins = cd.gradeMins;
+  const last = mins.length - 1;
+  let scoreGrade = 0;
+  while (scoreGrade < mins.length && !(mins[scoreGrade] <= total)) scoreGrade++;
+  if (scoreGrade === mins.length) scoreGrade = last;
+  let grade = scoreGrade;
+  if (downgrades.length > 0) {
+    const sum = p.stacking === 'sum';
+    let shift = levelsOf(downgrades[0]);
+    for (let i = 1; i < downgrades.length; i++) {
+      const levels = levelsOf(downgrades[i]);
+      shift = sum ? shift + levels : Math.max(shift, levels);
+    }
+    grade = Math.min(last, grade + shift);
+  }
+  for (const c of caps) grade = Math.max(grade, p.gradeIndex.get(c.maxGrade) ?? 0);
+  if (vetoes.length > 0) grade = last;
+  const g = { scoreGrade, grade };
   const result: RegionResult = {
     region: region.code,
     name: region.name,

@@ -9,6 +9,10 @@
  * (e.g. `{"*": []}` throws the TypeError that `reduce` throws). Every operand is evaluated before
  * the operation runs, as json-logic-js does, except in `if`, `?:`, `and` and `or`.
  *
+ * Logic that only appears at run time — a key of `missing` or an option of `missing_some` that is
+ * itself an array or object, which only data can bring — is applied by json-logic-js itself, the
+ * reference, since it is not known when compiling.
+ *
  * Two kinds of data: plain objects (as `jsonLogic.apply` takes them), or — in the compiled
  * evaluation pipeline — an array of slots, one per input and derived value, where a literal `var`
  * becomes an array read and anything dynamic falls back to an object view of the slots.
@@ -17,7 +21,7 @@
  * const f = compileLogic({ max: [0, { '-': [4, { '*': [0.5, { var: 'x' }] }] }] });
  * f({ x: 3 }) // 2.5, as jsonLogic.apply gives
  */
-import { opClamp, opInterp, CUSTOM_OPERATIONS } from '../logic/operations.ts';
+import { opClamp, opInterp, CUSTOM_OPERATIONS, logic } from '../logic/operations.ts';
 import { fastRoundHalfAway } from './round.ts';
 import {
   opCat,
@@ -246,7 +250,7 @@ function varOfKey(key: unknown, env: any, scope: Scope): unknown {
     }
     return varLookup(scope.view(env), key, undefined);
   }
-  return compileLogic({ var: key })(scope.view(env));
+  return logic.apply({ var: key } as never, scope.view(env));
 }
 
 function missingOf(values: unknown[], env: any, scope: Scope): unknown[] {
@@ -276,7 +280,7 @@ function compileMissingSome(args: Node[], scope: Scope): Node {
       // json-logic-js applies {"missing": options}: the options are evaluated again as logic.
       if (Array.isArray(options) && options.every(isPrimitive)) areMissing = missingOf(options, env, scope);
       else if (isPrimitive(options)) areMissing = missingOf([options], env, scope);
-      else areMissing = compileLogic({ missing: options })(scope.view(env)) as unknown[];
+      else areMissing = logic.apply({ missing: options } as never, scope.view(env)) as unknown[];
       if (options.length - areMissing.length >= needCount) return [];
       return areMissing;
     },
@@ -405,6 +409,45 @@ function compileRound(args: Node[]): Node {
   };
 }
 
+/**
+ * `>`, `>=`, `<`, `<=` with two operands, one closure per operator (so that each comparison is
+ * inlined where it runs) and a literal operand read once.
+ */
+function compileRelation(args: Node[], op: '>' | '>=' | '<' | '<='): Node {
+  const [a, b] = args.map((x) => x.fn);
+  const cb = args[1].constant?.value;
+  if (typeof cb === 'number') {
+    switch (op) {
+      case '>':
+        return { fn: (env) => (a(env) as number) > cb, boolean: true };
+      case '>=':
+        return { fn: (env) => (a(env) as number) >= cb, boolean: true };
+      case '<':
+        return { fn: (env) => (a(env) as number) < cb, boolean: true };
+      default:
+        return { fn: (env) => (a(env) as number) <= cb, boolean: true };
+    }
+  }
+  switch (op) {
+    case '>':
+      return { fn: (env) => (a(env) as number) > (b(env) as number), boolean: true };
+    case '>=':
+      return { fn: (env) => (a(env) as number) >= (b(env) as number), boolean: true };
+    case '<':
+      return { fn: (env) => (a(env) as number) < (b(env) as number), boolean: true };
+    default:
+      return { fn: (env) => (a(env) as number) <= (b(env) as number), boolean: true };
+  }
+}
+
+function compileDivide(args: Node[]): Node {
+  if (args.length !== 2) return binary(args, (x, y) => x / y);
+  const [a, b] = args.map((x) => x.fn);
+  const cb = args[1].constant?.value;
+  if (typeof cb === 'number') return { fn: (env) => (a(env) as number) / cb };
+  return { fn: (env) => (a(env) as number) / (b(env) as number) };
+}
+
 /** `in` with a literal list: the list is built once and only read (json-logic-js rebuilds it). */
 function compileIn(args: Node[]): Node {
   const list = args[1]?.constant?.value;
@@ -487,16 +530,19 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   '!==': { pure: true, compile: (a) => binary(a, (x, y) => x !== y, bool) },
   '!': { pure: true, compile: (a) => compileUnaryTruth(a, true) },
   '!!': { pure: true, compile: (a) => compileUnaryTruth(a, false) },
-  '>': { pure: true, compile: (a) => binary(a, (x, y) => x > y, bool) },
-  '>=': { pure: true, compile: (a) => binary(a, (x, y) => x >= y, bool) },
-  '<': { pure: true, compile: (a) => compileThreeWay(a, opLess, (x, y) => x < y) },
-  '<=': { pure: true, compile: (a) => compileThreeWay(a, opLessEq, (x, y) => x <= y) },
+  '>': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '>') : binary(a, (x, y) => x > y, bool)) },
+  '>=': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '>=') : binary(a, (x, y) => x >= y, bool)) },
+  '<': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '<') : compileThreeWay(a, opLess, (x, y) => x < y)) },
+  '<=': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileRelation(a, '<=') : compileThreeWay(a, opLessEq, (x, y) => x <= y)),
+  },
   max: { pure: true, compile: (a) => compileMaxMin(a, true) },
   min: { pure: true, compile: (a) => compileMaxMin(a, false) },
   '+': { pure: true, compile: compilePlus },
   '-': { pure: true, compile: compileMinus },
   '*': { pure: true, compile: compileTimes },
-  '/': { pure: true, compile: (a) => binary(a, (x, y) => x / y) },
+  '/': { pure: true, compile: compileDivide },
   '%': { pure: true, compile: (a) => binary(a, (x, y) => x % y) },
   in: { pure: true, compile: compileIn },
   cat: { pure: true, compile: (a) => eager(a, opCat) },

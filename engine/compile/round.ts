@@ -8,8 +8,13 @@
  * within 5·10^-7 of |D| · 10^d. When the fraction of s is more than 10^-6 away from ½, it therefore
  * falls on the same side of ½ as D's does, and the rounded result is k / 10^d — a correctly
  * rounded IEEE division of two exact numbers, i.e. the double nearest to the decimal k·10^-d,
- * which is what `Number("…")` gives on the slow path. Anything else (near a half, huge values,
- * many digits) takes the slow path.
+ * which is what `Number("…")` gives on the slow path.
+ *
+ * Near a half, the decimal half T = (f + ½) · 10^-d decides, and it is compared through h, the
+ * double nearest to T: if |x| = h, T is the shortest form of |x| (no shorter decimal lies within
+ * half an ulp of it), a half, rounded away from zero; if |x| > h, then D > T, because rounding
+ * to the nearest double is monotonic (D < T would give |x| ≤ h) and D ≠ T (else |x| = h); likewise
+ * |x| < h gives D < T. Only huge values (|x| · 10^d ≥ 2^31) take the slow path.
  */
 import { roundHalfAway } from '../numeric/round.ts';
 
@@ -22,16 +27,19 @@ export function fastRoundHalfAway(x: number, digits: number): number {
     if (Number.isInteger(x)) return x;
     const p = POW10[digits];
     const negative = x < 0;
-    const s = (negative ? -x : x) * p;
+    const ax = negative ? -x : x;
+    const s = ax * p;
     if (s < LIMIT) {
       const f = Math.floor(s);
       const frac = s - f;
-      if (frac < 0.499999 || frac > 0.500001) {
-        const k = frac < 0.5 ? f : f + 1;
-        if (k === 0) return 0;
-        const r = k / p;
-        return negative ? -r : r;
-      }
+      let k: number;
+      if (frac < 0.499999) k = f;
+      else if (frac > 0.500001) k = f + 1;
+      // Near a half: compare |x| with the double nearest to the half (f + ½) · 10^-d.
+      else k = ax >= (f + 0.5) / p ? f + 1 : f;
+      if (k === 0) return 0;
+      const r = k / p;
+      return negative ? -r : r;
     }
   }
   return roundHalfAway(x, digits);

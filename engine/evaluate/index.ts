@@ -41,6 +41,8 @@ export function evaluatePrepared(
 ): Evaluation {
   const trace = opts.trace ?? true;
   const cd = opts.mode === 'interpreted' ? undefined : compiledDocumentFor(p);
+  // Hashed first, so that the garbage of hashing is collected before the results pile up.
+  const hash = datasetHash(dataset);
   const results: RegionResult[] = [];
   const gradeIndexes: number[] = [];
   const errors: Evaluation['errors'] = [];
@@ -62,7 +64,7 @@ export function evaluatePrepared(
     });
   return {
     rules: { family: p.doc.family, year: p.doc.year, hash: p.hash },
-    dataset: { ...(dataset.year !== undefined ? { year: dataset.year } : {}), hash: datasetHash(dataset) },
+    dataset: { ...(dataset.year !== undefined ? { year: dataset.year } : {}), hash },
     results,
     errors,
     warnings,
