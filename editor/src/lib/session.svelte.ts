@@ -47,7 +47,8 @@ export function requireSignIn(expired: boolean): void {
   const path = currentPath();
   rememberReturn(path);
   session.user = null;
-  session.expired = expired;
+  // Once known to have expired, it stays so until the user signs in again.
+  session.expired = session.expired || expired;
   if (!location.pathname.startsWith('/login')) {
     void goto(`/login?next=${encodeURIComponent(path)}`, { replaceState: true });
   }
