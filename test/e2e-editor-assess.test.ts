@@ -258,6 +258,38 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(page.getByRole('heading', { level: 1 })).toBe('Audit log');
       await page.getByRole('button', { name: '中文' }).click();
       await textOf(page.getByRole('heading', { level: 1 })).toBe('审计日志');
+    },
+    STEP,
+  );
+
+  it(
+    'adds a region and edits the years it is assessed',
+    async () => {
+      await page.getByRole('link', { name: '地区', exact: true }).click();
+      const table = page.getByTestId('regions-table');
+      await table.waitFor();
+      await countOf(table.locator('tbody tr')).toBe(12);
+      await page.getByRole('button', { name: '添加地区' }).click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.getByLabel('代码').fill('229901');
+      await dialog.getByLabel('中文名称').fill('示范新区');
+      await dialog.getByLabel('考核年度').fill('2026');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await visible(page.getByText('已添加地区“示范新区”。'));
+      const row = table.locator('tbody tr', { hasText: '229901' });
+      await textOf(row).toContain('2026');
+      await row.getByRole('button', { name: '编辑' }).click();
+      await dialog.getByLabel('考核年度').fill('2026-2027');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await visible(page.getByText('已保存地区“示范新区”。'));
+      await textOf(row).toContain('2026-2027');
+      // A malformed year range is refused next to its field, nothing sent.
+      await row.getByRole('button', { name: '编辑' }).click();
+      await dialog.getByLabel('考核年度').fill('2026到明年');
+      await dialog.getByRole('button', { name: '保存' }).click();
+      await visible(dialog.getByText('年度格式不正确'));
+      await dialog.getByRole('button', { name: '取消' }).click();
+      await screenshot(page, 'assess-08-regions', false);
       expect(pageErrors).toEqual([]);
     },
     STEP,

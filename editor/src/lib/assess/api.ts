@@ -11,7 +11,8 @@ import { ApiError, NetworkError, request, type Region } from '$lib/api.ts';
 import { requireSignIn } from '$lib/session.svelte.ts';
 import type { Grade, Problem, RegionError, RegionResult } from '$engine/types.ts';
 
-export type { Region };
+/** A region as the API returns it (`note`: where the code comes from, remarks). */
+export type RegionRow = Region & { note?: string };
 
 /** A problem of a grid write or an import: `row` (1-based, header is row 1) and `column` for files. */
 export interface ImportProblem extends Problem {
@@ -150,10 +151,10 @@ export function formatOfFile(name: string): ImportFormat | null {
 }
 
 export const assessApi = {
-  regions: () => request<{ regions: Region[] }>('GET', '/api/regions'),
-  createRegion: (r: Region) => request<Region>('POST', '/api/regions', { body: r }),
-  updateRegion: (code: string, r: Partial<Region>) =>
-    request<Region>('PUT', `/api/regions/${encodeURIComponent(code)}`, { body: r }),
+  regions: () => request<{ regions: RegionRow[] }>('GET', '/api/regions'),
+  createRegion: (r: RegionRow) => request<RegionRow>('POST', '/api/regions', { body: r }),
+  updateRegion: (code: string, r: Partial<RegionRow>) =>
+    request<RegionRow>('PUT', `/api/regions/${encodeURIComponent(code)}`, { body: r }),
 
   datasets: () => request<{ datasets: DatasetSummary[] }>('GET', '/api/datasets'),
   dataset: (year: number) => request<DatasetGrid>('GET', `/api/datasets/${year}`),
