@@ -41,15 +41,45 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the editor (`vite build`) when there is no build or a source file is newer than it. */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds the editor (`vite build`) when there is no build or a source file is newer than it.
+ * Test files run in parallel: a lock directory (editor/.build-lock) keeps two builds from writing
+ * editor/build at once; whoever waits re-checks and finds the build fresh.
+ */
 export function ensureEditorBuilt(): void {
   const editor = join(ROOT, 'editor');
   const index = join(editor, 'build', 'index.html');
+  const lock = join(editor, '.build-lock');
   const sources = [join(editor, 'src'), join(ROOT, 'engine')].filter(existsSync);
-  const stale = !existsSync(index) || sources.some((d) => newestMtime(d) > statSync(index).mtimeMs);
-  if (!stale) return;
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: editor, encoding: 'utf8', env: process.env });
-  if (r.status !== 0 || !existsSync(index)) throw new Error(`editor build failed:\n${r.stdout}\n${r.stderr}`);
+  const stale = () => !existsSync(index) || sources.some((d) => newestMtime(d) > statSync(index).mtimeMs);
+  if (!stale()) return;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another build holds the lock (a lock older than 5 minutes is a leftover from a killed run).
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`editor build lock ${lock} held for more than 5 minutes`);
+      sleep(500);
+    }
+  }
+  try {
+    if (!stale()) return;
+    const r = spawnSync('npx', ['vite', 'build'], { cwd: editor, encoding: 'utf8', env: process.env });
+    if (r.status !== 0 || !existsSync(index)) throw new Error(`editor build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface RunningServer {

@@ -130,6 +130,11 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('28');
       await screenshot(page, 'assess-02-imported', false);
 
+      // The template download is the version's XLSX.
+      const template = await context.request.get(server.url + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')));
+      expect(template.status()).toBe(200);
+      expect(template.headers()['content-type']).toContain('spreadsheetml');
+
       // A value typed into the grid is saved (only the changed cell is sent) and read back.
       const typed = page.locator('td[data-region="220200"][data-key="good_days_target"]');
       await typed.locator('input').fill('89.5');
@@ -166,6 +171,13 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await countOf(ranking.locator('tbody tr')).toBe(2);
       await page.locator('.filters select').first().selectOption({ label: '全部' });
       await page.locator('.charts svg').first().waitFor();
+      // Both exports answer with the run's results.
+      const csv = await context.request.get(server.url + (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href')));
+      expect(csv.status()).toBe(200);
+      expect(await csv.text()).toContain('长春市');
+      const xlsx = await context.request.get(server.url + (await page.getByRole('link', { name: '导出 XLSX' }).getAttribute('href')));
+      expect(xlsx.status()).toBe(200);
+      expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
       await screenshot(page, 'assess-03-run-results');
     },
     STEP,
