@@ -106,7 +106,8 @@ export type ImportFormat = 'csv' | 'xlsx' | 'json';
 
 const q = (params: Record<string, string | number | undefined | null>) => {
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const str = s.toString();
   return str ? `?${str}` : '';
 };
@@ -159,10 +160,19 @@ export const assessApi = {
   datasets: () => request<{ datasets: DatasetSummary[] }>('GET', '/api/datasets'),
   dataset: (year: number) => request<DatasetGrid>('GET', `/api/datasets/${year}`),
   /** Saves the grid all-or-nothing; a 422 carries problems with `/regions/<i>/values/<key>` paths. */
-  saveDataset: (year: number, versionId: number, regions: { code: string; values: Record<string, unknown> }[]) =>
-    request<unknown>('PUT', `/api/datasets/${year}${q({ versionId })}`, { body: { regions } }),
+  saveDataset: (
+    year: number,
+    versionId: number,
+    regions: { code: string; values: Record<string, unknown> }[],
+  ) => request<unknown>('PUT', `/api/datasets/${year}${q({ versionId })}`, { body: { regions } }),
   /** Imports a file all-or-nothing; a 422 lists every problem with its `row` and `column`. */
-  importDataset: (year: number, versionId: number, format: ImportFormat, body: Blob | ArrayBuffer | string, filename?: string) =>
+  importDataset: (
+    year: number,
+    versionId: number,
+    format: ImportFormat,
+    body: Blob | ArrayBuffer | string,
+    filename?: string,
+  ) =>
     upload<{ imported: number; values: number; removed: number; hash: string }>(
       `/api/datasets/${year}/import${q({ versionId, format, filename })}`,
       body,
@@ -174,7 +184,8 @@ export const assessApi = {
 
   runs: (filter: { year?: number; versionId?: number } = {}) =>
     request<{ runs: RunSummary[] }>('GET', `/api/runs${q(filter)}`),
-  createRun: (body: { versionId: number; year: number }) => request<RunSummary>('POST', '/api/runs', { body }),
+  createRun: (body: { versionId: number; year: number }) =>
+    request<RunSummary>('POST', '/api/runs', { body }),
   run: (id: number) => request<RunDetail>('GET', `/api/runs/${id}`),
   runRegion: (id: number, code: string) =>
     request<RegionDetail>('GET', `/api/runs/${id}/regions/${encodeURIComponent(code)}`),

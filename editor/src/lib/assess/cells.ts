@@ -46,7 +46,10 @@ export function isRequired(input: Input): boolean {
 
 /** Reads a number from a cell's text, or null when it is not one. */
 export function readNumber(text: string): number | null {
-  let s = text.trim().replace(/[\u00a0\s]/g, '').replace(/^−/, '-');
+  let s = text
+    .trim()
+    .replace(/[\u00a0\s]/g, '')
+    .replace(/^−/, '-');
   if (GROUPED.test(s)) s = s.replace(/,/g, '');
   if (!NUMBER.test(s)) return null;
   const n = Number(s);
@@ -79,7 +82,8 @@ export function parseCell(text: string, input: Input): ParsedCell {
     case 'number':
     case 'integer': {
       const n = readNumber(s);
-      if (n === null) return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidNumber' } };
+      if (n === null)
+        return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidNumber' } };
       if (input.type === 'integer' && !Number.isInteger(n))
         return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidInteger' } };
       value = n;
@@ -87,7 +91,8 @@ export function parseCell(text: string, input: Input): ParsedCell {
     }
     case 'boolean': {
       const b = readBoolean(s);
-      if (b === null) return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidBoolean' } };
+      if (b === null)
+        return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidBoolean' } };
       value = b;
       break;
     }
@@ -103,7 +108,11 @@ export function parseCell(text: string, input: Input): ParsedCell {
   if (Array.isArray(input.enum) && input.enum.length && !input.enum.some((e) => e === value))
     return {
       value,
-      problem: { code: 'not_in_enum', key: 'cell.notInEnum', params: { allowed: input.enum.map(String).join(' / ') } },
+      problem: {
+        code: 'not_in_enum',
+        key: 'cell.notInEnum',
+        params: { allowed: input.enum.map(String).join(' / ') },
+      },
     };
   return { value, problem: null };
 }
@@ -154,9 +163,10 @@ export const ROLE_ORDER = ['target', 'actual', 'event', 'assessment', 'other'] a
 export type InputRole = (typeof ROLE_ORDER)[number];
 
 export function groupInputs(inputs: readonly Input[]): { role: InputRole; inputs: Input[] }[] {
-  return ROLE_ORDER.map((role) => ({ role, inputs: inputs.filter((i) => (i.role ?? 'other') === role) })).filter(
-    (g) => g.inputs.length > 0,
-  );
+  return ROLE_ORDER.map((role) => ({
+    role,
+    inputs: inputs.filter((i) => (i.role ?? 'other') === role),
+  })).filter((g) => g.inputs.length > 0);
 }
 
 /** Decodes a JSON pointer segment (`~1` → `/`, `~0` → `~`). */

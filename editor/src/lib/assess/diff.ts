@@ -8,7 +8,19 @@ import type { RuleDocument } from '$engine/types.ts';
 import { renderFormula, formulaLabels } from '$engine/render/formula.ts';
 import { effectiveFor, newestFirst } from './versions.ts';
 
-export const PARTS = ['document', 'input', 'derived', 'category', 'item', 'bonus', 'downgrade', 'cap', 'veto', 'grade', 'test'] as const;
+export const PARTS = [
+  'document',
+  'input',
+  'derived',
+  'category',
+  'item',
+  'bonus',
+  'downgrade',
+  'cap',
+  'veto',
+  'grade',
+  'test',
+] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface ChangeGroup {
@@ -29,7 +41,8 @@ export function groupChanges(changes: readonly DiffChange[]): ChangeGroup[] {
       continue;
     }
     const cats = [...new Set(ofPart.map((c) => c.category ?? ''))];
-    for (const category of cats) groups.push({ part, category, changes: ofPart.filter((c) => (c.category ?? '') === category) });
+    for (const category of cats)
+      groups.push({ part, category, changes: ofPart.filter((c) => (c.category ?? '') === category) });
   }
   const known = new Set<string>(PARTS);
   const rest = changes.filter((c) => !known.has(c.target));
@@ -71,14 +84,24 @@ export function entityOf(doc: RuleDocument | null, c: DiffChange): Labelled | un
 }
 
 /** The label of a change's subject: from the new version, else the old one, else its id. */
-export function changeLabel(c: DiffChange, oldDoc: RuleDocument | null, newDoc: RuleDocument | null, lang: 'zh' | 'en'): string {
+export function changeLabel(
+  c: DiffChange,
+  oldDoc: RuleDocument | null,
+  newDoc: RuleDocument | null,
+  lang: 'zh' | 'en',
+): string {
   const e = entityOf(newDoc, c) ?? entityOf(oldDoc, c);
   const l = e?.label;
   if (!l) return c.id;
   return lang === 'en' ? l.en || l.zh : l.zh;
 }
 
-export function categoryLabel(id: string | undefined, oldDoc: RuleDocument | null, newDoc: RuleDocument | null, lang: 'zh' | 'en'): string {
+export function categoryLabel(
+  id: string | undefined,
+  oldDoc: RuleDocument | null,
+  newDoc: RuleDocument | null,
+  lang: 'zh' | 'en',
+): string {
   if (!id) return '';
   const c = newDoc?.categories.find((x) => x.id === id) ?? oldDoc?.categories.find((x) => x.id === id);
   if (!c) return id;
@@ -105,13 +128,18 @@ export function valueText(v: unknown, yes: string, no: string): string {
  * The versions a diff compares by default: the newest draft (else the newest version) against the
  * version in force the year before it (else the newest published one before it).
  */
-export function defaultPair(versions: readonly VersionSummary[]): { from?: VersionSummary; to?: VersionSummary } {
+export function defaultPair(versions: readonly VersionSummary[]): {
+  from?: VersionSummary;
+  to?: VersionSummary;
+} {
   const sorted = [...versions].sort(newestFirst);
   const to = sorted.find((v) => v.status === 'draft') ?? sorted[0];
   if (!to) return {};
   const from =
     effectiveFor(to.year - 1, versions, to.family) ??
-    sorted.find((v) => v.id !== to.id && v.family === to.family && v.year < to.year && v.status === 'published') ??
+    sorted.find(
+      (v) => v.id !== to.id && v.family === to.family && v.year < to.year && v.status === 'published',
+    ) ??
     sorted.find((v) => v.id !== to.id && v.status === 'published');
   return { from, to };
 }

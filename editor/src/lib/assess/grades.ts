@@ -30,7 +30,11 @@ export function gradeBadge(id: string | null | undefined, grades: readonly Grade
   return BADGES[slot(id, grades)];
 }
 
-export function gradeLabel(id: string | null | undefined, grades: readonly Grade[], lang: 'zh' | 'en'): string {
+export function gradeLabel(
+  id: string | null | undefined,
+  grades: readonly Grade[],
+  lang: 'zh' | 'en',
+): string {
   if (!id) return '—';
   const g = grades.find((x) => x.id === id);
   if (!g) return id in BY_ID ? ta(`grade.${id as 'excellent'}`) : id;

@@ -27,7 +27,11 @@ function columnIndex(column: string | undefined): number {
 }
 
 /** Reads the file back to attach a region code and input key to each problem where possible. */
-export async function placeProblems(file: Blob, format: ImportFormat, problems: ImportProblem[]): Promise<PlacedProblem[]> {
+export async function placeProblems(
+  file: Blob,
+  format: ImportFormat,
+  problems: ImportProblem[],
+): Promise<PlacedProblem[]> {
   let codeOfRow: (row: number) => string | undefined = () => undefined;
   let codeOfIndex: (i: number) => string | undefined = () => undefined;
   let cellAt: (row: number, col: number) => string | undefined = () => undefined;
@@ -42,7 +46,9 @@ export async function placeProblems(file: Blob, format: ImportFormat, problems: 
       codeOfRow = (row) => (codeCol >= 0 ? rows[row - 1]?.[codeCol]?.trim() || undefined : undefined);
       cellAt = (row, col) => (col >= 0 ? rows[row - 1]?.[col] : undefined);
     } else if (format === 'json') {
-      const data = JSON.parse(await file.text()) as { regions?: { code?: unknown; values?: Record<string, unknown> }[] };
+      const data = JSON.parse(await file.text()) as {
+        regions?: { code?: unknown; values?: Record<string, unknown> }[];
+      };
       valueAt = (i, key) => {
         const v = data.regions?.[i]?.values?.[key];
         return v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
@@ -62,7 +68,12 @@ export async function placeProblems(file: Blob, format: ImportFormat, problems: 
     if (key) placed.key = key;
     const region = p.row !== undefined ? codeOfRow(p.row) : at ? codeOfIndex(at.index) : undefined;
     if (region) placed.region = region;
-    const value = p.row !== undefined ? cellAt(p.row, columnIndex(p.column)) : at && key ? valueAt(at.index, key) : undefined;
+    const value =
+      p.row !== undefined
+        ? cellAt(p.row, columnIndex(p.column))
+        : at && key
+          ? valueAt(at.index, key)
+          : undefined;
     if (value !== undefined) placed.value = value;
     return placed;
   });

@@ -21,7 +21,7 @@ export function kindLabel(kind: string): string {
 export function yearsText(years: readonly number[]): string {
   const ys = [...new Set(years)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < ys.length; ) {
+  for (let i = 0; i < ys.length;) {
     let j = i;
     while (j + 1 < ys.length && ys[j + 1] === ys[j] + 1) j++;
     parts.push(j > i ? `${ys[i]}-${ys[j]}` : String(ys[i]));

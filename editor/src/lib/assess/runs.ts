@@ -38,7 +38,8 @@ export function latestPerYear(runs: readonly RunSummary[], family: string): RunS
   for (const r of runs) {
     if (r.family !== family || r.status !== 'finished') continue;
     const seen = byYear.get(r.year);
-    if (!seen || r.createdAt > seen.createdAt || (r.createdAt === seen.createdAt && r.id > seen.id)) byYear.set(r.year, r);
+    if (!seen || r.createdAt > seen.createdAt || (r.createdAt === seen.createdAt && r.id > seen.id))
+      byYear.set(r.year, r);
   }
   return [...byYear.values()].sort((a, b) => b.year - a.year);
 }

@@ -415,7 +415,10 @@ export function explainItem(ctx: ExplainContext, item: ItemLike, outcome: ItemOu
 }
 
 /** Why a veto, downgrade or cap applied (or did not): its condition and the values it read. */
-export function explainCondition(when: unknown, ctx: ExplainContext): { holds: boolean; formula: string; facts: Fact[] } {
+export function explainCondition(
+  when: unknown,
+  ctx: ExplainContext,
+): { holds: boolean; formula: string; facts: Fact[] } {
   return {
     holds: truthy(apply(when, ctx.values)),
     formula: renderFormula(when, { lang: ctx.lang, labels: labelsFor(ctx.doc) }),
@@ -462,7 +465,8 @@ export function gradePath(result: RegionResult, doc: RuleDocument, lang: Lang): 
   const downs = (doc.downgrades ?? []).filter((d) => result.downgrades.includes(d.id));
   if (downs.length) {
     const levels = downs.map((d) => d.levels ?? 1);
-    const drop = (doc.downgradeStacking ?? 'max') === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
+    const drop =
+      (doc.downgradeStacking ?? 'max') === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
     const before = index;
     if (index >= 0) index = Math.min(last, index + drop);
     const same = index === before ? (zh ? '（已是最低等次）' : ' (already the lowest grade)') : '';

@@ -5,11 +5,18 @@
 import type { VersionSummary } from '$lib/api.ts';
 import { ta } from '$lib/i18n/assess.ts';
 
-const newestFirst = (a: VersionSummary, b: VersionSummary) => b.year - a.year || b.version - a.version || b.id - a.id;
+const newestFirst = (a: VersionSummary, b: VersionSummary) =>
+  b.year - a.year || b.version - a.version || b.id - a.id;
 
 /** The published version in force for `year`: the effective one, else the newest published. */
-export function effectiveFor(year: number, versions: readonly VersionSummary[], family?: string): VersionSummary | undefined {
-  const ofYear = versions.filter((v) => v.year === year && v.status === 'published' && (!family || v.family === family));
+export function effectiveFor(
+  year: number,
+  versions: readonly VersionSummary[],
+  family?: string,
+): VersionSummary | undefined {
+  const ofYear = versions.filter(
+    (v) => v.year === year && v.status === 'published' && (!family || v.family === family),
+  );
   return ofYear.find((v) => v.effective) ?? [...ofYear].sort(newestFirst)[0];
 }
 
@@ -17,7 +24,10 @@ export function effectiveFor(year: number, versions: readonly VersionSummary[], 
  * The version a year's data is checked against by default: the one in force for the year, else
  * the newest of that year (a draft), else the newest earlier published one.
  */
-export function defaultVersionFor(year: number, versions: readonly VersionSummary[]): VersionSummary | undefined {
+export function defaultVersionFor(
+  year: number,
+  versions: readonly VersionSummary[],
+): VersionSummary | undefined {
   return (
     effectiveFor(year, versions) ??
     [...versions].filter((v) => v.year === year && v.status !== 'retired').sort(newestFirst)[0] ??

@@ -11,7 +11,11 @@ import { clearBackup, downloadText, keepDiscarded, readBackup, writeBackup } fro
 import type { VariableInfo } from './completion.ts';
 import { PreviewModel } from './preview.svelte.ts';
 
-export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'conflict' | 'syntax';
+/**
+ * `invalid`: the server refused to store the document (422: it does not match the JSON Schema yet);
+ * the edits stay in the local backup and the next change tries again.
+ */
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'invalid' | 'conflict' | 'syntax';
 
 const VALIDATE_DELAY = 200;
 const SAVE_DELAY = 1200;
@@ -287,6 +291,9 @@ export class DraftSession {
       if (e instanceof ApiError && e.status === 409 && current && current.status === 'draft') {
         this.conflict = { mineJson: json, theirs: current };
         this.saveState = 'conflict';
+      } else if (e instanceof ApiError && e.status === 422) {
+        this.saveState = 'invalid';
+        this.saveError = e;
       } else {
         if (e instanceof ApiError && e.status === 409 && current) {
           // Published or retired meanwhile: this page becomes read-only; the edits stay in the backup.

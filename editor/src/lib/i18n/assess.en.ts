@@ -43,7 +43,8 @@ export const assessEn: Record<AssessKey, string> = {
   'cell.required': 'Required, not filled in yet',
 
   'regions.title': 'Regions',
-  'regions.intro': 'The cities, prefectures, the Changbai Mountain committee and pilot county-level cities assessed, and the years each is assessed.',
+  'regions.intro':
+    'The cities, prefectures, the Changbai Mountain committee and pilot county-level cities assessed, and the years each is assessed.',
   'regions.add': 'Add region',
   'regions.addTitle': 'Add a region',
   'regions.editTitle': 'Edit region: {name}',
@@ -52,7 +53,8 @@ export const assessEn: Record<AssessKey, string> = {
   'regions.showInactive': 'Show inactive regions',
   'regions.count': '{count} of {total} regions',
   'regions.code': 'Code',
-  'regions.codeHint': 'Administrative division code (GB/T 2260), or an internal code. Cannot be changed later.',
+  'regions.codeHint':
+    'Administrative division code (GB/T 2260), or an internal code. Cannot be changed later.',
   'regions.codeInvalid': 'Letters and digits only (1–32 characters)',
   'regions.note': 'Note',
   'regions.nameZh': 'Chinese name',
@@ -71,7 +73,8 @@ export const assessEn: Record<AssessKey, string> = {
   'regions.updated': 'Region “{name}” saved.',
 
   'data.title': 'Yearly data',
-  'data.intro': "Each region's targets and results for a year, checked as you type against the chosen rule version's inputs; a save is written only when every value is right.",
+  'data.intro':
+    "Each region's targets and results for a year, checked as you type against the chosen rule version's inputs; a save is written only when every value is right.",
   'data.year': 'Year',
   'data.version': 'Rule version',
   'data.columns': 'Show',
@@ -82,7 +85,8 @@ export const assessEn: Record<AssessKey, string> = {
   'data.exportCsv': 'Export CSV',
   'data.letters': 'Target letters',
   'data.importTitle': 'Import a data file',
-  'data.importHint': 'CSV, XLSX (filled-in template) or JSON. Every row and column is checked; if anything is wrong, nothing is imported and every problem is listed below.',
+  'data.importHint':
+    'CSV, XLSX (filled-in template) or JSON. Every row and column is checked; if anything is wrong, nothing is imported and every problem is listed below.',
   'data.badFormat': 'Only .csv, .xlsx and .json files',
   'data.import': 'Import',
   'data.chooseFile': 'Choose a file…',
@@ -90,7 +94,8 @@ export const assessEn: Record<AssessKey, string> = {
   'data.importing': 'Importing…',
   'data.importDiscard': 'The grid has unsaved changes; the file will replace them. Import anyway?',
   'data.imported': 'Imported “{file}”: {regions} regions, {values} values.',
-  'data.importRefused': 'The file was not imported and nothing was saved. Fix these {count} problems and import again:',
+  'data.importRefused':
+    'The file was not imported and nothing was saved. Fix these {count} problems and import again:',
   'data.pRow': 'Row',
   'data.pColumn': 'Column',
   'data.pRegion': 'Region',
@@ -104,7 +109,8 @@ export const assessEn: Record<AssessKey, string> = {
   'imp.region_not_assessed': 'region not assessed this year',
   'imp.unknown_region': 'no such region',
   'imp.duplicate_row': 'region repeated',
-  'data.noVersion': 'There is no rule version for this year yet, so the inputs to fill in are unknown. Create one under Rules first.',
+  'data.noVersion':
+    'There is no rule version for this year yet, so the inputs to fill in are unknown. Create one under Rules first.',
   'data.stats': '{regions} regions × {inputs} inputs, {filled} of {cells} filled',
   'data.changed': '{count} unsaved changes',
   'data.errors': '{count} errors',
@@ -128,10 +134,12 @@ export const assessEn: Record<AssessKey, string> = {
   'data.leaveConfirm': 'The grid has unsaved changes that will be lost. Leave anyway?',
   'data.pasted': '{count} cells pasted.',
   'data.pastedOutside': '{count} cells pasted; {outside} outside the grid ignored.',
-  'data.keys': 'Copy a block (rows and columns) from a spreadsheet and paste it into any cell: it fills right and down from there. Enter or ↑↓ move between rows.',
+  'data.keys':
+    'Copy a block (rows and columns) from a spreadsheet and paste it into any cell: it fills right and down from there. Enter or ↑↓ move between rows.',
 
   'runs.title': 'Assessments',
-  'runs.intro': "Score a year's data with a published rule version; every run's results are stored and never change.",
+  'runs.intro':
+    "Score a year's data with a published rule version; every run's results are stored and never change.",
   'runs.start': 'Run an assessment',
   'runs.year': 'Year',
   'runs.version': 'Rule version',
@@ -188,7 +196,8 @@ export const assessEn: Record<AssessKey, string> = {
   'run.grade': 'Final grade',
   'run.adjustments': 'Vetoes · downgrades · caps',
   'run.categoryTable': 'Points per part',
-  'run.categoryHint': "Each region's points in the four parts and the share of the maximum; the darker, the more points lost.",
+  'run.categoryHint':
+    "Each region's points in the four parts and the share of the maximum; the darker, the more points lost.",
 
   'chart.distribution': 'Score distribution',
   'chart.distributionHint': 'Regions per score band, with the grade ranges by score behind.',
@@ -258,9 +267,11 @@ export const assessEn: Record<AssessKey, string> = {
   'notice.s3': '3. Grade adjustments',
   'notice.s4': '4. Regions not scored',
   'notice.bonusCapped': 'bonus items sum to {sum}, counted as {cap} (the cap)',
-  'notice.closing': 'Each region should study the reasons for its deductions, rectify the problems found and make sure this year’s targets are met.',
+  'notice.closing':
+    'Each region should study the reasons for its deductions, rectify the problems found and make sure this year’s targets are met.',
   'notice.issuer': 'Target responsibility assessment working group',
-  'notice.footer': 'Assessment #{id}; rules {family} version {version}, content hash {doc}…; data hash {data}…; engine {engine}. Computed from the published rules; reproducible.',
+  'notice.footer':
+    'Assessment #{id}; rules {family} version {version}, content hash {doc}…; data hash {data}…; engine {engine}. Computed from the published rules; reproducible.',
 
   'statement.title': '{name}: statement of deductions, {year} target assessment',
   'statement.summary':
@@ -310,14 +321,16 @@ export const assessEn: Record<AssessKey, string> = {
   'reports.title': 'Reports',
   'reports.intro': 'Printable results notices, deduction statements and target letters (A4).',
   'reports.notices': 'Results notices',
-  'reports.noticesHint': "The notice of each year's latest run; deduction statements open per region from the results.",
+  'reports.noticesHint':
+    "The notice of each year's latest run; deduction statements open per region from the results.",
   'reports.statements': 'deduction statements',
   'reports.letters': 'Target letters',
   'reports.lettersHint': "From the targets in a year's data, grouped like the rule document.",
   'reports.regions': '{count} regions',
 
   'diff.title': 'Compare versions',
-  'diff.intro': "What changed between two rule versions, and what it does to every region's score and grade on the same year's data.",
+  'diff.intro':
+    "What changed between two rule versions, and what it does to every region's score and grade on the same year's data.",
   'diff.from': 'Old version',
   'diff.to': 'New version',
   'diff.swap': 'Swap old and new',
@@ -404,7 +417,8 @@ export const assessEn: Record<AssessKey, string> = {
   'field.schemaVersion': 'Schema version',
 
   'audit.title': 'Audit log',
-  'audit.intro': 'Who did what when: every change to rules, data, assessments, regions and users, and sign-ins.',
+  'audit.intro':
+    'Who did what when: every change to rules, data, assessments, regions and users, and sign-ins.',
   'audit.forbidden': 'Only reviewers and admins may read the audit log.',
   'audit.entity': 'Object',
   'audit.action': 'Action',

@@ -72,7 +72,8 @@ export const assessZh = {
   'regions.updated': '已保存地区“{name}”。',
 
   'data.title': '年度数据',
-  'data.intro': '各地区某一年度的目标值和实际值。单元格按所选规则版本的输入项即时检查；保存时全部通过才写入。',
+  'data.intro':
+    '各地区某一年度的目标值和实际值。单元格按所选规则版本的输入项即时检查；保存时全部通过才写入。',
   'data.year': '年度',
   'data.version': '规则版本',
   'data.columns': '显示',
@@ -130,7 +131,8 @@ export const assessZh = {
   'data.leaveConfirm': '数据表有未保存的更改，离开后将丢失。确定离开吗？',
   'data.pasted': '已粘贴 {count} 个单元格。',
   'data.pastedOutside': '已粘贴 {count} 个单元格；超出表格范围的 {outside} 个被忽略。',
-  'data.keys': '可从电子表格复制一块区域(多行多列)粘贴到任一单元格，从该单元格开始向右、向下填充。回车或 ↑↓ 在上下单元格间移动。',
+  'data.keys':
+    '可从电子表格复制一块区域(多行多列)粘贴到任一单元格，从该单元格开始向右、向下填充。回车或 ↑↓ 在上下单元格间移动。',
 
   'runs.title': '考核',
   'runs.intro': '用已发布的规则版本对某一年度的数据进行考核；每次考核的结果保存后不再改变。',
@@ -260,9 +262,11 @@ export const assessZh = {
   'notice.s3': '三、等次调整说明',
   'notice.s4': '四、未能计分的地区',
   'notice.bonusCapped': '加分项合计 {sum} 分，按上限计 {cap} 分',
-  'notice.closing': '请各地区对照考核结果，认真分析扣分原因，切实抓好问题整改，确保完成年度生态环境保护目标任务。',
+  'notice.closing':
+    '请各地区对照考核结果，认真分析扣分原因，切实抓好问题整改，确保完成年度生态环境保护目标任务。',
   'notice.issuer': '生态环境保护目标责任制考核工作组',
-  'notice.footer': '考核 #{id}；规则 {family} 第 {version} 版，内容哈希 {doc}…；数据哈希 {data}…；计分引擎 {engine}。结果由系统按已发布规则计算，可复核。',
+  'notice.footer':
+    '考核 #{id}；规则 {family} 第 {version} 版，内容哈希 {doc}…；数据哈希 {data}…；计分引擎 {engine}。结果由系统按已发布规则计算，可复核。',
 
   'statement.title': '{name}{year}年度生态环境保护目标责任制考核扣分说明',
   'statement.summary':

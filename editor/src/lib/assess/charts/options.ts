@@ -78,7 +78,12 @@ export function distribution(
         xAxis: binsOfGrade[0].label,
         name: `${gradeLabel(g.id, grades, lang)} ≥${g.min}`,
         itemStyle: { color: tint(gradeColor(g.id, grades), 0.1) },
-        label: { position: 'top', color: gradeColor(g.id, grades), fontFamily: CHART_FONT, fontWeight: 'bold' },
+        label: {
+          position: 'top',
+          color: gradeColor(g.id, grades),
+          fontFamily: CHART_FONT,
+          fontWeight: 'bold',
+        },
       },
       { xAxis: binsOfGrade[binsOfGrade.length - 1].label },
     ]);
@@ -107,7 +112,11 @@ export function distribution(
         type: 'bar',
         barCategoryGap: '20%',
         data: rows.map((r) => ({ value: r.count, itemStyle: { color: gradeColor(r.grade, grades) } })),
-        label: { show: true, position: 'top', formatter: (p: { value: number }) => (p.value ? String(p.value) : '') },
+        label: {
+          show: true,
+          position: 'top',
+          formatter: (p: { value: number }) => (p.value ? String(p.value) : ''),
+        },
         markArea: { silent: true, data: bands },
       },
     ],
@@ -116,7 +125,12 @@ export function distribution(
 }
 
 /** The ranking as horizontal bars, best at the top, coloured by final grade. */
-export function ranking(results: readonly RegionResult[], grades: readonly Grade[], lang: Lang, precision = 2): ChartOption {
+export function ranking(
+  results: readonly RegionResult[],
+  grades: readonly Grade[],
+  lang: Lang,
+  precision = 2,
+): ChartOption {
   const sorted = [...results].sort((a, b) => a.rank - b.rank || a.region.localeCompare(b.region));
   const max = Math.max(100, ...sorted.map((r) => r.total));
   return {
@@ -231,7 +245,12 @@ export interface HistoryPoint {
 }
 
 /** A region's totals over the years, each point labelled with its final grade, grade bands behind. */
-export function history(points: readonly HistoryPoint[], grades: readonly Grade[], lang: Lang, precision = 2): ChartOption {
+export function history(
+  points: readonly HistoryPoint[],
+  grades: readonly Grade[],
+  lang: Lang,
+  precision = 2,
+): ChartOption {
   const sorted = [...points].sort((a, b) => a.year - b.year);
   const totals = sorted.map((p) => p.total);
   const min = Math.max(0, Math.floor((Math.min(60, ...totals) - 5) / 10) * 10);
