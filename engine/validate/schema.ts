@@ -25,11 +25,15 @@ function validator(): ValidateFunction {
 export function checkSchema(doc: unknown): Problem[] {
   const validate = validator();
   if (validate(doc)) return [];
-  return dedupe((validate.errors ?? []).map(toProblem));
+  return dedupeProblems((validate.errors ?? []).map((e) => ajvProblem(e)));
 }
 
-function toProblem(e: ErrorObject): Problem {
-  const at = e.instancePath || '';
+/**
+ * Turns one ajv error into a problem at its JSON pointer (prefixed with `base`), with a message in
+ * Chinese and English. Used for rule documents here and for request bodies by the server.
+ */
+export function ajvProblem(e: ErrorObject, base = ''): Problem {
+  const at = base + (e.instancePath || '');
   const where = at || '/';
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -92,12 +96,21 @@ function toProblem(e: ErrorObject): Problem {
         `${where} must be ${cmp} ${lim}; fix the value.`,
       );
     }
+    case 'format':
+      return problem(
+        at,
+        'invalid_format',
+        `${where} 的格式不正确（${String(p.format)}）。`,
+        `${where} has the wrong format (${e.message}).`,
+      );
     case 'minItems':
     case 'maxItems':
     case 'minLength':
-    case 'maxLength': {
+    case 'maxLength':
+    case 'minProperties':
+    case 'maxProperties': {
       const lim = Number(p.limit);
-      const items = e.keyword.endsWith('Items');
+      const items = e.keyword.endsWith('Items') || e.keyword.endsWith('Properties');
       const more = e.keyword.startsWith('min');
       const zh = `${where} ${items ? '的条目' : '的长度'}${more ? '不能少于' : '不能多于'} ${lim} 个${items ? '' : '字符'}：请${more ? '补充' : '精简'}。`;
       const en = `${where} must have ${more ? 'at least' : 'at most'} ${lim} ${items ? 'entries' : 'characters'}.`;
@@ -113,7 +126,8 @@ function toProblem(e: ErrorObject): Problem {
   }
 }
 
-function dedupe(problems: Problem[]): Problem[] {
+/** Removes repeated problems (ajv reports failing `anyOf` branches alike). */
+export function dedupeProblems(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     const k = `${p.path}\u0000${p.code}\u0000${p.message}`;
