@@ -320,6 +320,16 @@ function compileMinus(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 2) {
     const [a, b] = fns;
+    const ca = args[0].constant?.value;
+    const cb = args[1].constant?.value;
+    if (typeof cb === 'number') return { fn: (env) => (a(env) as number) - cb };
+    if (typeof ca === 'number')
+      return {
+        fn: (env) => {
+          const y: any = b(env);
+          return y === undefined ? -ca : ca - y;
+        },
+      };
     return {
       fn: (env) => {
         const x: any = a(env);
@@ -346,6 +356,9 @@ function compileMaxMin(args: Node[], isMax: boolean): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 2) {
     const [a, b] = fns;
+    const ca = args[0].constant?.value;
+    if (typeof ca === 'number')
+      return { fn: isMax ? (env) => Math.max(ca, b(env) as any) : (env) => Math.min(ca, b(env) as any) };
     return {
       fn: isMax
         ? (env) => Math.max(a(env) as any, b(env) as any)
@@ -448,6 +461,32 @@ function compileDivide(args: Node[]): Node {
   return { fn: (env) => (a(env) as number) / (b(env) as number) };
 }
 
+/** `clamp` (opClamp): limits read once when they are literals, no operand array. */
+function compileClamp(args: Node[]): Node {
+  if (args.length !== 3) return eager(args, (v) => opClamp(v[0], v[1], v[2]));
+  const [a, b, c] = args.map((x) => x.fn);
+  const lo = args[1].constant;
+  const hi = args[2].constant;
+  if (lo && hi && isPrimitive(lo.value) && isPrimitive(hi.value)) {
+    const l = Number(lo.value);
+    const h = Number(hi.value);
+    if (Number.isNaN(l) || Number.isNaN(h))
+      return {
+        fn: (env) => {
+          Number(a(env));
+          return NaN;
+        },
+      };
+    return {
+      fn: (env) => {
+        const n = Number(a(env));
+        return n !== n ? NaN : Math.min(Math.max(n, l), h);
+      },
+    };
+  }
+  return { fn: (env) => opClamp(a(env), b(env), c(env)) };
+}
+
 /** `in` with a literal list: the list is built once and only read (json-logic-js rebuilds it). */
 function compileIn(args: Node[]): Node {
   const list = args[1]?.constant?.value;
@@ -548,7 +587,7 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   cat: { pure: true, compile: (a) => eager(a, opCat) },
   substr: { pure: true, compile: (a) => eager(a, (v) => opSubstr(v[0], v[1], v[2])) },
   round: { pure: true, compile: compileRound },
-  clamp: { pure: true, compile: (a) => eager(a, (v) => opClamp(v[0], v[1], v[2])) },
+  clamp: { pure: true, compile: compileClamp },
   interp: { pure: true, compile: compileInterp },
 };
 
