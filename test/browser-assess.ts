@@ -76,7 +76,8 @@ export function ensureEditorBuilt(): void {
   try {
     if (!stale()) return;
     const r = spawnSync('npx', ['vite', 'build'], { cwd: editor, encoding: 'utf8', env: process.env });
-    if (r.status !== 0 || !existsSync(index)) throw new Error(`editor build failed:\n${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0 || !existsSync(index))
+      throw new Error(`editor build failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -149,10 +150,16 @@ export async function startServer(): Promise<RunningServer> {
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-    const run = (args: string[]) => spawnSync(sudo[0] ?? args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { stdio: 'inherit' });
+    const run = (args: string[]) =>
+      spawnSync(sudo[0] ?? args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), {
+        stdio: 'inherit',
+      });
     run(['apt-get', 'update']);
     run(['apt-get', 'install', '-y', 'chromium', 'fonts-noto-cjk']);
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} and could not be installed (apt-get install chromium fonts-noto-cjk)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium not found at ${CHROMIUM} and could not be installed (apt-get install chromium fonts-noto-cjk)`,
+      );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -164,7 +171,10 @@ export async function launchChromium(): Promise<Browser> {
 /** Signs in through the sign-in page and waits for the navigation bar. */
 export async function signIn(page: Page, base: string, username: string, password: string): Promise<void> {
   await page.goto(`${base}/login`);
-  await page.locator('input[autocomplete="username"], input[name="username"], #username').first().fill(username);
+  await page
+    .locator('input[autocomplete="username"], input[name="username"], #username')
+    .first()
+    .fill(username);
   await page.locator('input[type="password"]').first().fill(password);
   await page.locator('button[type="submit"]').first().click();
   await page.locator('header.top nav').waitFor({ timeout: 20_000 });

@@ -52,7 +52,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
     }[];
     v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
     v2025 = versions.find((v) => v.year === 2025)!.id;
-    const exported = await (await api.get(`${server.url}/api/datasets/2024/export?format=csv&versionId=${v2024}`)).text();
+    const exported = await (
+      await api.get(`${server.url}/api/datasets/2024/export?format=csv&versionId=${v2024}`)
+    ).text();
     const rows = Papa.parse<string[]>(exported.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     const header = rows[0];
     const col = header.indexOf('pm25_target');
@@ -101,14 +103,18 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
         const target = document.activeElement as HTMLElement;
         const data = new DataTransfer();
         data.setData('text/plain', '90\t35\n91\t36\n');
-        target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        target.dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+        );
       });
       await valueOf(page.locator('td[data-region="220184"][data-key="pm25_target"] input')).toBe('36');
       await visible(page.getByText('已粘贴 4 个单元格。'));
       await page.getByRole('button', { name: '放弃更改' }).click();
 
       // The bad file: nothing imported, the problem listed with row and column and shown on the cell.
-      await page.getByTestId('import-file').setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(badCsv) });
+      await page
+        .getByTestId('import-file')
+        .setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(badCsv) });
       await page.getByTestId('import-run').click();
       const problems = page.getByTestId('import-problems');
       await problems.waitFor();
@@ -123,7 +129,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await screenshot(page, 'assess-01-import-refused', false);
 
       // The fixed file goes in, and the grid shows the new value.
-      await page.getByTestId('import-file').setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
+      await page
+        .getByTestId('import-file')
+        .setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
       await page.getByTestId('import-run').click();
       await textOf(page.getByTestId('import-done')).toContain('已导入“data-2024.csv”');
       await countOf(page.getByTestId('import-problems')).toBe(0);
@@ -131,7 +139,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await screenshot(page, 'assess-02-imported', false);
 
       // The template download is the version's XLSX.
-      const template = await context.request.get(server.url + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')));
+      const template = await context.request.get(
+        server.url + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')),
+      );
       expect(template.status()).toBe(200);
       expect(template.headers()['content-type']).toContain('spreadsheetml');
 
@@ -153,8 +163,12 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.getByRole('link', { name: '考核', exact: true }).click();
       await page.getByTestId('run-form').waitFor();
       await valueOf(page.getByTestId('run-year')).toBe('2024');
-      await expect.poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT).toContain('2024 年第 4 版');
-      await expect.poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT).toContain('现行');
+      await expect
+        .poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT)
+        .toContain('2024 年第 4 版');
+      await expect
+        .poll(() => page.getByTestId('run-version').locator('option:checked').textContent(), WAIT)
+        .toContain('现行');
       await page.getByTestId('run-start').click();
       await page.waitForURL(/\/runs\/\d+$/);
       runId = Number(new URL(page.url()).pathname.split('/').pop());
@@ -172,10 +186,14 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.locator('.filters select').first().selectOption({ label: '全部' });
       await page.locator('.charts svg').first().waitFor();
       // Both exports answer with the run's results.
-      const csv = await context.request.get(server.url + (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href')));
+      const csv = await context.request.get(
+        server.url + (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href')),
+      );
       expect(csv.status()).toBe(200);
       expect(await csv.text()).toContain('长春市');
-      const xlsx = await context.request.get(server.url + (await page.getByRole('link', { name: '导出 XLSX' }).getAttribute('href')));
+      const xlsx = await context.request.get(
+        server.url + (await page.getByRole('link', { name: '导出 XLSX' }).getAttribute('href')),
+      );
       expect(xlsx.status()).toBe(200);
       expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
       await screenshot(page, 'assess-03-run-results');
@@ -193,7 +211,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(why).toContain('细颗粒物(PM2.5)浓度目标 28 μg/m³');
       await textOf(why).toContain('3 μg/m³ × 0.5 = 1.5');
       await textOf(why).toContain('扣 1.5 分');
-      await textOf(page.getByTestId('grade-path')).toContain('触发降档项「未按期完成生态环境保护督察问题整改任务」');
+      await textOf(page.getByTestId('grade-path')).toContain(
+        '触发降档项「未按期完成生态环境保护督察问题整改任务」',
+      );
       await textOf(page.getByTestId('previous')).toContain('2023 年');
       await page.locator('tr[data-item="pm25"] details summary').click();
       await textOf(page.locator('tr[data-item="pm25"] .trace')).toContain('公式结果 5.5');
