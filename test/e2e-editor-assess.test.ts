@@ -9,7 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, screenshot, signIn, startServer, type RunningServer } from './browser-assess.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS,
+  ensureEditorBuilt,
+  launchBrowser,
+  openPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 
 const STEP = 90_000;
 const WAIT = { timeout: 20_000, interval: 100 };
@@ -22,12 +32,20 @@ const attrOf = (l: Locator, name: string) => expect.poll(() => l.getAttribute(na
 const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
 const hidden = (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT.timeout });
 
+/** A screenshot in test-artifacts/ (the whole page by default). */
+async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
 describe('editor: data, runs, diff, reports and audit in the browser', () => {
-  let server: RunningServer;
+  let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   let goodCsv = '';
   let badCsv = '';
   let v2024 = 0;
@@ -35,17 +53,16 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
   let runId = 0;
 
   beforeAll(async () => {
+    await ensureEditorBuilt();
     server = await startServer();
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await signIn(page, server.url, 'admin', server.adminPassword);
+    browser = await launchBrowser();
+    ({ context, page, errors: pageErrors } = await openPage(browser));
+    await signIn(page, server);
 
     // The versions the samples seeded, and the 2024 data as the export writes it, changed in one
     // place: 长春市's PM2.5 target lowered to 28 (so its PM2.5 of 31 is 3 over: 1.5 deducted).
     const api = context.request;
-    const versions = (await (await api.get(`${server.url}/api/versions`)).json()).versions as {
+    const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
       id: number;
       year: number;
       status: string;
@@ -53,7 +70,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
     v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
     v2025 = versions.find((v) => v.year === 2025)!.id;
     const exported = await (
-      await api.get(`${server.url}/api/datasets/2024/export?format=csv&versionId=${v2024}`)
+      await api.get(`${server.base}/api/datasets/2024/export?format=csv&versionId=${v2024}`)
     ).text();
     const rows = Papa.parse<string[]>(exported.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     const header = rows[0];
@@ -67,7 +84,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
     badCsv = Papa.unparse(rows);
 
     // Last year's run, so the region page has a previous result to show beside this year's.
-    const prev = await api.post(`${server.url}/api/runs`, {
+    const prev = await api.post(`${server.base}/api/runs`, {
       data: { versionId: versions.find((v) => v.year === 2023 && v.status === 'published')!.id, year: 2023 },
     });
     expect(prev.status()).toBe(201);
@@ -81,7 +98,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
   it(
     'checks cells as you type, refuses a CSV with a bad cell showing the cell’s problem, then imports the fixed file',
     async () => {
-      await page.goto(`${server.url}/data?year=2024&version=${v2024}`);
+      await page.goto(`${server.base}/data?year=2024&version=${v2024}`);
       const grid = page.getByTestId('data-grid');
       await grid.waitFor();
       await textOf(page.getByRole('heading', { level: 1 })).toBe('年度数据');
@@ -140,7 +157,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
 
       // The template download is the version's XLSX.
       const template = await context.request.get(
-        server.url + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')),
+        server.base + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')),
       );
       expect(template.status()).toBe(200);
       expect(template.headers()['content-type']).toContain('spreadsheetml');
@@ -187,12 +204,12 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.locator('.charts svg').first().waitFor();
       // Both exports answer with the run's results.
       const csv = await context.request.get(
-        server.url + (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href')),
+        server.base + (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href')),
       );
       expect(csv.status()).toBe(200);
       expect(await csv.text()).toContain('长春市');
       const xlsx = await context.request.get(
-        server.url + (await page.getByRole('link', { name: '导出 XLSX' }).getAttribute('href')),
+        server.base + (await page.getByRole('link', { name: '导出 XLSX' }).getAttribute('href')),
       );
       expect(xlsx.status()).toBe(200);
       expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
@@ -245,7 +262,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
   it(
     'print-previews the results notice on A4 without the application around it',
     async () => {
-      await page.goto(`${server.url}/runs/${runId}`);
+      await page.goto(`${server.base}/runs/${runId}`);
       await page.getByTestId('open-notice').click();
       const notice = page.getByTestId('notice');
       await notice.waitFor();
