@@ -3,8 +3,8 @@
  * Each item lists the target inputs its formula reads (directly or through derived values);
  * targets no item reads are listed at the end.
  */
-import type { Input, RuleDocument } from '$engine/types.ts';
-import { variablesOf } from '$engine/logic/walk.ts';
+import type { Input, RuleDocument } from '../../../../engine/types.ts';
+import { variablesOf } from '../../../../engine/logic/walk.ts';
 
 /** The input keys a formula reads, following derived values. */
 export function inputsRead(formula: unknown, doc: RuleDocument): string[] {

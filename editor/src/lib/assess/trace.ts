@@ -10,11 +10,11 @@
  * // zh: '细颗粒物(PM2.5)年均浓度 37 μg/m³，…，细颗粒物(PM2.5)浓度目标 34 μg/m³：PM2.5浓度超过目标的量 3 μg/m³ × 0.5 = 1.5，扣 1.5 分'
  * // en: 'PM2.5 annual mean 37 μg/m³, …, PM2.5 target 34 μg/m³: PM2.5 above target 3 μg/m³ × 0.5 = 1.5, 1.5 deducted'
  */
-import type { Grade, Input, RegionResult, RuleDocument } from '$engine/types.ts';
-import { logic, truthy } from '$engine/logic/operations.ts';
-import { argsOf, isOperation, operationOf, variablesOf } from '$engine/logic/walk.ts';
-import { renderFormula, formulaLabels, type FormulaLabel } from '$engine/render/formula.ts';
-import { roundHalfAway } from '$engine/numeric/round.ts';
+import type { Grade, Input, RegionResult, RuleDocument } from '../../../../engine/types.ts';
+import { logic, truthy } from '../../../../engine/logic/operations.ts';
+import { argsOf, isOperation, operationOf, variablesOf } from '../../../../engine/logic/walk.ts';
+import { renderFormula, formulaLabels, type FormulaLabel } from '../../../../engine/render/formula.ts';
+import { roundHalfAway } from '../../../../engine/numeric/round.ts';
 
 export type Lang = 'zh' | 'en';
 
