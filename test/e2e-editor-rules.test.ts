@@ -22,6 +22,9 @@ import {
 
 const STEP = 60_000;
 
+/** The number of problems the editor shows (the badge of the problems panel). */
+const problemCount = (page: Page) => page.locator('[data-testid=problem-count]').innerText();
+
 /** Replaces the text of the CodeMirror editor inside `scope` (typed as one insertion). */
 async function setCode(page: Page, scope: string, text: string): Promise<void> {
   const content = page.locator(`${scope} .cm-content`);
@@ -104,12 +107,12 @@ describe('rule editor in the browser', () => {
       await page.waitForURL(/\/rules\/\d+$/);
       draftId = Number(new URL(page.url()).pathname.split('/').pop());
       await page.waitForSelector('.editor[data-status="draft"]');
-      const meta = await page.locator('.editor .meta').innerText();
-      expect(meta).toContain('2025');
-      expect(meta).toContain('底稿:2024 年第');
+      const meta = page.locator('.editor .meta');
+      expect(await meta.innerText()).toContain('2025');
+      await expect.poll(() => meta.innerText()).toContain('底稿:2024 年第');
       expect(await page.locator('[data-save-state]').innerText()).toContain('已保存');
       // Validation ran in the browser: the copy of 2024 has no problems.
-      await page.waitForSelector('[data-testid=no-problems]');
+      await expect.poll(() => problemCount(page)).toBe('0');
       await screenshot(page, 'editor-rules-03-draft');
 
       const v = await api('GET', `/api/versions/${draftId}`);
@@ -146,7 +149,7 @@ describe('rule editor in the browser', () => {
 
       await points.fill(original);
       await expect.poll(() => sum.innerText()).not.toContain('不一致');
-      await page.waitForSelector('[data-testid=no-problems]');
+      await expect.poll(() => problemCount(page)).toBe('0');
     },
     STEP,
   );
@@ -195,7 +198,7 @@ describe('rule editor in the browser', () => {
         scope,
         '{"if": [{"<=": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}, 3, {"max": [0, {"-": [3, {"*": [1, {"-": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}]}]}]}]}',
       );
-      await page.waitForSelector('[data-testid=no-problems]');
+      await expect.poll(() => problemCount(page)).toBe('0');
       expect(await page.locator(`${scope} [data-readable-for]`).innerText()).toContain('重度及以上污染天数比率');
 
       await page.click('[data-side=preview]');
@@ -203,6 +206,52 @@ describe('rule editor in the browser', () => {
       expect(Number(await siping.locator('td.total').innerText())).toBeGreaterThan(Number(before));
       expect(await siping.locator('td.change').innerText()).toMatch(/^\+/);
       await screenshot(page, 'editor-rules-06-preview');
+    },
+    STEP,
+  );
+
+  it(
+    'inserts a scoring pattern, and keeps the JSON view and the forms in sync both ways',
+    async () => {
+      // A pattern on the good-air-days item, then undone: the draft is as before.
+      await page.click('[data-tab=categories]');
+      await page.locator('tr[data-path="/categories/0/items/0"]').getByRole('button', { name: '公式', exact: true }).click();
+      const scope = '.formula[data-path="/categories/0/items/0/logic"]';
+      const readable = page.locator(`${scope} [data-readable-for]`);
+      const before = await readable.innerText();
+      await page.locator(scope).getByRole('button', { name: '常用模式…' }).click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.locator('input[value=shortfall]').check();
+      await dialog.locator('select[name=actual]').selectOption('good_days_rate');
+      await dialog.locator('select[name=target]').selectOption('good_days_target');
+      await dialog.locator('input[name=perUnit]').fill('0.2');
+      expect(await dialog.innerText()).toContain('0.2 ×');
+      await screenshot(page, 'editor-rules-06b-pattern');
+      await dialog.getByRole('button', { name: '插入公式' }).click();
+      await expect.poll(() => readable.innerText()).toContain('0.2 ×');
+      await expect.poll(() => problemCount(page)).toBe('0');
+      await page.getByRole('button', { name: 'undo' }).click();
+      await expect.poll(() => readable.innerText()).toBe(before);
+
+      // Forms → JSON.
+      await page.click('[data-tab=overview]');
+      await page.locator('input[data-path="/title/zh"]').fill('2025年度市(州)政府生态环境保护目标责任制考核细则');
+      await page.click('[data-tab=json]');
+      const json = page.locator('.cm-content[aria-label="JSON(专家模式)"]');
+      await expect.poll(() => json.innerText()).toContain('"zh": "2025年度市(州)政府生态环境保护目标责任制考核细则"');
+      // JSON → forms: edit the text of the precision.
+      expect(await json.innerText()).toContain('"precision": 2');
+      await page.locator('.cm-line', { hasText: '"precision": 2,' }).click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.insertText('1');
+      await page.click('[data-tab=overview]');
+      await expect.poll(() => page.locator('input[data-path="/precision"]').inputValue()).toBe('1');
+      // … and back to 2 from the form.
+      await page.locator('input[data-path="/precision"]').fill('2');
+      await expect.poll(() => problemCount(page)).toBe('0');
+      await page.click('[data-tab=categories]');
     },
     STEP,
   );
