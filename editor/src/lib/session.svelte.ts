@@ -79,12 +79,18 @@ export async function loadSession(): Promise<void> {
   }
 }
 
+/** A language picked on the sign-in page in this visit (stored for the user once signed in). */
+let pickedBeforeSignIn: Locale | null = null;
+
 export async function signIn(username: string, password: string): Promise<User> {
   const { user } = await api.login(username, password);
-  // A language chosen on the sign-in page before any was stored for the user wins over the default.
+  const picked = pickedBeforeSignIn;
+  pickedBeforeSignIn = null;
   adoptUser(user);
   session.checked = true;
-  return user;
+  // Switching language on the sign-in page is a choice too: it replaces the stored one.
+  if (picked && picked !== user.locale) await changeLocale(picked);
+  return session.user ?? user;
 }
 
 export async function signOut(): Promise<void> {
@@ -100,6 +106,7 @@ export async function signOut(): Promise<void> {
 /** Switches the language here and stores the choice for the user on the server. */
 export async function changeLocale(locale: Locale): Promise<void> {
   setLocale(locale);
+  if (!session.user) pickedBeforeSignIn = locale;
   if (session.user) {
     try {
       const { user } = await api.setLocale(locale);
