@@ -29,6 +29,7 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { runRoutes } from './routes/runs.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { sensitivityRoutes } from './routes/sensitivity.ts';
 
 export interface AppOptions {
   db: Db;
@@ -72,6 +73,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...systemRoutes(deps, () => routes), ...authRoutes(deps), ...userRoutes(deps));
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
+  routes.push(...sensitivityRoutes(deps));
   return routes;
 }
 
