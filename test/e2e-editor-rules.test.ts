@@ -179,6 +179,15 @@ describe('rule editor in the browser', () => {
       expect(await page.locator('.cm-tooltip-autocomplete').innerText()).toContain('重度及以上污染天数比率');
       await page.keyboard.press('Escape');
 
+      // Text that is not JSON yet: shown on the field, and the draft is not saved meanwhile (kept locally).
+      await setCode(page, scope, '{"if": [{"<=": [');
+      await page.locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]').waitFor();
+      await expect.poll(() => page.locator('[data-save-state]').getAttribute('data-save-state')).toBe('syntax');
+      // Folding the row keeps the unfinished text.
+      await row.getByRole('button', { name: '收起', exact: true }).click();
+      await row.getByRole('button', { name: '公式', exact: true }).click();
+      expect(await page.locator(`${scope} .cm-content`).innerText()).toBe('{"if": [{"<=": [');
+
       await setCode(
         page,
         scope,

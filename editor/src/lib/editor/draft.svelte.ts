@@ -217,6 +217,15 @@ export class DraftSession {
     }
   }
 
+  /** A formula field moved (its row was reordered): its unparsed text moves with it. */
+  moveSyntaxError(from: string, to: string): void {
+    if (from === to || !(from in this.syntaxErrors)) return;
+    const message = this.syntaxErrors[from];
+    const text = this.pendingTexts[from];
+    this.setSyntaxError(from, null);
+    this.setSyntaxError(to, message, text);
+  }
+
   /** The variables formulas may use: inputs and derived values with labels and units. */
   get variables(): VariableInfo[] {
     const d = this.doc;
