@@ -335,6 +335,26 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     );
   });
 
+  test('regions whose values come in different key orders and key sets', () => {
+    const doc = docOf(2024);
+    const base = dataOf(2024);
+    fc.assert(
+      fc.property(fc.array(fc.integer(), { minLength: base.regions.length * 3, maxLength: base.regions.length * 3 }), (seeds) => {
+        const regions = [...base.regions, ...base.regions, ...base.regions].map((r, i) => {
+          const entries = Object.entries(r.values);
+          const s = seeds[i];
+          // a different order, sometimes a key dropped or an undeclared one added
+          entries.sort((a, b) => ((a[0].length * 31 + s) % 7) - ((b[0].length * 31 + s) % 7));
+          if (s % 5 === 0) entries.pop();
+          if (s % 7 === 0) entries.push(['extra_key', 1]);
+          return { ...r, code: `${r.code}-${i}`, values: Object.fromEntries(entries) };
+        });
+        bothModes(doc, { year: 2024, regions });
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   test('random formulas in a real document: items, bonus, derived values and conditions', () => {
     const base = docOf(2025);
     const data = dataOf(2025);

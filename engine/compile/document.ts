@@ -76,8 +76,8 @@ export interface CompiledDocument {
   vetoes: CompiledCondition<{ id: string }>[];
   /** The grades' minimum totals, best first. */
   gradeMins: number[];
-  /** The key order of the last region's values (see resolveInto). */
-  layout?: KeyLayout;
+  /** The key orders of the last regions' values, most recent first (see resolveInto). */
+  layouts: KeyLayout[];
 }
 
 /** An object view of the slots, as the interpreter's data object would be at that moment. */
@@ -129,6 +129,7 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     })),
     inputKeys: new Set(p.inputs.map((i) => i.key)),
     gradeMins: p.grades.map((g) => g.min),
+    layouts: [],
     derived: p.derived.map((d) => ({ key: d.def.key, slot: slotByName.get(d.def.key)!, fn: compile(d.def.logic) })),
     categories: doc.categories.map((c) => ({
       id: c.id,
@@ -240,16 +241,24 @@ interface KeyLayout {
   undeclared: string[];
 }
 
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The layout of these keys: one of the last few seen (most recent first), or a new one. */
 function layoutOf(cd: CompiledDocument, keys: string[]): KeyLayout {
-  const last = cd.layout;
-  if (last !== undefined && last.keys.length === keys.length) {
-    let same = true;
-    for (let i = 0; i < keys.length; i++)
-      if (last.keys[i] !== keys[i]) {
-        same = false;
-        break;
+  const recent = cd.layouts;
+  for (let i = 0; i < recent.length; i++) {
+    const l = recent[i];
+    if (sameKeys(l.keys, keys)) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(l);
       }
-    if (same) return last;
+      return l;
+    }
   }
   const at = new Map(keys.map((k, i) => [k, i]));
   const layout: KeyLayout = {
@@ -257,7 +266,8 @@ function layoutOf(cd: CompiledDocument, keys: string[]): KeyLayout {
     positionOf: Int32Array.from(cd.checks, (c) => at.get(c.key) ?? -1),
     undeclared: keys.filter((k) => !cd.inputKeys.has(k)),
   };
-  cd.layout = layout;
+  recent.unshift(layout);
+  if (recent.length > 8) recent.pop();
   return layout;
 }
 
@@ -267,8 +277,8 @@ function layoutOf(cd: CompiledDocument, keys: string[]): KeyLayout {
  *
  * A region's values are read in one `Object.values` call and matched to the inputs by their key
  * order, which is remembered from one region to the next (data files give every region the same
- * order), instead of one keyed lookup per input. Values are plain data: own enumerable keys, as
- * JSON, CSV and spreadsheets give them.
+ * order; the last few orders are kept), instead of one keyed lookup per input. Values are plain
+ * data: own enumerable keys, as JSON, CSV and spreadsheets give them.
  */
 function resolveInto(cd: CompiledDocument, region: RegionData, slots: unknown[], warnings: Warning[]): RegionError[] {
   let errors: RegionError[] | undefined;
