@@ -78,7 +78,8 @@ export async function ensureEditorBuilt(): Promise<void> {
       break;
     } catch {
       // Another test is building; a lock older than 5 minutes is left over from a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 5 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
       if (waited > 6 * 60_000) throw new Error('waited more than 6 minutes for another editor build');
       await sleep(500);
     }
@@ -87,7 +88,9 @@ export async function ensureEditorBuilt(): Promise<void> {
     if (!buildIsStale()) return;
     const r = spawnSync('npx', ['vite', 'build'], { cwd: EDITOR, encoding: 'utf8', env: process.env });
     if (r.status !== 0 || !existsSync(BUILT)) {
-      throw new Error(`the editor build failed (exit ${r.status}):\n${(r.stdout ?? '').slice(-3000)}\n${(r.stderr ?? '').slice(-3000)}`);
+      throw new Error(
+        `the editor build failed (exit ${r.status}):\n${(r.stdout ?? '').slice(-3000)}\n${(r.stderr ?? '').slice(-3000)}`,
+      );
     }
   } finally {
     rmdirSync(lock);
@@ -202,7 +205,10 @@ export interface OpenedPage {
 }
 
 /** A new browser context (own cookies and storage) with one page at 1280×800. */
-export async function openPage(browser: Browser, opts: { width?: number; height?: number } = {}): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  opts: { width?: number; height?: number } = {},
+): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     acceptDownloads: true,
@@ -213,7 +219,8 @@ export async function openPage(browser: Browser, opts: { width?: number; height?
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     // A failed request is logged as a console error by the browser; the tests assert on those.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${m.text()}`);
   });
   return { context, page, errors };
 }

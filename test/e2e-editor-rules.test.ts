@@ -99,7 +99,10 @@ describe('rule editor in the browser', () => {
   it(
     'creates the 2025 draft from the 2024 version',
     async () => {
-      await page.locator('tr[data-year="2024"][data-status="published"]').getByRole('button', { name: '新建草稿' }).click();
+      await page
+        .locator('tr[data-year="2024"][data-status="published"]')
+        .getByRole('button', { name: '新建草稿' })
+        .click();
       const dialog = page.locator('dialog[open]');
       await dialog.waitFor();
       expect(await dialog.locator('input[type=radio]:checked').getAttribute('value')).toBe('2025');
@@ -134,7 +137,9 @@ describe('rule editor in the browser', () => {
       await expect.poll(() => sum.innerText()).toContain('不一致');
       expect(await sum.getAttribute('class')).toContain('bad');
       // The engine's problem is on the category's points field, and in the list.
-      const onField = page.locator('[data-problems-for="/categories/0/maxPoints"] [data-code=points_mismatch]');
+      const onField = page.locator(
+        '[data-problems-for="/categories/0/maxPoints"] [data-code=points_mismatch]',
+      );
       await onField.waitFor();
       expect(await page.locator('button.problem[data-code=points_mismatch]').count()).toBeGreaterThan(0);
       // The categories still add up to the maximum score: only this category is off.
@@ -181,8 +186,12 @@ describe('rule editor in the browser', () => {
 
       // Text that is not JSON yet: shown on the field, and the draft is not saved meanwhile (kept locally).
       await setCode(page, scope, '{"if": [{"<=": [');
-      await page.locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]').waitFor();
-      await expect.poll(() => page.locator('[data-save-state]').getAttribute('data-save-state')).toBe('syntax');
+      await page
+        .locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]')
+        .waitFor();
+      await expect
+        .poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'))
+        .toBe('syntax');
       // Folding the row keeps the unfinished text.
       await row.getByRole('button', { name: '收起', exact: true }).click();
       await row.getByRole('button', { name: '公式', exact: true }).click();
@@ -193,14 +202,18 @@ describe('rule editor in the browser', () => {
         scope,
         '{"if": [{"<=": [{"var": "heavy_rate"}, {"var": "heavy_rate_targt"}]}, 3, {"max": [0, {"-": [3, {"*": [1, {"-": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}]}]}]}]}',
       );
-      const problem = page.locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=unknown_variable]');
+      const problem = page.locator(
+        '[data-problems-for="/categories/0/items/2/logic"] [data-code=unknown_variable]',
+      );
       await problem.waitFor();
       expect(await problem.innerText()).toContain('heavy_rate_targt');
       await page.waitForSelector('[data-testid=preview-blocked]');
       await screenshot(page, 'editor-rules-05-unknown-variable');
       // Drafts may be saved with problems, but never silently: the list says so.
       await page.click('[data-side=problems]');
-      expect(await page.locator('button.problem[data-code=unknown_variable]').innerText()).toContain('计算公式');
+      expect(await page.locator('button.problem[data-code=unknown_variable]').innerText()).toContain(
+        '计算公式',
+      );
 
       await setCode(
         page,
@@ -208,7 +221,9 @@ describe('rule editor in the browser', () => {
         '{"if": [{"<=": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}, 3, {"max": [0, {"-": [3, {"*": [1, {"-": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}]}]}]}]}',
       );
       await expect.poll(() => problemCount(page)).toBe('0');
-      expect(await page.locator(`${scope} [data-readable-for]`).innerText()).toContain('重度及以上污染天数比率');
+      expect(await page.locator(`${scope} [data-readable-for]`).innerText()).toContain(
+        '重度及以上污染天数比率',
+      );
 
       await page.click('[data-side=preview]');
       await expect.poll(() => siping.locator('td.total').innerText()).not.toBe(before);
@@ -224,7 +239,10 @@ describe('rule editor in the browser', () => {
     async () => {
       // A pattern on the good-air-days item, then undone: the draft is as before.
       await page.click('[data-tab=categories]');
-      await page.locator('tr[data-path="/categories/0/items/0"]').getByRole('button', { name: '公式', exact: true }).click();
+      await page
+        .locator('tr[data-path="/categories/0/items/0"]')
+        .getByRole('button', { name: '公式', exact: true })
+        .click();
       const scope = '.formula[data-path="/categories/0/items/0/logic"]';
       const readable = page.locator(`${scope} [data-readable-for]`);
       const before = await readable.innerText();
@@ -244,10 +262,14 @@ describe('rule editor in the browser', () => {
 
       // Forms → JSON.
       await page.click('[data-tab=overview]');
-      await page.locator('input[data-path="/title/zh"]').fill('2025年度市(州)政府生态环境保护目标责任制考核细则');
+      await page
+        .locator('input[data-path="/title/zh"]')
+        .fill('2025年度市(州)政府生态环境保护目标责任制考核细则');
       await page.click('[data-tab=json]');
       const json = page.locator('.cm-content[aria-label="JSON(专家模式)"]');
-      await expect.poll(() => json.innerText()).toContain('"zh": "2025年度市(州)政府生态环境保护目标责任制考核细则"');
+      await expect
+        .poll(() => json.innerText())
+        .toContain('"zh": "2025年度市(州)政府生态环境保护目标责任制考核细则"');
       // JSON → forms: edit the text of the precision.
       expect(await json.innerText()).toContain('"precision": 2');
       await page.locator('.cm-line', { hasText: '"precision": 2,' }).click();
@@ -272,7 +294,9 @@ describe('rule editor in the browser', () => {
       const dialog = page.locator('dialog[open]');
       await dialog.waitFor();
       expect(await dialog.locator('[data-testid=breakdown-summary]').innerText()).toContain('总分');
-      expect(await dialog.locator('tr[data-item="heavy_pollution"]').innerText()).toContain('重度及以上污染天数比率');
+      expect(await dialog.locator('tr[data-item="heavy_pollution"]').innerText()).toContain(
+        '重度及以上污染天数比率',
+      );
       await screenshot(page, 'editor-rules-07-breakdown');
       await dialog.locator('[data-testid=add-test-from-region]').click();
       await dialog.getByRole('button', { name: '测试用例 →' }).click();
@@ -289,12 +313,16 @@ describe('rule editor in the browser', () => {
       await total.fill(String(Number(right) + 1));
       await page.click('[data-testid=run-tests]');
       await expect.poll(() => added.locator('[data-status]').getAttribute('data-status')).toBe('failed');
-      expect(await added.locator('.failures').innerText()).toContain(`总分:期望 ${Number(right) + 1},实际 ${right}`);
+      expect(await added.locator('.failures').innerText()).toContain(
+        `总分:期望 ${Number(right) + 1},实际 ${right}`,
+      );
       await screenshot(page, 'editor-rules-08-test-failed');
 
       await total.fill(right);
       await page.click('[data-testid=run-tests]');
-      await expect.poll(() => page.locator('[data-testid=tests-summary]').innerText()).toContain(`${count} 个通过,0 个未通过`);
+      await expect
+        .poll(() => page.locator('[data-testid=tests-summary]').innerText())
+        .toContain(`${count} 个通过,0 个未通过`);
       expect(await page.locator('.test [data-status=failed]').count()).toBe(0);
       await screenshot(page, 'editor-rules-09-tests');
     },
@@ -313,7 +341,9 @@ describe('rule editor in the browser', () => {
       const dialog = page.locator('dialog[open]');
       await dialog.locator('[data-testid=publish-valid]').waitFor();
       expect(await dialog.locator('[data-testid=publish-tests]').innerText()).toContain('0 个未通过');
-      expect(await dialog.locator('[data-change="changed:item:heavy_pollution"]').innerText()).toContain('logic');
+      expect(await dialog.locator('[data-change="changed:item:heavy_pollution"]').innerText()).toContain(
+        'logic',
+      );
       await dialog.locator('input[name=docNumber]').fill('吉环发〔2025〕12号');
       await dialog.locator('input[name=effectiveDate]').fill('2025-03-01');
       await screenshot(page, 'editor-rules-10-publish');
@@ -328,7 +358,11 @@ describe('rule editor in the browser', () => {
       await screenshot(page, 'editor-rules-11-published');
 
       const v = await api('GET', `/api/versions/${draftId}`);
-      expect(v.body).toMatchObject({ status: 'published', docNumber: '吉环发〔2025〕12号', effectiveDate: '2025-03-01' });
+      expect(v.body).toMatchObject({
+        status: 'published',
+        docNumber: '吉环发〔2025〕12号',
+        effectiveDate: '2025-03-01',
+      });
     },
     STEP,
   );
@@ -336,7 +370,8 @@ describe('rule editor in the browser', () => {
   it(
     'on a save conflict shows both versions and keeps the one chosen, the other downloaded',
     async () => {
-      const seeded = (await api('GET', '/api/versions?family=jilin-eco-target&year=2025&status=draft')).body.versions;
+      const seeded = (await api('GET', '/api/versions?family=jilin-eco-target&year=2025&status=draft')).body
+        .versions;
       const draft = seeded.find((v: { id: number }) => v.id !== draftId);
       expect(draft).toBeDefined();
       seededDraftId = draft.id;
@@ -347,7 +382,12 @@ describe('rule editor in the browser', () => {
       const current = await api('GET', `/api/versions/${draft.id}`);
       const theirs = structuredClone(current.body.document);
       theirs.title.zh = '对方修改的标题';
-      const put = await api('PUT', `/api/versions/${draft.id}`, { document: theirs }, { 'If-Match': `"${current.body.revision}"` });
+      const put = await api(
+        'PUT',
+        `/api/versions/${draft.id}`,
+        { document: theirs },
+        { 'If-Match': `"${current.body.revision}"` },
+      );
       expect(put.status).toBe(200);
 
       await page.locator('textarea[data-path="/basis"]').fill('我的依据修改');
@@ -383,7 +423,9 @@ describe('rule editor in the browser', () => {
       await page.click('button[type=submit]');
       await page.waitForURL(editorUrl);
       await page.waitForSelector('.editor[data-status="draft"]');
-      expect(await page.locator('input[data-path="/title/en"]').inputValue()).toBe('Kept through an expired session');
+      expect(await page.locator('input[data-path="/title/en"]').inputValue()).toBe(
+        'Kept through an expired session',
+      );
       await page.waitForSelector('[data-save-state=saved]', { timeout: 15_000 });
       const id = Number(new URL(editorUrl).pathname.split('/').pop());
       const v = await api('GET', `/api/versions/${id}`);

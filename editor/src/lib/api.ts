@@ -70,10 +70,21 @@ export interface DatasetSummary {
 export interface DatasetYear {
   year: number;
   hash: string;
-  regions: { code: string; name: string; values: Record<string, unknown>; sources?: Record<string, string> }[];
+  regions: {
+    code: string;
+    name: string;
+    values: Record<string, unknown>;
+    sources?: Record<string, string>;
+  }[];
 }
 
-export type { TestOutcome, DiffResult, Change as DiffChange, FieldChange as DiffFieldChange, ImpactRow } from './engine.ts';
+export type {
+  TestOutcome,
+  DiffResult,
+  Change as DiffChange,
+  FieldChange as DiffFieldChange,
+  ImpactRow,
+} from './engine.ts';
 
 /** An answer that is not 2xx: the problem+json body's fields, and the raw body for extras (`current`). */
 export class ApiError extends Error {
@@ -150,7 +161,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
 const q = (params: Record<string, string | number | undefined | null>) => {
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const str = s.toString();
   return str ? `?${str}` : '';
 };
@@ -180,7 +192,10 @@ export const api = {
     request<Version>('POST', '/api/versions', { body }),
   /** Saves a draft; `revision` is the one the edit started from (If-Match). 409 carries `current`. */
   updateVersion: (id: number, document: unknown, revision: number) =>
-    request<Version>('PUT', `/api/versions/${id}`, { body: { document }, headers: { 'If-Match': `"${revision}"` } }),
+    request<Version>('PUT', `/api/versions/${id}`, {
+      body: { document },
+      headers: { 'If-Match': `"${revision}"` },
+    }),
   deleteVersion: (id: number) => request<void>('DELETE', `/api/versions/${id}`),
   validateVersion: (id: number) =>
     request<{ valid: boolean; errors: Problem[] }>('POST', `/api/versions/${id}/validate`),
@@ -200,10 +215,14 @@ export const api = {
 };
 
 /** A message for any error thrown by the client, in the current language's words where known. */
-export function errorMessage(e: unknown, words: { network: string; forbidden: string; notFound: string }): string {
+export function errorMessage(
+  e: unknown,
+  words: { network: string; forbidden: string; notFound: string },
+): string {
   if (e instanceof NetworkError) return words.network;
   if (e instanceof ApiError) {
-    if (e.status === 403) return `${words.forbidden}${e.message && e.message !== 'HTTP 403' ? ` (${e.message})` : ''}`;
+    if (e.status === 403)
+      return `${words.forbidden}${e.message && e.message !== 'HTTP 403' ? ` (${e.message})` : ''}`;
     if (e.status === 404 && e.message === 'HTTP 404') return words.notFound;
     return e.message;
   }

@@ -3,7 +3,12 @@
  * their labels and units; where an operation's name goes (`{"…`) the allowed operations; typing a
  * bare word offers both as ready-made JSON (`{"var": "pm25"}`, `{"max": [·, ·]}`).
  */
-import { snippetCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import {
+  snippetCompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
 import { OPERATIONS } from './ops.ts';
 
 export interface VariableInfo {
@@ -34,22 +39,22 @@ export function formulaCompletionSource(getVars: () => VariableInfo[], getLang: 
       if (/\{\s*$/.test(prefix)) {
         return {
           from,
-          options: OPERATIONS.map(
-            (o): Completion => ({ label: o.op, detail: lang === 'zh' ? o.zh : o.en, type: 'keyword' }),
-          ),
+          options: OPERATIONS.map((o): Completion => ({
+            label: o.op,
+            detail: lang === 'zh' ? o.zh : o.en,
+            type: 'keyword',
+          })),
           validFor: /^[^"\s]*$/,
         };
       }
       return {
         from,
-        options: vars.map(
-          (v): Completion => ({
-            label: v.key,
-            detail: varDetail(v, lang),
-            type: v.kind === 'derived' ? 'function' : 'variable',
-            boost: /"var"\s*:\s*\[?\s*$/.test(prefix) ? 1 : 0,
-          }),
-        ),
+        options: vars.map((v): Completion => ({
+          label: v.key,
+          detail: varDetail(v, lang),
+          type: v.kind === 'derived' ? 'function' : 'variable',
+          boost: /"var"\s*:\s*\[?\s*$/.test(prefix) ? 1 : 0,
+        })),
         validFor: /^[\w]*$/,
       };
     }

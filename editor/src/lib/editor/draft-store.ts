@@ -22,7 +22,9 @@ export function readBackup(versionId: number): DraftBackup | null {
     const raw = localStorage.getItem(key(versionId));
     if (!raw) return null;
     const b = JSON.parse(raw) as DraftBackup;
-    return typeof b.json === 'string' && typeof b.revision === 'number' ? { ...b, texts: b.texts ?? {} } : null;
+    return typeof b.json === 'string' && typeof b.revision === 'number'
+      ? { ...b, texts: b.texts ?? {} }
+      : null;
   } catch {
     return null;
   }

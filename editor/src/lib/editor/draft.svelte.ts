@@ -5,7 +5,13 @@
  */
 import { tick } from 'svelte';
 import { api, ApiError, type Version, type VersionSummary } from '$lib/api.ts';
-import { validateDocument, runDocumentTests, type Problem, type RuleDocument, type TestOutcome } from '$lib/engine.ts';
+import {
+  validateDocument,
+  runDocumentTests,
+  type Problem,
+  type RuleDocument,
+  type TestOutcome,
+} from '$lib/engine.ts';
 import { anchorOf, rowOf, sectionOf, type SectionId } from './pointer.ts';
 import { clearBackup, downloadText, keepDiscarded, readBackup, writeBackup } from './draft-store.ts';
 import type { VariableInfo } from './completion.ts';
@@ -241,7 +247,8 @@ export class DraftSession {
 
   private backup(): void {
     const dirty = this.docJson !== this.savedJson || Object.keys(this.pendingTexts).length > 0;
-    if (dirty) writeBackup(this.version.id, { revision: this.revision, json: this.docJson, texts: this.pendingTexts });
+    if (dirty)
+      writeBackup(this.version.id, { revision: this.revision, json: this.docJson, texts: this.pendingTexts });
     else clearBackup(this.version.id);
   }
 
@@ -321,7 +328,10 @@ export class DraftSession {
     if (!this.conflict) return;
     const { theirs } = this.conflict;
     keepDiscarded(this.version.id, JSON.stringify(theirs.document, null, 2));
-    downloadText(`${theirs.family}-${theirs.year}-v${theirs.version}-r${theirs.revision}-theirs.json`, JSON.stringify(theirs.document, null, 2));
+    downloadText(
+      `${theirs.family}-${theirs.year}-v${theirs.version}-r${theirs.revision}-theirs.json`,
+      JSON.stringify(theirs.document, null, 2),
+    );
     this.revision = theirs.revision;
     this.savedJson = JSON.stringify(theirs.document);
     this.conflict = null;

@@ -4,11 +4,16 @@ import { formatLogic, sameJson } from './format.ts';
 
 describe('formatLogic', () => {
   it('keeps a short formula on one line', () => {
-    expect(formatLogic({ max: [0, { '-': [4, { var: 'x' }] }] })).toBe('{"max": [0, {"-": [4, {"var": "x"}]}]}');
+    expect(formatLogic({ max: [0, { '-': [4, { var: 'x' }] }] })).toBe(
+      '{"max": [0, {"-": [4, {"var": "x"}]}]}',
+    );
   });
 
   it("puts a long operation's arguments one per line, nested ones too", () => {
-    const text = formatLogic({ if: [{ '>': [{ var: 'pm25_actual_value' }, { var: 'pm25_target_value' }] }, 0, 7] }, 40);
+    const text = formatLogic(
+      { if: [{ '>': [{ var: 'pm25_actual_value' }, { var: 'pm25_target_value' }] }, 0, 7] },
+      40,
+    );
     expect(text.split('\n')).toEqual([
       '{"if": [',
       '  {">": [',
@@ -34,7 +39,9 @@ describe('formatLogic', () => {
       ),
     })).value;
     fc.assert(
-      fc.property(json, fc.integer({ min: 10, max: 100 }), (v, width) => sameJson(JSON.parse(formatLogic(v, width)), v)),
+      fc.property(json, fc.integer({ min: 10, max: 100 }), (v, width) =>
+        sameJson(JSON.parse(formatLogic(v, width)), v),
+      ),
     );
   });
 });

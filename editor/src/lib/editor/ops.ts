@@ -16,7 +16,11 @@ const INFO: Record<string, { zh: string; en: string; args?: string }> = {
   var: { zh: '读取输入项或派生值', en: 'read an input or derived value', args: '"${key}"' },
   missing: { zh: '列出缺失的变量', en: 'list the missing variables', args: '["${key}"]' },
   missing_some: { zh: '至少 n 个变量存在', en: 'at least n variables present', args: '[${n}, ["${key}"]]' },
-  if: { zh: '条件:如果…则…否则…', en: 'condition: if … then … else …', args: '[${condition}, ${then}, ${else}]' },
+  if: {
+    zh: '条件:如果…则…否则…',
+    en: 'condition: if … then … else …',
+    args: '[${condition}, ${then}, ${else}]',
+  },
   '?:': { zh: '条件(三元)', en: 'ternary condition', args: '[${condition}, ${then}, ${else}]' },
   '==': { zh: '等于', en: 'equals' },
   '===': { zh: '严格等于', en: 'strictly equals' },

@@ -68,8 +68,19 @@ describe('scoring patterns', () => {
       year: 2025,
       title: { zh: 't' },
       maxScore: 4,
-      inputs: ['a', 't', 'flag'].map((key) => ({ key, label: { zh: key }, type: key === 'flag' ? 'boolean' : 'number' })),
-      categories: [{ id: 'c', label: { zh: 'c' }, maxPoints: 4, items: [{ id: 'i', label: { zh: 'i' }, maxPoints: 4, logic: buildPattern(id, base) }] }],
+      inputs: ['a', 't', 'flag'].map((key) => ({
+        key,
+        label: { zh: key },
+        type: key === 'flag' ? 'boolean' : 'number',
+      })),
+      categories: [
+        {
+          id: 'c',
+          label: { zh: 'c' },
+          maxPoints: 4,
+          items: [{ id: 'i', label: { zh: 'i' }, maxPoints: 4, logic: buildPattern(id, base) }],
+        },
+      ],
       grades: [{ id: 'g', label: { zh: 'g' }, min: 0 }],
     };
     expect(checkSemantics(doc)).toEqual([]);

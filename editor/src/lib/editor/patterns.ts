@@ -47,9 +47,19 @@ const v = (key: string): JsonLogic => ({ var: key });
 export function buildPattern(id: PatternId, p: PatternParams): JsonLogic {
   switch (id) {
     case 'shortfall':
-      return { max: [0, { '-': [p.points, { '*': [p.perUnit, { max: [0, { '-': [v(p.target), v(p.actual)] }] }] }] }] };
+      return {
+        max: [
+          0,
+          { '-': [p.points, { '*': [p.perUnit, { max: [0, { '-': [v(p.target), v(p.actual)] }] }] }] },
+        ],
+      };
     case 'excess':
-      return { max: [0, { '-': [p.points, { '*': [p.perUnit, { max: [0, { '-': [v(p.actual), v(p.target)] }] }] }] }] };
+      return {
+        max: [
+          0,
+          { '-': [p.points, { '*': [p.perUnit, { max: [0, { '-': [v(p.actual), v(p.target)] }] }] }] },
+        ],
+      };
     case 'ratio':
       return {
         if: [

@@ -78,7 +78,10 @@ export class PreviewModel {
     try {
       const d = await api.dataset(year);
       if (this.year !== year) return;
-      this.dataset = { year: d.year, regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.values })) };
+      this.dataset = {
+        year: d.year,
+        regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.values })),
+      };
       this.computeDraft();
       this.computeParent();
     } catch (e) {

@@ -55,7 +55,8 @@ export const en: Record<MessageKey, string> = {
   'auth.submitting': 'Signing in…',
   'auth.failed': 'Wrong username or password',
   'auth.logout': 'Sign out',
-  'auth.expired': 'Your session has expired; please sign in again. Unsaved edits are kept on this computer and restored after signing in.',
+  'auth.expired':
+    'Your session has expired; please sign in again. Unsaved edits are kept on this computer and restored after signing in.',
   'auth.signedInAs': 'Signed in as',
 
   'status.draft': 'Draft',
@@ -69,7 +70,8 @@ export const en: Record<MessageKey, string> = {
   'grade.unqualified': 'Unqualified',
 
   'rules.title': 'Assessment rules',
-  'rules.intro': 'Each rule family has versions per year: drafts can be edited, published versions never change, retired ones are no longer used.',
+  'rules.intro':
+    'Each rule family has versions per year: drafts can be edited, published versions never change, retired ones are no longer used.',
   'rules.empty': 'There are no rules yet.',
   'rules.year': 'Year',
   'rules.version': 'Version',
@@ -196,7 +198,7 @@ export const en: Record<MessageKey, string> = {
   'cat.addItem': 'Add indicator',
   'cat.items': 'Indicators',
   'cat.sum': 'Indicators total {sum} / category {max}',
-  'cat.sumMismatch': 'Indicators total {sum}, not the category\'s {max} (off by {diff})',
+  'cat.sumMismatch': "Indicators total {sum}, not the category's {max} (off by {diff})",
   'cat.total': 'Categories total {sum} / maximum score {max}',
   'cat.totalMismatch': 'Categories total {sum}, not the maximum score {max} (off by {diff})',
   'cat.editFormula': 'Formula',
@@ -240,9 +242,11 @@ export const en: Record<MessageKey, string> = {
   'formula.ops': 'Operations',
 
   'pattern.shortfall': 'Deduct per unit short of target',
-  'pattern.shortfall.desc': 'When the actual value is below target, deduct points per unit short, down to zero',
+  'pattern.shortfall.desc':
+    'When the actual value is below target, deduct points per unit short, down to zero',
   'pattern.excess': 'Deduct per unit over target',
-  'pattern.excess.desc': 'When the actual value exceeds target (e.g. a concentration), deduct per unit over, down to zero',
+  'pattern.excess.desc':
+    'When the actual value exceeds target (e.g. a concentration), deduct per unit over, down to zero',
   'pattern.ratio': 'Linear completion ratio',
   'pattern.ratio.desc': 'points = maximum × actual / target, at most the maximum',
   'pattern.thresholds': 'Thresholds',
@@ -276,14 +280,15 @@ export const en: Record<MessageKey, string> = {
   'preview.title': 'Live preview',
   'preview.year': 'Data year',
   'preview.noData': 'No yearly data available.',
-  'preview.pick': 'Choose a year\'s data',
+  'preview.pick': "Choose a year's data",
   'preview.region': 'Region',
   'preview.total': 'Total',
   'preview.change': 'vs. parent',
   'preview.grade': 'Grade',
   'preview.adjustments': 'Adjustments',
   'preview.rank': 'Rank',
-  'preview.invalid': 'The rules have errors, so no preview can be computed. Solve the errors under "Problems" first.',
+  'preview.invalid':
+    'The rules have errors, so no preview can be computed. Solve the errors under "Problems" first.',
   'preview.errors': '{count} regions could not be scored',
   'preview.missingData': 'The {year} data lacks inputs these rules require:',
   'preview.missingRegions': 'missing in {count} regions',
@@ -314,7 +319,7 @@ export const en: Record<MessageKey, string> = {
   'tests.runAll': 'Run all',
   'tests.stale': 'the rules changed since; run again',
   'tests.add': 'Add a blank test',
-  'tests.addFromRegion': 'From a region\'s data',
+  'tests.addFromRegion': "From a region's data",
   'tests.name': 'Test name',
   'tests.inputs': 'Inputs',
   'tests.expect': 'Expected',
@@ -343,7 +348,8 @@ export const en: Record<MessageKey, string> = {
   'json.notObject': 'The document must be a JSON object',
 
   'conflict.title': 'Save conflict: someone else changed this draft',
-  'conflict.intro': 'This draft was saved elsewhere as revision {revision} at {at}. Choose which to keep; the other is downloaded and kept in this browser, nothing is lost.',
+  'conflict.intro':
+    'This draft was saved elsewhere as revision {revision} at {at}. Choose which to keep; the other is downloaded and kept in this browser, nothing is lost.',
   'conflict.changes': 'From theirs to mine',
   'conflict.full': 'Full text',
   'conflict.mine': 'Mine',

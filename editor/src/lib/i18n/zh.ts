@@ -344,7 +344,8 @@ export const zh = {
   'json.notObject': '文档必须是一个 JSON 对象',
 
   'conflict.title': '保存冲突:其他人已修改此草稿',
-  'conflict.intro': '此草稿已在 {at} 被另一处保存为修订 {revision}。请选择保留哪一份;未选的一份会下载到本机并保留在浏览器中,不会丢失。',
+  'conflict.intro':
+    '此草稿已在 {at} 被另一处保存为修订 {revision}。请选择保留哪一份;未选的一份会下载到本机并保留在浏览器中,不会丢失。',
   'conflict.changes': '从对方的版本到我的版本',
   'conflict.full': '完整内容',
   'conflict.mine': '我的版本',
