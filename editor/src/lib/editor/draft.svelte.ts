@@ -174,18 +174,14 @@ export class DraftSession {
     this.preview.setDraft(doc, problems);
   }
 
-  /** Problems shown in the list: the engine's and the formula texts that do not parse. */
-  get allProblems(): Problem[] {
-    const syntax = Object.entries(this.syntaxErrors).map(([path, message]) => ({
-      path,
-      code: 'json_syntax',
-      message,
-    }));
-    return [...syntax, ...this.problems];
-  }
+  /** Problems shown in the list: the formula texts that do not parse, then the engine's. */
+  readonly allProblems: Problem[] = $derived([
+    ...Object.entries(this.syntaxErrors).map(([path, message]) => ({ path, code: 'json_syntax', message })),
+    ...this.problems,
+  ]);
 
   /** Problems grouped by the field that shows them. */
-  get byAnchor(): Map<string, Problem[]> {
+  readonly byAnchor: Map<string, Problem[]> = $derived.by(() => {
     const map = new Map<string, Problem[]>();
     for (const p of this.allProblems) {
       const a = anchorOf(p.path);
@@ -194,7 +190,7 @@ export class DraftSession {
       else map.set(a, [p]);
     }
     return map;
-  }
+  });
 
   /** The problems shown on the field at `path`. */
   problemsAt(path: string): Problem[] {
@@ -269,10 +265,9 @@ export class DraftSession {
       this.saveState = 'syntax';
       return false;
     }
-    if (this.saving) {
-      await this.saving;
-      if (!this.dirty) return true;
-    }
+    // One save at a time: a second caller waits, then saves what is still unsaved (never the same
+    // revision twice, which the server would take for a conflict).
+    while (this.saving) await this.saving;
     const json = this.docJson;
     if (json === this.savedJson) {
       this.saveState = 'saved';
