@@ -116,6 +116,12 @@ describe('rule editor in the browser', () => {
       expect(await page.locator('[data-save-state]').innerText()).toContain('已保存');
       // Validation ran in the browser: the copy of 2024 has no problems.
       await expect.poll(() => problemCount(page)).toBe('0');
+      // The copied title still names 2024: the editor says so and offers the fix.
+      const hint = page.locator('[data-testid=title-year]');
+      expect(await hint.innerText()).toContain('2024');
+      await hint.getByRole('button').click();
+      expect(await page.locator('input[data-path="/title/zh"]').inputValue()).toContain('2025年度');
+      expect(await hint.count()).toBe(0);
       await screenshot(page, 'editor-rules-03-draft');
 
       const v = await api('GET', `/api/versions/${draftId}`);
