@@ -99,17 +99,37 @@ function syntheticDocument(): RuleDocument {
       let logic: unknown;
       switch (i % 6) {
         case 0:
-          derived.push({ key: `d${i}`, label: label(`差距${i}`), logic: { max: [0, { '-': [v(t), v(a)] }] } });
+          derived.push({
+            key: `d${i}`,
+            label: label(`差距${i}`),
+            logic: { max: [0, { '-': [v(t), v(a)] }] },
+          });
           logic = { max: [0, { '-': [points, { '*': [0.25, v(`d${i}`)] }] }] };
           break;
         case 1:
-          logic = { if: [{ '<=': [v(t), 0] }, points, { clamp: [{ '/': [{ '*': [points, v(a)] }, v(t)] }, 0, points] }] };
+          logic = {
+            if: [
+              { '<=': [v(t), 0] },
+              points,
+              { clamp: [{ '/': [{ '*': [points, v(a)] }, v(t)] }, 0, points] },
+            ],
+          };
           break;
         case 2:
-          logic = { if: [{ '>=': [v(a), v(t)] }, points, { '>=': [v(a), { '-': [v(t), 3] }] }, points / 2, 0] };
+          logic = {
+            if: [{ '>=': [v(a), v(t)] }, points, { '>=': [v(a), { '-': [v(t), 3] }] }, points / 2, 0],
+          };
           break;
         case 3:
-          logic = { interp: [{ '-': [v(a), v(t)] }, [[-10, 0], [0, points]]] };
+          logic = {
+            interp: [
+              { '-': [v(a), v(t)] },
+              [
+                [-10, 0],
+                [0, points],
+              ],
+            ],
+          };
           break;
         case 4:
           logic = { round: [{ '/': [{ '*': [points, v(a)] }, 100] }, 1] };
@@ -125,7 +145,14 @@ function syntheticDocument(): RuleDocument {
     { key: 'awards', label: label('表彰'), type: 'integer', min: 0, default: 0, role: 'assessment' },
     { key: 'models', label: label('示范'), type: 'integer', min: 0, default: 0, role: 'assessment' },
     { key: 'overdue', label: label('逾期整改'), type: 'integer', min: 0, default: 0, role: 'assessment' },
-    { key: 'incident', label: label('事件'), type: 'string', enum: ['none', 'general', 'major'], default: 'none', role: 'event' },
+    {
+      key: 'incident',
+      label: label('事件'),
+      type: 'string',
+      enum: ['none', 'general', 'major'],
+      default: 'none',
+      role: 'event',
+    },
     { key: 'fraud', label: label('造假'), type: 'boolean', default: false, role: 'event' },
   );
   const doc: RuleDocument = {
@@ -145,7 +172,9 @@ function syntheticDocument(): RuleDocument {
         { id: 'models', label: label('示范'), logic: { var: 'models' } },
       ],
     },
-    downgrades: [{ id: 'overdue', label: label('逾期整改'), when: { '>': [{ var: 'overdue' }, 0] }, levels: 1 }],
+    downgrades: [
+      { id: 'overdue', label: label('逾期整改'), when: { '>': [{ var: 'overdue' }, 0] }, levels: 1 },
+    ],
     caps: [{ id: 'low_x0', label: label('指标0过低'), when: { '<': [{ var: 'x0' }, 40] }, maxGrade: 'good' }],
     vetoes: [
       { id: 'incident', label: label('重大事件'), when: { in: [{ var: 'incident' }, ['major']] } },
@@ -195,7 +224,9 @@ function naive(doc: RuleDocument): (data: Dataset) => number {
   const derived = doc.derived ?? [];
   const items = doc.categories.flatMap((c) => c.items.map((it) => it.logic));
   const bonus = (doc.bonus?.items ?? []).map((b) => b.logic);
-  const conditions = [...(doc.downgrades ?? []), ...(doc.caps ?? []), ...(doc.vetoes ?? [])].map((x) => x.when);
+  const conditions = [...(doc.downgrades ?? []), ...(doc.caps ?? []), ...(doc.vetoes ?? [])].map(
+    (x) => x.when,
+  );
   return (data) => {
     let sink = 0;
     for (const region of data.regions) {
@@ -249,8 +280,10 @@ const r2 = (x: number) => {
 };
 const clampTo = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 const item = (raw: number, max: number) => r2(raw < 0 ? 0 : raw > max ? max : raw);
-const ratio = (max: number, x: number, target: number) => (target <= 0 ? max : clampTo((max * x) / target, 0, max));
-const share = (max: number, x: number, target: number) => (target <= 0 ? max : Math.min(max, (max * x) / target));
+const ratio = (max: number, x: number, target: number) =>
+  target <= 0 ? max : clampTo((max * x) / target, 0, max);
+const share = (max: number, x: number, target: number) =>
+  target <= 0 ? max : Math.min(max, (max * x) / target);
 const deduct = (max: number, per: number, n: number) => Math.max(0, max - per * n);
 
 function hand2025(values: Record<string, any>): HandResult {
@@ -267,10 +300,12 @@ function hand2025(values: Record<string, any>): HandResult {
   const pm25Excess = Math.max(0, v.pm25 - v.pm25_target);
   const pm25Rose = v.pm25 > v.pm25_prev;
   const eqChange = v.eq_index - v.eq_index_prev;
-  const projectRate = v.projects_planned > 0 ? Math.min(100, 100 * (v.projects_on_schedule / v.projects_planned)) : 100;
+  const projectRate =
+    v.projects_planned > 0 ? Math.min(100, 100 * (v.projects_on_schedule / v.projects_planned)) : 100;
   const redlineRate = v.redline_issues > 0 ? Math.min(1, v.redline_fixed / v.redline_issues) : 1;
   const eq = eqChange <= -2 ? 0 : eqChange >= -1 ? 2 : 0 + (2 * (eqChange - -2)) / (-1 - -2);
-  const sat = v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70);
+  const sat =
+    v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70);
   const indicators = r2(
     item(deduct(5, 0.25, goodDaysShortfall), 5) +
       item(pm25Rose ? 0 : deduct(7, 0.5, pm25Excess), 7) +
@@ -287,7 +322,14 @@ function hand2025(values: Record<string, any>): HandResult {
       item(share(2, v.cod_reduction, v.cod_reduction_target), 2) +
       item(share(2, v.nh3_reduction, v.nh3_reduction_target), 2) +
       item(deduct(3, 0.5, Math.max(0, v.rural_sewage_target - v.rural_sewage_rate)), 3) +
-      item(v.farmland_safe_rate >= v.farmland_safe_target ? 2 : v.farmland_safe_rate >= v.farmland_safe_target - 3 ? 1 : 0, 2) +
+      item(
+        v.farmland_safe_rate >= v.farmland_safe_target
+          ? 2
+          : v.farmland_safe_rate >= v.farmland_safe_target - 3
+            ? 1
+            : 0,
+        2,
+      ) +
       item(v.site_safe_rate >= v.site_safe_target ? 2 : 0, 2) +
       item(eq, 2) +
       item(v.forest_coverage >= v.forest_coverage_target ? 2 : 0, 2) +
@@ -302,7 +344,9 @@ function hand2025(values: Record<string, any>): HandResult {
       item(deduct(3, 1, v.safety_task_shortfalls), 3) +
       item(deduct(1, 0.5, v.governance_task_shortfalls), 1),
   );
-  const funding = r2(item(fastRoundHalfAway(v.fund_performance_score / 20, 1), 5) + item((5 * projectRate) / 100, 5));
+  const funding = r2(
+    item(fastRoundHalfAway(v.fund_performance_score / 20, 1), 5) + item((5 * projectRate) / 100, 5),
+  );
   const satisfaction = r2(item(sat, 5));
   const base = r2(indicators + tasks + funding + satisfaction);
   const bonusSum = r2(r2(Math.max(0, 2 * awards)) + r2(Math.max(0, models)) + (demo ? 2 : 0));
@@ -310,7 +354,10 @@ function hand2025(values: Record<string, any>): HandResult {
   const total = r2(base + bonus);
   const scoreGrade = total >= 90 ? 0 : total >= 80 ? 1 : total >= 60 ? 2 : 3;
   let grade = scoreGrade;
-  const shift = (v.inspection_overdue > 0 ? 1 : 0) + (bindingMissed > 0 ? 1 : 0) + (v.water_bad_rate > v.water_bad_target ? 1 : 0);
+  const shift =
+    (v.inspection_overdue > 0 ? 1 : 0) +
+    (bindingMissed > 0 ? 1 : 0) +
+    (v.water_bad_rate > v.water_bad_target ? 1 : 0);
   grade = Math.min(3, grade + shift);
   if (v.satisfaction < 85 || majorPetition) grade = Math.max(grade, 1);
   if (incident === 'major' || incident === 'extraordinary' || dataFraud) grade = 3;
@@ -334,7 +381,13 @@ interface HandCtx {
 }
 
 function handFail(c: HandCtx, key: string, code: string): number {
-  (c.errors ??= []).push({ region: c.region.code, name: c.region.name, key, code, message: `${c.region.code}: ${key} ${code}` });
+  (c.errors ??= []).push({
+    region: c.region.code,
+    name: c.region.name,
+    key,
+    code,
+    message: `${c.region.code}: ${key} ${code}`,
+  });
   return NaN;
 }
 
@@ -364,7 +417,14 @@ function hFlag(c: HandCtx, key: string): boolean {
 const HAND_LABELS = new Map<string, Label>();
 
 function hItem(id: string, max: number, raw: number): ItemResult {
-  return { id, label: HAND_LABELS.get(id)!, points: item2(raw, max), maxPoints: max, raw, clamped: raw < 0 || raw > max };
+  return {
+    id,
+    label: HAND_LABELS.get(id)!,
+    points: item2(raw, max),
+    maxPoints: max,
+    raw,
+    clamped: raw < 0 || raw > max,
+  };
 }
 
 function hCategory(id: string, max: number, items: ItemResult[]): CategoryResult {
@@ -460,7 +520,8 @@ function handWrittenFull(doc: RuleDocument): (region: RegionData) => RegionResul
     if (c.errors) return c.errors;
     const warnings: string[] = [];
     for (const key in values)
-      if (!declared.has(key)) warnings.push(`未声明的数据项 "${key}" 已忽略 / undeclared key "${key}" ignored`);
+      if (!declared.has(key))
+        warnings.push(`未声明的数据项 "${key}" 已忽略 / undeclared key "${key}" ignored`);
 
     const gds = Math.max(0, v.good_days_target - v.good_days_rate);
     const excess = Math.max(0, v.pm25 - v.pm25_target);
@@ -473,7 +534,11 @@ function handWrittenFull(doc: RuleDocument): (region: RegionData) => RegionResul
       hCategory('indicators', 60, [
         hItem('good_days', 5, deduct(5, 0.25, gds)),
         hItem('pm25', 7, rose ? 0 : deduct(7, 0.5, excess)),
-        hItem('heavy_pollution', 3, v.heavy_rate <= v.heavy_rate_target ? 3 : deduct(3, 2, v.heavy_rate - v.heavy_rate_target)),
+        hItem(
+          'heavy_pollution',
+          3,
+          v.heavy_rate <= v.heavy_rate_target ? 3 : deduct(3, 2, v.heavy_rate - v.heavy_rate_target),
+        ),
         hItem('water_good', 5, ratio(5, v.water_good_rate, v.water_good_target)),
         hItem('water_bad', 2, v.water_bad_rate <= v.water_bad_target ? 2 : 0),
         hItem('groundwater', 1, clampTo(1 - 0.1 * (v.groundwater_v_rate - v.groundwater_v_target), 0, 1)),
@@ -489,7 +554,11 @@ function handWrittenFull(doc: RuleDocument): (region: RegionData) => RegionResul
         hItem(
           'farmland',
           2,
-          v.farmland_safe_rate >= v.farmland_safe_target ? 2 : v.farmland_safe_rate >= v.farmland_safe_target - 3 ? 1 : 0,
+          v.farmland_safe_rate >= v.farmland_safe_target
+            ? 2
+            : v.farmland_safe_rate >= v.farmland_safe_target - 3
+              ? 1
+              : 0,
         ),
         hItem('contaminated_sites', 2, v.site_safe_rate >= v.site_safe_target ? 2 : 0),
         hItem('eq_index', 2, eqc <= -2 ? 0 : eqc >= -1 ? 2 : 0 + (2 * (eqc - -2)) / (-1 - -2)),
@@ -510,7 +579,11 @@ function handWrittenFull(doc: RuleDocument): (region: RegionData) => RegionResul
         hItem('projects', 5, (5 * projectRate) / 100),
       ]),
       hCategory('satisfaction', 5, [
-        hItem('satisfaction', 5, v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70)),
+        hItem(
+          'satisfaction',
+          5,
+          v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70),
+        ),
       ]),
     ];
     const bonusItems = [
@@ -588,14 +661,32 @@ function checkHandWritten(doc: RuleDocument, data: Dataset): void {
   const full = handWrittenFull(doc);
   ev.results.forEach((r, i) => {
     const h = hand[i];
-    const mine = { total: h.total, base: h.base, bonus: h.bonus, scoreGrade: grades[h.scoreGrade], grade: grades[h.grade], rank: ranks[i] };
-    const theirs = { total: r.total, base: r.base, bonus: r.bonus, scoreGrade: r.scoreGrade, grade: r.grade, rank: r.rank };
+    const mine = {
+      total: h.total,
+      base: h.base,
+      bonus: h.bonus,
+      scoreGrade: grades[h.scoreGrade],
+      grade: grades[h.grade],
+      rank: ranks[i],
+    };
+    const theirs = {
+      total: r.total,
+      base: r.base,
+      bonus: r.bonus,
+      scoreGrade: r.scoreGrade,
+      grade: r.grade,
+      rank: r.rank,
+    };
     if (JSON.stringify(mine) !== JSON.stringify(theirs))
-      throw new Error(`hand-written 2025 differs for ${r.region}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`);
+      throw new Error(
+        `hand-written 2025 differs for ${r.region}: ${JSON.stringify(mine)} vs ${JSON.stringify(theirs)}`,
+      );
     const whole = full(data.regions[i]) as RegionResult;
     whole.rank = r.rank;
     if (JSON.stringify(whole) !== JSON.stringify(r))
-      throw new Error(`hand-written 2025 (full result) differs for ${r.region}:\n${JSON.stringify(whole)}\n${JSON.stringify(r)}`);
+      throw new Error(
+        `hand-written 2025 (full result) differs for ${r.region}:\n${JSON.stringify(whole)}\n${JSON.stringify(r)}`,
+      );
   });
 }
 
@@ -695,8 +786,16 @@ function main(): void {
   const synth = syntheticDocument();
   const synthData = syntheticData(synth, 60);
   const datasets = {
-    '2025 sample (30 items)': { doc: doc2025, small: sample2025, large: synthesize(doc2025, sample2025.regions, 3000, 2025) },
-    'synthetic (60 items)': { doc: synth, small: synthData, large: synthesize(synth, synthData.regions, 3000, 61) },
+    '2025 sample (30 items)': {
+      doc: doc2025,
+      small: sample2025,
+      large: synthesize(doc2025, sample2025.regions, 3000, 2025),
+    },
+    'synthetic (60 items)': {
+      doc: synth,
+      small: synthData,
+      large: synthesize(synth, synthData.regions, 3000, 61),
+    },
   };
   const cpu = (() => {
     try {
@@ -706,7 +805,9 @@ function main(): void {
     }
   })();
   console.log(`ecoscore engine benchmark — node ${process.version}${cpu ? `, ${cpu}` : ''}`);
-  console.log(`best of ${ROUNDS} rounds of ${ROUND_MS} ms per figure; region evaluations per second (scored and ranked)\n`);
+  console.log(
+    `best of ${ROUNDS} rounds of ${ROUND_MS} ms per figure; region evaluations per second (scored and ranked)\n`,
+  );
 
   const modes = [
     ['a', 'jsonLogic.apply per formula (naive)'],
@@ -740,7 +841,9 @@ function main(): void {
       console.log(`${name}, ${fmt(data.regions.length)} regions`);
       for (const [key, label] of modes) {
         if (rates[key] === undefined) continue;
-        console.log(`  ${pad(`(${key[0]}${key === 'd0' ? '′' : ''}) ${label}`, 58)}${lpad(fmt(rates[key]), 12)} /s`);
+        console.log(
+          `  ${pad(`(${key[0]}${key === 'd0' ? '′' : ''}) ${label}`, 58)}${lpad(fmt(rates[key]), 12)} /s`,
+        );
       }
       const r = rates;
       const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
@@ -768,7 +871,9 @@ function main(): void {
   analysePrepared(pSynth, synthData, mode);
   const synthMs = performance.now() - t1;
   console.log('sensitivity analysis, 10,000 random variants (±20 %, category sums kept), 12 regions');
-  console.log(`  2025 sample (30 items): best ${Math.min(...times).toFixed(0)} ms, median ${times.sort((a, b) => a - b)[2].toFixed(0)} ms (${report.variants} variants; ${report.unstable.length} unstable, ${report.stable.length} stable regions)`);
+  console.log(
+    `  2025 sample (30 items): best ${Math.min(...times).toFixed(0)} ms, median ${times.sort((a, b) => a - b)[2].toFixed(0)} ms (${report.variants} variants; ${report.unstable.length} unstable, ${report.stable.length} stable regions)`,
+  );
   console.log(`  synthetic (60 items):   ${synthMs.toFixed(0)} ms (first run)\n`);
 
   // Peak memory of 3,000 regions with full traces, each mode in its own process.
@@ -779,7 +884,9 @@ function main(): void {
       `  ${pad(String(c.mode), 12)} peak RSS ${mb(c.maxRssBytes as number)} (${mb(c.rssBefore as number)} before scoring), heap at end ${mb(c.heapAtEnd as number)}, live after GC ${mb(c.heapLive as number)} (results ${mb(c.jsonBytes as number)} as JSON), ${Number(c.ms).toFixed(0)} ms`,
     );
   sampleMemory();
-  console.log(`\nthis benchmark process: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}, peak heap sampled ${mb(peakHeap)}`);
+  console.log(
+    `\nthis benchmark process: peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}, peak heap sampled ${mb(peakHeap)}`,
+  );
 
   // Targets (issue 8).
   const s2025 = summary.filter((s) => s.name.startsWith('2025'));
@@ -790,11 +897,21 @@ function main(): void {
   const compiledPeak = children.find((c) => c.mode === 'compiled')!.maxRssBytes as number;
   const ok = (b: boolean) => (b ? 'met' : 'NOT MET');
   console.log('\ntargets');
-  console.log(`  compiled without traces ≥ 10× naive:         ${vsNaive.toFixed(1)}× (worst case)  ${ok(vsNaive >= 10)}`);
-  console.log(`  compiled within 5× of hand-written:         ${vsHand.toFixed(1)}× (worst case)  ${ok(vsHand <= 5)}`);
-  console.log(`    (of the arithmetic-only ceiling:          ${vsArithmetic.toFixed(1)}×  ${ok(vsArithmetic <= 5)})`);
-  console.log(`  10,000-variant sensitivity < 2 s:            ${Math.min(...times).toFixed(0)} ms  ${ok(Math.min(...times) < 2000)}`);
-  console.log(`  3,000 regions with full traces < 200 MB:     ${mb(compiledPeak)}  ${ok(compiledPeak < 200 * 1048576)}`);
+  console.log(
+    `  compiled without traces ≥ 10× naive:         ${vsNaive.toFixed(1)}× (worst case)  ${ok(vsNaive >= 10)}`,
+  );
+  console.log(
+    `  compiled within 5× of hand-written:         ${vsHand.toFixed(1)}× (worst case)  ${ok(vsHand <= 5)}`,
+  );
+  console.log(
+    `    (of the arithmetic-only ceiling:          ${vsArithmetic.toFixed(1)}×  ${ok(vsArithmetic <= 5)})`,
+  );
+  console.log(
+    `  10,000-variant sensitivity < 2 s:            ${Math.min(...times).toFixed(0)} ms  ${ok(Math.min(...times) < 2000)}`,
+  );
+  console.log(
+    `  3,000 regions with full traces < 200 MB:     ${mb(compiledPeak)}  ${ok(compiledPeak < 200 * 1048576)}`,
+  );
   void worst;
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

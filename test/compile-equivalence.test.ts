@@ -45,14 +45,15 @@ function run(f: () => unknown): Outcome {
 /** Deep equality with Object.is on leaves (NaN equals NaN, -0 differs from 0). */
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     return (
       ka.length === kb.length &&
-      ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      ka.every(
+        (k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+      )
     );
   }
   return false;
@@ -65,7 +66,9 @@ function sameOutcome(a: Outcome, b: Outcome): boolean {
 }
 
 const show = (o: Outcome) =>
-  o.ok ? `value ${Object.is(o.value, -0) ? '-0' : String(JSON.stringify(o.value) ?? o.value)}` : `error ${o.message}`;
+  o.ok
+    ? `value ${Object.is(o.value, -0) ? '-0' : String(JSON.stringify(o.value) ?? o.value)}`
+    : `error ${o.message}`;
 
 // ---------------------------------------------------------------------------------------------
 // 1. The official conformance suite
@@ -95,12 +98,20 @@ describe('official JSON-logic conformance suite', () => {
     expect(ours.length).toBeGreaterThan(220);
   });
 
-  test.each(ours.map((c, i) => [i, JSON.stringify(c[0]), c] as const))('case %i: %s', (_i, _text, [rule, data, expected]) => {
-    const reference = run(() => jsonLogic.apply(rule as never, data));
-    const compiled = run(() => compileLogic(rule)(data));
-    expect(sameOutcome(compiled, reference), `${show(compiled)} vs json-logic-js ${show(reference)}`).toBe(true);
-    expect(compiled.ok && same(compiled.value, expected), `${show(compiled)} vs suite ${JSON.stringify(expected)}`).toBe(true);
-  });
+  test.each(ours.map((c, i) => [i, JSON.stringify(c[0]), c] as const))(
+    'case %i: %s',
+    (_i, _text, [rule, data, expected]) => {
+      const reference = run(() => jsonLogic.apply(rule as never, data));
+      const compiled = run(() => compileLogic(rule)(data));
+      expect(sameOutcome(compiled, reference), `${show(compiled)} vs json-logic-js ${show(reference)}`).toBe(
+        true,
+      );
+      expect(
+        compiled.ok && same(compiled.value, expected),
+        `${show(compiled)} vs suite ${JSON.stringify(expected)}`,
+      ).toBe(true);
+    },
+  );
 
   test('operations outside the dialect are refused at compile time', () => {
     for (const [rule] of others) expect(() => compileLogic(rule)).toThrow(CompileError);
@@ -146,20 +157,47 @@ function formulaArb(names: readonly string[], depth = 4): fc.Arbitrary<unknown> 
     op: fc.oneof(
       // every operation with 0–4 operands, as an array or (one operand) bare
       fc
-        .tuple(fc.constantFrom(...ALLOWED_OPERATIONS), fc.array(tie('formula'), { maxLength: 4 }), fc.boolean())
-        .map(([op, args, bare]) => ({ [op]: bare && args.length === 1 && !Array.isArray(args[0]) ? args[0] : args })),
+        .tuple(
+          fc.constantFrom(...ALLOWED_OPERATIONS),
+          fc.array(tie('formula'), { maxLength: 4 }),
+          fc.boolean(),
+        )
+        .map(([op, args, bare]) => ({
+          [op]: bare && args.length === 1 && !Array.isArray(args[0]) ? args[0] : args,
+        })),
       // the shapes formulas really have
-      fc.tuple(tie('formula'), fc.array(fc.tuple(fc.integer({ min: -5, max: 100 }), fc.integer({ min: -5, max: 10 })), { minLength: 1, maxLength: 4 }))
+      fc
+        .tuple(
+          tie('formula'),
+          fc.array(fc.tuple(fc.integer({ min: -5, max: 100 }), fc.integer({ min: -5, max: 10 })), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+        )
         .map(([x, pts]) => ({ interp: [x, [...pts].sort((p, q) => p[0] - q[0])] })),
-      fc.tuple(tie('formula'), fc.constantFrom(0, 1, 2, 3, -1, 16, 1.5, '2', null)).map(([x, d]) => ({ round: [x, d] })),
+      fc
+        .tuple(tie('formula'), fc.constantFrom(0, 1, 2, 3, -1, 16, 1.5, '2', null))
+        .map(([x, d]) => ({ round: [x, d] })),
       fc.tuple(tie('formula'), tie('formula'), tie('formula')).map((a) => ({ clamp: a })),
       fc.tuple(tie('formula'), tie('formula'), tie('formula')).map((a) => ({ if: a })),
-      fc.tuple(fc.constantFrom('+', '-', '*', '/', '%', 'max', 'min', '<', '>', '==', '!=', '<='), tie('formula'), tie('formula'))
+      fc
+        .tuple(
+          fc.constantFrom('+', '-', '*', '/', '%', 'max', 'min', '<', '>', '==', '!=', '<='),
+          tie('formula'),
+          tie('formula'),
+        )
         .map(([op, x, y]) => ({ [op]: [x, y] })),
       fc.tuple(tie('formula'), fc.array(scalarArb, { maxLength: 3 })).map(([x, list]) => ({ in: [x, list] })),
-      fc.tuple(tie('formula'), fc.array(tie('formula'), { maxLength: 3 })).map(([k, list]) => ({ missing_some: [k, list] })),
+      fc
+        .tuple(tie('formula'), fc.array(tie('formula'), { maxLength: 3 }))
+        .map(([k, list]) => ({ missing_some: [k, list] })),
     ),
-    formula: fc.oneof({ depthSize: 'small', maxDepth: depth, withCrossShrink: true }, tie('leaf'), tie('op'), fc.array(tie('leaf'), { maxLength: 2 })),
+    formula: fc.oneof(
+      { depthSize: 'small', maxDepth: depth, withCrossShrink: true },
+      tie('leaf'),
+      tie('op'),
+      fc.array(tie('leaf'), { maxLength: 2 }),
+    ),
   }));
   return formula;
 }
@@ -191,7 +229,9 @@ describe('random formulas and data (fast-check)', () => {
         const reference = run(() => jsonLogic.apply(rule as never, data));
         const compiled = run(() => compileLogic(rule)(data));
         if (!sameOutcome(compiled, reference))
-          throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
+          throw new Error(
+            `${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`,
+          );
       }),
       { numRuns: Number(process.env.EQ_RUNS ?? 4000) },
     );
@@ -209,7 +249,9 @@ describe('random formulas and data (fast-check)', () => {
         const reference = run(() => jsonLogic.apply(rule as never, ctx));
         const compiled = run(() => compileLogic(rule, scope)(slots));
         if (!sameOutcome(compiled, reference))
-          throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`);
+          throw new Error(
+            `${JSON.stringify(rule)} on ${JSON.stringify(data)}: ${show(compiled)} vs ${show(reference)}`,
+          );
       }),
       { numRuns: Number(process.env.EQ_RUNS ?? 4000) },
     );
@@ -263,15 +305,51 @@ describe('random formulas and data (fast-check)', () => {
       [{ round: [1.5, 16] }, {}],
       [{ clamp: [5, 0, 3] }, {}],
       [{ clamp: [5, null, 'x'] }, {}],
-      [{ interp: [75, [[70, 0], [90, 5]]] }, {}],
-      [{ interp: [75, [[90, 0], [70, 5]]] }, {}],
-      [{ interp: [75, [[70, { var: 'y' }], [90, 5]]] }, { y: 1 }],
+      [
+        {
+          interp: [
+            75,
+            [
+              [70, 0],
+              [90, 5],
+            ],
+          ],
+        },
+        {},
+      ],
+      [
+        {
+          interp: [
+            75,
+            [
+              [90, 0],
+              [70, 5],
+            ],
+          ],
+        },
+        {},
+      ],
+      [
+        {
+          interp: [
+            75,
+            [
+              [70, { var: 'y' }],
+              [90, 5],
+            ],
+          ],
+        },
+        { y: 1 },
+      ],
       [{ interp: [75, []] }, {}],
     ];
     for (const [rule, data] of cases) {
       const reference = run(() => jsonLogic.apply(rule as never, data));
       const compiled = run(() => compileLogic(rule)(data));
-      expect(sameOutcome(compiled, reference), `${JSON.stringify(rule)}: ${show(compiled)} vs ${show(reference)}`).toBe(true);
+      expect(
+        sameOutcome(compiled, reference),
+        `${JSON.stringify(rule)}: ${show(compiled)} vs ${show(reference)}`,
+      ).toBe(true);
     }
   });
 });
@@ -304,7 +382,9 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
   test('default mode is the compiled one and equals the interpreted one', () => {
     const doc = docOf(2025);
     const data = dataOf(2025);
-    expect(JSON.stringify(evaluate(doc, data))).toBe(JSON.stringify(evaluate(doc, data, { mode: 'interpreted' })));
+    expect(JSON.stringify(evaluate(doc, data))).toBe(
+      JSON.stringify(evaluate(doc, data, { mode: 'interpreted' })),
+    );
   });
 
   test('random damage to the data: missing, wrong-typed, out-of-range, null and undeclared values', () => {
@@ -339,18 +419,21 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     const doc = docOf(2024);
     const base = dataOf(2024);
     fc.assert(
-      fc.property(fc.array(fc.integer(), { minLength: base.regions.length * 3, maxLength: base.regions.length * 3 }), (seeds) => {
-        const regions = [...base.regions, ...base.regions, ...base.regions].map((r, i) => {
-          const entries = Object.entries(r.values);
-          const s = seeds[i];
-          // a different order, sometimes a key dropped or an undeclared one added
-          entries.sort((a, b) => ((a[0].length * 31 + s) % 7) - ((b[0].length * 31 + s) % 7));
-          if (s % 5 === 0) entries.pop();
-          if (s % 7 === 0) entries.push(['extra_key', 1]);
-          return { ...r, code: `${r.code}-${i}`, values: Object.fromEntries(entries) };
-        });
-        bothModes(doc, { year: 2024, regions });
-      }),
+      fc.property(
+        fc.array(fc.integer(), { minLength: base.regions.length * 3, maxLength: base.regions.length * 3 }),
+        (seeds) => {
+          const regions = [...base.regions, ...base.regions, ...base.regions].map((r, i) => {
+            const entries = Object.entries(r.values);
+            const s = seeds[i];
+            // a different order, sometimes a key dropped or an undeclared one added
+            entries.sort((a, b) => ((a[0].length * 31 + s) % 7) - ((b[0].length * 31 + s) % 7));
+            if (s % 5 === 0) entries.pop();
+            if (s % 7 === 0) entries.push(['extra_key', 1]);
+            return { ...r, code: `${r.code}-${i}`, values: Object.fromEntries(entries) };
+          });
+          bothModes(doc, { year: 2024, regions });
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -364,17 +447,24 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     let checked = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(site, fc.nat(40), formulaArb(names, 3), formulaArb(inputNames, 3)), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(site, fc.nat(40), formulaArb(names, 3), formulaArb(inputNames, 3)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         (edits) => {
           const doc = structuredClone(base);
           const items = doc.categories.flatMap((c) => c.items);
           for (const [where, i, f, g] of edits) {
             if (where === 'item') items[i % items.length].logic = f as never;
-            else if (where === 'bonus' && doc.bonus?.items.length) doc.bonus.items[i % doc.bonus.items.length].logic = f as never;
-            else if (where === 'derived' && doc.derived?.length) doc.derived[i % doc.derived.length].logic = g as never;
-            else if (where === 'downgrade' && doc.downgrades?.length) doc.downgrades[i % doc.downgrades.length].when = f as never;
+            else if (where === 'bonus' && doc.bonus?.items?.length)
+              doc.bonus.items[i % doc.bonus.items.length].logic = f as never;
+            else if (where === 'derived' && doc.derived?.length)
+              doc.derived[i % doc.derived.length].logic = g as never;
+            else if (where === 'downgrade' && doc.downgrades?.length)
+              doc.downgrades[i % doc.downgrades.length].when = f as never;
             else if (where === 'cap' && doc.caps?.length) doc.caps[i % doc.caps.length].when = f as never;
-            else if (where === 'veto' && doc.vetoes?.length) doc.vetoes[i % doc.vetoes.length].when = f as never;
+            else if (where === 'veto' && doc.vetoes?.length)
+              doc.vetoes[i % doc.vetoes.length].when = f as never;
           }
           if (validateDocument(doc, { runTests: false }).length > 0) return;
           checked++;

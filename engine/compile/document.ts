@@ -130,7 +130,11 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     inputKeys: new Set(p.inputs.map((i) => i.key)),
     gradeMins: p.grades.map((g) => g.min),
     layouts: [],
-    derived: p.derived.map((d) => ({ key: d.def.key, slot: slotByName.get(d.def.key)!, fn: compile(d.def.logic) })),
+    derived: p.derived.map((d) => ({
+      key: d.def.key,
+      slot: slotByName.get(d.def.key)!,
+      fn: compile(d.def.logic),
+    })),
     categories: doc.categories.map((c) => ({
       id: c.id,
       label: c.label,
@@ -280,7 +284,12 @@ function layoutOf(cd: CompiledDocument, keys: string[]): KeyLayout {
  * order; the last few orders are kept), instead of one keyed lookup per input. Values are plain
  * data: own enumerable keys, as JSON, CSV and spreadsheets give them.
  */
-function resolveInto(cd: CompiledDocument, region: RegionData, slots: unknown[], warnings: Warning[]): RegionError[] {
+function resolveInto(
+  cd: CompiledDocument,
+  region: RegionData,
+  slots: unknown[],
+  warnings: Warning[],
+): RegionError[] {
   let errors: RegionError[] | undefined;
   const data = (region.values ?? {}) as Record<string, unknown>;
   const layout = layoutOf(cd, Object.keys(data));
@@ -346,7 +355,12 @@ function who(region: RegionData): string {
   return `${region.name || region.code}（${region.code}）`;
 }
 
-function formulaError(region: RegionData, what: { key?: string; item?: string }, zh: string, en: string): RegionError {
+function formulaError(
+  region: RegionData,
+  what: { key?: string; item?: string },
+  zh: string,
+  en: string,
+): RegionError {
   return {
     region: region.code,
     name: region.name,
@@ -366,7 +380,13 @@ function invalidResult(region: RegionData, it: CompiledItem, v: unknown): Region
   };
 }
 
-function traceOf(item: CompiledItem, slots: unknown[], raw: number, clamp: ItemTrace['clamp'], points: number): ItemTrace {
+function traceOf(
+  item: CompiledItem,
+  slots: unknown[],
+  raw: number,
+  clamp: ItemTrace['clamp'],
+  points: number,
+): ItemTrace {
   const vars: Record<string, unknown> = {};
   for (const r of item.reads) {
     if (r.slot < 0) vars[r.name] = null;
@@ -430,7 +450,14 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
       slots[d.slot] = d.fn(slots);
     } catch (e) {
       const m = messageOf(e);
-      errors.push(formulaError(region, { key: d.key }, `派生值 "${d.key}" 计算出错：${m}`, `derived value "${d.key}" failed: ${m}`));
+      errors.push(
+        formulaError(
+          region,
+          { key: d.key },
+          `派生值 "${d.key}" 计算出错：${m}`,
+          `derived value "${d.key}" failed: ${m}`,
+        ),
+      );
       return { errors, warnings, gradeIndex: -1 };
     }
   }
@@ -449,7 +476,14 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
         v = it.fn(slots);
       } catch (e) {
         const m = messageOf(e);
-        errors.push(formulaError(region, { item: it.id }, `考核项 "${it.id}" 计算出错：${m}`, `item "${it.id}" failed: ${m}`));
+        errors.push(
+          formulaError(
+            region,
+            { item: it.id },
+            `考核项 "${it.id}" 计算出错：${m}`,
+            `item "${it.id}" failed: ${m}`,
+          ),
+        );
         continue;
       }
       if (typeof v !== 'number' || v - v !== 0) {
@@ -462,7 +496,14 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
       let points = fastRoundHalfAway(clamp === 'low' ? 0 : clamp === 'high' ? max : raw, digits);
       if (points === 0) points = 0;
       sum += points;
-      const item: ItemResult = { id: it.id, label: it.label, points, maxPoints: max, raw, clamped: clamp !== null };
+      const item: ItemResult = {
+        id: it.id,
+        label: it.label,
+        points,
+        maxPoints: max,
+        raw,
+        clamped: clamp !== null,
+      };
       if (trace) item.trace = traceOf(it, slots, raw, clamp, points);
       items.push(item);
     }
@@ -481,7 +522,14 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
       v = b.fn(slots);
     } catch (e) {
       const m = messageOf(e);
-      errors.push(formulaError(region, { item: b.id }, `加分项 "${b.id}" 计算出错：${m}`, `bonus item "${b.id}" failed: ${m}`));
+      errors.push(
+        formulaError(
+          region,
+          { item: b.id },
+          `加分项 "${b.id}" 计算出错：${m}`,
+          `bonus item "${b.id}" failed: ${m}`,
+        ),
+      );
       continue;
     }
     if (typeof v !== 'number' || v - v !== 0) {

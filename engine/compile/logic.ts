@@ -569,12 +569,22 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   '!==': { pure: true, compile: (a) => binary(a, (x, y) => x !== y, bool) },
   '!': { pure: true, compile: (a) => compileUnaryTruth(a, true) },
   '!!': { pure: true, compile: (a) => compileUnaryTruth(a, false) },
-  '>': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '>') : binary(a, (x, y) => x > y, bool)) },
-  '>=': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '>=') : binary(a, (x, y) => x >= y, bool)) },
-  '<': { pure: true, compile: (a) => (a.length === 2 ? compileRelation(a, '<') : compileThreeWay(a, opLess, (x, y) => x < y)) },
+  '>': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileRelation(a, '>') : binary(a, (x, y) => x > y, bool)),
+  },
+  '>=': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileRelation(a, '>=') : binary(a, (x, y) => x >= y, bool)),
+  },
+  '<': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileRelation(a, '<') : compileThreeWay(a, opLess, (x, y) => x < y)),
+  },
   '<=': {
     pure: true,
-    compile: (a) => (a.length === 2 ? compileRelation(a, '<=') : compileThreeWay(a, opLessEq, (x, y) => x <= y)),
+    compile: (a) =>
+      a.length === 2 ? compileRelation(a, '<=') : compileThreeWay(a, opLessEq, (x, y) => x <= y),
   },
   max: { pure: true, compile: (a) => compileMaxMin(a, true) },
   min: { pure: true, compile: (a) => compileMaxMin(a, false) },

@@ -59,9 +59,13 @@ describe('fastRoundHalfAway', () => {
 
   test('sums equal roundedSum', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(decimalArb, halfArb), { maxLength: 40 }), fc.integer({ min: 0, max: 6 }), (xs, d) => {
-        expect(Object.is(fastRoundedSum(xs, d), roundedSum(xs, d))).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.oneof(decimalArb, halfArb), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 6 }),
+        (xs, d) => {
+          expect(Object.is(fastRoundedSum(xs, d), roundedSum(xs, d))).toBe(true);
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -204,7 +204,11 @@ function aggregate(
 }
 
 /** Every region scored once with the compiled pipeline: what variants re-aggregate. */
-function scoreBases(p: PreparedDocument, dataset: Dataset, items: ItemSlot[]): { bases: RegionBase[]; errors: RegionError[] } {
+function scoreBases(
+  p: PreparedDocument,
+  dataset: Dataset,
+  items: ItemSlot[],
+): { bases: RegionBase[]; errors: RegionError[] } {
   const cd = compiledDocumentFor(p);
   const errors: RegionError[] = [];
   const bases: RegionBase[] = [];
@@ -218,7 +222,12 @@ function scoreBases(p: PreparedDocument, dataset: Dataset, items: ItemSlot[]): {
     for (const c of res.categories)
       for (const it of c.items) clamped[i++] = it.raw < 0 ? 0 : it.raw > it.maxPoints ? it.maxPoints : it.raw;
     const levels = res.downgrades.map((id) => p.doc.downgrades!.find((d) => d.id === id)!.levels ?? 1);
-    const shift = levels.length === 0 ? 0 : p.stacking === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
+    const shift =
+      levels.length === 0
+        ? 0
+        : p.stacking === 'sum'
+          ? levels.reduce((a, b) => a + b, 0)
+          : Math.max(...levels);
     const caps = res.caps.map((id) => p.gradeIndex.get(p.doc.caps!.find((c) => c.id === id)!.maxGrade) ?? 0);
     bases.push({
       code: res.region,
@@ -266,7 +275,13 @@ export function variantResults(
   aggregate(bases, items, categoryOf, p.doc.categories.length, variant.maxPoints, p, totals, grades);
   const ranks = rankOf(bases.map((_, r) => ({ total: totals[r], gradeIndex: grades[r] })));
   return {
-    results: bases.map((b, r) => ({ region: b.code, name: b.name, total: totals[r], grade: p.grades[grades[r]].id, rank: ranks[r] })),
+    results: bases.map((b, r) => ({
+      region: b.code,
+      name: b.name,
+      total: totals[r],
+      grade: p.grades[grades[r]].id,
+      rank: ranks[r],
+    })),
     errors,
   };
 }
@@ -466,7 +481,11 @@ export function analysePrepared(
       rankAttribution,
       rankCorrelation,
       importance:
-        basis === 'attribution' ? attribution : basis === 'rank-attribution' ? rankAttribution : (rankCorrelation ?? 0),
+        basis === 'attribution'
+          ? attribution
+          : basis === 'rank-attribution'
+            ? rankAttribution
+            : (rankCorrelation ?? 0),
     };
   });
   const order = itemReports

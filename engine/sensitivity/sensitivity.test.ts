@@ -60,18 +60,36 @@ describe('re-aggregation equals re-evaluation', () => {
   test('no change: the evaluation itself', () => {
     const ev = evaluate(doc2025, data2025, { trace: false });
     const { results } = variantResults(p, data2025, {});
-    expect(results).toEqual(ev.results.map((r) => ({ region: r.region, name: r.name, total: r.total, grade: r.grade, rank: r.rank })));
+    expect(results).toEqual(
+      ev.results.map((r) => ({
+        region: r.region,
+        name: r.name,
+        total: r.total,
+        grade: r.grade,
+        rank: r.rank,
+      })),
+    );
   });
 
   test('random changes of some items: totals, grades and ranks of the scaled document', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom(...ids), fc.integer({ min: 0, max: 1200 }).map((x) => x / 100), { minKeys: 1, maxKeys: 8 }),
+        fc.dictionary(
+          fc.constantFrom(...ids),
+          fc.integer({ min: 0, max: 1200 }).map((x) => x / 100),
+          { minKeys: 1, maxKeys: 8 },
+        ),
         (points) => {
           const ev = evaluate(scaledDocument(doc2025, points), data2025, { trace: false });
           const { results } = variantResults(p, data2025, points);
           expect(results).toEqual(
-            ev.results.map((r) => ({ region: r.region, name: r.name, total: r.total, grade: r.grade, rank: r.rank })),
+            ev.results.map((r) => ({
+              region: r.region,
+              name: r.name,
+              total: r.total,
+              grade: r.grade,
+              rank: r.rank,
+            })),
           );
         },
       ),
@@ -123,7 +141,9 @@ describe('variants', () => {
   });
 
   test('a grid gives exactly its points', () => {
-    const [v] = [...variantsOf({ kind: 'grid', variants: [{ label: 'pm25 at 5', maxPoints: { pm25: 5 } }] }, items, 2)];
+    const [v] = [
+      ...variantsOf({ kind: 'grid', variants: [{ label: 'pm25 at 5', maxPoints: { pm25: 5 } }] }, items, 2),
+    ];
     expect(v.label).toBe('pm25 at 5');
     expect(v.changed).toEqual([items.findIndex((s) => s.id === 'pm25')]);
   });
@@ -139,20 +159,30 @@ describe('modes are checked', () => {
     [{ kind: 'random', n: 0, seed: 1, p: 10 }, '/mode/n', 'invalid_mode'],
     [{ kind: 'random', n: 10, seed: 1.5, p: 10 }, '/mode/seed', 'invalid_mode'],
     [{ kind: 'grid', variants: [] }, '/mode/variants', 'invalid_mode'],
-    [{ kind: 'grid', variants: [{ maxPoints: { nope: 3 } }] }, '/mode/variants/0/maxPoints/nope', 'unknown_item'],
-    [{ kind: 'grid', variants: [{ maxPoints: { pm25: -1 } }] }, '/mode/variants/0/maxPoints/pm25', 'invalid_points'],
+    [
+      { kind: 'grid', variants: [{ maxPoints: { nope: 3 } }] },
+      '/mode/variants/0/maxPoints/nope',
+      'unknown_item',
+    ],
+    [
+      { kind: 'grid', variants: [{ maxPoints: { pm25: -1 } }] },
+      '/mode/variants/0/maxPoints/pm25',
+      'invalid_points',
+    ],
   ];
   test.each(cases)('%j → %s %s', (mode, path, code) => {
     const problems = checkSensitivityMode(mode, doc2025);
     expect(problems.map((p) => [p.path, p.code])).toContainEqual([path, code]);
     expect(problems.every((p) => / \/ /.test(p.message))).toBe(true);
-    expect(() => analyseSensitivity(doc2025, data2025, mode as SensitivityMode)).toThrow(InvalidSensitivityModeError);
+    expect(() => analyseSensitivity(doc2025, data2025, mode as SensitivityMode)).toThrow(
+      InvalidSensitivityModeError,
+    );
   });
 
   test('an invalid document is refused', () => {
-    expect(() => analyseSensitivity({ ...doc2025, maxScore: 99 }, data2025, { kind: 'points', k: 1 })).toThrow(
-      InvalidDocumentError,
-    );
+    expect(() =>
+      analyseSensitivity({ ...doc2025, maxScore: 99 }, data2025, { kind: 'points', k: 1 }),
+    ).toThrow(InvalidDocumentError);
   });
 });
 
@@ -200,10 +230,22 @@ describe('the report', () => {
     expect(r.importanceBasis).toBe('attribution');
     const by = Object.fromEntries(r.regions.map((x) => [x.region, x]));
     // X: a+5 → 95, a−5 → 85 (good), b+5 → 50 + 44 = 94, b−5 → 50 + 36 = 86 (good)
-    expect(by.X).toMatchObject({ total: 90, grade: 'excellent', rank: 2, gradeChangeShare: 0.5, status: 'unstable' });
+    expect(by.X).toMatchObject({
+      total: 90,
+      grade: 'excellent',
+      rank: 2,
+      gradeChangeShare: 0.5,
+      status: 'unstable',
+    });
     expect(by.X.grades).toEqual({ excellent: 0.5, good: 0.5 });
     expect(by.X.totalRange).toEqual([85, 95]);
-    expect(by.Y).toMatchObject({ grade: 'excellent', rank: 1, gradeChangeShare: 0, rankChangeShare: 0, status: 'stable' });
+    expect(by.Y).toMatchObject({
+      grade: 'excellent',
+      rank: 1,
+      gradeChangeShare: 0,
+      rankChangeShare: 0,
+      status: 'stable',
+    });
     expect(by.Z).toMatchObject({ total: 75, grade: 'good', status: 'stable' });
     expect(r.stable).toEqual(['Y', 'Z']);
     expect(r.unstable).toEqual(['X']);

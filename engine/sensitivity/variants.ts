@@ -50,7 +50,13 @@ export interface Variant {
 /** The document's items, flattened. */
 export function itemSlots(doc: RuleDocument): ItemSlot[] {
   return doc.categories.flatMap((c, ci) =>
-    c.items.map((it) => ({ id: it.id, label: it.label, category: c.id, categoryIndex: ci, maxPoints: it.maxPoints })),
+    c.items.map((it) => ({
+      id: it.id,
+      label: it.label,
+      category: c.id,
+      categoryIndex: ci,
+      maxPoints: it.maxPoints,
+    })),
   );
 }
 
@@ -83,7 +89,12 @@ export function checkSensitivityMode(mode: unknown, doc: RuleDocument): Problem[
   const rebalance = () => {
     if (m.rebalance !== undefined && m.rebalance !== 'none' && m.rebalance !== 'category')
       out.push(
-        problem('/mode/rebalance', 'invalid_mode', 'rebalance 只能是 "none" 或 "category"。', 'rebalance must be "none" or "category".'),
+        problem(
+          '/mode/rebalance',
+          'invalid_mode',
+          'rebalance 只能是 "none" 或 "category"。',
+          'rebalance must be "none" or "category".',
+        ),
       );
   };
   switch (m.kind) {
@@ -107,7 +118,9 @@ export function checkSensitivityMode(mode: unknown, doc: RuleDocument): Problem[
           ),
         );
       if (!Number.isInteger(m.seed))
-        out.push(problem('/mode/seed', 'invalid_mode', 'seed（随机种子）必须是整数。', 'seed must be an integer.'));
+        out.push(
+          problem('/mode/seed', 'invalid_mode', 'seed（随机种子）必须是整数。', 'seed must be an integer.'),
+        );
       break;
     case 'grid': {
       const variants = m.variants;
@@ -127,7 +140,14 @@ export function checkSensitivityMode(mode: unknown, doc: RuleDocument): Problem[
         const at = `/mode/variants/${i}`;
         const points = (v as GridVariant | null)?.maxPoints;
         if (!points || typeof points !== 'object' || Array.isArray(points)) {
-          out.push(problem(`${at}/maxPoints`, 'invalid_mode', '每个方案需要 maxPoints 对象（考核项 id → 分值）。', 'Each variant needs a maxPoints object (item id → points).'));
+          out.push(
+            problem(
+              `${at}/maxPoints`,
+              'invalid_mode',
+              '每个方案需要 maxPoints 对象（考核项 id → 分值）。',
+              'Each variant needs a maxPoints object (item id → points).',
+            ),
+          );
           return;
         }
         const label = (v as GridVariant).label;
@@ -136,9 +156,23 @@ export function checkSensitivityMode(mode: unknown, doc: RuleDocument): Problem[
         for (const [id, x] of Object.entries(points)) {
           const path = `${at}/maxPoints/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
           if (!ids.has(id))
-            out.push(problem(path, 'unknown_item', `没有 id 为 "${id}" 的考核项。`, `There is no item with id "${id}".`));
+            out.push(
+              problem(
+                path,
+                'unknown_item',
+                `没有 id 为 "${id}" 的考核项。`,
+                `There is no item with id "${id}".`,
+              ),
+            );
           else if (!finite(x) || x < 0)
-            out.push(problem(path, 'invalid_points', `"${id}" 的分值必须是不小于 0 的数。`, `The points of "${id}" must be a number ≥ 0.`));
+            out.push(
+              problem(
+                path,
+                'invalid_points',
+                `"${id}" 的分值必须是不小于 0 的数。`,
+                `The points of "${id}" must be a number ≥ 0.`,
+              ),
+            );
         }
       });
       break;
@@ -174,7 +208,13 @@ const round = (x: number, digits: number) => {
  * Rescales the items `members` of one category so that they sum to `target`: each proportional to
  * `weights`, rounded to `precision`, the rounding residue put on the largest.
  */
-function rescale(out: Float64Array, members: number[], weights: Float64Array, target: number, precision: number): void {
+function rescale(
+  out: Float64Array,
+  members: number[],
+  weights: Float64Array,
+  target: number,
+  precision: number,
+): void {
   let sum = 0;
   for (const i of members) sum += weights[i];
   if (!(sum > 0)) return;
@@ -267,6 +307,11 @@ export function* variantsOf(mode: SensitivityMode, items: ItemSlot[], precision:
     const points = Float64Array.from(original);
     for (const [id, x] of Object.entries(spec.maxPoints)) points[index.get(id)!] = x;
     const changed = changedOf(points, items);
-    yield { label: spec.label ?? `#${v + 1}`, maxPoints: points, changed, ...(changed.length === 1 ? { primary: changed[0] } : {}) };
+    yield {
+      label: spec.label ?? `#${v + 1}`,
+      maxPoints: points,
+      changed,
+      ...(changed.length === 1 ? { primary: changed[0] } : {}),
+    };
   }
 }

@@ -23,9 +23,13 @@ describe('POST /api/sensitivity', () => {
 
   it('analyses a stored version on the stored data of its year', async () => {
     const mode = { kind: 'points', k: 1 } as const;
-    const r = await f.as('assessor').json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode, topVariants: 3 });
+    const r = await f
+      .as('assessor')
+      .json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode, topVariants: 3 });
     expect(r.status).toBe(200);
-    const expected = analyseSensitivity(f.draft2025.document, datasetForYear(f.opened.db, 2025), mode, { topVariants: 3 });
+    const expected = analyseSensitivity(f.draft2025.document, datasetForYear(f.opened.db, 2025), mode, {
+      topVariants: 3,
+    });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(r.body.topVariants.length).toBeLessThanOrEqual(3);
   });
@@ -44,14 +48,20 @@ describe('POST /api/sensitivity', () => {
   });
 
   it('refuses an unknown kind through the body schema, and too much work', async () => {
-    const bad = await f.as('reviewer').json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode: { kind: 'all' } });
+    const bad = await f
+      .as('reviewer')
+      .json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode: { kind: 'all' } });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('/mode/kind');
     const regions = sampleData(2025).regions;
     const many = { regions: [...regions, ...regions, ...regions].map((r, i) => ({ ...r, code: `R${i}` })) };
     const big = await f
       .as('reviewer')
-      .json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode: { kind: 'random', n: 100_000, seed: 1, p: 10 }, dataset: many });
+      .json('POST', '/api/sensitivity', {
+        versionId: f.draft2025.id,
+        mode: { kind: 'random', n: 100_000, seed: 1, p: 10 },
+        dataset: many,
+      });
     expect(big.status).toBe(422);
     expect(big.body.code).toBe('too_many_variants');
   });
@@ -67,7 +77,9 @@ describe('POST /api/sensitivity', () => {
     });
     expect(invalid.status).toBe(422);
     expect(invalid.body.code).toBe('invalid_document');
-    const anonymous = await f.as(null).json('POST', '/api/sensitivity', { versionId: 1, mode: { kind: 'points', k: 1 } });
+    const anonymous = await f
+      .as(null)
+      .json('POST', '/api/sensitivity', { versionId: 1, mode: { kind: 'points', k: 1 } });
     expect(anonymous.status).toBe(401);
   });
 });

@@ -62,7 +62,8 @@ const bodySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['mode'],
-  description: 'A document or a version id, a dataset or a year whose stored data is used, and the perturbation.',
+  description:
+    'A document or a version id, a dataset or a year whose stored data is used, and the perturbation.',
   properties: {
     document: ref('RuleDocument'),
     versionId: { type: 'integer', minimum: 1 },
@@ -76,7 +77,17 @@ const bodySchema: JsonSchema = {
 
 const reportSchema: JsonSchema = {
   type: 'object',
-  required: ['mode', 'variants', 'importanceBasis', 'regions', 'items', 'stable', 'unstable', 'topVariants', 'errors'],
+  required: [
+    'mode',
+    'variants',
+    'importanceBasis',
+    'regions',
+    'items',
+    'stable',
+    'unstable',
+    'topVariants',
+    'errors',
+  ],
   properties: {
     mode: { type: 'object' },
     variants: int,
@@ -85,7 +96,16 @@ const reportSchema: JsonSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['region', 'name', 'total', 'grade', 'rank', 'gradeChangeShare', 'rankChangeShare', 'status'],
+        required: [
+          'region',
+          'name',
+          'total',
+          'grade',
+          'rank',
+          'gradeChangeShare',
+          'rankChangeShare',
+          'status',
+        ],
         properties: {
           region: str,
           name: str,
@@ -134,7 +154,11 @@ const reportSchema: JsonSchema = {
           label: str,
           changes: {
             type: 'array',
-            items: { type: 'object', required: ['item', 'from', 'to'], properties: { item: str, from: num, to: num } },
+            items: {
+              type: 'object',
+              required: ['item', 'from', 'to'],
+              properties: { item: str, from: num, to: num },
+            },
           },
           gradeChanges: int,
           rankChanges: int,
@@ -192,7 +216,12 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
         const mode = body.mode as SensitivityMode;
         const modeProblems = checkSensitivityMode(mode, p.doc);
         if (modeProblems.length)
-          throw new ApiError(422, 'invalid_mode', '扰动方式无效 / The perturbation mode is invalid', modeProblems.map((m) => ({ ...m })));
+          throw new ApiError(
+            422,
+            'invalid_mode',
+            '扰动方式无效 / The perturbation mode is invalid',
+            modeProblems.map((m) => ({ ...m })),
+          );
         const pairs = variantCount(mode, itemSlots(p.doc), p.precision) * dataset.regions.length;
         if (pairs > MAX_PAIRS)
           refuse(
@@ -203,7 +232,10 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
             `variants × regions is ${pairs}, above the limit of ${MAX_PAIRS}; ask for fewer draws or variants`,
           );
         return c.json(
-          analysePrepared(p, dataset, mode, { unstableShare: body.unstableShare, topVariants: body.topVariants }),
+          analysePrepared(p, dataset, mode, {
+            unstableShare: body.unstableShare,
+            topVariants: body.topVariants,
+          }),
         );
       },
     }),
