@@ -46,6 +46,13 @@ const FIELDS: Record<string, MessageKey> = {
   year: 'doc.year',
 };
 
+/** The label of a veto, downgrade or cap of `doc` by id (the id itself when unknown). */
+export function adjustmentLabel(doc: unknown, list: 'vetoes' | 'downgrades' | 'caps', id: string): string {
+  const entries = (doc as Record<string, unknown> | null)?.[list];
+  const e = Array.isArray(entries) ? entries.find((x: { id?: string }) => x?.id === id) : undefined;
+  return e?.label ? lbl(e.label) : id;
+}
+
 /** Where the field showing a problem at `path` is, in words. */
 export function describePath(path: string, doc: unknown): string {
   const anchor = anchorOf(path);
