@@ -3,17 +3,14 @@
  * turns it, and the typed errors of the store and the engine, into `application/problem+json`.
  */
 import type { Context } from 'hono';
+import type { Problem } from '../engine/types.ts';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** One problem in a list: where, what (stable code) and how to fix it. Imports add row/column. */
-export interface ProblemEntry {
-  path: string;
-  code: string;
-  message: string;
+export interface ProblemEntry extends Problem {
   row?: number;
   column?: string | number;
-  [extra: string]: unknown;
 }
 
 /** The body of an `application/problem+json` response. */
