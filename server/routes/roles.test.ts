@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/versions/{id}/template.xlsx': any,
   'GET /api/diff': any,
   'POST /api/evaluate': any,
+  'POST /api/sensitivity': any,
   'GET /api/regions': any,
   'POST /api/regions': admin,
   'PUT /api/regions/{code}': admin,
