@@ -241,6 +241,23 @@ describe('rule editor in the browser', () => {
   );
 
   it(
+    "analyses how robust the grades are to the items' points (weight sensitivity)",
+    async () => {
+      await page.click('[data-side=sensitivity]');
+      const panel = page.locator('.side-content :has(> #sensitivity-title)');
+      await panel.getByRole('button', { name: '运行分析' }).click();
+      await expect.poll(() => panel.locator('p.summary').count(), { timeout: 20_000 }).toBe(1);
+      // One row per region of the preview's year, each with the share of variants moving its grade.
+      const rows = panel.locator('table.grid').first().locator('tbody tr');
+      expect(await rows.count()).toBe(12);
+      expect(await rows.first().innerText()).toMatch(/%/);
+      await screenshot(page, 'editor-rules-06c-sensitivity');
+      await page.click('[data-side=preview]');
+    },
+    STEP,
+  );
+
+  it(
     'inserts a scoring pattern, and keeps the JSON view and the forms in sync both ways',
     async () => {
       // A pattern on the good-air-days item, then undone: the draft is as before.

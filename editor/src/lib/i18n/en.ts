@@ -118,6 +118,7 @@ export const en: Record<MessageKey, string> = {
   'editor.tab.json': 'JSON',
   'editor.side.problems': 'Problems',
   'editor.side.preview': 'Preview',
+  'editor.side.sensitivity': 'Sensitivity',
   'editor.publish': 'Publish…',
   'editor.parent': 'Based on {year} version {version}',
 

@@ -117,6 +117,7 @@ export const zh = {
   'editor.tab.json': 'JSON',
   'editor.side.problems': '问题',
   'editor.side.preview': '预览',
+  'editor.side.sensitivity': '敏感性',
   'editor.publish': '发布…',
   'editor.parent': '底稿:{year} 年第 {version} 版',
 
