@@ -3,18 +3,21 @@
  * and ranked (SPEC sections 3 and 4). Exit 0 when every region was scored, 1 when some could not
  * be, 2 for an invalid document or an unreadable file.
  */
-import { evaluate, validateDocument } from '../../engine/index.ts';
-import type { Evaluation, RegionError, RuleDocument } from '../../engine/index.ts';
+import { evaluate, formulaLabels, renderFormula, validateDocument } from '../../engine/index.ts';
+import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
 import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
 import { renderTable } from '../table.ts';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, ['region']);
   const json = flags.has('json');
-  if (positional.length !== 2) {
-    io.stderr('用法 / usage: ecoscore evaluate RULES.json DATA.(json|csv|xlsx) [--json] [--no-trace]\n');
+  const region = flags.get('region');
+  if (positional.length !== 2 || region === true) {
+    io.stderr(
+      '用法 / usage: ecoscore evaluate RULES.json DATA.(json|csv|xlsx) [--json] [--no-trace] [--region CODE]\n',
+    );
     return 2;
   }
   const [rulesPath, dataPath] = positional;
@@ -58,6 +61,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           2,
         ) + '\n',
       );
+    } else if (typeof region === 'string') {
+      const r = out.results.find((x) => x.region === region);
+      if (!r) {
+        const err = out.errors.filter((e) => e.region === region);
+        io.stderr(
+          err.length > 0
+            ? `地区 ${region} 未能计分 / region ${region} was not scored:\n${err.map((e) => `  ${e.message}`).join('\n')}\n`
+            : `数据中没有地区 ${region} / no region ${region} in ${dataPath}\n`,
+        );
+        return err.length > 0 ? 1 : 2;
+      }
+      io.stdout(formatRegion(doc, r) + '\n');
     } else io.stdout(formatEvaluation(doc, out) + '\n');
     return errors.length > 0 ? 1 : 0;
   } catch (e) {
@@ -123,5 +138,81 @@ export function formatEvaluation(doc: RuleDocument, ev: Evaluation): string {
     lines.push('', `提示 / warnings (${ev.warnings.length}):`);
     for (const w of ev.warnings) lines.push(`  ${w.region ?? ''} ${w.message}`.trimEnd());
   }
+  return lines.join('\n');
+}
+
+/**
+ * One region's breakdown: every item with its points, the formula in words and the values it
+ * read, then the bonus and the adjustments — enough to explain the grade.
+ */
+export function formatRegion(doc: RuleDocument, r: RegionResult): string {
+  const digits = doc.precision ?? 2;
+  const fmt = (n: number) => n.toFixed(digits);
+  const labels = formulaLabels(doc);
+  const inputs = new Map(doc.inputs.map((i) => [i.key, i]));
+  const formulas = new Map<string, unknown>();
+  for (const c of doc.categories) for (const it of c.items) formulas.set(it.id, it.logic);
+  for (const b of doc.bonus?.items ?? []) formulas.set(b.id, b.logic);
+  const grade = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
+  const show = (key: string, v: unknown) => {
+    const unit = inputs.get(key)?.unit;
+    const text = typeof v === 'boolean' ? (v ? '是' : '否') : v === null ? '（无）' : String(v);
+    return `${labels[key]?.zh ?? key}=${text}${unit && typeof v === 'number' ? ` ${unit}` : ''}`;
+  };
+  const lines = [
+    `${r.name}（${r.region}）  总分 ${fmt(r.total)} = 基础分 ${fmt(r.base)} + 加分 ${fmt(r.bonus)}` +
+      `  按分数 ${grade.get(r.scoreGrade) ?? r.scoreGrade} → 最终 ${grade.get(r.grade) ?? r.grade}  排名 ${r.rank}`,
+  ];
+  const explain = (
+    id: string,
+    points: number,
+    max: number | null,
+    raw: number,
+    clamped: boolean,
+    vars?: Record<string, unknown>,
+  ) => {
+    lines.push(
+      `    ${fmt(points)}${max === null ? '' : ` / ${max}`}  ${renderFormula(formulas.get(id), { lang: 'zh', labels })}`,
+    );
+    const detail = [
+      ...(vars ? Object.entries(vars).map(([k, v]) => show(k, v)) : []),
+      `公式结果 ${raw}${clamped ? `（超出范围，取 ${fmt(points)}）` : ''}`,
+    ];
+    lines.push(`      ${detail.join('，')}`);
+  };
+  for (const c of r.categories) {
+    lines.push('', `${c.label.zh}  ${fmt(c.points)} / ${c.maxPoints}`);
+    for (const it of c.items) {
+      lines.push(`  ${it.label.zh}`);
+      explain(it.id, it.points, it.maxPoints, it.raw, it.clamped, it.trace?.vars);
+    }
+  }
+  if (r.bonusItems.length > 0) {
+    const cap = doc.bonus?.cap ?? 0;
+    lines.push(
+      '',
+      `加分项  ${fmt(r.bonus)}${r.bonusUncapped > r.bonus ? `（合计 ${fmt(r.bonusUncapped)}，上限 ${cap}）` : ''}`,
+    );
+    for (const b of r.bonusItems) {
+      if (b.points === 0 && !b.clamped) continue;
+      lines.push(`  ${b.label.zh}`);
+      explain(b.id, b.points, null, b.raw, b.clamped, b.trace?.vars);
+    }
+  }
+  const named = (list: { id: string; label: { zh: string } }[] | undefined, ids: string[]) =>
+    ids.map((id) => list?.find((x) => x.id === id)?.label.zh ?? id);
+  const adj = [
+    ...named(doc.downgrades, r.downgrades).map(
+      (l, i) => `降档项：${l}（降 ${doc.downgrades?.find((d) => d.id === r.downgrades[i])?.levels ?? 1} 档）`,
+    ),
+    ...named(doc.caps, r.caps).map(
+      (l, i) =>
+        `封顶项：${l}（最高 ${grade.get(doc.caps?.find((c) => c.id === r.caps[i])?.maxGrade ?? '') ?? ''}）`,
+    ),
+    ...named(doc.vetoes, r.vetoes).map(
+      (l) => `否决项：${l}（直接评为${doc.grades[doc.grades.length - 1].label.zh}）`,
+    ),
+  ];
+  lines.push('', adj.length > 0 ? adj.join('\n') : '无否决、降档或封顶。');
   return lines.join('\n');
 }

@@ -48,3 +48,20 @@ test('validation does not run the tests of a structurally invalid document, and 
   expect(validateDocument(doc).map((p) => p.path)).toEqual(['/tests/0/expect/total']);
   expect(validateDocument(doc, { runTests: false })).toEqual([]);
 });
+
+test.each([
+  [{ var: '__proto__' }, 'reserved_name'],
+  [{ var: 'constructor' }, 'reserved_name'],
+  [{ var: ['prototype', 0] }, 'reserved_name'],
+  [{ missing: ['toString'] }, 'unknown_variable'],
+  [{ var: 'a.b' }, 'unknown_variable'],
+  [{ var: [{ var: 'a' }] }, 'computed_variable'],
+  [{ var: null }, 'empty_variable'],
+  [{ var: [] }, 'empty_variable'],
+])('variable name %j is refused as %s', (logic, code) => {
+  const doc = base();
+  doc.categories[0].items[0].logic = { '+': [logic, 1] };
+  expect(validateDocument(doc).map((p) => `${p.code} ${p.path}`)).toEqual([
+    `${code} /categories/0/items/0/logic`,
+  ]);
+});

@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../main.ts';
+import { repoRoot } from '../../test/helpers/cli.ts';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: repoRoot,
+  });
+  return { code, stdout, stderr };
+}
+
+const rules = 'rules/jilin-eco-target/2024.json';
+
+describe('ecoscore evaluate', () => {
+  test('the table view: every region ranked, grades in words, adjustments named', async () => {
+    const out = await cli(['evaluate', rules, 'rules/sample-data/2024.csv']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('排名');
+    for (const name of ['长春市', '吉林市', '延边朝鲜族自治州', '长白山管委会', '梅河口市'])
+      expect(out.stdout).toContain(name);
+    expect(out.stdout).toMatch(/否决:/);
+    expect(out.stdout).toMatch(/降档:/);
+    expect(out.stdout).toMatch(/封顶:/);
+    expect(out.stdout).toMatch(/共 12 个地区计分：优秀 \d+，良好 \d+，合格 \d+，不合格 \d+/);
+  });
+
+  test('JSON and CSV data give the same results and the same dataset hash', async () => {
+    const a = JSON.parse((await cli(['evaluate', rules, 'rules/sample-data/2024.json', '--json'])).stdout);
+    const b = JSON.parse((await cli(['evaluate', rules, 'rules/sample-data/2024.csv', '--json'])).stdout);
+    expect(b.results).toEqual(a.results);
+    expect(b.dataset.hash).toBe(a.dataset.hash);
+  });
+
+  test('--region explains one region: items with the formula in words and the values read', async () => {
+    const out = await cli(['evaluate', rules, 'rules/sample-data/2024.json', '--region', '220100']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^长春市（220100）  总分 /);
+    expect(out.stdout).toContain('细颗粒物(PM2.5)浓度');
+    expect(out.stdout).toContain('如果 PM2.5浓度不降反升 则 0 否则');
+    expect(out.stdout).toMatch(/公式结果 \d/);
+    const missing = await cli(['evaluate', rules, 'rules/sample-data/2024.json', '--region', '999999']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('999999');
+  });
+
+  test('a bad cell in a CSV: exit 1, the region named with the row and column, the others scored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecoscore-eval-'));
+    const csv = (await import('node:fs')).readFileSync(join(repoRoot, 'rules/sample-data/2024.csv'), 'utf8');
+    const lines = csv.split('\n');
+    const header = lines[0].split(',');
+    const col = header.indexOf('pm25');
+    const row = lines[3].split(',');
+    row[col] = '三十一';
+    lines[3] = row.join(',');
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, lines.join('\n'));
+    const out = await cli(['evaluate', rules, file, '--json']);
+    expect(out.code).toBe(1);
+    const parsed = JSON.parse(out.stdout);
+    expect(parsed.results).toHaveLength(11);
+    expect(parsed.errors).toHaveLength(1);
+    expect(parsed.errors[0]).toMatchObject({ region: row[0], key: 'pm25', code: 'wrong_type' });
+    expect(parsed.errors[0].location).toBe(`${file} row 4, column ${String.fromCharCode(65 + col)} (pm25)`);
+  });
+
+  test('unreadable data or an invalid document: exit 2', async () => {
+    expect((await cli(['evaluate', rules, 'nope.json'])).code).toBe(2);
+    expect((await cli(['evaluate', rules, 'README.md'])).code).toBe(2);
+    expect((await cli(['evaluate', 'test/invalid/cycle.json', 'rules/sample-data/2024.json'])).code).toBe(2);
+    expect((await cli(['evaluate', rules])).code).toBe(2);
+  });
+});
