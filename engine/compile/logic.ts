@@ -21,7 +21,7 @@
  * const f = compileLogic({ max: [0, { '-': [4, { '*': [0.5, { var: 'x' }] }] }] });
  * f({ x: 3 }) // 2.5, as jsonLogic.apply gives
  */
-import { opClamp, opInterp, CUSTOM_OPERATIONS, logic } from '../logic/operations.ts';
+import { opClamp, opInterp, interpTable, interpAt, CUSTOM_OPERATIONS, logic } from '../logic/operations.ts';
 import { fastRoundHalfAway } from './round.ts';
 import {
   opCat,
@@ -501,7 +501,7 @@ function compileIn(args: Node[]): Node {
 function compileInterp(args: Node[]): Node {
   const pts = args[1]?.constant?.value;
   if (args.length === 2 && Array.isArray(pts)) {
-    const table = parseInterpTable(pts);
+    const table = interpTable(pts);
     const x = args[0].fn;
     if (table === null)
       return {
@@ -510,44 +510,13 @@ function compileInterp(args: Node[]): Node {
           return NaN;
         },
       };
-    const { xs, ys } = table;
-    const last = xs.length - 1;
-    return {
-      fn: (env) => {
-        const n = Number(x(env));
-        if (Number.isNaN(n)) return NaN;
-        if (n <= xs[0]) return ys[0];
-        if (n >= xs[last]) return ys[last];
-        let i = 1;
-        while (xs[i] < n) i++;
-        const x0 = xs[i - 1];
-        const x1 = xs[i];
-        return ys[i - 1] + ((ys[i] - ys[i - 1]) * (n - x0)) / (x1 - x0);
-      },
-    };
+    return { fn: (env) => interpAt(table, Number(x(env))) };
   }
   return eager(
     args,
     (v) => opInterp(v[0], v[1]),
     (a, b) => opInterp(a, b),
   );
-}
-
-/** The points of `interp` as two arrays, or null when opInterp would give NaN for them. */
-function parseInterpTable(points: unknown[]): { xs: number[]; ys: number[] } | null {
-  if (points.length === 0) return null;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const p of points) {
-    if (!Array.isArray(p) || p.length !== 2) return null;
-    const px = Number(p[0]);
-    const py = Number(p[1]);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) return null;
-    if (xs.length > 0 && !(px > xs[xs.length - 1])) return null;
-    xs.push(px);
-    ys.push(py);
-  }
-  return { xs, ys };
 }
 
 /**

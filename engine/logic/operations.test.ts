@@ -25,6 +25,11 @@ describe('custom operations', () => {
     expect(apply({ interp: [{ var: 'x' }, pts] }, { x: 85 })).toBe(2.5);
     expect(apply({ interp: [{ var: 'x' }, pts] }, { x: 95 })).toBe(7.5);
     expect(apply({ interp: [{ var: 'x' }, pts] }, { x: 120 })).toBe(10);
-    expect(opInterp(5, [[1, 1], [1, 2]])).toBeNaN();
+    expect(
+      opInterp(5, [
+        [1, 1],
+        [1, 2],
+      ]),
+    ).toBeNaN();
   });
 });

@@ -72,32 +72,49 @@ export function opClamp(x: unknown, lo: unknown, hi: unknown): number {
   return Math.min(Math.max(n, l), h);
 }
 
-/**
- * `interp([x, [[x0, y0], [x1, y1], …]])`: piecewise-linear through the points (x0 < x1 < …),
- * flat beyond the ends. NaN when the points are malformed.
- */
-export function opInterp(x: unknown, points: unknown): number {
-  const n = toNumber(x);
-  if (Number.isNaN(n) || !Array.isArray(points) || points.length === 0) return NaN;
+/** The points of `interp` as two arrays (x strictly increasing), or null when they are malformed. */
+export interface InterpTable {
+  xs: number[];
+  ys: number[];
+}
+
+/** Parses `interp` points once; null when malformed (then `interp` gives NaN). */
+export function interpTable(points: unknown): InterpTable | null {
+  if (!Array.isArray(points) || points.length === 0) return null;
   const xs: number[] = [];
   const ys: number[] = [];
   for (const p of points) {
-    if (!Array.isArray(p) || p.length !== 2) return NaN;
+    if (!Array.isArray(p) || p.length !== 2) return null;
     const px = toNumber(p[0]);
     const py = toNumber(p[1]);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) return NaN;
-    if (xs.length > 0 && !(px > xs[xs.length - 1])) return NaN;
+    if (!Number.isFinite(px) || !Number.isFinite(py)) return null;
+    if (xs.length > 0 && !(px > xs[xs.length - 1])) return null;
     xs.push(px);
     ys.push(py);
   }
+  return { xs, ys };
+}
+
+/** The piecewise-linear value at `n` of a parsed table, flat beyond the ends. */
+export function interpAt({ xs, ys }: InterpTable, n: number): number {
+  if (Number.isNaN(n)) return NaN;
   if (n <= xs[0]) return ys[0];
   const last = xs.length - 1;
   if (n >= xs[last]) return ys[last];
   let i = 1;
   while (xs[i] < n) i++;
   const x0 = xs[i - 1];
-  const x1 = xs[i];
-  return ys[i - 1] + ((ys[i] - ys[i - 1]) * (n - x0)) / (x1 - x0);
+  return ys[i - 1] + ((ys[i] - ys[i - 1]) * (n - x0)) / (xs[i] - x0);
+}
+
+/**
+ * `interp([x, [[x0, y0], [x1, y1], …]])`: piecewise-linear through the points (x0 < x1 < …),
+ * flat beyond the ends. NaN when the points are malformed.
+ */
+export function opInterp(x: unknown, points: unknown): number {
+  const n = toNumber(x);
+  const table = interpTable(points);
+  return table === null ? NaN : interpAt(table, n);
 }
 
 /** Our custom operations: name → implementation and how many arguments it takes. */
