@@ -1,29 +1,25 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the editor when it has not been built yet (editor/build/index.html missing),
+ * `npm start`: builds the editor when its build is missing or older than its sources,
  * then runs the server (server/main.ts, through tsx) in this process. If editor/ holds no app yet,
  * or its build fails, the API starts without it and says so.
  */
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUILT, ROOT as root, buildEditor, editorBuildIsStale, editorExists } from './editor-build.js';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const editor = join(root, 'editor');
-const built = join(editor, 'build', 'index.html');
-
-if (!existsSync(built)) {
-  const hasApp = existsSync(join(editor, 'svelte.config.js')) && existsSync(join(editor, 'src', 'routes'));
-  if (!hasApp) {
-    console.log('editor/ has no app yet: starting the API without the editor.');
-  } else {
-    console.log('Building the editor (first start, about a minute)…');
-    const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-    const r = spawnSync(npx, ['vite', 'build'], { cwd: editor, stdio: 'inherit', env: process.env });
-    if (r.status !== 0 || !existsSync(built)) {
-      console.error('The editor build failed: starting the API without the editor (see the errors above).');
-    }
+if (!editorExists()) {
+  console.log('editor/ has no app yet: starting the API without the editor.');
+} else if (editorBuildIsStale()) {
+  console.log(
+    existsSync(BUILT)
+      ? 'The editor changed since its last build: rebuilding it…'
+      : 'Building the editor (first start)…',
+  );
+  const r = buildEditor({ stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(BUILT)) {
+    console.error('The editor build failed: starting the API without the editor (see the errors above).');
   }
 }
 

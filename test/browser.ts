@@ -11,17 +11,16 @@
  * await screenshot(page, 'rules-overview');
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BUILT, EDITOR, buildEditor, editorBuildIsStale } from '../bin/editor-build.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
-const EDITOR = join(ROOT, 'editor');
-const BUILT = join(EDITOR, 'build', 'index.html');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A free TCP port on the loopback interface. */
@@ -37,31 +36,6 @@ export function freePort(): Promise<number> {
 }
 
 /** The newest modification time among the files under `dir` (0 when absent). */
-function newestUnder(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The build is missing, or older than the editor's sources or the engine it bundles. */
-function buildIsStale(): boolean {
-  if (!existsSync(BUILT)) return true;
-  const built = statSync(BUILT).mtimeMs;
-  const sources = Math.max(
-    newestUnder(join(EDITOR, 'src')),
-    newestUnder(join(EDITOR, 'static')),
-    newestUnder(join(ROOT, 'engine')),
-    statSync(join(EDITOR, 'svelte.config.js')).mtimeMs,
-    statSync(join(EDITOR, 'vite.config.ts')).mtimeMs,
-  );
-  return sources > built;
-}
-
 async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -85,8 +59,8 @@ export async function ensureEditorBuilt(): Promise<void> {
     }
   }
   try {
-    if (!buildIsStale()) return;
-    const r = spawnSync('npx', ['vite', 'build'], { cwd: EDITOR, encoding: 'utf8', env: process.env });
+    if (!editorBuildIsStale()) return;
+    const r = buildEditor({ encoding: 'utf8' });
     if (r.status !== 0 || !existsSync(BUILT)) {
       throw new Error(
         `the editor build failed (exit ${r.status}):\n${(r.stdout ?? '').slice(-3000)}\n${(r.stderr ?? '').slice(-3000)}`,
