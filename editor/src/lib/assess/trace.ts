@@ -132,6 +132,13 @@ export function fmt(n: unknown, digits = 2): string {
   return (Object.is(r, -0) ? 0 : r).toString().replace(/^-/, '−');
 }
 
+/** A score (total, base, bonus) with exactly the document's decimals, as in a results table: 96.80. */
+export function fmtScore(n: unknown, digits = 2): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return fmt(n, digits);
+  const r = roundHalfAway(n, digits);
+  return (Object.is(r, -0) ? 0 : r).toFixed(digits).replace(/^-/, '−');
+}
+
 function labelOf(l: { zh: string; en?: string } | undefined, key: string, lang: Lang): string {
   if (!l) return key;
   return lang === 'en' ? l.en || l.zh : l.zh;
