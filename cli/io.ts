@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import ExcelJS from 'exceljs';
+import { readXlsxRows } from '../server/io/xlsx.ts';
 import type { ParsedDataset, RuleDocument } from '../engine/index.ts';
 import { datasetFromRows, parseDatasetCsv, parseDatasetJson } from '../engine/index.ts';
 
@@ -66,36 +66,6 @@ function lineOf(text: string, e: Error): string {
 export async function readRulesFile(path: string, cwd: string): Promise<RulesFile> {
   const { value, bytes } = await readJsonFile(path, cwd);
   return { path, document: value, bytes };
-}
-
-/** Reads the first worksheet of an XLSX file as rows of plain cell values. */
-export async function readXlsxRows(data: Buffer | ArrayBuffer): Promise<unknown[][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws) return [];
-  const rows: unknown[][] = [];
-  const width = ws.columnCount;
-  for (let r = 1; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    const cells: unknown[] = [];
-    for (let c = 1; c <= width; c++) cells.push(plainCell(row.getCell(c).value));
-    rows.push(cells);
-  }
-  return rows;
-}
-
-function plainCell(v: unknown): unknown {
-  if (v === null || v === undefined) return undefined;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('result' in o) return plainCell(o.result);
-    if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((t) => t.text).join('');
-    if ('text' in o) return String(o.text);
-    if ('error' in o) return undefined;
-  }
-  return v;
 }
 
 /** Reads a data file (JSON, CSV or XLSX by extension); cells are typed by the document's inputs. */

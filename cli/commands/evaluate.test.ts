@@ -77,3 +77,35 @@ describe('ecoscore evaluate', () => {
     expect((await cli(['evaluate', rules])).code).toBe(2);
   });
 });
+
+test('XLSX data: the same results as the JSON file, a formula error cell reported by row and column', async () => {
+  const ExcelJS = (await import('exceljs')).default;
+  const { readFileSync } = await import('node:fs');
+  const data = JSON.parse(readFileSync(join(repoRoot, 'rules/sample-data/2024.json'), 'utf8'));
+  const doc = JSON.parse(readFileSync(join(repoRoot, rules), 'utf8'));
+  const keys: string[] = doc.inputs.map((i: { key: string }) => i.key);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('数据');
+  ws.addRow(['code', 'name', ...keys]);
+  ws.addRow(['#代码', '名称', ...doc.inputs.map((i: { label: { zh: string } }) => i.label.zh)]);
+  for (const r of data.regions) ws.addRow([r.code, r.name, ...keys.map((k) => r.values[k] ?? null)]);
+  const dir = mkdtempSync(join(tmpdir(), 'ecoscore-xlsx-'));
+  const good = join(dir, 'data.xlsx');
+  await wb.xlsx.writeFile(good);
+  const fromJson = JSON.parse(
+    (await cli(['evaluate', rules, 'rules/sample-data/2024.json', '--json'])).stdout,
+  );
+  const fromXlsx = JSON.parse((await cli(['evaluate', rules, good, '--json'])).stdout);
+  expect(fromXlsx.results).toEqual(fromJson.results);
+
+  const col = keys.indexOf('pm25') + 3; // 1-based, after code and name
+  ws.getRow(4).getCell(col).value = { formula: '1/0', result: { error: '#DIV/0!' } };
+  const bad = join(dir, 'bad.xlsx');
+  await wb.xlsx.writeFile(bad);
+  const out = await cli(['evaluate', rules, bad, '--json']);
+  expect(out.code).toBe(1);
+  const parsed = JSON.parse(out.stdout);
+  expect(parsed.errors).toHaveLength(1);
+  expect(parsed.errors[0]).toMatchObject({ region: data.regions[1].code, key: 'pm25', code: 'wrong_type' });
+  expect(parsed.errors[0].location).toContain('row 4, column');
+});
