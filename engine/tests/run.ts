@@ -4,7 +4,7 @@
  * rounding to the document's precision; lists of ids compared as sets).
  */
 import type { Problem, RegionError, RegionResult, RuleDocument, DocumentTest } from '../types.ts';
-import { prepareDocument } from '../evaluate/prepare.ts';
+import { prepareDocument, type PreparedDocument } from '../evaluate/prepare.ts';
 import { scoreRegion } from '../evaluate/score.ts';
 import { roundHalfAway } from '../numeric/round.ts';
 import { problem } from '../validate/problem.ts';
@@ -30,12 +30,11 @@ export function runDocumentTests(doc: RuleDocument): TestOutcome[] {
   const tests = doc.tests ?? [];
   if (tests.length === 0) return [];
   const p = prepareDocument(doc);
-  return tests.map((t, i) => runOne(doc, p, t, i));
+  return tests.map((t, i) => runOne(p, t, i));
 }
 
 function runOne(
-  doc: RuleDocument,
-  p: ReturnType<typeof prepareDocument>,
+  p: PreparedDocument,
   t: DocumentTest,
   i: number,
 ): TestOutcome {
@@ -73,7 +72,6 @@ function runOne(
     if (a.length !== x.length || a.some((v, j) => v !== x[j]))
       failures.push({ field: f, expected, actual: r[f] });
   }
-  void doc;
   return { name: t.name, passed: failures.length === 0, failures, errors: [], result: r };
 }
 
