@@ -8,9 +8,13 @@
  *    data (fast-check): identical results, NaN equal to NaN, -0 told apart from 0, and a thrown
  *    error on one side only when the other throws the same message — on plain data objects and on
  *    the slot arrays the pipeline uses.
- * 3. Whole documents: the sample rule family on every year's sample data, the golden cases, and
+ * 3. The numeric programs (engine/compile/vm.ts) that compiled documents run for formulas over
+ *    numbers and booleans: random formulas of that kind against json-logic-js, on values that
+ *    include -0, NaN, infinities and booleans.
+ * 4. Whole documents: the sample rule family on every year's sample data, the golden cases, and
  *    random mutations of documents and data, evaluated in both modes: byte-identical JSON, traces
- *    included.
+ *    included; datasets of several groups of regions (the compiled pipeline scores regions in
+ *    groups), and region by region against all at once.
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
@@ -23,7 +27,17 @@ import {
   type Dataset,
   type RuleDocument,
 } from '../engine/index.ts';
-import { compileLogic, COMPILERS, CompileError, type Scope } from '../engine/compile/index.ts';
+import {
+  compileLogic,
+  compiledDocumentFor,
+  COMPILERS,
+  CompileError,
+  scoreRegionCompiled,
+  scoreRegionsCompiled,
+  type Scope,
+} from '../engine/compile/index.ts';
+import { LANES, runVm, VmBuilder } from '../engine/compile/vm.ts';
+import { prepareDocument } from '../engine/evaluate/index.ts';
 import { loadCases } from './cases/load.ts';
 
 const root = new URL('../', import.meta.url);
@@ -69,6 +83,10 @@ const show = (o: Outcome) =>
   o.ok
     ? `value ${Object.is(o.value, -0) ? '-0' : String(JSON.stringify(o.value) ?? o.value)}`
     : `error ${o.message}`;
+
+const YEARS = [2021, 2022, 2023, 2024, 2025];
+const docOf = (y: number) => readJson(`rules/jilin-eco-target/${y}.json`) as RuleDocument;
+const dataOf = (y: number) => readJson(`rules/sample-data/${y}.json`) as Dataset;
 
 // ---------------------------------------------------------------------------------------------
 // 1. The official conformance suite
@@ -355,11 +373,138 @@ describe('random formulas and data (fast-check)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// 3. Whole documents
+// 3. Numeric programs
 
-const YEARS = [2021, 2022, 2023, 2024, 2025];
-const docOf = (y: number) => readJson(`rules/jilin-eco-target/${y}.json`) as RuleDocument;
-const dataOf = (y: number) => readJson(`rules/sample-data/${y}.json`) as Dataset;
+const NUMBER_KEYS = ['x', 'y', 'z'] as const;
+const BOOLEAN_KEYS = ['p', 'q'] as const;
+
+const numberArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 2, arbitrary: fc.integer({ min: -6, max: 6 }) },
+  { weight: 1, arbitrary: fc.double({ noDefaultInfinity: false }) },
+  { weight: 2, arbitrary: fc.constantFrom(0, -0, -0, 1, -1) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(0.1, 0.2, 0.5, 1.005, 2.675, 1e21, 1e-7, -2.5, Infinity, -Infinity, NaN),
+  },
+);
+
+/** Formulas over numbers and booleans: every operation the numeric programs take, any arity. */
+function numericFormulaArb(depth = 4): fc.Arbitrary<unknown> {
+  const ops = [
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    'max',
+    'min',
+    '<',
+    '<=',
+    '>',
+    '>=',
+    '==',
+    '!=',
+    '===',
+    '!==',
+    '!',
+    '!!',
+    'if',
+    '?:',
+    'and',
+    'or',
+    'clamp',
+  ] as const;
+  const { formula } = fc.letrec<{ formula: unknown; leaf: unknown }>((tie) => ({
+    leaf: fc.oneof(
+      numberArb,
+      fc.boolean(),
+      fc.constantFrom(...NUMBER_KEYS, ...BOOLEAN_KEYS).map((k) => ({ var: k })),
+      fc.tuple(fc.constantFrom(...NUMBER_KEYS), numberArb).map(([k, d]) => ({ var: [k, d] })),
+    ),
+    formula: fc.oneof(
+      { depthSize: 'small', maxDepth: depth, withCrossShrink: true },
+      tie('leaf'),
+      fc
+        .tuple(fc.constantFrom(...ops), fc.array(tie('formula'), { maxLength: 4 }), fc.boolean())
+        .map(([op, args, bare]) => ({ [op]: bare && args.length === 1 ? args[0] : args })),
+      // an operation on leaves, where the edge values meet (-0 + -0, NaN == NaN, true < 2)
+      fc
+        .tuple(fc.constantFrom(...ops), fc.array(tie('leaf'), { minLength: 1, maxLength: 3 }))
+        .map(([op, args]) => ({ [op]: args })),
+      fc
+        .tuple(tie('formula'), fc.constantFrom(0, 1, 2, 15, 16, -1, 1.5))
+        .map(([x, d]) => ({ round: [x, d] })),
+      tie('formula').map((x) => ({ round: x })),
+      fc
+        .tuple(
+          tie('formula'),
+          fc.array(fc.tuple(fc.integer({ min: -5, max: 100 }), fc.integer({ min: -5, max: 10 })), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+        )
+        .map(([x, pts]) => ({ interp: [x, [...pts].sort((p, q) => p[0] - q[0])] })),
+    ),
+  }));
+  return formula;
+}
+
+describe('numeric programs (fast-check)', () => {
+  test('random formulas over numbers and booleans: program === json-logic-js', () => {
+    let compiled = 0;
+    fc.assert(
+      fc.property(
+        fc.array(numericFormulaArb(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.tuple(numberArb, numberArb, numberArb), fc.tuple(fc.boolean(), fc.boolean())), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (rules, lanes) => {
+          const vm = new VmBuilder(NUMBER_KEYS.length + BOOLEAN_KEYS.length);
+          NUMBER_KEYS.forEach((k, i) => vm.declare(k, { reg: i, type: 'number' }));
+          BOOLEAN_KEYS.forEach((k, i) => vm.declare(k, { reg: NUMBER_KEYS.length + i, type: 'boolean' }));
+          const values = rules.map((rule) => vm.formula(rule));
+          const program = vm.build();
+          lanes.forEach(([nums, bools], lane) => {
+            nums.forEach((v, i) => (program.regs[i * LANES + lane] = v));
+            bools.forEach((v, i) => (program.regs[(NUMBER_KEYS.length + i) * LANES + lane] = v ? 1 : 0));
+          });
+          runVm(program, 0, program.code.length, lanes.length);
+          rules.forEach((rule, k) => {
+            const v = values[k];
+            if (!v) return;
+            compiled++;
+            lanes.forEach(([nums, bools], lane) => {
+              const data: Record<string, unknown> = {};
+              NUMBER_KEYS.forEach((key, i) => (data[key] = nums[i]));
+              BOOLEAN_KEYS.forEach((key, i) => (data[key] = bools[i]));
+              const x = program.regs[v.reg * LANES + lane];
+              const mine: Outcome = { ok: true, value: v.type === 'boolean' ? x !== 0 : x };
+              const reference = run(() => jsonLogic.apply(rule as never, data));
+              if (!sameOutcome(mine, reference))
+                throw new Error(
+                  `${JSON.stringify(rule)} on ${JSON.stringify(data)} (${v.type}): ${show(mine)} vs ${show(reference)}`,
+                );
+            });
+          });
+        },
+      ),
+      { numRuns: Number(process.env.EQ_RUNS ?? 3000) },
+    );
+    expect(compiled).toBeGreaterThan(1000);
+  });
+
+  test('the 2025 document runs its formulas in the numeric program, all but the string veto', () => {
+    const cd = compiledDocumentFor(prepareDocument(docOf(2025)));
+    const items = cd.categories.flatMap((c) => c.items);
+    expect(items.every((it) => it.reg >= 0)).toBe(true);
+    expect(cd.derived.every((d) => d.reg >= 0)).toBe(true);
+    expect(cd.vetoes.filter((v) => v.reg < 0).map((v) => v.def.id)).toEqual(['major_incident']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Whole documents
 
 function bothModes(doc: RuleDocument, data: Dataset): void {
   for (const trace of [true, false]) {
@@ -474,5 +619,37 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
       { numRuns: 200 },
     );
     expect(checked).toBeGreaterThan(20);
+  });
+
+  test('several groups of regions, some damaged; region by region equals all at once', () => {
+    const doc = docOf(2025);
+    const base = dataOf(2025);
+    const keys = doc.inputs.map((i) => i.key);
+    const n = 2 * LANES + 37;
+    const regions = Array.from({ length: n }, (_, j) => {
+      const from = base.regions[j % base.regions.length];
+      const values: Record<string, unknown> = { ...from.values };
+      for (const input of doc.inputs) {
+        const v = values[input.key];
+        if (typeof v !== 'number' || input.type !== 'number') continue;
+        const x = v * (1 + (((j * 7919) % 101) - 50) / 1000);
+        values[input.key] = Math.min(input.max ?? Infinity, Math.max(input.min ?? -Infinity, x));
+      }
+      const key = keys[(j * 31) % keys.length];
+      if (j % 9 === 0) delete values[key];
+      if (j % 13 === 0) values[key] = 'text';
+      if (j % 17 === 0) values.undeclared_key = j;
+      return { code: `R${j}`, name: `地区${j}`, values };
+    });
+    const data: Dataset = { year: 2025, regions };
+    bothModes(doc, data);
+    const cd = compiledDocumentFor(prepareDocument(doc));
+    for (const trace of [false, true]) {
+      const all = scoreRegionsCompiled(cd, regions, trace);
+      const one = regions.map((r) => scoreRegionCompiled(cd, r, trace));
+      expect(JSON.stringify(all)).toBe(JSON.stringify(one));
+      expect(all.filter((o) => o.result).length).toBeGreaterThan(n / 2);
+      expect(all.filter((o) => !o.result).length).toBeGreaterThan(10);
+    }
   });
 });

@@ -67,8 +67,43 @@ interface Node {
   constant?: { value: unknown };
   /** The node always gives a boolean. */
   boolean?: boolean;
-  /** A literal variable read from a slot (for traces and specialisations). */
-  slot?: number;
+  /** A literal variable read from a slot, with its value when the slot is empty. */
+  read?: { slot: number; nf: unknown };
+}
+
+/**
+ * How a closure reads one of its operands: from a slot (k = 0) or a literal (k = 1) in place,
+ * without calling the operand's own closure, or by calling it (k = 2).
+ *
+ * Every closure of an operation runs the same machine code, so a call to an operand's closure is
+ * an indirect call to a target that varies from one use to the next; reading variables and
+ * literals in place — through `read`, a plain function that is inlined — leaves calls only for
+ * real subformulas.
+ */
+interface Operand {
+  k: number;
+  slot: number;
+  /** The literal (k = 1), or the value of the variable when its slot is empty (k = 0). */
+  value: unknown;
+  fn: CompiledLogic;
+}
+
+function operand(n: Node): Operand {
+  if (n.read) return { k: 0, slot: n.read.slot, value: n.read.nf, fn: n.fn };
+  if (n.constant && !Array.isArray(n.constant.value))
+    return { k: 1, slot: -1, value: n.constant.value, fn: n.fn };
+  return { k: 2, slot: -1, value: undefined, fn: n.fn };
+}
+
+/** The value of an operand (see Operand). */
+function read(env: any, o: Operand): unknown {
+  const k = o.k;
+  if (k === 0) {
+    const v = env[o.slot];
+    return v === undefined ? o.value : v;
+  }
+  if (k === 1) return o.value;
+  return o.fn(env);
 }
 
 type OpCompiler = (args: Node[], scope: Scope) => Node;
@@ -148,31 +183,31 @@ const bool = { boolean: true };
 
 function compileIf(args: Node[]): Node {
   const n = args.length;
+  const ops = args.map(operand);
   if (n === 3) {
-    const [c, t, e] = args.map((a) => a.fn);
-    if (args[0].boolean) return { fn: (env) => (c(env) ? t(env) : e(env)) };
-    return { fn: (env) => (truthy(c(env)) ? t(env) : e(env)) };
+    const [c, t, e] = ops;
+    if (args[0].boolean) return { fn: (env) => (read(env, c) ? read(env, t) : read(env, e)) };
+    return { fn: (env) => (truthy(read(env, c)) ? read(env, t) : read(env, e)) };
   }
-  const fns = args.map((a) => a.fn);
   return {
     fn: (env) => {
       let i = 0;
-      for (; i < n - 1; i += 2) if (truthy(fns[i](env))) return fns[i + 1](env);
-      if (n === i + 1) return fns[i](env);
+      for (; i < n - 1; i += 2) if (truthy(read(env, ops[i]))) return read(env, ops[i + 1]);
+      if (n === i + 1) return read(env, ops[i]);
       return null;
     },
   };
 }
 
 function compileAndOr(args: Node[], isAnd: boolean): Node {
-  const fns = args.map((a) => a.fn);
-  const n = fns.length;
+  const ops = args.map(operand);
+  const n = ops.length;
   if (isAnd)
     return {
       fn: (env) => {
         let current: unknown;
         for (let i = 0; i < n; i++) {
-          current = fns[i](env);
+          current = read(env, ops[i]);
           if (!truthy(current)) return current;
         }
         return current;
@@ -182,7 +217,7 @@ function compileAndOr(args: Node[], isAnd: boolean): Node {
     fn: (env) => {
       let current: unknown;
       for (let i = 0; i < n; i++) {
-        current = fns[i](env);
+        current = read(env, ops[i]);
         if (truthy(current)) return current;
       }
       return current;
@@ -204,7 +239,7 @@ function compileVar(args: Node[], scope: Scope): Node {
             const v = env[slot];
             return v === undefined ? nf : v;
           },
-          slot,
+          read: { slot, nf },
         };
       const view = scope.view;
       return {
@@ -224,7 +259,6 @@ function compileVar(args: Node[], scope: Scope): Node {
           const v = env[slot];
           return v === undefined ? (d === undefined ? null : d) : v;
         },
-        slot,
       };
     }
   }
@@ -290,12 +324,12 @@ function compileMissingSome(args: Node[], scope: Scope): Node {
 function compilePlus(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 1) {
-    const [a] = fns;
-    return { fn: (env) => pf(a(env)) };
+    const a = operand(args[0]);
+    return { fn: (env) => pf(read(env, a)) };
   }
   if (fns.length === 2) {
-    const [a, b] = fns;
-    return { fn: (env) => pf(a(env)) + pf(b(env)) };
+    const [a, b] = args.map(operand);
+    return { fn: (env) => pf(read(env, a)) + pf(read(env, b)) };
   }
   const all = evalAll(fns);
   return { fn: (env) => opPlus(all(env)) };
@@ -304,13 +338,13 @@ function compilePlus(args: Node[]): Node {
 function compileTimes(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 2) {
-    const [a, b] = fns;
+    const [a, b] = args.map(operand);
     const ca = args[0].constant?.value;
     if (typeof ca === 'number') {
       const k = pf(ca);
-      return { fn: (env) => k * pf(b(env)) };
+      return { fn: (env) => k * pf(read(env, b)) };
     }
-    return { fn: (env) => pf(a(env)) * pf(b(env)) };
+    return { fn: (env) => pf(read(env, a)) * pf(read(env, b)) };
   }
   const all = evalAll(fns);
   return { fn: (env) => opTimes(all(env)) };
@@ -319,28 +353,20 @@ function compileTimes(args: Node[]): Node {
 function compileMinus(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 2) {
-    const [a, b] = fns;
-    const ca = args[0].constant?.value;
+    const [a, b] = args.map(operand);
     const cb = args[1].constant?.value;
-    if (typeof cb === 'number') return { fn: (env) => (a(env) as number) - cb };
-    if (typeof ca === 'number')
-      return {
-        fn: (env) => {
-          const y: any = b(env);
-          return y === undefined ? -ca : ca - y;
-        },
-      };
+    if (typeof cb === 'number') return { fn: (env) => (read(env, a) as number) - cb };
     return {
       fn: (env) => {
-        const x: any = a(env);
-        const y: any = b(env);
+        const x: any = read(env, a);
+        const y: any = read(env, b);
         return y === undefined ? -x : x - y;
       },
     };
   }
   if (fns.length === 1) {
-    const [a] = fns;
-    return { fn: (env) => -(a(env) as any) };
+    const a = operand(args[0]);
+    return { fn: (env) => -(read(env, a) as any) };
   }
   const all = evalAll(fns);
   return {
@@ -355,14 +381,11 @@ function compileMaxMin(args: Node[], isMax: boolean): Node {
   const m = isMax ? Math.max : Math.min;
   const fns = args.map((a) => a.fn);
   if (fns.length === 2) {
-    const [a, b] = fns;
-    const ca = args[0].constant?.value;
-    if (typeof ca === 'number')
-      return { fn: isMax ? (env) => Math.max(ca, b(env) as any) : (env) => Math.min(ca, b(env) as any) };
+    const [a, b] = args.map(operand);
     return {
       fn: isMax
-        ? (env) => Math.max(a(env) as any, b(env) as any)
-        : (env) => Math.min(a(env) as any, b(env) as any),
+        ? (env) => Math.max(read(env, a) as any, read(env, b) as any)
+        : (env) => Math.min(read(env, a) as any, read(env, b) as any),
     };
   }
   const all = evalAll(fns);
@@ -372,8 +395,8 @@ function compileMaxMin(args: Node[], isMax: boolean): Node {
 function compileUnaryTruth(args: Node[], negate: boolean): Node {
   const fns = args.map((a) => a.fn);
   if (fns.length === 1) {
-    const [a] = fns;
-    return { fn: negate ? (env) => !truthy(a(env)) : (env) => truthy(a(env)), boolean: true };
+    const a = operand(args[0]);
+    return { fn: negate ? (env) => !truthy(read(env, a)) : (env) => truthy(read(env, a)), boolean: true };
   }
   const all = evalAll(fns);
   return { fn: negate ? (env) => !truthy(all(env)[0]) : (env) => truthy(all(env)[0]), boolean: true };
@@ -394,17 +417,17 @@ function compileRound(args: Node[]): Node {
   if (digitsConst && isPrimitive(digitsConst.value)) {
     const dv = digitsConst.value === undefined ? 0 : digitsConst.value;
     const d = Number(dv);
-    const x = fns[0];
+    const x = operand(args[0]);
     if (!Number.isInteger(d) || d < 0 || d > 15)
       return {
         fn: (env) => {
-          const n = Number(x(env));
+          const n = Number(read(env, x));
           return Number.isFinite(n) ? NaN : n;
         },
       };
     return {
       fn: (env) => {
-        const n = Number(x(env));
+        const n = Number(read(env, x));
         return Number.isFinite(n) ? fastRoundHalfAway(n, d) : n;
       },
     };
@@ -427,44 +450,46 @@ function compileRound(args: Node[]): Node {
  * inlined where it runs) and a literal operand read once.
  */
 function compileRelation(args: Node[], op: '>' | '>=' | '<' | '<='): Node {
-  const [a, b] = args.map((x) => x.fn);
-  const cb = args[1].constant?.value;
-  if (typeof cb === 'number') {
-    switch (op) {
-      case '>':
-        return { fn: (env) => (a(env) as number) > cb, boolean: true };
-      case '>=':
-        return { fn: (env) => (a(env) as number) >= cb, boolean: true };
-      case '<':
-        return { fn: (env) => (a(env) as number) < cb, boolean: true };
-      default:
-        return { fn: (env) => (a(env) as number) <= cb, boolean: true };
-    }
-  }
+  const [a, b] = args.map(operand);
   switch (op) {
     case '>':
-      return { fn: (env) => (a(env) as number) > (b(env) as number), boolean: true };
+      return { fn: (env) => (read(env, a) as number) > (read(env, b) as number), boolean: true };
     case '>=':
-      return { fn: (env) => (a(env) as number) >= (b(env) as number), boolean: true };
+      return { fn: (env) => (read(env, a) as number) >= (read(env, b) as number), boolean: true };
     case '<':
-      return { fn: (env) => (a(env) as number) < (b(env) as number), boolean: true };
+      return { fn: (env) => (read(env, a) as number) < (read(env, b) as number), boolean: true };
     default:
-      return { fn: (env) => (a(env) as number) <= (b(env) as number), boolean: true };
+      return { fn: (env) => (read(env, a) as number) <= (read(env, b) as number), boolean: true };
+  }
+}
+
+/** `==`, `===`, `!=`, `!==` and `%` with two operands, one closure per operator. */
+function compileBinary(args: Node[], op: '==' | '===' | '!=' | '!==' | '%'): Node {
+  const [a, b] = args.map(operand);
+  switch (op) {
+    case '==':
+      return { fn: (env) => read(env, a) == read(env, b), boolean: true };
+    case '===':
+      return { fn: (env) => read(env, a) === read(env, b), boolean: true };
+    case '!=':
+      return { fn: (env) => read(env, a) != read(env, b), boolean: true };
+    case '!==':
+      return { fn: (env) => read(env, a) !== read(env, b), boolean: true };
+    default:
+      return { fn: (env) => (read(env, a) as number) % (read(env, b) as number) };
   }
 }
 
 function compileDivide(args: Node[]): Node {
   if (args.length !== 2) return binary(args, (x, y) => x / y);
-  const [a, b] = args.map((x) => x.fn);
-  const cb = args[1].constant?.value;
-  if (typeof cb === 'number') return { fn: (env) => (a(env) as number) / cb };
-  return { fn: (env) => (a(env) as number) / (b(env) as number) };
+  const [a, b] = args.map(operand);
+  return { fn: (env) => (read(env, a) as number) / (read(env, b) as number) };
 }
 
 /** `clamp` (opClamp): limits read once when they are literals, no operand array. */
 function compileClamp(args: Node[]): Node {
   if (args.length !== 3) return eager(args, (v) => opClamp(v[0], v[1], v[2]));
-  const [a, b, c] = args.map((x) => x.fn);
+  const [a, b, c] = args.map(operand);
   const lo = args[1].constant;
   const hi = args[2].constant;
   if (lo && hi && isPrimitive(lo.value) && isPrimitive(hi.value)) {
@@ -473,26 +498,26 @@ function compileClamp(args: Node[]): Node {
     if (Number.isNaN(l) || Number.isNaN(h))
       return {
         fn: (env) => {
-          Number(a(env));
+          Number(read(env, a));
           return NaN;
         },
       };
     return {
       fn: (env) => {
-        const n = Number(a(env));
+        const n = Number(read(env, a));
         return n !== n ? NaN : Math.min(Math.max(n, l), h);
       },
     };
   }
-  return { fn: (env) => opClamp(a(env), b(env), c(env)) };
+  return { fn: (env) => opClamp(read(env, a), read(env, b), read(env, c)) };
 }
 
 /** `in` with a literal list: the list is built once and only read (json-logic-js rebuilds it). */
 function compileIn(args: Node[]): Node {
   const list = args[1]?.constant?.value;
   if (args.length === 2 && Array.isArray(list)) {
-    const x = args[0].fn;
-    return { fn: (env) => list.indexOf(x(env)) !== -1, boolean: true };
+    const x = operand(args[0]);
+    return { fn: (env) => list.indexOf(read(env, x)) !== -1, boolean: true };
   }
   return binary(args, opIn, bool);
 }
@@ -502,15 +527,15 @@ function compileInterp(args: Node[]): Node {
   const pts = args[1]?.constant?.value;
   if (args.length === 2 && Array.isArray(pts)) {
     const table = interpTable(pts);
-    const x = args[0].fn;
+    const x = operand(args[0]);
     if (table === null)
       return {
         fn: (env) => {
-          Number(x(env));
+          Number(read(env, x));
           return NaN;
         },
       };
-    return { fn: (env) => interpAt(table, Number(x(env))) };
+    return { fn: (env) => interpAt(table, Number(read(env, x))) };
   }
   return eager(
     args,
@@ -532,10 +557,22 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   '?:': { pure: true, compile: compileIf },
   and: { pure: true, compile: (a) => compileAndOr(a, true) },
   or: { pure: true, compile: (a) => compileAndOr(a, false) },
-  '==': { pure: true, compile: (a) => binary(a, (x, y) => x == y, bool) },
-  '===': { pure: true, compile: (a) => binary(a, (x, y) => x === y, bool) },
-  '!=': { pure: true, compile: (a) => binary(a, (x, y) => x != y, bool) },
-  '!==': { pure: true, compile: (a) => binary(a, (x, y) => x !== y, bool) },
+  '==': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileBinary(a, '==') : binary(a, (x, y) => x == y, bool)),
+  },
+  '===': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileBinary(a, '===') : binary(a, (x, y) => x === y, bool)),
+  },
+  '!=': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileBinary(a, '!=') : binary(a, (x, y) => x != y, bool)),
+  },
+  '!==': {
+    pure: true,
+    compile: (a) => (a.length === 2 ? compileBinary(a, '!==') : binary(a, (x, y) => x !== y, bool)),
+  },
   '!': { pure: true, compile: (a) => compileUnaryTruth(a, true) },
   '!!': { pure: true, compile: (a) => compileUnaryTruth(a, false) },
   '>': {
@@ -561,7 +598,7 @@ export const COMPILERS: Record<string, { pure: boolean; compile: OpCompiler }> =
   '-': { pure: true, compile: compileMinus },
   '*': { pure: true, compile: compileTimes },
   '/': { pure: true, compile: compileDivide },
-  '%': { pure: true, compile: (a) => binary(a, (x, y) => x % y) },
+  '%': { pure: true, compile: (a) => (a.length === 2 ? compileBinary(a, '%') : binary(a, (x, y) => x % y)) },
   in: { pure: true, compile: compileIn },
   cat: { pure: true, compile: (a) => eager(a, opCat) },
   substr: { pure: true, compile: (a) => eager(a, (v) => opSubstr(v[0], v[1], v[2])) },

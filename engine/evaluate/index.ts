@@ -7,7 +7,7 @@ import { prepareDocument, type PreparedDocument } from './prepare.ts';
 import { scoreRegion } from './score.ts';
 import { rankOf } from './rank.ts';
 import { datasetHash } from '../dataset/hash.ts';
-import { compiledDocumentFor, scoreRegionCompiled } from '../compile/index.ts';
+import { compiledDocumentFor, scoreRegionsCompiled } from '../compile/index.ts';
 
 /**
  * How regions are scored: `compiled` (the default) runs the document compiled once into closures
@@ -39,29 +39,9 @@ export function evaluatePrepared(
   dataset: Dataset,
   opts: EvaluationModeOptions = {},
 ): Evaluation {
-  const trace = opts.trace ?? true;
-  const cd = opts.mode === 'interpreted' ? undefined : compiledDocumentFor(p);
   // Hashed first, so that the garbage of hashing is collected before the results pile up.
   const hash = datasetHash(dataset);
-  const results: RegionResult[] = [];
-  const gradeIndexes: number[] = [];
-  const errors: Evaluation['errors'] = [];
-  const warnings: Evaluation['warnings'] = [];
-  for (const region of dataset.regions) {
-    const outcome = cd ? scoreRegionCompiled(cd, region, trace) : scoreRegion(p, region, trace);
-    errors.push(...outcome.errors);
-    warnings.push(...outcome.warnings);
-    if (outcome.result) {
-      results.push(outcome.result);
-      gradeIndexes.push(outcome.gradeIndex);
-    }
-  }
-  const ranks = rankOf(results.map((r, i) => ({ total: r.total, gradeIndex: gradeIndexes[i] })));
-  results.forEach((r, i) => (r.rank = ranks[i]));
-  if (dataset.year !== undefined && dataset.year !== p.doc.year)
-    warnings.push({
-      message: `数据年份 ${dataset.year} 与规则年份 ${p.doc.year} 不同 / the data is for ${dataset.year}, the rules for ${p.doc.year}`,
-    });
+  const { results, errors, warnings } = scoreDataset(p, dataset, opts);
   return {
     rules: { family: p.doc.family, year: p.doc.year, hash: p.hash },
     dataset: { ...(dataset.year !== undefined ? { year: dataset.year } : {}), hash },
@@ -69,6 +49,42 @@ export function evaluatePrepared(
     errors,
     warnings,
   };
+}
+
+/**
+ * Every region scored, then ranked, with the errors and warnings: all of `evaluatePrepared` but
+ * the dataset's content hash.
+ */
+export function scoreDataset(
+  p: PreparedDocument,
+  dataset: Dataset,
+  opts: EvaluationModeOptions = {},
+): Pick<Evaluation, 'results' | 'errors' | 'warnings'> {
+  const trace = opts.trace ?? true;
+  const regions = dataset.regions;
+  const outcomes =
+    opts.mode === 'interpreted'
+      ? regions.map((region) => scoreRegion(p, region, trace))
+      : scoreRegionsCompiled(compiledDocumentFor(p), regions, trace);
+  const results: RegionResult[] = [];
+  const gradeIndexes: number[] = [];
+  const errors: Evaluation['errors'] = [];
+  const warnings: Evaluation['warnings'] = [];
+  for (const outcome of outcomes) {
+    for (const e of outcome.errors) errors.push(e);
+    for (const w of outcome.warnings) warnings.push(w);
+    if (outcome.result) {
+      results.push(outcome.result);
+      gradeIndexes.push(outcome.gradeIndex);
+    }
+  }
+  const ranks = rankOf(results.map((r, i) => ({ total: r.total, gradeIndex: gradeIndexes[i] })));
+  for (let i = 0; i < results.length; i++) results[i].rank = ranks[i];
+  if (dataset.year !== undefined && dataset.year !== p.doc.year)
+    warnings.push({
+      message: `数据年份 ${dataset.year} 与规则年份 ${p.doc.year} 不同 / the data is for ${dataset.year}, the rules for ${p.doc.year}`,
+    });
+  return { results, errors, warnings };
 }
 
 export { prepareDocument, scoreRegion, rankOf };
