@@ -323,13 +323,14 @@ function compileMissingSome(args: Node[], scope: Scope): Node {
 
 function compilePlus(args: Node[]): Node {
   const fns = args.map((a) => a.fn);
+  // json-logic-js reduces from 0 (`0 + parseFloat(a)`), so "-0" gives +0: keep the leading 0.
   if (fns.length === 1) {
     const a = operand(args[0]);
-    return { fn: (env) => pf(read(env, a)) };
+    return { fn: (env) => 0 + pf(read(env, a)) };
   }
   if (fns.length === 2) {
     const [a, b] = args.map(operand);
-    return { fn: (env) => pf(read(env, a)) + pf(read(env, b)) };
+    return { fn: (env) => 0 + pf(read(env, a)) + pf(read(env, b)) };
   }
   const all = evalAll(fns);
   return { fn: (env) => opPlus(all(env)) };

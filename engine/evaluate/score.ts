@@ -191,7 +191,8 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
       digits,
     ),
   );
-  const bonus = clean(roundHalfAway(Math.min(p.bonusCap, bonusUncapped), digits));
+  // SPEC §3.5: min(cap, sum) — the sum is rounded, the cap taken as written (never exceeded).
+  const bonus = clean(Math.min(p.bonusCap, bonusUncapped));
   const total = clean(roundHalfAway(base + bonus, digits));
   const g = gradeOf(
     p,

@@ -103,6 +103,8 @@ export function interpAt({ xs, ys }: InterpTable, n: number): number {
   if (n >= xs[last]) return ys[last];
   let i = 1;
   while (xs[i] < n) i++;
+  // At a breakpoint its y exactly (no float residue: interp(3; 0→0, 3→0.35) is 0.35, not 0.3499…).
+  if (n === xs[i]) return ys[i];
   const x0 = xs[i - 1];
   return ys[i - 1] + ((ys[i] - ys[i - 1]) * (n - x0)) / (xs[i] - x0);
 }

@@ -593,11 +593,7 @@ function refOf(document: RuleDocument, data: Dataset, opts: RefOptions = {}): Re
  * differences vanish when the reference imitates the engine on these points counts as known, not
  * as a failure, so that the random search keeps looking for new ones.
  */
-const KNOWN: { name: string; opts: RefOptions }[] = [
-  { name: 'interp at an interior breakpoint has float residue', opts: { interpBreakpointByFormula: true } },
-  { name: 'capped bonus rounded above a cap finer than precision', opts: { roundCappedBonus: true } },
-  { name: 'compiled unary + keeps -0 from a string', opts: { unaryPlusKeepsNegativeZero: true } },
-];
+const KNOWN: { name: string; opts: RefOptions }[] = [];
 const knownHits: Record<string, number> = {};
 const resetKnownHits = () => Object.keys(knownHits).forEach((k) => delete knownHits[k]);
 
@@ -1202,11 +1198,12 @@ describe('edge cases (SPEC §3)', () => {
     const ref = refOf(doc, data);
     expect(itemPoints(ref, 'R1')).toEqual({ i0: 0.4 });
     expect(byRegion(ref, 'R1').categories[0].items[0].raw).toBe(0.35);
-    // KNOWN DIVERGENCE (reported): the engine computes 0 + (0.35 - 0) * (3 - 0) / (3 - 0) on the left
-    // segment = 0.3499999999999999 → 0.3. When the engine is fixed this starts failing: make it a plain test.
-    const eng = evaluate(doc, data).results[0].categories[0].items[0];
-    expect.soft(eng.points).toBe(0.3);
-    expect.soft(eng.raw).toBe(0.3499999999999999);
+    // Found by this test: the engine once computed 0 + (0.35 - 0) * (3 - 0) / (3 - 0) = 0.3499999999999999.
+    for (const mode of ['compiled', 'interpreted'] as const) {
+      const eng = evaluate(doc, data, { mode }).results[0].categories[0].items[0];
+      expect(eng.points).toBe(0.4);
+      expect(eng.raw).toBe(0.35);
+    }
   });
 
   test('{"+": [s]} with one argument follows json-logic-js (0 + parseFloat(s)), so "-0" gives +0', () => {
@@ -1219,14 +1216,13 @@ describe('edge cases (SPEC §3)', () => {
     assertValid(doc);
     expect(byRegion(refOf(doc, data), 'R1').total).toBe(5);
     expect(evaluate(doc, data, { mode: 'interpreted' }).results[0].total).toBe(5);
-    // KNOWN DIVERGENCE (reported): the compiled pipeline (the default, and the CLI) returns parseFloat("-0")
-    // = -0, so 1 / -0 = -Infinity → 0 points and grade "unqualified". When fixed, this starts failing.
-    expect.soft(evaluate(doc, data).results[0].total).toBe(0);
+    // Found by this test: the compiled pipeline once returned parseFloat("-0") = -0 (1 / -0 → 0 points).
+    expect(evaluate(doc, data).results[0].total).toBe(5);
   });
 
-  test('a bonus cap finer than precision: the total is unambiguous, the bonus field is not', () => {
-    // SPEC §3.5 "Bonus = min(cap, sum)" gives 2.5 here; the engine reports round(2.5, 0) = 3 (above the cap).
-    // Either way total = round(base + bonus) = 53. Reported as a SPEC ambiguity.
+  test('a bonus cap finer than precision: bonus = min(cap, sum), never above the cap', () => {
+    // SPEC §3.5 "Bonus = min(cap, sum)" gives 2.5 here (the engine once rounded it to 3, above the cap);
+    // total = round(base + bonus) = 53.
     const doc = small({
       precision: 0,
       bonus: { cap: 2.5, items: [{ id: 'b', label: label('b'), logic: 3 }] },
@@ -1235,8 +1231,8 @@ describe('edge cases (SPEC §3)', () => {
     const ref = refOf(doc, data);
     expect(byRegion(ref, 'R1')).toMatchObject({ base: 50, bonus: 2.5, total: 53 });
     const eng = evaluate(doc, data).results[0];
-    expect(eng.total).toBe(53);
-    expect.soft(eng.bonus).toBe(3);
+    for (const mode of ['compiled', 'interpreted'] as const)
+      expect(evaluate(doc, data, { mode }).results[0]).toMatchObject({ bonus: 2.5, total: 53 });
   });
 });
 
