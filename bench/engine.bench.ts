@@ -7,7 +7,8 @@
  *   (a) plain `jsonLogic.apply`, formula by formula (derived values, items, bonus items,
  *       conditions) — the naive baseline: formulas only, no checks, results or ranks;
  *   (b) the interpreted pipeline (engine/evaluate/score.ts), traces on and off;
- *   (c) the compiled pipeline (engine/compile/), traces on and off;
+ *   (c) the compiled pipeline (engine/compile/), traces on and off, and (for the 2025 sample)
+ *       without traces, results not kept — scoring alone, as (d′) does it;
  *   (d) for the 2025 sample, the same scoring hand-written in TypeScript, checked here to give the
  *       same results: like for like (input checks, the same result objects, kept and ranked), and
  *       (d′) arithmetic only — totals and grades, then ranks — the ceiling;
@@ -48,6 +49,7 @@ import {
 } from '../engine/index.ts';
 import { fastRoundHalfAway } from '../engine/compile/round.ts';
 import { scoreDataset } from '../engine/evaluate/index.ts';
+import { compiledDocumentFor, scoreRegionsCompiled } from '../engine/compile/index.ts';
 import { datasetHash } from '../engine/dataset/hash.ts';
 import { mulberry32 } from '../engine/sensitivity/prng.ts';
 
@@ -255,6 +257,24 @@ function pipeline(
   trace: boolean,
 ): (data: Dataset) => number {
   return (data) => scoreDataset(p, data, { mode, trace }).results.length;
+}
+
+/**
+ * (c) scoring alone, for comparison with (d′): the compiled pipeline, traces off, on groups of
+ * regions, only totals and grades kept (then ranked), each group's results dropped as the next is
+ * scored. The difference with (c) is the cost of keeping every region's results until the end, as
+ * `evaluate` must: with 3,000 regions, mostly the garbage collector copying them.
+ */
+function compiledNotKept(p: PreparedDocument): (data: Dataset) => number {
+  const cd = compiledDocumentFor(p);
+  return (data) => {
+    const entries: { total: number; gradeIndex: number }[] = [];
+    const lanes = cd.program.lanes;
+    for (let i = 0; i < data.regions.length; i += lanes)
+      for (const o of scoreRegionsCompiled(cd, data.regions.slice(i, i + lanes), false))
+        if (o.result) entries.push({ total: o.result.total, gradeIndex: o.gradeIndex });
+    return rankOf(entries).length;
+  };
 }
 
 /** (e) `evaluatePrepared` end to end: (c) without traces, and the dataset hash. */
@@ -817,6 +837,7 @@ function main(): void {
     ['b0', 'interpreted pipeline, traces off'],
     ['c1', 'compiled pipeline, traces on'],
     ['c0', 'compiled pipeline, traces off'],
+    ['c0s', 'compiled, traces off, results not kept (as d′)'],
     ['d', 'hand-written TS, same result objects and input checks'],
     ['d0', 'hand-written TS, arithmetic only (totals, grades)'],
     ['e', 'evaluate end to end: (c) traces off + dataset hash'],
@@ -839,6 +860,7 @@ function main(): void {
         checkHandWritten(doc, data);
         runs.d = handWrittenFullRun(doc);
         runs.d0 = handWritten;
+        runs.c0s = compiledNotKept(p);
         runs.e = endToEnd(p);
         runs.h = hashOnly;
       }
@@ -855,11 +877,13 @@ function main(): void {
       const ratio = (x: number, y: number) => `${(x / y).toFixed(1)}×`;
       console.log(
         `  ratios: compiled/naive ${ratio(r.c0, r.a)}, compiled/interpreted ${ratio(r.c0, r.b0)} (traces on: ${ratio(r.c1, r.b1)})` +
-          (r.d ? `, hand-written/compiled ${ratio(r.d, r.c0)} (arithmetic only: ${ratio(r.d0, r.c0)})` : ''),
+          (r.d
+            ? `, hand-written/compiled ${ratio(r.d, r.c0)} (arithmetic only: ${ratio(r.d0, r.c0)}; results not kept: ${ratio(r.d0, r.c0s)})`
+            : ''),
       );
       if (r.e)
         console.log(
-          `  the dataset hash is ${((100 * r.e) / r.h).toFixed(0)} % of evaluate's time (compiled, traces off)`,
+          `  the dataset hash is ${Math.min(100, (100 * r.e) / r.h).toFixed(0)} % of evaluate's time (compiled, traces off)`,
         );
       console.log('');
     }
@@ -904,6 +928,9 @@ function main(): void {
   const vsNaive = Math.min(...summary.map((s) => s.rates.c0 / s.rates.a));
   const vsHand = Math.max(...s2025.map((s) => s.rates.d / s.rates.c0));
   const vsArithmetic = Math.max(...s2025.map((s) => s.rates.d0 / s.rates.c0));
+  const vsArithmeticNotKept = Math.max(...s2025.map((s) => s.rates.d0 / s.rates.c0s));
+  const perSize = (f: (r: Record<string, number>) => number) =>
+    s2025.map((s) => `${fmt(s.size)} regions ${f(s.rates).toFixed(1)}×`).join(', ');
   const compiledPeak = children.find((c) => c.mode === 'compiled')!.maxRssBytes as number;
   const ok = (b: boolean) => (b ? 'met' : 'NOT MET');
   console.log('\ntargets');
@@ -914,7 +941,10 @@ function main(): void {
     `  compiled within 5× of hand-written:         ${vsHand.toFixed(1)}× (worst case)  ${ok(vsHand <= 5)}`,
   );
   console.log(
-    `    (of the arithmetic-only ceiling:          ${vsArithmetic.toFixed(1)}× (worst case: ${s2025.map((s) => `${fmt(s.size)} regions ${(s.rates.d0 / s.rates.c0).toFixed(1)}×`).join(', ')})  ${ok(vsArithmetic <= 5)})`,
+    `    (of the arithmetic-only ceiling:          ${perSize((r) => r.d0 / r.c0)}  ${ok(vsArithmetic <= 5)}`,
+  );
+  console.log(
+    `     the same, results not kept, as d′:       ${perSize((r) => r.d0 / r.c0s)}  ${ok(vsArithmeticNotKept <= 5)})`,
   );
   console.log(
     `  10,000-variant sensitivity < 2 s:            ${Math.min(...times).toFixed(0)} ms  ${ok(Math.min(...times) < 2000)}`,

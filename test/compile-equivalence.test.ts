@@ -36,7 +36,7 @@ import {
   scoreRegionsCompiled,
   type Scope,
 } from '../engine/compile/index.ts';
-import { LANES, runVm, VmBuilder } from '../engine/compile/vm.ts';
+import { runVm, VmBuilder } from '../engine/compile/vm.ts';
 import { prepareDocument } from '../engine/evaluate/index.ts';
 import { loadCases } from './cases/load.ts';
 
@@ -466,8 +466,10 @@ describe('numeric programs (fast-check)', () => {
           const values = rules.map((rule) => vm.formula(rule));
           const program = vm.build();
           lanes.forEach(([nums, bools], lane) => {
-            nums.forEach((v, i) => (program.regs[i * LANES + lane] = v));
-            bools.forEach((v, i) => (program.regs[(NUMBER_KEYS.length + i) * LANES + lane] = v ? 1 : 0));
+            nums.forEach((v, i) => (program.regs[i * program.lanes + lane] = v));
+            bools.forEach(
+              (v, i) => (program.regs[(NUMBER_KEYS.length + i) * program.lanes + lane] = v ? 1 : 0),
+            );
           });
           runVm(program, 0, program.code.length, lanes.length);
           rules.forEach((rule, k) => {
@@ -478,7 +480,7 @@ describe('numeric programs (fast-check)', () => {
               const data: Record<string, unknown> = {};
               NUMBER_KEYS.forEach((key, i) => (data[key] = nums[i]));
               BOOLEAN_KEYS.forEach((key, i) => (data[key] = bools[i]));
-              const x = program.regs[v.reg * LANES + lane];
+              const x = program.regs[v.reg * program.lanes + lane];
               const mine: Outcome = { ok: true, value: v.type === 'boolean' ? x !== 0 : x };
               const reference = run(() => jsonLogic.apply(rule as never, data));
               if (!sameOutcome(mine, reference))
@@ -492,6 +494,22 @@ describe('numeric programs (fast-check)', () => {
       { numRuns: Number(process.env.EQ_RUNS ?? 3000) },
     );
     expect(compiled).toBeGreaterThan(1000);
+  });
+
+  test('a large program gets fewer lanes, and every lane its own values', () => {
+    const vm = new VmBuilder(1);
+    vm.declare('x', { reg: 0, type: 'number' });
+    const terms = Array.from({ length: 3000 }, (_, i) => ({ '*': [{ var: 'x' }, i % 7] }));
+    const v = vm.formula({ '+': terms })!;
+    const program = vm.build();
+    expect(program.lanes).toBeLessThan(128);
+    expect(program.lanes).toBeGreaterThan(1);
+    for (let lane = 0; lane < program.lanes; lane++) program.regs[lane] = lane / 4;
+    runVm(program, 0, program.code.length, program.lanes);
+    for (let lane = 0; lane < program.lanes; lane++)
+      expect(program.regs[v.reg * program.lanes + lane]).toBe(
+        jsonLogic.apply({ '+': terms } as never, { x: lane / 4 }),
+      );
   });
 
   test('the 2025 document runs its formulas in the numeric program, all but the string veto', () => {
@@ -508,10 +526,14 @@ describe('numeric programs (fast-check)', () => {
 
 function bothModes(doc: RuleDocument, data: Dataset): void {
   for (const trace of [true, false]) {
-    const interpreted = run(() => JSON.stringify(evaluate(doc, data, { trace, mode: 'interpreted' })));
-    const compiled = run(() => JSON.stringify(evaluate(doc, data, { trace, mode: 'compiled' })));
+    const interpreted = run(() => evaluate(doc, data, { trace, mode: 'interpreted' }));
+    const compiled = run(() => evaluate(doc, data, { trace, mode: 'compiled' }));
     expect(compiled.ok).toBe(interpreted.ok);
-    if (compiled.ok && interpreted.ok) expect(compiled.value).toBe(interpreted.value);
+    if (compiled.ok && interpreted.ok) {
+      expect(JSON.stringify(compiled.value)).toBe(JSON.stringify(interpreted.value));
+      // plain objects and arrays alike, down to prototypes and holes
+      expect(compiled.value).toStrictEqual(interpreted.value);
+    }
   }
 }
 
@@ -621,11 +643,13 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     expect(checked).toBeGreaterThan(20);
   });
 
-  test('several groups of regions, some damaged; region by region equals all at once', () => {
+  test('several groups of regions, some damaged, more than make a large dataset; region by region equals all at once', () => {
     const doc = docOf(2025);
     const base = dataOf(2025);
     const keys = doc.inputs.map((i) => i.key);
-    const n = 2 * LANES + 37;
+    const cd = compiledDocumentFor(prepareDocument(doc));
+    // several groups, and more than 1,024 regions (results made by literals rather than constructors)
+    const n = Math.max(1100, 2 * cd.program.lanes + 37);
     const regions = Array.from({ length: n }, (_, j) => {
       const from = base.regions[j % base.regions.length];
       const values: Record<string, unknown> = { ...from.values };
@@ -643,7 +667,6 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     });
     const data: Dataset = { year: 2025, regions };
     bothModes(doc, data);
-    const cd = compiledDocumentFor(prepareDocument(doc));
     for (const trace of [false, true]) {
       const all = scoreRegionsCompiled(cd, regions, trace);
       const one = regions.map((r) => scoreRegionCompiled(cd, r, trace));

@@ -6,7 +6,7 @@
  * derived values run in their precomputed order, and traces cost nothing when they are off.
  *
  * Formulas over numbers and booleans (nearly all of them) run as one numeric program (vm.ts) for
- * up to LANES regions at once (`scoreRegionsCompiled`); the others run as closures (logic.ts).
+ * a group of regions at once (`scoreRegionsCompiled`); the others run as closures (logic.ts).
  */
 import type {
   BonusItem,
@@ -27,7 +27,7 @@ import { valueFitsType } from '../validate/semantic.ts';
 import { compileLogic, type CompiledLogic, type Scope } from './logic.ts';
 import { fastRoundHalfAway } from './round.ts';
 import { truthy } from './ops.ts';
-import { LANES, runVm, VmBuilder, type VmProgram, type VmValue } from './vm.ts';
+import { runVm, VmBuilder, type VmProgram, type VmValue } from './vm.ts';
 
 /** A variable a formula reads, as its trace shows it. */
 interface TraceRead {
@@ -76,8 +76,8 @@ export interface InputCheck {
    */
   kind: number;
   /**
-   * Where the numeric program reads it — its register × LANES — when it always holds a number or
-   * a boolean once checked; -1 otherwise.
+   * Where the numeric program reads it — its register × the program's lanes — when it always
+   * holds a number or a boolean once checked; -1 otherwise.
    */
   reg: number;
   /** `min` and `max`, or ∓Infinity when absent. */
@@ -190,17 +190,6 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     reg: numberReg(vm.formula(def.when)),
   });
   const doc = p.doc;
-  const checks = p.inputs.map((input, i): InputCheck => ({
-    key: input.key,
-    input,
-    required: input.required ?? true,
-    kind: kindOf(input),
-    reg: loaded[i] ? i * LANES : -1,
-    lo: input.min ?? -Infinity,
-    hi: input.max ?? Infinity,
-    enum: input.enum as unknown[] | undefined,
-    dflt: input.default,
-  }));
   const categories = doc.categories.map((c) => ({
     id: c.id,
     label: c.label,
@@ -211,6 +200,19 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
   const downgrades = (doc.downgrades ?? []).map(condition);
   const caps = (doc.caps ?? []).map(condition);
   const vetoes = (doc.vetoes ?? []).map(condition);
+  // Built once every formula is in: the registers are sized for all of them.
+  const program = vm.build();
+  const checks = p.inputs.map((input, i): InputCheck => ({
+    key: input.key,
+    input,
+    required: input.required ?? true,
+    kind: kindOf(input),
+    reg: loaded[i] ? i * program.lanes : -1,
+    lo: input.min ?? -Infinity,
+    hi: input.max ?? Infinity,
+    enum: input.enum as unknown[] | undefined,
+    dflt: input.default,
+  }));
   return {
     prepared: p,
     slotNames,
@@ -229,7 +231,7 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     capGrades: (doc.caps ?? []).map((c) => p.gradeIndex.get(c.maxGrade) ?? 0),
     layouts: [],
     derived,
-    program: vm.build(),
+    program,
     programSplit,
     categories,
     bonusItems,
@@ -245,8 +247,6 @@ const TYPE_ZH: Record<Input['type'], string> = {
   boolean: '是/否',
   string: '文本',
 };
-
-const NO_ERRORS: RegionError[] = [];
 
 type Warning = { region: string; key: string; message: string };
 
@@ -551,6 +551,80 @@ function itemError(region: RegionData, kind: string, what: string, id: string, e
   return formulaError(region, { item: id }, `${kind} "${id}" 计算出错：${m}`, `${what} "${id}" failed: ${m}`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Item results, the bulk of what scoring allocates.
+//
+// V8 tracks where object literals allocate, and may conclude from a moment when most of a
+// literal's objects were still alive that they live long, and allocate them in the old generation
+// from then on. For the results of a large dataset, held until the evaluation returns, that is
+// right, and saves copying them from young to old. For a small dataset's results, which die
+// young, it makes them about twice as costly to make and collect — and a decision taken during
+// one evaluation holds for the rest of the process. So items of small datasets are made by
+// constructors, which V8 never pretenures, and those of large ones (LONG_LIVED) by literals. The
+// constructors' `prototype` is Object.prototype, so that what they make is a plain object in every
+// observable way — prototype, constructor, own keys in the interpreter's order, JSON — like the
+// literals and the interpreted path's results.
+
+/** Above this many regions, a dataset's item results are made by literals (see above). */
+const LONG_LIVED = 1024;
+
+/** Gives a constructor Object.prototype as the prototype of what it makes. */
+function plain<C>(constructor: C): C {
+  (constructor as { prototype: object }).prototype = Object.prototype;
+  return constructor;
+}
+
+const Item = plain(function (
+  this: ItemResult,
+  id: string,
+  label: Label,
+  points: number,
+  maxPoints: number,
+  raw: number,
+  clamped: boolean,
+) {
+  this.id = id;
+  this.label = label;
+  this.points = points;
+  this.maxPoints = maxPoints;
+  this.raw = raw;
+  this.clamped = clamped;
+} as unknown as new (
+  id: string,
+  label: Label,
+  points: number,
+  maxPoints: number,
+  raw: number,
+  clamped: boolean,
+) => ItemResult);
+
+const TracedItem = plain(function (
+  this: ItemResult,
+  id: string,
+  label: Label,
+  points: number,
+  maxPoints: number,
+  raw: number,
+  clamped: boolean,
+  trace: ItemTrace,
+) {
+  this.id = id;
+  this.label = label;
+  this.points = points;
+  this.maxPoints = maxPoints;
+  this.raw = raw;
+  this.clamped = clamped;
+  this.trace = trace;
+} as unknown as new (
+  id: string,
+  label: Label,
+  points: number,
+  maxPoints: number,
+  raw: number,
+  clamped: boolean,
+  trace: ItemTrace,
+) => ItemResult);
+
 /** A rounded value without -0. */
 function rounded(x: number, digits: number): number {
   const r = fastRoundHalfAway(x, digits);
@@ -584,12 +658,13 @@ function begin(cd: CompiledDocument, region: RegionData, lane: number): Pending 
  */
 function deriveInto(cd: CompiledDocument, r: Pending, lane: number): void {
   const regs = cd.program.regs;
+  const lanes = cd.program.lanes;
   const slots = r.slots;
   const derived = cd.derived;
   for (let i = 0; i < derived.length; i++) {
     const d = derived[i];
     if (d.reg >= 0) {
-      const x = regs[d.reg * LANES + lane];
+      const x = regs[d.reg * lanes + lane];
       slots[d.slot] = d.boolean ? x !== 0 : x;
     }
   }
@@ -625,14 +700,15 @@ export function scoreRegionCompiled(cd: CompiledDocument, region: RegionData, tr
   deriveInto(cd, r, 0);
   if (r.errors !== null) return { errors: r.errors, warnings: r.warnings, gradeIndex: -1 };
   runVm(program, cd.programSplit, program.code.length, 1);
-  return finish(cd, r, 0, trace);
+  return finish(cd, r, 0, trace, false);
 }
 
 /**
  * Scores regions with a compiled document: the outcomes of `scoreRegionCompiled` for each, in
- * order, computed by groups of up to LANES regions that share each run of the numeric program
- * (which makes the formulas several times cheaper than region by region). Regions are
- * independent, so the order in which their steps interleave changes nothing in their outcomes.
+ * order, computed by groups of regions (as many as the program has lanes) that share each run of
+ * the numeric program, which makes the formulas several times cheaper than region by region.
+ * Regions are independent, so the order in which their steps interleave changes nothing in their
+ * outcomes.
  */
 export function scoreRegionsCompiled(
   cd: CompiledDocument,
@@ -641,9 +717,11 @@ export function scoreRegionsCompiled(
 ): RegionOutcome[] {
   const program = cd.program;
   const out: RegionOutcome[] = new Array(regions.length);
-  const group: Pending[] = new Array(Math.min(LANES, regions.length));
-  for (let from = 0; from < regions.length; from += LANES) {
-    const n = Math.min(LANES, regions.length - from);
+  const lanes = program.lanes;
+  const long = regions.length > LONG_LIVED;
+  const group: Pending[] = new Array(Math.min(lanes, regions.length));
+  for (let from = 0; from < regions.length; from += lanes) {
+    const n = Math.min(lanes, regions.length - from);
     for (let j = 0; j < n; j++) group[j] = begin(cd, regions[from + j], j);
     runVm(program, 0, cd.programSplit, n);
     for (let j = 0; j < n; j++) if (group[j].errors === null) deriveInto(cd, group[j], j);
@@ -652,7 +730,7 @@ export function scoreRegionsCompiled(
       const r = group[j];
       out[from + j] =
         r.errors === null
-          ? finish(cd, r, j, trace)
+          ? finish(cd, r, j, trace, long)
           : { errors: r.errors, warnings: r.warnings, gradeIndex: -1 };
     }
   }
@@ -667,13 +745,23 @@ export function scoreRegionsCompiled(
  * every object is created whole (one shape per kind, keys in the interpreter's order), triggered
  * conditions are collected as ids directly, and the errors array exists only when there is an
  * error. A region with an error gets no result, so partly filled arrays never escape.
+ *
+ * `long`: the region is one of a dataset large enough for its results to outlive a collection of
+ * the young generation or two before the evaluation returns (see Item).
  */
-function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean): RegionOutcome {
+function finish(
+  cd: CompiledDocument,
+  r: Pending,
+  lane: number,
+  trace: boolean,
+  long: boolean,
+): RegionOutcome {
   const p = cd.prepared;
   const region = r.region;
   const slots = r.slots;
   const warnings = r.warnings;
   const regs = cd.program.regs;
+  const lanes = cd.program.lanes;
   const derived = cd.derived;
   let errors: RegionError[] | null = null;
   const digits = p.precision;
@@ -690,7 +778,7 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
     for (let k = 0; k < list.length; k++) {
       const it = list[k];
       let v: unknown;
-      if (it.reg >= 0) v = regs[it.reg * LANES + lane];
+      if (it.reg >= 0) v = regs[it.reg * lanes + lane];
       else
         try {
           v = it.fn(slots);
@@ -705,17 +793,17 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
       const max = it.maxPoints!;
       const points = v < 0 ? 0 : rounded(v > max ? max : v, digits);
       sum += points;
-      items[k] = trace
-        ? {
-            id: it.id,
-            label: it.label,
-            points,
-            maxPoints: max,
-            raw: v,
-            clamped: v < 0 || v > max,
-            trace: traceOf(it, slots, v, v < 0 ? 'low' : v > max ? 'high' : null, points),
-          }
-        : { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped: v < 0 || v > max };
+      const clamped = v < 0 || v > max;
+      if (!trace)
+        items[k] = long
+          ? { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped }
+          : new Item(it.id, it.label, points, max, v, clamped);
+      else {
+        const t = traceOf(it, slots, v, v < 0 ? 'low' : v > max ? 'high' : null, points);
+        items[k] = long
+          ? { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped, trace: t }
+          : new TracedItem(it.id, it.label, points, max, v, clamped, t);
+      }
     }
     const points = rounded(sum, digits);
     catSum += points;
@@ -729,7 +817,7 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
   for (let k = 0; k < bonusList.length; k++) {
     const b = bonusList[k];
     let v: unknown;
-    if (b.reg >= 0) v = regs[b.reg * LANES + lane];
+    if (b.reg >= 0) v = regs[b.reg * lanes + lane];
     else
       try {
         v = b.fn(slots);
@@ -763,7 +851,7 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
     const x = cd.downgrades[i];
     let on: boolean;
     if (x.reg >= 0) {
-      const y = regs[x.reg * LANES + lane];
+      const y = regs[x.reg * lanes + lane];
       on = y === y && y !== 0;
     } else
       try {
@@ -789,7 +877,7 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
     const x = cd.caps[i];
     let on: boolean;
     if (x.reg >= 0) {
-      const y = regs[x.reg * LANES + lane];
+      const y = regs[x.reg * lanes + lane];
       on = y === y && y !== 0;
     } else
       try {
@@ -814,7 +902,7 @@ function finish(cd: CompiledDocument, r: Pending, lane: number, trace: boolean):
     const x = cd.vetoes[i];
     let on: boolean;
     if (x.reg >= 0) {
-      const y = regs[x.reg * LANES + lane];
+      const y = regs[x.reg * lanes + lane];
       on = y === y && y !== 0;
     } else
       try {

@@ -57,22 +57,26 @@ const POS = 20; // a + 0 (parseFloat of one number)
 const WIDTH = 5;
 
 /**
- * A program, and its registers for LANES regions at once: register k of lane j is
- * `regs[k * LANES + j]`. Registers are the slots' values first (same indexes as the slots), then
+ * A program, and its registers for `lanes` regions at once: register k of lane j is
+ * `regs[k * lanes + j]`. Registers are the slots' values first (same indexes as the slots), then
  * literals (set in every lane), then results.
  */
 export interface VmProgram {
   code: Int32Array;
   regs: Float64Array;
   tables: InterpTable[];
+  /** How many regions one run scores together (see MAX_LANES). */
+  lanes: number;
 }
 
 /**
- * How many regions one run of a program scores together. Each instruction is decoded once per run
- * and applied to every lane in a tight loop, so that decoding — most of an interpreter's cost — is
- * shared by up to LANES regions.
+ * How many regions one run of a program scores together, at most. Each instruction is decoded
+ * once per run and applied to every lane in a tight loop, so that decoding — most of an
+ * interpreter's cost — is shared by up to this many regions. Large programs get fewer lanes, so
+ * that their registers stay within REGISTER_BYTES.
  */
-export const LANES = 128;
+export const MAX_LANES = 128;
+const REGISTER_BYTES = 2 * 1024 * 1024;
 
 /** JSON-logic's test for an operation: an object with exactly one key. */
 function isLogic(v: unknown): v is Record<string, unknown> {
@@ -134,9 +138,10 @@ export class VmBuilder {
   }
 
   build(): VmProgram {
-    const regs = new Float64Array(this.next * LANES);
-    for (const [reg, value] of this.inits) regs.fill(value, reg * LANES, (reg + 1) * LANES);
-    return { code: Int32Array.from(this.code), regs, tables: this.tables };
+    const lanes = Math.max(1, Math.min(MAX_LANES, Math.floor(REGISTER_BYTES / (8 * this.next))));
+    const regs = new Float64Array(this.next * lanes);
+    for (const [reg, value] of this.inits) regs.fill(value, reg * lanes, (reg + 1) * lanes);
+    return { code: Int32Array.from(this.code), regs, tables: this.tables, lanes };
   }
 
   private literal(value: number, type: VmType): VmValue {
@@ -304,10 +309,11 @@ export function runVm(p: VmProgram, start: number, end: number, lanes: number): 
   const code = p.code;
   const r = p.regs;
   const m = lanes;
+  const L = p.lanes;
   for (let pc = start; pc < end; pc += WIDTH) {
-    const d = code[pc + 1] * LANES;
-    const a = code[pc + 2] * LANES;
-    const b = code[pc + 3] * LANES;
+    const d = code[pc + 1] * L;
+    const a = code[pc + 2] * L;
+    const b = code[pc + 3] * L;
     switch (code[pc]) {
       case ADD:
         for (let i = 0; i < m; i++) r[d + i] = r[a + i] + 0 + (r[b + i] + 0);
@@ -364,7 +370,7 @@ export function runVm(p: VmProgram, start: number, end: number, lanes: number): 
         }
         break;
       case SEL: {
-        const c = code[pc + 4] * LANES;
+        const c = code[pc + 4] * L;
         for (let i = 0; i < m; i++) {
           const x = r[a + i];
           r[d + i] = x === x && x !== 0 ? r[b + i] : r[c + i];
@@ -372,7 +378,7 @@ export function runVm(p: VmProgram, start: number, end: number, lanes: number): 
         break;
       }
       case CLAMP: {
-        const c = code[pc + 4] * LANES;
+        const c = code[pc + 4] * L;
         for (let i = 0; i < m; i++) {
           const x = r[a + i];
           const lo = r[b + i];
