@@ -546,6 +546,15 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     bothModes(c.document, c.data);
   });
 
+  test('a bonus cap finer than the precision', () => {
+    for (const cap of [2.555, 0.004, 7.5]) {
+      const doc = docOf(2025);
+      doc.precision = 2;
+      doc.bonus = { ...doc.bonus!, cap };
+      bothModes(doc, dataOf(2025));
+    }
+  });
+
   test('default mode is the compiled one and equals the interpreted one', () => {
     const doc = docOf(2025);
     const data = dataOf(2025);

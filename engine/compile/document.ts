@@ -917,7 +917,9 @@ function finish(
 
   const base = rounded(catSum, digits);
   const bonusUncapped = rounded(bonusSum, digits);
-  const bonus = rounded(Math.min(p.bonusCap, bonusUncapped), digits);
+  // SPEC §3.5: min(cap, sum) — the sum rounded, the cap as written (never exceeded), as score.ts.
+  let bonus = Math.min(p.bonusCap, bonusUncapped);
+  if (bonus === 0) bonus = 0;
   const total = rounded(base + bonus, digits);
   // Steps 7–10 (engine/evaluate/grade.ts): score grade, downgrades, caps, vetoes.
   const mins = cd.gradeMins;
