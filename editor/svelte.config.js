@@ -14,6 +14,25 @@ const config = {
     alias: {
       $engine: '../engine',
     },
+    // A strict Content-Security-Policy as a <meta> tag in every page (the build is static, so the
+    // server sends no CSP header for HTML; it adds `frame-ancestors 'none'`, which a meta tag cannot
+    // carry). Scripts: only our own files plus SvelteKit's inline bootstrap, allowed by its hash.
+    // Styles may be inline: ECharts and CodeMirror set style attributes and <style> elements.
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:'],
+        'font-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'worker-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+      },
+    },
   },
 };
 

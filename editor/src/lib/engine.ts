@@ -1,18 +1,17 @@
 /**
  * The engine as the editor uses it: the very modules the server and the CLI run, imported from the
  * repository (`$engine`), so a problem or a score in the browser is the one the server will report.
+ *
+ * Only the cheap, bounded helpers run on the page. Validation, evaluation, a document's tests and
+ * sensitivity run a document's formulas: they go through the engine's Web Worker with a time limit
+ * (`$lib/engine-worker`), so a hostile draft cannot freeze the tab.
  */
 export {
-  validateDocument,
-  evaluate,
-  runDocumentTests,
   contentHash,
   roundHalfAway,
   ALLOWED_OPERATIONS,
   CUSTOM_OPERATIONS,
   variablesOf,
-  prepareDocument,
-  evaluatePrepared,
 } from '$engine/index.ts';
 export type { TestOutcome, TestFailure } from '$engine/index.ts';
 export { renderFormula, formulaLabels } from '$engine/render/formula.ts';

@@ -5,13 +5,8 @@
  */
 import { tick } from 'svelte';
 import { api, ApiError, type Version, type VersionSummary } from '$lib/api.ts';
-import {
-  validateDocument,
-  runDocumentTests,
-  type Problem,
-  type RuleDocument,
-  type TestOutcome,
-} from '$lib/engine.ts';
+import type { Problem, RuleDocument, TestOutcome } from '$lib/engine.ts';
+import { engine, isSuperseded } from '$lib/engine-worker/index.ts';
 import { anchorOf, rowOf, sectionOf, type SectionId } from './pointer.ts';
 import { clearBackup, downloadText, keepDiscarded, readBackup, writeBackup } from './draft-store.ts';
 import type { VariableInfo } from './completion.ts';
@@ -31,6 +26,16 @@ const UNDO_COALESCE = 800;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
+
+/** An engine failure (a time limit, a crash, an exception) as a problem on the whole document. */
+function engineProblem(e: unknown): Problem {
+  const x = e as { code?: unknown; message?: unknown };
+  return {
+    path: '',
+    code: typeof x?.code === 'string' ? x.code : 'internal',
+    message: typeof x?.message === 'string' ? x.message : String(e),
+  };
+}
 
 function summaryOf(v: Version): VersionSummary {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -52,6 +57,10 @@ export class DraftSession {
   restored = $state(false);
   /** The engine's problems for the current document (tests not included). */
   problems = $state<Problem[]>([]);
+  /** The engine (in its worker) is checking the current document. */
+  validating = $state(false);
+  /** The document's tests are running. */
+  testsRunning = $state(false);
   /** Formula fields whose text is not valid JSON: path → parser message. */
   syntaxErrors = $state<Record<string, string>>({});
   tab = $state<SectionId>('overview');
@@ -80,6 +89,7 @@ export class DraftSession {
   private redoStack: string[] = [];
   private lastUndoPush = 0;
   private applyingHistory = false;
+  private validateSeq = 0;
 
   constructor(version: Version, editable: boolean) {
     this.adopt(version);
@@ -122,8 +132,10 @@ export class DraftSession {
     const id = this.version.parentId;
     if (!id) return;
     try {
-      this.parent = await api.version(id);
-      this.preview.setParent(this.parent.document);
+      const parent = await api.version(id);
+      this.parent = parent;
+      // The plain object, not the reactive proxy: it is posted to the engine's worker.
+      this.preview.setParent(parent.document);
     } catch {
       this.parent = null;
     }
@@ -161,15 +173,27 @@ export class DraftSession {
     return JSON.parse(this.docJson);
   }
 
-  validateNow(): void {
+  /**
+   * Validates the current document in the engine's worker (with its time limit); only the latest
+   * call's answer is kept.
+   */
+  validateNow(): Promise<void> {
     clearTimeout(this.validateTimer);
     const doc = this.snapshot();
-    let problems: Problem[];
-    try {
-      problems = validateDocument(doc, { runTests: false });
-    } catch (e) {
-      problems = [{ path: '', code: 'internal', message: String(e) }];
-    }
+    const seq = ++this.validateSeq;
+    this.validating = true;
+    return engine.run('validate', { doc, options: { runTests: false } }, { key: 'draft-validate' }).then(
+      (problems) => this.validated(seq, doc, problems),
+      (e: unknown) => {
+        if (isSuperseded(e)) return;
+        this.validated(seq, doc, [engineProblem(e)]);
+      },
+    );
+  }
+
+  private validated(seq: number, doc: Doc, problems: Problem[]): void {
+    if (seq !== this.validateSeq) return;
+    this.validating = false;
     this.problems = problems;
     this.preview.setDraft(doc, problems);
   }
@@ -372,8 +396,8 @@ export class DraftSession {
     this.doc = JSON.parse(next);
   }
 
-  /** Runs the document's tests with the engine (on a document that validates). */
-  runTests(): void {
+  /** Runs the document's tests with the engine in its worker (on a document that validates). */
+  async runTests(): Promise<void> {
     const doc = this.snapshot() as RuleDocument;
     this.testsRunJson = this.docJson;
     const blocking = this.problems.filter((p) => !p.path.startsWith('/tests'));
@@ -381,15 +405,20 @@ export class DraftSession {
       this.testOutcomes = null;
       return;
     }
+    this.testsRunning = true;
     try {
-      this.testOutcomes = runDocumentTests(doc);
+      this.testOutcomes = await engine.run('tests', { doc }, { key: 'draft-tests' });
     } catch (e) {
+      if (isSuperseded(e)) return;
+      const { code, message } = engineProblem(e);
       this.testOutcomes = (doc.tests ?? []).map((t) => ({
         name: t.name,
         passed: false,
         failures: [],
-        errors: [{ region: '', name: t.name, code: 'internal', message: String(e) }],
+        errors: [{ region: '', name: t.name, code, message }],
       }));
+    } finally {
+      this.testsRunning = false;
     }
   }
 

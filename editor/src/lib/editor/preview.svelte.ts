@@ -3,16 +3,8 @@
  * evaluation), and under the version the draft came from, for the change region by region.
  */
 import { api, type DatasetSummary } from '$lib/api.ts';
-import {
-  evaluatePrepared,
-  prepareDocument,
-  validateDocument,
-  type Dataset,
-  type Evaluation,
-  type Problem,
-  type RegionResult,
-  type RuleDocument,
-} from '$lib/engine.ts';
+import type { Dataset, Evaluation, Problem, RegionResult, RuleDocument } from '$lib/engine.ts';
+import { engine, isSuperseded } from '$lib/engine-worker/index.ts';
 
 /**
  * Problems that do not stop a preview: sums that do not match yet, and the tests. (Anything else —
@@ -46,12 +38,16 @@ export class PreviewModel {
   /** The draft has problems that do not prevent scoring (the figures are provisional). */
   provisional = $state(false);
   evalError = $state<string | null>(null);
+  /** The draft's evaluation is running in the engine's worker. */
+  computing = $state(false);
   /** The region whose breakdown is open. */
   selected = $state<string | null>(null);
 
   private draft: RuleDocument | null = null;
   private parent: RuleDocument | null = null;
   private started = false;
+  private draftSeq = 0;
+  private parentSeq = 0;
 
   /** Loads the list of years with data and the year nearest the draft's. */
   async start(preferredYear: number): Promise<void> {
@@ -82,8 +78,8 @@ export class PreviewModel {
         year: d.year,
         regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.values })),
       };
-      this.computeDraft();
-      this.computeParent();
+      void this.computeDraft();
+      void this.computeParent();
     } catch (e) {
       this.loadError = e;
     } finally {
@@ -95,39 +91,54 @@ export class PreviewModel {
     this.draft = doc;
     this.blocked = problems.filter(blocksPreview);
     this.provisional = problems.length > this.blocked.length;
-    this.computeDraft();
+    void this.computeDraft();
   }
 
   setParent(doc: RuleDocument): void {
     this.parent = doc;
-    this.computeParent();
+    void this.computeParent();
   }
 
-  private computeDraft(): void {
+  /** Scores the draft in the engine's worker (time-limited); only the latest answer is kept. */
+  private async computeDraft(): Promise<void> {
     if (!this.dataset || !this.draft) return;
+    const seq = ++this.draftSeq;
     if (this.blocked.length > 0) {
       this.evaluation = null;
       this.evalError = null;
+      this.computing = false;
       return;
     }
+    this.computing = true;
     try {
-      this.evaluation = evaluatePrepared(prepareDocument(this.draft), this.dataset, { trace: true });
+      const evaluation = await engine.run(
+        'evaluate',
+        { doc: this.draft, dataset: this.dataset, trace: true },
+        { key: 'preview-draft' },
+      );
+      if (seq !== this.draftSeq) return;
+      this.evaluation = evaluation;
       this.evalError = null;
     } catch (e) {
+      if (isSuperseded(e) || seq !== this.draftSeq) return;
       this.evaluation = null;
       this.evalError = e instanceof Error ? e.message : String(e);
     }
+    this.computing = false;
   }
 
-  private computeParent(): void {
+  private async computeParent(): Promise<void> {
     if (!this.dataset || !this.parent) return;
+    const seq = ++this.parentSeq;
     try {
-      this.parentEvaluation =
-        validateDocument(this.parent, { runTests: false }).length === 0
-          ? evaluatePrepared(prepareDocument(this.parent), this.dataset, { trace: false })
-          : null;
-    } catch {
-      this.parentEvaluation = null;
+      const evaluation = await engine.run(
+        'evaluateIfValid',
+        { doc: this.parent, dataset: this.dataset, trace: false },
+        { key: 'preview-parent' },
+      );
+      if (seq === this.parentSeq) this.parentEvaluation = evaluation;
+    } catch (e) {
+      if (!isSuperseded(e) && seq === this.parentSeq) this.parentEvaluation = null;
     }
   }
 

@@ -6,6 +6,7 @@ import type { Grade, RegionResult } from '$engine/types.ts';
 import { gradeColor, gradeLabel } from '../grades.ts';
 import { fmt } from '../trace.ts';
 import { CHART_FONT, type ChartOption } from './echarts.ts';
+import { html } from '../../security/html.ts';
 
 type Lang = 'zh' | 'en';
 
@@ -95,7 +96,8 @@ export function distribution(
       trigger: 'axis',
       formatter: (params: { dataIndex: number }[]) => {
         const row = rows[params[0]?.dataIndex ?? 0];
-        return `${row.label}：${row.count}<br/>${row.regions.join('、')}`;
+        // Tooltip formatters return HTML: every name in it is escaped.
+        return html`${row.label}：${row.count}<br />${row.regions.join('、')}`;
       },
     },
     xAxis: {
@@ -140,7 +142,8 @@ export function ranking(
       trigger: 'item',
       formatter: (p: { dataIndex: number }) => {
         const r = sorted[p.dataIndex];
-        return `${r.rank}. ${regionName(r)}：${fmt(r.total, precision)}（${gradeLabel(r.grade, grades, lang)}）`;
+        return html`${r.rank}.
+        ${regionName(r)}：${fmt(r.total, precision)}（${gradeLabel(r.grade, grades, lang)}）`;
       },
     },
     xAxis: { type: 'value', min: 0, max: Math.ceil(max / 10) * 10 },
@@ -274,7 +277,7 @@ export function history(
       trigger: 'axis',
       formatter: (params: { dataIndex: number }[]) => {
         const p = sorted[params[0]?.dataIndex ?? 0];
-        return `${p.year}：${fmt(p.total, precision)}，${gradeLabel(p.grade, grades, lang)}，#${p.rank}/${p.of}`;
+        return html`${p.year}：${fmt(p.total, precision)}，${gradeLabel(p.grade, grades, lang)}，#${p.rank}/${p.of}`;
       },
     },
     xAxis: { type: 'category', data: sorted.map((p) => String(p.year)), boundaryGap: true },
