@@ -401,10 +401,11 @@ describe('rule editor in the browser', () => {
       await page.goto(`${server.base}/rules/${draft.id}`);
       await page.waitForSelector('.editor[data-status="draft"]');
 
-      // Someone else saves first.
+      // Someone else saves first, changing the same field (different fields are merged: see
+      // e2e-editor-conflict.test.ts).
       const current = await api('GET', `/api/versions/${draft.id}`);
       const theirs = structuredClone(current.body.document);
-      theirs.title.zh = '对方修改的标题';
+      theirs.basis = '对方修改的依据';
       const put = await api(
         'PUT',
         `/api/versions/${draft.id}`,
@@ -416,7 +417,7 @@ describe('rule editor in the browser', () => {
       await page.locator('textarea[data-path="/basis"]').fill('我的依据修改');
       const dialog = page.locator('dialog[open]');
       await dialog.locator('[data-testid=keep-mine]').waitFor({ timeout: 15_000 });
-      expect(await dialog.innerText()).toContain('对方修改的标题');
+      expect(await dialog.innerText()).toContain('对方修改的依据');
       expect(await dialog.innerText()).toContain('我的依据修改');
       await screenshot(page, 'editor-rules-12-conflict');
       const download = page.waitForEvent('download');

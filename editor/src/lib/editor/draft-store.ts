@@ -7,6 +7,8 @@
 export interface DraftBackup {
   /** The revision the edits started from. */
   revision: number;
+  /** That revision's document as JSON (the common base of a three-way merge); absent in old backups. */
+  base?: string;
   /** The edited document, as JSON text. */
   json: string;
   /** Formula texts that are not valid JSON yet, by field path. */
@@ -23,7 +25,7 @@ export function readBackup(versionId: number): DraftBackup | null {
     if (!raw) return null;
     const b = JSON.parse(raw) as DraftBackup;
     return typeof b.json === 'string' && typeof b.revision === 'number'
-      ? { ...b, texts: b.texts ?? {} }
+      ? { ...b, texts: b.texts ?? {}, base: typeof b.base === 'string' ? b.base : undefined }
       : null;
   } catch {
     return null;

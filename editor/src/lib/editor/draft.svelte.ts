@@ -11,6 +11,17 @@ import { anchorOf, rowOf, sectionOf, type SectionId } from './pointer.ts';
 import { clearBackup, downloadText, keepDiscarded, readBackup, writeBackup } from './draft-store.ts';
 import type { VariableInfo } from './completion.ts';
 import { PreviewModel } from './preview.svelte.ts';
+import { threeWayMerge } from './merge.ts';
+
+/** Someone else's save was merged with ours automatically: the fields each side changed. */
+export interface MergeNotice {
+  revision: number;
+  mine: string[];
+  theirs: string[];
+}
+
+/** Saves answered 409 and merged in a row before the user is asked instead (someone keeps saving). */
+const MAX_MERGE_RETRIES = 3;
 
 /**
  * `invalid`: the server refused to store the document (422: it does not match the JSON Schema yet);
@@ -55,6 +66,8 @@ export class DraftSession {
   conflict = $state<{ mineJson: string; theirs: Version } | null>(null);
   /** The edits restored from this browser's backup when the draft was opened. */
   restored = $state(false);
+  /** The last automatic merge with someone else's save (shown until dismissed). */
+  merged = $state<MergeNotice | null>(null);
   /** The engine's problems for the current document (tests not included). */
   problems = $state<Problem[]>([]);
   /** The engine (in its worker) is checking the current document. */
@@ -100,10 +113,13 @@ export class DraftSession {
   }
 
   private adopt(v: Version): void {
-    this.version = summaryOf(v);
+    // Through JSON, not structuredClone: `v` may be a reactive proxy (the conflict's), which
+    // structuredClone refuses.
+    const json = JSON.stringify(v.document);
+    this.version = summaryOf(JSON.parse(JSON.stringify(v)) as Version);
     this.revision = v.revision;
-    this.doc = structuredClone(v.document);
-    this.savedJson = JSON.stringify(v.document);
+    this.doc = JSON.parse(json);
+    this.savedJson = json;
   }
 
   private restoreBackup(v: Version): void {
@@ -121,10 +137,45 @@ export class DraftSession {
       this.saveState = 'pending';
       this.scheduleSave();
     } else {
-      // Edited here from an older revision that someone else has changed since: let the user choose.
+      // Edited here from an older revision that someone else has changed since: merged when the two
+      // edits touch different fields, else the user chooses.
+      this.pendingTexts = { ...backup.texts };
+      if (backup.base !== undefined && this.mergeWith(backup.base, backup.json, v)) {
+        this.restored = true;
+        if (this.saveState === 'pending') this.scheduleSave();
+        return;
+      }
       this.conflict = { mineJson: backup.json, theirs: v };
       this.saveState = 'conflict';
     }
+  }
+
+  /**
+   * Three-way merge of my edits (`mineJson`, made from `baseJson`) with the server's `theirs`. When no
+   * field was changed differently by both, the merged document becomes the one edited (saved next,
+   * against their revision) and the user is told; otherwise nothing changes and false is returned.
+   */
+  private mergeWith(baseJson: string, mineJson: string, theirs: Version): boolean {
+    const result = threeWayMerge(
+      JSON.parse(baseJson),
+      JSON.parse(mineJson),
+      JSON.parse(JSON.stringify(theirs.document)),
+    );
+    if (!result.ok) return false;
+    const json = JSON.stringify(result.merged);
+    this.version = summaryOf(JSON.parse(JSON.stringify(theirs)) as Version);
+    this.revision = theirs.revision;
+    this.savedJson = JSON.stringify(theirs.document);
+    this.conflict = null;
+    this.merged = { revision: theirs.revision, mine: result.mine, theirs: result.theirs };
+    if (json !== this.docJson) {
+      this.doc = JSON.parse(json);
+      this.docJson = json;
+      void this.validateNow();
+    }
+    this.backup();
+    this.saveState = json === this.savedJson ? 'saved' : 'pending';
+    return true;
   }
 
   /** Loads the version the draft was made from (for the preview's comparison). */
@@ -268,7 +319,12 @@ export class DraftSession {
   private backup(): void {
     const dirty = this.docJson !== this.savedJson || Object.keys(this.pendingTexts).length > 0;
     if (dirty)
-      writeBackup(this.version.id, { revision: this.revision, json: this.docJson, texts: this.pendingTexts });
+      writeBackup(this.version.id, {
+        revision: this.revision,
+        base: this.savedJson,
+        json: this.docJson,
+        texts: this.pendingTexts,
+      });
     else clearBackup(this.version.id);
   }
 
@@ -306,7 +362,7 @@ export class DraftSession {
     }
   }
 
-  private async put(json: string): Promise<boolean> {
+  private async put(json: string, merges = 0): Promise<boolean> {
     try {
       const v = await api.updateVersion(this.version.id, JSON.parse(json), this.revision);
       this.version = summaryOf(v);
@@ -324,7 +380,14 @@ export class DraftSession {
     } catch (e) {
       const current = e instanceof ApiError ? (e.body.current as Version | undefined) : undefined;
       if (e instanceof ApiError && e.status === 409 && current && current.status === 'draft') {
-        this.conflict = { mineJson: json, theirs: current };
+        // Someone saved first. Mine is everything typed so far (also what was typed during this
+        // request); the base is the revision both edits started from.
+        if (merges < MAX_MERGE_RETRIES && this.mergeWith(this.savedJson, this.docJson, current)) {
+          if (this.docJson === this.savedJson) return true;
+          this.saveState = 'saving';
+          return this.put(this.docJson, merges + 1);
+        }
+        this.conflict = { mineJson: this.docJson, theirs: current };
         this.saveState = 'conflict';
       } else if (e instanceof ApiError && e.status === 422) {
         this.saveState = 'invalid';
@@ -342,26 +405,47 @@ export class DraftSession {
     }
   }
 
-  /** Conflict: overwrite their revision with ours. */
-  async keepMine(): Promise<void> {
-    if (!this.conflict) return;
-    const { theirs } = this.conflict;
-    keepDiscarded(this.version.id, JSON.stringify(theirs.document, null, 2));
+  /**
+   * Conflict: save ours over their revision (`If-Match` their revision, so a third save meanwhile is
+   * a new conflict, never overwritten unseen). Theirs is downloaded and kept in this browser.
+   * Resolves true when the server has ours.
+   */
+  async keepMine(): Promise<boolean> {
+    if (!this.conflict) return false;
+    const { mineJson, theirs } = JSON.parse(JSON.stringify(this.conflict)) as {
+      mineJson: string;
+      theirs: Version;
+    };
+    const theirsPretty = JSON.stringify(theirs.document, null, 2);
+    keepDiscarded(this.version.id, theirsPretty);
     downloadText(
       `${theirs.family}-${theirs.year}-v${theirs.version}-r${theirs.revision}-theirs.json`,
-      JSON.stringify(theirs.document, null, 2),
+      theirsPretty,
     );
     this.revision = theirs.revision;
     this.savedJson = JSON.stringify(theirs.document);
     this.conflict = null;
-    this.saveState = 'pending';
-    await this.save();
+    this.merged = null;
+    // The document on screen is mine (after a reload it was theirs, with mine only in the backup).
+    if (this.docJson !== mineJson) {
+      this.doc = JSON.parse(mineJson);
+      this.docJson = mineJson;
+      void this.validateNow();
+    }
+    // The backup now starts from their revision: a reload no longer brings the dialog back.
+    this.backup();
+    this.saveState = mineJson === this.savedJson ? 'saved' : 'pending';
+    return this.save();
   }
 
   /** Conflict: take their revision; ours is downloaded and kept in this browser. */
   keepTheirs(): void {
     if (!this.conflict) return;
-    const { mineJson, theirs } = this.conflict;
+    const { mineJson, theirs } = JSON.parse(JSON.stringify(this.conflict)) as {
+      mineJson: string;
+      theirs: Version;
+    };
+    this.merged = null;
     const pretty = JSON.stringify(JSON.parse(mineJson), null, 2);
     keepDiscarded(this.version.id, pretty);
     downloadText(`${theirs.family}-${theirs.year}-v${theirs.version}-mine.json`, pretty);

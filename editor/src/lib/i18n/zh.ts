@@ -355,6 +355,11 @@ export const zh = {
   'conflict.keepTheirs': '采用对方的',
   'conflict.diff': '差异',
   'conflict.download': '下载另一份',
+  'conflict.merged': '另一处已把此草稿保存为修订 {revision},与您的编辑改动的是不同字段,已自动合并并保存。',
+  'conflict.mergedTheirs': '对方修改了:{fields}。',
+  'conflict.mergedMine': '您的修改已保留:{fields}。',
+  'conflict.mergedMore': '{fields} 等 {count} 处',
+  'conflict.mergedOk': '知道了',
 
   'publish.title': '发布 {year} 年第 {version} 版',
   'publish.validation': '校验结果',
