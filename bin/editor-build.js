@@ -28,7 +28,7 @@ export function editorExists() {
   return existsSync(join(EDITOR, 'svelte.config.js')) && existsSync(join(EDITOR, 'src', 'routes'));
 }
 
-/** The build is missing, or older than the editor's sources or the engine it bundles. */
+/** The build is missing, or older than the editor's sources, the engine it bundles or the schema it precompiles. */
 export function editorBuildIsStale() {
   if (!existsSync(BUILT)) return true;
   const built = statSync(BUILT).mtimeMs;
@@ -36,8 +36,10 @@ export function editorBuildIsStale() {
     newestUnder(join(EDITOR, 'src')),
     newestUnder(join(EDITOR, 'static')),
     newestUnder(join(ROOT, 'engine')),
+    newestUnder(join(ROOT, 'rules', 'schema')),
     statSync(join(EDITOR, 'svelte.config.js')).mtimeMs,
     statSync(join(EDITOR, 'vite.config.ts')).mtimeMs,
+    statSync(join(EDITOR, 'precompiled-schema.ts')).mtimeMs,
   );
   return sources > built;
 }
