@@ -191,11 +191,8 @@ describe('stored XSS through every label-like field', () => {
           const shown = await charts
             .nth(i)
             .evaluate((el) =>
-              [...el.querySelectorAll('div')].some(
-                (d) =>
-                  d.style.display !== 'none' &&
-                  d.childElementCount >= 0 &&
-                  /<img src=x onerror/.test(d.textContent ?? ''),
+              Array.from(el.querySelectorAll('div')).some(
+                (d) => d.style.display !== 'none' && /<img src=x onerror/.test(d.textContent ?? ''),
               ),
             );
           if (shown) f.tooltipsWithPayload++;

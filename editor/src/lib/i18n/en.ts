@@ -359,7 +359,8 @@ export const en: Record<MessageKey, string> = {
   'conflict.keepTheirs': 'Take theirs',
   'conflict.diff': 'Differences',
   'conflict.download': 'Download the other',
-  'conflict.merged': 'This draft was saved elsewhere as revision {revision}; the two edits changed different fields, so they were merged and saved.',
+  'conflict.merged':
+    'This draft was saved elsewhere as revision {revision}; the two edits changed different fields, so they were merged and saved.',
   'conflict.mergedTheirs': 'They changed: {fields}.',
   'conflict.mergedMine': 'Your changes kept: {fields}.',
   'conflict.mergedMore': '{fields} and {count} in all',
