@@ -44,7 +44,9 @@ describe('two people editing one draft', () => {
   /** Waits until the page says 已保存 and the server holds `check`. */
   async function savedOn(page: Page, check: (doc: Record<string, unknown>) => boolean): Promise<void> {
     await expect.poll(async () => check((await stored()).document), { timeout: 20_000 }).toBe(true);
-    await expect.poll(() => page.locator('[data-save-state]').getAttribute('data-save-state')).toBe('saved');
+    await expect
+      .poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'), { timeout: 20_000 })
+      .toBe('saved');
   }
 
   beforeAll(async () => {
@@ -84,6 +86,8 @@ describe('two people editing one draft', () => {
       await dialog(b.page).locator('[data-testid=keep-theirs]').waitFor({ timeout: 20_000 });
       expect(await dialog(b.page).innerText()).toContain('甲的依据');
       expect(await dialog(b.page).innerText()).toContain('乙的依据');
+      // The field both changed is named (the merge found it).
+      expect(await dialog(b.page).getByTestId('conflict-fields').innerText()).toContain('依据');
       await screenshot(b.page, 'editor-conflict-01-dialog');
 
       const download = b.page.waitForEvent('download');

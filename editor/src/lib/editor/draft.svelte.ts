@@ -62,8 +62,13 @@ export class DraftSession {
   editable = $state(false);
   saveState = $state<SaveState>('saved');
   saveError = $state<unknown>(null);
-  /** Someone else saved first: their version, and ours as JSON. */
-  conflict = $state<{ mineJson: string; theirs: Version } | null>(null);
+  /**
+   * Someone else saved first: their version, ours as JSON, and the fields both changed differently
+   * (when the revision both started from is known).
+   */
+  conflict = $state<{ mineJson: string; theirs: Version; fields?: string[] } | null>(null);
+  /** The fields the last failed merge found changed by both (for the conflict dialog). */
+  private lastConflicts: string[] = [];
   /** The edits restored from this browser's backup when the draft was opened. */
   restored = $state(false);
   /** The last automatic merge with someone else's save (shown until dismissed). */
@@ -140,12 +145,13 @@ export class DraftSession {
       // Edited here from an older revision that someone else has changed since: merged when the two
       // edits touch different fields, else the user chooses.
       this.pendingTexts = { ...backup.texts };
+      this.lastConflicts = [];
       if (backup.base !== undefined && this.mergeWith(backup.base, backup.json, v)) {
         this.restored = true;
         if (this.saveState === 'pending') this.scheduleSave();
         return;
       }
-      this.conflict = { mineJson: backup.json, theirs: v };
+      this.conflict = { mineJson: backup.json, theirs: v, fields: this.lastConflicts };
       this.saveState = 'conflict';
     }
   }
@@ -161,6 +167,7 @@ export class DraftSession {
       JSON.parse(mineJson),
       JSON.parse(JSON.stringify(theirs.document)),
     );
+    this.lastConflicts = result.conflicts;
     if (!result.ok) return false;
     const json = JSON.stringify(result.merged);
     this.version = summaryOf(JSON.parse(JSON.stringify(theirs)) as Version);
@@ -387,7 +394,11 @@ export class DraftSession {
           this.saveState = 'saving';
           return this.put(this.docJson, merges + 1);
         }
-        this.conflict = { mineJson: this.docJson, theirs: current };
+        this.conflict = {
+          mineJson: this.docJson,
+          theirs: current,
+          fields: merges < MAX_MERGE_RETRIES ? this.lastConflicts : [],
+        };
         this.saveState = 'conflict';
       } else if (e instanceof ApiError && e.status === 422) {
         this.saveState = 'invalid';

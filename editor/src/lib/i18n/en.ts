@@ -365,6 +365,7 @@ export const en: Record<MessageKey, string> = {
   'conflict.mergedMine': 'Your changes kept: {fields}.',
   'conflict.mergedMore': '{fields} and {count} in all',
   'conflict.mergedOk': 'OK',
+  'conflict.both': 'Both of you changed: {fields}',
 
   'publish.title': 'Publish {year} version {version}',
   'publish.validation': 'Validation',

@@ -360,6 +360,7 @@ export const zh = {
   'conflict.mergedMine': '您的修改已保留:{fields}。',
   'conflict.mergedMore': '{fields} 等 {count} 处',
   'conflict.mergedOk': '知道了',
+  'conflict.both': '双方都修改了:{fields}',
 
   'publish.title': '发布 {year} 年第 {version} 版',
   'publish.validation': '校验结果',
