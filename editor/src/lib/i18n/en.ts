@@ -41,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   'nav.audit': 'Audit',
   'nav.users': 'Users',
   'nav.main': 'Main navigation',
+  'nav.menu': 'Menu',
 
   'role.admin': 'Administrator',
   'role.editor': 'Rule editor',

@@ -42,6 +42,7 @@ export const zh = {
   'nav.audit': '审计',
   'nav.users': '用户',
   'nav.main': '主导航',
+  'nav.menu': '菜单',
 
   'role.admin': '管理员',
   'role.editor': '规则编辑',
