@@ -60,7 +60,6 @@ export function mayVisit(role: Role | undefined, path: string): boolean {
  */
 export function landingFor(role: Role | undefined, wanted: string | null): string {
   const start = navFor(role)[0]?.href ?? '/';
-  if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || wanted.startsWith('/\\'))
-    return start;
+  if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || wanted.startsWith('/\\')) return start;
   return mayVisit(role, wanted) ? wanted : start;
 }

@@ -46,4 +46,3 @@ export function defaultPair(
     sorted.find((v) => older(v) && v.status === 'published');
   return { from, to };
 }
-

@@ -30,5 +30,3 @@ export function versionName(v: VersionSummary): string {
   const status = ta(`status.${v.status}`);
   return `${ta('version.name', { year: v.year, version: v.version })} · ${status}${v.effective ? ` · ${ta('status.effective')}` : ''}`;
 }
-
-export { newestFirst };

@@ -1,0 +1,147 @@
+/**
+ * The editor as an office uses it (issue [ux]), in Chromium against the real server: landing after
+ * sign-in follows the role, "compare" from a run goes old → new, a region's history is one request,
+ * and the results pages read on a 390 px phone (no sideways page scroll, navigation in a menu).
+ * Screenshots go to test-artifacts/ux-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  apiSession,
+  ensureEditorBuilt,
+  launchBrowser,
+  openPage,
+  screenshot,
+  signIn,
+  startServer,
+  type TestServer,
+} from './browser.ts';
+
+const STEP = 90_000;
+const WAIT = { timeout: 20_000, interval: 100 };
+
+describe('editor: everyday use', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let api: Awaited<ReturnType<typeof apiSession>>;
+  const versions: Record<number, number> = {};
+  let run2024 = 0;
+
+  beforeAll(async () => {
+    await ensureEditorBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+    api = await apiSession(server, 'admin', server.adminPassword);
+    const same = { origin: server.base };
+    const created = await api(
+      'POST',
+      '/api/users',
+      { username: 'rev', displayName: '审阅人甲', role: 'reviewer', password: 'reviewer-pass-1' },
+      same,
+    );
+    expect(created.status).toBe(201);
+    for (const v of (await api('GET', '/api/versions?status=published')).body.versions)
+      versions[v.year] = v.id;
+    for (const year of [2023, 2024]) {
+      const r = await api('POST', '/api/runs', { versionId: versions[year], year }, same);
+      expect(r.status).toBe(201);
+      if (year === 2024) run2024 = r.body.id;
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    "after signing out, the next user lands on their own role's start page, not the last user's page",
+    async () => {
+      const { context, page, errors } = await openPage(browser);
+      await signIn(page, server);
+      await page.goto(`${server.base}/users`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByRole('button', { name: '退出登录' }).click();
+      await page.waitForURL((u) => u.pathname === '/login');
+      expect(new URL(page.url()).search).toBe('');
+      await signIn(page, server, { username: 'rev', password: 'reviewer-pass-1' });
+      await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe('/rules');
+      await expect.poll(() => page.getByText('无权进行此操作').count(), WAIT).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    STEP,
+  );
+
+  it(
+    '"compare with other versions" from a 2024 run compares 2023 → 2024',
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      await page.goto(`${server.base}/runs/${run2024}`);
+      await page.getByRole('link', { name: '与其他版本对比' }).click();
+      await page.waitForURL((u) => u.pathname === '/diff');
+      await expect.poll(() => page.getByTestId('diff-from').inputValue(), WAIT).toBe(String(versions[2023]));
+      await expect.poll(() => page.getByTestId('diff-to').inputValue(), WAIT).toBe(String(versions[2024]));
+      await context.close();
+    },
+    STEP,
+  );
+
+  it(
+    "a region's page loads its history in one request, without reading other runs whole",
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      const runReads: string[] = [];
+      page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (/^\/api\/runs(\/\d+)?(\/regions\/\w+(\/history)?)?$/.test(path)) runReads.push(path);
+      });
+      await page.goto(`${server.base}/runs/${run2024}/regions/220100`);
+      await page.getByTestId('previous').waitFor();
+      await expect.poll(() => runReads.some((p) => p.endsWith('/history')), WAIT).toBe(true);
+      await page.waitForLoadState('networkidle');
+      expect(runReads.sort()).toEqual(
+        [
+          `/api/runs/${run2024}`,
+          `/api/runs/${run2024}/regions/220100`,
+          `/api/runs/${run2024}/regions/220100/history`,
+        ].sort(),
+      );
+      await context.close();
+    },
+    STEP,
+  );
+
+  it(
+    'results read on a 390 px phone: no sideways page scroll, the navigation opens from a menu',
+    async () => {
+      const { context, page } = await openPage(browser, { width: 390, height: 844 });
+      await signIn(page, server);
+      for (const [path, name] of [
+        [`/runs/${run2024}`, 'ux-390-run'],
+        [`/runs/${run2024}/regions/220100`, 'ux-390-region'],
+        ['/runs', 'ux-390-runs'],
+        ['/rules', 'ux-390-rules'],
+      ] as const) {
+        await page.goto(server.base + path);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(390);
+        await screenshot(page, name);
+      }
+      const nav = page.getByRole('navigation', { name: '主导航' });
+      await expect.poll(() => nav.isVisible(), WAIT).toBe(false);
+      await page.getByRole('button', { name: '菜单' }).click();
+      await expect.poll(() => nav.isVisible(), WAIT).toBe(true);
+      await screenshot(page, 'ux-390-menu');
+      await nav.getByRole('link', { name: '考核' }).click();
+      await page.waitForURL((u) => u.pathname === '/runs');
+      await expect.poll(() => nav.isVisible(), WAIT).toBe(false);
+      await context.close();
+    },
+    STEP,
+  );
+});
