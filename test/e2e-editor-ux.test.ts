@@ -144,4 +144,37 @@ describe('editor: everyday use', () => {
     },
     STEP,
   );
+
+  it(
+    'users: a taken username is said once, in the dialog; 停用 asks first and can be cancelled',
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      await page.goto(`${server.base}/users`);
+      await page.getByRole('button', { name: '＋ 添加用户' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('用户名').fill('rev');
+      await dialog.getByLabel('姓名').fill('重名');
+      await dialog.getByLabel('初始密码').fill('another-pass-1');
+      await dialog.getByRole('button', { name: '添加用户' }).click();
+      const taken = page.locator('.alert.error, [role=alert]');
+      await expect.poll(() => dialog.locator('.alert.error, [role=alert]').count(), WAIT).toBe(1);
+      expect(await taken.count()).toBe(1);
+      await dialog.getByRole('button', { name: '取消' }).click();
+
+      const row = page.locator('tr[data-user=rev]');
+      await row.getByRole('button', { name: '停用' }).click();
+      await expect.poll(() => page.getByTestId('confirm-message').innerText(), WAIT).toContain('审阅人甲');
+      await screenshot(page, 'ux-users-disable-confirm');
+      await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+      await expect.poll(() => row.innerText(), WAIT).toContain('正常');
+      await row.getByRole('button', { name: '停用' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '停用' }).click();
+      await expect.poll(() => row.innerText(), WAIT).toContain('已停用');
+      await row.getByRole('button', { name: '启用' }).click();
+      await expect.poll(() => row.innerText(), WAIT).toContain('正常');
+      await context.close();
+    },
+    STEP,
+  );
 });

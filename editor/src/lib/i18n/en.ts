@@ -404,6 +404,7 @@ export const en: Record<MessageKey, string> = {
   'users.disabled': 'Disabled',
   'users.enable': 'Enable',
   'users.disable': 'Disable',
+  'users.disableConfirm': 'Disable the account of {name}? They are signed out at once and cannot sign in until enabled again.',
   'users.resetPassword': 'Reset password',
   'users.newPassword': 'New password',
   'users.saved': 'Saved',

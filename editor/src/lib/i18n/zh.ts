@@ -400,6 +400,7 @@ export const zh = {
   'users.disabled': '已停用',
   'users.enable': '启用',
   'users.disable': '停用',
+  'users.disableConfirm': '停用 {name} 的账户？停用后该用户立即退出登录，无法再登录，直到重新启用。',
   'users.resetPassword': '重置密码',
   'users.newPassword': '新密码',
   'users.saved': '已保存',
