@@ -195,6 +195,15 @@ describe('rule editor in the browser', () => {
       await page
         .locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]')
         .waitFor();
+      // Said in words with its place, not the browser's parser message; no reading of a broken formula.
+      const syntax = await page
+        .locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]')
+        .innerText();
+      expect(syntax).toContain('第 1 行第 17 列：公式不完整');
+      expect(syntax).not.toMatch(/position|JSON/);
+      expect(await page.locator('[data-readable-for="/categories/0/items/2/logic"]').innerText()).toBe(
+        '公式写法有误，改正后显示为文字',
+      );
       await expect
         .poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'))
         .toBe('syntax');

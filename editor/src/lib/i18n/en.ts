@@ -232,7 +232,11 @@ export const en: Record<MessageKey, string> = {
   'grades.range': '{min} and above',
 
   'formula.readable': 'Readable',
-  'formula.syntax': 'JSON syntax error: {message}',
+  'formula.syntax': 'The formula is not well formed: {message}',
+  'problems.formulaStep': 'argument {n} of {op}',
+  'problems.formulaOp': '{op}',
+  'formula.isEmpty': 'the formula is empty',
+  'formula.unreadable': 'The formula is not well formed; it reads in words once corrected',
   'formula.patterns': 'Patterns',
   'formula.tidy': 'Tidy',
   'formula.tidyHint': 'Lay the formula out one operation per line',
@@ -404,7 +408,8 @@ export const en: Record<MessageKey, string> = {
   'users.disabled': 'Disabled',
   'users.enable': 'Enable',
   'users.disable': 'Disable',
-  'users.disableConfirm': 'Disable the account of {name}? They are signed out at once and cannot sign in until enabled again.',
+  'users.disableConfirm':
+    'Disable the account of {name}? They are signed out at once and cannot sign in until enabled again.',
   'users.resetPassword': 'Reset password',
   'users.newPassword': 'New password',
   'users.saved': 'Saved',

@@ -231,7 +231,11 @@ export const zh = {
   'grades.range': '{min} 分及以上',
 
   'formula.readable': '可读形式',
-  'formula.syntax': 'JSON 语法错误:{message}',
+  'formula.syntax': '公式写法有误，{message}',
+  'problems.formulaStep': '「{op}」的第 {n} 项',
+  'problems.formulaOp': '「{op}」',
+  'formula.isEmpty': '公式为空',
+  'formula.unreadable': '公式写法有误，改正后显示为文字',
   'formula.patterns': '常用模式',
   'formula.tidy': '整理格式',
   'formula.tidyHint': '按运算分行排列公式',
