@@ -346,11 +346,13 @@ describe('rule editor in the browser', () => {
       await page.click('[data-testid=run-tests]');
       await expect.poll(() => added.locator('[data-status]').getAttribute('data-status')).toBe('failed');
       expect(await added.locator('.failures').innerText()).toContain(
-        `总分:期望 ${Number(right) + 1},实际 ${right}`,
+        `总分预期${Number(right) + 1}，实际${right}`,
       );
       await screenshot(page, 'editor-rules-08-test-failed');
 
-      await total.fill(right);
+      // After a deliberate change the computed result becomes the expectation in one click.
+      await added.getByTestId('adopt-actual').click();
+      await expect.poll(() => total.inputValue()).toBe(right);
       await page.click('[data-testid=run-tests]');
       await expect
         .poll(() => page.locator('[data-testid=tests-summary]').innerText())

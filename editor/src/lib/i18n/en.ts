@@ -333,6 +333,8 @@ export const en: Record<MessageKey, string> = {
   'tests.failed': 'failed',
   'tests.notRun': 'not run',
   'tests.summary': '{passed} passed, {failed} failed',
+  'tests.adopt': 'Use the actual result',
+  'tests.adoptHint': 'After a deliberate change: set the failed expectations to the values computed now',
   'tests.failure': '{field}: expected {expected}, got {actual}',
   'tests.error': 'Could not evaluate: {message}',
   'tests.expect.total': 'Total',

@@ -329,6 +329,8 @@ export const zh = {
   'tests.failed': '未通过',
   'tests.notRun': '未运行',
   'tests.summary': '{passed} 个通过,{failed} 个未通过',
+  'tests.adopt': '采用实际结果',
+  'tests.adoptHint': '规则改动正确时：把未通过的预期值改为本次计算的实际值',
   'tests.failure': '{field}:期望 {expected},实际 {actual}',
   'tests.error': '无法计算:{message}',
   'tests.expect.total': '总分',
