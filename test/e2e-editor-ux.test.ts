@@ -177,4 +177,40 @@ describe('editor: everyday use', () => {
     },
     STEP,
   );
+
+  it(
+    'adding an input offers its default in the same step, so the preview keeps scoring every region',
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      const drafts = (await api('GET', '/api/versions?status=draft')).body.versions;
+      await page.goto(`${server.base}/rules/${drafts[0].id}`);
+      await page.click('[data-side=preview]');
+      const scored = page.locator('.preview tr[data-region] td.total');
+      await expect.poll(() => scored.count(), WAIT).toBe(12);
+      await page.getByRole('tab', { name: '输入项' }).click();
+      await page.getByRole('button', { name: '＋ 添加输入项' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('名称(中文)').fill('获国家级生态环境表彰次数');
+      await dialog.getByLabel('标识').fill('national_honours');
+      // A brand-new key is in nobody's data: the default is offered first.
+      await expect.poll(() => dialog.locator('input[value=default]').isChecked(), WAIT).toBe(true);
+      await dialog.locator('input[value=required]').check();
+      await expect
+        .poll(() => dialog.getByTestId('add-input-warning').innerText(), WAIT)
+        .toContain('12 个地区');
+      await dialog.locator('input[value=default]').check();
+      await screenshot(page, 'ux-add-input');
+      await dialog.getByRole('button', { name: '添加' }).click();
+      const keys = page.locator('input[data-path^="/inputs/"][data-path$="/key"]');
+      await expect
+        .poll(() => keys.evaluateAll((l) => l.map((e) => (e as HTMLInputElement).value)), WAIT)
+        .toContain('national_honours');
+      await page.waitForTimeout(800);
+      await expect.poll(() => scored.count(), WAIT).toBe(12);
+      expect(await page.locator('.preview td.err').count()).toBe(0);
+      await context.close();
+    },
+    STEP,
+  );
 });

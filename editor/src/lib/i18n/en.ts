@@ -188,6 +188,17 @@ export const en: Record<MessageKey, string> = {
 
   'inputs.title': 'Inputs (data each region provides)',
   'inputs.all': 'All',
+  'addInput.keyHint':
+    'Starts with a lowercase letter; digits and underscores allowed; formulas read it as {"var": "key"}',
+  'addInput.missing': 'Where the data has no value for it',
+  'addInput.useDefault': 'Use the default',
+  'addInput.required': 'Required: regions without it are not scored and listed as errors',
+  'addInput.requiredWarning':
+    'None of the {count} regions in the preview data has it yet: made required, they cannot be scored for now.',
+  'addInput.badKey':
+    'The key must start with a lowercase letter and hold only lowercase letters, digits and underscores',
+  'addInput.taken': 'The key {key} is already used',
+  'addInput.badDefault': 'The default must be a number of the input type',
   'inputs.add': 'Add input',
   'inputs.empty': 'No inputs yet.',
   'inputs.group': '{role} ({count})',
