@@ -213,4 +213,57 @@ describe('editor: everyday use', () => {
     },
     STEP,
   );
+
+  it(
+    'the data grid works like a spreadsheet: arrows and Enter move, Shift+arrows select a range that copies and clears, Ctrl+Z undoes',
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      await page.goto(`${server.base}/data?year=2024`);
+      const cell = (r: number, c: number) => page.locator(`[data-cell="${r}:${c}"]`);
+      await cell(0, 0).waitFor();
+      const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-cell'));
+      const original = await cell(0, 0).inputValue();
+
+      await cell(0, 0).fill('77.7');
+      await page.keyboard.press('Enter');
+      await expect.poll(focused, WAIT).toBe('1:0');
+      await page.keyboard.press('ArrowRight'); // the moved-to text is selected whole: the caret is at its end
+      await expect.poll(focused, WAIT).toBe('1:1');
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(focused, WAIT).toBe('0:1');
+
+      await page.keyboard.press('Control+z');
+      await expect.poll(() => cell(0, 0).inputValue(), WAIT).toBe(original);
+      await page.keyboard.press('Control+y');
+      await expect.poll(() => cell(0, 0).inputValue(), WAIT).toBe('77.7');
+
+      // A range: from 0:0 two cells down and one right.
+      await cell(0, 0).focus();
+      await page.keyboard.press('Shift+ArrowDown');
+      await page.keyboard.press('Shift+ArrowRight');
+      await expect.poll(() => page.locator('td.selected').count(), WAIT).toBe(4);
+      const texts = [
+        [await cell(0, 0).inputValue(), await cell(0, 1).inputValue()],
+        [await cell(1, 0).inputValue(), await cell(1, 1).inputValue()],
+      ];
+      const copied = await page.evaluate(() => {
+        const dt = new DataTransfer();
+        document.activeElement!.dispatchEvent(
+          new ClipboardEvent('copy', { clipboardData: dt, bubbles: true }),
+        );
+        return dt.getData('text/plain');
+      });
+      expect(copied).toBe(texts.map((r) => r.join('\t')).join('\n'));
+      await screenshot(page, 'ux-grid-range');
+
+      await page.keyboard.press('Delete');
+      await expect.poll(() => cell(1, 1).inputValue(), WAIT).toBe('');
+      await page.getByTestId('grid-undo').click();
+      await expect.poll(() => cell(1, 1).inputValue(), WAIT).toBe(texts[1][1]);
+      await expect.poll(() => cell(0, 0).inputValue(), WAIT).toBe('77.7');
+      await context.close();
+    },
+    STEP,
+  );
 });
