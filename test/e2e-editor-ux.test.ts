@@ -266,4 +266,23 @@ describe('editor: everyday use', () => {
     },
     STEP,
   );
+
+  it(
+    'in English, results and the data grid name regions in English',
+    async () => {
+      const { context, page } = await openPage(browser);
+      await signIn(page, server);
+      await page.goto(`${server.base}/runs/${run2024}`);
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => page.locator('table').first().innerText(), WAIT).toContain('Changchun');
+      await page.goto(`${server.base}/runs/${run2024}/regions/220100`);
+      await expect.poll(() => page.getByTestId('region-title').innerText(), WAIT).toContain('Changchun');
+      await page.goto(`${server.base}/data?year=2024`);
+      await expect.poll(() => page.locator('th.rowhead').first().innerText(), WAIT).toContain('Changchun');
+      await page.getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => page.locator('th.rowhead').first().innerText(), WAIT).toContain('长春市');
+      await context.close();
+    },
+    STEP,
+  );
 });
