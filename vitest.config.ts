@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The editor's modules import the engine as `$engine` (editor/svelte.config.js): the same here.
+  resolve: {
+    alias: {
+      $engine: fileURLToPath(new URL('./engine', import.meta.url)),
+      $lib: fileURLToPath(new URL('./editor/src/lib', import.meta.url)),
+    },
+  },
   test: {
     include: [
       'engine/**/*.test.ts',

@@ -30,6 +30,11 @@ describe('seedIfEmpty', () => {
       ['jilin-eco-target', 2024, 'published'],
       ['jilin-eco-target', 2025, 'draft'],
     ]);
+    // Each year is written from the year before, so the 2025 draft's preview compares with 2024.
+    const byYear = new Map(listVersions(h.db).map((v) => [v.year, v]));
+    expect(byYear.get(2021)!.parentId).toBeNull();
+    for (const year of [2022, 2023, 2024, 2025])
+      expect(byYear.get(year)!.parentId).toBe(byYear.get(year - 1)!.id);
     for (const year of [2021, 2022, 2023, 2024, 2025]) {
       const file = JSON.parse(readFileSync(join(RULES_DIR, 'sample-data', `${year}.json`), 'utf8'));
       expect(datasetHash(datasetForYear(h.db, year))).toBe(datasetHash({ year, regions: file.regions }));

@@ -88,6 +88,8 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
   if (db.select({ id: ruleVersions.id }).from(ruleVersions).limit(1).get()) return;
   for (const [family, files] of ruleFiles(dir)) {
     const latest = files[files.length - 1].year;
+    // Each year's sample is written from the year before: its parent, so the editor compares them.
+    let parentId: number | undefined;
     for (const { year, path } of files) {
       let doc: unknown;
       try {
@@ -97,7 +99,8 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
         continue;
       }
       try {
-        const draft = createDraft(db, { document: doc, family, year }, SEED_ACTOR);
+        const draft = createDraft(db, { document: doc, family, year, parentId }, SEED_ACTOR);
+        parentId = draft.id;
         let status = draft.status as string;
         if (year < latest) {
           try {

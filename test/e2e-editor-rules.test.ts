@@ -195,6 +195,15 @@ describe('rule editor in the browser', () => {
       await page
         .locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]')
         .waitFor();
+      // Said in words with its place, not the browser's parser message; no reading of a broken formula.
+      const syntax = await page
+        .locator('[data-problems-for="/categories/0/items/2/logic"] [data-code=json_syntax]')
+        .innerText();
+      expect(syntax).toContain('第 1 行第 17 列：公式不完整');
+      expect(syntax).not.toMatch(/position|JSON/);
+      expect(await page.locator('[data-readable-for="/categories/0/items/2/logic"]').innerText()).toBe(
+        '公式写法有误，改正后显示为文字',
+      );
       await expect
         .poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'))
         .toBe('syntax');
@@ -337,11 +346,13 @@ describe('rule editor in the browser', () => {
       await page.click('[data-testid=run-tests]');
       await expect.poll(() => added.locator('[data-status]').getAttribute('data-status')).toBe('failed');
       expect(await added.locator('.failures').innerText()).toContain(
-        `总分:期望 ${Number(right) + 1},实际 ${right}`,
+        `总分预期${Number(right) + 1}，实际${right}`,
       );
       await screenshot(page, 'editor-rules-08-test-failed');
 
-      await total.fill(right);
+      // After a deliberate change the computed result becomes the expectation in one click.
+      await added.getByTestId('adopt-actual').click();
+      await expect.poll(() => total.inputValue()).toBe(right);
       await page.click('[data-testid=run-tests]');
       await expect
         .poll(() => page.locator('[data-testid=tests-summary]').innerText())

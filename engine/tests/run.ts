@@ -8,6 +8,7 @@ import { prepareDocument, type PreparedDocument } from '../evaluate/prepare.ts';
 import { scoreRegion } from '../evaluate/score.ts';
 import { roundHalfAway } from '../numeric/round.ts';
 import { problem } from '../validate/problem.ts';
+import { describeFailure } from './names.ts';
 
 export interface TestFailure {
   /** The expectation that failed: `total`, `grade`, `items/pm25`, … */
@@ -33,11 +34,7 @@ export function runDocumentTests(doc: RuleDocument): TestOutcome[] {
   return tests.map((t, i) => runOne(p, t, i));
 }
 
-function runOne(
-  p: PreparedDocument,
-  t: DocumentTest,
-  i: number,
-): TestOutcome {
+function runOne(p: PreparedDocument, t: DocumentTest, i: number): TestOutcome {
   const outcome = scoreRegion(p, { code: `test-${i + 1}`, name: t.name, values: t.inputs }, true);
   if (!outcome.result) return { name: t.name, passed: false, failures: [], errors: outcome.errors };
   const r = { ...outcome.result, rank: 1 };
@@ -88,15 +85,17 @@ export function testProblems(doc: RuleDocument): Problem[] {
           `Test "${o.name}" could not be scored: ${err.message.split(' / ')[1] ?? err.message}`,
         ),
       );
-    for (const f of o.failures)
+    for (const f of o.failures) {
+      const said = describeFailure(doc, f);
       out.push(
         problem(
           `/tests/${i}/expect/${f.field}`,
           'test_failed',
-          `测试 "${o.name}" 未通过：${f.field} 预期 ${JSON.stringify(f.expected)}，实际 ${JSON.stringify(f.actual)}。`,
-          `Test "${o.name}" failed: ${f.field} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.actual)}.`,
+          `测试“${o.name}”未通过：${said.zh}。`,
+          `Test "${o.name}" failed: ${said.en}.`,
         ),
       );
+    }
   });
   return out;
 }

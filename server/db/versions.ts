@@ -67,6 +67,8 @@ export interface CreateDraftInput {
   family?: string;
   /** A full document (e.g. an uploaded file); family and year are taken from it. */
   document?: unknown;
+  /** With `document`: the version it was written from (the diff and the preview compare with it). */
+  parentId?: number;
 }
 
 export interface PublishOptions {
@@ -337,7 +339,7 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
           revision: 1,
           document: text,
           contentHash: hash,
-          parentId: source?.id ?? null,
+          parentId: source?.id ?? input.parentId ?? null,
           createdBy: actor,
           createdAt: at,
           updatedBy: actor,

@@ -39,3 +39,27 @@ export function navFor(role: Role | undefined): NavEntry[] {
     .filter((e) => role === 'admin' || e.roles.includes(role))
     .sort((a, b) => a.order - b.order);
 }
+
+/** Pages outside the bar that every signed-in user may open (reports are reached from runs). */
+const openToAll = ['/reports'];
+
+/**
+ * May `role` open `path`? True for the pages of the role's bar entries and their sub-pages (and
+ * the report pages every role reaches from a run); the start page decides the rest.
+ */
+export function mayVisit(role: Role | undefined, path: string): boolean {
+  if (!role) return false;
+  const pathname = path.split(/[?#]/, 1)[0];
+  const within = (href: string) => pathname === href || pathname.startsWith(href + '/');
+  return navFor(role).some((e) => within(e.href)) || openToAll.some(within);
+}
+
+/**
+ * Where a user lands after signing in: `wanted` (a same-site path) when the role may open it,
+ * else the first page of the role's bar. A page remembered for somebody else is never reused.
+ */
+export function landingFor(role: Role | undefined, wanted: string | null): string {
+  const start = navFor(role)[0]?.href ?? '/';
+  if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || wanted.startsWith('/\\')) return start;
+  return mayVisit(role, wanted) ? wanted : start;
+}

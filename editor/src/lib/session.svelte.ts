@@ -6,6 +6,7 @@
 import { goto } from '$app/navigation';
 import { api, onUnauthorized, type Role, type User } from './api.ts';
 import { i18n, setLocale, type Locale } from './i18n/index.svelte.ts';
+import { landingFor } from './nav.ts';
 
 const RETURN_KEY = 'ecoscore.returnTo';
 
@@ -19,33 +20,51 @@ function currentPath(): string {
   return location.pathname + location.search + location.hash;
 }
 
-function rememberReturn(path: string): void {
+/** What a remembered page is: the path, and whose it was (null when nobody was signed in). */
+interface Remembered {
+  path: string;
+  owner: string | null;
+}
+
+function rememberReturn(path: string, owner: string | null): void {
   if (path.startsWith('/login')) return;
   try {
-    sessionStorage.setItem(RETURN_KEY, path);
+    sessionStorage.setItem(RETURN_KEY, JSON.stringify({ path, owner } satisfies Remembered));
   } catch {
     /* ignore */
   }
 }
 
-/** Where to go after signing in: the `next` parameter, the remembered page, or the start page. */
-export function takeReturnPath(next: string | null): string {
-  let stored: string | null = null;
+function takeRemembered(): Remembered | null {
   try {
-    stored = sessionStorage.getItem(RETURN_KEY);
+    const raw = sessionStorage.getItem(RETURN_KEY);
     sessionStorage.removeItem(RETURN_KEY);
+    const r = raw ? (JSON.parse(raw) as Partial<Remembered>) : null;
+    return r && typeof r.path === 'string' ? { path: r.path, owner: r.owner ?? null } : null;
   } catch {
-    /* ignore */
+    return null;
   }
-  const target = next || stored || '/';
-  // Only same-site paths: never an absolute URL taken from the query string.
-  return target.startsWith('/') && !target.startsWith('//') ? target : '/';
 }
+
+/**
+ * Where `user` goes after signing in: the `next` parameter or the remembered page when it was
+ * remembered for this user (or for nobody) and the role may open it; else the role's start page.
+ */
+export function takeReturnPath(next: string | null, user: User | null = session.user): string {
+  const remembered = takeRemembered();
+  const foreign = remembered?.owner != null && remembered.owner !== user?.username;
+  const wanted = foreign ? null : next || remembered?.path || null;
+  return landingFor(user?.role, wanted);
+}
+
+/** True while signing out: the page being left is not remembered for the next user. */
+let signingOut = false;
 
 /** Sends the user to sign in, remembering the page they were on. */
 export function requireSignIn(expired: boolean): void {
+  if (signingOut) return;
   const path = currentPath();
-  rememberReturn(path);
+  rememberReturn(path, session.user?.username ?? null);
   session.user = null;
   // Once known to have expired, it stays so until the user signs in again.
   session.expired = session.expired || expired;
@@ -93,13 +112,24 @@ export async function signIn(username: string, password: string): Promise<User> 
   return session.user ?? user;
 }
 
+/** Signs out and opens the sign-in page without a return address: the next user starts afresh. */
 export async function signOut(): Promise<void> {
+  signingOut = true;
   try {
     await api.logout();
   } finally {
+    try {
+      sessionStorage.removeItem(RETURN_KEY);
+    } catch {
+      /* ignore */
+    }
     session.user = null;
     session.expired = false;
-    await goto('/login');
+    try {
+      await goto('/login', { replaceState: true });
+    } finally {
+      signingOut = false;
+    }
   }
 }
 

@@ -8,6 +8,7 @@
  * const detail = await assessApi.run(run.id); // ranking without traces
  */
 import { ApiError, NetworkError, request, type Region } from '$lib/api.ts';
+import type { HistoryPoint } from './charts/options.ts';
 import { requireSignIn } from '$lib/session.svelte.ts';
 import type { Grade, Problem, RegionError, RegionResult } from '$engine/types.ts';
 
@@ -189,6 +190,9 @@ export const assessApi = {
   run: (id: number) => request<RunDetail>('GET', `/api/runs/${id}`),
   runRegion: (id: number, code: string) =>
     request<RegionDetail>('GET', `/api/runs/${id}/regions/${encodeURIComponent(code)}`),
+  /** A region's total, grade and rank in each year (one request; see server/routes/history.ts). */
+  regionHistory: (id: number, code: string) =>
+    request<{ points: HistoryPoint[] }>('GET', `/api/runs/${id}/regions/${encodeURIComponent(code)}/history`),
   runExportUrl: (id: number, format: 'xlsx' | 'csv') => `/api/runs/${id}/export${q({ format })}`,
 
   audit: (filter: AuditFilter) =>

@@ -6,7 +6,7 @@
 import type { DiffChange, VersionSummary } from '$lib/api.ts';
 import type { RuleDocument } from '$engine/types.ts';
 import { renderFormula, formulaLabels } from '$engine/render/formula.ts';
-import { effectiveFor, newestFirst } from './versions.ts';
+export { defaultPair } from './order.ts';
 
 export const PARTS = [
   'document',
@@ -122,26 +122,6 @@ export function valueText(v: unknown, yes: string, no: string): string {
   if (typeof v === 'boolean') return v ? yes : no;
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   return JSON.stringify(v);
-}
-
-/**
- * The versions a diff compares by default: the newest draft (else the newest version) against the
- * version in force the year before it (else the newest published one before it).
- */
-export function defaultPair(versions: readonly VersionSummary[]): {
-  from?: VersionSummary;
-  to?: VersionSummary;
-} {
-  const sorted = [...versions].sort(newestFirst);
-  const to = sorted.find((v) => v.status === 'draft') ?? sorted[0];
-  if (!to) return {};
-  const from =
-    effectiveFor(to.year - 1, versions, to.family) ??
-    sorted.find(
-      (v) => v.id !== to.id && v.family === to.family && v.year < to.year && v.status === 'published',
-    ) ??
-    sorted.find((v) => v.id !== to.id && v.status === 'published');
-  return { from, to };
 }
 
 /** The Chinese part of a bilingual engine message ("中文 / English"), or the English part. */

@@ -4,7 +4,7 @@
  * same rule family).
  */
 import { api, type Version } from '$lib/api.ts';
-import type { Grade, RegionResult } from '$engine/types.ts';
+import type { Grade } from '$engine/types.ts';
 import { assessApi, type RunDetail, type RunSummary } from './api.ts';
 import type { HistoryPoint } from './charts/options.ts';
 
@@ -45,30 +45,13 @@ export function latestPerYear(runs: readonly RunSummary[], family: string): RunS
 }
 
 /**
- * A region's total, grade and rank in each year that has a run of `family` (the latest run per
- * year; `current` stands for its own year).
+ * A region's total, grade and rank in each year that has a run of the same family (the latest run
+ * per year; `current` stands for its own year), in one request.
  */
 export async function regionHistory(
   code: string,
-  family: string,
   current: RunDetail,
 ): Promise<{ points: HistoryPoint[]; grades: Grade[] }> {
-  const { runs } = await assessApi.runs();
-  const latest = latestPerYear(runs, family).filter((r) => r.year !== current.year);
-  const details = await Promise.all(latest.map((r) => assessApi.run(r.id)));
-  const points: HistoryPoint[] = [];
-  for (const d of [current, ...details]) {
-    const r: RegionResult | undefined = d.results.find((x) => x.region === code);
-    if (!r) continue;
-    points.push({
-      year: d.year,
-      runId: d.id,
-      total: r.total,
-      grade: r.grade,
-      scoreGrade: r.scoreGrade,
-      rank: r.rank,
-      of: d.results.length,
-    });
-  }
-  return { points: points.sort((a, b) => a.year - b.year), grades: current.grades };
+  const { points } = await assessApi.regionHistory(current.id, code);
+  return { points, grades: current.grades };
 }

@@ -5,20 +5,9 @@
 import type { VersionSummary } from '$lib/api.ts';
 import { ta } from '$lib/i18n/assess.ts';
 
-const newestFirst = (a: VersionSummary, b: VersionSummary) =>
-  b.year - a.year || b.version - a.version || b.id - a.id;
+import { effectiveFor, newestFirst } from './order.ts';
 
-/** The published version in force for `year`: the effective one, else the newest published. */
-export function effectiveFor(
-  year: number,
-  versions: readonly VersionSummary[],
-  family?: string,
-): VersionSummary | undefined {
-  const ofYear = versions.filter(
-    (v) => v.year === year && v.status === 'published' && (!family || v.family === family),
-  );
-  return ofYear.find((v) => v.effective) ?? [...ofYear].sort(newestFirst)[0];
-}
+export { effectiveFor, newestFirst };
 
 /**
  * The version a year's data is checked against by default: the one in force for the year, else
@@ -41,5 +30,3 @@ export function versionName(v: VersionSummary): string {
   const status = ta(`status.${v.status}`);
   return `${ta('version.name', { year: v.year, version: v.version })} · ${status}${v.effective ? ` · ${ta('status.effective')}` : ''}`;
 }
-
-export { newestFirst };

@@ -1,7 +1,7 @@
 /**
  * A problem's place in words ("类别「主要指标」› 指标「PM2.5浓度」› 计算公式"), for the problem list.
  */
-import { anchorOf, unescapeToken } from './pointer.ts';
+import { anchorOf, formulaSteps, unescapeToken } from './pointer.ts';
 import { t, label as lbl, type MessageKey } from '$lib/i18n/index.svelte.ts';
 
 const LISTS: Record<string, MessageKey> = {
@@ -90,5 +90,12 @@ export function describePath(path: string, doc: unknown): string {
     }
     node = next;
   }
+  // Inside a formula: which operation's which argument, never the raw pointer.
+  for (const step of formulaSteps(path))
+    words.push(
+      step.arg === null
+        ? t('problems.formulaOp', { op: step.op })
+        : t('problems.formulaStep', { op: step.op, n: step.arg + 1 }),
+    );
   return words.join(' › ');
 }

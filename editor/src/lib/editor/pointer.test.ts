@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorOf, messageIn, rowOf, sectionOf } from './pointer.ts';
+import { anchorOf, formulaSteps, messageIn, rowOf, sectionOf } from './pointer.ts';
 
 describe('anchorOf: the field that shows a problem', () => {
   it.each([
@@ -47,5 +47,20 @@ describe('messageIn', () => {
     expect(messageIn(m, 'zh')).toBe('公式引用了未声明的变量 "x"');
     expect(messageIn(m, 'en')).toBe('The formula refers to "x"');
     expect(messageIn('only one language', 'en')).toBe('only one language');
+  });
+});
+
+describe('formulaSteps', () => {
+  it('reads the way down a formula as operations and their arguments', () => {
+    expect(formulaSteps('/categories/0/items/2/logic/max/1/-/1/*/1')).toEqual([
+      { op: 'max', arg: 1 },
+      { op: '-', arg: 1 },
+      { op: '*', arg: 1 },
+    ]);
+    expect(formulaSteps('/vetoes/0/when/var')).toEqual([{ op: 'var', arg: null }]);
+  });
+  it('is empty outside formulas and at the formula itself', () => {
+    expect(formulaSteps('/categories/0/items/2/logic')).toEqual([]);
+    expect(formulaSteps('/inputs/0/min')).toEqual([]);
   });
 });

@@ -98,3 +98,23 @@ export function messageIn(message: string, lang: 'zh' | 'en'): string {
   if (i < 0) return message;
   return lang === 'zh' ? message.slice(0, i) : message.slice(i + 3);
 }
+
+/**
+ * Inside a formula: the steps from the formula's field down to a problem's place, as operation and
+ * 0-based argument (`/…/logic/max/1/-/1` → max, argument 1 → -, argument 1). Empty when the
+ * problem is not inside a formula.
+ */
+export function formulaSteps(path: string): { op: string; arg: number | null }[] {
+  const anchor = anchorOf(path);
+  if (!/\/(logic|when|applies)$/.test(anchor)) return [];
+  const rest = tokens(path).slice(tokens(anchor).length).map(unescapeToken);
+  const steps: { op: string; arg: number | null }[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const next = rest[i + 1];
+    if (next !== undefined && /^\d+$/.test(next)) {
+      steps.push({ op: rest[i], arg: Number(next) });
+      i++;
+    } else steps.push({ op: rest[i], arg: null });
+  }
+  return steps;
+}

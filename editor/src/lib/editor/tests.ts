@@ -37,3 +37,22 @@ export function testFromRegion(
     },
   };
 }
+
+/**
+ * "采用实际结果": after a legitimate change, the failed expectations of a test take the values the
+ * engine computed (only the fields that failed; the rest of the test stays as written).
+ */
+export function adoptActual(
+  test: { expect?: Record<string, unknown> },
+  failures: readonly { field: string; actual: unknown }[],
+): void {
+  const expect = (test.expect ??= {});
+  for (const f of failures) {
+    if (f.field.startsWith('items/')) {
+      const items = ((expect.items as Record<string, unknown> | undefined) ??= {});
+      const id = f.field.slice('items/'.length);
+      if (f.actual === null || f.actual === undefined) delete items[id];
+      else items[id] = f.actual;
+    } else expect[f.field] = Array.isArray(f.actual) ? [...f.actual] : f.actual;
+  }
+}

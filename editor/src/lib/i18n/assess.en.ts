@@ -124,6 +124,8 @@ export const assessEn: Record<AssessKey, string> = {
   'data.region': 'Region',
   'data.yes': 'yes',
   'data.no': 'no',
+  'data.undo': 'Undo',
+  'data.redo': 'Redo',
   'data.discard': 'Discard changes',
   'data.save': 'Save',
   'data.saving': 'Saving…',

@@ -121,6 +121,8 @@ export const assessZh = {
   'data.region': '地区',
   'data.yes': '是',
   'data.no': '否',
+  'data.undo': '撤销',
+  'data.redo': '重做',
   'data.discard': '放弃更改',
   'data.save': '保存',
   'data.saving': '正在保存…',

@@ -41,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   'nav.audit': 'Audit',
   'nav.users': 'Users',
   'nav.main': 'Main navigation',
+  'nav.menu': 'Menu',
 
   'role.admin': 'Administrator',
   'role.editor': 'Rule editor',
@@ -187,6 +188,17 @@ export const en: Record<MessageKey, string> = {
 
   'inputs.title': 'Inputs (data each region provides)',
   'inputs.all': 'All',
+  'addInput.keyHint':
+    'Starts with a lowercase letter; digits and underscores allowed; formulas read it as {"var": "key"}',
+  'addInput.missing': 'Where the data has no value for it',
+  'addInput.useDefault': 'Use the default',
+  'addInput.required': 'Required: regions without it are not scored and listed as errors',
+  'addInput.requiredWarning':
+    'None of the {count} regions in the preview data has it yet: made required, they cannot be scored for now.',
+  'addInput.badKey':
+    'The key must start with a lowercase letter and hold only lowercase letters, digits and underscores',
+  'addInput.taken': 'The key {key} is already used',
+  'addInput.badDefault': 'The default must be a number of the input type',
   'inputs.add': 'Add input',
   'inputs.empty': 'No inputs yet.',
   'inputs.group': '{role} ({count})',
@@ -231,7 +243,11 @@ export const en: Record<MessageKey, string> = {
   'grades.range': '{min} and above',
 
   'formula.readable': 'Readable',
-  'formula.syntax': 'JSON syntax error: {message}',
+  'formula.syntax': 'The formula is not well formed: {message}',
+  'problems.formulaStep': 'argument {n} of {op}',
+  'problems.formulaOp': '{op}',
+  'formula.isEmpty': 'the formula is empty',
+  'formula.unreadable': 'The formula is not well formed; it reads in words once corrected',
   'formula.patterns': 'Patterns',
   'formula.tidy': 'Tidy',
   'formula.tidyHint': 'Lay the formula out one operation per line',
@@ -328,6 +344,8 @@ export const en: Record<MessageKey, string> = {
   'tests.failed': 'failed',
   'tests.notRun': 'not run',
   'tests.summary': '{passed} passed, {failed} failed',
+  'tests.adopt': 'Use the actual result',
+  'tests.adoptHint': 'After a deliberate change: set the failed expectations to the values computed now',
   'tests.failure': '{field}: expected {expected}, got {actual}',
   'tests.error': 'Could not evaluate: {message}',
   'tests.expect.total': 'Total',
@@ -410,6 +428,8 @@ export const en: Record<MessageKey, string> = {
   'users.disabled': 'Disabled',
   'users.enable': 'Enable',
   'users.disable': 'Disable',
+  'users.disableConfirm':
+    'Disable the account of {name}? They are signed out at once and cannot sign in until enabled again.',
   'users.resetPassword': 'Reset password',
   'users.newPassword': 'New password',
   'users.saved': 'Saved',

@@ -1,0 +1,53 @@
+/** `GET /api/runs/:id/regions/:code/history`: a region's total, grade and rank in every year. */
+import { regionHistory } from '../db/history.ts';
+import type { RouteDeps } from './deps.ts';
+import { route, type RouteSpec } from './registry.ts';
+import { ref } from './schemas.ts';
+import { runIdParam } from './runs.ts';
+
+const point = {
+  type: 'object',
+  required: ['year', 'runId', 'total', 'grade', 'scoreGrade', 'rank', 'of'],
+  properties: {
+    year: { type: 'integer' },
+    runId: { type: 'integer' },
+    total: { type: 'number' },
+    grade: { type: 'string' },
+    scoreGrade: { type: 'string' },
+    rank: { type: 'integer' },
+    of: { type: 'integer' },
+  },
+};
+
+export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/runs/{id}/regions/{code}/history',
+      access: 'any',
+      tag: 'runs',
+      summary: '地区历年结果 / A region over the years',
+      description:
+        "For each year with a finished run of the run's rule family (the latest one; this run for its own year): the region's total, grade, score grade, rank and the number of regions ranked. Oldest year first.",
+      params: {
+        ...runIdParam,
+        code: {
+          schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
+          description: '地区代码 / region code',
+        },
+      },
+      responses: {
+        200: {
+          description: 'The points',
+          schema: {
+            type: 'object',
+            required: ['points'],
+            properties: { points: { type: 'array', items: point } },
+          },
+        },
+        404: { description: 'No such run', schema: ref('Problem') },
+      },
+      handler: (c, { params }) => c.json({ points: regionHistory(db, params.id, params.code) }),
+    }),
+  ];
+}
