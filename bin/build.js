@@ -9,7 +9,16 @@
  * `--if-stale` (the `prepare` script, run by `npm install`) only what is missing or out of date, and
  * skips with a note when the devDependencies are absent.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -86,7 +95,11 @@ export async function buildDist({ force = false, log = (line) => console.error(l
           'run `npm install` with the devDependencies (or `npm run build` where they are), then start again.',
       );
     }
-    log(existsSync(DIST) ? 'Sources changed since the last build: compiling dist/…' : 'Compiling the server and CLI into dist/…');
+    log(
+      existsSync(DIST)
+        ? 'Sources changed since the last build: compiling dist/…'
+        : 'Compiling the server and CLI into dist/…',
+    );
     const started = Date.now();
     const tmp = join(ROOT, `.dist-tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
@@ -126,7 +139,9 @@ function ensureEditor(force) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ifStale = process.argv.includes('--if-stale');
   if (ifStale && !tscPath()) {
-    console.error('ecoscore: devDependencies not installed, not building dist/ or the editor (`npm start` needs them built).');
+    console.error(
+      'ecoscore: devDependencies not installed, not building dist/ or the editor (`npm start` needs them built).',
+    );
   } else {
     try {
       await buildDist({ force: !ifStale });

@@ -35,7 +35,9 @@ describe('workerEntry', () => {
     expect(entry.typescript).toBe(true);
     expect(entry.url.protocol).toBe('data:');
     const code = decodeURIComponent(entry.url.href.slice(entry.url.href.indexOf(',') + 1));
-    expect(code).toMatch(/\/tsx\/dist\/esm\/api\/index\.mjs"\);\nregister\(\);\nawait import\("file:\/\/\/app\/server\/workers\/pool-worker\.ts"\)/);
+    expect(code).toMatch(
+      /\/tsx\/dist\/esm\/api\/index\.mjs"\);\nregister\(\);\nawait import\("file:\/\/\/app\/server\/workers\/pool-worker\.ts"\)/,
+    );
   });
 
   it('picks the .js entry and inherits the options for a compiled caller', () => {
@@ -50,7 +52,11 @@ describe('workerEntry', () => {
 describe('startWorker', () => {
   it('runs a TypeScript worker from source (tsx registered in the worker)', async () => {
     const r = await reply(startWorker(import.meta.url, './runtime.test-worker.ts', { workerData: 21 }));
-    expect(r).toEqual({ doubled: 42, url: new URL('./runtime.test-worker.ts', import.meta.url).href, fromDist: false });
+    expect(r).toEqual({
+      doubled: 42,
+      url: new URL('./runtime.test-worker.ts', import.meta.url).href,
+      fromDist: false,
+    });
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'ecoscore-runtime-'));
@@ -67,7 +73,10 @@ describe('startWorker', () => {
     };
     for (const name of ['runtime', 'runtime.test-worker']) {
       const source = readFileSync(new URL(`./${name}.ts`, import.meta.url), 'utf8');
-      writeFileSync(join(out, `${name}.js`), ts.transpileModule(source, { compilerOptions: options }).outputText);
+      writeFileSync(
+        join(out, `${name}.js`),
+        ts.transpileModule(source, { compilerOptions: options }).outputText,
+      );
     }
     writeFileSync(
       join(out, 'caller.js'),

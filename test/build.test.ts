@@ -36,7 +36,11 @@ describe('distIsStale', () => {
     file('engine/.hidden.ts', 3000);
     expect(distIsStale(root)).toBe(false);
 
-    for (const changed of ['server/db/b.ts', 'rules/schema/rule-document.schema.json', 'tsconfig.build.json']) {
+    for (const changed of [
+      'server/db/b.ts',
+      'rules/schema/rule-document.schema.json',
+      'tsconfig.build.json',
+    ]) {
       file(changed, 3000);
       expect(distIsStale(root), changed).toBe(true);
       file(changed, 1000);
