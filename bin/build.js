@@ -46,14 +46,15 @@ export function distIsStale(root = ROOT) {
   return sources > statSync(stamp).mtimeMs;
 }
 
-/** The path of tsc, or undefined when TypeScript (a devDependency) is not installed. */
-function tscPath() {
+/** The path of `file` in an installed package, or undefined (devDependencies pruned). */
+function installed(file) {
   try {
-    return createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+    return createRequire(join(ROOT, 'package.json')).resolve(file);
   } catch {
     return undefined;
   }
 }
+const tscPath = () => installed('typescript/bin/tsc');
 
 export class BuildError extends Error {}
 
@@ -82,13 +83,20 @@ async function withLock(fn) {
 
 /**
  * Builds dist/ (when `force`, or when it is stale) into a temporary directory and swaps it in, so
- * that no process ever sees half of a build. `log` receives one line when a build starts.
- * Returns whether it built; throws a BuildError when it cannot.
+ * that no process ever sees half of a build. `log` receives one line when a build starts, or a
+ * warning when a stale dist/ is kept because TypeScript is not installed. Returns whether it
+ * built; throws a BuildError when it cannot (no dist/ and no TypeScript, or tsc failed).
  */
 export async function buildDist({ force = false, log = (line) => console.error(line) } = {}) {
   return withLock(() => {
     if (!force && !distIsStale()) return false;
     const tsc = tscPath();
+    if (!tsc && existsSync(join(DIST, STAMP))) {
+      log(
+        'Warning: dist/ is older than its sources, but TypeScript (a devDependency) is not installed to compile it again: running the existing build.',
+      );
+      return false;
+    }
     if (!tsc) {
       throw new BuildError(
         'dist/ (the compiled server and CLI) is missing or older than its sources, and TypeScript is not installed to build it: ' +
@@ -122,18 +130,26 @@ export async function buildDist({ force = false, log = (line) => console.error(l
   });
 }
 
-/** The editor's build, when stale (or `force`); false when vite is missing or the build failed. */
-function ensureEditor(force) {
-  if (!editorExists() || (!force && !editorBuildIsStale())) return true;
-  try {
-    createRequire(join(ROOT, 'package.json')).resolve('vite');
-  } catch {
-    console.error('The editor is not built and vite (a devDependency) is not installed: skipping it.');
-    return false;
+/**
+ * Builds the editor (editor/build) when it is missing or older than its sources, or when `force`.
+ * Returns 'none' (editor/ holds no app), 'fresh', 'built', 'no-vite' (stale, but vite, a
+ * devDependency, is not installed) or 'failed'; `log` says what happens.
+ */
+export function ensureEditor({ force = false, log = (line) => console.error(line) } = {}) {
+  if (!editorExists()) return 'none';
+  const had = existsSync(BUILT);
+  if (!force && !editorBuildIsStale()) return 'fresh';
+  if (!installed('vite/package.json')) {
+    log(
+      had
+        ? 'Warning: the editor changed since its build, but vite (a devDependency) is not installed to build it again: serving the existing build.'
+        : 'The editor is not built and vite (a devDependency) is not installed to build it: run `npm install` with the devDependencies.',
+    );
+    return 'no-vite';
   }
-  console.error('Building the editor…');
+  log(had ? 'The editor changed since its last build: rebuilding it…' : 'Building the editor…');
   const r = buildEditor({ stdio: 'inherit' });
-  return r.status === 0 && existsSync(BUILT);
+  return r.status === 0 && existsSync(BUILT) ? 'built' : 'failed';
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -149,6 +165,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       console.error(e instanceof BuildError ? e.message : e);
       process.exit(1);
     }
-    if (!ensureEditor(!ifStale)) process.exit(1);
+    const editor = ensureEditor({ force: !ifStale });
+    if (editor === 'failed' || editor === 'no-vite') process.exit(1);
   }
 }

@@ -9,33 +9,26 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILT, ROOT as root, buildEditor, editorBuildIsStale, editorExists } from './editor-build.js';
-import { BuildError, buildDist } from './build.js';
+import { BUILT } from './editor-build.js';
+import { BuildError, DIST, buildDist, ensureEditor } from './build.js';
 
+const log = (line) => console.log(line);
 try {
-  await buildDist({ log: (line) => console.log(line) });
+  await buildDist({ log });
 } catch (e) {
   console.error(e instanceof BuildError ? e.message : e);
   process.exit(1);
 }
 
-if (!editorExists()) {
-  console.log('editor/ has no app yet: starting the API without the editor.');
-} else if (editorBuildIsStale()) {
-  console.log(
+const editor = ensureEditor({ log });
+if (editor === 'none') console.log('editor/ has no app yet: starting the API without the editor.');
+if (editor === 'failed') {
+  console.error(
     existsSync(BUILT)
-      ? 'The editor changed since its last build: rebuilding it…'
-      : 'Building the editor (first start)…',
+      ? 'The editor build failed: serving its previous build (see the errors above).'
+      : 'The editor build failed: starting the API without the editor (see the errors above).',
   );
-  const r = buildEditor({ stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(BUILT)) {
-    console.error(
-      existsSync(BUILT)
-        ? 'The editor build failed: serving its previous build (see the errors above).'
-        : 'The editor build failed: starting the API without the editor (see the errors above).',
-    );
-  }
 }
 
-const { main } = await import(pathToFileURL(join(root, 'dist', 'server', 'main.js')).href);
+const { main } = await import(pathToFileURL(join(DIST, 'server', 'main.js')).href);
 await main();
