@@ -88,8 +88,9 @@ async function withLock(fn) {
  * built; throws a BuildError when it cannot (no dist/ and no TypeScript, or tsc failed).
  */
 export async function buildDist({ force = false, log = (line) => console.error(line) } = {}) {
+  if (!force && !distIsStale()) return false; // the usual case, without waiting for the lock
   return withLock(() => {
-    if (!force && !distIsStale()) return false;
+    if (!force && !distIsStale()) return false; // built by another process meanwhile
     const tsc = tscPath();
     if (!tsc && existsSync(join(DIST, STAMP))) {
       log(
