@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// The `ecoscore` command: runs the TypeScript command line through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `ecoscore` command: runs the compiled command line (dist/cli/main.js), compiling dist/ first
+// when it is missing or older than its sources (which needs the devDependencies).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BuildError, DIST, buildDist } from './build.js';
 
-register();
-const { main } = await import('../cli/main.ts');
+try {
+  await buildDist();
+} catch (e) {
+  process.stderr.write(`ecoscore: ${e instanceof BuildError ? e.message : e}\n`);
+  process.exit(2);
+}
+const { main } = await import(pathToFileURL(join(DIST, 'cli', 'main.js')).href);
 const code = await main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

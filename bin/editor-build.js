@@ -11,14 +11,18 @@ export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const EDITOR = join(ROOT, 'editor');
 export const BUILT = join(EDITOR, 'build', 'index.html');
 
-/** The newest modification time of the files under `dir` (node_modules and dot files skipped). */
-function newestUnder(dir) {
+/**
+ * The newest modification time of the files under `dir` (node_modules and dot files skipped),
+ * counting only the files whose name passes `keep` (default all).
+ */
+export function newestUnder(dir, keep = () => true) {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestUnder(path, keep));
+    else if (keep(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

@@ -1,29 +1,34 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the editor when its build is missing or older than its sources,
- * then runs the server (server/main.ts, through tsx) in this process. If editor/ holds no app yet,
- * or its build fails, the API starts without it and says so.
+ * `npm start`: compiles dist/ when it is missing or older than its sources and builds the editor
+ * when its build is missing or stale (both need the devDependencies; `npm install` already did
+ * both through `prepare`), then runs the compiled server (dist/server/main.js) in this process.
+ * With both builds present, nothing but Node and the runtime dependencies is needed. If editor/
+ * holds no app yet, or its build fails, the API starts without it and says so.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILT, ROOT as root, buildEditor, editorBuildIsStale, editorExists } from './editor-build.js';
+import { BUILT } from './editor-build.js';
+import { BuildError, DIST, buildDist, ensureEditor } from './build.js';
 
-if (!editorExists()) {
-  console.log('editor/ has no app yet: starting the API without the editor.');
-} else if (editorBuildIsStale()) {
-  console.log(
-    existsSync(BUILT)
-      ? 'The editor changed since its last build: rebuilding it…'
-      : 'Building the editor (first start)…',
-  );
-  const r = buildEditor({ stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(BUILT)) {
-    console.error('The editor build failed: starting the API without the editor (see the errors above).');
-  }
+const log = (line) => console.log(line);
+try {
+  await buildDist({ log });
+} catch (e) {
+  console.error(e instanceof BuildError ? e.message : e);
+  process.exit(1);
 }
 
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import(pathToFileURL(join(root, 'server', 'main.ts')).href);
+const editor = ensureEditor({ log });
+if (editor === 'none') console.log('editor/ has no app yet: starting the API without the editor.');
+if (editor === 'failed') {
+  console.error(
+    existsSync(BUILT)
+      ? 'The editor build failed: serving its previous build (see the errors above).'
+      : 'The editor build failed: starting the API without the editor (see the errors above).',
+  );
+}
+
+const { main } = await import(pathToFileURL(join(DIST, 'server', 'main.js')).href);
 await main();

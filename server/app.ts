@@ -31,6 +31,7 @@ import { evaluateRoutes } from './routes/evaluate.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sensitivityRoutes } from './routes/sensitivity.ts';
 import { historyRoutes } from './routes/history.ts';
+import { projectPath } from './runtime.ts';
 
 export interface AppOptions {
   db: Db;
@@ -59,7 +60,7 @@ export interface AppOptions {
 /** The package version from package.json. */
 export function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as {
       version?: string;
     };
     return pkg.version ?? '0.0.0';

@@ -16,8 +16,9 @@ import { databasePathFromEnv, openDatabase } from './db/client.ts';
 import { seedIfEmpty } from './seed.ts';
 import { createApp, packageVersion } from './app.ts';
 import { ensureAdmin } from './auth/store.ts';
+import { projectPath } from './runtime.ts';
 
-export const EDITOR_BUILD = fileURLToPath(new URL('../editor/build', import.meta.url));
+export const EDITOR_BUILD = projectPath('editor', 'build');
 
 export interface StartOptions {
   port?: number;

@@ -12,8 +12,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Input, RuleDocument } from '../engine/types.ts';
+import { projectPath } from './runtime.ts';
 import type { Db } from './db/client.ts';
 import { applyRegionValues, type IncomingRegion } from './db/datasets.ts';
 import { StoreError } from './db/errors.ts';
@@ -21,7 +21,7 @@ import { listRegions, loadRegions, parseRegionsCsv } from './db/regions.ts';
 import { datasetValues, regions, ruleVersions, users } from './db/schema.ts';
 import { createDraft, getVersion, listVersions, publishVersion } from './db/versions.ts';
 
-export const RULES_DIR = fileURLToPath(new URL('../rules', import.meta.url));
+export const RULES_DIR = projectPath('rules');
 export const SEED_ACTOR = 'system';
 
 export interface SeedOptions {

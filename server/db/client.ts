@@ -7,11 +7,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
+import { projectPath } from '../runtime.ts';
 
 export type Schema = typeof schema;
 /** The drizzle database every repository function takes first. `db.$client` is the raw handle. */
@@ -26,7 +26,7 @@ export interface OpenedDatabase {
 }
 
 export const DEFAULT_DB_PATH = './data/ecoscore.db';
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_FOLDER = projectPath('server', 'db', 'migrations');
 
 /** The database path from `ECOSCORE_DB`, defaulting to `./data/ecoscore.db`. */
 export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): string {

@@ -2,7 +2,6 @@
  * Exports: a year's data as CSV, XLSX or JSON (SPEC section 4's formats, re-importable), and a run's
  * ranking as CSV or XLSX.
  */
-import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { Grade, RegionError, RegionResult, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
@@ -12,7 +11,7 @@ import { getRun } from '../db/runs.ts';
 import { inputsByRole } from '../db/values.ts';
 import { getVersion } from '../db/versions.ts';
 import { dataWorkbook, inputHeader } from './template.ts';
-import { workbookBuffer } from './xlsx.ts';
+import { newWorkbook, workbookBuffer } from './xlsx.ts';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json';
 
@@ -110,7 +109,7 @@ export async function exportDataset(
         categories: [],
         grades: [{ id: 'none', label: { zh: '-' }, min: 0 }],
       };
-      const wb = dataWorkbook(docForSheet, regions, `${year}年考核数据`);
+      const wb = await dataWorkbook(docForSheet, regions, `${year}年考核数据`);
       return { filename: `${base}.xlsx`, contentType: CONTENT_TYPES.xlsx, body: await workbookBuffer(wb) };
     }
     default:
@@ -223,7 +222,7 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
     };
   }
   if (format === 'xlsx') {
-    const wb = new ExcelJS.Workbook();
+    const wb = await newWorkbook();
     wb.creator = 'ecoscore';
     wb.created = new Date(run.createdAt);
     wb.modified = new Date(run.createdAt);

@@ -10,13 +10,13 @@
  *
  * Sheet 2 (说明) lists every input with its type, unit, range, default and source.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Input, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
 import { regionsAssessedIn } from '../db/regions.ts';
 import { inputsByRole, isRequiredWithoutDefault } from '../db/values.ts';
 import { getVersion } from '../db/versions.ts';
-import { workbookBuffer } from './xlsx.ts';
+import { newWorkbook, workbookBuffer } from './xlsx.ts';
 
 export const ROLE_LABELS: Record<string, { zh: string; en: string; fill: string }> = {
   target: { zh: '目标', en: 'target', fill: 'FFDDEBF7' },
@@ -71,8 +71,12 @@ function quoteList(items: string[]): string | null {
  * A workbook in the template layout for `doc`, with one row per region (values filled in when
  * given). `title` goes into the workbook properties.
  */
-export function dataWorkbook(doc: RuleDocument, regions: SheetRegion[], title: string): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+export async function dataWorkbook(
+  doc: RuleDocument,
+  regions: SheetRegion[],
+  title: string,
+): Promise<ExcelJS.Workbook> {
+  const wb = await newWorkbook();
   wb.creator = 'ecoscore';
   wb.title = title;
   // Fixed dates keep the bytes stable for the same content.
@@ -245,7 +249,7 @@ export async function buildTemplate(
   const doc = version.document;
   const y = year ?? doc.year;
   const regions = regionsAssessedIn(db, y).map((r) => ({ code: r.code, name: r.nameZh }));
-  const wb = dataWorkbook(doc, regions, `${doc.title.zh} 数据模板`);
+  const wb = await dataWorkbook(doc, regions, `${doc.title.zh} 数据模板`);
   return {
     filename: `${doc.family}-${y}-v${version.version}-template.xlsx`,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
