@@ -168,15 +168,23 @@ describe('datasets', () => {
     expect(noFormat.status).toBe(400);
     expect(noFormat.body.code).toBe('format_required');
     expect((await as.json('POST', `/api/datasets/2025/import?format=csv`, good)).status).toBe(400);
-    expect((await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '')).status).toBe(
-      400,
-    );
+    const csvType = { 'content-type': 'text/csv' };
+    expect(
+      (await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '', csvType)).status,
+    ).toBe(400);
     const garbage = await as.json(
       'POST',
       `/api/datasets/2025/import?versionId=${v}&format=xlsx`,
       'not a workbook',
+      { 'content-type': 'application/octet-stream' },
     );
     expect(garbage.status).toBe(422);
+    // A text/plain body is what a cross-site form sends: refused before it is read.
+    const plain = await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, good, {
+      'content-type': 'text/plain',
+    });
+    expect(plain.status).toBe(403);
+    expect(plain.body.code).toBe('content_type_required');
   });
 
   it('exports a year as CSV, XLSX and JSON; the JSON re-imports unchanged', async () => {
@@ -195,7 +203,9 @@ describe('datasets', () => {
     const before = (await rev.json('GET', '/api/datasets/2025')).body.hash;
     const re = await f
       .as('assessor')
-      .json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text);
+      .json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text, {
+        'content-type': 'application/json',
+      });
     expect(re.status).toBe(200);
     expect(re.body.values).toBe(0);
     expect((await rev.json('GET', '/api/datasets/2025')).body.hash).toBe(before);

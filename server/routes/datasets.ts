@@ -137,7 +137,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           description: '原文件名，记入审计 / the file name, for the audit log',
         },
       },
-      body: { kind: 'raw', contentTypes: ['text/csv', XLSX, 'application/json'], description: 'The file' },
+      body: {
+        kind: 'raw',
+        contentTypes: ['text/csv', XLSX, 'application/json', 'application/octet-stream'],
+        description:
+          'The file, with its type (text/csv, the XLSX type, application/json, or application/octet-stream with ?format=); text/plain and forms are refused (403).',
+      },
       responses: {
         200: {
           description: 'Imported',
