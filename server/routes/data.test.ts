@@ -116,12 +116,18 @@ describe('datasets', () => {
     );
     expect(still.values.pm25).toBe(30);
 
-    const shape = await as.json('PUT', '/api/datasets/2025', {
+    const shape = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, {
       regions: [{ code: '220100', values: { pm25: [1] } }],
     });
     expect(shape.status).toBe(422);
     expect(shape.body.errors[0].path).toBe('/regions/0/values/pm25');
     expect((await as.json('PUT', '/api/datasets/2025?versionId=999', { regions: [] })).status).toBe(404);
+    // Without the version to check against, no key could be checked: refused, nothing stored.
+    const unchecked = await as.json('PUT', '/api/datasets/2025', {
+      regions: [{ code: '220100', values: { anything_at_all: 1 } }],
+    });
+    expect(unchecked.status).toBe(400);
+    expect(unchecked.body.errors[0]).toMatchObject({ path: '/query/versionId' });
   });
 
   it('imports a CSV file: a bad one is refused with row and column, a good one is saved', async () => {

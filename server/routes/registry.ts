@@ -86,7 +86,12 @@ function objectSchema(specs: Record<string, ParamSpec> | undefined, strict: bool
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(specs ?? {})) {
-    properties[name] = spec.schema;
+    // An integer parameter without a maximum still must fit the database (offset=1e300 is an
+    // integer to JSON Schema, not to SQLite).
+    properties[name] =
+      spec.schema.type === 'integer' && spec.schema.maximum === undefined
+        ? { ...spec.schema, maximum: Number.MAX_SAFE_INTEGER }
+        : spec.schema;
     if (spec.required) required.push(name);
   }
   return { type: 'object', properties, required, additionalProperties: !strict };

@@ -22,6 +22,7 @@ import {
 import { diff } from '../../engine/diff/index.ts';
 import type { Dataset, RuleDocument } from '../../engine/types.ts';
 import { Lru } from '../routes/cache.ts';
+import { parseImport, type ImportFormat } from '../io/parse.ts';
 
 /** An error a task throws that the HTTP side answers as this problem. */
 export class TaskProblem extends Error {
@@ -143,6 +144,19 @@ export function sensitivityTask(input: SensitivityInput): string {
   );
 }
 
+export interface ParseImportInput {
+  format: ImportFormat;
+  data: Uint8Array;
+  document: DocumentRef;
+  year: number;
+}
+
+/** A data file parsed into incoming regions and problems (server/io/parse.ts), bounded by its limits. */
+export async function parseImportTask(input: ParseImportInput): Promise<string> {
+  const doc = JSON.parse(input.document.text) as RuleDocument;
+  return JSON.stringify(await parseImport(input.format, input.data, doc, input.year));
+}
+
 /** Every task by name. */
 export const TASKS = {
   evaluate: evaluateTask,
@@ -150,6 +164,7 @@ export const TASKS = {
   tests: testsTask,
   diff: diffTask,
   sensitivity: sensitivityTask,
+  parseImport: parseImportTask,
 } as const;
 
 export type TaskName = keyof typeof TASKS;

@@ -9,11 +9,11 @@ import { serialiseError, TASKS, type TaskName } from './tasks.ts';
 if (!parentPort) throw new Error('server/workers/worker.ts runs as a worker thread');
 const port = parentPort;
 
-port.on('message', (msg: { id: number; task: TaskName; input: unknown }) => {
+port.on('message', async (msg: { id: number; task: TaskName; input: unknown }) => {
   try {
-    const run = TASKS[msg.task] as (input: unknown) => string;
+    const run = TASKS[msg.task] as (input: unknown) => string | Promise<string>;
     if (!run) throw new Error(`unknown task ${msg.task}`);
-    port.postMessage({ id: msg.id, ok: true, json: run(msg.input) });
+    port.postMessage({ id: msg.id, ok: true, json: await run(msg.input) });
   } catch (e) {
     port.postMessage({ id: msg.id, ok: false, error: serialiseError(e) });
   }
