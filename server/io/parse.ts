@@ -27,6 +27,11 @@ export interface ParsedImport {
   problems: ImportProblem[];
 }
 
+/** A cell an export neutralised (`'=…`, see export.ts `neutraliseCsv`) read back as written. */
+function unneutralise(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
 /** The row and cell limits for SPEC section 4's JSON data (regions and their values). */
 function checkJsonSize(value: unknown): void {
   const regions = (value as { regions?: unknown })?.regions;
@@ -60,7 +65,7 @@ export function parseCsvBounded(text: string): string[][] {
         if (cells > MAX_IMPORT_CELLS) stop = tooManyCells(cells);
       }
       if (stop) parser.abort();
-      else rows.push(row);
+      else rows.push(row.map(unneutralise));
     },
   });
   if (stop) throw stop;
@@ -326,4 +331,3 @@ async function parseFile(
       ]);
   }
 }
-

@@ -1,22 +1,29 @@
 /**
- * The engine pool: a few worker threads (default 2) that run every evaluation, validation,
- * document-test run, diff and sensitivity analysis the server does on a user document, each with
- * a heap limit (`resourceLimits.maxOldGenerationSizeMb`) and a wall-clock limit. A task past its
- * time has its worker terminated and replaced; a worker that runs out of memory dies alone. Either
- * way the caller gets a 503 problem naming the limit, and the server process carries on.
+ * The engine pool: a few worker processes (default 2) that run every evaluation, validation,
+ * document-test run, diff, sensitivity analysis and import parse the server does on user input,
+ * each with a heap limit (`--max-old-space-size`) and a wall-clock limit. A task past its time has
+ * its worker killed and replaced; a worker that runs out of memory dies alone. Either way the
+ * caller gets a 503 problem naming the limit, and the server process carries on.
+ *
+ * Why processes and not worker threads: in Node 20 a worker thread's `resourceLimits` do not stop
+ * large single allocations (a string joined from an array of long strings, as JavaScript's `==`
+ * does); the heap grows past the limit and V8's fatal "heap limit" error then aborts the whole
+ * process, the server included (a thread limited to 64 MiB that held two 256 MB joined strings
+ * aborted its process when we tried). A separate process is the boundary V8's fatal errors respect.
  *
  * @example
  * const pool = new EnginePool({ size: 2 });
  * const json = await pool.run('evaluate', { document: { text }, dataset, trace: true });
  * await pool.close();
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ApiError } from '../problem.ts';
 import type { TaskError, TaskInput, TaskName } from './tasks.ts';
 
 export interface PoolOptions {
-  /** Worker threads (default 2, at most the machine's cores). */
+  /** Worker processes (default 2, at most the machine's cores). */
   size?: number;
   /** Heap of each worker in MiB (default 512). */
   maxOldGenerationSizeMb?: number;
@@ -43,13 +50,15 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: ChildProcess;
+  /** The end of the worker's stderr (V8's out-of-memory report lands there). */
+  stderr: string;
   job?: Job;
   timer?: NodeJS.Timeout;
   ready: Promise<void>;
 }
 
-const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 
 function unavailable(code: string, zh: string, en: string, limit: string, max: number): ApiError {
   const message = `${zh} / ${en}`;
@@ -119,11 +128,16 @@ export class EnginePool {
     return JSON.parse(await this.run(task, input)) as T;
   }
 
-  /** Terminates every worker. */
+  /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the engine pool closed'));
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    for (const slot of this.slots.splice(0)) {
+      clearTimeout(slot.timer);
+      slot.job?.reject(new Error('the engine pool closed'));
+      slot.worker.removeAllListeners();
+      slot.worker.kill('SIGKILL');
+    }
   }
 
   private freeSlot(): Slot | undefined {
@@ -134,14 +148,19 @@ export class EnginePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOTSTRAP, {
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb },
-      stdout: false,
-      stderr: false,
+    const worker = fork(BOOTSTRAP, [], {
+      execArgv: [`--max-old-space-size=${this.options.maxOldGenerationSizeMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     worker.unref();
+    (worker.channel as { unref?: () => void } | undefined)?.unref?.();
+    (worker.stderr as { unref?: () => void } | null)?.unref?.();
     let markReady!: () => void;
-    const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)) };
+    const slot: Slot = { worker, stderr: '', ready: new Promise<void>((r) => (markReady = r)) };
+    worker.stderr?.on('data', (chunk: Buffer) => {
+      slot.stderr = (slot.stderr + chunk.toString('utf8')).slice(-4000);
+    });
     worker.on(
       'message',
       (msg: { ready?: boolean; id?: number; ok?: boolean; json?: string; error?: TaskError }) => {
@@ -154,8 +173,17 @@ export class EnginePool {
         this.next(slot);
       },
     );
-    worker.on('error', (err: Error & { code?: string }) => this.lost(slot, err));
-    worker.on('exit', (code) => this.lost(slot, new Error(`the engine worker exited with code ${code}`)));
+    worker.on('error', (err: Error) => this.lost(slot, err));
+    worker.on('exit', (code, signal) =>
+      // Let the last of stderr arrive before deciding why the worker died.
+      setImmediate(() =>
+        this.lost(
+          slot,
+          new Error(`the engine worker exited (${signal ?? `code ${code}`})`),
+          signal ?? undefined,
+        ),
+      ),
+    );
     this.slots.push(slot);
     return slot;
   }
@@ -178,7 +206,7 @@ export class EnginePool {
           ),
         );
       }, this.options.timeoutMs);
-      slot.worker.postMessage({ id: job.id, task: job.task, input: job.input });
+      slot.worker.send({ id: job.id, task: job.task, input: job.input });
     });
   }
 
@@ -195,7 +223,7 @@ export class EnginePool {
     else this.dispatch(this.freeSlot()!, job);
   }
 
-  /** Removes a slot (its worker is terminated) and hands the queue to a fresh one. */
+  /** Removes a slot (its worker is killed) and hands the queue to a fresh one. */
   private retire(slot: Slot): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
@@ -203,20 +231,22 @@ export class EnginePool {
     clearTimeout(slot.timer);
     slot.job = undefined;
     slot.worker.removeAllListeners('exit');
-    slot.worker.on('exit', () => {});
-    void slot.worker.terminate();
+    slot.worker.removeAllListeners('message');
+    slot.worker.on('error', () => {});
+    slot.worker.kill('SIGKILL');
     if (!this.closed && this.queue.length) this.next(slot);
   }
 
   /** A worker died (out of memory, or crashed): its job gets a 503 and the slot is replaced. */
-  private lost(slot: Slot, err: Error & { code?: string }): void {
+  private lost(slot: Slot, err: Error, signal?: string): void {
     if (!this.slots.includes(slot)) return;
     const job = slot.job;
+    const report = slot.stderr;
     this.retire(slot);
     if (!job) return;
     const mb = this.options.maxOldGenerationSizeMb;
     job.reject(
-      err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message)
+      signal === 'SIGABRT' || /heap out of memory|heap limit|Allocation failed/i.test(report)
         ? unavailable(
             'engine_out_of_memory',
             `评分用尽了内存上限 ${mb} MiB，已中止`,
