@@ -17,10 +17,11 @@ export const MAX_STRING_LENGTH = 64 * 1024;
 
 /**
  * The most formula evaluations one evaluation request may ask for: (derived values + items +
- * bonus items + downgrade, cap and veto conditions) × regions. 30 items × 3,000 regions is 90,000;
- * this allows e.g. 500 formulas over 2,000 regions.
+ * bonus items + downgrade, cap and veto conditions) × regions. The 2025 sample (about 45
+ * formulas) over 3,000 regions is 135,000; 2,000 items fit over 125 regions. At this bound the
+ * answer with traces is about 45 MB (README, "Limits").
  */
-export const MAX_EVALUATION_CELLS = 1_000_000;
+export const MAX_EVALUATION_CELLS = 250_000;
 
 /**
  * The most item evaluations one sensitivity analysis may ask for: variants × regions × items.
