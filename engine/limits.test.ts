@@ -65,7 +65,7 @@ describe('the string cap (MAX_STRING_LENGTH)', () => {
 describe('work budgets', () => {
   it('refuses formulas × regions over MAX_EVALUATION_CELLS before the work', () => {
     const doc = manyItemsDocument(2000);
-    expect(() => checkEvaluationBudget(doc, 400)).not.toThrow();
+    expect(() => checkEvaluationBudget(doc, 100)).not.toThrow();
     const e = (() => {
       try {
         checkEvaluationBudget(doc, 3000);
