@@ -128,6 +128,11 @@ export class EnginePool {
     return JSON.parse(await this.run(task, input)) as T;
   }
 
+  /** Starts every worker now (they start on first use otherwise, about 1–2 s each). */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.options.size) this.spawn();
+  }
+
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
