@@ -86,3 +86,12 @@ export type { RenderOptions, FormulaLabel } from './render/formula.ts';
 
 /** The engine's version, recorded with every assessment run. */
 export const ENGINE_VERSION = '0.1.0';
+export {
+  MAX_STRING_LENGTH,
+  MAX_EVALUATION_CELLS,
+  MAX_SENSITIVITY_CELLS,
+  BudgetExceededError,
+  checkEvaluationBudget,
+  checkSensitivityBudget,
+  formulasPerRegion,
+} from './limits.ts';

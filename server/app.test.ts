@@ -130,7 +130,7 @@ describe('the app', () => {
     expect((await res.json()).code).toBe('no_such_route');
   });
 
-  it('refuses malformed JSON (400), a form upload (415) and bad parameters (400) with problems', async () => {
+  it('refuses malformed JSON (400), a form upload (403) and bad parameters (400) with problems', async () => {
     const admin = f.as('admin');
     let r = await admin.json('POST', '/api/regions', '{"code": ', { 'content-type': 'application/json' });
     expect(r.status).toBe(400);
@@ -138,7 +138,8 @@ describe('the app', () => {
     r = await admin.json('POST', '/api/regions', 'a=b', {
       'content-type': 'multipart/form-data; boundary=x',
     });
-    expect(r.status).toBe(415);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('content_type_required');
     r = await admin.json('GET', '/api/versions/abc');
     expect(r.status).toBe(400);
     expect(r.body.errors[0]).toMatchObject({ path: '/params/id', code: 'wrong_type' });

@@ -32,6 +32,9 @@ import { auditRoutes } from './routes/audit.ts';
 import { sensitivityRoutes } from './routes/sensitivity.ts';
 import { historyRoutes } from './routes/history.ts';
 import { projectPath } from './runtime.ts';
+import { EnginePool, type PoolOptions } from './workers/pool.ts';
+import { isHttps, NO_PROXIES, trustedProxies, type TrustedProxies } from './web/proxy.ts';
+import { sameOrigin } from './web/guard.ts';
 
 export interface AppOptions {
   db: Db;
@@ -43,7 +46,10 @@ export interface AppOptions {
   staticRoot?: string;
   /** Session time to live in ms (default 12 h, sliding). */
   sessionTtlMs?: number;
-  /** Mark the session cookie Secure (when served over HTTPS). */
+  /**
+   * Always mark the session cookie Secure. Without it the cookie is Secure whenever the request
+   * came over HTTPS (directly, or as a trusted proxy's `X-Forwarded-Proto` says).
+   */
   secureCookies?: boolean;
   /** Login throttling settings, or a ready throttle. */
   throttle?: ThrottleOptions | LoginThrottle;
@@ -51,8 +57,12 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Largest uploaded data file (default 20 MiB). */
   importLimitBytes?: number;
-  /** Trust X-Forwarded-For for the client address. */
+  /** Trust X-Forwarded-For and X-Forwarded-Proto from a proxy on this host (loopback addresses). */
   trustProxy?: boolean;
+  /** The proxies whose forwarding headers are believed (addresses and CIDR ranges); wins over trustProxy. */
+  trustedProxies?: TrustedProxies | string;
+  /** The engine pool (or its options) where documents are evaluated; created lazily by default. */
+  pool?: EnginePool | PoolOptions;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -94,16 +104,34 @@ function accessLog(log: (line: string) => void): MiddlewareHandler<AppEnv> {
 }
 
 /** The app, with the route registry it was built from (for the OpenAPI walk in tests). */
-export type EcoscoreApp = Hono<AppEnv> & { apiRoutes: RouteSpec[] };
+export type EcoscoreApp = Hono<AppEnv> & { apiRoutes: RouteSpec[]; pool: EnginePool };
+
+/**
+ * The CSP header of the editor's pages. Scripts are governed by the CSP meta tag SvelteKit writes
+ * into each page (kit.csp: `script-src 'self'` plus the hashes of its inline bootstrap), so this
+ * header leaves script-src and default-src out (a header without hashes would block that
+ * bootstrap) and adds what a meta tag cannot say: frame-ancestors, plus base-uri, form-action and
+ * object-src.
+ */
+export const PAGE_CSP = "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+/** HSTS, sent only on answers to HTTPS requests. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Creates the app on an open database. */
 export function createApp(options: AppOptions): EcoscoreApp {
   const log = options.log ?? ((line: string) => console.log(line));
+  const proxies =
+    typeof options.trustedProxies === 'string'
+      ? trustedProxies(options.trustedProxies)
+      : (options.trustedProxies ?? (options.trustProxy ? trustedProxies('loopback') : NO_PROXIES));
+  const https = (c: Parameters<typeof isHttps>[0]) => isHttps(c, proxies);
   const sessions = new Sessions(databaseSessionStore(options.db), {
     ttlMs: options.sessionTtlMs,
-    secureCookie: options.secureCookies,
+    secureCookie: options.secureCookies ? true : https,
     now: options.now,
   });
+  const pool = options.pool instanceof EnginePool ? options.pool : new EnginePool(options.pool);
   const throttle =
     options.throttle instanceof LoginThrottle
       ? options.throttle
@@ -114,14 +142,25 @@ export function createApp(options: AppOptions): EcoscoreApp {
     throttle,
     version: options.version ?? packageVersion(),
     log,
-    trustProxy: options.trustProxy ?? false,
+    proxies,
+    pool,
   };
   const routes = buildRoutes(deps);
 
   const app = new Hono<AppEnv>();
   app.onError(handleError(log));
   app.use('*', accessLog(log));
-  app.use('*', secureHeaders({ overwrite: false }));
+  app.use('*', secureHeaders({ overwrite: false, strictTransportSecurity: false }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (https(c)) c.res.headers.set('Strict-Transport-Security', HSTS);
+    if (!c.req.path.startsWith('/api/') && !c.res.headers.has('Content-Security-Policy')) {
+      c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+      c.res.headers.set('X-Frame-Options', 'DENY');
+    }
+  });
+  // State-changing requests only from this origin (server/web/guard.ts).
+  app.use('/api/*', sameOrigin(proxies));
 
   // Every API answer gets a strict CSP unless it set its own (the docs page).
   app.use('/api/*', async (c, next) => {
@@ -178,5 +217,5 @@ export function createApp(options: AppOptions): EcoscoreApp {
       : c.text('Not found', 404),
   );
 
-  return Object.assign(app, { apiRoutes: routes });
+  return Object.assign(app, { apiRoutes: routes, pool });
 }

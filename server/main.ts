@@ -6,8 +6,12 @@
  *
  * Environment: PORT, HOST (default all interfaces), ECOSCORE_DB (default ./data/ecoscore.db),
  * ECOSCORE_ADMIN_PASSWORD (the first admin's password; when unset a random one is printed once),
- * ECOSCORE_ACCESS_LOG=0 to silence the per-request log, ECOSCORE_SECURE_COOKIES=1 behind HTTPS,
- * ECOSCORE_TRUST_PROXY=1 behind a reverse proxy.
+ * ECOSCORE_ACCESS_LOG=0 to silence the per-request log, ECOSCORE_SECURE_COOKIES=1 to mark the
+ * session cookie Secure always (it is Secure anyway on requests that came over HTTPS),
+ * ECOSCORE_TRUSTED_PROXIES (addresses and CIDR ranges of reverse proxies whose X-Forwarded-For and
+ * X-Forwarded-Proto are believed), ECOSCORE_TRUST_PROXY=1 (the same for a proxy on this host:
+ * loopback), ECOSCORE_ENGINE_WORKERS, ECOSCORE_ENGINE_TIMEOUT_MS, ECOSCORE_ENGINE_HEAP_MB (the
+ * engine pool, server/workers/pool.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +21,8 @@ import { seedIfEmpty } from './seed.ts';
 import { createApp, packageVersion } from './app.ts';
 import { ensureAdmin } from './auth/store.ts';
 import { projectPath } from './runtime.ts';
+import { proxiesFromEnv, type TrustedProxies } from './web/proxy.ts';
+import type { PoolOptions } from './workers/pool.ts';
 
 export const EDITOR_BUILD = projectPath('editor', 'build');
 
@@ -29,6 +35,10 @@ export interface StartOptions {
   accessLog?: boolean;
   secureCookies?: boolean;
   trustProxy?: boolean;
+  /** Reverse proxies whose forwarding headers are believed (wins over trustProxy). */
+  trustedProxies?: TrustedProxies;
+  /** The engine pool's size and limits. */
+  pool?: PoolOptions;
   /** Where start-up messages go (default stdout). */
   print?: (line: string) => void;
 }
@@ -46,6 +56,13 @@ function envFlag(value: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return n;
+}
+
 /** Options from the environment. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptions {
   const port = env.PORT ? Number(env.PORT) : 8787;
@@ -59,6 +76,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptio
     accessLog: envFlag(env.ECOSCORE_ACCESS_LOG, true),
     secureCookies: envFlag(env.ECOSCORE_SECURE_COOKIES, false),
     trustProxy: envFlag(env.ECOSCORE_TRUST_PROXY, false),
+    trustedProxies: proxiesFromEnv(env),
+    pool: {
+      size: positive(env.ECOSCORE_ENGINE_WORKERS, 'ECOSCORE_ENGINE_WORKERS'),
+      timeoutMs: positive(env.ECOSCORE_ENGINE_TIMEOUT_MS, 'ECOSCORE_ENGINE_TIMEOUT_MS'),
+      maxOldGenerationSizeMb: positive(env.ECOSCORE_ENGINE_HEAP_MB, 'ECOSCORE_ENGINE_HEAP_MB'),
+    },
   };
 }
 
@@ -89,8 +112,11 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     log: opts.accessLog === false ? () => {} : (line) => console.log(line),
     secureCookies: opts.secureCookies,
     trustProxy: opts.trustProxy,
+    trustedProxies: opts.trustedProxies,
+    pool: opts.pool,
   });
 
+  app.pool.warm();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host }, () => resolve(s));
     s.once('error', reject);
@@ -112,8 +138,10 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        opened.close();
-        resolve();
+        void app.pool.close().finally(() => {
+          opened.close();
+          resolve();
+        });
       });
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     }));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,5 +65,32 @@ describe('ecoscore backup', () => {
     expect(await run(['out.db', '--db', 'junk.db'], a.io)).toBe(1);
     expect(a.out.stderr).toMatch(/备份失败|backup failed/);
     expect(existsSync(join(dir, 'out.db'))).toBe(false);
+  });
+
+  it('refuses, even with --force, a target that is the live file by a link or another spelling', async () => {
+    const livePath = join(dir, 'guarded.db');
+    const live = openDatabase(livePath);
+    try {
+      await seedIfEmpty(live.db);
+      const before = listVersions(live.db);
+      symlinkSync(livePath, join(dir, 'sym.db'));
+      linkSync(livePath, join(dir, 'hard.db'));
+      symlinkSync(`${livePath}-wal`, join(dir, 'wal-link.db'));
+      const { io: cli, out } = io({ ECOSCORE_DB: livePath });
+      for (const target of [
+        'sym.db',
+        'hard.db',
+        'wal-link.db',
+        './guarded.db',
+        `../${dir.split('/').pop()}/guarded.db`,
+      ]) {
+        expect(await run([target, '--force'], cli), target).toBe(2);
+      }
+      expect(out.stderr).toMatch(/live database or a link to it/);
+      expect(live.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(listVersions(live.db)).toEqual(before);
+    } finally {
+      live.close();
+    }
   });
 });

@@ -4,10 +4,14 @@
  * a single self-contained file (journal mode DELETE), checked with `PRAGMA integrity_check`.
  * The database is `--db PATH`, else `ECOSCORE_DB`, else `./data/ecoscore.db`.
  *
+ * The copy is refused (exit 2) onto the live database itself, or onto any path that is the same
+ * file as the database or its `-wal`, `-shm` or `-journal` file: a symbolic link, a hard link,
+ * another spelling of the path. Writing a backup there would overwrite the live file under SQLite.
+ *
  * Restore: stop the server, copy FILE over the database path (deleting its `-wal` and `-shm` files),
  * start the server again.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -19,6 +23,38 @@ export interface BackupIo {
 }
 
 const USAGE = '用法 / usage: ecoscore backup FILE [--db PATH] [--force]\n';
+
+/** The file identity (device and inode) of a path, following links; undefined when absent. */
+function identity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function realpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Which live file (the database or one of its journals) `target` is — by path, by the path its
+ * links resolve to, or by inode (a hard link) — or undefined when it is none of them.
+ */
+export function liveFileAt(source: string, target: string): string | undefined {
+  const targetId = identity(target);
+  const targetReal = realpath(target);
+  for (const file of [source, `${source}-wal`, `${source}-shm`, `${source}-journal`]) {
+    if (target === file || targetReal === realpath(file)) return file;
+    if (targetId !== undefined && targetId === identity(file)) return file;
+  }
+  return undefined;
+}
 
 export async function run(args: string[], io: BackupIo): Promise<number> {
   let dbPath: string | undefined;
@@ -56,8 +92,11 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     io.stderr(`数据库不存在 / no database at ${source}\n`);
     return 2;
   }
-  if (target === source) {
-    io.stderr(`备份文件不能是数据库本身 / the backup file cannot be the database itself (${target})\n`);
+  const live = liveFileAt(source, target);
+  if (live) {
+    io.stderr(
+      `备份文件不能是数据库本身或其链接 / the backup file cannot be the live database or a link to it (${target} is ${live})\n`,
+    );
     return 2;
   }
   if (existsSync(target) && !force) {

@@ -1,8 +1,10 @@
 /**
  * The run-time helpers of compiled formulas: json-logic-js 2.0.5's operation bodies (logic.js),
  * restated so that the compiled closures behave exactly as `jsonLogic.apply` does — same
- * coercions, same results, and the same native errors where json-logic-js throws.
+ * coercions, same results, and the same native errors where json-logic-js throws. `cat` and
+ * `substr` add the string cap of limits.ts, registered with json-logic-js too (logic/operations.ts).
  */
+import { MAX_STRING_LENGTH, stringLength, stringTooLong } from '../limits.ts';
 
 /** JSON-logic truthiness: an empty array is false, everything else as in JavaScript. */
 export function truthy(v: unknown): boolean {
@@ -38,13 +40,29 @@ export function opIn(a: unknown, b: any): boolean {
   return b.indexOf(a) !== -1;
 }
 
-/** `cat`: the operands joined as strings (null and undefined as ""). */
-export function opCat(args: unknown[]): string {
+/**
+ * `cat`: the operands joined as strings (null and undefined as ""). Refuses (throws) a result longer
+ * than MAX_STRING_LENGTH, measured from the operands before joining.
+ */
+export function opCat(args: ArrayLike<unknown>): string {
+  let length = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a !== null && a !== undefined) length += stringLength(a, MAX_STRING_LENGTH - length);
+    if (length > MAX_STRING_LENGTH) throw stringTooLong(length);
+  }
   return Array.prototype.join.call(args, '');
 }
 
-/** `substr`: like String.prototype.substr, with a negative length counting from the end (PHP). */
+/**
+ * `substr`: like String.prototype.substr, with a negative length counting from the end (PHP).
+ * Refuses a source whose text would be longer than MAX_STRING_LENGTH (an array joined, say).
+ */
 export function opSubstr(source: unknown, start: any, end: any): string {
+  if (typeof source !== 'string') {
+    const length = stringLength(source);
+    if (length > MAX_STRING_LENGTH) throw stringTooLong(length);
+  }
   if (end < 0) {
     const temp = String(source).substr(start);
     return temp.substr(0, temp.length + end);

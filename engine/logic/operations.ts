@@ -5,6 +5,7 @@
  */
 import jsonLogic from 'json-logic-js';
 import { roundHalfAway } from '../numeric/round.ts';
+import { opCat, opSubstr } from '../compile/ops.ts';
 
 /** Operations of json-logic-js that formulas may use. */
 export const BUILTIN_OPERATIONS = [
@@ -141,6 +142,10 @@ export function registerOperations(): typeof jsonLogic {
     for (const [name, op] of Object.entries(CUSTOM_OPERATIONS)) {
       jsonLogic.add_operation(name, op.fn as (...args: unknown[]) => unknown);
     }
+    // json-logic-js's own `cat` and `substr` with the string cap (limits.ts), the very functions
+    // the compiled path calls, so both paths fail the same formulas with the same message.
+    jsonLogic.add_operation('cat', (...args: unknown[]) => opCat(args));
+    jsonLogic.add_operation('substr', opSubstr as (...args: unknown[]) => unknown);
     registered = true;
   }
   return jsonLogic;

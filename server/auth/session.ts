@@ -53,8 +53,8 @@ export interface SessionStore {
 
 export interface SessionOptions {
   ttlMs?: number;
-  /** Mark the cookie `Secure` (serve over HTTPS). */
-  secureCookie?: boolean;
+  /** Mark the cookie `Secure`: always, or per request (when it came over HTTPS). */
+  secureCookie?: boolean | ((c: Context) => boolean);
   now?: () => number;
 }
 
@@ -66,7 +66,7 @@ export function sessionIdOf(token: string): string {
 export class Sessions {
   readonly ttlMs: number;
   private readonly now: () => number;
-  private readonly secure: boolean;
+  private readonly secure: boolean | ((c: Context) => boolean);
   private lastSweep = 0;
 
   constructor(
@@ -83,9 +83,13 @@ export class Sessions {
       httpOnly: true,
       sameSite: 'Strict',
       path: '/',
-      secure: this.secure,
+      secure: this.secureFor(c),
       maxAge: Math.floor(this.ttlMs / 1000),
     });
+  }
+
+  private secureFor(c: Context): boolean {
+    return typeof this.secure === 'function' ? this.secure(c) : this.secure;
   }
 
   /** Starts a session for a user and sets its cookie. */
@@ -106,7 +110,12 @@ export class Sessions {
   end(c: Context<AppEnv>): void {
     const id = c.get('sessionId');
     if (id) this.store.deleteSession(id);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: this.secure });
+    deleteCookie(c, SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: this.secureFor(c),
+    });
   }
 
   /** Ends every session of a user (password reset, disabled account). */

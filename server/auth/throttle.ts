@@ -83,6 +83,29 @@ export class LoginThrottle {
     if (this.entries.size > 10_000) this.sweep();
   }
 
+  /**
+   * Starts a login attempt: when the caller may try now, counts the attempt as a failure at once
+   * (before the slow password hash is awaited, so a concurrent burst is limited exactly like a
+   * sequential one) and returns 0; otherwise returns the wait in ms and counts nothing.
+   * A successful attempt is withdrawn with `succeedAttempt`.
+   */
+  attempt(username: string, address: string): number {
+    const wait = this.retryAfter(username, address);
+    if (wait === 0) this.fail(username, address);
+    return wait;
+  }
+
+  /** An attempt begun with `attempt` succeeded: its counted failure is withdrawn. */
+  succeedAttempt(username: string, address: string): void {
+    this.succeed(username, address);
+    const [key, threshold] = this.keys(username, address)[1];
+    const e = this.entry(key);
+    if (!e) return;
+    e.failures = Math.max(0, e.failures - 1);
+    if (e.failures < threshold) e.lockedUntil = 0;
+    if (e.failures === 0) this.entries.delete(key);
+  }
+
   /** Records a success: the username + address counter starts over. */
   succeed(username: string, address: string): void {
     this.entries.delete(this.keys(username, address)[0][0]);

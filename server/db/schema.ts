@@ -5,7 +5,9 @@
  * the API unchanged. JSON columns hold `JSON.stringify` text.
  *
  * Immutability (published/retired rule versions, finished runs and their results, the audit log) is
- * enforced by triggers in the custom migration `migrations/*_immutability.sql`, not only in code.
+ * enforced by triggers in the custom migration `migrations/*_immutability.sql`, not only in code;
+ * `migrations/*_replace_guard.sql` adds BEFORE INSERT triggers so that `REPLACE` (which deletes
+ * without firing DELETE triggers) cannot overwrite those rows either.
  */
 import { sql } from 'drizzle-orm';
 import {

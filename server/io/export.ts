@@ -39,11 +39,27 @@ function unsupported(format: string, allowed: string[]): ValidationError {
   ]);
 }
 
+/**
+ * A text cell that a spreadsheet program would read as a formula (leading `=`, `+`, `-`, `@`, tab
+ * or carriage return) gets a leading apostrophe, so opening an export in Excel or WPS never runs
+ * what a region name or message says (CSV injection). Numbers stay numbers; the CSV importer drops
+ * the apostrophe again (server/io/parse.ts), so exports re-import unchanged.
+ */
+export function neutraliseCsv(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
 function csvCell(v: unknown): string | number {
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  return JSON.stringify(v);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return neutraliseCsv(v);
+  return neutraliseCsv(JSON.stringify(v));
+}
+
+/** Every text cell of CSV rows neutralised. */
+function safeRows(rows: unknown[][]): unknown[][] {
+  return rows.map((row) => row.map((v) => (typeof v === 'string' ? neutraliseCsv(v) : v)));
 }
 
 /**
@@ -83,9 +99,10 @@ export async function exportDataset(
       const rows: (string | number)[][] = [['code', 'name', ...keys]];
       if (doc) {
         const byKey = new Map(doc.inputs.map((i) => [i.key, i]));
-        rows.push(['#地区代码', '地区名称', ...keys.map((k) => inputHeader(byKey.get(k)!))]);
+        rows.push(['#地区代码', '地区名称', ...keys.map((k) => neutraliseCsv(inputHeader(byKey.get(k)!)))]);
       }
-      for (const r of grid.regions) rows.push([r.code, r.name, ...keys.map((k) => csvCell(r.values[k]))]);
+      for (const r of grid.regions)
+        rows.push([neutraliseCsv(r.code), neutraliseCsv(r.name), ...keys.map((k) => csvCell(r.values[k]))]);
       return {
         filename: `${base}.csv`,
         contentType: CONTENT_TYPES.csv,
@@ -214,7 +231,7 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
   const table = runTable(run.results, run.errors, run.grades);
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
-    const text = Papa.unparse([table.header, table.labels, ...table.rows], { newline: '\n' });
+    const text = Papa.unparse(safeRows([table.header, table.labels, ...table.rows]), { newline: '\n' });
     return {
       filename: `${base}.csv`,
       contentType: CONTENT_TYPES.csv,

@@ -2,7 +2,6 @@
  * Logging in and out, and the current user: `/api/auth/*`.
  */
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { appendAudit } from '../db/audit.ts';
 import { findUserForLogin, updateUser } from '../db/users.ts';
 import { verifyNothing, verifyPassword } from '../auth/password.ts';
@@ -11,24 +10,14 @@ import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { clientAddress } from '../web/proxy.ts';
 
 const userResponse = {
   description: '当前用户 / The user',
   schema: { type: 'object', required: ['user'], properties: { user: ref('User') } },
 };
 
-/** The client address used to throttle logins. */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local';
-  }
-}
+export { clientAddress };
 
 function publicUser(u: SessionUser): SessionUser {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, locale: u.locale };
@@ -64,8 +53,9 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: async (c, { body }) => {
         const { username, password } = body as { username: string; password: string };
-        const address = clientAddress(c, deps.trustProxy);
-        const wait = throttle.retryAfter(username, address);
+        const address = clientAddress(c, deps.proxies);
+        // Counted as a failure before the password hash is awaited (withdrawn on success).
+        const wait = throttle.attempt(username, address);
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
           throw new ApiError(
@@ -83,10 +73,9 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
             ? await verifyPassword(password, row.passwordHash)
             : await verifyNothing(password);
         if (!ok || !row) {
-          throttle.fail(username, address);
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
         }
-        throttle.succeed(username, address);
+        throttle.succeedAttempt(username, address);
         sessions.start(c, row.id);
         appendAudit(db, {
           user: row.username,

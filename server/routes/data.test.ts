@@ -116,12 +116,18 @@ describe('datasets', () => {
     );
     expect(still.values.pm25).toBe(30);
 
-    const shape = await as.json('PUT', '/api/datasets/2025', {
+    const shape = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, {
       regions: [{ code: '220100', values: { pm25: [1] } }],
     });
     expect(shape.status).toBe(422);
     expect(shape.body.errors[0].path).toBe('/regions/0/values/pm25');
     expect((await as.json('PUT', '/api/datasets/2025?versionId=999', { regions: [] })).status).toBe(404);
+    // Without the version to check against, no key could be checked: refused, nothing stored.
+    const unchecked = await as.json('PUT', '/api/datasets/2025', {
+      regions: [{ code: '220100', values: { anything_at_all: 1 } }],
+    });
+    expect(unchecked.status).toBe(400);
+    expect(unchecked.body.errors[0]).toMatchObject({ path: '/query/versionId' });
   });
 
   it('imports a CSV file: a bad one is refused with row and column, a good one is saved', async () => {
@@ -168,15 +174,23 @@ describe('datasets', () => {
     expect(noFormat.status).toBe(400);
     expect(noFormat.body.code).toBe('format_required');
     expect((await as.json('POST', `/api/datasets/2025/import?format=csv`, good)).status).toBe(400);
-    expect((await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '')).status).toBe(
-      400,
-    );
+    const csvType = { 'content-type': 'text/csv' };
+    expect(
+      (await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, '', csvType)).status,
+    ).toBe(400);
     const garbage = await as.json(
       'POST',
       `/api/datasets/2025/import?versionId=${v}&format=xlsx`,
       'not a workbook',
+      { 'content-type': 'application/octet-stream' },
     );
     expect(garbage.status).toBe(422);
+    // A text/plain body is what a cross-site form sends: refused before it is read.
+    const plain = await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, good, {
+      'content-type': 'text/plain',
+    });
+    expect(plain.status).toBe(403);
+    expect(plain.body.code).toBe('content_type_required');
   });
 
   it('exports a year as CSV, XLSX and JSON; the JSON re-imports unchanged', async () => {
@@ -195,7 +209,9 @@ describe('datasets', () => {
     const before = (await rev.json('GET', '/api/datasets/2025')).body.hash;
     const re = await f
       .as('assessor')
-      .json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text);
+      .json('POST', `/api/datasets/2025/import?versionId=${v}&format=json`, text, {
+        'content-type': 'application/json',
+      });
     expect(re.status).toBe(200);
     expect(re.body.values).toBe(0);
     expect((await rev.json('GET', '/api/datasets/2025')).body.hash).toBe(before);

@@ -6,6 +6,8 @@ import { getDataset, listDatasets, saveDatasetGrid } from '../db/datasets.ts';
 import { importDataset, type ImportFormat } from '../io/import.ts';
 import { exportDataset } from '../io/export.ts';
 import { ApiError } from '../problem.ts';
+import { ValidationError } from '../db/errors.ts';
+import { MAX_LISTED_PROBLEMS } from '../io/limits.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -85,11 +87,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'data',
       summary: "保存年度数据表 / Save a year's data grid",
       description:
-        'All or nothing: every value is checked against the inputs of rule version `versionId` (when given); `null` removes a value. 422 lists every problem with its path (`/regions/3/values/pm25`). Returns what was written and the new dataset hash.',
+        'All or nothing: every value is checked against the inputs of rule version `versionId` (required: without it no key could be checked); `null` removes a value. 422 lists every problem with its path (`/regions/3/values/pm25`). Returns what was written and the new dataset hash.',
       params: yearParam,
       query: {
         versionId: {
           schema: { type: 'integer', minimum: 1 },
+          required: true,
           description: '据以检查的规则版本 / the rule version to check against',
         },
       },
@@ -137,7 +140,12 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           description: '原文件名，记入审计 / the file name, for the audit log',
         },
       },
-      body: { kind: 'raw', contentTypes: ['text/csv', XLSX, 'application/json'], description: 'The file' },
+      body: {
+        kind: 'raw',
+        contentTypes: ['text/csv', XLSX, 'application/json', 'application/octet-stream'],
+        description:
+          'The file, with its type (text/csv, the XLSX type, application/json, or application/octet-stream with ?format=); text/plain and forms are refused (403).',
+      },
       responses: {
         200: {
           description: 'Imported',
@@ -166,14 +174,34 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
             [{ path: '', code: 'missing_body', message: '空文件 / empty file' }],
           );
         }
-        const result = await importDataset(db, {
-          year: params.year,
-          versionId: query.versionId,
-          format,
-          data,
-          actor: user.username,
-          filename: query.filename,
-        });
+        let result;
+        try {
+          result = await importDataset(db, {
+            year: params.year,
+            versionId: query.versionId,
+            format,
+            data,
+            actor: user.username,
+            filename: query.filename,
+            // The file is expanded in the engine pool, within the import limits (server/io/limits.ts).
+            parse: async (fmt, bytes, doc, year) =>
+              JSON.parse(
+                await deps.pool.run('parseImport', {
+                  format: fmt,
+                  data: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes,
+                  document: { text: JSON.stringify(doc) },
+                  year,
+                }),
+              ),
+          });
+        } catch (e) {
+          // At most the first MAX_LISTED_PROBLEMS problems, with how many there were in all.
+          if (e instanceof ValidationError)
+            throw new ApiError(422, e.code, e.message, e.errors.slice(0, MAX_LISTED_PROBLEMS), {
+              totalErrors: e.errors.length,
+            });
+          throw e;
+        }
         return c.json({
           imported: result.regions,
           values: result.values,

@@ -4,6 +4,8 @@
 import type { Db } from '../db/client.ts';
 import type { LoginThrottle } from '../auth/throttle.ts';
 import type { Sessions } from '../auth/session.ts';
+import type { EnginePool } from '../workers/pool.ts';
+import type { TrustedProxies } from '../web/proxy.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -13,6 +15,8 @@ export interface RouteDeps {
   version: string;
   /** Where log lines go (access log, errors). */
   log: (line: string) => void;
-  /** Trust `X-Forwarded-For` for the client address (behind a reverse proxy). */
-  trustProxy: boolean;
+  /** The proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed. */
+  proxies: TrustedProxies;
+  /** Where evaluations, validations, tests, diffs and sensitivity analyses of documents run. */
+  pool: EnginePool;
 }

@@ -1,15 +1,8 @@
 /**
  * Stateless evaluation (the editor's live preview) and the diff of two rule versions.
  */
-import {
-  evaluatePrepared,
-  InvalidDocumentError,
-  prepareDocument,
-  validateDocument,
-  type PreparedDocument,
-} from '../../engine/index.ts';
-import { diff } from '../../engine/diff/index.ts';
-import type { Dataset, RuleDocument } from '../../engine/types.ts';
+import type { Context } from 'hono';
+import type { Dataset } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
@@ -18,23 +11,16 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
-/** Validated, prepared documents by their JSON text: previews re-send the same document often. */
-function preparedCache() {
-  const lru = new Lru<string, PreparedDocument>(32);
-  return (key: string, doc: RuleDocument): PreparedDocument =>
-    lru.getOr(key, () => {
-      const problems = validateDocument(doc, { runTests: false });
-      if (problems.length) throw new InvalidDocumentError(problems);
-      return prepareDocument(structuredClone(doc));
-    });
+/** A JSON answer whose text the engine pool already produced (what `c.json` would send). */
+export function jsonText(c: Context, text: string): Response {
+  return c.body(text, 200, { 'Content-Type': 'application/json' });
 }
 
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
 
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
-  const { db } = deps;
-  const prepared = preparedCache();
+  const { db, pool } = deps;
   // A year's stored data, keyed by the newest audit id: every write of data (or of regions) appends
   // an audit row in its own transaction, so a new id is the only way the data can have changed.
   const datasets = new Lru<string, Dataset>(8);
@@ -57,7 +43,7 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         200: { description: 'The evaluation', schema: ref('Evaluation') },
         404: problem('No such version'),
       },
-      handler: (c, { body }) => {
+      handler: async (c, { body }) => {
         if ((body.document === undefined) === (body.versionId === undefined)) {
           throw new ApiError(
             422,
@@ -72,15 +58,15 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
             ],
           );
         }
-        let doc: PreparedDocument;
-        if (body.versionId !== undefined) {
-          const v = getVersion(db, body.versionId);
-          doc = prepared(`v:${v.id}:${v.contentHash}`, v.document);
-        } else {
-          doc = prepared(`d:${JSON.stringify(body.document)}`, body.document as RuleDocument);
-        }
-        const dataset: Dataset = body.dataset ?? storedData(body.year ?? doc.doc.year);
-        return c.json(evaluatePrepared(doc, dataset, { trace: body.trace ?? true }));
+        // The work runs in the engine pool (server/workers), bounded in memory, time and size.
+        const document =
+          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
+        const dataset: Dataset = body.dataset ?? storedData(body.year ?? document.year);
+        const text = JSON.stringify(document);
+        return jsonText(
+          c,
+          await pool.run('evaluate', { document: { text }, dataset, trace: body.trace ?? true }),
+        );
       },
     }),
     route({
@@ -109,11 +95,12 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         422: problem('A document is invalid (impact needs both valid)'),
       },
-      handler: (c, { query }) => {
+      handler: async (c, { query }) => {
         const from = getVersion(db, query.from);
         const to = getVersion(db, query.to);
         const dataset = query.year !== undefined ? datasetForYear(db, query.year) : undefined;
-        return c.json(diff(from.document, to.document, { dataset }));
+        const input = { from: JSON.stringify(from.document), to: JSON.stringify(to.document), dataset };
+        return jsonText(c, await pool.run('diff', input));
       },
     }),
   ];

@@ -11,6 +11,7 @@ import { requireAccess, type Access } from '../auth/roles.ts';
 import { checkSchema } from '../../engine/index.ts';
 import { check, compileBody, compileParams } from './validation.ts';
 import type { JsonSchema } from './schemas.ts';
+import { checkJsonDepth, hasBody, requireContentType } from '../web/guard.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type { Access };
@@ -85,7 +86,12 @@ function objectSchema(specs: Record<string, ParamSpec> | undefined, strict: bool
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(specs ?? {})) {
-    properties[name] = spec.schema;
+    // An integer parameter without a maximum still must fit the database (offset=1e300 is an
+    // integer to JSON Schema, not to SQLite).
+    properties[name] =
+      spec.schema.type === 'integer' && spec.schema.maximum === undefined
+        ? { ...spec.schema, maximum: Number.MAX_SAFE_INTEGER }
+        : spec.schema;
     if (spec.required) required.push(name);
   }
   return { type: 'object', properties, required, additionalProperties: !strict };
@@ -107,21 +113,17 @@ async function readJson(c: Context<AppEnv>, spec: Extract<BodySpec, { kind: 'jso
       { path: '', code: 'missing_body', message: '缺少请求体（JSON） / The request needs a JSON body' },
     ]);
   }
-  const type = c.req.header('content-type') ?? '';
-  // Lenient on the declared type (clients often omit it), but a form upload is never JSON.
-  if (/^multipart\//i.test(type)) {
-    throw new ApiError(
-      415,
-      'unsupported_media_type',
-      `请求体应为 application/json，而不是 ${type} / The body must be application/json, not ${type}`,
-    );
-  }
+  // A body must say it is JSON: text/plain, forms and multipart are what cross-site forms send.
+  requireContentType(c, JSON_TYPES);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     const msg = `请求体不是有效的 JSON：${(e as Error).message} / The body is not valid JSON: ${(e as Error).message}`;
     throw new ApiError(400, 'invalid_json', msg, [{ path: '', code: 'invalid_json', message: msg }]);
   }
+  checkJsonDepth(value);
+  return value;
 }
 
 /** `make()` on the first call, its result on later ones. */
@@ -129,6 +131,7 @@ function once<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
 }
+const JSON_TYPES = ['application/json'] as const;
 
 /** Registers every route on the app, each behind its role check and validators. */
 export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
@@ -160,6 +163,8 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
       }
 
       let body: unknown;
+      if (spec.body?.kind === 'raw') requireContentType(c, spec.body.contentTypes);
+      else if (!spec.body && spec.method !== 'get' && hasBody(c)) requireContentType(c, JSON_TYPES);
       if (spec.body?.kind === 'json') {
         body = await readJson(c, spec.body);
         const bodyProblems = check(bodyCheck!(), body);

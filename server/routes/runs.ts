@@ -3,6 +3,8 @@
  * region's result with its trace.
  */
 import { createRun, getRun, getRunRegion, listRuns } from '../db/runs.ts';
+import { datasetForYear } from '../db/datasets.ts';
+import { getVersion } from '../db/versions.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
@@ -16,7 +18,7 @@ export const runIdParam = {
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
-  const { db } = deps;
+  const { db, pool } = deps;
   // A finished run never changes (database triggers), so its serialised results can be kept.
   const finished = new Lru<number, string>(32);
   const runText = (id: number): string => {
@@ -41,7 +43,17 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         409: problem('The version is not published'),
       },
-      handler: (c, { body, user }) => c.json(createRun(db, body, user.username), 201),
+      handler: async (c, { body, user }) => {
+        // Evaluated in the engine pool first: a version or data that exceeds its budgets, time or
+        // memory is refused there (422/503) before the run evaluates it again and stores it.
+        const version = getVersion(db, body.versionId);
+        if (version.status === 'published') {
+          const dataset = datasetForYear(db, body.year);
+          const document = { text: JSON.stringify(version.document) };
+          await pool.run('evaluate', { document, dataset, trace: true, checkOnly: true });
+        }
+        return c.json(createRun(db, body, user.username), 201);
+      },
     }),
     route({
       method: 'get',

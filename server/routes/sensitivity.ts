@@ -2,31 +2,18 @@
  * The weight-sensitivity analysis (engine/sensitivity): how robust grades and ranking are to the
  * items' points, for a document or a stored version, on a dataset or a year's stored data.
  */
-import {
-  analysePrepared,
-  checkSensitivityMode,
-  InvalidDocumentError,
-  itemSlots,
-  prepareDocument,
-  validateDocument,
-  variantCount,
-  type PreparedDocument,
-  type SensitivityMode,
-} from '../../engine/index.ts';
-import type { Dataset, RuleDocument } from '../../engine/types.ts';
+import type { SensitivityMode } from '../../engine/index.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
-import { Lru } from './cache.ts';
+import { MAX_PAIRS } from '../workers/tasks.ts';
 import type { RouteDeps } from './deps.ts';
+import { jsonText } from './evaluate.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref, type JsonSchema } from './schemas.ts';
 
-/**
- * The most work one request may ask for, in variant × region pairs (10,000 variants over 12
- * regions is 120,000; the largest allowed takes a couple of seconds of the server's one thread).
- */
-export const MAX_PAIRS = 2_000_000;
+export { MAX_PAIRS };
 
 const num = { type: 'number' };
 const str = { type: 'string' };
@@ -177,13 +164,7 @@ function refuse(status: number, code: string, path: string, zh: string, en: stri
 }
 
 export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
-  const { db } = deps;
-  const preparedVersions = new Lru<string, PreparedDocument>(8);
-  const prepare = (doc: RuleDocument): PreparedDocument => {
-    const problems = validateDocument(doc, { runTests: false });
-    if (problems.length) throw new InvalidDocumentError(problems);
-    return prepareDocument(structuredClone(doc));
-  };
+  const { db, pool } = deps;
   return [
     route({
       method: 'post',
@@ -192,13 +173,13 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'evaluate',
       summary: '权重敏感性分析 / Weight-sensitivity analysis',
       description:
-        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 2,000,000 variant × region pairs per request.",
+        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 2,000,000 variant × region pairs and 50,000,000 variant × region × item evaluations per request (README, Limits); the work runs in the engine pool (503 when it exceeds its time or memory).",
       body: { kind: 'json', schema: bodySchema, documentFields: ['document'] },
       responses: {
         200: { description: 'The analysis', schema: reportSchema },
         404: problem('No such version'),
       },
-      handler: (c, { body }) => {
+      handler: async (c, { body }) => {
         if ((body.document === undefined) === (body.versionId === undefined))
           refuse(
             422,
@@ -207,36 +188,18 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
             '请给出 document 或 versionId 之一',
             'Give either document or versionId',
           );
-        let p: PreparedDocument;
-        if (body.versionId !== undefined) {
-          const v = getVersion(db, body.versionId);
-          p = preparedVersions.getOr(`${v.id}:${v.contentHash}`, () => prepare(v.document));
-        } else p = prepare(body.document as RuleDocument);
-        const dataset: Dataset = body.dataset ?? datasetForYear(db, body.year ?? p.doc.year);
-        const mode = body.mode as SensitivityMode;
-        const modeProblems = checkSensitivityMode(mode, p.doc);
-        if (modeProblems.length)
-          throw new ApiError(
-            422,
-            'invalid_mode',
-            '扰动方式无效 / The perturbation mode is invalid',
-            modeProblems.map((m) => ({ ...m })),
-          );
-        const pairs = variantCount(mode, itemSlots(p.doc), p.precision) * dataset.regions.length;
-        if (pairs > MAX_PAIRS)
-          refuse(
-            422,
-            'too_many_variants',
-            '/mode',
-            `方案数 × 地区数为 ${pairs}，超过上限 ${MAX_PAIRS}：请减少随机抽样次数或方案`,
-            `variants × regions is ${pairs}, above the limit of ${MAX_PAIRS}; ask for fewer draws or variants`,
-          );
-        return c.json(
-          analysePrepared(p, dataset, mode, {
-            unstableShare: body.unstableShare,
-            topVariants: body.topVariants,
-          }),
-        );
+        // The work, and its budgets, run in the engine pool (server/workers/tasks.ts).
+        const document =
+          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
+        const dataset: Dataset = body.dataset ?? datasetForYear(db, body.year ?? document.year);
+        const input = {
+          document: { text: JSON.stringify(document) },
+          dataset,
+          mode: body.mode as SensitivityMode,
+          unstableShare: body.unstableShare,
+          topVariants: body.topVariants,
+        };
+        return jsonText(c, await pool.run('sensitivity', input));
       },
     }),
   ];

@@ -11,14 +11,13 @@ import {
   listVersions,
   publishVersion,
   retireVersion,
-  runVersionTests,
   updateDraft,
-  validateVersion,
   type Version,
 } from '../db/versions.ts';
 import { buildTemplate } from '../io/template.ts';
 import { ApiError } from '../problem.ts';
 import { fileResponse } from './datasets.ts';
+import { jsonText } from './evaluate.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -55,7 +54,10 @@ export function versionJson(c: Context, v: Version, status: 200 | 201 = 200): Re
 }
 
 export function versionRoutes(deps: RouteDeps): RouteSpec[] {
-  const { db } = deps;
+  const { db, pool } = deps;
+  // The stored text of a version's document (documents are stored as JSON.stringify of the
+  // document, so this is the stored text): validation and tests run on it in the engine pool.
+  const documentText = (id: number) => JSON.stringify(getVersion(db, id).document);
   return [
     route({
       method: 'get',
@@ -187,7 +189,8 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         },
         404: problem('No such version'),
       },
-      handler: (c, { params }) => c.json(validateVersion(db, params.id)),
+      handler: async (c, { params }) =>
+        jsonText(c, await pool.run('validate', { text: documentText(params.id) })),
     }),
     route({
       method: 'post',
@@ -208,7 +211,8 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         422: problem('The document is invalid (errors lists the problems)'),
       },
-      handler: (c, { params }) => c.json({ results: runVersionTests(db, params.id) }),
+      handler: async (c, { params }) =>
+        jsonText(c, await pool.run('tests', { text: documentText(params.id) })),
     }),
     route({
       method: 'post',
@@ -227,8 +231,11 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('Not a draft, or changed since read'),
         422: problem('Invalid document or failing test (errors lists each)'),
       },
-      handler: (c, { params, body, user }) => {
+      handler: async (c, { params, body, user }) => {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));
+        // Validated (with its tests) in the engine pool first: a document that exceeds the pool's
+        // time or memory limits is refused there (503), before publishing validates it again here.
+        await pool.run('validate', { text: documentText(params.id) });
         return versionJson(c, publishVersion(db, params.id, { ...body, expectedRevision }, user.username));
       },
     }),
