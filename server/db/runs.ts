@@ -109,6 +109,20 @@ function summaryOf(
   };
 }
 
+/** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
+export function orderEvaluation(evaluation: { results: RegionResult[]; errors: RegionError[] }): {
+  results: RegionResult[];
+  errors: RegionError[];
+} {
+  return {
+    results: [...evaluation.results].sort((a, b) => a.rank - b.rank || cmp(a.region, b.region)),
+    errors: evaluation.errors
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => cmp(a.e.region, b.e.region) || a.i - b.i)
+      .map((x) => x.e),
+  };
+}
+
 /** A RegionResult without item traces, values and derived values (for rankings and lists). */
 export function withoutTraces(r: RegionResult): RegionResult {
   const { values: _v, derived: _d, ...rest } = r;
@@ -148,11 +162,7 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           );
         throw e;
       }
-      const results = [...evaluation.results].sort((a, b) => a.rank - b.rank || cmp(a.region, b.region));
-      const errors = evaluation.errors
-        .map((e, i) => ({ e, i }))
-        .sort((a, b) => cmp(a.e.region, b.e.region) || a.i - b.i)
-        .map((x) => x.e);
+      const { results, errors } = orderEvaluation(evaluation);
       const byGrade: Record<string, number> = {};
       for (const g of version.document.grades) byGrade[g.id] = 0;
       for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;

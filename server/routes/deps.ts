@@ -15,4 +15,6 @@ export interface RouteDeps {
   log: (line: string) => void;
   /** Trust `X-Forwarded-For` for the client address (behind a reverse proxy). */
   trustProxy: boolean;
+  /** Publishing takes two people (SPEC section 11); false with `ECOSCORE_FOUR_EYES=0`. */
+  fourEyes: boolean;
 }
