@@ -150,7 +150,14 @@ export function createApp(options: AppOptions): EcoscoreApp {
   // failed request's own transaction has rolled back).
   app.use('/api/*', async (c, next) => {
     await next();
-    if (c.error) recordIntegrityFailure(options.db, c.error, c.get('user')?.username, `${c.req.method} ${c.req.path}`, log);
+    if (c.error)
+      recordIntegrityFailure(
+        options.db,
+        c.error,
+        c.get('user')?.username,
+        `${c.req.method} ${c.req.path}`,
+        log,
+      );
   });
   app.use('/api/*', async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;

@@ -67,7 +67,11 @@ describe('listAudit', () => {
     // The row's own canonical JSON, independently: the detail's keys sorted.
     const first = rows[0];
     const text = `{"action":"${first.action}","afterHash":${JSON.stringify(first.afterHash)},"at":"${first.at}","beforeHash":${JSON.stringify(first.beforeHash)},"detail":${canonicalJson(first.detail)},"entity":"${first.entity}","entityId":"${first.entityId}","id":1,"user":"${first.user}"}`;
-    expect(first.hash).toBe(createHash('sha256').update(GENESIS + text).digest('hex'));
+    expect(first.hash).toBe(
+      createHash('sha256')
+        .update(GENESIS + text)
+        .digest('hex'),
+    );
   });
 
   it('filters by entity, entity id, action, user and dates (a date alone covers the whole day)', () => {

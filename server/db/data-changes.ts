@@ -44,7 +44,14 @@ export function cellsHash(changes: CellChange[]): string {
 }
 
 /** Stores the changes of one audited write. */
-export function recordChanges(tx: Tx, auditId: number, year: number, user: string, at: string, changes: CellChange[]): void {
+export function recordChanges(
+  tx: Tx,
+  auditId: number,
+  year: number,
+  user: string,
+  at: string,
+  changes: CellChange[],
+): void {
   for (const c of changes)
     tx.insert(dataChanges)
       .values({

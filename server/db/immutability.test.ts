@@ -108,7 +108,10 @@ describe('rule versions', () => {
     expect(() => publish('alice', 'alice')).toThrow(/four_eyes/);
     expect(getVersion(h.db, v.id).status).toBe('draft');
     // Also refused when inserted directly as published.
-    const row = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(v.id) as Record<string, unknown>;
+    const row = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(v.id) as Record<
+      string,
+      unknown
+    >;
     expect(() =>
       h.sqlite
         .prepare(
@@ -125,14 +128,19 @@ describe('rule versions', () => {
   it('a draft awaiting approval cannot be edited, even with raw SQL', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
     requestPublication(h.db, v.id, {}, 'a');
-    expect(() =>
-      h.sqlite.prepare("UPDATE rule_versions SET document = '{}' WHERE id = ?").run(v.id),
-    ).toThrow(/awaiting approval/);
+    expect(() => h.sqlite.prepare("UPDATE rule_versions SET document = '{}' WHERE id = ?").run(v.id)).toThrow(
+      /awaiting approval/,
+    );
   });
 
   it('a published run publication cannot change and must have two people', () => {
     const vid = published();
-    saveDatasetGrid(h.db, 2024, { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 4 } }] }, { actor: 'a' });
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 4 } }] },
+      { actor: 'a' },
+    );
     const run = createRun(h.db, { versionId: vid, year: 2024 }, 'a');
     const insert = (requester: string, approver: string) =>
       h.sqlite

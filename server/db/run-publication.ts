@@ -69,7 +69,11 @@ export function publicationOf(row: RunPublicationRow): RunPublication {
   };
 }
 
-function checkInput(input: RunPublicationInput): { docNumber: string; publishedOn: string; appealDays: number } {
+function checkInput(input: RunPublicationInput): {
+  docNumber: string;
+  publishedOn: string;
+  appealDays: number;
+} {
   const appealDays = input.appealDays ?? DEFAULT_APPEAL_DAYS;
   let daysProblem: ImportProblem | undefined;
   if (typeof appealDays !== 'number' || !Number.isInteger(appealDays) || appealDays < 0 || appealDays > 365)
@@ -116,7 +120,11 @@ function publishedFor(db: Tx, family: string, year: number): RunPublicationRow |
 function prepare(tx: Tx, runId: number): { family: string; year: number } {
   const run = getRunRow(tx, runId);
   if (run.status !== 'finished')
-    throw new ConflictError(`运行 ${runId} 尚未完成 / run ${runId} is not finished`, undefined, 'not_finished');
+    throw new ConflictError(
+      `运行 ${runId} 尚未完成 / run ${runId} is not finished`,
+      undefined,
+      'not_finished',
+    );
   getRunResultTexts(tx, runId); // integrity: a tampered run is never published
   const family = familyOf(tx, run.versionId);
   const existing = tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
@@ -139,7 +147,12 @@ function prepare(tx: Tx, runId: number): { family: string; year: number } {
 }
 
 /** Records a request to publish a run. Audited as `run.request`. */
-export function requestRunPublication(db: Db, runId: number, input: RunPublicationInput, actor: string): RunRequest {
+export function requestRunPublication(
+  db: Db,
+  runId: number,
+  input: RunPublicationInput,
+  actor: string,
+): RunRequest {
   const p = checkInput(input);
   return db.transaction(
     (tx) => {
@@ -286,7 +299,12 @@ export function approveRunPublication(
 }
 
 /** Publishes a run at once, one person (`ECOSCORE_FOUR_EYES=0`): request and approval by `actor`. */
-export function publishRunDirect(db: Db, runId: number, input: RunPublicationInput, actor: string): RunPublication {
+export function publishRunDirect(
+  db: Db,
+  runId: number,
+  input: RunPublicationInput,
+  actor: string,
+): RunPublication {
   // One transaction: the nested repository transactions become savepoints.
   return db.transaction(
     () => {

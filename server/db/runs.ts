@@ -9,12 +9,7 @@
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import {
-  datasetHash,
-  ENGINE_VERSION,
-  evaluate,
-  InvalidDocumentError,
-} from '../../engine/index.ts';
+import { datasetHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
 import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
@@ -187,7 +182,10 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
         })
         .returning()
         .get();
-      const texts = { results: results.map((r) => JSON.stringify(r)), errors: errors.map((e) => JSON.stringify(e)) };
+      const texts = {
+        results: results.map((r) => JSON.stringify(r)),
+        errors: errors.map((e) => JSON.stringify(e)),
+      };
       results.forEach((r, position) =>
         tx
           .insert(runResults)

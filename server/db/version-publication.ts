@@ -101,7 +101,11 @@ export function requestPublication(
         .returning()
         .get();
       if (!row)
-        throw new ConflictError(`版本 ${id} 已被修改 / version ${id} changed`, getVersion(tx, id), 'stale_revision');
+        throw new ConflictError(
+          `版本 ${id} 已被修改 / version ${id} changed`,
+          getVersion(tx, id),
+          'stale_revision',
+        );
       appendAudit(tx, {
         user: actor,
         action: 'version.request',
@@ -325,4 +329,3 @@ export function pendingVersions(db: Tx): VersionSummary[] {
     .filter((v) => v.pending)
     .sort((a, b) => (a.requestedAt ?? '').localeCompare(b.requestedAt ?? ''));
 }
-

@@ -129,7 +129,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/runs/{id}/publish',
       access: ['assessor'],
       tag: 'runs',
-      summary: '申请发布考核结果 / Request publication of a run as its year\'s result',
+      summary: "申请发布考核结果 / Request publication of a run as its year's result",
       description:
         'Needs `docNumber` (文号 like `吉环考〔2026〕3号`), `publishedOn` (YYYY-MM-DD) and optionally `appealDays` (0–365, default 15: appeals are open until `appealEndsOn` = publishedOn + appealDays). Four eyes on: records a request (202, `status: "pending"`), approved by another assessor or an admin (`…/approve`). Four eyes off (`ECOSCORE_FOUR_EYES=0`): published at once (200). One published run per family and year (409 `already_published`).',
       params: runIdParam,
@@ -151,7 +151,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/runs/{id}/withdraw',
       access: ['assessor'],
       tag: 'runs',
-      summary: '撤回发布申请 / Withdraw a run\'s publication request',
+      summary: "撤回发布申请 / Withdraw a run's publication request",
       params: runIdParam,
       responses: {
         204: { description: 'Withdrawn' },
@@ -168,9 +168,9 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/runs/{id}/approve',
       access: ['assessor'],
       tag: 'runs',
-      summary: '批准发布考核结果 / Approve a run\'s publication (four eyes)',
+      summary: "批准发布考核结果 / Approve a run's publication (four eyes)",
       description:
-        'By an assessor or admin other than the requester (403 `same_person`). Signs the run\'s seal with the publication (Ed25519). The database itself refuses a publication approved by its requester.',
+        "By an assessor or admin other than the requester (403 `same_person`). Signs the run's seal with the publication (Ed25519). The database itself refuses a publication approved by its requester.",
       params: runIdParam,
       responses: {
         200: { description: 'The publication', schema: ref('RunPublication') },
@@ -191,7 +191,10 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         'The rule document, the dataset, the results with traces and errors, their hashes, the seal and its Ed25519 signature (and the publication with its signature, when published): `ecoscore verify --run FILE --key KEYFILE` re-checks it offline and re-evaluates it.',
       params: runIdParam,
       responses: {
-        200: { description: 'The sealed run (attachment run-<id>-sealed.json)', contentType: 'application/json' },
+        200: {
+          description: 'The sealed run (attachment run-<id>-sealed.json)',
+          contentType: 'application/json',
+        },
         404: problem('No such run'),
         500: problem('The run no longer matches its hashes (`integrity`)'),
       },

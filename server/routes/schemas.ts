@@ -134,10 +134,11 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['runId', 'status', 'docNumber', 'publishedOn', 'appealDays', 'appealEndsOn', 'requestedBy'],
   ),
-  PublicKey: obj(
-    { algorithm: { const: 'Ed25519' }, keyId: str, publicKey: str, createdAt: str },
-    ['algorithm', 'keyId', 'publicKey'],
-  ),
+  PublicKey: obj({ algorithm: { const: 'Ed25519' }, keyId: str, publicKey: str, createdAt: str }, [
+    'algorithm',
+    'keyId',
+    'publicKey',
+  ]),
   DataChange: obj(
     {
       id: int,

@@ -12,8 +12,14 @@ import { route, type RouteSpec } from './registry.ts';
 import { ref } from './schemas.ts';
 
 const yearParam = { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '年度 / year' };
-const codeParam = { schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' }, description: '地区代码 / region code' };
-const keyParam = { schema: { type: 'string', pattern: '^[A-Za-z0-9_.]{1,64}$' }, description: '指标键 / input key' };
+const codeParam = {
+  schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
+  description: '地区代码 / region code',
+};
+const keyParam = {
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_.]{1,64}$' },
+  description: '指标键 / input key',
+};
 const paging = {
   limit: { schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
   offset: { schema: { type: 'integer', minimum: 0, default: 0 } },
@@ -66,8 +72,12 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: (c, { user }) => {
         const may = (roles: string[], requester: string | null) =>
-          (user.role === 'admin' || roles.includes(user.role)) && (!deps.fourEyes || requester !== user.username);
-        const versions = pendingVersions(db).map((v) => ({ ...v, canApprove: may(['editor'], v.requestedBy) }));
+          (user.role === 'admin' || roles.includes(user.role)) &&
+          (!deps.fourEyes || requester !== user.username);
+        const versions = pendingVersions(db).map((v) => ({
+          ...v,
+          canApprove: may(['editor'], v.requestedBy),
+        }));
         const runs = pendingRunPublications(db).map((p) => {
           const run = getRunSummary(db, p.runId);
           return {
@@ -87,12 +97,14 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/datasets/{year}/regions/{code}/history',
       access: 'any',
       tag: 'data',
-      summary: '地区数据变更历史 / The change history of a region\'s data',
-      description: 'Every changed cell of the region in that year (grid saves, imports, seed): key, before, after (null: absent), sources, who (with display name), when, and the audit action.',
+      summary: "地区数据变更历史 / The change history of a region's data",
+      description:
+        'Every changed cell of the region in that year (grid saves, imports, seed): key, before, after (null: absent), sources, who (with display name), when, and the audit action.',
       params: { year: yearParam, code: codeParam },
       query: paging,
       responses: { 200: history },
-      handler: (c, { params, query }) => c.json(listChanges(db, { year: params.year, region: params.code, ...query })),
+      handler: (c, { params, query }) =>
+        c.json(listChanges(db, { year: params.year, region: params.code, ...query })),
     }),
     route({
       method: 'get',

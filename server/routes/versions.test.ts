@@ -203,8 +203,16 @@ describe('rule version routes', () => {
     expect(req.status).toBe(202);
     expect(req.body).toMatchObject({ status: 'pending', kind: 'version', id, requestedBy: 'ed' });
     expect(schemaProblems(f.app, 'POST', '/api/versions/{id}/publish', 202, req.body)).toEqual([]);
-    expect((await ed.json('GET', `/api/versions/${id}`)).body).toMatchObject({ status: 'draft', pending: true });
-    const locked = await ed.json('PUT', `/api/versions/${id}`, { document: draft.body.document }, { 'If-Match': '"3"' });
+    expect((await ed.json('GET', `/api/versions/${id}`)).body).toMatchObject({
+      status: 'draft',
+      pending: true,
+    });
+    const locked = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: draft.body.document },
+      { 'If-Match': '"3"' },
+    );
     expect([locked.status, locked.body.code]).toEqual([409, 'pending_approval']);
     expect((await ed.json('POST', `/api/versions/${id}/publish`)).body.code).toBe('pending_approval');
     // Withdraw returns it to editing; request again.
@@ -224,9 +232,21 @@ describe('rule version routes', () => {
       '/docNumber',
       'required',
     ]);
-    for (const bad of ['', '吉环发[2029]1号', '吉环发〔2029〕01号', '吉环发〔29〕1号', '第1号', '吉环发〔2029〕1'])
-      expect((await admin.json('POST', `/api/versions/${id}/approve`, { ...ok, docNumber: bad })).status).toBe(422);
-    const badDate = await admin.json('POST', `/api/versions/${id}/approve`, { ...ok, effectiveDate: '2029-02-30' });
+    for (const bad of [
+      '',
+      '吉环发[2029]1号',
+      '吉环发〔2029〕01号',
+      '吉环发〔29〕1号',
+      '第1号',
+      '吉环发〔2029〕1',
+    ])
+      expect(
+        (await admin.json('POST', `/api/versions/${id}/approve`, { ...ok, docNumber: bad })).status,
+      ).toBe(422);
+    const badDate = await admin.json('POST', `/api/versions/${id}/approve`, {
+      ...ok,
+      effectiveDate: '2029-02-30',
+    });
     expect([badDate.status, badDate.body.errors[0].code]).toEqual([422, 'invalid_date']);
     const pub = await admin.json('POST', `/api/versions/${id}/approve`, ok);
     expect(pub.status).toBe(200);
@@ -249,7 +269,10 @@ describe('rule version routes', () => {
     // A correction for the same year retires the first one.
     const fix = await ed.json('POST', '/api/versions', { from: draft.body.id });
     expect((await ed.json('POST', `/api/versions/${fix.body.id}/publish`)).status).toBe(202);
-    const pub2 = await admin.json('POST', `/api/versions/${fix.body.id}/approve`, { ...ok, docNumber: '吉环发〔2029〕2号' });
+    const pub2 = await admin.json('POST', `/api/versions/${fix.body.id}/approve`, {
+      ...ok,
+      docNumber: '吉环发〔2029〕2号',
+    });
     expect(pub2.status).toBe(200);
     expect((await ed.json('GET', `/api/versions/${draft.body.id}`)).body.status).toBe('retired');
     expect((await ed.json('POST', `/api/versions/${draft.body.id}/publish`)).status).toBe(409);

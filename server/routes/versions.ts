@@ -230,7 +230,9 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         202: { description: 'The recorded request', schema: ref('VersionRequest') },
         404: problem('No such version'),
         409: problem('Not a draft, already pending (`pending_approval`), or changed since read'),
-        422: problem('Invalid document or failing test (errors lists each); four eyes off: bad docNumber or date'),
+        422: problem(
+          'Invalid document or failing test (errors lists each); four eyes off: bad docNumber or date',
+        ),
       },
       handler: (c, { params, body, user }) => {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));
@@ -270,7 +272,9 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         403: problem('The requester cannot approve (`same_person`)'),
         404: problem('No such version'),
         409: problem('No pending request (`not_pending`), or changed since read'),
-        422: problem('Missing or malformed docNumber / effectiveDate (`required`, `invalid_doc_number`, `invalid_date`), or an invalid document'),
+        422: problem(
+          'Missing or malformed docNumber / effectiveDate (`required`, `invalid_doc_number`, `invalid_date`), or an invalid document',
+        ),
       },
       handler: (c, { params, body, user }) => {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));

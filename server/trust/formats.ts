@@ -38,7 +38,11 @@ export function docNumberProblem(value: unknown, path = '/docNumber'): ImportPro
 /** The problem with a required date, or undefined. */
 export function dateProblem(value: unknown, path: string, name: string): ImportProblem | undefined {
   if (value === undefined || value === null || value === '')
-    return { path, code: 'required', message: `发布需要日期 ${name} / publishing needs ${name} (YYYY-MM-DD)` };
+    return {
+      path,
+      code: 'required',
+      message: `发布需要日期 ${name} / publishing needs ${name} (YYYY-MM-DD)`,
+    };
   if (!isDate(value))
     return {
       path,

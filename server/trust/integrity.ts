@@ -31,7 +31,12 @@ function publicKey(db: Tx, keyId: string | null): string | undefined {
 }
 
 /** Whether `signature` by key `keyId` (as recorded in the database) signs `message`. Memoised. */
-export function signatureHolds(db: Tx, keyId: string | null, message: string, signature: string | null): boolean {
+export function signatureHolds(
+  db: Tx,
+  keyId: string | null,
+  message: string,
+  signature: string | null,
+): boolean {
   const key = publicKey(db, keyId);
   if (!key || !signature) return false;
   const memo = `${key}|${message}|${signature}`;
@@ -83,7 +88,12 @@ export function versionProblems(db: Tx, row: RuleVersionRow): { code: string; me
       message: `版本 ${row.id} 的签名缺失或无效 / version ${row.id}: the signature is missing or invalid`,
     });
   const entry = auditByHash(db, row.approvalAuditHash);
-  if (!entry || entry.entity !== 'version' || entry.entityId !== String(row.id) || entry.afterHash !== row.contentHash)
+  if (
+    !entry ||
+    entry.entity !== 'version' ||
+    entry.entityId !== String(row.id) ||
+    entry.afterHash !== row.contentHash
+  )
     out.push({
       code: 'approval_audit_missing',
       message: `版本 ${row.id} 的批准审计记录缺失或不符 / version ${row.id}: the audit entry of its approval is missing or does not match`,
@@ -104,7 +114,8 @@ export function versionProblems(db: Tx, row: RuleVersionRow): { code: string; me
 /** Throws IntegrityError when a published or retired version does not hold. */
 export function assertVersionIntact(db: Tx, row: RuleVersionRow): void {
   const problems = versionProblems(db, row);
-  if (problems.length) throw new IntegrityError('rule_versions', row.id, problems[0].code, problems[0].message);
+  if (problems.length)
+    throw new IntegrityError('rule_versions', row.id, problems[0].code, problems[0].message);
 }
 
 /** The canonical results hash of stored result and error texts. */
@@ -157,7 +168,12 @@ export function runProblems(
       message: `运行 ${row.id} 的封存签名缺失或无效 / run ${row.id}: the seal's signature is missing or invalid`,
     });
   const entry = auditByHash(db, row.auditHash);
-  if (!entry || entry.entity !== 'run' || entry.entityId !== String(row.id) || entry.afterHash !== row.resultsHash)
+  if (
+    !entry ||
+    entry.entity !== 'run' ||
+    entry.entityId !== String(row.id) ||
+    entry.afterHash !== row.resultsHash
+  )
     out.push({
       code: 'run_audit_missing',
       message: `运行 ${row.id} 的审计记录缺失或不符 / run ${row.id}: the audit entry that finished it is missing or does not match`,

@@ -210,5 +210,11 @@ export function signFor(tx: Tx, db: Db, message: string): { keyId: string; signa
 
 /** The public keys recorded in a database, by key id. */
 export function recordedKeys(db: Tx): Map<string, string> {
-  return new Map(db.select().from(signingKeys).all().map((k) => [k.keyId, k.publicKey]));
+  return new Map(
+    db
+      .select()
+      .from(signingKeys)
+      .all()
+      .map((k) => [k.keyId, k.publicKey]),
+  );
 }

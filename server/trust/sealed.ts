@@ -116,27 +116,54 @@ export function verifySealedRun(file: SealedRun, opts: { publicKey?: string } = 
   const seal = file.seal;
   const documentHash = safe(() => contentHash(file.document));
   if (documentHash !== seal.documentHash || file.hashes?.document !== seal.documentHash)
-    add('document', 'document_hash_mismatch', '规则文档与封存的文档哈希不符 / the document does not match the sealed document hash');
+    add(
+      'document',
+      'document_hash_mismatch',
+      '规则文档与封存的文档哈希不符 / the document does not match the sealed document hash',
+    );
   const dsHash = safe(() => datasetHash(file.dataset));
   if (dsHash !== seal.datasetHash || file.hashes?.dataset !== seal.datasetHash)
-    add('dataset', 'dataset_hash_mismatch', '数据与封存的数据哈希不符 / the dataset does not match the sealed dataset hash');
+    add(
+      'dataset',
+      'dataset_hash_mismatch',
+      '数据与封存的数据哈希不符 / the dataset does not match the sealed dataset hash',
+    );
   const texts = {
     results: (file.results ?? []).map((r) => JSON.stringify(r)),
     errors: (file.errors ?? []).map((e) => JSON.stringify(e)),
   };
   const resHash = safe(() => resultsHashOf(texts));
   if (resHash !== seal.resultsHash || file.hashes?.results !== seal.resultsHash)
-    add('results', 'results_hash_mismatch', '结果与封存的结果哈希不符 / the results do not match the sealed results hash');
+    add(
+      'results',
+      'results_hash_mismatch',
+      '结果与封存的结果哈希不符 / the results do not match the sealed results hash',
+    );
   const key = opts.publicKey ?? file.signature?.publicKey ?? '';
   if (opts.publicKey && file.signature?.publicKey && file.signature.publicKey !== opts.publicKey)
-    add('signature', 'unknown_key', '文件由另一把密钥签名 / the file was signed by another key than the one given');
+    add(
+      'signature',
+      'unknown_key',
+      '文件由另一把密钥签名 / the file was signed by another key than the one given',
+    );
   if (!verifySignature(key, sealMessage(seal), file.signature?.value ?? null))
     add('signature', 'bad_signature', '封存签名缺失或无效 / the seal signature is missing or invalid');
   const p = file.publication;
-  if (p && !verifySignature(key, publicationMessage(file.run.id, seal, { ...p, approvedBy: p.approvedBy ?? '' }), p.signature))
+  if (
+    p &&
+    !verifySignature(
+      key,
+      publicationMessage(file.run.id, seal, { ...p, approvedBy: p.approvedBy ?? '' }),
+      p.signature,
+    )
+  )
     add('publication', 'bad_signature', '发布签名无效 / the publication signature is invalid');
   if (p && p.fourEyes && p.approvedBy === p.requestedBy)
-    add('publication', 'same_person', '发布的批准人与申请人相同 / the publication was approved by its requester');
+    add(
+      'publication',
+      'same_person',
+      '发布的批准人与申请人相同 / the publication was approved by its requester',
+    );
   // Re-evaluate: the results must be byte-identical to the file's.
   if (seal.engineVersion !== ENGINE_VERSION)
     add(
@@ -148,11 +175,19 @@ export function verifySealedRun(file: SealedRun, opts: { publicKey?: string } = 
   try {
     evaluation = evaluate(file.document, file.dataset, { trace: true });
   } catch (e) {
-    add('results', 'not_evaluable', `文档无法评估 / the document cannot be evaluated: ${(e as Error).message}`);
+    add(
+      'results',
+      'not_evaluable',
+      `文档无法评估 / the document cannot be evaluated: ${(e as Error).message}`,
+    );
   }
   if (evaluation) {
     const again = orderEvaluation(evaluation);
-    const a = [...again.results.map((r) => JSON.stringify(r)), '\u0000', ...again.errors.map((e) => JSON.stringify(e))];
+    const a = [
+      ...again.results.map((r) => JSON.stringify(r)),
+      '\u0000',
+      ...again.errors.map((e) => JSON.stringify(e)),
+    ];
     const b = [...texts.results, '\u0000', ...texts.errors];
     const at = a.findIndex((t, i) => t !== b[i]);
     if (at >= 0 || a.length !== b.length) {
