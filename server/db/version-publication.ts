@@ -259,7 +259,7 @@ function publish(
           at,
         });
       }
-      const { keyId, signature } = signFor(tx, db, before.contentHash);
+      const { keyId, signature } = signFor(tx, db, before.contentHash, at);
       const entry = appendAudit(tx, {
         user: actor,
         action: 'version.publish',

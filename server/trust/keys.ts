@@ -183,10 +183,9 @@ export function signerFor(db: Db, env: NodeJS.ProcessEnv = process.env): Signer 
 }
 
 /** Records the signer's public key in `signing_keys` (once, audited as `key.create`). */
-export function recordKey(tx: Tx, signer: Signer): void {
+export function recordKey(tx: Tx, signer: Signer, at: string = nowIso()): void {
   const known = tx.select().from(signingKeys).where(eq(signingKeys.keyId, signer.keyId)).get();
   if (known) return;
-  const at = nowIso();
   tx.insert(signingKeys)
     .values({ keyId: signer.keyId, algorithm: KEY_ALGORITHM, publicKey: signer.publicKey, createdAt: at })
     .run();
@@ -202,9 +201,9 @@ export function recordKey(tx: Tx, signer: Signer): void {
 }
 
 /** Signs `message` with the database's key, recording the key first; returns `{ keyId, signature }`. */
-export function signFor(tx: Tx, db: Db, message: string): { keyId: string; signature: string } {
+export function signFor(tx: Tx, db: Db, message: string, at?: string): { keyId: string; signature: string } {
   const signer = signerFor(db);
-  recordKey(tx, signer);
+  recordKey(tx, signer, at);
   return { keyId: signer.keyId, signature: signer.sign(message) };
 }
 
