@@ -70,19 +70,23 @@ const en: Record<TrustKey, string> = {
   'approvals.open': 'Review and approve',
   'approvals.yours': 'Your request (another person approves)',
   'approvals.fourEyesOff': 'Four eyes are off (one-person installation): publishing needs no second person.',
-  'pending.banner': 'Awaiting approval: {who} asked to publish it at {at}. The draft cannot be edited until then.',
+  'pending.banner':
+    'Awaiting approval: {who} asked to publish it at {at}. The draft cannot be edited until then.',
   'pending.withdraw': 'Withdraw request',
   'pending.approve': 'Approve publication',
-  'pending.notYou': 'The requester cannot approve their own request (four eyes): another editor or an admin approves.',
+  'pending.notYou':
+    'The requester cannot approve their own request (four eyes): another editor or an admin approves.',
   'request.title': 'Request publication of {year} version {version}',
   'request.confirm': 'Request publication',
-  'request.explain': 'Publishing takes two people: another editor or an admin approves it, with the 文号 and the effective date.',
+  'request.explain':
+    'Publishing takes two people: another editor or an admin approves it, with the 文号 and the effective date.',
   'request.done': 'Publication requested; awaiting approval',
   'approve.title': 'Approve publication of {year} version {version}',
   'approve.requested': 'Requested by {who} at {at}',
   'approve.confirm': 'Approve and publish',
   'approve.check': 'Check',
-  'approve.confirmText': 'Publish with document number “{docNumber}” effective {date}? It cannot be changed afterwards.',
+  'approve.confirmText':
+    'Publish with document number “{docNumber}” effective {date}? It cannot be changed afterwards.',
   'approve.back': 'Back',
   'approve.badNumber': 'A document number looks like 吉环考〔2026〕3号',
   'approve.badDate': 'Give the effective date',
