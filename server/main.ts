@@ -7,7 +7,8 @@
  * Environment: PORT, HOST (default all interfaces), ECOSCORE_DB (default ./data/ecoscore.db),
  * ECOSCORE_ADMIN_PASSWORD (the first admin's password; when unset a random one is printed once),
  * ECOSCORE_ACCESS_LOG=0 to silence the per-request log, ECOSCORE_SECURE_COOKIES=1 behind HTTPS,
- * ECOSCORE_TRUST_PROXY=1 behind a reverse proxy.
+ * ECOSCORE_TRUST_PROXY=1 behind a reverse proxy, ECOSCORE_KEY_FILE (the Ed25519 signing key; default
+ * `<database>.key`, created with mode 0600), ECOSCORE_FOUR_EYES=0 for a one-person installation.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ import { databasePathFromEnv, openDatabase } from './db/client.ts';
 import { seedIfEmpty } from './seed.ts';
 import { createApp, packageVersion } from './app.ts';
 import { ensureAdmin } from './auth/store.ts';
+import { signerFor } from './trust/keys.ts';
 
 export const EDITOR_BUILD = fileURLToPath(new URL('../editor/build', import.meta.url));
 
@@ -98,6 +100,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
   print(`ecoscore ${packageVersion()} listening on http://${opts.host ?? 'localhost'}:${port}`);
   print(`database: ${opened.path}`);
+  print(`signing key: ${signerFor(opened.db).file} (public key: GET /api/keys)`);
   print(haveEditor ? `editor: ${staticRoot}` : 'editor: not built (API only); run `npm start` to build it');
   print(`API docs: http://${opts.host ?? 'localhost'}:${port}/api/docs`);
 
