@@ -166,4 +166,33 @@ describe('four eyes in the editor', () => {
     },
     STEP,
   );
+
+  it(
+    'shows the change history of a region and of one cell in the data grid',
+    async () => {
+      const sun = await apiSession(server, 'sun', 'sun-password-1');
+      const grid = await sun('GET', '/api/datasets/2024');
+      const row = grid.body.regions.find((r: { code: string }) => r.code === '220100');
+      const key = Object.keys(row.values).find((k) => typeof row.values[k] === 'number')!;
+      const put = await sun('PUT', '/api/datasets/2024', {
+        regions: [{ code: '220100', values: { [key]: row.values[key] + 1 } }],
+      });
+      expect(put.status).toBe(200);
+      const { page, errors } = await openPage(browser);
+      await signIn(page, server, { username: 'sun', password: 'sun-password-1' });
+      await page.goto(`${server.base}/data?year=2024`);
+      await page.locator('tr:has(th.rowhead:has-text("220100")) [data-testid=region-history]').click();
+      const table = page.locator('dialog[open] [data-testid=history-table]');
+      await table.waitFor();
+      expect(await table.innerText()).toContain('sun assessor');
+      await page.locator('dialog[open] [data-testid=history-key]').selectOption(key);
+      await expect.poll(() => table.getAttribute('data-total')).toBe('2');
+      const text = await table.innerText();
+      expect(text).toContain(String(row.values[key]));
+      expect(text).toContain(String(row.values[key] + 1));
+      await screenshot(page, 'trust-08-cell-history');
+      expect(errors).toEqual([]);
+    },
+    STEP,
+  );
 });
