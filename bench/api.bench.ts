@@ -80,6 +80,7 @@ async function main() {
       ECOSCORE_DB: join(dir, 'bench.db'),
       ECOSCORE_ADMIN_PASSWORD: password,
       ECOSCORE_ACCESS_LOG: '0',
+      ECOSCORE_FOUR_EYES: '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -105,7 +106,13 @@ async function main() {
     if (!v2025) {
       const draft = versions.find((v) => v.status === 'draft');
       if (!draft) throw new Error('no 2025 version in the seed');
-      v2025 = (await call(base, cookie, 'POST', `/api/versions/${draft.id}/publish`, {})).body;
+      // Four eyes would need a second person: the bench server runs with ECOSCORE_FOUR_EYES=0.
+      v2025 = (
+        await call(base, cookie, 'POST', `/api/versions/${draft.id}/publish`, {
+          docNumber: '吉环考〔2025〕1号',
+          effectiveDate: '2025-01-01',
+        })
+      ).body;
     }
     const run = (await call(base, cookie, 'POST', '/api/runs', { versionId: v2025!.id, year: 2025 })).body;
     const document = JSON.parse(readFileSync(join(root, 'rules/jilin-eco-target/2025.json'), 'utf8'));

@@ -24,6 +24,10 @@ const commands: Record<string, () => Promise<Command>> = {
     summary: 'diff OLD.json NEW.json [--data DATA] [--json]',
   }),
   backup: async () => ({ ...(await import('./commands/backup.ts')), summary: 'backup FILE [--db PATH]' }),
+  verify: async () => ({
+    ...(await import('./commands/verify.ts')),
+    summary: 'verify [--db PATH] [--key KEYFILE] [--json] | verify --run FILE.json [--key KEYFILE]',
+  }),
 };
 
 const USAGE = `用法 / usage: ecoscore <command> [options]
@@ -32,6 +36,8 @@ const USAGE = `用法 / usage: ecoscore <command> [options]
   evaluate RULES.json DATA.(json|csv|xlsx) [--json]  按规则为各地区计分 / score every region of a data file
   diff OLD.json NEW.json [--data DATA] [--json]      比较两个规则版本及其影响 / compare two rule versions and their impact
   backup FILE [--db PATH]                            在线备份数据库 / write a consistent copy of the database
+  verify [--db PATH] [--key KEYFILE] [--json]        核验数据库未被篡改 / check the audit chain, hashes, signatures, four eyes
+  verify --run FILE.json [--key KEYFILE] [--json]    离线核验封存的考核结果 / check a sealed run offline (re-evaluated)
 
 exit codes: 0 ok, 1 invalid document or unscored regions, 2 unreadable input or usage error`;
 

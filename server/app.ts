@@ -35,6 +35,10 @@ import { projectPath } from './runtime.ts';
 import { EnginePool, type PoolOptions } from './workers/pool.ts';
 import { isHttps, NO_PROXIES, trustedProxies, type TrustedProxies } from './web/proxy.ts';
 import { sameOrigin } from './web/guard.ts';
+import { trustRoutes } from './routes/trust.ts';
+import { initTrust, recordIntegrityFailure } from './trust/setup.ts';
+import { fourEyesFromEnv } from './trust/formats.ts';
+import type { Signer } from './trust/keys.ts';
 
 export interface AppOptions {
   db: Db;
@@ -65,6 +69,10 @@ export interface AppOptions {
   pool?: EnginePool | PoolOptions;
   /** The clock (tests). */
   now?: () => number;
+  /** Publishing takes two people (default: on unless `ECOSCORE_FOUR_EYES=0`). */
+  fourEyes?: boolean;
+  /** The signing key (default: `ECOSCORE_KEY_FILE`, else next to the database file, else in memory). */
+  signer?: Signer;
 }
 
 /** The package version from package.json. */
@@ -85,7 +93,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...systemRoutes(deps, () => routes), ...authRoutes(deps), ...userRoutes(deps));
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
-  routes.push(...sensitivityRoutes(deps), ...historyRoutes(deps));
+  routes.push(...sensitivityRoutes(deps), ...historyRoutes(deps), ...trustRoutes(deps));
   return routes;
 }
 
@@ -144,7 +152,10 @@ export function createApp(options: AppOptions): EcoscoreApp {
     log,
     proxies,
     pool,
+    fourEyes: options.fourEyes ?? fourEyesFromEnv(),
   };
+  // The signing key exists (created at first start) and is recorded; the four-eyes setting is audited when it changes.
+  initTrust(options.db, { fourEyes: deps.fourEyes, signer: options.signer });
   const routes = buildRoutes(deps);
 
   const app = new Hono<AppEnv>();
@@ -176,6 +187,19 @@ export function createApp(options: AppOptions): EcoscoreApp {
     routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`),
   );
   app.use('/api/*', sessions.middleware());
+  // A record that fails its integrity check is never served, and the failure is audited (after the
+  // failed request's own transaction has rolled back).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (c.error)
+      recordIntegrityFailure(
+        options.db,
+        c.error,
+        c.get('user')?.username,
+        `${c.req.method} ${c.req.path}`,
+        log,
+      );
+  });
   app.use('/api/*', async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     if (!c.get('user') && !publicRoutes.has(`${method} ${c.req.path}`)) {

@@ -11,7 +11,8 @@
  * ECOSCORE_TRUSTED_PROXIES (addresses and CIDR ranges of reverse proxies whose X-Forwarded-For and
  * X-Forwarded-Proto are believed), ECOSCORE_TRUST_PROXY=1 (the same for a proxy on this host:
  * loopback), ECOSCORE_ENGINE_WORKERS, ECOSCORE_ENGINE_TIMEOUT_MS, ECOSCORE_ENGINE_HEAP_MB (the
- * engine pool, server/workers/pool.ts).
+ * engine pool, server/workers/pool.ts), ECOSCORE_KEY_FILE (the Ed25519 signing key; default
+ * `<database>.key`, created with mode 0600), ECOSCORE_FOUR_EYES=0 for a one-person installation.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ import { ensureAdmin } from './auth/store.ts';
 import { projectPath } from './runtime.ts';
 import { proxiesFromEnv, type TrustedProxies } from './web/proxy.ts';
 import type { PoolOptions } from './workers/pool.ts';
+import { signerFor } from './trust/keys.ts';
 
 export const EDITOR_BUILD = projectPath('editor', 'build');
 
@@ -125,6 +127,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
   print(`ecoscore ${packageVersion()} listening on http://${opts.host ?? 'localhost'}:${port}`);
   print(`database: ${opened.path}`);
+  print(`signing key: ${signerFor(opened.db).file} (public key: GET /api/keys)`);
   print(haveEditor ? `editor: ${staticRoot}` : 'editor: not built (API only); run `npm start` to build it');
   print(`API docs: http://${opts.host ?? 'localhost'}:${port}/api/docs`);
 

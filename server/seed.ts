@@ -19,10 +19,16 @@ import { applyRegionValues, type IncomingRegion } from './db/datasets.ts';
 import { StoreError } from './db/errors.ts';
 import { listRegions, loadRegions, parseRegionsCsv } from './db/regions.ts';
 import { datasetValues, regions, ruleVersions, users } from './db/schema.ts';
-import { createDraft, getVersion, listVersions, publishVersion } from './db/versions.ts';
+import { approveVersion, createDraft, getVersion, listVersions, requestPublication } from './db/versions.ts';
 
 export const RULES_DIR = projectPath('rules');
 export const SEED_ACTOR = 'system';
+/**
+ * The sample versions are published with four eyes like any other: requested by `system`, approved
+ * by `seed` (two seed identities nobody signs in as), with a sample 文号 `样例〔YEAR〕1号` and
+ * 1 January of their year as the effective date.
+ */
+export const SEED_APPROVER = 'seed';
 
 export interface SeedOptions {
   /** Where the sample files are (default: the project's `rules/`). */
@@ -104,7 +110,13 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
         let status = draft.status as string;
         if (year < latest) {
           try {
-            status = publishVersion(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR).status;
+            requestPublication(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR);
+            status = approveVersion(
+              db,
+              draft.id,
+              { docNumber: `样例〔${year}〕1号`, effectiveDate: `${year}-01-01` },
+              SEED_APPROVER,
+            ).status;
           } catch (e) {
             report.problems.push(
               `${path}: 未能发布,保留为草稿 / not published, kept as a draft: ${describe(e)}`,

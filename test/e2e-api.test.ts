@@ -202,14 +202,26 @@ describe('end to end: a year through the HTTP API of the real server', () => {
       valid: true,
       errors: [],
     });
-    const published = await editor.json(
-      'POST',
-      `/api/versions/${id}/publish`,
-      { docNumber: '吉环督〔2025〕1号' },
-      { 'If-Match': '"2"' },
-    );
+    // Four eyes: the editor asks, the administrator approves with the 文号 and the date.
+    const requested = await editor.json('POST', `/api/versions/${id}/publish`, {}, { 'If-Match': '"2"' });
+    expect(requested.status).toBe(202);
+    expect(requested.body).toMatchObject({ status: 'pending', requestedBy: 'wang' });
+    const selfApproval = await editor.json('POST', `/api/versions/${id}/approve`, {
+      docNumber: '吉环督〔2025〕1号',
+      effectiveDate: '2025-03-01',
+    });
+    expect([selfApproval.status, selfApproval.body.code]).toEqual([403, 'same_person']);
+    const published = await admin.json('POST', `/api/versions/${id}/approve`, {
+      docNumber: '吉环督〔2025〕1号',
+      effectiveDate: '2025-03-01',
+    });
     expect(published.status).toBe(200);
-    expect(published.body).toMatchObject({ status: 'published', effective: true, publishedBy: 'wang' });
+    expect(published.body).toMatchObject({
+      status: 'published',
+      effective: true,
+      publishedBy: 'admin',
+      requestedBy: 'wang',
+    });
 
     // Import data: a bad CSV is refused with row and column and changes nothing; then the good one.
     const goodCsv = readFileSync(join(root, 'rules/sample-data/2025.csv'), 'utf8');
@@ -296,7 +308,8 @@ describe('end to end: a year through the HTTP API of the real server', () => {
       'user.create admin',
       'version.create wang',
       'version.update wang',
-      'version.publish wang',
+      'version.request wang',
+      'version.publish admin',
       'dataset.import li',
       'run.create li',
     ]) {

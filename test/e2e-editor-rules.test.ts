@@ -378,10 +378,25 @@ describe('rule editor in the browser', () => {
       expect(await dialog.locator('[data-change="changed:item:heavy_pollution"]').innerText()).toContain(
         'logic',
       );
-      await dialog.locator('input[name=docNumber]').fill('吉环发〔2025〕12号');
-      await dialog.locator('input[name=effectiveDate]').fill('2025-03-01');
       await screenshot(page, 'editor-rules-10-publish');
+      // Four eyes: the admin's publish is a request; another editor approves it with the 文号 and date
+      // (the approval dialog itself is driven in test/e2e-editor-trust.test.ts).
       await dialog.locator('[data-testid=confirm-publish]').click();
+      await page.waitForSelector('[data-testid=pending-banner]');
+      const created = await api('POST', '/api/users', {
+        username: 'approver',
+        displayName: '审批人',
+        password: 'approver-password-1',
+        role: 'editor',
+      });
+      expect(created.status).toBe(201);
+      const approver = await apiSession(server, 'approver', 'approver-password-1');
+      const approved = await approver('POST', `/api/versions/${draftId}/approve`, {
+        docNumber: '吉环发〔2025〕12号',
+        effectiveDate: '2025-03-01',
+      });
+      expect(approved.status).toBe(200);
+      await page.reload();
 
       await page.waitForSelector('.editor[data-status="published"]');
       expect(await page.locator('.editor .meta').innerText()).toContain('吉环发〔2025〕12号');

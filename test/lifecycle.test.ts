@@ -21,7 +21,8 @@ import {
   loadRegions,
   openDatabase,
   parseRegionsCsv,
-  publishVersion,
+  approveVersion,
+  requestPublication,
   updateDraft,
   validateVersion,
   type OpenedDatabase,
@@ -41,11 +42,13 @@ afterAll(() => h.close());
 describe('rule lifecycle', () => {
   it('runs from last year to this year with every step audited', async () => {
     // Last year's rules, published.
-    const last = publishVersion(
+    const first = createDraft(h.db, { document: readDoc(2023) }, 'editor1');
+    requestPublication(h.db, first.id, {}, 'editor1');
+    const last = approveVersion(
       h.db,
-      createDraft(h.db, { document: readDoc(2023) }, 'editor1').id,
-      { docNumber: '吉环考〔2023〕1号' },
-      'editor1',
+      first.id,
+      { docNumber: '吉环考〔2023〕1号', effectiveDate: '2023-01-01' },
+      'chief',
     );
     expect(last.status).toBe('published');
 
@@ -72,8 +75,9 @@ describe('rule lifecycle', () => {
     // 4. Validate (schema, semantics and the document's own tests).
     expect(validateVersion(h.db, draft.id)).toEqual({ valid: true, errors: [] });
 
-    // 5. Publish.
-    const published = publishVersion(
+    // 5. Publish: editor1 asks, the chief (another person) approves.
+    requestPublication(h.db, draft.id, { expectedRevision: edited.revision }, 'editor1');
+    const published = approveVersion(
       h.db,
       draft.id,
       { docNumber: '吉环考〔2024〕3号', effectiveDate: '2024-03-01' },
@@ -127,9 +131,12 @@ describe('rule lifecycle', () => {
     expect(steps).toEqual([
       ['family.create', 'editor1', 'jilin-eco-target'],
       ['version.create', 'editor1', String(last.id)],
-      ['version.publish', 'editor1', String(last.id)],
+      ['version.request', 'editor1', String(last.id)],
+      ['key.create', 'system', expect.stringMatching(/^[0-9a-f]{16}$/)],
+      ['version.publish', 'chief', String(last.id)],
       ['version.create', 'editor1', String(draft.id)],
       ['version.update', 'editor1', String(draft.id)],
+      ['version.request', 'editor1', String(draft.id)],
       ['version.publish', 'chief', String(draft.id)],
       ['dataset.import', 'assessor1', '2024'],
       ['run.create', 'assessor1', String(run1.id)],

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../engine/index.ts';
+import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, listAudit } from './audit.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
@@ -47,7 +50,28 @@ describe('listAudit', () => {
       beforeHash: 'b',
       afterHash: 'a',
       detail: { n: 1 },
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      displayName: null,
     });
+  });
+
+  it('chains every row to the one before: SHA-256(previous hash + canonical JSON of the row)', () => {
+    const rows = listAudit(h.db, { limit: 1000 }).entries.sort((a, b) => a.id - b.id);
+    let previous = GENESIS;
+    rows.forEach((r, i) => {
+      expect(r.id).toBe(i + 1);
+      const { hash, displayName: _d, ...row } = r;
+      expect(hash).toBe(auditRowHash(previous, row));
+      previous = hash!;
+    });
+    // The row's own canonical JSON, independently: the detail's keys sorted.
+    const first = rows[0];
+    const text = `{"action":"${first.action}","afterHash":${JSON.stringify(first.afterHash)},"at":"${first.at}","beforeHash":${JSON.stringify(first.beforeHash)},"detail":${canonicalJson(first.detail)},"entity":"${first.entity}","entityId":"${first.entityId}","id":1,"user":"${first.user}"}`;
+    expect(first.hash).toBe(
+      createHash('sha256')
+        .update(GENESIS + text)
+        .digest('hex'),
+    );
   });
 
   it('filters by entity, entity id, action, user and dates (a date alone covers the whole day)', () => {

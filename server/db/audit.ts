@@ -1,10 +1,12 @@
 /**
  * The audit log: append-only (triggers refuse UPDATE/DELETE), written by every repository write in
- * the same transaction as the change, readable with filters and paging.
+ * the same transaction as the change, readable with filters and paging. Every row is hash-chained to
+ * the one before (server/trust/chain.ts), so an edited or removed row breaks the chain.
  */
 import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import type { Db } from './client.ts';
-import { auditLog } from './schema.ts';
+import { auditLog, users } from './schema.ts';
 
 /** A drizzle database or transaction: anything that can run queries. */
 export type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
@@ -32,6 +34,13 @@ export interface AuditEntry {
   beforeHash: string | null;
   afterHash: string | null;
   detail: Record<string, unknown>;
+  /** The chain hash of this row (null only for rows written before the chain existed). */
+  hash: string | null;
+}
+
+/** An entry as the API lists it: with the actor's display name (null for `system` or a removed user). */
+export interface AuditListEntry extends AuditEntry {
+  displayName: string | null;
 }
 
 export interface AuditFilter {
@@ -53,23 +62,41 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** Appends one audit row. Call it inside the transaction of the change it records. */
+/**
+ * Appends one audit row, chained to the last one (its id is the last id + 1, its `hash` covers the
+ * previous hash and this row). Call it inside the transaction of the change it records.
+ */
 export function appendAudit(tx: Tx, entry: AuditInput): AuditEntry {
-  const row = tx
+  const last = tx
+    .select({ id: auditLog.id, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.id))
+    .limit(1)
+    .get();
+  const row = {
+    id: (last?.id ?? 0) + 1,
+    at: entry.at ?? nowIso(),
+    user: entry.user,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: String(entry.entityId),
+    beforeHash: entry.beforeHash ?? null,
+    afterHash: entry.afterHash ?? null,
+    // What is stored is what is hashed: the detail as it reads back from its JSON text.
+    detail: JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>,
+  };
+  const hash = auditRowHash(last?.hash ?? GENESIS, row);
+  return tx
     .insert(auditLog)
-    .values({
-      at: entry.at ?? nowIso(),
-      user: entry.user,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: String(entry.entityId),
-      beforeHash: entry.beforeHash ?? null,
-      afterHash: entry.afterHash ?? null,
-      detail: entry.detail ?? {},
-    })
+    .values({ ...row, hash })
     .returning()
     .get();
-  return row;
+}
+
+/** The audit entry with this chain hash, if any. */
+export function auditByHash(db: Tx, hash: string | null): AuditEntry | undefined {
+  if (!hash) return undefined;
+  return db.select().from(auditLog).where(eq(auditLog.hash, hash)).get();
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -80,7 +107,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * @example
  * listAudit(db, { entity: 'version', from: '2025-01-01', limit: 20 })
  */
-export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditEntry[]; total: number } {
+export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditListEntry[]; total: number } {
   const conds: SQL[] = [];
   if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
   if (filter.entityId !== undefined && filter.entityId !== '')
@@ -99,13 +126,15 @@ export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditEnt
   const limit = Math.min(1000, Math.max(0, Math.trunc(filter.limit ?? 50)));
   const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
   const entries = db
-    .select()
+    .select({ entry: auditLog, displayName: users.displayName })
     .from(auditLog)
+    .leftJoin(users, eq(users.username, auditLog.user))
     .where(where)
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit)
     .offset(offset)
-    .all();
+    .all()
+    .map((r) => ({ ...r.entry, displayName: r.displayName ?? null }));
   const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
   return { entries, total };
 }

@@ -8,6 +8,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { datasetHash } from '../../engine/index.ts';
 import type { Dataset, Input, RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
+import { cellsHash, recordChanges, type CellChange } from './data-changes.ts';
 import type { Db } from './client.ts';
 import { ValidationError, type ImportProblem } from './errors.ts';
 import { listRegions, type Region } from './regions.ts';
@@ -310,6 +311,26 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
       }
       const beforeHash = gridHash(tx, opts.year);
       const at = nowIso();
+      // Cell-level audit: what each written cell held before and holds after.
+      const stored = storedValues(tx, opts.year);
+      const changes: CellChange[] = [];
+      for (const region of opts.regions)
+        for (const v of region.values) {
+          const old = stored.get(region.code)?.get(v.key);
+          const removing = v.value === null || v.value === undefined;
+          const after = removing ? null : JSON.stringify(v.value);
+          const afterSource = removing ? null : (v.source ?? opts.source);
+          const before = old ? JSON.stringify(old.value) : null;
+          if (before === after && (removing || old?.source === afterSource)) continue;
+          changes.push({
+            region: region.code,
+            key: v.key,
+            before,
+            after,
+            beforeSource: old?.source ?? null,
+            afterSource,
+          });
+        }
       const sqlite = (db as Db).$client;
       const upsert = sqlite.prepare(
         `INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at)
@@ -341,7 +362,7 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
         opts.onProgress?.(i + 1, opts.regions.length);
       });
       const hash = gridHash(tx, opts.year);
-      appendAudit(tx, {
+      const entry = appendAudit(tx, {
         user: opts.actor,
         action: opts.action,
         entity: 'dataset',
@@ -355,9 +376,12 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
           removed,
           source: opts.source,
           ...opts.detail,
+          cells: changes.length,
+          cellsHash: cellsHash(changes),
         },
         at,
       });
+      recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
       return { regions: opts.regions.length, values, removed, hash };
     },
     { behavior: 'immediate' },

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenedDatabase } from './client.ts';
 import { saveDatasetGrid } from './datasets.ts';
 import { createRun } from './runs.ts';
-import { demoDocument, freshDb } from './test-fixture.ts';
-import { createDraft, getVersion, publishVersion } from './versions.ts';
+import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
+import { createDraft, getVersion, requestPublication } from './versions.ts';
 
 let h: OpenedDatabase;
 beforeEach(() => {
@@ -19,7 +19,7 @@ const IMMUTABLE = /immutable/;
 
 function published(): number {
   const v = createDraft(h.db, { document: demoDocument() }, 'a');
-  return publishVersion(h.db, v.id, {}, 'a').id;
+  return publishApproved(h.db, v.id).id;
 }
 
 describe('rule versions', () => {
@@ -83,7 +83,7 @@ describe('rule versions', () => {
     expect(() =>
       h.sqlite
         .prepare(
-          "UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = 'x' WHERE id = ?",
+          "UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = 'x', requested_by = 'y', doc_number = 'd', effective_date = 'e' WHERE id = ?",
         )
         .run(v.id),
     ).toThrow(/UNIQUE/);
@@ -93,7 +93,67 @@ describe('rule versions', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() =>
       h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(v.id),
-    ).toThrow(/invalid/);
+    ).toThrow(/invalid|four_eyes/);
+  });
+
+  it('refuses a published version whose approver is its requester (four eyes, in the database)', () => {
+    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+    const publish = (requester: string, approver: string, fourEyes = 1) =>
+      h.sqlite
+        .prepare(
+          `UPDATE rule_versions SET status = 'published', published_at = 'x', published_by = ?, requested_by = ?,
+             four_eyes = ?, doc_number = '吉环考〔2026〕3号', effective_date = '2026-01-01' WHERE id = ?`,
+        )
+        .run(approver, requester, fourEyes, v.id);
+    expect(() => publish('alice', 'alice')).toThrow(/four_eyes/);
+    expect(getVersion(h.db, v.id).status).toBe('draft');
+    // Also refused when inserted directly as published.
+    const row = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(v.id) as Record<
+      string,
+      unknown
+    >;
+    expect(() =>
+      h.sqlite
+        .prepare(
+          `INSERT INTO rule_versions (family, year, version, status, document, content_hash, created_by, created_at,
+             updated_by, updated_at, published_by, published_at, requested_by, doc_number, effective_date)
+           VALUES ('demo', 2030, 99, 'published', ?, ?, 'a', 'x', 'a', 'x', 'bob', 'x', 'bob', 'd', 'e')`,
+        )
+        .run(row.document, row.content_hash),
+    ).toThrow(/four_eyes/);
+    // A different approver passes this trigger (the signature is what verify then checks).
+    expect(publish('alice', 'bob').changes).toBe(1);
+  });
+
+  it('a draft awaiting approval cannot be edited, even with raw SQL', () => {
+    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+    requestPublication(h.db, v.id, {}, 'a');
+    expect(() => h.sqlite.prepare("UPDATE rule_versions SET document = '{}' WHERE id = ?").run(v.id)).toThrow(
+      /awaiting approval/,
+    );
+  });
+
+  it('a published run publication cannot change and must have two people', () => {
+    const vid = published();
+    saveDatasetGrid(
+      h.db,
+      2024,
+      { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 4 } }] },
+      { actor: 'a' },
+    );
+    const run = createRun(h.db, { versionId: vid, year: 2024 }, 'a');
+    const insert = (requester: string, approver: string) =>
+      h.sqlite
+        .prepare(
+          `INSERT INTO run_publications (run_id, family, year, status, doc_number, published_on, appeal_days,
+             appeal_ends_on, requested_by, requested_at, approved_by, approved_at)
+           VALUES (?, 'demo', 2024, 'published', 'd', '2026-01-01', 15, '2026-01-16', ?, 'x', ?, 'x')`,
+        )
+        .run(run.id, requester, approver);
+    expect(() => insert('alice', 'alice')).toThrow(/four_eyes/);
+    insert('alice', 'bob');
+    expect(() => h.sqlite.prepare("UPDATE run_publications SET doc_number = 'x'").run()).toThrow(IMMUTABLE);
+    expect(() => h.sqlite.prepare('DELETE FROM run_publications').run()).toThrow(IMMUTABLE);
   });
 
   it("a family's version counter cannot go down", () => {

@@ -73,11 +73,22 @@ export {
   validateVersion,
   runVersionTests,
   publishVersion,
+  requestPublication,
+  withdrawPublication,
+  approveVersion,
+  pendingVersions,
   retireVersion,
   blankDocument,
   MAX_DOCUMENT_BYTES,
 } from './versions.ts';
-export type { Version, VersionSummary, VersionFilter, CreateDraftInput, PublishOptions } from './versions.ts';
+export type {
+  Version,
+  VersionSummary,
+  VersionFilter,
+  CreateDraftInput,
+  PublishOptions,
+  VersionRequest,
+} from './versions.ts';
 
 export {
   getDataset,
@@ -100,6 +111,18 @@ export {
   withoutTraces,
 } from './runs.ts';
 export type { RunSummary, RunDetail, RunCounts, PreviousResult, RunFilter } from './runs.ts';
+
+export {
+  requestRunPublication,
+  withdrawRunPublication,
+  approveRunPublication,
+  publishRunDirect,
+  pendingRunPublications,
+  DEFAULT_APPEAL_DAYS,
+} from './run-publication.ts';
+export type { RunPublication, RunPublicationInput, RunRequest } from './run-publication.ts';
+export { listChanges } from './data-changes.ts';
+export type { DataChange } from './data-changes.ts';
 
 export { importDataset } from '../io/import.ts';
 export type { ImportFormat, ImportOptions, ImportResult } from '../io/import.ts';

@@ -6,8 +6,8 @@ import { datasetForYear, saveDatasetGrid } from './datasets.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { listRegions } from './regions.ts';
 import { createRun, getRun, getRunDataset, getRunRegion, getRunResultTexts, listRuns } from './runs.ts';
-import { demoDocument, freshDb } from './test-fixture.ts';
-import { createDraft, publishVersion } from './versions.ts';
+import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
+import { createDraft } from './versions.ts';
 
 let h: OpenedDatabase;
 beforeEach(() => {
@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => h.close());
 
 function publish(year = 2024): number {
-  return publishVersion(h.db, createDraft(h.db, { document: demoDocument(year) }, 'a').id, {}, 'a').id;
+  return publishApproved(h.db, createDraft(h.db, { document: demoDocument(year) }, 'a').id).id;
 }
 
 /** Every region gets data; the region at index `skip` none (it becomes a run error). */

@@ -3,21 +3,24 @@
  * region assessed that year. The run keeps the exact dataset it evaluated, the document and dataset
  * hashes, the engine version, and each region's result with its trace. A finished run never changes
  * (database triggers). The same version on the same data stores byte-identical results.
+ *
+ * Tamper evidence (SPEC section 11): a finished run stores the hash of its results, the hash of the
+ * audit entry that finished it and an Ed25519 signature of its seal (document, dataset and results
+ * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import {
-  contentHash,
-  datasetHash,
-  ENGINE_VERSION,
-  evaluate,
-  InvalidDocumentError,
-} from '../../engine/index.ts';
+import { datasetHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
 import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
+import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
+import { signFor } from '../trust/keys.ts';
+import { sealMessage } from '../trust/seal.ts';
+import { publicationOf, type RunPublication } from './run-publication.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { datasetForYear } from './datasets.ts';
-import { ruleVersions, runErrors, runResults, runs, type RunRow } from './schema.ts';
+import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
+import { IntegrityError } from '../trust/errors.ts';
 import { getVersion } from './versions.ts';
 
 export interface RunCounts {
@@ -40,6 +43,10 @@ export interface RunSummary {
   createdBy: string;
   createdAt: string;
   counts: RunCounts;
+  /** SHA-256 of the canonical JSON of `{ results, errors }` (null for a run from before hashing). */
+  resultsHash: string | null;
+  /** Its publication as the year's result: requested (`pending`) or `published`; null when none. */
+  publication: RunPublication | null;
 }
 
 export interface RunWarning {
@@ -74,7 +81,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function summaryOf(row: RunRow, v: { family: string; version: number }): RunSummary {
+function summaryOf(
+  row: RunRow,
+  v: { family: string; version: number },
+  publication: RunPublication | null = null,
+): RunSummary {
   return {
     id: row.id,
     versionId: row.versionId,
@@ -88,6 +99,22 @@ function summaryOf(row: RunRow, v: { family: string; version: number }): RunSumm
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     counts: { scored: row.scored, errors: row.errorCount, byGrade: row.byGrade },
+    resultsHash: row.resultsHash,
+    publication,
+  };
+}
+
+/** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
+export function orderEvaluation(evaluation: { results: RegionResult[]; errors: RegionError[] }): {
+  results: RegionResult[];
+  errors: RegionError[];
+} {
+  return {
+    results: [...evaluation.results].sort((a, b) => a.rank - b.rank || cmp(a.region, b.region)),
+    errors: evaluation.errors
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => cmp(a.e.region, b.e.region) || a.i - b.i)
+      .map((x) => x.e),
   };
 }
 
@@ -130,11 +157,7 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           );
         throw e;
       }
-      const results = [...evaluation.results].sort((a, b) => a.rank - b.rank || cmp(a.region, b.region));
-      const errors = evaluation.errors
-        .map((e, i) => ({ e, i }))
-        .sort((a, b) => cmp(a.e.region, b.e.region) || a.i - b.i)
-        .map((x) => x.e);
+      const { results, errors } = orderEvaluation(evaluation);
       const byGrade: Record<string, number> = {};
       for (const g of version.document.grades) byGrade[g.id] = 0;
       for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
@@ -159,6 +182,10 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
         })
         .returning()
         .get();
+      const texts = {
+        results: results.map((r) => JSON.stringify(r)),
+        errors: errors.map((e) => JSON.stringify(e)),
+      };
       results.forEach((r, position) =>
         tx
           .insert(runResults)
@@ -169,41 +196,55 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
             rank: r.rank,
             grade: r.grade,
             total: r.total,
-            result: JSON.stringify(r),
+            result: texts.results[position],
           })
           .run(),
       );
       errors.forEach((e, position) =>
         tx
           .insert(runErrors)
-          .values({ runId: run.id, position, regionCode: e.region, error: JSON.stringify(e) })
+          .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
           .run(),
       );
-      const finished = tx
-        .update(runs)
-        .set({ status: 'finished' })
-        .where(eq(runs.id, run.id))
-        .returning()
-        .get();
-      appendAudit(tx, {
+      // The hash of the results as stored (what verification recomputes), the audit entry that
+      // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
+      const resultsHash = resultsHashOf(texts);
+      const entry = appendAudit(tx, {
         user: actor,
         action: 'run.create',
         entity: 'run',
         entityId: run.id,
         beforeHash: null,
-        afterHash: contentHash({ results, errors }),
+        afterHash: resultsHash,
         detail: {
           versionId: version.id,
           family: version.family,
           version: version.version,
           year: input.year,
-          documentHash: finished.documentHash,
-          datasetHash: finished.datasetHash,
+          documentHash: run.documentHash,
+          datasetHash: run.datasetHash,
+          engineVersion: run.engineVersion,
           scored: results.length,
           errors: errorRegions,
         },
         at,
       });
+      const { keyId, signature } = signFor(
+        tx,
+        db,
+        sealMessage({
+          documentHash: run.documentHash,
+          datasetHash: run.datasetHash,
+          resultsHash,
+          engineVersion: run.engineVersion,
+        }),
+      );
+      const finished = tx
+        .update(runs)
+        .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
+        .where(eq(runs.id, run.id))
+        .returning()
+        .get();
       return summaryOf(finished, version);
     },
     { behavior: 'immediate' },
@@ -220,7 +261,7 @@ function versionInfo(db: Tx, versionId: number): { family: string; version: numb
   return v;
 }
 
-function getRunRow(db: Tx, id: number): RunRow {
+export function getRunRow(db: Tx, id: number): RunRow {
   const row = Number.isInteger(id) ? db.select().from(runs).where(eq(runs.id, id)).get() : undefined;
   if (!row) throw new NotFoundError('run', id);
   return row;
@@ -233,24 +274,45 @@ export function listRuns(db: Tx, filter: RunFilter = {}): RunSummary[] {
   if (filter.versionId !== undefined) conds.push(eq(runs.versionId, filter.versionId));
   if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
   return db
-    .select({ run: runs, family: ruleVersions.family, version: ruleVersions.version })
+    .select({
+      run: runs,
+      family: ruleVersions.family,
+      version: ruleVersions.version,
+      publication: runPublications,
+    })
     .from(runs)
     .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+    .leftJoin(runPublications, eq(runPublications.runId, runs.id))
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .all()
-    .map((r) => summaryOf(r.run, r));
+    .map((r) => summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null));
 }
 
 /** A run's summary only. */
 export function getRunSummary(db: Tx, id: number): RunSummary {
   const row = getRunRow(db, id);
-  return summaryOf(row, versionInfo(db, row.versionId));
+  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id));
 }
 
-/** The stored result JSON texts of a run, in order (for byte-for-byte comparisons and exports). */
+function getPublication(db: Tx, runId: number): RunPublication | null {
+  const p = db.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+  return p ? publicationOf(p) : null;
+}
+
+/** The stored texts of a finished run, served only when its results hash, seal and audit entry hold. */
+function intactTexts(db: Tx, row: RunRow): { results: string[]; errors: string[] } {
+  const texts = readTexts(db, row.id);
+  assertRunIntact(db, row, texts);
+  return texts;
+}
+
+/** The stored result JSON texts of a run, in order (for byte-for-byte comparisons and exports); integrity-checked. */
 export function getRunResultTexts(db: Tx, id: number): { results: string[]; errors: string[] } {
-  getRunRow(db, id);
+  return intactTexts(db, getRunRow(db, id));
+}
+
+function readTexts(db: Tx, id: number): { results: string[]; errors: string[] } {
   return {
     results: db
       .select({ result: runResults.result })
@@ -273,9 +335,9 @@ export function getRunResultTexts(db: Tx, id: number): { results: string[]; erro
 export function getRun(db: Tx, id: number): RunDetail {
   const row = getRunRow(db, id);
   const version = getVersion(db, row.versionId);
-  const texts = getRunResultTexts(db, id);
+  const texts = intactTexts(db, row);
   return {
-    ...summaryOf(row, version),
+    ...summaryOf(row, version, getPublication(db, id)),
     grades: version.document.grades,
     results: texts.results.map((t) => withoutTraces(JSON.parse(t) as RegionResult)),
     errors: texts.errors.map((t) => JSON.parse(t) as RegionError),
@@ -283,9 +345,18 @@ export function getRun(db: Tx, id: number): RunDetail {
   };
 }
 
-/** The exact dataset a run evaluated. */
+/** The exact dataset a run evaluated (IntegrityError when it no longer matches the run's dataset hash). */
 export function getRunDataset(db: Tx, id: number): Dataset {
-  return JSON.parse(getRunRow(db, id).dataset) as Dataset;
+  const row = getRunRow(db, id);
+  const dataset = JSON.parse(row.dataset) as Dataset;
+  if (row.status === 'finished' && row.resultsHash && datasetHash(dataset) !== row.datasetHash)
+    throw new IntegrityError(
+      'runs',
+      id,
+      'dataset_hash_mismatch',
+      `运行 ${id} 的数据与其数据哈希不符 / run ${id}: the dataset does not match its hash`,
+    );
+  return dataset;
 }
 
 /**
@@ -299,6 +370,7 @@ export function getRunRegion(
   code: string,
 ): RegionResult & { previous: PreviousResult | null } {
   const row = getRunRow(db, id);
+  intactTexts(db, row);
   const res = db
     .select({ result: runResults.result })
     .from(runResults)
@@ -321,6 +393,7 @@ export function getRunRegion(
     )
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .get();
+  if (prevRun) intactTexts(db, getRunRow(db, prevRun.id));
   const previous: PreviousResult | null = prevRun
     ? {
         runId: prevRun.id,

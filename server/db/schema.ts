@@ -128,6 +128,16 @@ export const ruleVersions = sqliteTable(
     docNumber: text('doc_number'),
     /** ISO date (YYYY-MM-DD) the rules take effect, recorded at publication. */
     effectiveDate: text('effective_date'),
+    /** Who asked for publication (four eyes); a draft with a request cannot be edited. */
+    requestedBy: text('requested_by'),
+    requestedAt: text('requested_at'),
+    /** False when published without a second person (`ECOSCORE_FOUR_EYES=0`, or before four eyes existed). */
+    fourEyes: integer('four_eyes', { mode: 'boolean' }).notNull().default(true),
+    /** The signing key and Ed25519 signature of `contentHash`, set at approval. */
+    keyId: text('key_id'),
+    signature: text('signature'),
+    /** The hash of the audit entry that published this version. */
+    approvalAuditHash: text('approval_audit_hash'),
   },
   (t) => [
     uniqueIndex('rule_versions_family_version').on(t.family, t.version),
@@ -185,6 +195,13 @@ export const runs = sqliteTable(
     byGrade: text('by_grade', { mode: 'json' }).$type<Record<string, number>>().notNull(),
     /** Engine warnings (unknown keys, …), JSON text. */
     warnings: text('warnings').notNull().default('[]'),
+    /** SHA-256 of the canonical JSON of `{ results, errors }` (the stored objects), set when finished. */
+    resultsHash: text('results_hash'),
+    /** The hash of the audit entry that finished the run. */
+    auditHash: text('audit_hash'),
+    /** The signing key and Ed25519 signature of the run's seal (server/trust/seal.ts). */
+    keyId: text('key_id'),
+    signature: text('signature'),
   },
   (t) => [
     index('runs_year').on(t.year),
@@ -247,12 +264,83 @@ export const auditLog = sqliteTable(
     afterHash: text('after_hash'),
     /** Free-form JSON object with what else is worth knowing. */
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** SHA-256(previous row's hash + canonical JSON of this row), server/trust/chain.ts. */
+    hash: text('hash'),
   },
   (t) => [
+    uniqueIndex('audit_log_hash').on(t.hash),
     index('audit_log_at').on(t.at),
     index('audit_log_entity').on(t.entity, t.entityId),
     index('audit_log_user').on(t.user),
     index('audit_log_action').on(t.action),
+  ],
+);
+
+/** Public keys that signed versions and runs (the private key lives in a file, `ECOSCORE_KEY_FILE`). */
+export const signingKeys = sqliteTable('signing_keys', {
+  keyId: text('key_id').primaryKey(),
+  algorithm: text('algorithm').notNull(),
+  publicKey: text('public_key').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const RUN_PUBLICATION_STATUSES = ['pending', 'published'] as const;
+
+/** A run's publication as the result of its year: requested, then approved by another person. */
+export const runPublications = sqliteTable(
+  'run_publications',
+  {
+    runId: integer('run_id')
+      .primaryKey()
+      .references(() => runs.id),
+    family: text('family').notNull(),
+    year: integer('year').notNull(),
+    status: text('status', { enum: RUN_PUBLICATION_STATUSES }).notNull(),
+    docNumber: text('doc_number').notNull(),
+    publishedOn: text('published_on').notNull(),
+    appealDays: integer('appeal_days').notNull(),
+    /** publishedOn + appealDays (YYYY-MM-DD): the last day appeals are open. */
+    appealEndsOn: text('appeal_ends_on').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    approvedBy: text('approved_by'),
+    approvedAt: text('approved_at'),
+    fourEyes: integer('four_eyes', { mode: 'boolean' }).notNull().default(true),
+    keyId: text('key_id'),
+    signature: text('signature'),
+    auditHash: text('audit_hash'),
+  },
+  (t) => [
+    uniqueIndex('run_publications_one_published')
+      .on(t.family, t.year)
+      .where(sql`status = 'published'`),
+    check('run_publications_status_check', sql`${t.status} IN ('pending', 'published')`),
+    check('run_publications_appeal_days_check', sql`${t.appealDays} BETWEEN 0 AND 365`),
+  ],
+);
+
+/** One changed cell of a year's data (grid edits, imports, seed), written with its audit entry. */
+export const dataChanges = sqliteTable(
+  'data_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    auditId: integer('audit_id')
+      .notNull()
+      .references(() => auditLog.id),
+    year: integer('year').notNull(),
+    regionCode: text('region_code').notNull(),
+    key: text('key').notNull(),
+    /** JSON text of the value before (null: there was none) and after (null: removed). */
+    before: text('before'),
+    after: text('after'),
+    beforeSource: text('before_source'),
+    afterSource: text('after_source'),
+    user: text('user').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [
+    index('data_changes_cell').on(t.year, t.regionCode, t.key),
+    index('data_changes_audit').on(t.auditId),
   ],
 );
 
@@ -273,3 +361,6 @@ export type RunResultRow = typeof runResults.$inferSelect;
 export type RunErrorRow = typeof runErrors.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type RunPublicationRow = typeof runPublications.$inferSelect;
+export type DataChangeRow = typeof dataChanges.$inferSelect;

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { RuleDocument } from '../../engine/types.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 import { loadRegions, parseRegionsCsv } from './regions.ts';
+import { approveVersion, requestPublication, type Version } from './versions.ts';
+import type { Db } from './client.ts';
 
 export const REGIONS_CSV = fileURLToPath(new URL('../../rules/regions.csv', import.meta.url));
 
@@ -99,4 +101,25 @@ export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
       },
     ],
   };
+}
+
+/**
+ * Publishes a draft the four-eyes way: requested by `requester`, approved by `approver`, with a 文号
+ * and effective date (defaults made from the version id and year).
+ */
+export function publishApproved(
+  db: Db,
+  id: number,
+  opts: { requester?: string; approver?: string; docNumber?: string; effectiveDate?: string } = {},
+): Version {
+  requestPublication(db, id, {}, opts.requester ?? 'a');
+  return approveVersion(
+    db,
+    id,
+    {
+      docNumber: opts.docNumber ?? `吉环考〔2026〕${id}号`,
+      effectiveDate: opts.effectiveDate ?? '2026-01-01',
+    },
+    opts.approver ?? 'b',
+  );
 }

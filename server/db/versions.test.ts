@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from './audit.ts';
 import type { OpenedDatabase } from './client.ts';
 import { ConflictError, ImmutableError, NotFoundError, ValidationError } from './errors.ts';
-import { demoDocument, freshDb } from './test-fixture.ts';
+import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
 import {
   createDraft,
   deleteDraft,
@@ -10,7 +10,8 @@ import {
   getVersion,
   listFamilies,
   listVersions,
-  publishVersion,
+  approveVersion,
+  requestPublication,
   retireVersion,
   updateDraft,
   validateVersion,
@@ -58,7 +59,7 @@ describe('createDraft', () => {
 
   it('copies an existing version for another year: year rewritten, tests kept, parent recorded', () => {
     const a = createDraft(h.db, { document: demoDocument(2024) }, 'alice');
-    const pub = publishVersion(h.db, a.id, {}, 'alice');
+    const pub = publishApproved(h.db, a.id);
     const b = createDraft(h.db, { from: pub.id, year: 2025 }, 'bob');
     expect(b).toMatchObject({ year: 2025, version: 2, parentId: a.id, status: 'draft' });
     expect(b.document.year).toBe(2025);
@@ -145,7 +146,7 @@ describe('updateDraft', () => {
 
   it('refuses to change a published version', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
-    publishVersion(h.db, v.id, {}, 'a');
+    publishApproved(h.db, v.id);
     try {
       updateDraft(h.db, v.id, demoDocument(), 1, 'a');
       expect.unreachable();
@@ -156,18 +157,20 @@ describe('updateDraft', () => {
   });
 });
 
-describe('publishVersion', () => {
+describe('publishing (four eyes)', () => {
   it('publishes a valid draft recording who, when, hash, 文号 and effective date', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'alice');
-    const p = publishVersion(
-      h.db,
-      v.id,
-      { docNumber: '吉环发〔2025〕12号', effectiveDate: '2025-03-01' },
-      'carol',
-    );
+    const p = publishApproved(h.db, v.id, {
+      requester: 'alice',
+      approver: 'carol',
+      docNumber: '吉环发〔2025〕12号',
+      effectiveDate: '2025-03-01',
+    });
     expect(p).toMatchObject({
       status: 'published',
       publishedBy: 'carol',
+      requestedBy: 'alice',
+      fourEyes: true,
       docNumber: '吉环发〔2025〕12号',
       effectiveDate: '2025-03-01',
       effective: true,
@@ -185,7 +188,7 @@ describe('publishVersion', () => {
     (doc.categories[0].items[0].logic as Record<string, unknown>) = { log: [1] }; // unknown operation
     const v = createDraft(h.db, { document: doc }, 'a');
     try {
-      publishVersion(h.db, v.id, {}, 'a');
+      requestPublication(h.db, v.id, {}, 'a');
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
@@ -202,22 +205,26 @@ describe('publishVersion', () => {
     const doc = demoDocument();
     doc.tests = [{ name: 'wrong', inputs: { pm25: 30, pm25_target: 34, projects: 4 }, expect: { total: 3 } }];
     const v = createDraft(h.db, { document: doc }, 'a');
-    expect(() => publishVersion(h.db, v.id, {}, 'a')).toThrow(ValidationError);
-    expect(getVersion(h.db, v.id).status).toBe('draft');
+    expect(() => requestPublication(h.db, v.id, {}, 'a')).toThrow(ValidationError);
+    expect(getVersion(h.db, v.id)).toMatchObject({ status: 'draft', pending: false });
   });
 
   it('refuses bad publish options and a stale expected revision', () => {
     const v = createDraft(h.db, { document: demoDocument() }, 'a');
-    expect(() => publishVersion(h.db, v.id, { effectiveDate: '2025-02-30' }, 'a')).toThrow(ValidationError);
-    expect(() => publishVersion(h.db, v.id, { expectedRevision: 7 }, 'a')).toThrow(ConflictError);
+    requestPublication(h.db, v.id, {}, 'a');
+    const ok = { docNumber: '吉环考〔2026〕3号', effectiveDate: '2026-01-01' };
+    expect(() => approveVersion(h.db, v.id, { ...ok, effectiveDate: '2025-02-30' }, 'b')).toThrow(
+      ValidationError,
+    );
+    expect(() => approveVersion(h.db, v.id, { ...ok, expectedRevision: 7 }, 'b')).toThrow(ConflictError);
     expect(getVersion(h.db, v.id).status).toBe('draft');
   });
 
   it('retires the previously published version of the same family and year', () => {
-    const a = publishVersion(h.db, createDraft(h.db, { document: demoDocument() }, 'a').id, {}, 'a');
+    const a = publishApproved(h.db, createDraft(h.db, { document: demoDocument() }, 'a').id);
     const b = createDraft(h.db, { from: a.id }, 'a');
     updateDraft(h.db, b.id, { ...b.document, basis: '更正' }, b.revision, 'a');
-    const pb = publishVersion(h.db, b.id, {}, 'x');
+    const pb = publishApproved(h.db, b.id, { approver: 'x' });
     expect(getEffectiveVersion(h.db, 'demo', 2024)?.id).toBe(pb.id);
     const old = getVersion(h.db, a.id);
     expect(old).toMatchObject({ status: 'retired', retiredBy: 'x', effective: false });
@@ -232,7 +239,7 @@ describe('retire and delete', () => {
   it('retires a published version; a draft cannot be retired', () => {
     const d = createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() => retireVersion(h.db, d.id, 'a')).toThrow(ConflictError);
-    publishVersion(h.db, d.id, {}, 'a');
+    publishApproved(h.db, d.id);
     const r = retireVersion(h.db, d.id, 'b');
     expect(r).toMatchObject({ status: 'retired', retiredBy: 'b' });
     expect(getEffectiveVersion(h.db, 'demo', 2024)).toBeUndefined();
@@ -245,7 +252,7 @@ describe('retire and delete', () => {
     deleteDraft(h.db, d.id, 'a');
     expect(() => getVersion(h.db, d.id)).toThrow(NotFoundError);
     expect(getVersion(h.db, copy.id).parentId).toBeNull();
-    publishVersion(h.db, copy.id, {}, 'a');
+    publishApproved(h.db, copy.id);
     expect(() => deleteDraft(h.db, copy.id, 'a')).toThrow(ImmutableError);
     expect(getVersion(h.db, copy.id).status).toBe('published');
     expect(listAudit(h.db, { action: 'version.delete' }).total).toBe(1);

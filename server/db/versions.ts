@@ -4,15 +4,31 @@
  * - Version numbers grow per family and are never reused (`rule_families.last_version`).
  * - A draft changes only with the revision it was read at (optimistic concurrency): a stale revision
  *   is a ConflictError carrying the current version, and nothing is written.
+ * - Publishing takes two people (SPEC section 11): `requestPublication` records a request (the draft
+ *   is then locked: no edit until `withdrawPublication`), `approveVersion` by another person publishes
+ *   it with a 文号 and effective date. `publishVersion` publishes directly, for a one-person
+ *   installation (`ECOSCORE_FOUR_EYES=0`), recorded as such in the audit log.
  * - Publishing requires `validateDocument` (schema, semantics and the document's tests) to return no
- *   problem; it records who, when, the content hash, the 文号 and effective date, and retires the
- *   previously published version of the same family and year, which stays readable.
- * - Published and retired versions never change (database triggers; see migrations).
+ *   problem; it records who asked, who approved, when, the content hash and its Ed25519 signature,
+ *   the audit hash of the approving entry, the 文号 and effective date, and retires the previously
+ *   published version of the same family and year, which stays readable.
+ * - Published and retired versions never change (database triggers; see migrations), and every read
+ *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
-import { and, asc, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
 import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
+import { assertVersionIntact } from '../trust/integrity.ts';
+// Publication (four eyes) lives in its own module; re-exported so callers keep one import.
+export {
+  approveVersion,
+  pendingVersions,
+  publishVersion,
+  requestPublication,
+  withdrawPublication,
+  type VersionRequest,
+} from './version-publication.ts';
 import type { Db } from './client.ts';
 import {
   ConflictError,
@@ -46,6 +62,16 @@ export interface VersionSummary {
   effectiveDate: string | null;
   /** True for the one published version of its family and year. */
   effective: boolean;
+  /** Who asked for publication and when (four eyes); the approver is `publishedBy`. */
+  requestedBy: string | null;
+  requestedAt: string | null;
+  /** A draft awaiting approval (it cannot be edited until withdrawn or approved). */
+  pending: boolean;
+  /** False when published by one person (four eyes off, or published before four eyes existed). */
+  fourEyes: boolean;
+  /** Ed25519 signature (hex) of `contentHash` by key `keyId`, set at approval. */
+  keyId: string | null;
+  signature: string | null;
 }
 
 /** A version with its document. Drafts may hold documents that do not validate yet. */
@@ -72,9 +98,9 @@ export interface CreateDraftInput {
 }
 
 export interface PublishOptions {
-  /** 文号: the official document number. */
+  /** 文号: the official document number (required), like `吉环考〔2026〕3号`. */
   docNumber?: string | null;
-  /** The date the rules take effect, `YYYY-MM-DD`. */
+  /** The date the rules take effect, `YYYY-MM-DD` (required). */
   effectiveDate?: string | null;
   /** When given, publishing is refused unless the draft is still at this revision. */
   expectedRevision?: number;
@@ -119,6 +145,12 @@ export function toSummary(
     docNumber: row.docNumber,
     effectiveDate: row.effectiveDate,
     effective: row.status === 'published',
+    requestedBy: row.requestedBy,
+    requestedAt: row.requestedAt,
+    pending: row.status === 'draft' && row.requestedAt !== null,
+    fourEyes: row.fourEyes,
+    keyId: row.keyId,
+    signature: row.signature,
   };
 }
 
@@ -127,7 +159,7 @@ export function toVersion(row: RuleVersionRow): Version {
   return { ...toSummary(row, document), document };
 }
 
-function getRow(db: Tx, id: number): RuleVersionRow {
+export function getRow(db: Tx, id: number): RuleVersionRow {
   const row = Number.isInteger(id)
     ? db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get()
     : undefined;
@@ -135,9 +167,14 @@ function getRow(db: Tx, id: number): RuleVersionRow {
   return row;
 }
 
-/** One version with its document; NotFoundError when absent. */
+/**
+ * One version with its document; NotFoundError when absent. A published or retired version is
+ * served only when its hash, signature and approval entry hold (IntegrityError otherwise).
+ */
 export function getVersion(db: Tx, id: number): Version {
-  return toVersion(getRow(db, id));
+  const row = getRow(db, id);
+  assertVersionIntact(db, row);
+  return toVersion(row);
 }
 
 /** Versions matching the filter, ordered by family, year and version number. */
@@ -189,6 +226,7 @@ export function getEffectiveVersion(db: Tx, family: string, year: number): Versi
       and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')),
     )
     .get();
+  if (row) assertVersionIntact(db, row);
   return row ? toVersion(row) : undefined;
 }
 
@@ -363,7 +401,7 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
   );
 }
 
-function notDraft(v: Version, what: string): ConflictError<Version> {
+export function notDraft(v: Version, what: string): ConflictError<Version> {
   return new ConflictError(
     `版本 ${v.id} 已${v.status === 'published' ? '发布' : '废止'},不能${what} / version ${v.id} is ${v.status}, it cannot be ${what === '修改' ? 'changed' : what === '删除' ? 'deleted' : 'published'}`,
     v,
@@ -390,6 +428,7 @@ export function updateDraft(
     (tx) => {
       const current = getVersion(tx, id);
       if (current.status !== 'draft') throw notDraft(current, '修改');
+      if (current.pending) throw pendingConflict(current);
       if (current.revision !== expectedRevision)
         throw new ConflictError(
           `版本 ${id} 已被修改(当前修订号 ${current.revision},提交的是 ${expectedRevision}),请重新读取后再改 / version ${id} changed since it was read (revision ${current.revision}, not ${expectedRevision}); reload and edit again`,
@@ -446,6 +485,14 @@ export function updateDraft(
   );
 }
 
+export function pendingConflict(v: Version): ConflictError<Version> {
+  return new ConflictError(
+    `版本 ${v.id} 正在等待批准(${v.requestedBy} 提交),请先撤回申请 / version ${v.id} awaits approval (requested by ${v.requestedBy}); withdraw the request first`,
+    v,
+    'pending_approval',
+  );
+}
+
 /** Deletes a draft (audited as `version.delete`). Published and retired versions cannot be deleted. */
 export function deleteDraft(db: Db, id: number, actor: string): void {
   db.transaction(
@@ -455,6 +502,7 @@ export function deleteDraft(db: Db, id: number, actor: string): void {
         throw new ImmutableError(
           `版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`,
         );
+      if (current.pending) throw pendingConflict(current);
       const children = tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
       if (children.some((c) => c.status !== 'draft'))
         throw new ConflictError(
@@ -501,147 +549,6 @@ export function validateVersion(db: Tx, id: number): { valid: boolean; errors: P
 /** The outcomes of the version document's own tests (engine `runDocumentTests`). */
 export function runVersionTests(db: Tx, id: number): ReturnType<typeof runDocumentTests> {
   return runDocumentTests(getVersion(db, id).document);
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function checkPublishOptions(opts: PublishOptions): void {
-  const errors: ImportProblem[] = [];
-  if (
-    opts.docNumber !== undefined &&
-    opts.docNumber !== null &&
-    (typeof opts.docNumber !== 'string' || opts.docNumber.length > 200)
-  )
-    errors.push({
-      path: '/docNumber',
-      code: 'invalid_doc_number',
-      message: '文号必须是不超过200字的文本 / docNumber must be text of at most 200 characters',
-    });
-  if (opts.effectiveDate !== undefined && opts.effectiveDate !== null) {
-    const m = typeof opts.effectiveDate === 'string' ? DATE.exec(opts.effectiveDate) : null;
-    const d = m ? new Date(`${opts.effectiveDate}T00:00:00Z`) : null;
-    if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== opts.effectiveDate)
-      errors.push({
-        path: '/effectiveDate',
-        code: 'invalid_date',
-        message: '生效日期必须是有效的 YYYY-MM-DD 日期 / effectiveDate must be a valid YYYY-MM-DD date',
-      });
-  }
-  if (errors.length) throw new ValidationError('发布参数无效 / invalid publish options', errors);
-}
-
-/**
- * Publishes a draft whose document validates and whose tests pass (otherwise ValidationError with
- * code `invalid_document` and every problem). The previously published version of the same family
- * and year is retired in the same transaction. Audited as `version.publish` (and `version.retire`).
- */
-export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: string): Version {
-  checkPublishOptions(opts);
-  const before = getVersion(db, id);
-  if (before.status !== 'draft') throw notDraft(before, '发布');
-  if (opts.expectedRevision !== undefined && before.revision !== opts.expectedRevision)
-    throw new ConflictError(
-      `版本 ${id} 已被修改 / version ${id} changed since it was read`,
-      before,
-      'stale_revision',
-    );
-  const row0 = getRow(db, id);
-  const problems = validateDocument(before.document, {
-    sourceBytes: Buffer.byteLength(row0.document, 'utf8'),
-  });
-  if (problems.length)
-    throw new ValidationError(
-      `文档未通过校验(${problems.length} 个问题),不能发布 / the document does not validate (${problems.length} problems) and cannot be published`,
-      problems,
-      'invalid_document',
-    );
-  return db.transaction(
-    (tx) => {
-      const at = nowIso();
-      const previous = tx
-        .select()
-        .from(ruleVersions)
-        .where(
-          and(
-            eq(ruleVersions.family, before.family),
-            eq(ruleVersions.year, before.year),
-            eq(ruleVersions.status, 'published'),
-            ne(ruleVersions.id, id),
-          ),
-        )
-        .get();
-      if (previous) {
-        mapTriggerErrors(() =>
-          tx
-            .update(ruleVersions)
-            .set({ status: 'retired', retiredAt: at, retiredBy: actor })
-            .where(eq(ruleVersions.id, previous.id))
-            .run(),
-        );
-        appendAudit(tx, {
-          user: actor,
-          action: 'version.retire',
-          entity: 'version',
-          entityId: previous.id,
-          beforeHash: previous.contentHash,
-          afterHash: previous.contentHash,
-          detail: {
-            family: previous.family,
-            year: previous.year,
-            version: previous.version,
-            supersededBy: id,
-          },
-          at,
-        });
-      }
-      // Guarded by the revision that was validated: a concurrent edit makes this a conflict.
-      const row = tx
-        .update(ruleVersions)
-        .set({
-          status: 'published',
-          publishedAt: at,
-          publishedBy: actor,
-          docNumber: opts.docNumber ?? null,
-          effectiveDate: opts.effectiveDate ?? null,
-        })
-        .where(
-          and(
-            eq(ruleVersions.id, id),
-            eq(ruleVersions.status, 'draft'),
-            eq(ruleVersions.revision, before.revision),
-            eq(ruleVersions.contentHash, before.contentHash),
-          ),
-        )
-        .returning()
-        .get();
-      if (!row)
-        throw new ConflictError(
-          `版本 ${id} 已被修改 / version ${id} changed while publishing`,
-          getVersion(tx, id),
-          'stale_revision',
-        );
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.publish',
-        entity: 'version',
-        entityId: id,
-        beforeHash: before.contentHash,
-        afterHash: row.contentHash,
-        detail: {
-          family: row.family,
-          year: row.year,
-          version: row.version,
-          revision: row.revision,
-          docNumber: row.docNumber,
-          effectiveDate: row.effectiveDate,
-          retired: previous?.id ?? null,
-        },
-        at,
-      });
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
 }
 
 /** Retires a published version (it stays readable; no version of that family and year is effective then). */

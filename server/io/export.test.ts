@@ -4,7 +4,7 @@ import type { OpenedDatabase } from '../db/client.ts';
 import { getDataset, saveDatasetGrid } from '../db/datasets.ts';
 import { listRegions } from '../db/regions.ts';
 import { createRun } from '../db/runs.ts';
-import { demoDocument, freshDb } from '../db/test-fixture.ts';
+import { demoDocument, freshDb, publishApproved } from '../db/test-fixture.ts';
 import { createDraft, publishVersion } from '../db/versions.ts';
 import { exportDataset, exportRun, neutraliseCsv } from './export.ts';
 import { importDataset } from './import.ts';
@@ -154,7 +154,7 @@ describe('dataset export', () => {
 describe('run export', () => {
   it('writes the ranking as CSV and XLSX', async () => {
     fill();
-    const pub = publishVersion(h.db, versionId, {}, 'a');
+    const pub = publishApproved(h.db, versionId);
     const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
     const csv = (await exportRun(h.db, run.id, 'csv')).body
       .toString('utf8')

@@ -23,8 +23,22 @@ function publicUser(u: SessionUser): SessionUser {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, locale: u.locale };
 }
 
+/** Names longer than this are cut in the audit log (the body schema bounds them anyway). */
+const AUDIT_NAME_MAX = 64;
+/** A throttled refusal is audited at most once a minute per username + address (bounded log growth). */
+const THROTTLE_AUDIT_EVERY_MS = 60_000;
+
 export function authRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, sessions, throttle } = deps;
+  const throttleAudited = new Map<string, number>();
+  const auditRefusal = (action: string, username: string, address: string, detail: Record<string, unknown>) =>
+    appendAudit(db, {
+      user: 'anonymous',
+      action,
+      entity: 'user',
+      entityId: username.slice(0, AUDIT_NAME_MAX),
+      detail: { username: username.slice(0, AUDIT_NAME_MAX), address, ...detail },
+    });
   return [
     route({
       method: 'post',
@@ -58,6 +72,13 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
         const wait = throttle.attempt(username, address);
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
+          const key = `${username.toLowerCase()}|${address}`;
+          const now = Date.now();
+          if ((throttleAudited.get(key) ?? 0) + THROTTLE_AUDIT_EVERY_MS <= now) {
+            if (throttleAudited.size > 10_000) throttleAudited.clear();
+            throttleAudited.set(key, now);
+            auditRefusal('session.login_throttled', username, address, { retryAfterSeconds: seconds });
+          }
           throw new ApiError(
             429,
             'too_many_attempts',
@@ -73,6 +94,9 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
             ? await verifyPassword(password, row.passwordHash)
             : await verifyNothing(password);
         if (!ok || !row) {
+          auditRefusal('session.login_failed', username, address, {
+            reason: !row ? 'unknown_user' : row.disabled ? 'disabled' : 'wrong_password',
+          });
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
         }
         throttle.succeedAttempt(username, address);

@@ -19,4 +19,6 @@ export interface RouteDeps {
   proxies: TrustedProxies;
   /** Where evaluations, validations, tests, diffs and sensitivity analyses of documents run. */
   pool: EnginePool;
+  /** Publishing takes two people (SPEC section 11); false with `ECOSCORE_FOUR_EYES=0`. */
+  fourEyes: boolean;
 }

@@ -36,6 +36,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/versions/{id}/validate': any,
   'POST /api/versions/{id}/tests': any,
   'POST /api/versions/{id}/publish': editor,
+  'POST /api/versions/{id}/withdraw': editor,
+  'POST /api/versions/{id}/approve': editor,
   'POST /api/versions/{id}/retire': editor,
   'GET /api/versions/{id}/template.xlsx': any,
   'GET /api/diff': any,
@@ -54,7 +56,15 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/runs/{id}': any,
   'GET /api/runs/{id}/regions/{code}': any,
   'GET /api/runs/{id}/export': any,
+  'POST /api/runs/{id}/publish': assessor,
+  'POST /api/runs/{id}/withdraw': assessor,
+  'POST /api/runs/{id}/approve': assessor,
+  'GET /api/runs/{id}/sealed': any,
   'GET /api/audit': reviewer,
+  'GET /api/keys': any,
+  'GET /api/approvals': any,
+  'GET /api/datasets/{year}/regions/{code}/history': any,
+  'GET /api/datasets/{year}/regions/{code}/values/{key}/history': any,
 };
 
 function fillPath(path: string): string {

@@ -1,10 +1,18 @@
 /**
  * Assessment runs: create one (a published version on a year's data), list, read the ranking, one
- * region's result with its trace.
+ * region's result with its trace; publish one as its year's result with four eyes (request,
+ * withdraw, approve) and download it sealed.
  */
-import { createRun, getRun, getRunRegion, listRuns } from '../db/runs.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
+import { createRun, getRun, getRunRegion, getRunResultTexts, getRunSummary, listRuns } from '../db/runs.ts';
+import {
+  approveRunPublication,
+  publishRunDirect,
+  requestRunPublication,
+  withdrawRunPublication,
+} from '../db/run-publication.ts';
+import { buildSealedRun } from '../trust/sealed.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
@@ -19,14 +27,19 @@ const problem = (description: string) => ({ description, schema: ref('Problem') 
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
-  // A finished run never changes (database triggers), so its serialised results can be kept.
-  const finished = new Lru<number, string>(32);
+  // A finished run's results never change (database triggers), so their serialised form can be kept;
+  // but every read re-checks the results (integrity) and the publication, which may change.
+  const finished = new Lru<number, { text: string; publication: string }>(32);
   const runText = (id: number): string => {
     const hit = finished.get(id);
-    if (hit) return hit;
+    if (hit) {
+      getRunResultTexts(db, id);
+      if (hit.publication === JSON.stringify(getRunSummary(db, id).publication)) return hit.text;
+    }
     const run = getRun(db, id);
     const text = JSON.stringify(run);
-    return run.status === 'finished' ? finished.set(id, text) : text;
+    if (run.status === 'finished') finished.set(id, { text, publication: JSON.stringify(run.publication) });
+    return text;
   };
   return [
     route({
@@ -122,6 +135,86 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run, or the region was not scored in it'),
       },
       handler: (c, { params }) => c.json(getRunRegion(db, params.id, params.code)),
+    }),
+    route({
+      method: 'post',
+      path: '/api/runs/{id}/publish',
+      access: ['assessor'],
+      tag: 'runs',
+      summary: "申请发布考核结果 / Request publication of a run as its year's result",
+      description:
+        'Needs `docNumber` (文号 like `吉环考〔2026〕3号`), `publishedOn` (YYYY-MM-DD) and optionally `appealDays` (0–365, default 15: appeals are open until `appealEndsOn` = publishedOn + appealDays). Four eyes on: records a request (202, `status: "pending"`), approved by another assessor or an admin (`…/approve`). Four eyes off (`ECOSCORE_FOUR_EYES=0`): published at once (200). One published run per family and year (409 `already_published`).',
+      params: runIdParam,
+      body: { kind: 'json', schema: bodies.publishRun },
+      responses: {
+        200: { description: 'Four eyes off: the publication', schema: ref('RunPublication') },
+        202: { description: 'The recorded request', schema: ref('RunPublication') },
+        404: problem('No such run'),
+        409: problem('Already requested (`pending_approval`) or published (`already_published`)'),
+        422: problem('Missing or malformed docNumber, publishedOn or appealDays'),
+      },
+      handler: (c, { params, body, user }) =>
+        deps.fourEyes
+          ? c.json(requestRunPublication(db, params.id, body, user.username), 202)
+          : c.json(publishRunDirect(db, params.id, body, user.username), 200),
+    }),
+    route({
+      method: 'post',
+      path: '/api/runs/{id}/withdraw',
+      access: ['assessor'],
+      tag: 'runs',
+      summary: "撤回发布申请 / Withdraw a run's publication request",
+      params: runIdParam,
+      responses: {
+        204: { description: 'Withdrawn' },
+        404: problem('No such run'),
+        409: problem('No pending request (`not_pending`)'),
+      },
+      handler: (c, { params, user }) => {
+        withdrawRunPublication(db, params.id, user.username);
+        return c.body(null, 204);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/runs/{id}/approve',
+      access: ['assessor'],
+      tag: 'runs',
+      summary: "批准发布考核结果 / Approve a run's publication (four eyes)",
+      description:
+        "By an assessor or admin other than the requester (403 `same_person`). Signs the run's seal with the publication (Ed25519). The database itself refuses a publication approved by its requester.",
+      params: runIdParam,
+      responses: {
+        200: { description: 'The publication', schema: ref('RunPublication') },
+        403: problem('The requester cannot approve (`same_person`)'),
+        404: problem('No such run'),
+        409: problem('No pending request, or the year already has a published run'),
+      },
+      handler: (c, { params, user }) =>
+        c.json(approveRunPublication(db, params.id, user.username, { fourEyes: deps.fourEyes })),
+    }),
+    route({
+      method: 'get',
+      path: '/api/runs/{id}/sealed',
+      access: 'any',
+      tag: 'runs',
+      summary: '封存文件 / The sealed run (one JSON file)',
+      description:
+        'The rule document, the dataset, the results with traces and errors, their hashes, the seal and its Ed25519 signature (and the publication with its signature, when published): `ecoscore verify --run FILE --key KEYFILE` re-checks it offline and re-evaluates it.',
+      params: runIdParam,
+      responses: {
+        200: {
+          description: 'The sealed run (attachment run-<id>-sealed.json)',
+          contentType: 'application/json',
+        },
+        404: problem('No such run'),
+        500: problem('The run no longer matches its hashes (`integrity`)'),
+      },
+      handler: (c, { params }) =>
+        c.body(JSON.stringify(buildSealedRun(db, params.id), null, 1), 200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Disposition': `attachment; filename="run-${params.id}-sealed.json"`,
+        }),
     }),
     route({
       method: 'get',

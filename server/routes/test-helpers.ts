@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { openDatabase, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import { loadRegions, parseRegionsCsv } from '../db/regions.ts';
-import { createDraft, publishVersion, type Version } from '../db/versions.ts';
+import { approveVersion, createDraft, requestPublication, type Version } from '../db/versions.ts';
 import { saveDatasetGrid } from '../db/datasets.ts';
 import { createApp, type AppOptions, type EcoscoreApp } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -115,7 +115,13 @@ export async function makeFixture(
     loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
     for (const year of [2023, 2024]) {
       const v = createDraft(db, { document: sampleDocument(year) }, 'system');
-      published[year] = publishVersion(db, v.id, {}, 'system');
+      requestPublication(db, v.id, {}, 'system');
+      published[year] = approveVersion(
+        db,
+        v.id,
+        { docNumber: `吉环考〔${year}〕1号`, effectiveDate: `${year}-01-01` },
+        'seed',
+      );
     }
     draft2025 = createDraft(db, { document: sampleDocument(2025) }, 'system');
     for (const year of [2024, 2025]) {

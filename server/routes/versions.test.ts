@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { listAudit } from '../db/audit.ts';
 import { makeFixture, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
 import { parseIfMatch } from './versions.ts';
+import { verifySignature } from '../trust/keys.ts';
 
 describe('rule version routes', () => {
   let f: Fixture;
@@ -180,6 +181,7 @@ describe('rule version routes', () => {
     const refused = await ed.json('POST', `/api/versions/${draft.body.id}/publish`);
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('invalid_document');
+    expect((await ed.json('GET', `/api/versions/${draft.body.id}`)).body.pending).toBe(false);
     expect(refused.body.errors.length).toBeGreaterThan(0);
     expect(refused.body.errors[0]).toEqual({
       path: expect.any(String),
@@ -195,29 +197,82 @@ describe('rule version routes', () => {
     );
     const stale = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, {}, { 'If-Match': '"2"' });
     expect(stale.status).toBe(409);
-    const badDate = await ed.json('POST', `/api/versions/${draft.body.id}/publish`, {
-      effectiveDate: '2029-02-30x',
+    const id = draft.body.id;
+    // Four eyes: the editor's publish records a request; the draft is locked.
+    const req = await ed.json('POST', `/api/versions/${id}/publish`, {}, { 'If-Match': '"3"' });
+    expect(req.status).toBe(202);
+    expect(req.body).toMatchObject({ status: 'pending', kind: 'version', id, requestedBy: 'ed' });
+    expect(schemaProblems(f.app, 'POST', '/api/versions/{id}/publish', 202, req.body)).toEqual([]);
+    expect((await ed.json('GET', `/api/versions/${id}`)).body).toMatchObject({
+      status: 'draft',
+      pending: true,
     });
-    expect(badDate.status).toBe(422);
-    const pub = await ed.json(
-      'POST',
-      `/api/versions/${draft.body.id}/publish`,
-      { docNumber: '吉环发〔2029〕1号', effectiveDate: '2029-03-01' },
+    const locked = await ed.json(
+      'PUT',
+      `/api/versions/${id}`,
+      { document: draft.body.document },
       { 'If-Match': '"3"' },
     );
+    expect([locked.status, locked.body.code]).toEqual([409, 'pending_approval']);
+    expect((await ed.json('POST', `/api/versions/${id}/publish`)).body.code).toBe('pending_approval');
+    // Withdraw returns it to editing; request again.
+    expect((await ed.json('POST', `/api/versions/${id}/withdraw`)).body).toMatchObject({ pending: false });
+    expect((await ed.json('POST', `/api/versions/${id}/withdraw`)).body.code).toBe('not_pending');
+    expect((await ed.json('POST', `/api/versions/${id}/publish`)).status).toBe(202);
+    // The requester cannot approve; nor can an assessor.
+    const ok = { docNumber: '吉环发〔2029〕1号', effectiveDate: '2029-03-01' };
+    const same = await ed.json('POST', `/api/versions/${id}/approve`, ok);
+    expect([same.status, same.body.code]).toEqual([403, 'same_person']);
+    expect((await f.as('assessor').json('POST', `/api/versions/${id}/approve`, ok)).status).toBe(403);
+    // Another person approves, with a 文号 and a date, both checked.
+    const admin = f.as('admin');
+    const noNumber = await admin.json('POST', `/api/versions/${id}/approve`, { effectiveDate: '2029-03-01' });
+    expect([noNumber.status, noNumber.body.errors[0].path, noNumber.body.errors[0].code]).toEqual([
+      422,
+      '/docNumber',
+      'required',
+    ]);
+    for (const bad of [
+      '',
+      '吉环发[2029]1号',
+      '吉环发〔2029〕01号',
+      '吉环发〔29〕1号',
+      '第1号',
+      '吉环发〔2029〕1',
+    ])
+      expect(
+        (await admin.json('POST', `/api/versions/${id}/approve`, { ...ok, docNumber: bad })).status,
+      ).toBe(422);
+    const badDate = await admin.json('POST', `/api/versions/${id}/approve`, {
+      ...ok,
+      effectiveDate: '2029-02-30',
+    });
+    expect([badDate.status, badDate.body.errors[0].code]).toEqual([422, 'invalid_date']);
+    const pub = await admin.json('POST', `/api/versions/${id}/approve`, ok);
     expect(pub.status).toBe(200);
     expect(pub.body).toMatchObject({
       status: 'published',
       effective: true,
       docNumber: '吉环发〔2029〕1号',
       effectiveDate: '2029-03-01',
-      publishedBy: 'ed',
+      publishedBy: 'admin',
+      requestedBy: 'ed',
+      fourEyes: true,
+      signature: expect.stringMatching(/^[0-9a-f]{128}$/),
     });
-    expect(schemaProblems(f.app, 'POST', '/api/versions/{id}/publish', 200, pub.body)).toEqual([]);
+    expect(schemaProblems(f.app, 'POST', '/api/versions/{id}/approve', 200, pub.body)).toEqual([]);
+    // The signature verifies with the key GET /api/keys gives.
+    const key = (await ed.json('GET', '/api/keys')).body;
+    expect(key).toMatchObject({ algorithm: 'Ed25519', keyId: pub.body.keyId });
+    expect(verifySignature(key.publicKey, pub.body.contentHash, pub.body.signature)).toBe(true);
 
     // A correction for the same year retires the first one.
     const fix = await ed.json('POST', '/api/versions', { from: draft.body.id });
-    const pub2 = await ed.json('POST', `/api/versions/${fix.body.id}/publish`);
+    expect((await ed.json('POST', `/api/versions/${fix.body.id}/publish`)).status).toBe(202);
+    const pub2 = await admin.json('POST', `/api/versions/${fix.body.id}/approve`, {
+      ...ok,
+      docNumber: '吉环发〔2029〕2号',
+    });
     expect(pub2.status).toBe(200);
     expect((await ed.json('GET', `/api/versions/${draft.body.id}`)).body.status).toBe('retired');
     expect((await ed.json('POST', `/api/versions/${draft.body.id}/publish`)).status).toBe(409);
@@ -230,7 +285,14 @@ describe('rule version routes', () => {
       (e) => e.action,
     );
     expect(actions).toEqual(
-      expect.arrayContaining(['version.create', 'version.update', 'version.publish', 'version.retire']),
+      expect.arrayContaining([
+        'version.create',
+        'version.update',
+        'version.request',
+        'version.withdraw',
+        'version.publish',
+        'version.retire',
+      ]),
     );
   });
 

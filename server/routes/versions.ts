@@ -1,6 +1,7 @@
 /**
  * Rule families and versions: list, read, create a draft, update it with If-Match, delete it,
- * validate, run its tests, publish, retire, and the XLSX data template of its inputs.
+ * validate, run its tests, publish with four eyes (request, withdraw, approve), retire, and the XLSX
+ * data template of its inputs.
  */
 import type { Context } from 'hono';
 import {
@@ -9,8 +10,11 @@ import {
   getVersion,
   listFamilies,
   listVersions,
+  approveVersion,
   publishVersion,
+  requestPublication,
   retireVersion,
+  withdrawPublication,
   updateDraft,
   type Version,
 } from '../db/versions.ts';
@@ -219,24 +223,75 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/api/versions/{id}/publish',
       access: ['editor'],
       tag: 'rules',
-      summary: '发布 / Publish a draft',
+      summary: '申请发布 / Request publication (four eyes)',
       description:
-        'Only a document that validates and whose tests pass (422 with every problem otherwise). Retires the previously published version of the same family and year. An optional If-Match makes it refuse a draft changed since it was read.',
+        'Four eyes on (the default): records a request (202, `status: "pending"`); the draft can no longer be edited until it is approved (`…/approve`, by another editor or an admin) or withdrawn (`…/withdraw`). The 文号 and effective date are given at approval (fields sent here are ignored). With `ECOSCORE_FOUR_EYES=0` it publishes at once (200, the published version) and then needs `docNumber` (like `吉环考〔2026〕3号`) and `effectiveDate` (YYYY-MM-DD); the audit entry records `fourEyes: false`. Only a document that validates and whose tests pass (422 with every problem otherwise). An optional If-Match refuses a draft changed since it was read.',
       params: idParam,
       headers: { 'If-Match': { schema: { type: 'string' }, description: '"<revision>" (optional)' } },
       body: { kind: 'json', schema: bodies.publish, required: false },
       responses: {
-        200: versionResponse('The published version'),
+        200: versionResponse('Four eyes off: the published version'),
+        202: { description: 'The recorded request', schema: ref('VersionRequest') },
         404: problem('No such version'),
-        409: problem('Not a draft, or changed since read'),
-        422: problem('Invalid document or failing test (errors lists each)'),
+        409: problem('Not a draft, already pending (`pending_approval`), or changed since read'),
+        422: problem(
+          'Invalid document or failing test (errors lists each); four eyes off: bad docNumber or date',
+        ),
       },
       handler: async (c, { params, body, user }) => {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));
         // Validated (with its tests) in the engine pool first: a document that exceeds the pool's
         // time or memory limits is refused there (503), before publishing validates it again here.
         await pool.run('validate', { text: documentText(params.id) });
-        return versionJson(c, publishVersion(db, params.id, { ...body, expectedRevision }, user.username));
+        if (!deps.fourEyes)
+          return versionJson(c, publishVersion(db, params.id, { ...body, expectedRevision }, user.username));
+        return c.json(requestPublication(db, params.id, { expectedRevision }, user.username), 202);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/withdraw',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '撤回发布申请 / Withdraw a publication request',
+      description: 'The draft returns to editing. Audited as `version.withdraw`.',
+      params: idParam,
+      responses: {
+        200: versionResponse('The draft, editable again'),
+        404: problem('No such version'),
+        409: problem('No pending request (`not_pending`)'),
+      },
+      handler: (c, { params, user }) => versionJson(c, withdrawPublication(db, params.id, user.username)),
+    }),
+    route({
+      method: 'post',
+      path: '/api/versions/{id}/approve',
+      access: ['editor'],
+      tag: 'rules',
+      summary: '批准发布 / Approve and publish (four eyes)',
+      description:
+        'By an editor or admin other than the requester (403 `same_person` otherwise, unless four eyes are off). Needs `docNumber` (文号 like `吉环考〔2026〕3号`: issuer, year in 〔〕, number without leading zeros, 号) and `effectiveDate` (YYYY-MM-DD). Signs the content hash (Ed25519, `GET /api/keys`), retires the previously published version of the family and year. The database itself refuses a published version whose approver is its requester.',
+      params: idParam,
+      headers: { 'If-Match': { schema: { type: 'string' }, description: '"<revision>" (optional)' } },
+      body: { kind: 'json', schema: bodies.approveVersion },
+      responses: {
+        200: versionResponse('The published version'),
+        403: problem('The requester cannot approve (`same_person`)'),
+        404: problem('No such version'),
+        409: problem('No pending request (`not_pending`), or changed since read'),
+        422: problem(
+          'Missing or malformed docNumber / effectiveDate (`required`, `invalid_doc_number`, `invalid_date`), or an invalid document',
+        ),
+      },
+      handler: async (c, { params, body, user }) => {
+        const expectedRevision = parseIfMatch(c.req.header('if-match'));
+        await pool.run('validate', { text: documentText(params.id) });
+        return versionJson(
+          c,
+          approveVersion(db, params.id, { ...body, expectedRevision }, user.username, {
+            fourEyes: deps.fourEyes,
+          }),
+        );
       },
     }),
     route({

@@ -39,6 +39,12 @@ export interface VersionSummary {
   docNumber: string | null;
   effectiveDate: string | null;
   effective: boolean;
+  /** Four eyes: who asked for publication; a pending draft cannot be edited. */
+  requestedBy?: string | null;
+  requestedAt?: string | null;
+  pending?: boolean;
+  fourEyes?: boolean;
+  signature?: string | null;
 }
 
 export interface Version extends VersionSummary {
@@ -200,8 +206,16 @@ export const api = {
   validateVersion: (id: number) =>
     request<{ valid: boolean; errors: Problem[] }>('POST', `/api/versions/${id}/validate`),
   testVersion: (id: number) => request<{ results: TestOutcome[] }>('POST', `/api/versions/${id}/tests`),
+  /** Four eyes on: records a request (`status: 'pending'`); off: publishes (needs 文号 and date). */
   publishVersion: (id: number, body: { docNumber?: string; effectiveDate?: string }) =>
-    request<Version>('POST', `/api/versions/${id}/publish`, { body }),
+    request<Version | { status: 'pending'; id: number; requestedBy: string }>(
+      'POST',
+      `/api/versions/${id}/publish`,
+      { body },
+    ),
+  withdrawVersion: (id: number) => request<Version>('POST', `/api/versions/${id}/withdraw`),
+  approveVersion: (id: number, body: { docNumber: string; effectiveDate: string }) =>
+    request<Version>('POST', `/api/versions/${id}/approve`, { body }),
   retireVersion: (id: number) => request<Version>('POST', `/api/versions/${id}/retire`),
 
   diff: (from: number, to: number, year?: number) =>

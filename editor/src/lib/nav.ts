@@ -24,6 +24,7 @@ const everyone: Role[] = ['admin', 'editor', 'assessor', 'reviewer'];
 
 export const navEntries: NavEntry[] = [
   { href: '/rules', key: 'nav.rules', roles: everyone, order: 10 },
+  { href: '/approvals', key: 'nav.approvals', roles: ['admin', 'editor', 'assessor'], order: 15 },
   { href: '/data', key: 'nav.data', roles: everyone, order: 20 },
   { href: '/runs', key: 'nav.runs', roles: everyone, order: 30 },
   { href: '/diff', key: 'nav.diff', roles: everyone, order: 40 },

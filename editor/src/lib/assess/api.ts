@@ -62,6 +62,23 @@ export interface RunSummary {
   createdBy: string;
   createdAt: string;
   counts: RunCounts;
+  resultsHash?: string | null;
+  /** Its publication as the year's result (four eyes): requested or published. */
+  publication?: RunPublication | null;
+}
+
+export interface RunPublication {
+  runId: number;
+  status: 'pending' | 'published';
+  docNumber: string;
+  publishedOn: string;
+  appealDays: number;
+  appealEndsOn: string;
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  fourEyes: boolean;
 }
 
 export interface RunDetail extends RunSummary {
@@ -91,6 +108,9 @@ export interface AuditEntry {
   beforeHash: string | null;
   afterHash: string | null;
   detail: Record<string, unknown>;
+  hash?: string | null;
+  /** The actor's display name (null for system identities). */
+  displayName?: string | null;
 }
 
 export interface AuditFilter {

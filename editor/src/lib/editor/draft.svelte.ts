@@ -111,7 +111,8 @@ export class DraftSession {
 
   constructor(version: Version, editable: boolean) {
     this.adopt(version);
-    this.editable = editable && version.status === 'draft';
+    // A draft awaiting approval (four eyes) is locked until the request is withdrawn or approved.
+    this.editable = editable && version.status === 'draft' && !version.pending;
     this.docJson = this.savedJson;
     if (this.editable) this.restoreBackup(version);
     this.validateNow();

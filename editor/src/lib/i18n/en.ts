@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   'nav.diff': 'Diff',
   'nav.regions': 'Regions',
   'nav.audit': 'Audit',
+  'nav.approvals': 'Approvals',
   'nav.users': 'Users',
   'nav.main': 'Main navigation',
   'nav.menu': 'Menu',

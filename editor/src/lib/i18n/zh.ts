@@ -40,6 +40,7 @@ export const zh = {
   'nav.diff': '对比',
   'nav.regions': '地区',
   'nav.audit': '审计',
+  'nav.approvals': '待审批',
   'nav.users': '用户',
   'nav.main': '主导航',
   'nav.menu': '菜单',
