@@ -15,8 +15,8 @@ import { openDatabase } from './client.ts';
 import { saveDatasetGrid } from './datasets.ts';
 import { loadRegions, parseRegionsCsv } from './regions.ts';
 import { createRun } from './runs.ts';
-import { demoDocument, REGIONS_CSV } from './test-fixture.ts';
-import { createDraft, publishVersion } from './versions.ts';
+import { demoDocument, publishApproved, REGIONS_CSV } from './test-fixture.ts';
+import { createDraft } from './versions.ts';
 import { readFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecoscore-replace-'));
@@ -27,7 +27,7 @@ beforeAll(() => {
   const h = openDatabase(file);
   loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
   const v = createDraft(h.db, { document: demoDocument() }, 'a');
-  const version = publishVersion(h.db, v.id, {}, 'a').id;
+  const version = publishApproved(h.db, v.id).id;
   saveDatasetGrid(
     h.db,
     2024,

