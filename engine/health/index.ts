@@ -1,0 +1,7 @@
+/**
+ * 规则体检 and 整改路径 (SPEC section 13): what a rule document can and cannot do over every input
+ * it allows, which parts its own tests exercise, and the smallest changes that bring a region to a
+ * better grade.
+ */
+export { checkDocument, checkPrepared, INFO_CODES } from './check.ts';
+export type { Finding, HealthReport, UnknownProperty, CheckOptions, HealthTarget } from './check.ts';
