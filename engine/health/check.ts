@@ -13,7 +13,7 @@ import { roundHalfAway } from '../numeric/round.ts';
 import { truthy } from '../logic/operations.ts';
 import { truthiness } from './abstract.ts';
 import { absEval } from './interpret.ts';
-import { abstractScope, applyIn, domainOf, inputReads, type Domain } from './domain.ts';
+import { abstractScope, applyIn, domainOf, inputReads, unmodelledReads, type Domain } from './domain.ts';
 import { exists, type Outcome, type Query } from './search.ts';
 import { findBaseline, replay } from './baseline.ts';
 import { maximiseTotal } from './optimise.ts';
@@ -102,7 +102,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   doc.categories.forEach((c, ci) =>
     c.items.forEach((it, ii) => {
       const path = `/categories/${ci}/items/${ii}`;
-      if ('applies' in (it as object)) {
+      if ('applies' in (it as object) || unmodelledReads(d, it.logic).length > 0) {
         for (const property of ['max_reachable', 'always_zero', 'always_max'])
           unknown.push({ target: 'item', id: it.id, property });
         itemSup.set(it.id, it.maxPoints);
@@ -206,6 +206,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   for (const [kind, key] of COND_LISTS)
     (doc[key] ?? []).forEach((x, i) => {
       const path = `/${key}/${i}/when`;
+      if (unmodelledReads(d, x.when).length > 0) {
+        unknown.push({ target: kind, id: x.id, property: 'fires' }, { target: kind, id: x.id, property: 'always_fires' });
+        return;
+      }
       const fires = search(condQuery([{ kind, id: x.id, when: x.when, fire: true }]));
       if (fires.kind === 'none')
         findings.push({ code: `${kind}_never_fires`, target: kind, id: x.id, path, message: msg.conditionNever(kind, x.id, x.label) });
@@ -221,6 +225,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   const caps = (doc.caps ?? []).map((x, i) => ({ kind: 'cap' as const, x, i }));
   downs.forEach((a, ai) => {
     for (const b of [...downs.slice(ai + 1), ...caps]) {
+      if (unmodelledReads(d, a.x.when).length + unmodelledReads(d, b.x.when).length > 0) {
+        unknown.push({ target: 'downgrade', id: `${a.x.id}+${b.x.id}`, property: 'overlap' });
+        continue;
+      }
       const o = search(
         condQuery([
           { kind: a.kind, id: a.x.id, when: a.x.when, fire: true },
@@ -270,7 +278,7 @@ function gradeReachability(
   const unreachable = (min: number) => upper + 1e-9 * (1 + Math.abs(upper)) < min - half;
   let best: RegionResult | null = null;
   const needsSearch = doc.grades.some((g) => !unreachable(g.min) && g.min > 0);
-  if (full && base && needsSearch) best = maximiseTotal(p, d, base, [...itemWitness.values()], deadline);
+  if (base && needsSearch) best = maximiseTotal(p, d, base, [...itemWitness.values()], deadline, full ? 3 : 0);
   doc.grades.forEach((g, i) => {
     if (unreachable(g.min))
       findings.push({

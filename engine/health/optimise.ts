@@ -53,6 +53,7 @@ export function maximiseTotal(
   base: Record<string, unknown>,
   witnesses: Record<string, unknown>[],
   deadline: number,
+  passes = 3,
 ): RegionResult | null {
   const merged = Object.assign({}, base, ...witnesses);
   let point: Record<string, unknown> | null = null;
@@ -66,7 +67,7 @@ export function maximiseTotal(
   }
   if (!point || !best) return null;
   const keys = d.inputs.map((i) => i.key);
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     let improved = false;
     for (const key of keys) {
       if (performance.now() > deadline) break;
