@@ -104,6 +104,23 @@ export function truthiness(a: AV): { canT: boolean; canF: boolean } {
   return { canT, canF };
 }
 
+/** The falsy values of a set (what `and` can stop at). */
+export function falsyPart(a: AV): AV {
+  const zero = a.num && a.lo <= 0 && a.hi >= 0;
+  let str: AV['str'] = null;
+  if (a.str === 'any' || (a.str && a.str.has(''))) str = new Set(['']);
+  return { ...EMPTY, num: zero, lo: zero ? 0 : Infinity, hi: zero ? 0 : -Infinity, nan: a.nan, f: a.f, str, nul: a.nul, other: a.other };
+}
+
+/** The truthy values of a set (what `or` can stop at); numbers keep their interval. */
+export function truthyPart(a: AV): AV {
+  const nonZero = a.num && (a.lo < 0 || a.hi > 0);
+  let str: AV['str'] = null;
+  if (a.str === 'any') str = 'any';
+  else if (a.str) str = new Set([...a.str].filter((x) => x !== ''));
+  return { ...EMPTY, num: nonZero, lo: nonZero ? a.lo : Infinity, hi: nonZero ? a.hi : -Infinity, t: a.t, str, other: a.other };
+}
+
 /** Only numbers (no NaN, strings, booleans, null or others): arithmetic is then exact on bounds. */
 export function onlyNumbers(a: AV): boolean {
   return a.num && !a.nan && !a.t && !a.f && a.str === null && !a.nul && !a.other;

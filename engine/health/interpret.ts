@@ -16,6 +16,8 @@ import {
   constAV,
   divAV,
   equalAV,
+  falsyPart,
+  truthyPart,
   join,
   lessAV,
   mulAV,
@@ -74,7 +76,8 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
         const tr = truthiness(a);
         const stops = op === 'and' ? tr.canF : tr.canT;
         const goes = op === 'and' ? tr.canT : tr.canF;
-        if (i === raw.length - 1 || stops) out = out ? join(out, a) : a;
+        const part = i === raw.length - 1 ? a : op === 'and' ? falsyPart(a) : truthyPart(a);
+        if (i === raw.length - 1 || stops) out = out ? join(out, part) : part;
         if (!goes) break;
       }
       return out as AV;
