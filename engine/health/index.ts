@@ -5,3 +5,5 @@
  */
 export { checkDocument, checkPrepared, INFO_CODES } from './check.ts';
 export type { Finding, HealthReport, UnknownProperty, CheckOptions, HealthTarget } from './check.ts';
+export { documentCoverage } from './coverage.ts';
+export type { Coverage, BranchCoverage, CoveredThing, CoverageTarget } from './coverage.ts';
