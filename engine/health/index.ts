@@ -7,3 +7,5 @@ export { checkDocument, checkPrepared, INFO_CODES } from './check.ts';
 export type { Finding, HealthReport, UnknownProperty, CheckOptions, HealthTarget } from './check.ts';
 export { documentCoverage } from './coverage.ts';
 export type { Coverage, BranchCoverage, CoveredThing, CoverageTarget } from './coverage.ts';
+export { gradePath, PathError } from './paths.ts';
+export type { GradePath, PathChange, PathReason, PathOptions } from './paths.ts';
