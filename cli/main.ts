@@ -24,6 +24,11 @@ const commands: Record<string, () => Promise<Command>> = {
     summary: 'diff OLD.json NEW.json [--data DATA] [--json]',
   }),
   backup: async () => ({ ...(await import('./commands/backup.ts')), summary: 'backup FILE [--db PATH]' }),
+  check: async () => ({ ...(await import('./commands/check.ts')), summary: 'check RULES.json [--json] [--coverage]' }),
+  paths: async () => ({
+    ...(await import('./commands/paths.ts')),
+    summary: 'paths RULES.json DATA --region CODE [--to GRADE] [--json]',
+  }),
 };
 
 const USAGE = `用法 / usage: ecoscore <command> [options]
@@ -32,6 +37,8 @@ const USAGE = `用法 / usage: ecoscore <command> [options]
   evaluate RULES.json DATA.(json|csv|xlsx) [--json]  按规则为各地区计分 / score every region of a data file
   diff OLD.json NEW.json [--data DATA] [--json]      比较两个规则版本及其影响 / compare two rule versions and their impact
   backup FILE [--db PATH]                            在线备份数据库 / write a consistent copy of the database
+  check RULES.json [--json] [--coverage]             规则体检 / prove what a document can and cannot do
+  paths RULES.json DATA --region CODE [--to GRADE]   整改路径 / smallest changes to reach a better grade
 
 exit codes: 0 ok, 1 invalid document or unscored regions, 2 unreadable input or usage error`;
 
