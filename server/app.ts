@@ -30,6 +30,7 @@ import { runRoutes } from './routes/runs.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sensitivityRoutes } from './routes/sensitivity.ts';
+import { healthRoutes } from './routes/health.ts';
 
 export interface AppOptions {
   db: Db;
@@ -73,7 +74,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...systemRoutes(deps, () => routes), ...authRoutes(deps), ...userRoutes(deps));
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
-  routes.push(...sensitivityRoutes(deps));
+  routes.push(...sensitivityRoutes(deps), ...healthRoutes(deps));
   return routes;
 }
 

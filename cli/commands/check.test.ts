@@ -9,7 +9,11 @@ import { flawedDocument } from '../../engine/health/test-fixture.ts';
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repoRoot });
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: repoRoot,
+  });
   return { code, stdout, stderr };
 }
 
@@ -27,11 +31,20 @@ describe('ecoscore check', () => {
     const r = JSON.parse(out.stdout);
     expect(Object.keys(r).sort()).toEqual(['findings', 'unknown']);
     expect(r.unknown).toEqual([]);
-    expect(r.findings.every((f: { code: string; witness: unknown }) => f.code === 'conditions_overlap' && f.witness)).toBe(true);
+    expect(
+      r.findings.every(
+        (f: { code: string; witness: unknown }) => f.code === 'conditions_overlap' && f.witness,
+      ),
+    ).toBe(true);
   });
 
   test('a flawed document: each finding on its JSON pointer, exit 1; coverage on request', async () => {
-    const file = write('flawed.json', { ...flawedDocument(), tests: [{ name: 't', inputs: { rate: 50, target: 40, satisfaction: 90 }, expect: { items: { ok: 40 } } }] });
+    const file = write('flawed.json', {
+      ...flawedDocument(),
+      tests: [
+        { name: 't', inputs: { rate: 50, target: 40, satisfaction: 90 }, expect: { items: { ok: 40 } } },
+      ],
+    });
     const out = await cli(['check', file, '--coverage']);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('/vetoes/0/when veto_never_fires 否决项 "never"');
@@ -59,7 +72,12 @@ describe('ecoscore paths', () => {
     const out = await cli(['paths', rules, 'rules/sample-data/2025.csv', '--region', '220184', '--json']);
     expect(out.code).toBe(0);
     const p = JSON.parse(out.stdout);
-    expect(p).toMatchObject({ region: '220184', from: { grade: 'qualified' }, to: { grade: 'good' }, reachable: true });
+    expect(p).toMatchObject({
+      region: '220184',
+      from: { grade: 'qualified' },
+      to: { grade: 'good' },
+      reachable: true,
+    });
     expect(p.changes.length).toBeGreaterThan(0);
     const text = await cli(['paths', rules, 'rules/sample-data/2025.json', '--region', '220184']);
     expect(text.stdout).toContain('整改路径 / path to 良好');
@@ -76,7 +94,15 @@ describe('ecoscore paths', () => {
   test('wrong usage, an unknown region or grade: exit 2', async () => {
     expect((await cli(['paths', rules, 'rules/sample-data/2025.json'])).code).toBe(2);
     expect((await cli(['paths', rules, 'rules/sample-data/2025.json', '--region', '999999'])).code).toBe(2);
-    const g = await cli(['paths', rules, 'rules/sample-data/2025.json', '--region', '220184', '--to', 'gold']);
+    const g = await cli([
+      'paths',
+      rules,
+      'rules/sample-data/2025.json',
+      '--region',
+      '220184',
+      '--to',
+      'gold',
+    ]);
     expect(g.code).toBe(2);
     expect(g.stderr).toContain('没有等级 "gold"');
   });

@@ -11,7 +11,8 @@ import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
 import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
 
-const USAGE = '用法 / usage: ecoscore paths RULES.json DATA.(json|csv|xlsx) --region CODE [--to GRADE] [--json]\n';
+const USAGE =
+  '用法 / usage: ecoscore paths RULES.json DATA.(json|csv|xlsx) --region CODE [--to GRADE] [--json]\n';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args, ['region', 'to']);
@@ -61,13 +62,18 @@ function formatPath(doc: RuleDocument, p: GradePath): string {
   const unit = (key: string) => doc.inputs.find((i) => i.key === key)?.unit ?? '';
   const lines = [`${p.name}（${p.region}）：${p.from.total} 分，${grade(p.from.grade)} / ${p.from.grade}`];
   if (!p.reachable) {
-    lines.push(`无法通过调整实际值达到 ${grade(p.to.grade)} / ${p.to.grade} is out of reach by the actual values:`);
-    for (const r of p.reasons ?? []) lines.push(`  - ${r.message}${r.fixed ? '（不受实际值影响 / no actual value changes it）' : ''}`);
+    lines.push(
+      `无法通过调整实际值达到 ${grade(p.to.grade)} / ${p.to.grade} is out of reach by the actual values:`,
+    );
+    for (const r of p.reasons ?? [])
+      lines.push(`  - ${r.message}${r.fixed ? '（不受实际值影响 / no actual value changes it）' : ''}`);
   } else if (p.changes.length === 0) lines.push(`已达到 ${grade(p.to.grade)} / already ${p.to.grade}`);
   else {
     lines.push(`整改路径 / path to ${grade(p.to.grade)} (${p.to.grade}), ${p.to.total} 分:`);
     for (const c of p.changes)
-      lines.push(`  - ${label(c.key)}（${c.key}）：${c.from} → ${c.to}${unit(c.key) ? ` ${unit(c.key)}` : ''}`);
+      lines.push(
+        `  - ${label(c.key)}（${c.key}）：${c.from} → ${c.to}${unit(c.key) ? ` ${unit(c.key)}` : ''}`,
+      );
   }
   return lines.join('\n') + '\n';
 }

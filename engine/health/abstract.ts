@@ -109,7 +109,17 @@ export function falsyPart(a: AV): AV {
   const zero = a.num && a.lo <= 0 && a.hi >= 0;
   let str: AV['str'] = null;
   if (a.str === 'any' || (a.str && a.str.has(''))) str = new Set(['']);
-  return { ...EMPTY, num: zero, lo: zero ? 0 : Infinity, hi: zero ? 0 : -Infinity, nan: a.nan, f: a.f, str, nul: a.nul, other: a.other };
+  return {
+    ...EMPTY,
+    num: zero,
+    lo: zero ? 0 : Infinity,
+    hi: zero ? 0 : -Infinity,
+    nan: a.nan,
+    f: a.f,
+    str,
+    nul: a.nul,
+    other: a.other,
+  };
 }
 
 /** The truthy values of a set (what `or` can stop at); numbers keep their interval. */
@@ -118,7 +128,15 @@ export function truthyPart(a: AV): AV {
   let str: AV['str'] = null;
   if (a.str === 'any') str = 'any';
   else if (a.str) str = new Set([...a.str].filter((x) => x !== ''));
-  return { ...EMPTY, num: nonZero, lo: nonZero ? a.lo : Infinity, hi: nonZero ? a.hi : -Infinity, t: a.t, str, other: a.other };
+  return {
+    ...EMPTY,
+    num: nonZero,
+    lo: nonZero ? a.lo : Infinity,
+    hi: nonZero ? a.hi : -Infinity,
+    t: a.t,
+    str,
+    other: a.other,
+  };
 }
 
 /** Only numbers (no NaN, strings, booleans, null or others): arithmetic is then exact on bounds. */
@@ -175,7 +193,10 @@ export function mulAV(a: AV, b: AV): AV {
   // 0 × ∞ is NaN: corners() sees it and gives up to NUM_TOP.
   const r = corners(a, b, (x, y) => x * y);
   // Inside the box a zero factor with an infinite other factor (not a corner) would be NaN.
-  if ((a.lo < 0 && a.hi > 0 && !Number.isFinite(b.lo + b.hi)) || (b.lo < 0 && b.hi > 0 && !Number.isFinite(a.lo + a.hi)))
+  if (
+    (a.lo < 0 && a.hi > 0 && !Number.isFinite(b.lo + b.hi)) ||
+    (b.lo < 0 && b.hi > 0 && !Number.isFinite(a.lo + a.hi))
+  )
     return { ...NUM_TOP };
   return r;
 }
@@ -201,7 +222,8 @@ export function lessAV(a: AV, b: AV, strict: boolean): Tri {
     const never = strict ? a.lo >= b.hi : a.lo > b.hi;
     return { canT: !never, canF: !always };
   }
-  const onlyStr = (x: AV) => x.str !== null && x.str !== 'any' && !x.num && !x.nan && !x.t && !x.f && !x.nul && !x.other;
+  const onlyStr = (x: AV) =>
+    x.str !== null && x.str !== 'any' && !x.num && !x.nan && !x.t && !x.f && !x.nul && !x.other;
   if (onlyStr(a) && onlyStr(b)) {
     let canT = false;
     let canF = false;

@@ -9,10 +9,15 @@ import { InvalidDocumentError } from '../validate/index.ts';
 import type { RuleDocument } from '../types.ts';
 
 const sample = (y: number) =>
-  JSON.parse(readFileSync(new URL(`../../rules/jilin-eco-target/${y}.json`, import.meta.url), 'utf8')) as RuleDocument;
+  JSON.parse(
+    readFileSync(new URL(`../../rules/jilin-eco-target/${y}.json`, import.meta.url), 'utf8'),
+  ) as RuleDocument;
 
 const codes = (r: ReturnType<typeof checkDocument>) =>
-  r.findings.filter((f) => f.code !== 'conditions_overlap').map((f) => `${f.code}:${f.id}`).sort();
+  r.findings
+    .filter((f) => f.code !== 'conditions_overlap')
+    .map((f) => `${f.code}:${f.id}`)
+    .sort();
 
 describe('checkDocument', () => {
   it('finds every flaw of the flawed document, and nothing else', () => {
@@ -39,7 +44,11 @@ describe('checkDocument', () => {
     const doc = flawedDocument();
     const r = checkDocument(doc);
     const overlaps = r.findings.filter((f) => f.code === 'conditions_overlap');
-    expect(overlaps.map((f) => `${f.id}+${f.with!.id}`).sort()).toEqual(['always+missed', 'always+unhappy', 'missed+unhappy']);
+    expect(overlaps.map((f) => `${f.id}+${f.with!.id}`).sort()).toEqual([
+      'always+missed',
+      'always+unhappy',
+      'missed+unhappy',
+    ]);
     const p = prepareDocument(doc);
     for (const f of overlaps) {
       expect(f.severity).toBe('info');
@@ -71,8 +80,11 @@ describe('checkDocument', () => {
         fc.boolean(),
         fc.double({ min: 0, max: 100, noNaN: true }),
         (rate, target, overdue, incident, satisfaction) => {
-          const res = scoreRegion(p, { code: 'x', name: 'x', values: { rate, target, overdue, incident, satisfaction } }, false)
-            .result!;
+          const res = scoreRegion(
+            p,
+            { code: 'x', name: 'x', values: { rate, target, overdue, incident, satisfaction } },
+            false,
+          ).result!;
           const pts = new Map(res.categories[0].items.map((i) => [i.id, i]));
           for (const [id, it] of pts) {
             if (has('item_max_unreachable', id)) expect(it.points).toBeLessThan(it.maxPoints);
@@ -105,11 +117,21 @@ describe('checkDocument', () => {
     doc.inputs.push(
       { key: 'count', label: { zh: '数量' }, type: 'integer', min: 0 },
       { key: 'note', label: { zh: '可选数值' }, type: 'number', required: false },
-      { key: 'level', label: { zh: '级别' }, type: 'string', enum: ['none', 'minor', 'major'], default: 'none' },
+      {
+        key: 'level',
+        label: { zh: '级别' },
+        type: 'string',
+        enum: ['none', 'minor', 'major'],
+        default: 'none',
+      },
     );
     doc.vetoes = [
       // count > 0.5 on integers means count ≥ 1: fires; count between 0 and 1 exclusive never.
-      { id: 'int_gap', label: { zh: '整数间隙' }, when: { and: [{ '>': [{ var: 'count' }, 0] }, { '<': [{ var: 'count' }, 1] }] } },
+      {
+        id: 'int_gap',
+        label: { zh: '整数间隙' },
+        when: { and: [{ '>': [{ var: 'count' }, 0] }, { '<': [{ var: 'count' }, 1] }] },
+      },
       { id: 'huge', label: { zh: '很大' }, when: { '>': [{ var: 'count' }, 1e12] } },
       // an absent optional value reads as null, and null < 1 is true in JavaScript
       { id: 'absent', label: { zh: '缺失' }, when: { '<': [{ var: 'note' }, -1e300] } },
@@ -117,7 +139,8 @@ describe('checkDocument', () => {
       { id: 'extreme', label: { zh: '不存在的级别' }, when: { '==': [{ var: 'level' }, 'extreme'] } },
     ];
     const r = checkDocument(doc);
-    const veto = (id: string) => r.findings.filter((f) => f.target === 'veto' && f.id === id).map((f) => f.code);
+    const veto = (id: string) =>
+      r.findings.filter((f) => f.target === 'veto' && f.id === id).map((f) => f.code);
     expect(veto('int_gap')).toEqual(['veto_never_fires']);
     expect(veto('huge')).toEqual([]);
     expect(veto('absent')).toEqual([]);
@@ -155,9 +178,15 @@ describe('checkDocument', () => {
     expect(r.unknown).toContainEqual({ target: 'veto', id: 'never', property: 'fires' });
     expect(r.findings.some((f) => f.id === 'never')).toBe(false);
     // with the default budget, splitting at 40 and 50 proves it
-    expect(checkDocument(doc).findings.some((f) => f.code === 'veto_never_fires' && f.id === 'never')).toBe(true);
+    expect(checkDocument(doc).findings.some((f) => f.code === 'veto_never_fires' && f.id === 'never')).toBe(
+      true,
+    );
     const b = checkDocument(flawedDocument(), { mode: 'bounds' });
-    expect(b.findings.every((f) => checkDocument(flawedDocument()).findings.some((g) => g.code === f.code && g.id === f.id))).toBe(true);
+    expect(
+      b.findings.every((f) =>
+        checkDocument(flawedDocument()).findings.some((g) => g.code === f.code && g.id === f.id),
+      ),
+    ).toBe(true);
   });
 
   it('refuses an invalid document', () => {

@@ -114,7 +114,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
         return av.num ? { lo: pts(av.lo), hi: pts(av.hi) } : null;
       };
       const vars = inputReads(d, it.logic);
-      const itemQuery = (test: (points: number) => boolean, absTest: (r: { lo: number; hi: number }) => boolean): Query => ({
+      const itemQuery = (
+        test: (points: number) => boolean,
+        absTest: (r: { lo: number; hi: number }) => boolean,
+      ): Query => ({
         vars,
         abs: (scope) => {
           const r = range(scope);
@@ -132,7 +135,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
       });
       let sup = -Infinity;
       const max = search(
-        itemQuery((x) => x >= it.maxPoints, (r) => r.hi >= it.maxPoints),
+        itemQuery(
+          (x) => x >= it.maxPoints,
+          (r) => r.hi >= it.maxPoints,
+        ),
         (scope) => {
           const r = range(scope);
           if (r) sup = Math.max(sup, r.hi);
@@ -157,7 +163,12 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
         unknown.push({ target: 'item', id: it.id, property: 'max_reachable' });
       }
       itemProperty(
-        search(itemQuery((x) => x > 0, (r) => r.hi > 0)),
+        search(
+          itemQuery(
+            (x) => x > 0,
+            (r) => r.hi > 0,
+          ),
+        ),
         it,
         'always_zero',
         () => ({
@@ -169,7 +180,12 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
         }),
       );
       itemProperty(
-        search(itemQuery((x) => x < it.maxPoints, (r) => r.lo < it.maxPoints)),
+        search(
+          itemQuery(
+            (x) => x < it.maxPoints,
+            (r) => r.lo < it.maxPoints,
+          ),
+        ),
         it,
         'always_max',
         () => ({
@@ -188,9 +204,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   }
 
   // Vetoes, downgrades and caps: can each fire, can each stay quiet?
-  const condQuery = (
-    parts: { kind: CondKind; id: string; when: unknown; fire: boolean }[],
-  ): Query => ({
+  const condQuery = (parts: { kind: CondKind; id: string; when: unknown; fire: boolean }[]): Query => ({
     vars: [...new Set(parts.flatMap((x) => inputReads(d, x.when)))],
     abs: (scope) =>
       parts.every((x) => {
@@ -207,16 +221,31 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
     (doc[key] ?? []).forEach((x, i) => {
       const path = `/${key}/${i}/when`;
       if (unmodelledReads(d, x.when).length > 0) {
-        unknown.push({ target: kind, id: x.id, property: 'fires' }, { target: kind, id: x.id, property: 'always_fires' });
+        unknown.push(
+          { target: kind, id: x.id, property: 'fires' },
+          { target: kind, id: x.id, property: 'always_fires' },
+        );
         return;
       }
       const fires = search(condQuery([{ kind, id: x.id, when: x.when, fire: true }]));
       if (fires.kind === 'none')
-        findings.push({ code: `${kind}_never_fires`, target: kind, id: x.id, path, message: msg.conditionNever(kind, x.id, x.label) });
+        findings.push({
+          code: `${kind}_never_fires`,
+          target: kind,
+          id: x.id,
+          path,
+          message: msg.conditionNever(kind, x.id, x.label),
+        });
       else if (fires.kind === 'unknown') unknown.push({ target: kind, id: x.id, property: 'fires' });
       const quiet = search(condQuery([{ kind, id: x.id, when: x.when, fire: false }]));
       if (quiet.kind === 'none')
-        findings.push({ code: `${kind}_always_fires`, target: kind, id: x.id, path, message: msg.conditionAlways(kind, x.id, x.label) });
+        findings.push({
+          code: `${kind}_always_fires`,
+          target: kind,
+          id: x.id,
+          path,
+          message: msg.conditionAlways(kind, x.id, x.label),
+        });
       else if (quiet.kind === 'unknown') unknown.push({ target: kind, id: x.id, property: 'always_fires' });
     });
 
@@ -278,7 +307,8 @@ function gradeReachability(
   const unreachable = (min: number) => upper + 1e-9 * (1 + Math.abs(upper)) < min - half;
   let best: RegionResult | null = null;
   const needsSearch = doc.grades.some((g) => !unreachable(g.min) && g.min > 0);
-  if (base && needsSearch) best = maximiseTotal(p, d, base, [...itemWitness.values()], deadline, full ? 3 : 0);
+  if (base && needsSearch)
+    best = maximiseTotal(p, d, base, [...itemWitness.values()], deadline, full ? 3 : 0);
   doc.grades.forEach((g, i) => {
     if (unreachable(g.min))
       findings.push({

@@ -58,21 +58,40 @@ interface Site {
 export function documentCoverage(doc: RuleDocument): Coverage {
   const p = prepareDocument(doc);
   const sites: Site[] = [];
-  (doc.derived ?? []).forEach((x, i) => sites.push({ target: 'derived', id: x.key, path: `/derived/${i}/logic`, formula: x.logic }));
+  (doc.derived ?? []).forEach((x, i) =>
+    sites.push({ target: 'derived', id: x.key, path: `/derived/${i}/logic`, formula: x.logic }),
+  );
   doc.categories.forEach((c, ci) =>
     c.items.forEach((it, ii) =>
-      sites.push({ target: 'item', id: it.id, path: `/categories/${ci}/items/${ii}/logic`, formula: it.logic }),
+      sites.push({
+        target: 'item',
+        id: it.id,
+        path: `/categories/${ci}/items/${ii}/logic`,
+        formula: it.logic,
+      }),
     ),
   );
-  (doc.bonus?.items ?? []).forEach((b, i) => sites.push({ target: 'bonus', id: b.id, path: `/bonus/items/${i}/logic`, formula: b.logic }));
-  for (const [target, key] of [['veto', 'vetoes'], ['downgrade', 'downgrades'], ['cap', 'caps']] as const)
-    (doc[key] ?? []).forEach((x, i) => sites.push({ target, id: x.id, path: `/${key}/${i}/when`, formula: x.when }));
+  (doc.bonus?.items ?? []).forEach((b, i) =>
+    sites.push({ target: 'bonus', id: b.id, path: `/bonus/items/${i}/logic`, formula: b.logic }),
+  );
+  for (const [target, key] of [
+    ['veto', 'vetoes'],
+    ['downgrade', 'downgrades'],
+    ['cap', 'caps'],
+  ] as const)
+    (doc[key] ?? []).forEach((x, i) =>
+      sites.push({ target, id: x.id, path: `/${key}/${i}/when`, formula: x.when }),
+    );
 
   const branches = new Map<string, BranchCoverage>();
   for (const s of sites) listBranches(s, s.formula, s.path, branches);
 
   const itemTests = new Map<string, string[]>();
-  const fired = { vetoes: new Map<string, string[]>(), downgrades: new Map<string, string[]>(), caps: new Map<string, string[]>() };
+  const fired = {
+    vetoes: new Map<string, string[]>(),
+    downgrades: new Map<string, string[]>(),
+    caps: new Map<string, string[]>(),
+  };
   const failedTests: string[] = [];
   let ran = 0;
   for (const [i, t] of (doc.tests ?? []).entries()) {
@@ -84,7 +103,8 @@ export function documentCoverage(doc: RuleDocument): Coverage {
     }
     ran++;
     for (const id of Object.keys(t.expect.items ?? {})) push(itemTests, id, t.name);
-    for (const k of ['vetoes', 'downgrades', 'caps'] as const) for (const id of out.result[k]) push(fired[k], id, t.name);
+    for (const k of ['vetoes', 'downgrades', 'caps'] as const)
+      for (const id of out.result[k]) push(fired[k], id, t.name);
     // Follow the branches with the same context the engine builds.
     const ctx: Record<string, unknown> = Object.create(null);
     Object.assign(ctx, resolveInputs(p, region).values);
@@ -102,14 +122,28 @@ export function documentCoverage(doc: RuleDocument): Coverage {
 
   const list = (ids: string[], m: Map<string, string[]>): CoveredThing[] =>
     ids.map((id) => ({ id, covered: (m.get(id) ?? []).length > 0, tests: m.get(id) ?? [] }));
-  const items = list(doc.categories.flatMap((c) => c.items.map((it) => it.id)), itemTests);
-  const vetoes = list((doc.vetoes ?? []).map((x) => x.id), fired.vetoes);
-  const downgrades = list((doc.downgrades ?? []).map((x) => x.id), fired.downgrades);
-  const caps = list((doc.caps ?? []).map((x) => x.id), fired.caps);
+  const items = list(
+    doc.categories.flatMap((c) => c.items.map((it) => it.id)),
+    itemTests,
+  );
+  const vetoes = list(
+    (doc.vetoes ?? []).map((x) => x.id),
+    fired.vetoes,
+  );
+  const downgrades = list(
+    (doc.downgrades ?? []).map((x) => x.id),
+    fired.downgrades,
+  );
+  const caps = list(
+    (doc.caps ?? []).map((x) => x.id),
+    fired.caps,
+  );
   const allBranches = [...branches.values()].map((b) => ({ ...b, covered: b.tests.length > 0 }));
   const uncovered: Coverage['uncovered'] = [
     ...items.filter((x) => !x.covered).map((x) => ({ target: 'item' as const, id: x.id })),
-    ...allBranches.filter((b) => !b.covered).map((b) => ({ target: b.target, id: b.id, path: b.path, branch: b.label })),
+    ...allBranches
+      .filter((b) => !b.covered)
+      .map((b) => ({ target: b.target, id: b.id, path: b.path, branch: b.label })),
     ...vetoes.filter((x) => !x.covered).map((x) => ({ target: 'veto' as const, id: x.id })),
     ...downgrades.filter((x) => !x.covered).map((x) => ({ target: 'downgrade' as const, id: x.id })),
     ...caps.filter((x) => !x.covered).map((x) => ({ target: 'cap' as const, id: x.id })),
@@ -160,7 +194,12 @@ function hasIf(f: unknown): boolean {
 }
 
 /** Evaluates a formula like json-logic-js does, reporting each `if` branch taken. */
-function follow(f: unknown, ctx: Record<string, unknown>, path: string, hit: (path: string, branch: number) => void): unknown {
+function follow(
+  f: unknown,
+  ctx: Record<string, unknown>,
+  path: string,
+  hit: (path: string, branch: number) => void,
+): unknown {
   try {
     if (!hasIf(f)) return logic.apply(f as never, ctx);
     if (Array.isArray(f)) return f.map((x, i) => follow(x, ctx, `${path}/${i}`, hit));

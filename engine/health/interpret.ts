@@ -133,7 +133,11 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       const xs = raw.map((_, i) => toNumberAV(arg(i)));
       if (xs.some((x) => !x.num)) return { ...NUM_TOP };
       const f = op === 'min' ? Math.min : Math.max;
-      return numAV(f(...xs.map((x) => x.lo)), f(...xs.map((x) => x.hi)), xs.some((x) => x.nan));
+      return numAV(
+        f(...xs.map((x) => x.lo)),
+        f(...xs.map((x) => x.hi)),
+        xs.some((x) => x.nan),
+      );
     }
     case 'round': {
       const x = toNumberAV(arg(0));
@@ -162,8 +166,7 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       const a = arg(0);
       const list = raw[1];
       if (Array.isArray(list) && list.every((v) => !isOperation(v) && !Array.isArray(v))) {
-        const onlyStrings =
-          a.str instanceof Set && !a.num && !a.nan && !a.t && !a.f && !a.nul && !a.other;
+        const onlyStrings = a.str instanceof Set && !a.num && !a.nan && !a.t && !a.f && !a.nul && !a.other;
         if (onlyStrings) {
           const set = a.str as ReadonlySet<string>;
           return boolAV(
@@ -203,6 +206,7 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
 export function constantsOf(formula: unknown, out: Set<number> = new Set()): Set<number> {
   if (typeof formula === 'number' && Number.isFinite(formula)) out.add(formula);
   else if (Array.isArray(formula)) for (const f of formula) constantsOf(f, out);
-  else if (formula && typeof formula === 'object') for (const v of Object.values(formula)) constantsOf(v, out);
+  else if (formula && typeof formula === 'object')
+    for (const v of Object.values(formula)) constantsOf(v, out);
   return out;
 }

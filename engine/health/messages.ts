@@ -6,7 +6,10 @@ import type { Label } from '../types.ts';
 const KIND_ZH: Record<string, string> = { veto: '否决项', downgrade: '降档项', cap: '封顶项' };
 const KIND_EN: Record<string, string> = { veto: 'veto', downgrade: 'downgrade', cap: 'cap' };
 
-const name = (id: string, label: Label) => ({ zh: `"${id}"（${label.zh}）`, en: `"${id}" (${label.en ?? label.zh})` });
+const name = (id: string, label: Label) => ({
+  zh: `"${id}"（${label.zh}）`,
+  en: `"${id}" (${label.en ?? label.zh})`,
+});
 
 export function itemMaxUnreachable(id: string, label: Label, max: number, sup: number | null): string {
   const n = name(id, label);

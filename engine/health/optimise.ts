@@ -14,7 +14,11 @@ import type { Domain, VarRange } from './domain.ts';
 export function quickScore(p: PreparedDocument, values: Record<string, unknown>): RegionResult | null {
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined) clean[k] = v;
-  const out = scoreRegionCompiled(compiledDocumentFor(p), { code: 'health', name: '体检', values: clean }, false);
+  const out = scoreRegionCompiled(
+    compiledDocumentFor(p),
+    { code: 'health', name: '体检', values: clean },
+    false,
+  );
   return out.result ?? null;
 }
 

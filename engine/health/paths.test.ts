@@ -27,7 +27,11 @@ describe('gradePath', () => {
     expect(to).toBeGreaterThanOrEqual(83.3);
     expect(to).toBeLessThanOrEqual(84);
     expect(path.to.grade).toBe('good');
-    const r = scoreRegion(prepareDocument(doc()), region({ rate: to, target: 60, satisfaction: 95 }), false).result!;
+    const r = scoreRegion(
+      prepareDocument(doc()),
+      region({ rate: to, target: 60, satisfaction: 95 }),
+      false,
+    ).result!;
     expect(r.grade).toBe('good');
     expect(r.total).toBe(path.to.total);
   });
@@ -54,15 +58,25 @@ describe('gradePath', () => {
   it('returns no change for a grade already reached, and refuses unknown grades and unscorable data', () => {
     const top = gradePath(doc(), region({ rate: 100, target: 60, satisfaction: 90 }));
     expect(top).toMatchObject({ reachable: true, changes: [], to: { grade: 'excellent' } });
-    expect(() => gradePath(doc(), region({ rate: 50, target: 60, satisfaction: 90 }), { to: 'nope' })).toThrow(PathError);
-    expect(() => gradePath(doc(), region({ rate: 500, target: 60, satisfaction: 90 }))).toThrow(/cannot be scored/);
+    expect(() =>
+      gradePath(doc(), region({ rate: 50, target: 60, satisfaction: 90 }), { to: 'nope' }),
+    ).toThrow(PathError);
+    expect(() => gradePath(doc(), region({ rate: 500, target: 60, satisfaction: 90 }))).toThrow(
+      /cannot be scored/,
+    );
   });
 
   it('finds a path for every region of the 2025 sample that can move, each within 2 s', () => {
-    const rules = JSON.parse(readFileSync(new URL('../../rules/jilin-eco-target/2025.json', import.meta.url), 'utf8'));
-    const data = JSON.parse(readFileSync(new URL('../../rules/sample-data/2025.json', import.meta.url), 'utf8'));
+    const rules = JSON.parse(
+      readFileSync(new URL('../../rules/jilin-eco-target/2025.json', import.meta.url), 'utf8'),
+    );
+    const data = JSON.parse(
+      readFileSync(new URL('../../rules/sample-data/2025.json', import.meta.url), 'utf8'),
+    );
     const p = prepareDocument(rules);
-    const actual = new Set(rules.inputs.filter((i: { role?: string }) => i.role === 'actual').map((i: { key: string }) => i.key));
+    const actual = new Set(
+      rules.inputs.filter((i: { role?: string }) => i.role === 'actual').map((i: { key: string }) => i.key),
+    );
     for (const r of data.regions) {
       const path = gradePath(p, r);
       for (const c of path.changes) expect(actual.has(c.key)).toBe(true);

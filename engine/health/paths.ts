@@ -62,7 +62,11 @@ export class PathError extends Error {
 }
 
 /** The path of one region to the grade `to` under a valid document. */
-export function gradePath(doc: RuleDocument | PreparedDocument, region: RegionData, opts: PathOptions = {}): GradePath {
+export function gradePath(
+  doc: RuleDocument | PreparedDocument,
+  region: RegionData,
+  opts: PathOptions = {},
+): GradePath {
   const p = 'doc' in doc && 'gradeIndex' in doc ? doc : prepareDocument(doc as RuleDocument);
   const outcome = scoreRegion(p, region, false);
   if (!outcome.result)
@@ -89,7 +93,10 @@ export function gradePath(doc: RuleDocument | PreparedDocument, region: RegionDa
 
   const d = domainOf(p.doc);
   const deadline = performance.now() + (opts.timeLimitMs ?? 2000);
-  const current: Record<string, unknown> = { ...r0.values, ...Object.fromEntries(Object.entries(region.values ?? {}).filter(([k]) => d.ranges.has(k))) };
+  const current: Record<string, unknown> = {
+    ...r0.values,
+    ...Object.fromEntries(Object.entries(region.values ?? {}).filter(([k]) => d.ranges.has(k))),
+  };
   for (const input of p.doc.inputs) if (!(input.key in current)) current[input.key] = undefined;
   const actual = p.doc.inputs.filter((i) => i.role === 'actual').map((i) => i.key);
   const reaches = (r: RegionResult | null) => r !== null && (p.gradeIndex.get(r.grade) as number) <= toIdx;
@@ -101,7 +108,16 @@ export function gradePath(doc: RuleDocument | PreparedDocument, region: RegionDa
     return Math.max(1, Math.abs(Number(current[k]) || 0));
   };
   const cost = (pt: Record<string, unknown>) =>
-    actual.reduce((s, k) => (pt[k] === current[k] ? s : s + (typeof pt[k] === 'number' && typeof current[k] === 'number' ? Math.abs((pt[k] as number) - (current[k] as number)) / width(k) : 1)), 0);
+    actual.reduce(
+      (s, k) =>
+        pt[k] === current[k]
+          ? s
+          : s +
+            (typeof pt[k] === 'number' && typeof current[k] === 'number'
+              ? Math.abs((pt[k] as number) - (current[k] as number)) / width(k)
+              : 1),
+      0,
+    );
 
   // The best value of each actual input alone.
   const single = new Map<string, { value: unknown; score: number }>();
@@ -168,7 +184,11 @@ export function gradePath(doc: RuleDocument | PreparedDocument, region: RegionDa
         const int = (d.ranges.get(k) as VarRange).kind === 'int';
         let good = b;
         let bad = a;
-        for (let i = 0; i < 60 && Math.abs(good - bad) > (int ? 1 : 1e-9 * Math.max(1, Math.abs(good))); i++) {
+        for (
+          let i = 0;
+          i < 60 && Math.abs(good - bad) > (int ? 1 : 1e-9 * Math.max(1, Math.abs(good)));
+          i++
+        ) {
           let mid = bad + (good - bad) / 2;
           if (int) mid = good > bad ? Math.ceil(mid) : Math.floor(mid);
           if (mid === good) break;
@@ -181,13 +201,21 @@ export function gradePath(doc: RuleDocument | PreparedDocument, region: RegionDa
   }
 
   if (best) {
-    const r = scoreRegion(p, { code: region.code, name: region.name, values: definedOnly(best) }, false).result ?? null;
+    const r =
+      scoreRegion(p, { code: region.code, name: region.name, values: definedOnly(best) }, false).result ??
+      null;
     if (reaches(r) && r) {
       const changes = changedKeys(best).map((k) => ({ key: k, from: current[k], to: best[k] }));
       return { ...base, to: { total: r.total, grade: r.grade }, reachable: true, changes };
     }
   }
-  return { ...base, to: { grade: p.grades[toIdx].id }, reachable: false, changes: [], reasons: reasonsOf(p, d, current, actual, single, toIdx) };
+  return {
+    ...base,
+    to: { grade: p.grades[toIdx].id },
+    reachable: false,
+    changes: [],
+    reasons: reasonsOf(p, d, current, actual, single, toIdx),
+  };
 }
 
 /** A value with few decimals between the found one and the current one that still reaches. */
@@ -228,7 +256,8 @@ function reasonsOf(
   for (const [k, s] of single) best[k] = s.value;
   const r = quickScore(p, best) ?? quickScore(p, current);
   if (!r) return [];
-  const readsActual = (f: unknown) => inputReads(d, f).some((k) => actual.includes(k)) || variablesOf(f).length === 0;
+  const readsActual = (f: unknown) =>
+    inputReads(d, f).some((k) => actual.includes(k)) || variablesOf(f).length === 0;
   const reasons: PathReason[] = [];
   const to = p.grades[toIdx];
   for (const v of p.doc.vetoes ?? [])

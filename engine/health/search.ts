@@ -52,7 +52,8 @@ export function exists(d: Domain, q: Query, opts: SearchOptions): Outcome {
   let undecided = false;
   const witnesses = opts.witnesses !== false;
   while (stack.length > 0) {
-    if (boxes >= opts.maxBoxes || performance.now() > opts.deadline) return { kind: 'unknown', reason: 'budget' };
+    if (boxes >= opts.maxBoxes || performance.now() > opts.deadline)
+      return { kind: 'unknown', reason: 'budget' };
     boxes++;
     const node = stack.pop() as Node;
     const scope = abstractScope(d, node.box);
@@ -156,7 +157,14 @@ function candidates(d: Domain, box: Box, rng: () => number): Record<string, unkn
   const pick = (r: VarRange, how: 'mid' | 'lo' | 'hi' | 'rand'): unknown => {
     if (!r.some) return undefined;
     if (r.kind === 'set') {
-      const i = how === 'lo' ? 0 : how === 'hi' ? r.values.length - 1 : how === 'mid' ? r.values.length >> 1 : Math.floor(rng() * r.values.length);
+      const i =
+        how === 'lo'
+          ? 0
+          : how === 'hi'
+            ? r.values.length - 1
+            : how === 'mid'
+              ? r.values.length >> 1
+              : Math.floor(rng() * r.values.length);
       return r.values[i];
     }
     if (how === 'mid') return pivot(r);

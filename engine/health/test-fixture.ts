@@ -19,7 +19,14 @@ export function flawedDocument(): RuleDocument {
     inputs: [
       { key: 'rate', label: { zh: '达标率' }, type: 'number', min: 0, max: 100, role: 'actual' },
       { key: 'target', label: { zh: '达标率目标' }, type: 'number', min: 0, max: 100, role: 'target' },
-      { key: 'overdue', label: { zh: '逾期问题数' }, type: 'integer', min: 0, default: 0, role: 'assessment' },
+      {
+        key: 'overdue',
+        label: { zh: '逾期问题数' },
+        type: 'integer',
+        min: 0,
+        default: 0,
+        role: 'assessment',
+      },
       { key: 'incident', label: { zh: '重大事件' }, type: 'boolean', default: false, role: 'event' },
       { key: 'satisfaction', label: { zh: '满意率' }, type: 'number', min: 0, max: 100, role: 'assessment' },
     ],
@@ -29,10 +36,33 @@ export function flawedDocument(): RuleDocument {
         label: { zh: '主要指标' },
         maxPoints: 100,
         items: [
-          { id: 'capped', label: { zh: '封顶项' }, maxPoints: 10, logic: { min: [8, { '/': [{ var: 'rate' }, 10] }] } },
-          { id: 'zero', label: { zh: '零分项' }, maxPoints: 5, logic: { if: [{ '>': [{ var: 'rate' }, 200] }, 5, 0] } },
+          {
+            id: 'capped',
+            label: { zh: '封顶项' },
+            maxPoints: 10,
+            logic: { min: [8, { '/': [{ var: 'rate' }, 10] }] },
+          },
+          {
+            id: 'zero',
+            label: { zh: '零分项' },
+            maxPoints: 5,
+            logic: { if: [{ '>': [{ var: 'rate' }, 200] }, 5, 0] },
+          },
           { id: 'full', label: { zh: '满分项' }, maxPoints: 5, logic: { max: [5, { var: 'rate' }] } },
-          { id: 'ok', label: { zh: '正常项' }, maxPoints: 80, logic: { interp: [{ var: 'rate' }, [[0, 0], [100, 80]]] } },
+          {
+            id: 'ok',
+            label: { zh: '正常项' },
+            maxPoints: 80,
+            logic: {
+              interp: [
+                { var: 'rate' },
+                [
+                  [0, 0],
+                  [100, 80],
+                ],
+              ],
+            },
+          },
         ],
       },
     ],
@@ -44,7 +74,14 @@ export function flawedDocument(): RuleDocument {
       { id: 'always', label: { zh: '总会降档' }, when: { '>=': [{ var: 'overdue' }, 0] } },
       { id: 'missed', label: { zh: '未达目标' }, when: { '<': [{ var: 'rate' }, { var: 'target' }] } },
     ],
-    caps: [{ id: 'unhappy', label: { zh: '满意率低' }, when: { '<': [{ var: 'satisfaction' }, 80] }, maxGrade: 'good' }],
+    caps: [
+      {
+        id: 'unhappy',
+        label: { zh: '满意率低' },
+        when: { '<': [{ var: 'satisfaction' }, 80] },
+        maxGrade: 'good',
+      },
+    ],
     grades: [
       { id: 'excellent', label: { zh: '优秀' }, min: 99 },
       { id: 'good', label: { zh: '良好' }, min: 80 },
