@@ -151,7 +151,7 @@ describe('checkDocument', () => {
 
   it('degrades what it cannot model to unknown: items with `applies`, variables it does not know', () => {
     const doc = flawedDocument() as RuleDocument & Record<string, unknown>;
-    (doc.categories[0].items[3] as Record<string, unknown>).applies = { var: 'incident' };
+    (doc.categories[0].items[3] as unknown as Record<string, unknown>).applies = { var: 'incident' };
     doc.vetoes![1].when = { var: 'prev.rate' };
     const r = checkPrepared(prepareDocument(doc));
     expect(r.unknown).toEqual(

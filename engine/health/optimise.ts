@@ -70,22 +70,24 @@ export function maximiseTotal(
     }
   }
   if (!point || !best) return null;
+  let at: Record<string, unknown> = point;
+  let top: RegionResult = best;
   const keys = d.inputs.map((i) => i.key);
   for (let pass = 0; pass < passes; pass++) {
     let improved = false;
     for (const key of keys) {
       if (performance.now() > deadline) break;
-      for (const v of candidateValues(d, key, point)) {
-        const trial = { ...point, [key]: v };
+      for (const v of candidateValues(d, key, at)) {
+        const trial: Record<string, unknown> = { ...at, [key]: v };
         const r = quickScore(p, trial);
-        if (r && r.total > best.total) {
-          best = r;
-          point = trial;
+        if (r && r.total > top.total) {
+          top = r;
+          at = trial;
           improved = true;
         }
       }
     }
     if (!improved) break;
   }
-  return replay(p, point);
+  return replay(p, at);
 }
