@@ -49,8 +49,9 @@ export interface HealthReport {
 
 export interface CheckOptions {
   /**
-   * 'bounds': one interval evaluation per property over the whole domain and the few points of
-   * that box tried as witnesses, no splitting (fast enough to run on every keystroke).
+   * 'bounds': one interval evaluation per property over the whole domain, no splitting and no
+   * witnesses (fast enough to run on every keystroke): its findings are as sound as the full
+   * check's, but everything it does not refute is listed under `unknown`.
    */
   mode?: 'full' | 'bounds';
   /** Time for the whole check in ms (default 4,000); what is left undecided goes to `unknown`. */
@@ -82,7 +83,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   const d = domainOf(doc);
   const full = opts.mode !== 'bounds';
   const deadline = performance.now() + (opts.timeLimitMs ?? 4000);
-  const base = findBaseline(d, p);
+  const base = full ? findBaseline(d, p) : {};
   const findings: Finding[] = [];
   const unknown: UnknownProperty[] = [];
   const digits = p.precision;
@@ -93,6 +94,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
           base,
           deadline,
           maxBoxes: full ? (opts.maxBoxes ?? 4000) : 1,
+          witnesses: full,
           onRefuted,
         });
 
@@ -318,7 +320,7 @@ function gradeReachability(
         path: `/grades/${i}/min`,
         message: msg.gradeUnreachable(g.id, g.label, g.min, roundHalfAway(upper, p.precision)),
       });
-    else if (g.min <= 0 && base !== null) return;
+    else if (g.min <= 0 && full && base !== null) return;
     else if (!best || best.total < g.min) unknown.push({ target: 'grade', id: g.id, property: 'reachable' });
   });
 }
