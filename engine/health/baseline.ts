@@ -21,6 +21,12 @@ function valueIn(r: VarRange, how: 'pivot' | 'lo' | 'hi'): unknown {
   if (r.kind === 'set') return how === 'hi' ? r.values[r.values.length - 1] : r.values[0];
   if (how === 'lo') return r.lo;
   if (how === 'hi') return r.hi;
+  // A half-open range starts at its bound (0 shortfalls, 0 awards), an open one at 0.
+  const loOpen = r.lo <= -1e300;
+  const hiOpen = r.hi >= 1e300;
+  if (loOpen && hiOpen) return 0;
+  if (hiOpen) return r.lo;
+  if (loOpen) return r.hi;
   return pivot(r);
 }
 
