@@ -15,6 +15,7 @@ import { truthiness } from './abstract.ts';
 import { absEval } from './interpret.ts';
 import { abstractScope, applyIn, domainOf, inputReads, unmodelledReads, type Domain } from './domain.ts';
 import { exists, type Outcome, type Query } from './search.ts';
+import { constraintsOf, infeasible } from './relations.ts';
 import { findBaseline, replay } from './baseline.ts';
 import { maximiseTotal } from './optimise.ts';
 import * as msg from './messages.ts';
@@ -217,6 +218,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
     replay: (values) => {
       const r = replay(p, values);
       return r !== null && parts.every((x) => fired(r, x.kind, x.id) === x.fire);
+    },
+    refute: (box) => {
+      const edges = parts.flatMap((x) => constraintsOf(d, x.when, x.fire));
+      return infeasible(box, d, edges);
     },
   });
   for (const [kind, key] of COND_LISTS)

@@ -18,6 +18,8 @@ export interface Query {
   fast(ctx: Record<string, unknown>): boolean;
   /** The property at one point, confirmed by the engine. */
   replay(values: Record<string, unknown>): boolean;
+  /** An exact refutation of a box the intervals cannot refute (e.g. relations.ts), if any. */
+  refute?(box: Box): boolean;
 }
 
 export type Outcome =
@@ -57,7 +59,7 @@ export function exists(d: Domain, q: Query, opts: SearchOptions): Outcome {
     boxes++;
     const node = stack.pop() as Node;
     const scope = abstractScope(d, node.box);
-    if (!q.abs(scope)) {
+    if (!q.abs(scope) || q.refute?.(node.box)) {
       opts.onRefuted?.(scope);
       continue;
     }
