@@ -2,14 +2,23 @@
  * The 规则体检 panel and the 整改路径 card in a real browser (Debian's Chromium) against the real
  * server: a veto made impossible in the 2025 draft is found live and shown on its field; the full
  * check lists the overlapping downgrades with their example inputs, one of which becomes a test;
- * the tests tab shows the coverage; a region's result page shows its path to the next grade.
+ * the tests tab shows the coverage; the publish dialog shows the findings; a region's result page
+ * shows its path to the next grade.
  * Screenshots go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, ensureEditorBuilt, launchBrowser, openPage, signIn, startServer, type TestServer } from './browser.ts';
+import {
+  ARTIFACTS,
+  ensureEditorBuilt,
+  launchBrowser,
+  openPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 
 const STEP = 180_000;
 const WAIT = { timeout: 90_000, interval: 200 };
@@ -97,6 +106,14 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
       await visible(coverage);
       await textOf(coverage.locator('[data-testid=coverage-items]')).toMatch(/\d+ \/ 30/);
       await shot(page, 'health-coverage', true);
+
+      // The publish dialog shows the findings to whoever confirms (without blocking).
+      await page.click('[data-testid=open-publish]');
+      const inDialog = page.locator('[data-testid=publish-health]');
+      await textOf(inDialog).toContain('问题 1');
+      expect(await page.locator('[data-testid=publish-tests]').innerText()).toContain('7');
+      await shot(page, 'health-publish');
+      await page.keyboard.press('Escape');
       expect(pageErrors).toEqual([]);
     },
     STEP,
