@@ -160,7 +160,10 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       table.xs.forEach((bx, i) => {
         if (bx > x.lo && bx < x.hi) vals.push(table.ys[i]);
       });
-      return numAV(Math.min(...vals), Math.max(...vals), x.nan);
+      // interp computes y0 + (dy·(x − x0))/dx in floats, which may pass a segment's end by an ulp.
+      const lo = Math.min(...vals);
+      const hi = Math.max(...vals);
+      return numAV(lo - Math.abs(lo) * 1e-15 - 1e-300, hi + Math.abs(hi) * 1e-15 + 1e-300, x.nan);
     }
     case 'in': {
       const a = arg(0);
