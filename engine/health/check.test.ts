@@ -42,7 +42,7 @@ describe('checkDocument', () => {
 
   it('reports overlapping downgrades and caps with a witness the engine confirms', () => {
     const doc = flawedDocument();
-    const r = checkDocument(doc);
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
     const overlaps = r.findings.filter((f) => f.code === 'conditions_overlap');
     expect(overlaps.map((f) => `${f.id}+${f.with!.id}`).sort()).toEqual([
       'always+missed',
@@ -107,7 +107,7 @@ describe('checkDocument', () => {
       { id: 'edge', label: { zh: '边界' }, when: { '>=': [{ var: 'rate' }, 100] } },
       { id: 'beyond', label: { zh: '越界' }, when: { '>': [{ var: 'rate' }, 100] } },
     ];
-    const r = checkDocument(doc);
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
     expect(r.findings.some((f) => f.id === 'edge')).toBe(false);
     expect(r.findings.some((f) => f.code === 'veto_never_fires' && f.id === 'beyond')).toBe(true);
     expect(r.unknown).toEqual([]);
@@ -139,7 +139,7 @@ describe('checkDocument', () => {
       { id: 'major', label: { zh: '重大' }, when: { in: [{ var: 'level' }, ['major', 'extreme']] } },
       { id: 'extreme', label: { zh: '不存在的级别' }, when: { '==': [{ var: 'level' }, 'extreme'] } },
     ];
-    const r = checkDocument(doc);
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
     const veto = (id: string) =>
       r.findings.filter((f) => f.target === 'veto' && f.id === id).map((f) => f.code);
     expect(veto('int_gap')).toEqual(['veto_never_fires']);

@@ -18,7 +18,7 @@ describe('relations between inputs (exact difference constraints)', () => {
         maxGrade: 'good',
       },
     ];
-    const r = checkDocument(doc);
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
     expect(r.unknown).toEqual([]);
     const overlaps = r.findings
       .filter((f) => f.code === 'conditions_overlap')
@@ -58,7 +58,7 @@ describe('relations between inputs (exact difference constraints)', () => {
         },
       },
     ];
-    const r = checkDocument(doc);
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
     const veto = (id: string) => r.findings.filter((f) => f.id === id).map((f) => f.code);
     expect(veto('cycle')).toEqual(['veto_never_fires']);
     expect(veto('between')).toEqual(['veto_never_fires']);
