@@ -28,6 +28,11 @@ const commands: Record<string, () => Promise<Command>> = {
     ...(await import('./commands/verify.ts')),
     summary: 'verify [--db PATH] [--key KEYFILE] [--json] | verify --run FILE.json [--key KEYFILE]',
   }),
+  check: async () => ({ ...(await import('./commands/check.ts')), summary: 'check RULES.json [--json] [--coverage]' }),
+  paths: async () => ({
+    ...(await import('./commands/paths.ts')),
+    summary: 'paths RULES.json DATA --region CODE [--to GRADE] [--json]',
+  }),
 };
 
 const USAGE = `用法 / usage: ecoscore <command> [options]
@@ -38,6 +43,8 @@ const USAGE = `用法 / usage: ecoscore <command> [options]
   backup FILE [--db PATH]                            在线备份数据库 / write a consistent copy of the database
   verify [--db PATH] [--key KEYFILE] [--json]        核验数据库未被篡改 / check the audit chain, hashes, signatures, four eyes
   verify --run FILE.json [--key KEYFILE] [--json]    离线核验封存的考核结果 / check a sealed run offline (re-evaluated)
+  check RULES.json [--json] [--coverage]             规则体检 / prove what a document can and cannot do
+  paths RULES.json DATA --region CODE [--to GRADE]   整改路径 / smallest changes to reach a better grade
 
 exit codes: 0 ok, 1 invalid document or unscored regions, 2 unreadable input or usage error`;
 

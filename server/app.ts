@@ -39,6 +39,7 @@ import { trustRoutes } from './routes/trust.ts';
 import { initTrust, recordIntegrityFailure } from './trust/setup.ts';
 import { fourEyesFromEnv } from './trust/formats.ts';
 import type { Signer } from './trust/keys.ts';
+import { healthRoutes } from './routes/health.ts';
 
 export interface AppOptions {
   db: Db;
@@ -93,7 +94,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...systemRoutes(deps, () => routes), ...authRoutes(deps), ...userRoutes(deps));
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
-  routes.push(...sensitivityRoutes(deps), ...historyRoutes(deps), ...trustRoutes(deps));
+  routes.push(...sensitivityRoutes(deps), ...historyRoutes(deps), ...trustRoutes(deps), ...healthRoutes(deps));
   return routes;
 }
 

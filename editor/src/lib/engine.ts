@@ -15,6 +15,8 @@ export {
 } from '$engine/index.ts';
 export type { TestOutcome, TestFailure } from '$engine/index.ts';
 export { renderFormula, formulaLabels } from '$engine/render/formula.ts';
+export { checkPrepared, documentCoverage } from '$engine/health/index.ts';
+export type { HealthReport, Finding, Coverage } from '$engine/health/index.ts';
 export { diffDocuments } from '$engine/diff/index.ts';
 export type { DiffResult, Change, FieldChange, ImpactRow } from '$engine/diff/index.ts';
 export type {

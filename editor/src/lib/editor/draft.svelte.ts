@@ -82,7 +82,7 @@ export class DraftSession {
   /** Formula fields whose text is not valid JSON: path → parser message. */
   syntaxErrors = $state<Record<string, string>>({});
   tab = $state<SectionId>('overview');
-  side = $state<'problems' | 'preview' | 'sensitivity'>('problems');
+  side = $state<'problems' | 'preview' | 'sensitivity' | 'health'>('problems');
   /** Rows whose details are unfolded, by row path. */
   expanded = $state<Record<string, boolean>>({});
   /** The version this draft was made from. */

@@ -21,6 +21,7 @@ export const ENGINE_TIME_LIMITS: Record<OperationName, number> = {
   evaluate: 10_000,
   evaluateIfValid: 10_000,
   tests: 10_000,
+  healthBounds: 5_000,
   sensitivity: 60_000,
 };
 

@@ -8,6 +8,7 @@ import { evaluatePrepared } from '../../../../engine/evaluate/index.ts';
 import { prepareDocument } from '../../../../engine/evaluate/prepare.ts';
 import { runDocumentTests } from '../../../../engine/tests/run.ts';
 import { analyseSensitivity, type SensitivityMode } from '../../../../engine/sensitivity/index.ts';
+import { checkPrepared } from '../../../../engine/health/index.ts';
 import type { Dataset, RuleDocument } from '../../../../engine/types.ts';
 
 export const operations = {
@@ -23,6 +24,8 @@ export const operations = {
       : null,
   /** The document's own tests. */
   tests: (a: { doc: RuleDocument }) => runDocumentTests(a.doc),
+  /** The health check's interval analysis (规则体检, the part that runs as you type). */
+  healthBounds: (a: { doc: RuleDocument }) => checkPrepared(prepareDocument(a.doc), { mode: 'bounds' }),
   /** Weight sensitivity of the ranking. */
   sensitivity: (a: { doc: RuleDocument; dataset: Dataset; mode: SensitivityMode }) =>
     analyseSensitivity(a.doc, a.dataset, a.mode),

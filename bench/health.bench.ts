@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:health`: how long the 规则体检 and the 整改路径 take on this machine.
+ *
+ * For each sample document (rules/jilin-eco-target/*.json) and for a 60-item synthetic document
+ * (bench/health-synthetic.ts): the whole check (`checkDocument`: validation, bounds, search,
+ * witnesses replayed), the bound-analysis part alone (`checkPrepared` in `bounds` mode on a
+ * prepared document: what the editor runs as you type), and the findings and undecided properties.
+ * Then the path to the next grade of every region of the 2025 sample data. Each time is the best
+ * of `BENCH_ROUNDS` (default 3) runs.
+ */
+import { readFileSync } from 'node:fs';
+import { prepareDocument, validateDocument } from '../engine/index.ts';
+import type { RuleDocument } from '../engine/types.ts';
+import { checkDocument, checkPrepared, gradePath } from '../engine/health/index.ts';
+import { healthSyntheticDocument } from './health-synthetic.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const root = new URL('../', import.meta.url);
+const read = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
+
+function best<T>(fn: () => T): { ms: number; value: T } {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    value = fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, value };
+}
+
+const docs: [string, RuleDocument][] = [2021, 2022, 2023, 2024, 2025].map((y) => [
+  `sample ${y} (${(read(`rules/jilin-eco-target/${y}.json`) as RuleDocument).categories.reduce((s, c) => s + c.items.length, 0)} items)`,
+  read(`rules/jilin-eco-target/${y}.json`),
+]);
+const synthetic = healthSyntheticDocument();
+const problems = validateDocument(synthetic, { runTests: false });
+if (problems.length) throw new Error(`synthetic document invalid: ${JSON.stringify(problems.slice(0, 3))}`);
+docs.push(['synthetic (60 items)', synthetic]);
+
+console.log('规则体检 / health check (best of %d)\n', ROUNDS);
+console.log('  document               whole check   bounds only   findings (overlaps)   unknown');
+let unknownOnSamples = 0;
+for (const [name, doc] of docs) {
+  const whole = best(() => checkDocument(doc));
+  const p = prepareDocument(doc);
+  const bounds = best(() => checkPrepared(p, { mode: 'bounds' }));
+  const f = whole.value.findings;
+  const overlaps = f.filter((x) => x.code === 'conditions_overlap').length;
+  if (name.startsWith('sample')) unknownOnSamples += whole.value.unknown.length;
+  console.log(
+    `  ${name.padEnd(22)} ${whole.ms.toFixed(0).padStart(8)} ms ${bounds.ms.toFixed(1).padStart(10)} ms ${String(f.length - overlaps).padStart(10)} (${overlaps}) ${String(whole.value.unknown.length).padStart(12)}`,
+  );
+}
+console.log(`\n  undecided on the samples: ${unknownOnSamples} (target 0)`);
+
+const doc2025 = read('rules/jilin-eco-target/2025.json') as RuleDocument;
+const data2025 = read('rules/sample-data/2025.json') as {
+  regions: { code: string; name: string; values: Record<string, unknown> }[];
+};
+const p2025 = prepareDocument(doc2025);
+console.log('\n整改路径 / paths to the next grade, 2025 sample data (best of %d)\n', ROUNDS);
+let worst = 0;
+for (const region of data2025.regions) {
+  const r = best(() => gradePath(p2025, region));
+  worst = Math.max(worst, r.ms);
+  const path = r.value;
+  const what = !path.reachable
+    ? `out of reach (${(path.reasons ?? []).map((x) => `${x.kind}${x.id ? ' ' + x.id : ''}`).join(', ')})`
+    : path.changes.length === 0
+      ? 'already at the best grade'
+      : `${path.changes.length} change${path.changes.length > 1 ? 's' : ''} → ${path.to.grade} ${path.to.total}`;
+  console.log(
+    `  ${region.code.padEnd(7)} ${region.name.padEnd(10, '　')} ${r.ms.toFixed(0).padStart(6)} ms  ${path.from.grade} → ${what}`,
+  );
+}
+console.log(`\n  slowest region: ${worst.toFixed(0)} ms (target < 2,000 ms)`);

@@ -1,0 +1,223 @@
+/**
+ * The inputs a document allows, from its own declarations (type, min, max, enum; booleans both
+ * ways; numbers unbounded where no bound is given; an optional input without a default may be
+ * absent), as boxes the analysis can split, and the abstract and concrete scopes formulas are
+ * evaluated in.
+ */
+import type { Input, RuleDocument } from '../types.ts';
+import { logic } from '../logic/operations.ts';
+import { variablesOf } from '../logic/walk.ts';
+import { absEval, type AbstractScope } from './interpret.ts';
+import { constAV, join, NULL, numAV, strAV, type AV } from './abstract.ts';
+
+/** The values one input may take inside a box. */
+export interface VarRange {
+  /** 'real' and 'int' use lo..hi; 'set' uses values. */
+  kind: 'real' | 'int' | 'set';
+  lo: number;
+  hi: number;
+  values: readonly unknown[];
+  /** May be absent (an optional input without a default). */
+  nul: boolean;
+  /** Non-absent values are in the box. */
+  some: boolean;
+  /** A string input without `enum`: any string (values holds the candidates tried). */
+  free?: boolean;
+}
+
+export type Box = Map<string, VarRange>;
+
+export interface Domain {
+  doc: RuleDocument;
+  inputs: Input[];
+  /** The whole allowed range of each input. */
+  ranges: Box;
+  /** Named constants (schema version 2 `parameters`). */
+  constants: Map<string, unknown>;
+  /** Derived values in dependency order. */
+  derived: { key: string; logic: unknown }[];
+  derivedKeys: Set<string>;
+  /** Number literals of the document (split points and witness candidates). */
+  constantsByVar: Map<string, number[]>;
+}
+
+const BIG = Number.MAX_VALUE;
+
+function rangeOf(input: Input): VarRange {
+  const nul = input.default === undefined && input.required === false;
+  if (input.enum && input.enum.length > 0)
+    return { kind: 'set', lo: 0, hi: 0, values: input.enum.map(enumValue), nul, some: true };
+  if (input.type === 'boolean') return { kind: 'set', lo: 0, hi: 0, values: [false, true], nul, some: true };
+  if (input.type === 'string')
+    return { kind: 'set', lo: 0, hi: 0, values: ['', 'x'], nul, some: true, free: true };
+  const int = input.type === 'integer';
+  let lo = typeof input.min === 'number' ? input.min : -BIG;
+  let hi = typeof input.max === 'number' ? input.max : BIG;
+  if (int) {
+    lo = Math.ceil(lo);
+    hi = Math.floor(hi);
+  }
+  return { kind: int ? 'int' : 'real', lo, hi, values: [], nul, some: lo <= hi };
+}
+
+/** Labelled choices (schema version 2) carry their value in `value`. */
+function enumValue(e: unknown): unknown {
+  return e && typeof e === 'object' && 'value' in e ? (e as { value: unknown }).value : e;
+}
+
+/** The domain of a (valid) document. */
+export function domainOf(doc: RuleDocument): Domain {
+  const ranges: Box = new Map();
+  for (const input of doc.inputs) ranges.set(input.key, rangeOf(input));
+  const constants = new Map<string, unknown>();
+  const params = (doc as { parameters?: unknown }).parameters;
+  if (Array.isArray(params))
+    for (const p of params)
+      if (p && typeof p === 'object' && typeof (p as { key?: unknown }).key === 'string')
+        constants.set((p as { key: string }).key, (p as { value?: unknown }).value);
+  const list = doc.derived ?? [];
+  const byKey = new Map(list.map((d) => [d.key, d]));
+  const derived: Domain['derived'] = [];
+  const done = new Set<string>();
+  const visit = (key: string, depth: number) => {
+    const d = byKey.get(key);
+    if (!d || done.has(key) || depth > 10_000) return;
+    done.add(key);
+    for (const v of variablesOf(d.logic)) visit(v, depth + 1);
+    derived.push({ key: d.key, logic: d.logic });
+  };
+  for (const d of list) visit(d.key, 0);
+  const domain: Domain = {
+    doc,
+    inputs: doc.inputs,
+    ranges,
+    constants,
+    derived,
+    derivedKeys: new Set(derived.map((d) => d.key)),
+    constantsByVar: new Map(),
+  };
+  collectConstants(domain);
+  return domain;
+}
+
+/** Number literals compared with or combined with each input, through derived values. */
+function collectConstants(d: Domain): void {
+  const add = (formula: unknown) => {
+    const nums = [...numbersIn(formula)];
+    for (const v of inputReads(d, formula)) {
+      const list = d.constantsByVar.get(v) ?? [];
+      for (const n of nums) if (!list.includes(n)) list.push(n);
+      d.constantsByVar.set(v, list);
+    }
+  };
+  for (const x of d.derived) add(x.logic);
+  for (const c of d.doc.categories) for (const it of c.items) add(it.logic);
+  for (const list of [d.doc.vetoes, d.doc.downgrades, d.doc.caps]) for (const x of list ?? []) add(x.when);
+}
+
+function numbersIn(f: unknown, out = new Set<number>()): Set<number> {
+  if (typeof f === 'number' && Number.isFinite(f)) out.add(f);
+  else if (Array.isArray(f)) for (const x of f) numbersIn(x, out);
+  else if (f && typeof f === 'object') for (const x of Object.values(f)) numbersIn(x, out);
+  return out;
+}
+
+/** The inputs a formula reads, through derived values. */
+export function inputReads(d: Domain, formula: unknown): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (f: unknown) => {
+    for (const v of variablesOf(f)) {
+      if (d.ranges.has(v)) out.add(v);
+      else if (d.derivedKeys.has(v) && !seen.has(v)) {
+        seen.add(v);
+        walk(d.derived.find((x) => x.key === v)?.logic);
+      }
+    }
+  };
+  walk(formula);
+  return [...out];
+}
+
+/** Names a formula reads that the analysis cannot model (unknown or unsupported variables). */
+export function unmodelledReads(d: Domain, formula: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (f: unknown) => {
+    for (const v of variablesOf(f)) {
+      if (d.ranges.has(v) || d.constants.has(v)) continue;
+      if (d.derivedKeys.has(v)) {
+        if (!seen.has(v)) {
+          seen.add(v);
+          walk(d.derived.find((x) => x.key === v)?.logic);
+        }
+      } else out.push(v);
+    }
+  };
+  walk(formula);
+  return out;
+}
+
+/** The abstract value of one input's range. */
+export function rangeAV(r: VarRange): AV {
+  let av: AV | null = null;
+  if (r.some) {
+    if (r.free) av = strAV('any');
+    else if (r.kind === 'set') for (const v of r.values) av = av ? join(av, constAV(v)) : constAV(v);
+    else av = numAV(r.lo, r.hi);
+  }
+  if (r.nul) av = av ? join(av, NULL) : NULL;
+  return av ?? NULL;
+}
+
+/** The abstract scope of a box: inputs from their ranges, constants, derived values computed lazily. */
+export function abstractScope(d: Domain, box: Box): AbstractScope {
+  const memo = new Map<string, AV>();
+  const scope: AbstractScope = {
+    get(name) {
+      const r = box.get(name) ?? d.ranges.get(name);
+      if (r) return rangeAV(r);
+      if (d.constants.has(name)) return constAV(d.constants.get(name));
+      if (!d.derivedKeys.has(name)) return undefined;
+      let v = memo.get(name);
+      if (!v) {
+        memo.set(name, NULL); // a cycle (refused by validation) reads as null here
+        v = absEval(d.derived.find((x) => x.key === name)?.logic, scope);
+        memo.set(name, v);
+      }
+      return v;
+    },
+    mayBeMissing(name) {
+      const r = box.get(name) ?? d.ranges.get(name);
+      if (r) return r.nul;
+      if (d.derivedKeys.has(name)) {
+        const v = scope.get(name);
+        return v ? v.nul : true;
+      }
+      return false;
+    },
+  };
+  return scope;
+}
+
+/** The data context the engine builds for `values`: inputs, constants and derived values. */
+export function concreteContext(d: Domain, values: Record<string, unknown>): Record<string, unknown> | null {
+  const ctx: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null) ctx[k] = v;
+  for (const [k, v] of d.constants) ctx[k] = v;
+  try {
+    for (const x of d.derived) ctx[x.key] = logic.apply(x.logic as never, ctx);
+  } catch {
+    return null;
+  }
+  return ctx;
+}
+
+/** Applies a formula in a concrete context; undefined when it throws. */
+export function applyIn(formula: unknown, ctx: Record<string, unknown>): unknown {
+  try {
+    return logic.apply(formula as never, ctx);
+  } catch {
+    return undefined;
+  }
+}
