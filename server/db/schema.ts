@@ -254,6 +254,15 @@ export const auditLog = sqliteTable(
   ],
 );
 
+/** Settings groups (`documents`, …): a JSON object per key; a missing row means the defaults. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  /** The group's value as JSON text. */
+  value: text('value').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type SessionRow = typeof sessions.$inferSelect;
@@ -271,3 +280,4 @@ export type RunResultRow = typeof runResults.$inferSelect;
 export type RunErrorRow = typeof runErrors.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = typeof auditLog.$inferInsert;
+export type SettingRow = typeof settings.$inferSelect;
