@@ -30,6 +30,8 @@ import { runRoutes } from './routes/runs.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sensitivityRoutes } from './routes/sensitivity.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { settingsRoutes } from './routes/settings.ts';
 
 export interface AppOptions {
   db: Db;
@@ -74,6 +76,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
   routes.push(...sensitivityRoutes(deps));
+  routes.push(...documentRoutes(deps), ...settingsRoutes(deps));
   return routes;
 }
 

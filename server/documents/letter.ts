@@ -7,8 +7,8 @@ import type { Input } from '../../engine/types.ts';
 import type { DatasetRegion } from '../db/datasets.ts';
 import type { Version } from '../db/versions.ts';
 import type { DocumentSettings } from '../db/settings.ts';
-import { letterOf } from '../../editor/src/lib/assess/letter.ts';
-import { fmt } from '../../editor/src/lib/assess/trace.ts';
+import { letterOf } from '../../engine/explain/letter.ts';
+import { fmt } from '../../engine/explain/trace.ts';
 import { BLANK_DATE, cnNumber, joinZh, type Block, type OfficialDocument } from './model.ts';
 import { PLAN, SYSTEM, citeVersion, governmentOf, gradeName, zh, zhPunct } from './words.ts';
 

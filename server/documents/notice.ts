@@ -2,7 +2,7 @@
  * 考核结果通报: the provincial government's notice of a run's results to the regions, with the score
  * table as 附件. The public version leaves out the internal run id and hashes.
  */
-import { gradePath } from '../../editor/src/lib/assess/trace.ts';
+import { gradePath } from '../../engine/explain/trace.ts';
 import { chineseDate, docNumberLine, joinZh, cnNumber, type Block, type OfficialDocument } from './model.ts';
 import type { RunSource } from './source.ts';
 import { resultsTable, zhMessage } from './results-table.ts';

@@ -4,7 +4,7 @@
  */
 import type { RegionResult } from '../../engine/types.ts';
 import type { PreviousResult } from '../db/runs.ts';
-import { explainItem, fmt, gradePath } from '../../editor/src/lib/assess/trace.ts';
+import { explainItem, fmt, gradePath } from '../../engine/explain/trace.ts';
 import { chineseDate, cnNumber, docNumberLine, type Block, type OfficialDocument } from './model.ts';
 import type { RunSource } from './source.ts';
 import { provenance, runDate } from './notice.ts';

@@ -4,7 +4,7 @@
  */
 import type { Label, RuleDocument } from '../../engine/types.ts';
 import type { Version } from '../db/versions.ts';
-import { fmtScore } from '../../editor/src/lib/assess/trace.ts';
+import { fmtScore } from '../../engine/explain/trace.ts';
 
 /** The plan every document rests on. */
 export const PLAN = '《吉林省2021-2025年政府生态环境保护目标责任制工作实施方案》';
