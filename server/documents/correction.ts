@@ -42,7 +42,11 @@ export function buildCorrection(
   const doc = version.document;
   const oldDoc = original.version.document;
   const date = chineseDate(runDate(src));
-  const no = docNumberLine(src.publication.docNumber, settings.abbreviation, Number(runDate(src).slice(0, 4)));
+  const no = docNumberLine(
+    src.publication.docNumber,
+    settings.abbreviation,
+    Number(runDate(src).slice(0, 4)),
+  );
   const rows = compareRuns(original.run.results, run.results);
   const originalTitle = `《${original.settings.issuer}关于${original.run.year}年度${SYSTEM}考核结果的通报》`;
   const originalNo = original.publication.docNumber?.trim() || '原通报尚未登记文号';

@@ -75,7 +75,11 @@ function blockParas(b: Block, inTable = false): (Paragraph | Table)[] {
       new Paragraph({
         spacing: b.small ? exact(SIZE.table * 1.5) : exact(),
         alignment:
-          b.align === 'right' ? AlignmentType.RIGHT : b.align === 'center' ? AlignmentType.CENTER : AlignmentType.JUSTIFIED,
+          b.align === 'right'
+            ? AlignmentType.RIGHT
+            : b.align === 'center'
+              ? AlignmentType.CENTER
+              : AlignmentType.JUSTIFIED,
         indent: b.indent === false || inTable ? undefined : { firstLine: 2 * size * 20 },
         children: [run(b.text, 'body', size)],
       }),
@@ -143,7 +147,14 @@ function signature(s: Signature): Paragraph[] {
 /** Two parties side by side (目标责任书). */
 function signaturePair(sigs: Signature[]): Table {
   const half = Math.floor(TEXT_WIDTH / 2);
-  const borders = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
+  const borders = {
+    top: NONE,
+    bottom: NONE,
+    left: NONE,
+    right: NONE,
+    insideHorizontal: NONE,
+    insideVertical: NONE,
+  };
   return new Table({
     layout: TableLayoutType.FIXED,
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
@@ -196,7 +207,9 @@ function record(doc: OfficialDocument): Table | null {
         }),
         new TableCell({
           borders: { top: r.cc.length ? thin : thick, bottom: thick, left: NONE, right: NONE },
-          children: [para([run(r.printDate ? `${r.printDate}印发` : '', 'body', SIZE.small)], AlignmentType.RIGHT)],
+          children: [
+            para([run(r.printDate ? `${r.printDate}印发` : '', 'body', SIZE.small)], AlignmentType.RIGHT),
+          ],
         }),
       ],
     }),

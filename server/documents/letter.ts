@@ -41,7 +41,11 @@ export function buildLetter(
   ];
   let h = 0;
   for (const s of sections) {
-    body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、${zh(s.label)}（${fmt(s.maxPoints, 2)}分）` });
+    body.push({
+      kind: 'heading',
+      level: 1,
+      text: `${cnNumber(++h)}、${zh(s.label)}（${fmt(s.maxPoints, 2)}分）`,
+    });
     body.push({
       kind: 'table',
       columns: [
@@ -73,20 +77,35 @@ export function buildLetter(
   if (vetoes.length + downs.length + caps.length) {
     body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、否决项、降档项和封顶项` });
     for (const v of vetoes)
-      body.push({ kind: 'paragraph', text: `否决项：${zh(v.label)}的，考核结果直接评定为${gradeName(doc, doc.grades.at(-1)?.id)}。` });
+      body.push({
+        kind: 'paragraph',
+        text: `否决项：${zh(v.label)}的，考核结果直接评定为${gradeName(doc, doc.grades.at(-1)?.id)}。`,
+      });
     for (const d of downs)
-      body.push({ kind: 'paragraph', text: `降档项：${zh(d.label)}的，在扣除相应指标分数的基础上降${d.levels ?? 1}档评定。` });
+      body.push({
+        kind: 'paragraph',
+        text: `降档项：${zh(d.label)}的，在扣除相应指标分数的基础上降${d.levels ?? 1}档评定。`,
+      });
     for (const c of caps)
-      body.push({ kind: 'paragraph', text: `封顶项：${zh(c.label)}的，考核等级最高评为“${gradeName(doc, c.maxGrade)}”。` });
+      body.push({
+        kind: 'paragraph',
+        text: `封顶项：${zh(c.label)}的，考核等级最高评为“${gradeName(doc, c.maxGrade)}”。`,
+      });
   }
   if (doc.bonus?.items?.length) {
-    body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、加分项（合计不超过${fmt(doc.bonus.cap, 2)}分）` });
+    body.push({
+      kind: 'heading',
+      level: 1,
+      text: `${cnNumber(++h)}、加分项（合计不超过${fmt(doc.bonus.cap, 2)}分）`,
+    });
     for (const b of doc.bonus.items)
       body.push({ kind: 'paragraph', text: `${zh(b.label)}${b.note ? `：${zhPunct(b.note)}` : ''}。` });
   }
   body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、考核等级` });
   const bands = doc.grades.map((g, i) =>
-    i < doc.grades.length - 1 ? `${zh(g.label)}（${fmt(g.min, 2)}分及以上）` : `${zh(g.label)}（${fmt(doc.grades[i - 1]?.min ?? 0, 2)}分以下）`,
+    i < doc.grades.length - 1
+      ? `${zh(g.label)}（${fmt(g.min, 2)}分及以上）`
+      : `${zh(g.label)}（${fmt(doc.grades[i - 1]?.min ?? 0, 2)}分以下）`,
   );
   body.push({
     kind: 'paragraph',
@@ -94,7 +113,7 @@ export function buildLetter(
   });
   body.push({ kind: 'paragraph', text: '本责任书一式两份，双方各执一份，自签订之日起生效。' });
 
-  const title = `${year}年度${SYSTEM}目标责任书`;
+  const title = `${year}年度生态环境保护目标责任书`;
   return {
     kind: 'letter',
     issuerMark: settings.issuerMark,

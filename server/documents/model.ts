@@ -16,7 +16,13 @@ export type Block =
   /** 一级标题 (黑体, `一、`) or 二级标题 (楷体, `（一）`). */
   | { kind: 'heading'; level: 1 | 2; text: string }
   /** A body paragraph: first line indented two characters unless `indent: false`. */
-  | { kind: 'paragraph'; text: string; indent?: boolean; align?: 'left' | 'right' | 'center'; small?: boolean }
+  | {
+      kind: 'paragraph';
+      text: string;
+      indent?: boolean;
+      align?: 'left' | 'right' | 'center';
+      small?: boolean;
+    }
   | { kind: 'table'; columns: TableColumn[]; rows: string[][] };
 
 export interface TableColumn {

@@ -35,7 +35,11 @@ export function buildNotice(src: RunSource, opts: NoticeOptions = {}): OfficialD
   const { run, version, settings } = src;
   const doc = version.document;
   const date = chineseDate(runDate(src));
-  const no = docNumberLine(src.publication.docNumber, settings.abbreviation, Number(runDate(src).slice(0, 4)));
+  const no = docNumberLine(
+    src.publication.docNumber,
+    settings.abbreviation,
+    Number(runDate(src).slice(0, 4)),
+  );
   const count = run.results.length + run.errors.length;
   const title = `${settings.issuer}关于${run.year}年度${SYSTEM}考核结果的通报`;
   const attachmentTitle = `${run.year}年度${SYSTEM}考核得分及排名表`;
@@ -77,7 +81,8 @@ export function buildNotice(src: RunSource, opts: NoticeOptions = {}): OfficialD
   }
   if (run.errors.length) {
     body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、未能计分的地区` });
-    for (const e of run.errors) body.push({ kind: 'paragraph', text: `${e.name || e.region}：${zhMessage(e.message)}` });
+    for (const e of run.errors)
+      body.push({ kind: 'paragraph', text: `${e.name || e.region}：${zhMessage(e.message)}` });
   }
   body.push({ kind: 'heading', level: 1, text: `${cnNumber(++h)}、有关要求` });
   body.push({

@@ -6,7 +6,19 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Block, OfficialDocument, Signature } from './model.ts';
-import { CHAR_PT, LINE_PT, MARGIN, PAGE, PAGE_NUMBER_GAP_MM, RED, SEAL_LINES, SIZE, TEXT_BLOCK, mmToPt, type FaceRole } from './layout.ts';
+import {
+  CHAR_PT,
+  LINE_PT,
+  MARGIN,
+  PAGE,
+  PAGE_NUMBER_GAP_MM,
+  RED,
+  SEAL_LINES,
+  SIZE,
+  TEXT_BLOCK,
+  mmToPt,
+  type FaceRole,
+} from './layout.ts';
 import { installedFonts, type FontFile } from './fonts.ts';
 
 type Role = Exclude<FaceRole, 'latin'>;
@@ -56,8 +68,9 @@ class Writer {
   use(role: Role, size: number, text: string): void {
     const missing = (f: FontFile, t: string) => {
       this.pdf.font(this.register(f));
-      const font = (this.pdf as unknown as { _font?: { font?: { hasGlyphForCodePoint?(c: number): boolean } } })
-        ._font?.font;
+      const font = (
+        this.pdf as unknown as { _font?: { font?: { hasGlyphForCodePoint?(c: number): boolean } } }
+      )._font?.font;
       let n = 0;
       if (font?.hasGlyphForCodePoint)
         for (const ch of t) if (ch.trim() && !font.hasGlyphForCodePoint(ch.codePointAt(0)!)) n++;
@@ -142,7 +155,12 @@ class Writer {
     x: number,
     width: number,
     size: number,
-    opts: { align?: 'left' | 'center' | 'right' | 'justify'; color?: string; lineH?: number; y?: number } = {},
+    opts: {
+      align?: 'left' | 'center' | 'right' | 'justify';
+      color?: string;
+      lineH?: number;
+      y?: number;
+    } = {},
   ): void {
     const lineH = opts.lineH ?? LINE_PT;
     const y = opts.y ?? this.y;
@@ -150,7 +168,8 @@ class Writer {
     let cs = this.spacing(size);
     const natural = chars.reduce((a, ch) => a + this.width(ch, size), 0) + cs * Math.max(0, chars.length - 1);
     let dx = 0;
-    if (opts.align === 'justify' && chars.length > 1 && width - natural < 4 * size) cs += (width - natural) / (chars.length - 1);
+    if (opts.align === 'justify' && chars.length > 1 && width - natural < 4 * size)
+      cs += (width - natural) / (chars.length - 1);
     else if (opts.align === 'center') dx = (width - natural) / 2;
     else if (opts.align === 'right') dx = width - natural;
     this.pdf.fillColor(opts.color ?? '#000000');
@@ -165,7 +184,13 @@ class Writer {
     text: string,
     role: Role,
     size = SIZE.body,
-    opts: { indentChars?: number; align?: 'left' | 'center' | 'right'; lineH?: number; color?: string; rightIndentChars?: number } = {},
+    opts: {
+      indentChars?: number;
+      align?: 'left' | 'center' | 'right';
+      lineH?: number;
+      color?: string;
+      rightIndentChars?: number;
+    } = {},
   ): void {
     this.use(role, size, text);
     const lineH = opts.lineH ?? LINE_PT;
@@ -207,27 +232,39 @@ class Writer {
     const draw = (cells: string[], role: Role, header: boolean) => {
       const wrapped = layout(cells, role);
       const h = Math.max(...wrapped.map((l) => l.length)) * lineH + 2 * pad;
-      return { h, paint: () => {
-        const top = this.y;
-        wrapped.forEach((lines, i) => {
-          this.use(role, size, cells[i]);
-          const off = (h - 2 * pad - lines.length * lineH) / 2;
-          lines.forEach((l, j) =>
-            this.line(l, xs[i] + pad, widths[i] - 2 * pad, size, {
-              align: header ? 'center' : (b.columns[i].align ?? 'left'),
-              lineH,
-              y: top + pad + off + j * lineH,
-            }),
+      return {
+        h,
+        paint: () => {
+          const top = this.y;
+          wrapped.forEach((lines, i) => {
+            this.use(role, size, cells[i]);
+            const off = (h - 2 * pad - lines.length * lineH) / 2;
+            lines.forEach((l, j) =>
+              this.line(l, xs[i] + pad, widths[i] - 2 * pad, size, {
+                align: header ? 'center' : (b.columns[i].align ?? 'left'),
+                lineH,
+                y: top + pad + off + j * lineH,
+              }),
+            );
+          });
+          this.pdf.lineWidth(0.6).strokeColor('#000000');
+          this.pdf.rect(LEFT, top, WIDTH, h).stroke();
+          xs.slice(1).forEach((x) =>
+            this.pdf
+              .moveTo(x, top)
+              .lineTo(x, top + h)
+              .stroke(),
           );
-        });
-        this.pdf.lineWidth(0.6).strokeColor('#000000');
-        this.pdf.rect(LEFT, top, WIDTH, h).stroke();
-        xs.slice(1).forEach((x) => this.pdf.moveTo(x, top).lineTo(x, top + h).stroke());
-        this.y += h;
-      } };
+          this.y += h;
+        },
+      };
     };
     const header = () => {
-      const hd = draw(b.columns.map((c) => c.title), 'heading1', true);
+      const hd = draw(
+        b.columns.map((c) => c.title),
+        'heading1',
+        true,
+      );
       this.need(hd.h);
       hd.paint();
       return hd.h;
@@ -248,7 +285,8 @@ class Writer {
   }
 
   block(b: Block): void {
-    if (b.kind === 'heading') this.paragraph(b.text, b.level === 1 ? 'heading1' : 'heading2', SIZE.body, { indentChars: 2 });
+    if (b.kind === 'heading')
+      this.paragraph(b.text, b.level === 1 ? 'heading1' : 'heading2', SIZE.body, { indentChars: 2 });
     else if (b.kind === 'paragraph') {
       const size = b.small ? SIZE.table : SIZE.body;
       this.paragraph(b.text, 'body', size, {
@@ -288,7 +326,10 @@ function signaturePair(w: Writer, sigs: Signature[]): void {
   sigs.forEach((s, i) => {
     [...s.lines, s.date].forEach((l, j) => {
       w.use('body', SIZE.body, l);
-      w.line(l, LEFT + (i * WIDTH) / sigs.length, WIDTH / sigs.length, SIZE.body, { lineH, y: top + j * lineH });
+      w.line(l, LEFT + (i * WIDTH) / sigs.length, WIDTH / sigs.length, SIZE.body, {
+        lineH,
+        y: top + j * lineH,
+      });
     });
   });
   w.y = top + rows * lineH;
@@ -302,7 +343,13 @@ function record(w: Writer, doc: OfficialDocument): void {
   const h = rows * LINE_PT;
   if (w.y + h + LINE_PT > BOTTOM) w.newPage();
   const top = BOTTOM - h;
-  const rule = (y: number, width: number) => w.pdf.lineWidth(width).strokeColor('#000000').moveTo(LEFT, y).lineTo(LEFT + WIDTH, y).stroke();
+  const rule = (y: number, width: number) =>
+    w.pdf
+      .lineWidth(width)
+      .strokeColor('#000000')
+      .moveTo(LEFT, y)
+      .lineTo(LEFT + WIDTH, y)
+      .stroke();
   rule(top, 1);
   let y = top;
   if (r.cc.length) {
@@ -327,7 +374,12 @@ function head(w: Writer, doc: OfficialDocument): void {
     w.y += 3 * LINE_PT;
     w.paragraph(doc.docNumber, 'body', SIZE.body, { align: 'center' });
     const ruleY = w.y + mmToPt(1);
-    w.pdf.lineWidth(1.5).strokeColor(`#${RED}`).moveTo(LEFT, ruleY).lineTo(LEFT + WIDTH, ruleY).stroke();
+    w.pdf
+      .lineWidth(1.5)
+      .strokeColor(`#${RED}`)
+      .moveTo(LEFT, ruleY)
+      .lineTo(LEFT + WIDTH, ruleY)
+      .stroke();
     w.blank(2);
   } else w.blank();
   w.paragraph(doc.title, 'title', SIZE.title, { align: 'center', lineH: SIZE.title * 1.6 });
@@ -343,7 +395,13 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
     margins: { top: 0, bottom: 0, left: 0, right: 0 },
     bufferPages: true,
     autoFirstPage: true,
-    info: { Title: doc.title, Subject: doc.subject, Author: doc.signatures[0]?.lines[0] ?? '', Creator: 'ecoscore', Keywords: doc.docNumber },
+    info: {
+      Title: doc.title,
+      Subject: doc.subject,
+      Author: doc.signatures[0]?.lines[0] ?? '',
+      Creator: 'ecoscore',
+      Keywords: doc.docNumber,
+    },
     lang: 'zh-CN',
   });
   const chunks: Buffer[] = [];
@@ -382,7 +440,8 @@ export function renderPdf(doc: OfficialDocument): Promise<Buffer> {
     const text = `— ${n} —`;
     w.use('song', SIZE.small, text);
     const y = BOTTOM + mmToPt(PAGE_NUMBER_GAP_MM);
-    if (n % 2 === 1) w.line(text, LEFT, WIDTH - SIZE.small, SIZE.small, { align: 'right', y, lineH: SIZE.small * 1.2 });
+    if (n % 2 === 1)
+      w.line(text, LEFT, WIDTH - SIZE.small, SIZE.small, { align: 'right', y, lineH: SIZE.small * 1.2 });
     else w.line(text, LEFT + SIZE.small, WIDTH, SIZE.small, { align: 'left', y, lineH: SIZE.small * 1.2 });
   }
   pdf.end();

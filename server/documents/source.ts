@@ -34,8 +34,7 @@ const pick = (row: Record<string, unknown>, names: string[]): unknown => {
 /** The publication fields of a run from whatever columns the `runs` table has. */
 export function runPublication(db: Db, id: number): RunPublication {
   const row = db.$client.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
-    | Record<string, unknown>
-    | undefined;
+    Record<string, unknown> | undefined;
   if (!row) throw new NotFoundError('run', id);
   const doc = pick(row, ['doc_number', 'docNumber']);
   const on = pick(row, ['published_on', 'publishedOn', 'published_at']);
@@ -43,7 +42,8 @@ export function runPublication(db: Db, id: number): RunPublication {
   return {
     docNumber: typeof doc === 'string' ? doc : null,
     publishedOn: typeof on === 'string' ? on.slice(0, 10) : null,
-    supersedes: typeof sup === 'number' ? sup : typeof sup === 'string' && /^\d+$/.test(sup) ? Number(sup) : null,
+    supersedes:
+      typeof sup === 'number' ? sup : typeof sup === 'string' && /^\d+$/.test(sup) ? Number(sup) : null,
   };
 }
 

@@ -19,7 +19,11 @@ export function buildStatement(
   const doc = version.document;
   const p = doc.precision ?? 2;
   const date = chineseDate(runDate(src));
-  const no = docNumberLine(src.publication.docNumber, settings.abbreviation, Number(runDate(src).slice(0, 4)));
+  const no = docNumberLine(
+    src.publication.docNumber,
+    settings.abbreviation,
+    Number(runDate(src).slice(0, 4)),
+  );
   const ctx = { doc, values: { ...(region.values ?? {}), ...(region.derived ?? {}) }, lang: 'zh' as const };
 
   const rows: string[][] = [];

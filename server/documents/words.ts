@@ -21,10 +21,22 @@ const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 export function zhPunct(text: string): string {
   const chars = [...text];
   const out = chars.map((ch, i) => {
-    const map: Record<string, string> = { '(': '（', ')': '）', ',': '，', ';': '；', ':': '：', '?': '？', '!': '！' };
+    const map: Record<string, string> = {
+      '(': '（',
+      ')': '）',
+      ',': '，',
+      ';': '；',
+      ':': '：',
+      '?': '？',
+      '!': '！',
+    };
     const full = map[ch];
     if (!full) return ch;
-    const prev = chars.slice(0, i).reverse().find((c) => c !== ' ') ?? '';
+    const prev =
+      chars
+        .slice(0, i)
+        .reverse()
+        .find((c) => c !== ' ') ?? '';
     const next = chars.slice(i + 1).find((c) => c !== ' ') ?? '';
     if (ch === '(') return CJK.test(prev) || CJK.test(next) ? full : ch;
     if (ch === ')') {

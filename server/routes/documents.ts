@@ -92,7 +92,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         tag: 'documents',
         summary: `考核结果通报（${format}）/ Notice of results (${format})`,
         description:
-          'GB/T 9704 公文: 发文机关标志, 发文字号 (the run\'s 文号, or a note that it has none yet), 主送, body, 落款, the score table as 附件, 版记. `public=1` leaves out the internal run id and hashes.',
+          "GB/T 9704 公文: 发文机关标志, 发文字号 (the run's 文号, or a note that it has none yet), 主送, body, 落款, the score table as 附件, 版记. `public=1` leaves out the internal run id and hashes.",
         params: runIdParam,
         query: publicQuery,
         responses: fileResponses('The notice'),
@@ -150,7 +150,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'documents',
       summary: '目标责任书（docx / pdf）/ Target responsibility letter of a region',
       description:
-        '`file` is `<region code>.docx` or `<region code>.pdf`. The targets are the region\'s values of `year` (default: the version\'s year); targets without a value read 未下达.',
+        "`file` is `<region code>.docx` or `<region code>.pdf`. The targets are the region's values of `year` (default: the version's year); targets without a value read 未下达.",
       params: {
         id: { schema: { type: 'integer', minimum: 1 }, description: '规则版本 id / version id' },
         file: {
@@ -166,7 +166,12 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         const year = (query.year as number | undefined) ?? version.year;
         const grid = getDataset(db, year);
         const region = grid.regions.find((r) => r.code === regionCode);
-        const r = region ?? { code: regionCode, name: getRegion(db, regionCode).nameZh, values: {}, sources: {} };
+        const r = region ?? {
+          code: regionCode,
+          name: getRegion(db, regionCode).nameZh,
+          values: {},
+          sources: {},
+        };
         return send(c, buildLetter(version, year, r, getDocumentSettings(db)), format);
       },
     }),
