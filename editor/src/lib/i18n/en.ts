@@ -40,6 +40,7 @@ export const en: Record<MessageKey, string> = {
   'nav.regions': 'Regions',
   'nav.audit': 'Audit',
   'nav.users': 'Users',
+  'nav.settings': 'Settings',
   'nav.main': 'Main navigation',
 
   'role.admin': 'Administrator',

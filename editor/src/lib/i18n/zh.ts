@@ -41,6 +41,7 @@ export const zh = {
   'nav.regions': '地区',
   'nav.audit': '审计',
   'nav.users': '用户',
+  'nav.settings': '设置',
   'nav.main': '主导航',
 
   'role.admin': '管理员',
