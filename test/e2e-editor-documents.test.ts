@@ -136,6 +136,7 @@ describe('editor: official documents', () => {
       await form.locator('[data-path="/printer"] input').fill('吉林省人民政府办公厅');
       await form.getByRole('button', { name: '保存' }).click();
       await visible(page.getByText('公文设置已保存。'));
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'settings');
       await page.goto(`${server.base}/runs/${runId}`);
       const docx = await download(page, 'doc-notice-docx');
