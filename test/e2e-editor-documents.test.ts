@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, ROOT, ensureEditorBuilt, launchBrowser, openPage, signIn, startServer, type TestServer } from './browser.ts';
+import {
+  ARTIFACTS,
+  ROOT,
+  ensureEditorBuilt,
+  launchBrowser,
+  openPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './browser.ts';
 import { docxParts, docxText } from '../server/documents/test-files.ts';
 
 const STEP = 120_000;
@@ -29,7 +38,10 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Clicks a download link and returns the file's name and bytes. */
 async function download(page: Page, testid: string): Promise<{ name: string; body: Buffer }> {
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId(testid).click()]);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId(testid).click(),
+  ]);
   const path = await dl.path();
   return { name: dl.suggestedFilename(), body: readFileSync(path) };
 }

@@ -25,7 +25,8 @@ export const documentPaths = {
   correction: (runId: number) => `/api/runs/${runId}/documents/correction`,
   statement: (runId: number, code: string) =>
     `/api/runs/${runId}/regions/${encodeURIComponent(code)}/statement`,
-  letter: (versionId: number, code: string) => `/api/versions/${versionId}/letters/${encodeURIComponent(code)}`,
+  letter: (versionId: number, code: string) =>
+    `/api/versions/${versionId}/letters/${encodeURIComponent(code)}`,
 };
 
 export const documentsApi = {

@@ -252,7 +252,7 @@ export const assessZh = {
   'report.printHint': 'A4 纵向；打印时只输出正文',
 
   'notice.title': '{year}年度生态环境保护目标责任制考核结果通报',
-  'notice.meta': '考核编号 #{id} · {date}',
+  'notice.meta': '{date}',
   'notice.opening':
     '根据《{basis}》和《{title}》（第 {version} 版{docNumber}），对 {count} 个地区 {year} 年度生态环境保护目标责任制落实情况进行了考核。现将考核结果通报如下。',
   'notice.s1': '一、考核等级',

@@ -25,5 +25,6 @@ export const documentsEn: Record<DocumentsKey, string> = {
   'settings.saved': 'Document settings saved.',
   'settings.readOnly': 'Only administrators may change the document settings.',
   'settings.updated': 'Last changed by {user}, {at}',
-  'settings.defaults': 'These are the defaults (from the plan: the notice is issued by the provincial government and copied to the provincial discipline commission and organisation department).',
+  'settings.defaults':
+    'These are the defaults (from the plan: the notice is issued by the provincial government and copied to the provincial discipline commission and organisation department).',
 };

@@ -26,7 +26,8 @@ export const documentsZh = {
   'settings.saved': '公文设置已保存。',
   'settings.readOnly': '只有管理员可以修改公文设置。',
   'settings.updated': '最近修改：{user}，{at}',
-  'settings.defaults': '当前为默认设置（依据实施方案：通报由吉林省人民政府印发，抄送省纪委监委、省委组织部）。',
+  'settings.defaults':
+    '当前为默认设置（依据实施方案：通报由吉林省人民政府印发，抄送省纪委监委、省委组织部）。',
 } as const;
 
 export type DocumentsKey = keyof typeof documentsZh;
