@@ -2,6 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixture, sampleData, type Fixture } from './test-helpers.ts';
 import { docxParts, docxText, readPdf } from '../documents/test-files.ts';
 import { saveDatasetGrid } from '../db/datasets.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+/** Keeps a file in test-artifacts/ to look at. */
+const keep = (name: string, buf: Buffer) => {
+  mkdirSync('test-artifacts', { recursive: true });
+  writeFileSync(`test-artifacts/${name}`, buf);
+};
 
 const ORIGIN = { origin: 'http://localhost', 'content-type': 'application/json' };
 let fx: Fixture;
@@ -104,6 +111,7 @@ describe('考核结果通报 .pdf', () => {
     const { res, buf } = await get(`/api/runs/${runId}/documents/notice.pdf`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
+    keep('notice.pdf', buf);
     const pdf = readPdf(buf);
     expect(pdf.info['Page size']).toMatch(/^595\.\d+ x 841\.\d+ pts \(A4\)/);
     expect(Number(pdf.info.Pages)).toBeGreaterThanOrEqual(3);
@@ -204,6 +212,8 @@ describe('更正通报', () => {
     expect(text).toContain('其余地区考核结果不变');
     const p = await get(`/api/runs/${r2.body.id}/documents/correction.pdf?public=1`);
     expect(p.res.status).toBe(200);
+    keep('correction.pdf', p.buf);
+    keep('correction.docx', d.buf);
     const flat = readPdf(p.buf).text.replace(/\s+/g, '');
     expect(flat).toContain('更正后总分');
     expect(flat).not.toContain('核验信息');
