@@ -20,7 +20,7 @@ import {
   renderDocument,
   type OfficialDocument,
 } from '../documents/index.ts';
-import type { DocumentFormat } from '../documents/index.ts';
+import { CONTENT_TYPES, type DocumentFormat } from '../documents/index.ts';
 import { FontsMissingError } from '../documents/fonts.ts';
 import { getRunRegion } from '../db/runs.ts';
 import type { RouteDeps } from './deps.ts';
@@ -44,10 +44,10 @@ const publicQuery = {
 };
 const isPublic = (q: Record<string, unknown>) => q.public === '1' || q.public === 'true';
 const FORMATS: DocumentFormat[] = ['docx', 'pdf'];
-const fileResponses = (what: string) => ({
+const fileResponses = (what: string, format?: DocumentFormat) => ({
   200: {
-    description: what,
-    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document | application/pdf',
+    description: format ? what : `${what}: .docx or .pdf as the file name says`,
+    contentType: format ? CONTENT_TYPES[format] : 'application/octet-stream',
   },
   404: problem('No such run, version or region'),
   503: problem('No Chinese font installed for the PDF'),
@@ -95,7 +95,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
           "GB/T 9704 公文: 发文机关标志, 发文字号 (the run's 文号, or a note that it has none yet), 主送, body, 落款, the score table as 附件, 版记. `public=1` leaves out the internal run id and hashes.",
         params: runIdParam,
         query: publicQuery,
-        responses: fileResponses('The notice'),
+        responses: fileResponses('The notice', format),
         handler: (c, { params, query }) =>
           send(c, buildNotice(bounded(db, params.id), { public: isPublic(query) }), format),
       }),
@@ -107,7 +107,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         summary: `扣分说明（${format}）/ Deduction statement of a region (${format})`,
         params: { ...runIdParam, code },
         query: publicQuery,
-        responses: fileResponses('The statement'),
+        responses: fileResponses('The statement', format),
         handler: (c, { params, query }) =>
           send(
             c,
@@ -127,7 +127,10 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
           'For a correction run (one that supersedes another): the regions whose total, grade or rank changed, and the corrected table as 附件. 409 `not_a_correction` for a run that supersedes nothing.',
         params: runIdParam,
         query: publicQuery,
-        responses: { ...fileResponses('The correction notice'), 409: problem('The run supersedes no run') },
+        responses: {
+          ...fileResponses('The correction notice', format),
+          409: problem('The run supersedes no run'),
+        },
         handler: (c, { params, query }) => {
           const src = bounded(db, params.id);
           const prev = src.publication.supersedes;
