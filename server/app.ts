@@ -40,6 +40,8 @@ import { initTrust, recordIntegrityFailure } from './trust/setup.ts';
 import { fourEyesFromEnv } from './trust/formats.ts';
 import type { Signer } from './trust/keys.ts';
 import { healthRoutes } from './routes/health.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { settingsRoutes } from './routes/settings.ts';
 
 export interface AppOptions {
   db: Db;
@@ -95,6 +97,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   routes.push(...versionRoutes(deps), ...evaluateRoutes(deps), ...regionRoutes(deps));
   routes.push(...datasetRoutes(deps), ...runRoutes(deps), ...auditRoutes(deps));
   routes.push(...sensitivityRoutes(deps), ...historyRoutes(deps), ...trustRoutes(deps), ...healthRoutes(deps));
+  routes.push(...documentRoutes(deps), ...settingsRoutes(deps));
   return routes;
 }
 

@@ -157,7 +157,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
 
       // The template download is the version's XLSX.
       const template = await context.request.get(
-        server.base + (await page.getByRole('link', { name: '下载模板(XLSX)' }).getAttribute('href')),
+        server.base + (await page.getByRole('link', { name: '下载模板（XLSX）' }).getAttribute('href')),
       );
       expect(template.status()).toBe(200);
       expect(template.headers()['content-type']).toContain('spreadsheetml');
@@ -251,7 +251,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await valueOf(page.getByTestId('diff-to')).toBe(String(v2025));
       const moved = impact.locator('tr[data-moved="true"]');
       expect(await moved.count()).toBeGreaterThan(0);
-      await textOf(moved.first()).toContain('等次变化');
+      await textOf(moved.first()).toContain('等级变化');
       await textOf(page.getByTestId('changes')).toContain('降档叠加方式');
       await textOf(page.getByTestId('changes')).toContain('非化石能源占一次能源消费比重');
       await screenshot(page, 'assess-05-diff');

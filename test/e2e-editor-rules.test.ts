@@ -112,7 +112,7 @@ describe('rule editor in the browser', () => {
       await page.waitForSelector('.editor[data-status="draft"]');
       const meta = page.locator('.editor .meta');
       expect(await meta.innerText()).toContain('2025');
-      await expect.poll(() => meta.innerText()).toContain('底稿:2024 年第');
+      await expect.poll(() => meta.innerText()).toContain('上一版本：2024 年第');
       expect(await page.locator('[data-save-state]').innerText()).toContain('已保存');
       // Validation ran in the browser: the copy of 2024 has no problems.
       await expect.poll(() => problemCount(page)).toBe('0');
@@ -298,7 +298,7 @@ describe('rule editor in the browser', () => {
         .locator('input[data-path="/title/zh"]')
         .fill('2025年度市(州)政府生态环境保护目标责任制考核细则');
       await page.click('[data-tab=json]');
-      const json = page.locator('.cm-content[aria-label="JSON(专家模式)"]');
+      const json = page.locator('.cm-content[aria-label="JSON（专家模式）"]');
       await expect
         .poll(() => json.innerText())
         .toContain('"zh": "2025年度市(州)政府生态环境保护目标责任制考核细则"');
@@ -356,7 +356,7 @@ describe('rule editor in the browser', () => {
       await page.click('[data-testid=run-tests]');
       await expect
         .poll(() => page.locator('[data-testid=tests-summary]').innerText())
-        .toContain(`${count} 个通过,0 个未通过`);
+        .toContain(`${count} 个通过，0 个未通过`);
       expect(await page.locator('.test [data-status=failed]').count()).toBe(0);
       await screenshot(page, 'editor-rules-09-tests');
     },

@@ -117,7 +117,7 @@ describe('ecoscore diff', () => {
     const out = r.stdout;
     const order = [
       '【主要指标完成情况】（indicators）',
-      '【等次】',
+      '【等级】',
       '【输入项】',
       '【文档】',
       '【文档自带测试】',
@@ -134,7 +134,7 @@ describe('ecoscore diff', () => {
     expect(out).toContain('~ 修改 优秀（excellent）');
     expect(out).toContain('最低分数：90 → 92');
     expect(out).toContain('多项降档的叠加方式：取最大降档级数（max） → 各项降档级数相加（sum）');
-    expect(out).toContain('3 个地区中 1 个等次变化');
+    expect(out).toContain('3 个地区中 1 个等级变化');
     expect(out).toMatch(/220200\s+吉林市\s+91\.00\s+优秀\s+91\.00\s+良好\s+0\.00\s+是/);
     expect(out).toMatch(/220300 四平市 旧版：.*satisfaction/);
   });

@@ -102,7 +102,7 @@ const FIELD_NAMES: Record<string, string> = {
   when: '触发条件',
   note: '说明',
   levels: '降档级数',
-  maxGrade: '最高等次',
+  maxGrade: '最高等级',
   type: '类型',
   unit: '单位',
   enum: '可选值',
@@ -126,7 +126,7 @@ const GROUP_TITLES: Record<string, string> = {
   downgrade: '降档项',
   cap: '封顶项',
   veto: '否决项',
-  grade: '等次',
+  grade: '等级',
   input: '输入项',
   derived: '派生值',
   document: '文档',
@@ -265,7 +265,7 @@ function describe(entity: Record<string, unknown>, c: Change, doc: RuleDocument)
     case 'downgrade':
       return [`触发条件：${formula(entity.when)}`, `降档级数：${plain(entity.levels ?? 1)}`];
     case 'cap':
-      return [`触发条件：${formula(entity.when)}`, `最高等次：${grade(entity.maxGrade)}`];
+      return [`触发条件：${formula(entity.when)}`, `最高等级：${grade(entity.maxGrade)}`];
     case 'veto':
       return [`触发条件：${formula(entity.when)}`];
     case 'grade':
@@ -339,9 +339,9 @@ function formatImpact(impact: ImpactRow[], docs: Docs, data?: string): string[] 
     r.gradeChanged ? '是' : '',
   ]);
   const lines = [
-    `【影响】${data ? `按 ${data} 的数据，` : ''}${impact.length} 个地区中 ${moved} 个等次变化`,
+    `【影响】${data ? `按 ${data} 的数据，` : ''}${impact.length} 个地区中 ${moved} 个等级变化`,
     '',
-    renderTable(['代码', '地区', '旧总分', '旧等次', '新总分', '新等次', '分数变化', '等次变化'], rows, [
+    renderTable(['代码', '地区', '旧总分', '旧等级', '新总分', '新等级', '分数变化', '等级变化'], rows, [
       'left',
       'left',
       'right',

@@ -118,7 +118,7 @@ export function formatEvaluation(doc: RuleDocument, ev: Evaluation): string {
     `${doc.title.zh}（${doc.family} ${doc.year}，规则 ${ev.rules.hash.slice(0, 12)}，数据 ${ev.dataset.hash.slice(0, 12)}）`,
     '',
     renderTable(
-      ['排名', '代码', '地区', '总分', '基础分', '加分', '分数等次', '最终等次', '否决/降档/封顶'],
+      ['排名', '代码', '地区', '总分', '基础分', '加分', '分数等级', '最终等级', '否决/降档/封顶'],
       rows,
       ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
     ),

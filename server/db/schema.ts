@@ -344,6 +344,15 @@ export const dataChanges = sqliteTable(
   ],
 );
 
+/** Settings groups (`documents`, …): a JSON object per key; a missing row means the defaults. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  /** The group's value as JSON text. */
+  value: text('value').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type SessionRow = typeof sessions.$inferSelect;
@@ -364,3 +373,4 @@ export type NewAuditRow = typeof auditLog.$inferInsert;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type RunPublicationRow = typeof runPublications.$inferSelect;
 export type DataChangeRow = typeof dataChanges.$inferSelect;
+export type SettingRow = typeof settings.$inferSelect;

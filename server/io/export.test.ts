@@ -167,7 +167,7 @@ describe('run export', () => {
     expect(csv[1].startsWith('#排名,')).toBe(true);
     expect(csv).toHaveLength(2 + 12);
     expect(csv[2].startsWith('1,')).toBe(true);
-    expect(csv.some((l) => l.includes('incident'))).toBe(true); // the vetoed region
+    expect(csv.some((l) => l.includes('发生重大环境事件'))).toBe(true); // the vetoed region, by its Chinese name
     const wb = await load((await exportRun(h.db, run.id, 'xlsx')).body);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['排名', '运行信息']);
     expect(wb.worksheets[0].rowCount).toBe(14);

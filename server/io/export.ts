@@ -152,7 +152,17 @@ interface RunTable {
 }
 
 /** The ranking as a table: one row per scored region, then one per region with errors. */
-function runTable(results: RegionResult[], errors: RegionError[], grades: Grade[]): RunTable {
+/** The Chinese names of the vetoes, downgrades or caps a region triggered (ids when unnamed), joined by 、. */
+function adjustmentNames(list: { id: string; label: { zh: string } }[] | undefined, ids: string[]): string {
+  return ids.map((id) => list?.find((x) => x.id === id)?.label.zh ?? id).join('、');
+}
+
+function runTable(
+  results: RegionResult[],
+  errors: RegionError[],
+  grades: Grade[],
+  doc?: RuleDocument,
+): RunTable {
   const first = results[0];
   const cats = first ? first.categories : [];
   const header = [
@@ -201,9 +211,9 @@ function runTable(results: RegionResult[], errors: RegionError[], grades: Grade[
       r.bonus,
       gradeLabel(grades, r.scoreGrade),
       gradeLabel(grades, r.grade),
-      r.vetoes.join(' '),
-      r.downgrades.join(' '),
-      r.caps.join(' '),
+      adjustmentNames(doc?.vetoes, r.vetoes),
+      adjustmentNames(doc?.downgrades, r.downgrades),
+      adjustmentNames(doc?.caps, r.caps),
     ];
     for (const c of cats) {
       const rc = r.categories.find((x) => x.id === c.id);
@@ -219,7 +229,7 @@ function runTable(results: RegionResult[], errors: RegionError[], grades: Grade[
     const row: (string | number)[] = new Array(header.length).fill('');
     row[1] = code;
     row[2] = errs[0].name;
-    row[header.length - 1] = errs.map((e) => e.message).join('; ');
+    row[header.length - 1] = errs.map((e) => e.message).join('；');
     rows.push(row);
   }
   return { header, labels, rows };
@@ -228,7 +238,7 @@ function runTable(results: RegionResult[], errors: RegionError[], grades: Grade[
 /** A run's ranking as CSV (UTF-8 with BOM, a `#` label row) or XLSX (sheets 排名 and 错误). */
 export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): Promise<ExportFile> {
   const run = getRun(db, runId);
-  const table = runTable(run.results, run.errors, run.grades);
+  const table = runTable(run.results, run.errors, run.grades, getVersion(db, run.versionId).document);
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
     const text = Papa.unparse(safeRows([table.header, table.labels, ...table.rows]), { newline: '\n' });

@@ -68,13 +68,22 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/approvals': any,
   'GET /api/datasets/{year}/regions/{code}/history': any,
   'GET /api/datasets/{year}/regions/{code}/values/{key}/history': any,
+  'GET /api/runs/{id}/documents/notice.docx': any,
+  'GET /api/runs/{id}/documents/notice.pdf': any,
+  'GET /api/runs/{id}/regions/{code}/statement.docx': any,
+  'GET /api/runs/{id}/regions/{code}/statement.pdf': any,
+  'GET /api/runs/{id}/documents/correction.docx': any,
+  'GET /api/runs/{id}/documents/correction.pdf': any,
+  'GET /api/versions/{id}/letters/{file}': any,
+  'GET /api/settings/documents': any,
+  'PUT /api/settings/documents': admin,
 };
 
 function fillPath(path: string): string {
   // Version 1 is the published 2023 version: writes to it fail without changing anything.
   return path.replace(
     /\{(\w+)\}/g,
-    (_, name: string) => ({ id: '1', code: '220100', year: '2025' })[name] ?? 'x',
+    (_, name: string) => ({ id: '1', code: '220100', year: '2025', file: '220100.docx' })[name] ?? 'x',
   );
 }
 

@@ -31,6 +31,7 @@ export const navEntries: NavEntry[] = [
   { href: '/regions', key: 'nav.regions', roles: everyone, order: 50 },
   { href: '/audit', key: 'nav.audit', roles: ['admin', 'reviewer'], order: 60 },
   { href: '/users', key: 'nav.users', roles: ['admin'], order: 70 },
+  { href: '/settings', key: 'nav.settings', roles: ['admin'], order: 80 },
 ];
 
 /** The entries a role sees, in order. */

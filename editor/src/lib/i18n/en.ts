@@ -41,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   'nav.audit': 'Audit',
   'nav.approvals': 'Approvals',
   'nav.users': 'Users',
+  'nav.settings': 'Settings',
   'nav.main': 'Main navigation',
   'nav.menu': 'Menu',
 

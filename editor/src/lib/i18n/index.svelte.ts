@@ -45,13 +45,24 @@ export function label(l: { zh: string; en?: string } | undefined | null): string
   return i18n.locale === 'en' && l.en ? l.en : l.zh;
 }
 
-/** A date-time for display: "2025-03-01 14:05" (local time). */
+/** A date for display (local time): "2025年3月1日" in Chinese, "2025-03-01" in English. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T00:00:00`) : new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return i18n.locale === 'en'
+    ? `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+    : `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
+/** A date-time for display (local time): "2025年3月1日 14:05" in Chinese, "2025-03-01 14:05" in English. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${formatDate(iso)} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** A number for display with at most `digits` decimals (no float residue). */

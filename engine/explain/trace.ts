@@ -1,0 +1,530 @@
+/**
+ * A region's result in words: why each item got its points (the values its formula read, with
+ * labels and units, the formula rendered readably, raw → clamped → points), why an adjustment
+ * applied, and how the final grade came about. Built from the item traces of a run and the rule
+ * document; sub-expressions are re-evaluated with the engine's own JSON-logic operations so that
+ * "3 × 0.5 = 1.5" shows the figures the engine used.
+ *
+ * @example
+ * explainItem(ctx, pm25Item, pm25Result).summary
+ * // zh: '细颗粒物(PM2.5)年均浓度 37 μg/m³，…，细颗粒物(PM2.5)浓度目标 34 μg/m³：PM2.5浓度超过目标的量 3 μg/m³ × 0.5 = 1.5，扣 1.5 分'
+ * // en: 'PM2.5 annual mean 37 μg/m³, …, PM2.5 target 34 μg/m³: PM2.5 above target 3 μg/m³ × 0.5 = 1.5, 1.5 deducted'
+ */
+import type { Grade, Input, RegionResult, RuleDocument } from '../types.ts';
+import { logic, truthy } from '../logic/operations.ts';
+import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
+import { renderFormula, formulaLabels, type FormulaLabel } from '../render/formula.ts';
+import { roundHalfAway } from '../numeric/round.ts';
+
+export type Lang = 'zh' | 'en';
+
+/** One value a formula read. */
+export interface Fact {
+  key: string;
+  label: string;
+  value: unknown;
+  unit?: string;
+  kind: 'input' | 'derived' | 'unknown';
+  /** For derived values: their formula, rendered with labels. */
+  formula?: string;
+  /** "label value unit". */
+  text: string;
+}
+
+export interface ItemExplanation {
+  /** The whole story in one sentence. */
+  summary: string;
+  /** The inputs read (directly or through derived values), then the derived values, in reading order. */
+  facts: Fact[];
+  /** The item's formula with labels. */
+  formula: string;
+  /** Which branch of a condition applied, in words (null for formulas without conditions). */
+  branch: string | null;
+  /** raw → clamped → points in words. */
+  steps: string;
+  /** maxPoints − points (0 for bonus items). */
+  deducted: number;
+}
+
+export interface ExplainContext {
+  doc: RuleDocument;
+  /** Inputs after defaults and derived values of the region (from the run's trace). */
+  values: Record<string, unknown>;
+  lang: Lang;
+}
+
+interface Words {
+  sep: string;
+  colon: string;
+  then: string;
+  yes: string;
+  no: string;
+  none: string;
+  noDeduction: string;
+  deducted: (d: string) => string;
+  exhausted: (max: string, d: string) => string;
+  byFormula: (p: string, d: string) => string;
+  holds: (c: string) => string;
+  notHolds: (c: string) => string;
+  noneHolds: string;
+  branchPoints: (c: string, p: string, d: string) => string;
+  bonus: (p: string) => string;
+  noBonus: string;
+  raw: (r: string) => string;
+  clampLow: string;
+  clampHigh: (max: string) => string;
+  rounded: (digits: number, p: string) => string;
+}
+
+const pts = (p: string) => `${p} ${p === '1' ? 'point' : 'points'}`;
+
+const WORDS: Record<Lang, Words> = {
+  zh: {
+    sep: '，',
+    colon: '：',
+    then: '；',
+    yes: '是',
+    no: '否',
+    none: '（无数据）',
+    noDeduction: '未扣分',
+    deducted: (d) => `扣 ${d} 分`,
+    exhausted: (max, d) => `扣完为止（分值 ${max} 分），扣 ${d} 分`,
+    byFormula: (p, d) => `按公式得 ${p} 分，扣 ${d} 分`,
+    holds: (c) => `「${c}」成立`,
+    notHolds: (c) => `「${c}」不成立`,
+    noneHolds: '各条件均不成立',
+    branchPoints: (c, p, d) => `${c}，本项得 ${p} 分，扣 ${d} 分`,
+    bonus: (p) => `加 ${p} 分`,
+    noBonus: '不加分',
+    raw: (r) => `公式结果 ${r}`,
+    clampLow: '低于 0，按 0 分计',
+    clampHigh: (max) => `超过分值，按 ${max} 分计`,
+    rounded: (digits, p) => `保留 ${digits} 位小数得 ${p} 分`,
+  },
+  en: {
+    sep: ', ',
+    colon: ': ',
+    then: '; ',
+    yes: 'yes',
+    no: 'no',
+    none: '(no data)',
+    noDeduction: 'no deduction',
+    deducted: (d) => `${d} deducted`,
+    exhausted: (max, d) => `capped at the item's ${max} points: ${d} deducted`,
+    byFormula: (p, d) => `${pts(p)} by the formula, ${d} deducted`,
+    holds: (c) => `“${c}” holds`,
+    notHolds: (c) => `“${c}” does not hold`,
+    noneHolds: 'none of the conditions holds',
+    branchPoints: (c, p, d) => `${c}: ${pts(p)}, ${d} deducted`,
+    bonus: (p) => `${p} bonus ${p === '1' ? 'point' : 'points'}`,
+    noBonus: 'no bonus',
+    raw: (r) => `formula result ${r}`,
+    clampLow: 'below 0, counted as 0',
+    clampHigh: (max) => `above the item's points, counted as ${max}`,
+    rounded: (digits, p) => `rounded to ${digits} decimals: ${pts(p)}`,
+  },
+};
+
+/** A number for reading: at most `digits` decimals (half away from zero), a real minus sign. */
+export function fmt(n: unknown, digits = 2): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return n === null || n === undefined ? '—' : String(n);
+  const r = roundHalfAway(n, digits);
+  return (Object.is(r, -0) ? 0 : r).toString().replace(/^-/, '−');
+}
+
+/** A score (total, base, bonus) with exactly the document's decimals, as in a results table: 96.80. */
+export function fmtScore(n: unknown, digits = 2): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return fmt(n, digits);
+  const r = roundHalfAway(n, digits);
+  return (Object.is(r, -0) ? 0 : r).toFixed(digits).replace(/^-/, '−');
+}
+
+function labelOf(l: { zh: string; en?: string } | undefined, key: string, lang: Lang): string {
+  if (!l) return key;
+  return lang === 'en' ? l.en || l.zh : l.zh;
+}
+
+function lookup(doc: RuleDocument) {
+  const inputs = new Map<string, Input>((doc.inputs ?? []).map((i) => [i.key, i]));
+  const derived = new Map((doc.derived ?? []).map((d) => [d.key, d]));
+  return { inputs, derived };
+}
+
+/** The unit a derived value inherits: the one unit of the inputs it reads, when it only adds and subtracts them. */
+function derivedUnit(doc: RuleDocument, key: string, seen = new Set<string>()): string | undefined {
+  const { inputs, derived } = lookup(doc);
+  const d = derived.get(key);
+  if (!d || seen.has(key)) return undefined;
+  seen.add(key);
+  const text = JSON.stringify(d.logic);
+  if (/"[*/%]"|"[<>=!]=?=?"|"if"|"\?:"|"interp"|"round"/.test(text)) return undefined;
+  const units = new Set<string | undefined>();
+  for (const v of variablesOf(d.logic)) {
+    units.add(inputs.has(v) ? inputs.get(v)!.unit : derivedUnit(doc, v, seen));
+  }
+  return units.size === 1 ? [...units][0] : undefined;
+}
+
+function valueText(value: unknown, unit: string | undefined, w: Words, digits: number): string {
+  if (value === null || value === undefined) return w.none;
+  if (typeof value === 'boolean') return value ? w.yes : w.no;
+  if (typeof value === 'number') {
+    const n = fmt(value, Math.max(digits, 4));
+    if (!unit) return n;
+    return unit === '%' || unit === '‰' ? `${n}${unit}` : `${n} ${unit}`;
+  }
+  return String(value);
+}
+
+/** Labels of the document's inputs and derived values, for rendering formulas. */
+export function labelsFor(doc: RuleDocument): Record<string, FormulaLabel> {
+  return formulaLabels(doc);
+}
+
+/** The values a formula reads: inputs first (also those read through derived values), then derived values. */
+export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
+  const { doc, values, lang } = ctx;
+  const w = WORDS[lang];
+  const { inputs, derived } = lookup(doc);
+  const labels = labelsFor(doc);
+  const precision = doc.precision ?? 2;
+  const inputFacts: Fact[] = [];
+  const derivedFacts: Fact[] = [];
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const input = inputs.get(key);
+    if (input) {
+      const label = labelOf(input.label, key, lang);
+      inputFacts.push({
+        key,
+        label,
+        value: values[key],
+        unit: input.unit,
+        kind: 'input',
+        text: `${label} ${valueText(values[key], input.unit, w, precision)}`,
+      });
+      return;
+    }
+    const d = derived.get(key);
+    if (d) {
+      for (const v of variablesOf(d.logic)) visit(v);
+      const label = labelOf(d.label, key, lang);
+      const unit = derivedUnit(doc, key);
+      derivedFacts.push({
+        key,
+        label,
+        value: values[key],
+        unit,
+        kind: 'derived',
+        formula: renderFormula(d.logic, { lang, labels }),
+        text: `${label} ${valueText(values[key], unit, w, precision)}`,
+      });
+      return;
+    }
+    inputFacts.push({
+      key,
+      label: key,
+      value: values[key],
+      kind: 'unknown',
+      text: `${key} ${valueText(values[key], undefined, w, precision)}`,
+    });
+  };
+  for (const v of variablesOf(formula)) visit(v);
+  return [...inputFacts, ...derivedFacts];
+}
+
+function apply(expr: unknown, data: Record<string, unknown>): unknown {
+  try {
+    return logic.apply(expr as never, data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follows `if` chains with the region's data: the expression that was evaluated, and why. */
+export function takenBranch(
+  formula: unknown,
+  data: Record<string, unknown>,
+): { expr: unknown; held: unknown | null; tested: unknown[] } {
+  let expr = formula;
+  let held: unknown | null = null;
+  const tested: unknown[] = [];
+  for (let guard = 0; guard < 64 && isOperation(expr); guard++) {
+    const op = operationOf(expr);
+    if (op !== 'if' && op !== '?:') break;
+    const args = argsOf(expr);
+    let next: unknown = null;
+    let found = false;
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      tested.push(args[i]);
+      if (truthy(apply(args[i], data))) {
+        next = args[i + 1];
+        held = args[i];
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      held = null;
+      next = args.length % 2 === 1 ? args[args.length - 1] : null;
+    }
+    expr = next;
+  }
+  return { expr, held, tested };
+}
+
+/** For `max(0, A − D)`, `clamp(A − D, 0, hi)` and `A − D` with a number A: the deduction D. */
+export function deductionOf(expr: unknown): unknown | null {
+  if (!isOperation(expr)) return null;
+  const op = operationOf(expr);
+  const args = argsOf(expr);
+  const minus = (e: unknown): unknown | null => {
+    if (!isOperation(e) || operationOf(e) !== '-') return null;
+    const a = argsOf(e);
+    return a.length === 2 && typeof a[0] === 'number' ? a[1] : null;
+  };
+  if (op === 'max' && args.length === 2) {
+    if (args[0] === 0) return minus(args[1]);
+    if (args[1] === 0) return minus(args[0]);
+  }
+  if (op === 'clamp' && args.length === 3 && args[1] === 0) return minus(args[0]);
+  if (op === '-') return minus(expr);
+  return null;
+}
+
+/** "3 μg/m³ × 0.5 = 1.5" for a deduction `k × X` (X's value, or how X came about), or "formula = 1.5". */
+function deductionText(d: unknown, ctx: ExplainContext, data: Record<string, unknown>): string {
+  const { doc, lang } = ctx;
+  const w = WORDS[lang];
+  const labels = labelsFor(doc);
+  const precision = doc.precision ?? 2;
+  const digits = Math.max(precision, 4);
+  const total = fmt(apply(d, data), digits);
+  const { inputs, derived } = lookup(doc);
+  const factor = (x: unknown): string => {
+    const value = apply(x, data);
+    if (isOperation(x) && operationOf(x) === 'var') {
+      const key = String(argsOf(x)[0]);
+      if (inputs.has(key)) return valueText(value, inputs.get(key)!.unit, w, precision);
+      return `${labelOf(derived.get(key)?.label, key, lang)} ${valueText(value, derivedUnit(doc, key), w, precision)}`;
+    }
+    return `${renderFormula(x, { lang, labels })} = ${fmt(value, digits)}${w.then}${fmt(value, digits)}`;
+  };
+  if (isOperation(d) && operationOf(d) === '*') {
+    const a = argsOf(d);
+    if (a.length === 2 && typeof a[0] === 'number' && typeof a[1] !== 'number')
+      return `${factor(a[1])} × ${fmt(a[0], 6)} = ${total}`;
+    if (a.length === 2 && typeof a[1] === 'number' && typeof a[0] !== 'number')
+      return `${factor(a[0])} × ${fmt(a[1], 6)} = ${total}`;
+  }
+  if (isOperation(d) && operationOf(d) === 'var') {
+    const key = String(argsOf(d)[0]);
+    const label = labelOf(inputs.get(key)?.label ?? derived.get(key)?.label, key, lang);
+    return inputs.has(key) ? `${label} ${factor(d)}` : factor(d);
+  }
+  return `${renderFormula(d, { lang, labels })} = ${total}`;
+}
+
+/** raw → clamped → points in words. */
+function stepsText(
+  raw: number,
+  clamp: 'low' | 'high' | null,
+  points: number,
+  maxPoints: number | null,
+  precision: number,
+  w: Words,
+): string {
+  const parts = [w.raw(fmt(raw, 6))];
+  if (clamp === 'low') parts.push(w.clampLow);
+  if (clamp === 'high' && maxPoints !== null) parts.push(w.clampHigh(fmt(maxPoints, precision)));
+  parts.push(w.rounded(precision, fmt(points, precision)));
+  return parts.join(w.then);
+}
+
+interface ItemLike {
+  id: string;
+  logic: unknown;
+  maxPoints?: number;
+}
+
+interface ItemOutcome {
+  points: number;
+  raw: number;
+  clamped: boolean;
+  trace?: { vars: Record<string, unknown>; raw: number; clamp: 'low' | 'high' | null; points: number };
+}
+
+/**
+ * Why an item (or, without `maxPoints`, a bonus item) got its points, in words.
+ * `ctx.values` should hold the region's inputs and derived values; the trace's own `vars` fill gaps.
+ */
+export function explainItem(ctx: ExplainContext, item: ItemLike, outcome: ItemOutcome): ItemExplanation {
+  const { doc, lang } = ctx;
+  const w = WORDS[lang];
+  const precision = doc.precision ?? 2;
+  const data = { ...(outcome.trace?.vars ?? {}), ...ctx.values };
+  const c2 = { ...ctx, values: data };
+  const labels = labelsFor(doc);
+  const facts = factsOf(item.logic, c2);
+  const formula = renderFormula(item.logic, { lang, labels });
+  const isBonus = item.maxPoints === undefined;
+  const max = item.maxPoints ?? 0;
+  const points = outcome.points;
+  const raw = outcome.trace?.raw ?? outcome.raw;
+  const clamp = outcome.trace?.clamp ?? (outcome.clamped ? (raw < 0 ? 'low' : 'high') : null);
+  const deducted = isBonus ? 0 : Math.max(0, roundHalfAway(max - points, precision));
+  const { expr, held, tested } = takenBranch(item.logic, data);
+  const condText = (c: unknown) => renderFormula(c, { lang, labels });
+  const why =
+    tested.length === 0
+      ? null
+      : held !== null
+        ? w.holds(condText(held))
+        : tested.length === 1
+          ? w.notHolds(condText(tested[0]))
+          : w.noneHolds;
+
+  const inputsText = facts
+    .filter((f) => f.kind !== 'derived')
+    .map((f) => f.text)
+    .join(w.sep);
+  let outcomeText: string;
+  if (isBonus) {
+    outcomeText = points > 0 ? w.bonus(fmt(points, precision)) : w.noBonus;
+  } else if (deducted === 0) {
+    outcomeText = w.noDeduction;
+  } else if (typeof expr === 'number' && why) {
+    outcomeText = w.branchPoints(why, fmt(points, precision), fmt(deducted, precision));
+  } else {
+    const d = deductionOf(expr);
+    if (d !== null) {
+      const dValue = apply(d, data);
+      const detail = deductionText(d, c2, data);
+      const exact = typeof dValue === 'number' && roundHalfAway(dValue, precision) === deducted;
+      outcomeText = exact
+        ? `${detail}${w.sep}${w.deducted(fmt(deducted, precision))}`
+        : `${detail}${w.sep}${w.exhausted(fmt(max, precision), fmt(deducted, precision))}`;
+      if (held !== null) outcomeText = `${w.holds(condText(held))}${w.then}${outcomeText}`;
+    } else {
+      outcomeText = w.byFormula(fmt(points, precision), fmt(deducted, precision));
+    }
+  }
+  return {
+    summary: inputsText ? `${inputsText}${w.colon}${outcomeText}` : outcomeText,
+    facts,
+    formula,
+    branch: why,
+    steps: stepsText(raw, clamp, points, isBonus ? null : max, precision, w),
+    deducted,
+  };
+}
+
+/** Why a veto, downgrade or cap applied (or did not): its condition and the values it read. */
+export function explainCondition(
+  when: unknown,
+  ctx: ExplainContext,
+): { holds: boolean; formula: string; facts: Fact[] } {
+  return {
+    holds: truthy(apply(when, ctx.values)),
+    formula: renderFormula(when, { lang: ctx.lang, labels: labelsFor(ctx.doc) }),
+    facts: factsOf(when, ctx),
+  };
+}
+
+export interface GradeStep {
+  kind: 'total' | 'score' | 'downgrade' | 'cap' | 'veto' | 'final';
+  text: string;
+  grade?: string;
+}
+
+/** How the final grade came about: score grade, then downgrades, caps and vetoes (SPEC section 3, steps 7–10). */
+export function gradePath(result: RegionResult, doc: RuleDocument, lang: Lang): GradeStep[] {
+  const grades: Grade[] = doc.grades ?? [];
+  const p = doc.precision ?? 2;
+  const name = (id: string) => labelOf(grades.find((g) => g.id === id)?.label, id, lang);
+  const zh = lang === 'zh';
+  const steps: GradeStep[] = [];
+  const cap = doc.bonus?.cap;
+  const bonusNote =
+    result.bonusUncapped > result.bonus
+      ? zh
+        ? `（加分合计 ${fmt(result.bonusUncapped, p)} 分，封顶 ${fmt(cap ?? result.bonus, p)} 分）`
+        : ` (bonus items sum to ${fmt(result.bonusUncapped, p)}, capped at ${fmt(cap ?? result.bonus, p)})`
+      : '';
+  steps.push({
+    kind: 'total',
+    text: zh
+      ? `总分 ${fmt(result.total, p)} = 基础分 ${fmt(result.base, p)} + 加分 ${fmt(result.bonus, p)}${bonusNote}`
+      : `Total ${fmt(result.total, p)} = base ${fmt(result.base, p)} + bonus ${fmt(result.bonus, p)}${bonusNote}`,
+  });
+  const sg = grades.find((g) => g.id === result.scoreGrade);
+  steps.push({
+    kind: 'score',
+    grade: result.scoreGrade,
+    text: zh
+      ? `按分数评为「${name(result.scoreGrade)}」${sg ? `（${fmt(sg.min, p)} 分及以上）` : ''}`
+      : `By score: ${name(result.scoreGrade)}${sg ? ` (${fmt(sg.min, p)} and above)` : ''}`,
+  });
+  let index = grades.findIndex((g) => g.id === result.scoreGrade);
+  const last = grades.length - 1;
+  const downs = (doc.downgrades ?? []).filter((d) => result.downgrades.includes(d.id));
+  if (downs.length) {
+    const levels = downs.map((d) => d.levels ?? 1);
+    const drop =
+      (doc.downgradeStacking ?? 'max') === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
+    const before = index;
+    if (index >= 0) index = Math.min(last, index + drop);
+    const same = index === before ? (zh ? '（已是最低等级）' : ' (already the lowest grade)') : '';
+    const labels = downs.map((d) => `「${labelOf(d.label, d.id, lang)}」`).join(zh ? '、' : ', ');
+    steps.push({
+      kind: 'downgrade',
+      grade: grades[index]?.id,
+      text: zh
+        ? `触发降档项${labels}，降 ${drop} 档 → 「${name(grades[index]?.id ?? '')}」${same}`
+        : `Downgrade ${labels}: down ${drop} level${drop > 1 ? 's' : ''} → ${name(grades[index]?.id ?? '')}${same}`,
+    });
+  }
+  for (const c of (doc.caps ?? []).filter((x) => result.caps.includes(x.id))) {
+    const ci = grades.findIndex((g) => g.id === c.maxGrade);
+    const changes = ci > index;
+    if (changes) index = ci;
+    const same = changes ? '' : zh ? '（等级不变）' : ' (no change)';
+    steps.push({
+      kind: 'cap',
+      grade: grades[index]?.id,
+      text: zh
+        ? `触发封顶项「${labelOf(c.label, c.id, lang)}」：不得高于「${name(c.maxGrade)}」→ 「${name(grades[index]?.id ?? '')}」${same}`
+        : `Cap “${labelOf(c.label, c.id, lang)}”: at most ${name(c.maxGrade)} → ${name(grades[index]?.id ?? '')}${same}`,
+    });
+  }
+  const vetoes = (doc.vetoes ?? []).filter((v) => result.vetoes.includes(v.id));
+  if (vetoes.length) {
+    const labels = vetoes.map((v) => `「${labelOf(v.label, v.id, lang)}」`).join(zh ? '、' : ', ');
+    steps.push({
+      kind: 'veto',
+      grade: grades[last]?.id,
+      text: zh
+        ? `触发否决项${labels}：直接评为「${name(grades[last]?.id ?? '')}」`
+        : `Veto ${labels}: ${name(grades[last]?.id ?? '')} whatever the score`,
+    });
+  }
+  steps.push({
+    kind: 'final',
+    grade: result.grade,
+    text: zh ? `最终等级「${name(result.grade)}」` : `Final grade: ${name(result.grade)}`,
+  });
+  return steps;
+}
+
+/** The label of an adjustment (veto, downgrade or cap) by id, falling back to the id. */
+export function adjustmentLabel(
+  doc: RuleDocument | null,
+  kind: 'veto' | 'downgrade' | 'cap',
+  id: string,
+  lang: Lang,
+): string {
+  const list = kind === 'veto' ? doc?.vetoes : kind === 'downgrade' ? doc?.downgrades : doc?.caps;
+  return labelOf(list?.find((x) => x.id === id)?.label, id, lang);
+}

@@ -1,0 +1,63 @@
+/**
+ * What the document builders read from the store: a run with its version, the publication fields
+ * of the run (文号, date, the run it supersedes) read tolerantly — those columns arrive with the
+ * publication and appeals features, so a database without them yields nulls — and the settings.
+ */
+import type { Db } from '../db/client.ts';
+import { NotFoundError } from '../db/errors.ts';
+import { getRun, getRunRegion, type RunDetail } from '../db/runs.ts';
+import { getVersion, type Version } from '../db/versions.ts';
+import { getDocumentSettings, type DocumentSettings } from '../db/settings.ts';
+
+/** A run's publication record, when the run has one. */
+export interface RunPublication {
+  /** 文号 the run's results were published under. */
+  docNumber: string | null;
+  /** `YYYY-MM-DD` the results were published. */
+  publishedOn: string | null;
+  /** The id of the run this one corrects (a correction run), else null. */
+  supersedes: number | null;
+}
+
+export interface RunSource {
+  run: RunDetail;
+  version: Version;
+  publication: RunPublication;
+  settings: DocumentSettings;
+}
+
+const pick = (row: Record<string, unknown>, names: string[]): unknown => {
+  for (const n of names) if (row[n] !== undefined && row[n] !== null && row[n] !== '') return row[n];
+  return null;
+};
+
+/** The publication fields of a run from whatever columns the `runs` table has. */
+export function runPublication(db: Db, id: number): RunPublication {
+  const row = db.$client.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
+    Record<string, unknown> | undefined;
+  if (!row) throw new NotFoundError('run', id);
+  const doc = pick(row, ['doc_number', 'docNumber']);
+  const on = pick(row, ['published_on', 'publishedOn', 'published_at']);
+  const sup = pick(row, ['supersedes', 'supersedes_id', 'supersedes_run_id']);
+  return {
+    docNumber: typeof doc === 'string' ? doc : null,
+    publishedOn: typeof on === 'string' ? on.slice(0, 10) : null,
+    supersedes:
+      typeof sup === 'number' ? sup : typeof sup === 'string' && /^\d+$/.test(sup) ? Number(sup) : null,
+  };
+}
+
+/** A run, its version, its publication record and the document settings. */
+export function loadRun(db: Db, id: number): RunSource {
+  const run = getRun(db, id);
+  return {
+    run,
+    version: getVersion(db, run.versionId),
+    publication: runPublication(db, id),
+    settings: getDocumentSettings(db),
+  };
+}
+
+/** One region's result with traces (NotFoundError when it was not scored in the run). */
+export const loadRunRegion = getRunRegion;
+export type { Version, RunDetail, DocumentSettings };

@@ -1,0 +1,187 @@
+/**
+ * The official documents in a real browser against the real server: the run page, the region page
+ * and the letter page offer .docx and .pdf downloads of the 考核结果通报 (and its public version),
+ * the 扣分说明 and the 目标责任书; each download is a real Word file (a zip with the regions in
+ * word/document.xml) or PDF; the admin changes the document settings and the next notice follows.
+ * With ECOSCORE_UPDATE_MANUAL=1 it also writes the user manual's screenshots to docs/images/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS,
+  ROOT,
+  ensureEditorBuilt,
+  launchBrowser,
+  openPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './browser.ts';
+import { docxParts, docxText } from '../server/documents/test-files.ts';
+
+const STEP = 120_000;
+const WAIT = { timeout: 20_000, interval: 100 };
+const MANUAL = process.env.ECOSCORE_UPDATE_MANUAL === '1';
+const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
+
+/** A screenshot in test-artifacts/, and for the manual a small JPEG in docs/images/. */
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `documents-${name}.png`) });
+  if (MANUAL) {
+    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'docs/images', `${name}.jpg`), type: 'jpeg', quality: 60 });
+  }
+}
+
+/** Clicks a download link and returns the file's name and bytes. */
+async function download(page: Page, testid: string): Promise<{ name: string; body: Buffer }> {
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.getByTestId(testid).click(),
+  ]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), body: readFileSync(path) };
+}
+
+describe('editor: official documents', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[] = [];
+  let v2024 = 0;
+  let runId = 0;
+  const regionNames = JSON.parse(readFileSync(join(ROOT, 'rules/sample-data/2024.json'), 'utf8')).regions.map(
+    (r: { name: string }) => r.name,
+  ) as string[];
+
+  beforeAll(async () => {
+    await ensureEditorBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+    ({ context, page, errors } = await openPage(browser));
+    await signIn(page, server);
+    const api = context.request;
+    const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
+      id: number;
+      year: number;
+      status: string;
+    }[];
+    v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
+    const run = await api.post(`${server.base}/api/runs`, {
+      data: { versionId: v2024, year: 2024 },
+      headers: { origin: server.base },
+    });
+    expect(run.status()).toBe(201);
+    runId = (await run.json()).id;
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'downloads the notice (and its public version) as .docx and .pdf from the run page',
+    async () => {
+      await page.goto(`${server.base}/runs/${runId}`);
+      await visible(page.getByTestId('doc-notice'));
+      await shot(page, 'run');
+      const docx = await download(page, 'doc-notice-docx');
+      expect(docx.name).toMatch(/2024年度考核结果通报\.docx$/);
+      const text = docxText(docxParts(docx.body).document);
+      for (const n of regionNames) expect(text).toContain(n);
+      expect(text).toContain('抄送：省纪委监委，省委组织部。');
+      const pdf = await download(page, 'doc-notice-pdf');
+      expect(pdf.name).toMatch(/\.pdf$/);
+      expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+      const pub = await download(page, 'doc-notice-public-docx');
+      expect(pub.name).toContain('公开版');
+      expect(docxText(docxParts(pub.body).document)).not.toContain('核验信息');
+      // the print page still works
+      await page.goto(`${server.base}/runs/${runId}/notice`);
+      await visible(page.getByTestId('notice'));
+      await shot(page, 'notice-print');
+    },
+    STEP,
+  );
+
+  it(
+    'downloads the 扣分说明 and the 目标责任书 of a region',
+    async () => {
+      await page.goto(`${server.base}/runs/${runId}/regions/220100`);
+      await visible(page.getByTestId('doc-statement'));
+      await shot(page, 'region');
+      const st = await download(page, 'doc-statement-docx');
+      expect(st.name).toContain('长春市2024年度考核扣分说明');
+      expect(docxText(docxParts(st.body).document)).toContain('扣分原因');
+      const stPdf = await download(page, 'doc-statement-pdf');
+      expect(stPdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+      const letter = await download(page, 'doc-letter-docx');
+      expect(docxText(docxParts(letter.body).document)).toContain('长春市人民政府（盖章）');
+
+      await page.goto(`${server.base}/reports/letter?year=2024&version=${v2024}&region=220100`);
+      await visible(page.getByTestId('letter'));
+      await shot(page, 'letter');
+      const letterPdf = await download(page, 'doc-letter-pdf');
+      expect(letterPdf.name).toContain('目标责任书');
+      expect(letterPdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    },
+    STEP,
+  );
+
+  it(
+    'lets the admin change the document settings, and the next notice follows them',
+    async () => {
+      await page.goto(`${server.base}/settings`);
+      const form = page.getByTestId('document-settings');
+      await visible(form);
+      const cc = form.locator('[data-path="/cc"] textarea');
+      await cc.fill('省纪委监委\n省委组织部\n生态环境部');
+      // an empty 发文机关 is refused by the browser; a blank-only one by the server, on its field
+      await form.locator('[data-path="/printer"] input').fill('   ');
+      await form.getByRole('button', { name: '保存' }).click();
+      await visible(form.locator('[data-path="/printer"] .problem'));
+      await form.locator('[data-path="/printer"] input').fill('吉林省人民政府办公厅');
+      await form.getByRole('button', { name: '保存' }).click();
+      await visible(page.getByText('公文设置已保存。'));
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, 'settings');
+      await page.goto(`${server.base}/runs/${runId}`);
+      const docx = await download(page, 'doc-notice-docx');
+      expect(docxText(docxParts(docx.body).document)).toContain('抄送：省纪委监委，省委组织部，生态环境部。');
+      expect(errors).toEqual([]);
+    },
+    STEP,
+  );
+
+  it.runIf(MANUAL)(
+    'takes the manual’s screenshots of the other pages',
+    async () => {
+      for (const [name, path] of [
+        ['rules', '/rules'],
+        ['data', `/data?year=2024&version=${v2024}`],
+        ['runs', '/runs'],
+        ['diff', '/diff'],
+        ['regions', '/regions'],
+        ['audit', '/audit'],
+        ['users', '/users'],
+      ] as const) {
+        await page.goto(`${server.base}${path}`);
+        await page.waitForLoadState('networkidle');
+        await shot(page, name);
+      }
+      const drafts = (await (await context.request.get(`${server.base}/api/versions`)).json()).versions as {
+        id: number;
+        status: string;
+      }[];
+      await page.goto(`${server.base}/rules/${drafts.find((v) => v.status === 'draft')!.id}`);
+      await page.waitForLoadState('networkidle');
+      await shot(page, 'rule-editor');
+    },
+    STEP,
+  );
+});
