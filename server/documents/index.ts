@@ -6,8 +6,6 @@
  * const file = await renderDocument(doc, 'pdf'); // { filename, contentType, body }
  */
 import type { OfficialDocument } from './model.ts';
-import { renderDocx } from './docx.ts';
-import { renderPdf } from './pdf.ts';
 
 export type DocumentFormat = 'docx' | 'pdf';
 export const CONTENT_TYPES: Record<DocumentFormat, string> = {
@@ -20,7 +18,11 @@ export async function renderDocument(
   doc: OfficialDocument,
   format: DocumentFormat,
 ): Promise<{ filename: string; asciiName: string; contentType: string; body: Buffer }> {
-  const body = format === 'docx' ? await renderDocx(doc) : await renderPdf(doc);
+  // The renderers (docx, pdfkit and its fonts) load on the first document, not at server start.
+  const body =
+    format === 'docx'
+      ? await (await import('./docx.ts')).renderDocx(doc)
+      : await (await import('./pdf.ts')).renderPdf(doc);
   return {
     filename: `${doc.fileNameZh}.${format}`,
     asciiName: `${doc.fileName}.${format}`,
