@@ -30,6 +30,7 @@ import { runRoutes } from './routes/runs.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sensitivityRoutes } from './routes/sensitivity.ts';
+import { installNodeSha256 } from './node-hash.ts';
 
 export interface AppOptions {
   db: Db;
@@ -96,6 +97,7 @@ export type EcoscoreApp = Hono<AppEnv> & { apiRoutes: RouteSpec[] };
 
 /** Creates the app on an open database. */
 export function createApp(options: AppOptions): EcoscoreApp {
+  installNodeSha256();
   const log = options.log ?? ((line: string) => console.log(line));
   const sessions = new Sessions(databaseSessionStore(options.db), {
     ttlMs: options.sessionTtlMs,
