@@ -52,6 +52,7 @@ import { scoreDataset } from '../engine/evaluate/index.ts';
 import { compiledDocumentFor, scoreRegionsCompiled } from '../engine/compile/index.ts';
 import { datasetHash } from '../engine/dataset/hash.ts';
 import { mulberry32 } from '../engine/sensitivity/prng.ts';
+import { synthesize } from './data.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 250);
@@ -60,26 +61,6 @@ const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 
 
 // ---------------------------------------------------------------------------------------------
 // Data
-
-/** Regions made from `base` with ±jitter on every number (seeded), kept within min/max. */
-function synthesize(doc: RuleDocument, base: RegionData[], n: number, seed: number, jitter = 0.05): Dataset {
-  const rnd = mulberry32(seed);
-  const regions: RegionData[] = [];
-  for (let j = 0; j < n; j++) {
-    const from = base[j % base.length];
-    const values: Record<string, unknown> = { ...from.values };
-    for (const input of doc.inputs) {
-      const v = values[input.key];
-      if (typeof v !== 'number') continue;
-      let x = v * (1 + jitter * (2 * rnd() - 1));
-      if (input.min !== undefined) x = Math.max(input.min, x);
-      if (input.max !== undefined) x = Math.min(input.max, x);
-      values[input.key] = input.type === 'integer' ? Math.round(x) : Math.round(x * 100) / 100;
-    }
-    regions.push({ code: `S${String(j + 1).padStart(4, '0')}`, name: `合成地区${j + 1}`, values });
-  }
-  return { year: doc.year, regions };
-}
 
 /** A realistic 60-item document: 4 categories, 120 inputs, derived values, bonus, conditions. */
 function syntheticDocument(): RuleDocument {

@@ -37,7 +37,7 @@ describe('preparedDocumentFor', () => {
   });
 
   it('throws every problem of an invalid document, each time', () => {
-    const bad = { ...doc(), grades: [] } as RuleDocument;
+    const bad = { ...doc(), grades: [] } as unknown as RuleDocument;
     for (let i = 0; i < 2; i++) {
       const e = (() => {
         try {
