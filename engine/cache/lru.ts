@@ -38,6 +38,11 @@ export class Lru<K, V> {
     this.map.clear();
   }
 
+  /** The entries, least recently used first. */
+  entries(): [K, V][] {
+    return [...this.map.entries()];
+  }
+
   get count(): number {
     return this.map.size;
   }

@@ -23,10 +23,11 @@ import { route, type RouteSpec } from './registry.ts';
 import { ref, type JsonSchema } from './schemas.ts';
 
 /**
- * The most work one request may ask for, in variant × region pairs (10,000 variants over 12
- * regions is 120,000; the largest allowed takes a couple of seconds of the server's one thread).
+ * The most work one request may ask for, in variant × region pairs: 10,000 variants over 3,000
+ * regions (the integer re-aggregation of engine/sensitivity/aggregate.ts runs that in a few
+ * seconds; its memory grows with the regions, not with the variants).
  */
-export const MAX_PAIRS = 2_000_000;
+export const MAX_PAIRS = 30_000_000;
 
 const num = { type: 'number' };
 const str = { type: 'string' };
@@ -192,7 +193,7 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'evaluate',
       summary: '权重敏感性分析 / Weight-sensitivity analysis',
       description:
-        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 2,000,000 variant × region pairs per request.",
+        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 30,000,000 variant × region pairs per request (10,000 variants over 3,000 regions).",
       body: { kind: 'json', schema: bodySchema, documentFields: ['document'] },
       responses: {
         200: { description: 'The analysis', schema: reportSchema },
