@@ -7,7 +7,6 @@
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import {
   contentHash,
-  datasetHash,
   ENGINE_VERSION,
   evaluate,
   InvalidDocumentError,
@@ -16,7 +15,7 @@ import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/typ
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { datasetForYear } from './datasets.ts';
+import { storedDataset } from './dataset-cache.ts';
 import { ruleVersions, runErrors, runResults, runs, type RunRow } from './schema.ts';
 import { getVersion } from './versions.ts';
 
@@ -116,10 +115,10 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           'not_published',
         );
       // Read inside the (immediate) transaction: the data cannot change between reading and storing.
-      const dataset: Dataset = datasetForYear(tx, input.year);
+      const { dataset, hash: storedHash } = storedDataset(db, input.year, tx);
       let evaluation: ReturnType<typeof evaluate>;
       try {
-        evaluation = evaluate(version.document, dataset, { trace: true });
+        evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });
       } catch (e) {
         // A published document always validated; an engine upgrade could still reject it.
         if (e instanceof InvalidDocumentError)
@@ -147,7 +146,7 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           year: input.year,
           status: 'running',
           documentHash: version.contentHash,
-          datasetHash: datasetHash(dataset),
+          datasetHash: evaluation.dataset.hash,
           dataset: JSON.stringify(dataset),
           engineVersion: ENGINE_VERSION,
           createdBy: actor,

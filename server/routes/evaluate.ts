@@ -11,6 +11,8 @@ import {
 import { diff } from '../../engine/diff/index.ts';
 import type { Dataset, RuleDocument } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
+import { storedDataset } from '../db/dataset-cache.ts';
+import { versionState } from '../db/version-reads.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
 import { Lru } from './cache.ts';
@@ -21,12 +23,13 @@ import { bodies, ref } from './schemas.ts';
 /** Validated, prepared documents by their JSON text: previews re-send the same document often. */
 function preparedCache() {
   const lru = new Lru<string, PreparedDocument>(32);
-  return (key: string, doc: RuleDocument): PreparedDocument =>
+  const get = (key: string, doc: RuleDocument): PreparedDocument =>
     lru.getOr(key, () => {
       const problems = validateDocument(doc, { runTests: false });
       if (problems.length) throw new InvalidDocumentError(problems);
       return prepareDocument(structuredClone(doc));
     });
+  return Object.assign(get, { peek: (key: string) => lru.get(key) });
 }
 
 const problem = (description: string) => ({ description, schema: ref('Problem') });
@@ -35,14 +38,6 @@ const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
   const prepared = preparedCache();
-  // A year's stored data, keyed by the newest audit id: every write of data (or of regions) appends
-  // an audit row in its own transaction, so a new id is the only way the data can have changed.
-  const datasets = new Lru<string, Dataset>(8);
-  const lastAudit = db.$client.prepare('SELECT max(id) AS id FROM audit_log');
-  const storedData = (year: number): Dataset => {
-    const { id } = lastAudit.get() as { id: number | null };
-    return datasets.getOr(`${year}:${id ?? 0}`, () => datasetForYear(db, year));
-  };
   return [
     route({
       method: 'post',
@@ -74,13 +69,24 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         }
         let doc: PreparedDocument;
         if (body.versionId !== undefined) {
-          const v = getVersion(db, body.versionId);
-          doc = prepared(`v:${v.id}:${v.contentHash}`, v.document);
+          // By content hash, without reading the document once it is prepared.
+          const state = versionState(db, body.versionId);
+          const key = state && `v:${body.versionId}:${state.contentHash}`;
+          const hit = key && prepared.peek(key);
+          if (hit) doc = hit;
+          else {
+            const v = getVersion(db, body.versionId);
+            doc = prepared(`v:${v.id}:${v.contentHash}`, v.document);
+          }
         } else {
           doc = prepared(`d:${JSON.stringify(body.document)}`, body.document as RuleDocument);
         }
-        const dataset: Dataset = body.dataset ?? storedData(body.year ?? doc.doc.year);
-        return c.json(evaluatePrepared(doc, dataset, { trace: body.trace ?? true }));
+        if (body.dataset !== undefined)
+          return c.json(evaluatePrepared(doc, body.dataset as Dataset, { trace: body.trace ?? true }));
+        const stored = storedDataset(db, body.year ?? doc.doc.year);
+        return c.json(
+          evaluatePrepared(doc, stored.dataset, { trace: body.trace ?? true, datasetHash: stored.hash }),
+        );
       },
     }),
     route({

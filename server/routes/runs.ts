@@ -2,11 +2,13 @@
  * Assessment runs: create one (a published version on a year's data), list, read the ranking, one
  * region's result with its trace.
  */
-import { createRun, getRun, getRunRegion, listRuns } from '../db/runs.ts';
+import { createRun, getRun, listRuns } from '../db/runs.ts';
+import { runRegionText } from '../db/run-reads.ts';
+import { ImmutableResponses } from './immutable.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
+import type { Context } from 'hono';
 import type { RouteDeps } from './deps.ts';
-import { Lru } from './cache.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
@@ -17,15 +19,14 @@ const problem = (description: string) => ({ description, schema: ref('Problem') 
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
-  // A finished run never changes (database triggers), so its serialised results can be kept.
-  const finished = new Lru<number, string>(32);
-  const runText = (id: number): string => {
-    const hit = finished.get(id);
-    if (hit) return hit;
-    const run = getRun(db, id);
-    const text = JSON.stringify(run);
-    return run.status === 'finished' ? finished.set(id, text) : text;
-  };
+  // A finished run never changes (database triggers): its serialised results are kept, with a
+  // strong ETag (304 on If-None-Match) and compressed forms.
+  const immutable = new ImmutableResponses();
+  const runResponse = (c: Context, id: number) =>
+    immutable.json(c, `run:${id}`, () => {
+      const run = getRun(db, id);
+      return { text: JSON.stringify(run), keep: run.status === 'finished' };
+    });
   return [
     route({
       method: 'post',
@@ -76,7 +77,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: (c, { params }) => c.body(runText(params.id), 200, { 'Content-Type': 'application/json' }),
+      handler: (c, { params }) => runResponse(c, params.id),
     }),
     route({
       method: 'get',
@@ -109,7 +110,9 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         },
         404: problem('No such run, or the region was not scored in it'),
       },
-      handler: (c, { params }) => c.json(getRunRegion(db, params.id, params.code)),
+      // Prepared statements; the run's stored dataset is never read.
+      handler: (c, { params }) =>
+        c.body(runRegionText(db, params.id, params.code), 200, { 'Content-Type': 'application/json' }),
     }),
     route({
       method: 'get',

@@ -18,6 +18,8 @@ import {
 } from '../db/versions.ts';
 import { buildTemplate } from '../io/template.ts';
 import { ApiError } from '../problem.ts';
+import { versionState } from '../db/version-reads.ts';
+import { ImmutableResponses } from './immutable.ts';
 import { fileResponse } from './datasets.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -56,6 +58,17 @@ export function versionJson(c: Context, v: Version, status: 200 | 201 = 200): Re
 
 export function versionRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
+  // A published or retired version never changes but for retiring (the status is in the key):
+  // its body is kept with a strong ETag (304 on If-None-Match). A draft keeps its revision ETag.
+  const immutable = new ImmutableResponses();
+  const readVersion = (c: Context, id: number): Response => {
+    const state = versionState(db, id);
+    if (!state || state.status === 'draft') return versionJson(c, getVersion(db, id));
+    return immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
+      text: JSON.stringify(getVersion(db, id)),
+      keep: true,
+    }));
+  };
   return [
     route({
       method: 'get',
@@ -106,7 +119,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '读取规则版本 / Read a rule version',
       params: idParam,
       responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
-      handler: (c, { params }) => versionJson(c, getVersion(db, params.id)),
+      handler: (c, { params }) => readVersion(c, params.id),
     }),
     route({
       method: 'post',
