@@ -100,6 +100,28 @@ describe('Reaggregator', () => {
     );
   });
 
+  test('ranks by counting (many regions, few distinct totals) and by sorting alike', () => {
+    for (const [precision, regions] of [
+      [0, 2000],
+      [1, 3000],
+      [2, 50],
+    ]) {
+      const { items, p, bases, variant } = build({ precision, maxPoints: [10, 20, 5.5, 0, 7], regions, seed: precision });
+      const fast = new Reaggregator(bases, items, p);
+      const categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
+      for (let v = 0; v < 5; v++) {
+        const { points, changed } = variant();
+        const [t1, g1, k1] = [new Float64Array(regions), new Int32Array(regions), new Int32Array(regions)];
+        const [t2, g2, k2] = [new Float64Array(regions), new Int32Array(regions), new Int32Array(regions)];
+        expect(fast.run(points, changed, t1, g1, k1)).toBe(true);
+        aggregate(bases, items, categoryOf, 3, points, p, t2, g2);
+        referenceRanks(t2, g2, k2);
+        expect([...t1]).toEqual([...t2]);
+        expect([...k1]).toEqual([...k2]);
+      }
+    }
+  });
+
   test('refuses numbers too large for exact integers (the caller takes the reference path)', () => {
     const { items, p, bases } = build({ precision: 6, maxPoints: [1e12, 5], regions: 3, seed: 1 });
     const fast = new Reaggregator(bases, items, p);
