@@ -16,6 +16,7 @@ import { versionState } from '../db/version-reads.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
 import { Lru } from './cache.ts';
+import { ImmutableResponses } from './immutable.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -38,6 +39,7 @@ const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
   const prepared = preparedCache();
+  const results = new ImmutableResponses(32 * 1024 * 1024);
   return [
     route({
       method: 'post',
@@ -83,10 +85,14 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         }
         if (body.dataset !== undefined)
           return c.json(evaluatePrepared(doc, body.dataset as Dataset, { trace: body.trace ?? true }));
+        // The same document content on the same stored data gives the same bytes: kept by both hashes.
         const stored = storedDataset(db, body.year ?? doc.doc.year);
-        return c.json(
-          evaluatePrepared(doc, stored.dataset, { trace: body.trace ?? true, datasetHash: stored.hash }),
-        );
+        const trace = body.trace ?? true;
+        const p = doc;
+        return results.json(c, `${p.hash}:${stored.hash}:${trace}`, () => ({
+          text: JSON.stringify(evaluatePrepared(p, stored.dataset, { trace, datasetHash: stored.hash })),
+          keep: true,
+        }));
       },
     }),
     route({

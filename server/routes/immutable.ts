@@ -19,6 +19,8 @@ interface Entry {
   text: string;
   etag: string;
   bytes: number;
+  /** The body as UTF-8, encoded once. */
+  utf8?: Buffer;
   gzip?: Buffer;
   br?: Buffer;
 }
@@ -90,8 +92,16 @@ export class ImmutableResponses {
     const common = { ETag: e.etag, Vary: 'Accept-Encoding', ...headers };
     if (noneMatch(c.req.header('If-None-Match'), e.etag)) return c.body(null, 304, common);
     const encoding = e.text.length >= COMPRESS_MIN_BYTES ? pickEncoding(c.req.header('Accept-Encoding')) : undefined;
-    if (!encoding) return c.body(e.text, 200, { 'Content-Type': 'application/json', ...common });
     const kept = this.map.get(key) === e;
+    if (!encoding) {
+      if (!kept) return c.body(e.text, 200, { 'Content-Type': 'application/json', ...common });
+      if (!e.utf8) {
+        e.utf8 = Buffer.from(e.text, 'utf8');
+        e.bytes += e.utf8.length;
+        this.bytes += e.utf8.length;
+      }
+      return c.body(bytesOf(e.utf8), 200, { 'Content-Type': 'application/json', ...common });
+    }
     let body = e[encoding];
     if (!body) {
       body =
@@ -104,10 +114,14 @@ export class ImmutableResponses {
         this.bytes += body.length;
       }
     }
-    return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), 200, {
+    return c.body(bytesOf(body), 200, {
       'Content-Type': 'application/json',
       'Content-Encoding': encoding,
       ...common,
     });
   }
+}
+
+function bytesOf(b: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
