@@ -135,6 +135,24 @@ describe('immutable responses', () => {
     expect(b.hash).toBe(datasetHash(datasetForYear(db, 2024)));
   });
 
+  it('POST /api/evaluate on stored data: the same bytes while nothing changes, new ones once the data does', async () => {
+    const rev = f.as('reviewer');
+    const ask = async () =>
+      (await rev.request('POST', '/api/evaluate', { versionId: f.published[2024].id, year: 2024, trace: false })).text();
+    const a = await ask();
+    expect(await ask()).toBe(a);
+    const first = sampleData(2024).regions[1];
+    saveDatasetGrid(
+      f.opened.db,
+      2024,
+      { regions: [{ code: first.code, values: { ...first.values, pm25: 3 + Number(first.values.pm25 ?? 30) } }] },
+      { versionId: f.published[2024].id, actor: 'system', source: 'provincial' },
+    );
+    const b = await ask();
+    expect(b).not.toBe(a);
+    expect(JSON.parse(b).dataset.hash).toBe(datasetHash(datasetForYear(f.opened.db, 2024)));
+  });
+
   it('header parsing: If-None-Match lists and weak forms, Accept-Encoding q-values', () => {
     expect(noneMatch('"a", W/"b"', '"b"')).toBe(true);
     expect(noneMatch('*', '"x"')).toBe(true);
