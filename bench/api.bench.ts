@@ -114,7 +114,11 @@ async function main() {
     ECOSCORE_ACCESS_LOG: '0',
   };
   const start = () =>
-    spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
   // The first start seeds the database; the second is the one users see every day.
   let server = start();
   const firstStartMs = await waitUp(base, server);
@@ -163,7 +167,10 @@ async function main() {
       url: `http://127.0.0.1:${barePort}/api/health`,
     });
     figures.push(bareHealth);
-    const health = await load('GET /api/health with a session', { url: `${base}/api/health`, headers: { cookie } });
+    const health = await load('GET /api/health with a session', {
+      url: `${base}/api/health`,
+      headers: { cookie },
+    });
     figures.push(health);
     const runRead = await load(`GET /api/runs/${run.id} (a run's results)`, {
       url: `${base}/api/runs/${run.id}`,
@@ -212,7 +219,9 @@ async function main() {
     const share = health.requestsPerSecond / bareHealth.requestsPerSecond;
     console.log(`\nserver RSS after the load: ${(busyRss / 1048576).toFixed(0)} MB`);
     console.log('\ntargets');
-    console.log(`  GET /api/health with a session ≥ 50 % of bare Hono: ${(100 * share).toFixed(0)} %  ${ok(share >= 0.5)}`);
+    console.log(
+      `  GET /api/health with a session ≥ 50 % of bare Hono: ${(100 * share).toFixed(0)} %  ${ok(share >= 0.5)}`,
+    );
     console.log(
       `  GET /api/runs/:id ≥ 5,000 req/s, p99 < 20 ms: ${runRead.requestsPerSecond.toFixed(0)} req/s, p99 ${runRead.p99} ms  ${ok(runRead.requestsPerSecond >= 5000 && runRead.p99 < 20)}`,
     );

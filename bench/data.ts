@@ -9,7 +9,13 @@ const root = new URL('../', import.meta.url);
 export const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
 
 /** Regions made from `base` with ±jitter on every number (seeded), kept within min/max. */
-export function synthesize(doc: RuleDocument, base: RegionData[], n: number, seed: number, jitter = 0.05): Dataset {
+export function synthesize(
+  doc: RuleDocument,
+  base: RegionData[],
+  n: number,
+  seed: number,
+  jitter = 0.05,
+): Dataset {
   const rnd = mulberry32(seed);
   const regions: RegionData[] = [];
   for (let j = 0; j < n; j++) {
@@ -23,7 +29,11 @@ export function synthesize(doc: RuleDocument, base: RegionData[], n: number, see
       if (input.max !== undefined) x = Math.min(input.max, x);
       values[input.key] = input.type === 'integer' ? Math.round(x) : Math.round(x * 100) / 100;
     }
-    regions.push({ code: `S${String(j + 1).padStart(String(n).length, '0')}`, name: `合成地区${j + 1}`, values });
+    regions.push({
+      code: `S${String(j + 1).padStart(String(n).length, '0')}`,
+      name: `合成地区${j + 1}`,
+      values,
+    });
   }
   return { year: doc.year, regions };
 }

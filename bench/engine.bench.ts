@@ -981,7 +981,9 @@ function main(): void {
   console.log(
     `  evaluate() end to end ≥ 10× naive, traces off:  ${perSize((r) => r.e0 / r.a)}  ${ok(worst((r) => r.e0 / r.a) >= 10)}`,
   );
-  console.log(`    (traces on: ${perSize((r) => r.e1 / r.a)}; plain objects, hashing each call: ${perSize((r) => r.f / r.a)})`);
+  console.log(
+    `    (traces on: ${perSize((r) => r.e1 / r.a)}; plain objects, hashing each call: ${perSize((r) => r.f / r.a)})`,
+  );
   console.log(
     `  compiled scoring within 3× of hand-written arithmetic (results not kept, as d′): ${perSize((r) => r.d0 / r.c0s)}  ${ok(worst((r) => 1 / (r.d0 / r.c0s)) >= 1 / 3)}`,
   );

@@ -87,7 +87,11 @@ function valuesJson(values: Record<string, unknown>): string {
     // normalizeDataset's `values[k] = v` never makes an own `__proto__` member.
     if (v === null || v === undefined || k === '__proto__') continue;
     const text =
-      typeof v === 'number' ? canonicalNumber(v) : typeof v === 'string' ? canonicalString(v) : canonicalJsonOf(v);
+      typeof v === 'number'
+        ? canonicalNumber(v)
+        : typeof v === 'string'
+          ? canonicalString(v)
+          : canonicalJsonOf(v);
     if (text === undefined) continue;
     out += (first ? '' : ',') + canonicalString(k) + ':' + text;
     first = false;

@@ -33,7 +33,9 @@ describe('preparedDocumentFor', () => {
     const changed = JSON.stringify(evaluate(mine, data()));
     expect(changed).not.toBe(before);
     expect(JSON.stringify(evaluate(doc(), data()))).toBe(before);
-    expect(JSON.stringify(evaluate(doc(), data()))).toBe(JSON.stringify(evaluate(structuredClone(doc()), data())));
+    expect(JSON.stringify(evaluate(doc(), data()))).toBe(
+      JSON.stringify(evaluate(structuredClone(doc()), data())),
+    );
   });
 
   it('throws every problem of an invalid document, each time', () => {
@@ -54,7 +56,8 @@ describe('preparedDocumentFor', () => {
   it('is bounded: the least recently used content goes first', () => {
     clearDocumentCache();
     const first = preparedDocumentFor(doc());
-    for (let i = 0; i < DOCUMENT_CACHE_SIZE; i++) preparedDocumentFor({ ...doc(), title: { zh: `v-${i}`, en: `v-${i}` } } as never);
+    for (let i = 0; i < DOCUMENT_CACHE_SIZE; i++)
+      preparedDocumentFor({ ...doc(), title: { zh: `v-${i}`, en: `v-${i}` } } as never);
     expect(preparedDocumentFor(doc())).not.toBe(first);
   });
 

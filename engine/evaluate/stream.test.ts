@@ -12,7 +12,13 @@ const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 
 function same(doc: RuleDocument, data: Dataset, trace: boolean) {
   const whole = evaluate(doc, data, { trace });
   const s = evaluateStreamed(doc, data, { trace });
-  const streamed = { rules: s.rules, dataset: s.dataset, results: [...s.results()], errors: s.errors, warnings: s.warnings };
+  const streamed = {
+    rules: s.rules,
+    dataset: s.dataset,
+    results: [...s.results()],
+    errors: s.errors,
+    warnings: s.warnings,
+  };
   expect(JSON.stringify(streamed)).toBe(JSON.stringify(whole));
   // In another order (by rank), each result is still the same.
   const order = s.ranking.map((_, i) => i).sort((a, b) => s.ranking[a].rank - s.ranking[b].rank || a - b);

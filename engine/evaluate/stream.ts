@@ -57,7 +57,13 @@ export function evaluateStreamed(
       for (const e of o.errors) errors.push(e);
       for (const w of o.warnings) warnings.push(w);
       if (o.result)
-        ranking.push({ index: from + j, region: o.result.region, total: o.result.total, gradeIndex: o.gradeIndex, rank: 0 });
+        ranking.push({
+          index: from + j,
+          region: o.result.region,
+          total: o.result.total,
+          gradeIndex: o.gradeIndex,
+          rank: 0,
+        });
     });
   }
   const ranks = rankOf(ranking);

@@ -82,7 +82,11 @@ describe('the same text as the canonicalize package', () => {
   });
 
   it('on random objects with awkward keys and strings (surrogates, controls, index-like keys)', () => {
-    const key = fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String), fc.constantFrom('__proto__', '', '1a'));
+    const key = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.nat().map(String),
+      fc.constantFrom('__proto__', '', '1a'),
+    );
     const value = fc.letrec((tie) => ({
       v: fc.oneof(
         { depthSize: 'small' },
@@ -132,7 +136,8 @@ describe('the dataset hash', () => {
   it('writes the canonical JSON of the normalised dataset, for every sample', () => {
     const all = samples();
     expect(all.length).toBeGreaterThan(5);
-    for (const [name, ds] of all) expect(canonicalDatasetJson(ds), name).toBe(reference(normalizeDataset(ds)));
+    for (const [name, ds] of all)
+      expect(canonicalDatasetJson(ds), name).toBe(reference(normalizeDataset(ds)));
   });
 
   it('on random datasets: nulls dropped, odd values, odd keys, no year, regions out of order', () => {
@@ -147,14 +152,21 @@ describe('the dataset hash', () => {
       code: fc.string({ maxLength: 6 }),
       name: fc.string({ unit: 'binary', maxLength: 6 }),
       values: fc.dictionary(
-        fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.nat(30).map(String), fc.constant('__proto__')),
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 5 }),
+          fc.nat(30).map(String),
+          fc.constant('__proto__'),
+        ),
         fc.oneof(scalar, fc.jsonValue({ maxDepth: 2 })),
         { maxKeys: 8 },
       ),
     });
-    const dataset = fc.record({ year: fc.integer({ min: 2000, max: 2030 }), regions: fc.array(region, { maxLength: 6 }) }, {
-      requiredKeys: ['regions'],
-    });
+    const dataset = fc.record(
+      { year: fc.integer({ min: 2000, max: 2030 }), regions: fc.array(region, { maxLength: 6 }) },
+      {
+        requiredKeys: ['regions'],
+      },
+    );
     fc.assert(
       fc.property(dataset, (ds) => {
         expect(canonicalDatasetJson(ds as Dataset)).toBe(reference(normalizeDataset(ds as Dataset)));

@@ -21,7 +21,11 @@ const world = fc
   .record({
     precision: fc.integer({ min: 0, max: 6 }),
     maxPoints: fc.array(
-      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 }), fc.double({ min: 0.001, max: 30, noNaN: true })),
+      fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0.001, max: 30, noNaN: true }),
+      ),
       { minLength: 1, maxLength: 8 },
     ),
     regions: fc.integer({ min: 1, max: 40 }),
@@ -64,7 +68,13 @@ function build(w: { precision: number; maxPoints: number[]; regions: number; see
     const changed: number[] = [];
     items.forEach((it, i) => {
       if (next() < 0.5) {
-        const now = pick([0, it.maxPoints * 2, Math.round(it.maxPoints * 1.1 * 100) / 100, it.maxPoints + 1, 7.005]);
+        const now = pick([
+          0,
+          it.maxPoints * 2,
+          Math.round(it.maxPoints * 1.1 * 100) / 100,
+          it.maxPoints + 1,
+          7.005,
+        ]);
         if (now !== it.maxPoints) {
           points[i] = now;
           changed.push(i);
@@ -106,7 +116,12 @@ describe('Reaggregator', () => {
       [1, 3000],
       [2, 50],
     ]) {
-      const { items, p, bases, variant } = build({ precision, maxPoints: [10, 20, 5.5, 0, 7], regions, seed: precision });
+      const { items, p, bases, variant } = build({
+        precision,
+        maxPoints: [10, 20, 5.5, 0, 7],
+        regions,
+        seed: precision,
+      });
       const fast = new Reaggregator(bases, items, p);
       const categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
       for (let v = 0; v < 5; v++) {
@@ -127,9 +142,9 @@ describe('Reaggregator', () => {
     const fast = new Reaggregator(bases, items, p);
     expect(fast.usable).toBe(false);
     const R = 3;
-    expect(fast.run(Float64Array.from([1e12, 6]), [1], new Float64Array(R), new Int32Array(R), new Int32Array(R))).toBe(
-      false,
-    );
+    expect(
+      fast.run(Float64Array.from([1e12, 6]), [1], new Float64Array(R), new Int32Array(R), new Int32Array(R)),
+    ).toBe(false);
   });
 });
 
@@ -144,7 +159,8 @@ describe('whole reports', () => {
       const from = sample.regions[i % sample.regions.length];
       const values: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(from.values))
-        values[k] = typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * (0.9 + 0.2 * next()) * 10) / 10 : v;
+        values[k] =
+          typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * (0.9 + 0.2 * next()) * 10) / 10 : v;
       return { code: `R${String(i).padStart(4, '0')}`, name: `${from.name}${i}`, values };
     }),
   };

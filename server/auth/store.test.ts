@@ -19,7 +19,11 @@ describe('databaseSessionStore cache', () => {
   beforeEach(() => {
     opened = openDatabase(':memory:');
     const { db } = opened;
-    userId = createUser(db, { username: 'u1', displayName: 'U', role: 'editor', passwordHash: 'x' }, 'system').id;
+    userId = createUser(
+      db,
+      { username: 'u1', displayName: 'U', role: 'editor', passwordHash: 'x' },
+      'system',
+    ).id;
     createUser(db, { username: 'admin', displayName: 'A', role: 'admin', passwordHash: 'x' }, 'system');
     store = databaseSessionStore(db, { clock: () => t });
     store.createSession({ id: 's1', userId, createdAt: now, expiresAt: later, lastSeenAt: now });

@@ -32,7 +32,10 @@ type Found = NonNullable<ReturnType<SessionStore['getSession']>>;
  * their role or password, or ending a session forgets it at once (server/db/changes.ts), so the
  * cache never lets through a request the database would refuse.
  */
-export function databaseSessionStore(db: Db, opts: { cacheMs?: number; clock?: () => number } = {}): SessionStore {
+export function databaseSessionStore(
+  db: Db,
+  opts: { cacheMs?: number; clock?: () => number } = {},
+): SessionStore {
   const cacheMs = opts.cacheMs ?? SESSION_CACHE_MS;
   const clock = opts.clock ?? Date.now;
   const lookup = db
@@ -44,7 +47,8 @@ export function databaseSessionStore(db: Db, opts: { cacheMs?: number; clock?: (
   const cache = new Lru<string, { found: Found; until: number }>(SESSION_CACHE_SIZE);
   onUserChange(db, (userId, sessionId) => {
     if (sessionId !== undefined) cache.delete(sessionId);
-    if (userId !== undefined) for (const [id, e] of cache.entries()) if (e.found.user.id === userId) cache.delete(id);
+    if (userId !== undefined)
+      for (const [id, e] of cache.entries()) if (e.found.user.id === userId) cache.delete(id);
   });
   const read = (id: string): Found | undefined => {
     const row = lookup.get({ id });

@@ -24,7 +24,9 @@ function prepare(client: Database.Database) {
        JOIN rule_versions v ON v.id = runs.version_id WHERE runs.id = ?`,
     ),
     result: client
-      .prepare<[number, string], string>('SELECT result FROM run_results WHERE run_id = ? AND region_code = ?')
+      .prepare<[number, string], string>(
+        'SELECT result FROM run_results WHERE run_id = ? AND region_code = ?',
+      )
       .pluck(),
     previous: client.prepare<
       [string, number, string, number],

@@ -5,12 +5,7 @@
  * (database triggers). The same version on the same data stores byte-identical results.
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import {
-  contentHash,
-  ENGINE_VERSION,
-  evaluate,
-  InvalidDocumentError,
-} from '../../engine/index.ts';
+import { contentHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
 import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';

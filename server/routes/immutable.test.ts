@@ -61,10 +61,14 @@ describe('immutable responses', () => {
     expect(br.headers.get('content-encoding')).toBe('br');
     expect(br.headers.get('vary')).toContain('Accept-Encoding');
     expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString('utf8')).toBe(plain);
-    const gz = await rev.request('GET', `/api/runs/${run2024}`, undefined, { 'Accept-Encoding': 'gzip, br;q=0' });
+    const gz = await rev.request('GET', `/api/runs/${run2024}`, undefined, {
+      'Accept-Encoding': 'gzip, br;q=0',
+    });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString('utf8')).toBe(plain);
-    const none = await rev.request('GET', `/api/runs/${run2024}`, undefined, { 'Accept-Encoding': 'identity' });
+    const none = await rev.request('GET', `/api/runs/${run2024}`, undefined, {
+      'Accept-Encoding': 'identity',
+    });
     expect(none.headers.get('content-encoding')).toBeNull();
   });
 
@@ -74,7 +78,9 @@ describe('immutable responses', () => {
     const a = await rev.request('GET', `/api/versions/${id}`);
     const etag = a.headers.get('etag')!;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
-    expect((await rev.request('GET', `/api/versions/${id}`, undefined, { 'If-None-Match': etag })).status).toBe(304);
+    expect(
+      (await rev.request('GET', `/api/versions/${id}`, undefined, { 'If-None-Match': etag })).status,
+    ).toBe(304);
     expect((await f.as('editor').request('POST', `/api/versions/${id}/retire`)).status).toBe(200);
     const after = await rev.request('GET', `/api/versions/${id}`, undefined, { 'If-None-Match': etag });
     expect(after.status).toBe(200);
@@ -126,7 +132,11 @@ describe('immutable responses', () => {
     saveDatasetGrid(
       db,
       2024,
-      { regions: [{ code: first.code, values: { ...first.values, pm25: 1 + Number(first.values.pm25 ?? 30) } }] },
+      {
+        regions: [
+          { code: first.code, values: { ...first.values, pm25: 1 + Number(first.values.pm25 ?? 30) } },
+        ],
+      },
       { versionId: f.published[2024].id, actor: 'system', source: 'provincial' },
     );
     const b = storedDataset(db, 2024);
@@ -138,14 +148,24 @@ describe('immutable responses', () => {
   it('POST /api/evaluate on stored data: the same bytes while nothing changes, new ones once the data does', async () => {
     const rev = f.as('reviewer');
     const ask = async () =>
-      (await rev.request('POST', '/api/evaluate', { versionId: f.published[2024].id, year: 2024, trace: false })).text();
+      (
+        await rev.request('POST', '/api/evaluate', {
+          versionId: f.published[2024].id,
+          year: 2024,
+          trace: false,
+        })
+      ).text();
     const a = await ask();
     expect(await ask()).toBe(a);
     const first = sampleData(2024).regions[1];
     saveDatasetGrid(
       f.opened.db,
       2024,
-      { regions: [{ code: first.code, values: { ...first.values, pm25: 3 + Number(first.values.pm25 ?? 30) } }] },
+      {
+        regions: [
+          { code: first.code, values: { ...first.values, pm25: 3 + Number(first.values.pm25 ?? 30) } },
+        ],
+      },
       { versionId: f.published[2024].id, actor: 'system', source: 'provincial' },
     );
     const b = await ask();

@@ -87,11 +87,17 @@ export class ImmutableResponses {
    * A JSON response for `key`: from memory when kept (`make` says whether its answer may be kept:
    * only what can never change), 304 when the client has it, compressed when it accepts that.
    */
-  json(c: Context, key: string, make: () => { text: string; keep: boolean }, headers: Record<string, string> = {}) {
+  json(
+    c: Context,
+    key: string,
+    make: () => { text: string; keep: boolean },
+    headers: Record<string, string> = {},
+  ) {
     const e = this.entry(key, make);
     const common = { ETag: e.etag, Vary: 'Accept-Encoding', ...headers };
     if (noneMatch(c.req.header('If-None-Match'), e.etag)) return c.body(null, 304, common);
-    const encoding = e.text.length >= COMPRESS_MIN_BYTES ? pickEncoding(c.req.header('Accept-Encoding')) : undefined;
+    const encoding =
+      e.text.length >= COMPRESS_MIN_BYTES ? pickEncoding(c.req.header('Accept-Encoding')) : undefined;
     const kept = this.map.get(key) === e;
     if (!encoding) {
       if (!kept) return c.body(e.text, 200, { 'Content-Type': 'application/json', ...common });
