@@ -32,8 +32,17 @@ function check(doc: RuleDocument, hash: string): Checked {
   const problems = validateDocument(doc, { runTests: false });
   if (problems.length > 0) return { problems };
   // A private, frozen copy: the caller may change its object afterwards; the cache must not see it.
-  const own = isFrozenValue(doc) ? doc : freezeValue(structuredClone(doc));
+  const own = isFrozenValue(doc) ? doc : freezeValue(copyOf(doc));
   return { problems, prepared: prepareDocument(own, hash) };
+}
+
+/** A deep copy; a JSON round trip for what structuredClone refuses (a reactive proxy, say). */
+function copyOf(doc: RuleDocument): RuleDocument {
+  try {
+    return structuredClone(doc);
+  } catch {
+    return JSON.parse(JSON.stringify(doc)) as RuleDocument;
+  }
 }
 
 function checked(doc: RuleDocument): Checked {
