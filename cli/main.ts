@@ -8,6 +8,8 @@ export interface CliIo {
   cwd: string;
 }
 
+import { installNodeSha256 } from '../server/node-hash.ts';
+
 type Command = { run: (args: string[], io: CliIo) => Promise<number>; summary: string };
 
 const commands: Record<string, () => Promise<Command>> = {
@@ -50,6 +52,7 @@ exit codes: 0 ok, 1 invalid document or unscored regions, 2 unreadable input or 
 
 /** Runs the command line with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  installNodeSha256();
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? io.stdout : io.stderr)(USAGE + '\n');

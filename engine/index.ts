@@ -47,8 +47,17 @@ export type {
 } from './sensitivity/index.ts';
 export { runDocumentTests, testProblems } from './tests/run.ts';
 export type { TestOutcome, TestFailure } from './tests/run.ts';
-export { contentHash, canonicalJson } from './hash/content-hash.ts';
-export { datasetHash, normalizeDataset } from './dataset/hash.ts';
+export { contentHash, canonicalJson, useSha256, pureSha256Hex, sha256OfText } from './hash/content-hash.ts';
+export type { Sha256Hex } from './hash/content-hash.ts';
+export { freezeValue, isFrozenValue } from './cache/frozen.ts';
+export { Lru } from './cache/lru.ts';
+export {
+  preparedDocumentFor,
+  cachedDatasetHash,
+  clearDocumentCache,
+  DOCUMENT_CACHE_SIZE,
+} from './evaluate/cache.ts';
+export { datasetHash, normalizeDataset, canonicalDatasetJson } from './dataset/hash.ts';
 export {
   parseDatasetJson,
   parseDatasetCsv,

@@ -42,6 +42,7 @@ import type { Signer } from './trust/keys.ts';
 import { healthRoutes } from './routes/health.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { installNodeSha256 } from './node-hash.ts';
 
 export interface AppOptions {
   db: Db;
@@ -132,6 +133,7 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Creates the app on an open database. */
 export function createApp(options: AppOptions): EcoscoreApp {
+  installNodeSha256();
   const log = options.log ?? ((line: string) => console.log(line));
   const proxies =
     typeof options.trustedProxies === 'string'

@@ -4,6 +4,7 @@
  * be, 2 for an invalid document or an unreadable file.
  */
 import { evaluate, formulaLabels, renderFormula, validateDocument } from '../../engine/index.ts';
+import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
@@ -31,7 +32,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const doc = rules.document as RuleDocument;
     const parsed = await readDataFile(dataPath, io.cwd, doc);
-    const evaluation = evaluate(doc, parsed.dataset, { trace: !flags.has('no-trace') });
+    const trace = !flags.has('no-trace');
+    // --json streams the results (memory grows with one group of regions, not all of them).
+    const streamed = json ? evaluateStreamed(doc, parsed.dataset, { trace }) : undefined;
+    const evaluation = streamed ?? evaluate(doc, parsed.dataset, { trace });
     const errors: RegionError[] = [
       ...parsed.rowErrors.map((e) => ({ ...e, location: `${dataPath} ${e.location ?? ''}`.trim() })),
       ...evaluation.errors.map((e) => {
@@ -46,22 +50,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           : e;
       }),
     ];
-    const out: Evaluation = { ...evaluation, errors };
-    if (json) {
-      io.stdout(
-        JSON.stringify(
-          {
-            rules: out.rules,
-            dataset: out.dataset,
-            results: out.results,
-            errors: out.errors,
-            warnings: out.warnings,
-          },
-          null,
-          2,
-        ) + '\n',
-      );
-    } else if (typeof region === 'string') {
+    if (streamed) {
+      writeJsonStreamed(io, { ...streamed, errors });
+      return errors.length > 0 ? 1 : 0;
+    }
+    const out: Evaluation = { ...(evaluation as Evaluation), errors };
+    if (typeof region === 'string') {
       const r = out.results.find((x) => x.region === region);
       if (!r) {
         const err = out.errors.filter((e) => e.region === region);
@@ -215,4 +209,26 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
   ];
   lines.push('', adj.length > 0 ? adj.join('\n') : '无否决、降档或封顶。');
   return lines.join('\n');
+}
+
+/**
+ * `JSON.stringify({ rules, dataset, results, errors, warnings }, null, 2)` + newline, written
+ * region by region: the same text, without ever holding every result.
+ */
+export function writeJsonStreamed(io: CliIo, s: StreamedEvaluation): void {
+  const hole = `results-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const skeleton = JSON.stringify(
+    { rules: s.rules, dataset: s.dataset, results: hole, errors: s.errors, warnings: s.warnings },
+    null,
+    2,
+  );
+  const at = skeleton.indexOf(`"${hole}"`);
+  io.stdout(skeleton.slice(0, at));
+  let first = true;
+  for (const r of s.results()) {
+    io.stdout((first ? '[\n    ' : ',\n    ') + JSON.stringify(r, null, 2).replace(/\n/g, '\n    '));
+    first = false;
+  }
+  io.stdout(first ? '[]' : '\n  ]');
+  io.stdout(skeleton.slice(at + hole.length + 2) + '\n');
 }

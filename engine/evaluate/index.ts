@@ -2,11 +2,10 @@
  * Evaluating a rule document on a dataset (SPEC section 3): every region scored, then ranked.
  */
 import type { Dataset, EvaluateOptions, Evaluation, RegionResult, RuleDocument } from '../types.ts';
-import { InvalidDocumentError, validateDocument } from '../validate/index.ts';
 import { prepareDocument, type PreparedDocument } from './prepare.ts';
+import { cachedDatasetHash, preparedDocumentFor } from './cache.ts';
 import { scoreRegion } from './score.ts';
 import { rankOf } from './rank.ts';
-import { datasetHash } from '../dataset/hash.ts';
 import { compiledDocumentFor, scoreRegionsCompiled } from '../compile/index.ts';
 
 /**
@@ -18,6 +17,11 @@ export type EvaluationMode = 'interpreted' | 'compiled';
 
 export interface EvaluationModeOptions extends EvaluateOptions {
   mode?: EvaluationMode;
+  /**
+   * The dataset's content hash when the caller knows it already (a stored dataset keeps its hash
+   * with its data); computed otherwise.
+   */
+  datasetHash?: string;
 }
 
 /**
@@ -25,12 +29,14 @@ export interface EvaluationModeOptions extends EvaluateOptions {
  * `errors` with the region code and the input key or item id. Throws InvalidDocumentError for an
  * invalid document (the document's own tests are not run here).
  *
+ * Validation, preparation and compilation are done once per document content and kept
+ * (engine/evaluate/cache.ts): by identity for a document frozen with `freezeValue`, else by its
+ * content hash. A frozen dataset's hash is kept likewise.
+ *
  * @example evaluate(doc, { year: 2024, regions: [{ code: '220100', name: '长春市', values: { pm25: 31 } }] })
  */
 export function evaluate(doc: RuleDocument, dataset: Dataset, opts: EvaluationModeOptions = {}): Evaluation {
-  const problems = validateDocument(doc, { runTests: false });
-  if (problems.length > 0) throw new InvalidDocumentError(problems);
-  return evaluatePrepared(prepareDocument(doc), dataset, opts);
+  return evaluatePrepared(preparedDocumentFor(doc), dataset, opts);
 }
 
 /** Evaluation with a document already validated and prepared (reuse it across datasets). */
@@ -40,7 +46,7 @@ export function evaluatePrepared(
   opts: EvaluationModeOptions = {},
 ): Evaluation {
   // Hashed first, so that the garbage of hashing is collected before the results pile up.
-  const hash = datasetHash(dataset);
+  const hash = opts.datasetHash ?? cachedDatasetHash(dataset);
   const { results, errors, warnings } = scoreDataset(p, dataset, opts);
   return {
     rules: { family: p.doc.family, year: p.doc.year, hash: p.hash },

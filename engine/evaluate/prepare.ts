@@ -27,8 +27,11 @@ export interface PreparedDocument {
   reads: WeakMap<object, string[]>;
 }
 
-/** Prepares a document that has passed validation. */
-export function prepareDocument(doc: RuleDocument): PreparedDocument {
+/**
+ * Prepares a document that has passed validation; `hash`, its content hash when the caller has it
+ * already.
+ */
+export function prepareDocument(doc: RuleDocument, hash?: string): PreparedDocument {
   const inputByKey = new Map(doc.inputs.map((i) => [i.key, i]));
   const derived = doc.derived ?? [];
   const byKey = new Map(derived.map((d) => [d.key, d]));
@@ -50,7 +53,7 @@ export function prepareDocument(doc: RuleDocument): PreparedDocument {
   for (const b of doc.bonus?.items ?? []) reads.set(b, variablesOf(b.logic));
   return {
     doc,
-    hash: contentHash(doc),
+    hash: hash ?? contentHash(doc),
     precision: doc.precision ?? 2,
     inputs: doc.inputs,
     inputByKey,

@@ -19,11 +19,13 @@
  * report.regions.filter((r) => r.status === 'unstable')
  */
 import type { Dataset, Label, Problem, RegionError, RuleDocument } from '../types.ts';
-import { InvalidDocumentError, validateDocument } from '../validate/index.ts';
-import { prepareDocument, type PreparedDocument } from '../evaluate/prepare.ts';
+import type { PreparedDocument } from '../evaluate/prepare.ts';
+import { preparedDocumentFor } from '../evaluate/cache.ts';
 import { rankOf } from '../evaluate/rank.ts';
 import { compiledDocumentFor, scoreRegionCompiled } from '../compile/index.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
+import { CrossSums } from './correlation.ts';
+import { aggregate, Reaggregator, referenceRanks, type RegionBase } from './aggregate.ts';
 import {
   checkSensitivityMode,
   itemSlots,
@@ -38,6 +40,11 @@ export interface SensitivityOptions {
   unstableShare?: number;
   /** How many of the variants that change the most grades to list (default 10). */
   topVariants?: number;
+  /**
+   * Re-aggregate every variant the straightforward way (float sums, a full sort for the ranks)
+   * instead of the fast integer path (aggregate.ts): for tests that prove both give the same report.
+   */
+  reference?: boolean;
 }
 
 /** Thrown when the mode cannot run on the document; `problems` says why. */
@@ -137,72 +144,6 @@ const r6 = (x: number) => {
   return r === 0 ? 0 : r;
 };
 
-/** Per region, what a variant cannot change, and the items' clamped results. */
-interface RegionBase {
-  code: string;
-  name: string;
-  /** clamp(raw, 0, maxPoints) per item (ItemSlot order). */
-  clamped: Float64Array;
-  bonus: number;
-  shift: number;
-  /** The worst `maxGrade` of the triggered caps (−1 when none). */
-  cap: number;
-  vetoed: boolean;
-  total: number;
-  gradeIndex: number;
-}
-
-/** Re-aggregates every region under the given item points: totals and final grade indexes. */
-function aggregate(
-  bases: RegionBase[],
-  items: ItemSlot[],
-  categoryOf: Int32Array,
-  categories: number,
-  points: Float64Array,
-  p: PreparedDocument,
-  totals: Float64Array,
-  grades: Int32Array,
-): void {
-  const digits = p.precision;
-  const mins = p.grades.map((g) => g.min);
-  const last = mins.length - 1;
-  const catSums = new Float64Array(categories);
-  for (let r = 0; r < bases.length; r++) {
-    const b = bases[r];
-    const c = b.clamped;
-    catSums.fill(0);
-    for (let i = 0; i < items.length; i++) {
-      const old = items[i].maxPoints;
-      const now = points[i];
-      const x = c[i];
-      let v: number;
-      if (now === old) v = x;
-      else if (x === 0 || old === 0) v = 0;
-      else if (x === old) v = now;
-      else v = (x * now) / old;
-      let pts = fastRoundHalfAway(v, digits);
-      if (pts === 0) pts = 0;
-      catSums[categoryOf[i]] += pts;
-    }
-    let base = 0;
-    for (let k = 0; k < categories; k++) {
-      let s = fastRoundHalfAway(catSums[k], digits);
-      if (s === 0) s = 0;
-      base += s;
-    }
-    base = fastRoundHalfAway(base, digits);
-    let total = fastRoundHalfAway(base + b.bonus, digits);
-    if (total === 0) total = 0;
-    let g = 0;
-    while (g < last && !(mins[g] <= total)) g++;
-    if (b.shift > 0) g = Math.min(last, g + b.shift);
-    if (b.cap > g) g = b.cap;
-    if (b.vetoed) g = last;
-    totals[r] = total;
-    grades[r] = g;
-  }
-}
-
 /** Every region scored once with the compiled pipeline: what variants re-aggregate. */
 function scoreBases(
   p: PreparedDocument,
@@ -296,9 +237,7 @@ export function analyseSensitivity(
   mode: SensitivityMode,
   opts: SensitivityOptions = {},
 ): SensitivityReport {
-  const problems = validateDocument(doc, { runTests: false });
-  if (problems.length > 0) throw new InvalidDocumentError(problems);
-  return analysePrepared(prepareDocument(doc), dataset, mode, opts);
+  return analysePrepared(preparedDocumentFor(doc), dataset, mode, opts);
 }
 
 /** The analysis with a document already validated and prepared. */
@@ -318,7 +257,7 @@ export function analysePrepared(
   const { bases, errors } = scoreBases(p, dataset, items);
   const R = bases.length;
   const I = items.length;
-  const baseRanks = rankOf(bases.map((b) => ({ total: b.total, gradeIndex: b.gradeIndex })));
+  const baseRanks = Int32Array.from(rankOf(bases.map((b) => ({ total: b.total, gradeIndex: b.gradeIndex }))));
 
   // Accumulators.
   const gradeChanges = new Float64Array(R);
@@ -340,23 +279,22 @@ export function analysePrepared(
   const sxx = new Float64Array(I);
   const sy = new Float64Array(R);
   const syy = new Float64Array(R);
-  const sxy = new Float64Array(I * R);
+  const cross = new CrossSums(R, I);
   let multi = false;
   let allGradeChanges = 0;
   const top: VariantSummary[] = [];
 
   const totals = new Float64Array(R);
   const grades = new Int32Array(R);
-  const entries = bases.map(() => ({ total: 0, gradeIndex: 0 }));
+  const ranks = new Int32Array(R);
+  const fast = opts.reference ? undefined : new Reaggregator(bases, items, p);
   const dx = new Float64Array(I);
   let n = 0;
   for (const variant of variantsOf(mode, items, p.precision)) {
-    aggregate(bases, items, categoryOf, categories, variant.maxPoints, p, totals, grades);
-    for (let r = 0; r < R; r++) {
-      entries[r].total = totals[r];
-      entries[r].gradeIndex = grades[r];
+    if (!fast?.run(variant.maxPoints, variant.changed, totals, grades, ranks)) {
+      aggregate(bases, items, categoryOf, categories, variant.maxPoints, p, totals, grades);
+      referenceRanks(totals, grades, ranks);
     }
-    const ranks = rankOf(entries);
     let vGrade = 0;
     let vRank = 0;
     let vMoves = 0;
@@ -411,12 +349,13 @@ export function analysePrepared(
       const x = dx[i];
       sx[i] += x;
       sxx[i] += x * x;
-      const row = i * R;
-      for (let r = 0; r < R; r++) sxy[row + r] += x * (ranks[r] - baseRanks[r]);
     }
+    cross.add(changed, dx, (r) => ranks[r] - baseRanks[r]);
     if (topCount > 0 && (vGrade > 0 || vRank > 0)) keepTop(top, topCount, variant, n, vGrade, vRank, items);
     n++;
   }
+  cross.flush();
+  const sxy = cross.sums;
 
   const regions: RegionSensitivity[] = bases.map((b, r) => {
     const gradeShare = n ? gradeChanges[r] / n : 0;
@@ -457,7 +396,7 @@ export function analysePrepared(
     for (let r = 0; r < R; r++) {
       const vy = syy[r] - (sy[r] * sy[r]) / n;
       if (!(vy > 1e-15)) continue;
-      const cov = sxy[i * R + r] - (sx[i] * sy[r]) / n;
+      const cov = sxy[r * I + i] - (sx[i] * sy[r]) / n;
       sum += Math.abs(cov / Math.sqrt(vx * vy));
       count++;
     }

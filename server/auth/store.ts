@@ -10,33 +10,82 @@ import {
   deleteExpiredSessions,
   deleteSession,
   deleteUserSessions,
-  getSession,
   touchSession,
 } from '../db/users.ts';
+import { eq, sql } from 'drizzle-orm';
+import { onUserChange } from '../db/changes.ts';
+import { sessions, users } from '../db/schema.ts';
+import { Lru } from '../../engine/cache/lru.ts';
 import { hashPassword, randomPassword } from './password.ts';
 import type { SessionStore } from './session.ts';
 
-/** Sessions kept in the `sessions` table. */
-export function databaseSessionStore(db: Db): SessionStore {
+/** How long a looked-up session is answered from memory (a user change forgets it at once). */
+export const SESSION_CACHE_MS = 5_000;
+/** The most sessions kept in memory. */
+export const SESSION_CACHE_SIZE = 1_000;
+
+type Found = NonNullable<ReturnType<SessionStore['getSession']>>;
+
+/**
+ * Sessions kept in the `sessions` table. A lookup is one prepared statement, and its answer is
+ * kept for `SESSION_CACHE_MS` (at most `SESSION_CACHE_SIZE` sessions): disabling a user, changing
+ * their role or password, or ending a session forgets it at once (server/db/changes.ts), so the
+ * cache never lets through a request the database would refuse.
+ */
+export function databaseSessionStore(
+  db: Db,
+  opts: { cacheMs?: number; clock?: () => number } = {},
+): SessionStore {
+  const cacheMs = opts.cacheMs ?? SESSION_CACHE_MS;
+  const clock = opts.clock ?? Date.now;
+  const lookup = db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare();
+  const cache = new Lru<string, { found: Found; until: number }>(SESSION_CACHE_SIZE);
+  onUserChange(db, (userId, sessionId) => {
+    if (sessionId !== undefined) cache.delete(sessionId);
+    if (userId !== undefined)
+      for (const [id, e] of cache.entries()) if (e.found.user.id === userId) cache.delete(id);
+  });
+  const read = (id: string): Found | undefined => {
+    const row = lookup.get({ id });
+    if (!row) return undefined;
+    const u = row.user;
+    return {
+      session: row.session,
+      user: {
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        locale: u.locale,
+        disabled: u.disabled,
+      },
+    };
+  };
   return {
     createSession: (s) => void createSession(db, s),
     getSession: (id, now) => {
-      const found = getSession(db, id, now);
-      if (!found) return undefined;
-      const u = found.user;
-      return {
-        session: found.session,
-        user: {
-          id: u.id,
-          username: u.username,
-          displayName: u.displayName,
-          role: u.role,
-          locale: u.locale,
-          disabled: u.disabled,
-        },
-      };
+      const t = clock();
+      const hit = cache.get(id);
+      let found = hit && hit.until > t ? hit.found : undefined;
+      if (!found) {
+        found = read(id);
+        if (found && cacheMs > 0) cache.set(id, { found, until: t + cacheMs });
+        else cache.delete(id);
+      }
+      // As getSession in server/db/users.ts: expired or disabled is no session.
+      if (!found || found.session.expiresAt <= now || found.user.disabled) return undefined;
+      return found;
     },
-    touchSession: (id, expiresAt, lastSeenAt) => touchSession(db, id, lastSeenAt, expiresAt),
+    touchSession: (id, expiresAt, lastSeenAt) => {
+      touchSession(db, id, lastSeenAt, expiresAt);
+      const hit = cache.get(id);
+      if (hit) hit.found = { ...hit.found, session: { ...hit.found.session, expiresAt, lastSeenAt } };
+    },
     deleteSession: (id) => deleteSession(db, id),
     deleteUserSessions: (userId) => void deleteUserSessions(db, userId),
     deleteExpiredSessions: (now) => void deleteExpiredSessions(db, now),

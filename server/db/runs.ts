@@ -9,7 +9,7 @@
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { datasetHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
+import { contentHash, datasetHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
 import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
@@ -18,7 +18,7 @@ import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { datasetForYear } from './datasets.ts';
+import { storedDataset } from './dataset-cache.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
 import { getVersion } from './versions.ts';
@@ -143,10 +143,10 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           'not_published',
         );
       // Read inside the (immediate) transaction: the data cannot change between reading and storing.
-      const dataset: Dataset = datasetForYear(tx, input.year);
+      const { dataset, hash: storedHash } = storedDataset(db, input.year, tx);
       let evaluation: ReturnType<typeof evaluate>;
       try {
-        evaluation = evaluate(version.document, dataset, { trace: true });
+        evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });
       } catch (e) {
         // A published document always validated; an engine upgrade could still reject it.
         if (e instanceof InvalidDocumentError)
@@ -170,7 +170,7 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           year: input.year,
           status: 'running',
           documentHash: version.contentHash,
-          datasetHash: datasetHash(dataset),
+          datasetHash: evaluation.dataset.hash,
           dataset: JSON.stringify(dataset),
           engineVersion: ENGINE_VERSION,
           createdBy: actor,

@@ -9,6 +9,7 @@ import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
+import { sessionEnded, userChanged } from './changes.ts';
 
 /** A user as the API shows it (no password hash). */
 export interface User {
@@ -160,7 +161,7 @@ export function createUser(db: Db, input: NewUser, actor: string): User {
 /** Changes a user's display name, role, locale or disabled flag (audited as `user.update`). */
 export function updateUser(db: Db, id: number, patch: UserPatch, actor: string): User {
   checkUserFields(patch);
-  return db.transaction(
+  const updated = db.transaction(
     (tx) => {
       const before = getUser(tx, id);
       const at = nowIso();
@@ -186,6 +187,8 @@ export function updateUser(db: Db, id: number, patch: UserPatch, actor: string):
     },
     { behavior: 'immediate' },
   );
+  userChanged(db, id);
+  return updated;
 }
 
 /** Replaces a user's password hash (audited as `user.password`, without the hash); ends their sessions. */
@@ -207,6 +210,7 @@ export function setPasswordHash(db: Db, id: number, passwordHash: string, actor:
     },
     { behavior: 'immediate' },
   );
+  userChanged(db, id);
 }
 
 /** Stores a session (not audited: logins are audited by the auth module through `appendAudit` if wanted). */
@@ -247,6 +251,7 @@ export function touchSession(db: Tx, id: string, lastSeenAt: string, expiresAt?:
 
 export function deleteSession(db: Tx, id: string): void {
   db.delete(sessions).where(eq(sessions.id, id)).run();
+  sessionEnded(db, id);
 }
 
 /** Removes sessions that expired before `now`; returns how many. */
@@ -256,8 +261,10 @@ export function deleteExpiredSessions(db: Tx, now: string = nowIso()): number {
 
 /** Removes every session of a user; returns how many. */
 export function deleteUserSessions(db: Tx, userId: number): number {
-  return db
+  const n = db
     .delete(sessions)
     .where(and(eq(sessions.userId, userId)))
     .run().changes;
+  userChanged(db, userId);
+  return n;
 }

@@ -4,9 +4,12 @@
 import type { Context } from 'hono';
 import type { Dataset } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
+import { storedDataset } from '../db/dataset-cache.ts';
+import { versionState } from '../db/version-reads.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
 import { Lru } from './cache.ts';
+import { ImmutableResponses } from './immutable.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
@@ -21,14 +24,9 @@ const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
 
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
-  // A year's stored data, keyed by the newest audit id: every write of data (or of regions) appends
-  // an audit row in its own transaction, so a new id is the only way the data can have changed.
-  const datasets = new Lru<string, Dataset>(8);
-  const lastAudit = db.$client.prepare('SELECT max(id) AS id FROM audit_log');
-  const storedData = (year: number): Dataset => {
-    const { id } = lastAudit.get() as { id: number | null };
-    return datasets.getOr(`${year}:${id ?? 0}`, () => datasetForYear(db, year));
-  };
+  // Evaluations of versions on stored data, by content and dataset hash (server/routes/immutable.ts).
+  const results = new ImmutableResponses(32 * 1024 * 1024);
+  const yearOf = new Lru<string, number>(64);
   return [
     route({
       method: 'post',
@@ -58,15 +56,33 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
             ],
           );
         }
-        // The work runs in the engine pool (server/workers), bounded in memory, time and size.
+        // The work runs in the engine pool (server/workers), bounded in memory, time and size. A
+        // version's evaluation on the stored data is the same bytes for the same content: kept by
+        // the document's content hash and the dataset's hash (no pool round trip on a repeat).
+        const trace = body.trace ?? true;
+        if (body.versionId !== undefined && body.dataset === undefined) {
+          const state = versionState(db, body.versionId);
+          if (!state) getVersion(db, body.versionId); // 404 problem
+          const year = body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
+          const stored = storedDataset(db, year);
+          const key = `${state!.contentHash}:${stored.hash}:${trace}`;
+          const evaluateInPool = () =>
+            pool.run('evaluate', {
+              document: { text: JSON.stringify(getVersion(db, body.versionId).document) },
+              dataset: stored.dataset,
+              trace,
+            });
+          // Computed before `json` when not kept; checked again after the await (no await between
+          // the last check and `json`, so a kept body cannot be dropped in between).
+          let text = results.has(key) ? undefined : await evaluateInPool();
+          if (text === undefined && !results.has(key)) text = await evaluateInPool();
+          return results.json(c, key, () => ({ text: text!, keep: true }));
+        }
         const document =
           body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
-        const dataset: Dataset = body.dataset ?? storedData(body.year ?? document.year);
+        const dataset: Dataset = body.dataset ?? storedDataset(db, body.year ?? document.year).dataset;
         const text = JSON.stringify(document);
-        return jsonText(
-          c,
-          await pool.run('evaluate', { document: { text }, dataset, trace: body.trace ?? true }),
-        );
+        return jsonText(c, await pool.run('evaluate', { document: { text }, dataset, trace }));
       },
     }),
     route({

@@ -5,7 +5,8 @@
  */
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
-import { createRun, getRun, getRunRegion, getRunResultTexts, getRunSummary, listRuns } from '../db/runs.ts';
+import { createRun, getRun, getRunSummary, listRuns } from '../db/runs.ts';
+import { runRegionText } from '../db/run-reads.ts';
 import {
   approveRunPublication,
   publishRunDirect,
@@ -13,10 +14,12 @@ import {
   withdrawRunPublication,
 } from '../db/run-publication.ts';
 import { buildSealedRun } from '../trust/sealed.ts';
+import { ensureRunIntact } from '../trust/run-memo.ts';
+import { ImmutableResponses } from './immutable.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
+import type { Context } from 'hono';
 import type { RouteDeps } from './deps.ts';
-import { Lru } from './cache.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
 
@@ -27,19 +30,18 @@ const problem = (description: string) => ({ description, schema: ref('Problem') 
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
-  // A finished run's results never change (database triggers), so their serialised form can be kept;
-  // but every read re-checks the results (integrity) and the publication, which may change.
-  const finished = new Lru<number, { text: string; publication: string }>(32);
-  const runText = (id: number): string => {
-    const hit = finished.get(id);
-    if (hit) {
-      getRunResultTexts(db, id);
-      if (hit.publication === JSON.stringify(getRunSummary(db, id).publication)) return hit.text;
-    }
-    const run = getRun(db, id);
-    const text = JSON.stringify(run);
-    if (run.status === 'finished') finished.set(id, { text, publication: JSON.stringify(run.publication) });
-    return text;
+  // A finished run's results never change (database triggers): their serialised form is kept,
+  // with a strong ETag (304 on If-None-Match) and compressed forms. Every read still re-checks the
+  // results' integrity (server/trust/run-memo.ts), and the publication, which may change, is part
+  // of the cache key.
+  const immutable = new ImmutableResponses();
+  const runResponse = (c: Context, id: number) => {
+    ensureRunIntact(db, id);
+    const publication = JSON.stringify(getRunSummary(db, id).publication);
+    return immutable.json(c, `run:${id}:${publication}`, () => {
+      const run = getRun(db, id);
+      return { text: JSON.stringify(run), keep: run.status === 'finished' };
+    });
   };
   return [
     route({
@@ -101,7 +103,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: (c, { params }) => c.body(runText(params.id), 200, { 'Content-Type': 'application/json' }),
+      handler: (c, { params }) => runResponse(c, params.id),
     }),
     route({
       method: 'get',
@@ -134,7 +136,11 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         },
         404: problem('No such run, or the region was not scored in it'),
       },
-      handler: (c, { params }) => c.json(getRunRegion(db, params.id, params.code)),
+      // Prepared statements; the run's stored dataset is never read.
+      handler: (c, { params }) => {
+        ensureRunIntact(db, params.id);
+        return c.body(runRegionText(db, params.id, params.code), 200, { 'Content-Type': 'application/json' });
+      },
     }),
     route({
       method: 'post',

@@ -54,14 +54,17 @@ describe('POST /api/sensitivity', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('/mode/kind');
     const regions = sampleData(2025).regions;
-    const many = { regions: [...regions, ...regions, ...regions].map((r, i) => ({ ...r, code: `R${i}` })) };
-    const big = await f
-      .as('reviewer')
-      .json('POST', '/api/sensitivity', {
-        versionId: f.draft2025.id,
-        mode: { kind: 'random', n: 100_000, seed: 1, p: 10 },
-        dataset: many,
-      });
+    // 100,000 variants × 312 regions: above the 30,000,000 pairs allowed.
+    const many = {
+      regions: Array.from({ length: 26 }, () => regions)
+        .flat()
+        .map((r, i) => ({ ...r, code: `R${i}` })),
+    };
+    const big = await f.as('reviewer').json('POST', '/api/sensitivity', {
+      versionId: f.draft2025.id,
+      mode: { kind: 'random', n: 100_000, seed: 1, p: 10 },
+      dataset: many,
+    });
     expect(big.status).toBe(422);
     expect(big.body.code).toBe('too_many_variants');
   });

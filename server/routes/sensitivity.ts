@@ -173,7 +173,7 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'evaluate',
       summary: '权重敏感性分析 / Weight-sensitivity analysis',
       description:
-        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 2,000,000 variant × region pairs and 50,000,000 variant × region × item evaluations per request (README, Limits); the work runs in the engine pool (503 when it exceeds its time or memory).",
+        "Re-scores every region of a `dataset` (or the stored data of `year`, default the document's year) under variants of the items' points of a `document` (or of version `versionId`), and reports per region the share of variants that change its grade and its rank, the items whose points matter most, and the stable and unstable regions. A variant keeps each item's formula and scales its clamped result by new points / old points. Nothing is stored. At most 30,000,000 variant × region pairs (10,000 variants over 3,000 regions) and 1,000,000,000 variant × region × item evaluations per request (README, Limits); the work runs in the engine pool (503 when it exceeds its time or memory).",
       body: { kind: 'json', schema: bodySchema, documentFields: ['document'] },
       responses: {
         200: { description: 'The analysis', schema: reportSchema },

@@ -20,6 +20,8 @@ import {
 } from '../db/versions.ts';
 import { buildTemplate } from '../io/template.ts';
 import { ApiError } from '../problem.ts';
+import { versionState } from '../db/version-reads.ts';
+import { ImmutableResponses } from './immutable.ts';
 import { fileResponse } from './datasets.ts';
 import { jsonText } from './evaluate.ts';
 import type { RouteDeps } from './deps.ts';
@@ -62,6 +64,19 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
   // The stored text of a version's document (documents are stored as JSON.stringify of the
   // document, so this is the stored text): validation and tests run on it in the engine pool.
   const documentText = (id: number) => JSON.stringify(getVersion(db, id).document);
+  // A published or retired version never changes but for retiring (the status is in the key):
+  // its body is kept with a strong ETag (304 on If-None-Match); every read still goes through
+  // getVersion's integrity check of a published version. A draft keeps its revision ETag.
+  const immutable = new ImmutableResponses();
+  const readVersion = (c: Context, id: number): Response => {
+    const state = versionState(db, id);
+    if (!state || state.status === 'draft') return versionJson(c, getVersion(db, id));
+    const version = getVersion(db, id);
+    return immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
+      text: JSON.stringify(version),
+      keep: true,
+    }));
+  };
   return [
     route({
       method: 'get',
@@ -112,7 +127,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '读取规则版本 / Read a rule version',
       params: idParam,
       responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
-      handler: (c, { params }) => versionJson(c, getVersion(db, params.id)),
+      handler: (c, { params }) => readVersion(c, params.id),
     }),
     route({
       method: 'post',

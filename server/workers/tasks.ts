@@ -38,10 +38,12 @@ export class TaskProblem extends Error {
 }
 
 /**
- * The most variant × region pairs one sensitivity request may ask for (10,000 variants over 12
- * regions is 120,000), besides the variants × regions × items budget of engine/limits.ts.
+ * The most work one sensitivity request may ask for, in variant × region pairs: 10,000 variants
+ * over 3,000 regions (the integer re-aggregation of engine/sensitivity/aggregate.ts runs that in a
+ * few seconds; its memory grows with the regions, not with the variants), besides the variants ×
+ * regions × items budget of engine/limits.ts.
  */
-export const MAX_PAIRS = 2_000_000;
+export const MAX_PAIRS = 30_000_000;
 
 /** A document as sent to the pool: its JSON text is also its cache key. */
 export interface DocumentRef {

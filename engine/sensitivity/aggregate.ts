@@ -1,0 +1,297 @@
+/**
+ * Re-aggregating every region under one variant's item points: totals and final grade indexes
+ * (`aggregate`, the straightforward reference), and the same with ranks, fast (`Reaggregator`).
+ *
+ * The fast path works on integers: every item's points, category sum, base and total are
+ * multiples of 10^-precision, so it keeps k = points × 10^precision. A sum of such points rounded
+ * to the precision — what the reference does at each level — is exactly the sum of the k's divided
+ * by 10^precision (the float sums' error is some 10^-13, far from the half that would change a
+ * rounding), so a variant's total is its base total's integer plus the change of the items it
+ * moves, and only for the regions where such an item is neither at 0 nor at full marks is a
+ * division and a rounding needed (engine/compile/round.ts's rule, inlined). Ranks come from a
+ * counting pass over integer keys (grade, then total) rather than a sort. Results are identical to
+ * `aggregate` followed by `rankOf` (engine/sensitivity/sensitivity.test.ts compares them variant by
+ * variant); variants whose numbers are too large for exact integers take the reference path.
+ */
+import type { PreparedDocument } from '../evaluate/prepare.ts';
+import { rankOf } from '../evaluate/rank.ts';
+import { fastRoundHalfAway } from '../compile/round.ts';
+import type { ItemSlot } from './variants.ts';
+
+/** Per region, what a variant cannot change, and the items' clamped results. */
+export interface RegionBase {
+  code: string;
+  name: string;
+  /** clamp(raw, 0, maxPoints) per item (ItemSlot order). */
+  clamped: Float64Array;
+  bonus: number;
+  shift: number;
+  /** The worst `maxGrade` of the triggered caps (−1 when none). */
+  cap: number;
+  vetoed: boolean;
+  total: number;
+  gradeIndex: number;
+}
+
+/** The reference: re-aggregates every region under the given item points (totals, final grade indexes). */
+export function aggregate(
+  bases: RegionBase[],
+  items: ItemSlot[],
+  categoryOf: Int32Array,
+  categories: number,
+  points: Float64Array,
+  p: PreparedDocument,
+  totals: Float64Array,
+  grades: Int32Array,
+): void {
+  const digits = p.precision;
+  const mins = p.grades.map((g) => g.min);
+  const last = mins.length - 1;
+  const catSums = new Float64Array(categories);
+  for (let r = 0; r < bases.length; r++) {
+    const b = bases[r];
+    const c = b.clamped;
+    catSums.fill(0);
+    for (let i = 0; i < items.length; i++) {
+      const old = items[i].maxPoints;
+      const now = points[i];
+      const x = c[i];
+      let v: number;
+      if (now === old) v = x;
+      else if (x === 0 || old === 0) v = 0;
+      else if (x === old) v = now;
+      else v = (x * now) / old;
+      let pts = fastRoundHalfAway(v, digits);
+      if (pts === 0) pts = 0;
+      catSums[categoryOf[i]] += pts;
+    }
+    let base = 0;
+    for (let k = 0; k < categories; k++) {
+      let s = fastRoundHalfAway(catSums[k], digits);
+      if (s === 0) s = 0;
+      base += s;
+    }
+    base = fastRoundHalfAway(base, digits);
+    let total = fastRoundHalfAway(base + b.bonus, digits);
+    if (total === 0) total = 0;
+    totals[r] = total;
+    grades[r] = finalGrade(total, b, mins, last);
+  }
+}
+
+function finalGrade(total: number, b: RegionBase, mins: number[], last: number): number {
+  let g = 0;
+  while (g < last && !(mins[g] <= total)) g++;
+  if (b.shift > 0) g = Math.min(last, g + b.shift);
+  if (b.cap > g) g = b.cap;
+  if (b.vetoed) g = last;
+  return g;
+}
+
+/** Integers up to this stay exact through every sum here. */
+const SAFE = 2 ** 50;
+/** Below this, `fastRoundHalfAway`'s arithmetic path applies (see round.ts). */
+const LIMIT = 2 ** 31;
+/** Below this, one multiplication approximates the reference's s closely enough (see `run`). */
+const HALF_LIMIT = 2 ** 30;
+
+/** An item's regions that are neither at 0 nor at full marks, or at 0 (x = 0): what a change rescales. */
+interface ItemColumn {
+  regions: Int32Array;
+  x: Float64Array;
+  /** The base points × 10^precision. */
+  k0: Float64Array;
+}
+
+/**
+ * Re-aggregation and ranking of one variant after another over the same regions, in integers.
+ *
+ * @example const agg = new Reaggregator(bases, items, p); if (!agg.run(points, changed, totals, grades, ranks)) …
+ */
+export class Reaggregator {
+  private readonly scale: number;
+  private readonly digits: number;
+  private readonly mins: number[];
+  private readonly last: number;
+  /** Per region: the base total's integer without the bonus, the bonus's integer (NaN: not one). */
+  private readonly baseK: Float64Array;
+  private readonly bonusK: Float64Array;
+  private readonly columns: ItemColumn[];
+  private readonly oldK: Float64Array;
+  private readonly acc: Float64Array;
+  private readonly keys: Float64Array;
+  private counts = new Int32Array(0);
+  private sorted = new Float64Array(0);
+  /** False when the document's numbers are too large for exact integers (use the reference). */
+  readonly usable: boolean;
+
+  constructor(
+    private readonly bases: RegionBase[],
+    private readonly items: ItemSlot[],
+    p: PreparedDocument,
+  ) {
+    const R = bases.length;
+    this.digits = p.precision;
+    this.scale = 10 ** p.precision;
+    this.mins = p.grades.map((g) => g.min);
+    this.last = this.mins.length - 1;
+    this.baseK = new Float64Array(R);
+    this.bonusK = new Float64Array(R);
+    this.acc = new Float64Array(R);
+    this.keys = new Float64Array(R);
+    this.oldK = Float64Array.from(items, (it) => this.toK(it.maxPoints));
+    let usable = this.oldK.every((k) => k < SAFE);
+    const regionsOf: number[][] = items.map(() => []);
+    for (let r = 0; r < R; r++) {
+      const b = bases[r];
+      let sum = 0;
+      for (let i = 0; i < items.length; i++) {
+        const x = b.clamped[i];
+        sum += this.toK(x);
+        if (x !== items[i].maxPoints) regionsOf[i].push(r);
+      }
+      this.baseK[r] = sum;
+      const bk = Math.round(b.bonus * this.scale);
+      this.bonusK[r] = bk / this.scale === b.bonus ? bk : NaN;
+      if (!(sum < SAFE) || !(Math.abs(b.bonus * this.scale) < SAFE)) usable = false;
+    }
+    this.usable = usable;
+    this.columns = regionsOf.map((rs, i) => ({
+      regions: Int32Array.from(rs),
+      x: Float64Array.from(rs, (r) => bases[r].clamped[i]),
+      k0: Float64Array.from(rs, (r) => this.toK(bases[r].clamped[i])),
+    }));
+  }
+
+  /** Points × 10^precision after rounding to the precision (as the reference rounds them). */
+  private toK(v: number): number {
+    const r = fastRoundHalfAway(v, this.digits);
+    return Math.round(r * this.scale);
+  }
+
+  /**
+   * Totals, final grade indexes and ranks under `points` (`changed`: the items that differ from
+   * the document's). False, with nothing written, when the variant's numbers are too large.
+   */
+  run(
+    points: Float64Array,
+    changed: readonly number[],
+    totals: Float64Array,
+    grades: Int32Array,
+    ranks: Int32Array,
+  ): boolean {
+    if (!this.usable) return false;
+    const { items, columns, acc, scale, digits } = this;
+    const p = scale;
+    acc.fill(0);
+    // As if every changed item were at full marks in every region; corrected below where it is not.
+    let full = 0;
+    for (const i of changed) {
+      const old = items[i].maxPoints;
+      if (old === 0) continue; // x is 0 everywhere: 0 points before and after.
+      const now = points[i];
+      const nowK = this.toK(now);
+      if (!(nowK < SAFE)) return false;
+      const dFull = nowK - this.oldK[i];
+      full += dFull;
+      const col = columns[i];
+      const rs = col.regions;
+      const xs = col.x;
+      const k0 = col.k0;
+      // s ≈ (x × now / old) × 10^digits with one multiplication: within 6 roundings (6 × 2^-53
+      // relative, under 1.5·10^-6 below 2^30) of the s the reference computes, so more than 2·10^-6
+      // away from a half it rounds the same; nearer, the reference's own rule decides.
+      const factor = (now * p) / old;
+      for (let j = 0; j < rs.length; j++) {
+        const x = xs[j];
+        const approx = x * factor;
+        const f0 = Math.floor(approx);
+        const d = approx - f0;
+        let k: number;
+        if (approx < HALF_LIMIT && (d < 0.499998 || d > 0.500002)) k = d < 0.5 ? f0 : f0 + 1;
+        else {
+          // v = (x × now) / old rounded half away from zero at `digits`, as an integer (round.ts).
+          const v = (x * now) / old;
+          const s = v * p;
+          if (s < LIMIT) {
+            const f = Math.floor(s);
+            const frac = s - f;
+            if (frac < 0.499999) k = f;
+            else if (frac > 0.500001) k = f + 1;
+            else k = v >= (f + 0.5) / p ? f + 1 : f;
+          } else k = Math.round(fastRoundHalfAway(v, digits) * scale);
+        }
+        acc[rs[j]] += k - k0[j] - dFull;
+      }
+    }
+    if (!(Math.abs(full) < SAFE)) return false;
+    const R = this.bases.length;
+    let maxK = 0;
+    for (let r = 0; r < R; r++) {
+      const b = this.bases[r];
+      const k = this.baseK[r] + full + acc[r];
+      const bk = this.bonusK[r];
+      let total: number;
+      let tk: number;
+      if (bk === bk) {
+        tk = k + bk;
+        total = tk / scale;
+      } else {
+        total = fastRoundHalfAway(k / scale + b.bonus, digits);
+        if (total === 0) total = 0;
+        tk = Math.round(total * scale);
+      }
+      totals[r] = total;
+      grades[r] = finalGrade(total, b, this.mins, this.last);
+      this.keys[r] = tk;
+      if (tk > maxK) maxK = tk;
+    }
+    this.rank(maxK, grades, ranks);
+    return true;
+  }
+
+  /**
+   * Competition ranks ("1, 2, 2, 4") by grade then total: key = grade × (maxK + 1) + (maxK − k),
+   * smaller is better; rank = 1 + the number of smaller keys. By counting when the keys' range is
+   * small against the number of regions, else by one sort of the keys.
+   */
+  private rank(maxK: number, grades: Int32Array, ranks: Int32Array): void {
+    const R = grades.length;
+    const keys = this.keys;
+    const width = maxK + 1;
+    for (let r = 0; r < R; r++) keys[r] = grades[r] * width + (maxK - keys[r]);
+    const range = (this.last + 1) * width;
+    // Counting costs about 2 × range steps, a sort about 3 × R log2 R: take the cheaper.
+    if (2 * range < 3 * R * Math.log2(R + 1)) {
+      if (this.counts.length < range + 1) this.counts = new Int32Array(range + 1);
+      const counts = this.counts;
+      counts.fill(0, 0, range + 1);
+      for (let r = 0; r < R; r++) counts[keys[r] + 1]++;
+      for (let q = 1; q <= range; q++) counts[q] += counts[q - 1];
+      for (let r = 0; r < R; r++) ranks[r] = counts[keys[r]] + 1;
+      return;
+    }
+    if (this.sorted.length !== R) this.sorted = new Float64Array(R);
+    const sorted = this.sorted;
+    sorted.set(keys);
+    sorted.sort();
+    for (let r = 0; r < R; r++) {
+      let lo = 0;
+      let hi = R;
+      const key = keys[r];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < key) lo = mid + 1;
+        else hi = mid;
+      }
+      ranks[r] = lo + 1;
+    }
+  }
+}
+
+/** The reference ranks of totals and grades (a full sort), as typed arrays. */
+export function referenceRanks(totals: Float64Array, grades: Int32Array, ranks: Int32Array): void {
+  const entries = Array.from(totals, (total, r) => ({ total, gradeIndex: grades[r] }));
+  const out = rankOf(entries);
+  for (let r = 0; r < out.length; r++) ranks[r] = out[r];
+}
