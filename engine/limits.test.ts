@@ -80,7 +80,7 @@ describe('work budgets', () => {
   });
 
   it('refuses variants × regions × items over MAX_SENSITIVITY_CELLS', () => {
-    expect(() => checkSensitivityBudget(10_000, 12, 30)).not.toThrow();
-    expect(() => checkSensitivityBudget(4000, 12, 2000)).toThrow(/MAX_SENSITIVITY_CELLS/);
+    expect(() => checkSensitivityBudget(10_000, 3_000, 30)).not.toThrow();
+    expect(() => checkSensitivityBudget(10_000, 3_000, 40)).toThrow(/MAX_SENSITIVITY_CELLS/);
   });
 });

@@ -4,7 +4,8 @@
  * (starting one loads the engine: seconds on a busy machine). Self-contained so that it can move
  * into a general worker pool later.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime.ts';
 import type { HealthTask, HealthTaskResult } from './task.ts';
 
 /** Health tasks running at the same time at most; more are refused (503) rather than queued. */
@@ -21,7 +22,7 @@ let running = 0;
 const idle: Worker[] = [];
 
 function takeWorker(): Worker {
-  const w = idle.pop() ?? new Worker(new URL('./worker.mjs', import.meta.url));
+  const w = idle.pop() ?? startWorker(import.meta.url, './thread.ts');
   w.ref();
   return w;
 }
