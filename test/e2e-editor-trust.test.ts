@@ -174,7 +174,8 @@ describe('four eyes in the editor', () => {
       const grid = await sun('GET', '/api/datasets/2024');
       const row = grid.body.regions.find((r: { code: string }) => r.code === '220100');
       const key = Object.keys(row.values).find((k) => typeof row.values[k] === 'number')!;
-      const put = await sun('PUT', '/api/datasets/2024', {
+      const versions = (await sun('GET', '/api/versions?year=2024&status=published')).body.versions;
+      const put = await sun('PUT', `/api/datasets/2024?versionId=${versions[0].id}`, {
         regions: [{ code: '220100', values: { [key]: row.values[key] + 1 } }],
       });
       expect(put.status).toBe(200);

@@ -191,7 +191,7 @@ describe('editor: everyday use', () => {
       await page.getByRole('tab', { name: '输入项' }).click();
       await page.getByRole('button', { name: '＋ 添加输入项' }).click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('名称(中文)').fill('获国家级生态环境表彰次数');
+      await dialog.getByLabel(/名称.中文./).fill('获国家级生态环境表彰次数');
       await dialog.getByLabel('标识').fill('national_honours');
       // A brand-new key is in nobody's data: the default is offered first.
       await expect.poll(() => dialog.locator('input[value=default]').isChecked(), WAIT).toBe(true);
