@@ -99,12 +99,25 @@ describe('stored XSS through every label-like field', () => {
       await api('PUT', `/api/versions/${draft.id}`, { document: doc }, { 'If-Match': `"${draft.revision}"` }),
       'put',
     );
+    // Four eyes: the admin asks, a second editor approves. A 文号 must have the form 吉环考〔2024〕1号,
+    // so script cannot be stored in it at all (422 invalid_doc_number).
+    ok(await api('POST', `/api/versions/${draft.id}/publish`, {}), 'publish');
     ok(
-      await api('POST', `/api/versions/${draft.id}/publish`, {
-        docNumber: P('文号'),
+      await api('POST', '/api/users', {
+        username: 'second',
+        displayName: P('二审'),
+        role: 'editor',
+        password: 'second-editor-1',
+      }),
+      'second editor',
+    );
+    const second = await apiSession(server, 'second', 'second-editor-1');
+    ok(
+      await second('POST', `/api/versions/${draft.id}/approve`, {
+        docNumber: '吉环考〔2024〕1号',
         effectiveDate: '2024-03-01',
       }),
-      'publish',
+      'approve',
     );
     publishedId = draft.id;
     const run = ok(
