@@ -42,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   'nav.approvals': 'Approvals',
   'nav.users': 'Users',
   'nav.settings': 'Settings',
+  'nav.mine': 'Our results',
   'nav.main': 'Main navigation',
   'nav.menu': 'Menu',
 
@@ -49,6 +50,7 @@ export const en: Record<MessageKey, string> = {
   'role.editor': 'Rule editor',
   'role.assessor': 'Assessor',
   'role.reviewer': 'Reviewer',
+  'role.region': 'Region account',
 
   'auth.title': 'Sign in',
   'auth.subtitle': 'Sign in with your account',

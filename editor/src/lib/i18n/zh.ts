@@ -43,6 +43,7 @@ export const zh = {
   'nav.approvals': '待审批',
   'nav.users': '用户',
   'nav.settings': '设置',
+  'nav.mine': '本地区考核',
   'nav.main': '主导航',
   'nav.menu': '菜单',
 
@@ -50,6 +51,7 @@ export const zh = {
   'role.editor': '规则编辑',
   'role.assessor': '考核人员',
   'role.reviewer': '审阅人员',
+  'role.region': '地区账号',
 
   'auth.title': '登录',
   'auth.subtitle': '请使用您的账号登录',
