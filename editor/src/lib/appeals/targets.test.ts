@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { evaluate } from '../../../../engine/index.ts';
 import type { RegionResult, RuleDocument } from '../../../../engine/types.ts';
-import { readRequested, targetKey, targetLabel, targetOptions } from './targets.ts';
+import { optionOf, readRequested, targetKey, targetLabel, targetOptions } from './targets.ts';
 
 const root = new URL('../../../../', import.meta.url);
 const doc = JSON.parse(
@@ -110,5 +110,21 @@ describe('reading the requested value or points', () => {
 
   it('vetoes, downgrades and caps ask for nothing but not to apply', () => {
     expect(readRequested(veto, '5')).toEqual({ requested: undefined });
+  });
+});
+
+describe('the decision form reads values like the filing form', () => {
+  it('an input keeps its type and limits; an item its maximum', () => {
+    const pm = optionOf(doc, { kind: 'input', key: 'pm25' }, 'zh');
+    expect(pm.label).toBe('细颗粒物(PM2.5)年均浓度');
+    expect(readRequested(pm, '29.8')).toEqual({ requested: { value: 29.8 } });
+    expect(readRequested(pm, 'x')).toEqual({ problem: 'notNumber' });
+    const item = optionOf(doc, { kind: 'item', id: 'pm25' }, 'zh');
+    const max = doc.categories.flatMap((c) => c.items).find((i) => i.id === 'pm25')!.maxPoints;
+    expect(item.maxPoints).toBe(max);
+    expect(readRequested(item, String(max + 1))).toEqual({ problem: 'pointsRange' });
+    expect(readRequested(optionOf(doc, { kind: 'cap', id: 'x' }, 'zh'), '3')).toEqual({
+      requested: undefined,
+    });
   });
 });

@@ -194,3 +194,31 @@ export function readRequested(
   if (choices) value = choices.find((c) => String(c.value) === String(value))!.value;
   return { requested: { value } };
 }
+
+/**
+ * The option of one target without a region's result (the decision form): enough to read a
+ * corrected value (the input's type, limits, choices) or adjusted points (the item's maximum).
+ */
+export function optionOf(doc: RuleDocument, target: AppealTarget, lang: Lang): TargetOption {
+  const base = {
+    key: targetKey(target),
+    target,
+    kind: target.kind,
+    label: targetLabel(doc, target, lang),
+    current: '',
+  };
+  if (target.kind === 'input') {
+    const i = doc.inputs.find((x) => x.key === target.key);
+    return {
+      ...base,
+      input: i
+        ? { type: i.type, min: i.min, max: i.max, unit: i.unit, choices: choicesOf(i.enum, lang) }
+        : { type: 'string' },
+    };
+  }
+  if (target.kind === 'item') {
+    const it = doc.categories.flatMap((c) => c.items).find((x) => x.id === target.id);
+    return { ...base, maxPoints: it?.maxPoints };
+  }
+  return base;
+}
