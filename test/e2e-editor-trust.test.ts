@@ -148,6 +148,11 @@ describe('four eyes in the editor', () => {
       await page.click('[data-testid=request-run]');
       await page.fill('input[name=runDocNumber]', '吉环考〔2026〕1号');
       await page.fill('input[name=publishedOn]', '2026-04-30');
+      // The dialog shows the 文号 and the dates once more before the request is sent.
+      await page.click('[data-testid=confirm-request-run]');
+      expect(await page.locator('[data-testid=run-request-check]').innerText()).toContain(
+        '吉环考〔2026〕1号',
+      );
       await page.click('[data-testid=confirm-request-run]');
       await page.waitForSelector('[data-testid=run-publication][data-state=pending]');
       expect(await page.locator('[data-testid=approve-run]').count()).toBe(0);
@@ -159,8 +164,15 @@ describe('four eyes in the editor', () => {
       await signIn(other.page, server);
       await other.page.goto(`${server.base}/runs/${run.body.id}`);
       await other.page.click('[data-testid=approve-run]');
+      expect(await other.page.locator('[data-testid=run-approve-check]').innerText()).toContain(
+        '吉环考〔2026〕1号',
+      );
+      await other.page.click('[data-testid=confirm-approve-run]');
       await other.page.waitForSelector('[data-testid=run-publication][data-state=published]');
-      expect(await other.page.locator('[data-testid=appeal-ends]').innerText()).toContain('2026-05-15');
+      expect(await other.page.locator('[data-testid=appeal-ends]').getAttribute('data-date')).toBe(
+        '2026-05-15',
+      );
+      expect(await other.page.locator('[data-testid=appeal-ends]').innerText()).toContain('2026年5月15日');
       await screenshot(other.page, 'trust-07-run-published');
       expect([...errors, ...other.errors]).toEqual([]);
     },
