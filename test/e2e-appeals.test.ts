@@ -9,12 +9,15 @@
  * 更正通报 show 长春市 corrected and every other region's result unchanged — and whose totals
  * equal an independent evaluation of the corrected data. Screenshots go to test-artifacts/.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { evaluate } from '../engine/index.ts';
 import type { RuleDocument } from '../engine/types.ts';
 import {
+  ROOT,
   apiSession,
   ensureEditorBuilt,
   launchBrowser,
@@ -26,6 +29,16 @@ import {
 } from './browser.ts';
 
 const STEP = 120_000;
+const MANUAL = process.env.ECOSCORE_UPDATE_MANUAL === '1';
+
+/** A screenshot in test-artifacts/, and with ECOSCORE_UPDATE_MANUAL=1 the manual's JPEG in docs/images/. */
+async function shot(page: Page, name: string, manual?: string): Promise<void> {
+  await screenshot(page, name);
+  if (MANUAL && manual) {
+    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'docs/images', `${manual}.jpg`), type: 'jpeg', quality: 60 });
+  }
+}
 const REGION = '220100'; // 长春市: one inspection finding overdue, so downgraded (inspection_overdue)
 const OTHER = '220200';
 
@@ -196,7 +209,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=my-letter-pdf]').getAttribute('href')).toContain(
         `/letters/${REGION}.pdf`,
       );
-      await screenshot(page, 'appeals-04-region-landing');
+      await shot(page, 'appeals-04-region-landing', 'region-landing');
 
       // Another region's page sends it back; the server refuses it too.
       await page.goto(`${server.base}/runs/${runId}/regions/${OTHER}`);
@@ -232,7 +245,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await form.locator('[data-testid=evidence-refused]').waitFor();
       expect(await form.locator('[data-testid=evidence-refused]').innerText()).toContain('伪装.pdf');
       expect(await form.locator('[data-testid=evidence-chosen] li').count()).toBe(1);
-      await screenshot(page, 'appeals-05-filing');
+      await shot(page, 'appeals-05-filing', 'appeal-filing');
       await form.locator('[data-testid=submit-appeal]').click();
       await page.waitForURL((u) => /\/appeals\/\d+$/.test(u.pathname));
       appealId = Number(page.url().split('/').pop());
@@ -292,7 +305,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       const counts = page.locator('[data-testid=appeal-counts]');
       await expect.poll(() => counts.locator('[data-state=open] .n').innerText()).toBe('2');
       await page.locator('[data-testid=appeals-panel]').scrollIntoViewIfNeeded();
-      await screenshot(page, 'appeals-08-run-appeals');
+      await shot(page, 'appeals-08-run-appeals', 'appeals-list');
       await page.click(
         `[data-testid=appeals-table] tr[data-appeal="${appealId}"] a[href$="/appeals/${appealId}"]`,
       );
@@ -308,7 +321,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await form.locator('[data-testid=submit-decision]').click();
       await page.locator('[data-testid=appeal-state][data-state=accepted]').waitFor();
       expect(await page.locator('[data-testid=decision-made]').innerText()).toContain('周复核');
-      await screenshot(page, 'appeals-09-accepted');
+      await shot(page, 'appeals-09-accepted', 'appeal-decision');
 
       const rejected = await (
         await apiSession(server, 'zhou', 'zhou-password-1')
@@ -351,7 +364,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await row.waitFor();
       expect(await row.getAttribute('data-changed')).toBe('true');
       expect(await row.innerText()).toContain('生态环境保护督察问题逾期未完成整改数');
-      await screenshot(page, 'appeals-12-impact');
+      await shot(page, 'appeals-12-impact', 'correction-impact');
 
       await page.goto(`${server.base}/runs/${correctionId}/correction`);
       const notice = page.locator('[data-testid=correction-notice]');
