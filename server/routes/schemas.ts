@@ -37,7 +37,7 @@ const obj = (
   properties,
 });
 
-export const ROLES = ['admin', 'editor', 'assessor', 'reviewer'] as const;
+export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as const;
 export const LOCALES = ['zh', 'en'] as const;
 /** A value in a region's data: a number, a boolean or a string. */
 const scalar = { type: ['number', 'boolean', 'string'] };
@@ -71,6 +71,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
       username: str,
       displayName: str,
       role: { enum: [...ROLES] },
+      region: { type: ['string', 'null'], description: '地区账号绑定的地区代码 / the region of a region account' },
       locale: { enum: [...LOCALES] },
       disabled: bool,
     },
@@ -369,6 +370,7 @@ export const bodies = {
       username: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{1,31}$' },
       displayName: { type: 'string', minLength: 1, maxLength: 100 },
       role: { enum: [...ROLES] },
+      region: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
       password: { type: 'string', minLength: 8, maxLength: 256 },
       locale: { enum: [...LOCALES] },
     },
@@ -380,6 +382,7 @@ export const bodies = {
     properties: {
       displayName: { type: 'string', minLength: 1, maxLength: 100 },
       role: { enum: [...ROLES] },
+      region: { type: ['string', 'null'], pattern: '^[A-Za-z0-9]{1,32}$' },
       disabled: { type: 'boolean' },
     },
   },
