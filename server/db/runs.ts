@@ -16,6 +16,7 @@ import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
+import { appealStateOf, type AppealState } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
@@ -47,6 +48,14 @@ export interface RunSummary {
   resultsHash: string | null;
   /** Its publication as the year's result: requested (`pending`) or `published`; null when none. */
   publication: RunPublication | null;
+  /** A correction run: the run it supersedes (SPEC section 10); else null. */
+  supersedes: number | null;
+  /** The correction run that supersedes this one, when there is one. */
+  supersededBy: number | null;
+  /** none: not published; pending: awaiting approval; open: appeals accepted today; closed: after the window. */
+  appealState: AppealState;
+  /** A correction run: the appeals it applied. */
+  corrections: { appeals: number[] } | null;
 }
 
 export interface RunWarning {
@@ -85,6 +94,7 @@ function summaryOf(
   row: RunRow,
   v: { family: string; version: number },
   publication: RunPublication | null = null,
+  supersededBy: number | null = null,
 ): RunSummary {
   return {
     id: row.id,
@@ -101,7 +111,18 @@ function summaryOf(
     counts: { scored: row.scored, errors: row.errorCount, byGrade: row.byGrade },
     resultsHash: row.resultsHash,
     publication,
+    supersedes: row.supersedes ?? null,
+    supersededBy,
+    appealState: appealStateOf(publication),
+    corrections: row.corrections
+      ? { appeals: (JSON.parse(row.corrections) as { appeals: number[] }).appeals }
+      : null,
   };
+}
+
+/** The id of the correction run that supersedes run `id`, or null. */
+export function successorOf(db: Tx, id: number): number | null {
+  return db.select({ id: runs.id }).from(runs).where(eq(runs.supersedes, id)).get()?.id ?? null;
 }
 
 /** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
@@ -286,13 +307,13 @@ export function listRuns(db: Tx, filter: RunFilter = {}): RunSummary[] {
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .all()
-    .map((r) => summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null));
+    .map((r) => summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null, successorOf(db, r.run.id)));
 }
 
 /** A run's summary only. */
 export function getRunSummary(db: Tx, id: number): RunSummary {
   const row = getRunRow(db, id);
-  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id));
+  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id), successorOf(db, id));
 }
 
 function getPublication(db: Tx, runId: number): RunPublication | null {
@@ -337,7 +358,7 @@ export function getRun(db: Tx, id: number): RunDetail {
   const version = getVersion(db, row.versionId);
   const texts = intactTexts(db, row);
   return {
-    ...summaryOf(row, version, getPublication(db, id)),
+    ...summaryOf(row, version, getPublication(db, id), successorOf(db, id)),
     grades: version.document.grades,
     results: texts.results.map((t) => withoutTraces(JSON.parse(t) as RegionResult)),
     errors: texts.errors.map((t) => JSON.parse(t) as RegionError),
