@@ -98,6 +98,8 @@ export interface BonusItemResult {
   raw: number;
   clamped: boolean;
   trace?: ItemTrace;
+  /** A manual adjustment from an accepted appeal: its points are the effective ones. */
+  adjustment?: ItemAdjustment;
 }
 
 /** The result for one region (SPEC section 3). */

@@ -13,7 +13,10 @@ export function todayInChina(now: number = Date.now()): string {
 }
 
 /** Whether appeals against a run with this publication are accepted on `today`. */
-export function appealStateOf(publication: RunPublication | null, today: string = todayInChina()): AppealState {
+export function appealStateOf(
+  publication: RunPublication | null,
+  today: string = todayInChina(),
+): AppealState {
   if (!publication) return 'none';
   if (publication.status !== 'published') return 'pending';
   return today <= publication.appealEndsOn ? 'open' : 'closed';

@@ -44,7 +44,8 @@ export interface Actor {
   region: string | null;
 }
 
-export type AppealTarget = { kind: 'input'; key: string } | { kind: 'item' | 'veto' | 'downgrade' | 'cap'; id: string };
+export type AppealTarget =
+  { kind: 'input'; key: string } | { kind: 'item' | 'veto' | 'downgrade' | 'cap'; id: string };
 export type AppealState = 'open' | 'accepted' | 'rejected';
 
 export interface Evidence {
@@ -154,14 +155,20 @@ function targetId(t: AppealTarget): string {
   return t.kind === 'input' ? t.key : t.id;
 }
 
-function conditionList(doc: RuleDocument, kind: 'veto' | 'downgrade' | 'cap'): { id: string; label?: { zh: string } }[] {
+function conditionList(
+  doc: RuleDocument,
+  kind: 'veto' | 'downgrade' | 'cap',
+): { id: string; label?: { zh: string } }[] {
   return ((kind === 'veto' ? doc.vetoes : kind === 'downgrade' ? doc.downgrades : doc.caps) ?? []) as {
     id: string;
     label?: { zh: string };
   }[];
 }
 
-function findItem(doc: RuleDocument, id: string): { label: { zh: string }; maxPoints: number | null } | undefined {
+function findItem(
+  doc: RuleDocument,
+  id: string,
+): { label: { zh: string }; maxPoints: number | null } | undefined {
   for (const c of doc.categories)
     for (const it of c.items) if (it.id === id) return { label: it.label, maxPoints: it.maxPoints };
   const b = (doc.bonus?.items ?? []).find((x) => x.id === id);
@@ -190,8 +197,12 @@ function describe(
     };
   }
   const def = conditionList(doc, t.kind).find((x) => x.id === t.id);
-  const fired = t.kind === 'veto' ? result?.vetoes : t.kind === 'downgrade' ? result?.downgrades : result?.caps;
-  return { label: def?.label?.zh ?? null, current: result ? { fired: fired?.includes(t.id) ?? false } : null };
+  const fired =
+    t.kind === 'veto' ? result?.vetoes : t.kind === 'downgrade' ? result?.downgrades : result?.caps;
+  return {
+    label: def?.label?.zh ?? null,
+    current: result ? { fired: fired?.includes(t.id) ?? false } : null,
+  };
 }
 
 function displayNames(db: Tx, names: string[]): Map<string, string> {
@@ -236,13 +247,32 @@ const evidenceColumns = {
 function appealsOf(db: Tx, rows: AppealRow[]): Appeal[] {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const evidence = db.select(evidenceColumns).from(appealEvidence).where(inArray(appealEvidence.appealId, ids)).orderBy(appealEvidence.id).all();
+  const evidence = db
+    .select(evidenceColumns)
+    .from(appealEvidence)
+    .where(inArray(appealEvidence.appealId, ids))
+    .orderBy(appealEvidence.id)
+    .all();
   const decisions = new Map<number, AppealDecisionRow>(
-    db.select().from(appealDecisions).where(inArray(appealDecisions.appealId, ids)).all().map((d) => [d.appealId, d]),
+    db
+      .select()
+      .from(appealDecisions)
+      .where(inArray(appealDecisions.appealId, ids))
+      .all()
+      .map((d) => [d.appealId, d]),
   );
   const applied = db.select().from(correctionAppeals).where(inArray(correctionAppeals.appealId, ids)).all();
-  const regionNames = new Map(db.select({ code: regions.code, name: regions.nameZh }).from(regions).all().map((r) => [r.code, r.name]));
-  const names = displayNames(db, [...rows.map((r) => r.filedBy), ...[...decisions.values()].map((d) => d.decidedBy)]);
+  const regionNames = new Map(
+    db
+      .select({ code: regions.code, name: regions.nameZh })
+      .from(regions)
+      .all()
+      .map((r) => [r.code, r.name]),
+  );
+  const names = displayNames(db, [
+    ...rows.map((r) => r.filedBy),
+    ...[...decisions.values()].map((d) => d.decidedBy),
+  ]);
   const contexts = new Map<number, RunContext>();
   const results = new Map<string, RegionResult | undefined>();
   return rows.map((r) => {
@@ -353,10 +383,15 @@ function checkTarget(doc: RuleDocument, result: RegionResult, input: NewAppeal):
   const req = input.requested ?? null;
   if (t.kind === 'input') {
     const def = doc.inputs.find((i) => i.key === t.key);
-    if (!def) invalid('/target/key', 'unknown_target', `规则中没有指标 ${t.key} / no input ${t.key} in the rules`);
+    if (!def)
+      invalid('/target/key', 'unknown_target', `规则中没有指标 ${t.key} / no input ${t.key} in the rules`);
     if (req) {
       if (!('value' in req) || 'points' in req)
-        invalid('/requested', 'invalid_requested', '指标申诉的请求应为 { value } / an input appeal requests { value }');
+        invalid(
+          '/requested',
+          'invalid_requested',
+          '指标申诉的请求应为 { value } / an input appeal requests { value }',
+        );
       const p = checkValue(def as Input, req.value);
       if (p) invalid('/requested/value', p.code, p.message);
       return JSON.stringify({ value: req.value });
@@ -365,23 +400,46 @@ function checkTarget(doc: RuleDocument, result: RegionResult, input: NewAppeal):
   }
   if (t.kind === 'item') {
     const item = findItem(doc, t.id);
-    if (!item) invalid('/target/id', 'unknown_target', `规则中没有考核项 ${t.id} / no item ${t.id} in the rules`);
+    if (!item)
+      invalid('/target/id', 'unknown_target', `规则中没有考核项 ${t.id} / no item ${t.id} in the rules`);
     if (req) {
       if (!('points' in req) || 'value' in req || typeof req.points !== 'number')
-        invalid('/requested', 'invalid_requested', '考核项申诉的请求应为 { points } / an item appeal requests { points }');
+        invalid(
+          '/requested',
+          'invalid_requested',
+          '考核项申诉的请求应为 { points } / an item appeal requests { points }',
+        );
       const max = item!.maxPoints ?? Number.MAX_VALUE;
       if (!(req.points! >= 0 && req.points! <= max))
-        invalid('/requested/points', 'out_of_range', `分值应在 0–${item!.maxPoints} 之间 / points must be within 0–${item!.maxPoints}`);
+        invalid(
+          '/requested/points',
+          'out_of_range',
+          `分值应在 0–${item!.maxPoints} 之间 / points must be within 0–${item!.maxPoints}`,
+        );
       return JSON.stringify({ points: req.points });
     }
     return null;
   }
   const def = conditionList(doc, t.kind).find((x) => x.id === t.id);
-  if (!def) invalid('/target/id', 'unknown_target', `规则中没有 ${t.kind} ${t.id} / no ${t.kind} ${t.id} in the rules`);
+  if (!def)
+    invalid(
+      '/target/id',
+      'unknown_target',
+      `规则中没有 ${t.kind} ${t.id} / no ${t.kind} ${t.id} in the rules`,
+    );
   const fired = t.kind === 'veto' ? result.vetoes : t.kind === 'downgrade' ? result.downgrades : result.caps;
   if (!fired.includes(t.id))
-    invalid('/target/id', 'not_triggered', `${t.kind} ${t.id} 未对该地区生效 / ${t.kind} ${t.id} did not apply to this region`);
-  if (req) invalid('/requested', 'invalid_requested', `${t.kind} 申诉请求撤销，不带 requested / a ${t.kind} appeal asks for it to be lifted; no requested`);
+    invalid(
+      '/target/id',
+      'not_triggered',
+      `${t.kind} ${t.id} 未对该地区生效 / ${t.kind} ${t.id} did not apply to this region`,
+    );
+  if (req)
+    invalid(
+      '/requested',
+      'invalid_requested',
+      `${t.kind} 申诉请求撤销，不带 requested / a ${t.kind} appeal asks for it to be lifted; no requested`,
+    );
   return null;
 }
 
@@ -395,7 +453,11 @@ export function fileAppeal(db: Db, input: NewAppeal, actor: Actor, today: string
       assertOpen(ctx.summary, today);
       const result = storedResult(tx, input.runId, input.region);
       if (!result)
-        invalid('/region', 'not_scored', `地区 ${input.region} 未在运行 ${input.runId} 中计分 / region ${input.region} was not scored in run ${input.runId}`);
+        invalid(
+          '/region',
+          'not_scored',
+          `地区 ${input.region} 未在运行 ${input.runId} 中计分 / region ${input.region} was not scored in run ${input.runId}`,
+        );
       const requested = checkTarget(ctx.document, result!, input);
       const at = nowIso();
       const row = tx
@@ -417,8 +479,15 @@ export function fileAppeal(db: Db, input: NewAppeal, actor: Actor, today: string
         action: 'appeal.file',
         entity: 'appeal',
         entityId: row.id,
-        afterHash: sha256Text(JSON.stringify([row.runId, row.regionCode, row.targetKind, row.targetId, row.claim, row.requested])),
-        detail: { runId: row.runId, region: row.regionCode, target: input.target, requested: requested ? JSON.parse(requested) : null },
+        afterHash: sha256Text(
+          JSON.stringify([row.runId, row.regionCode, row.targetKind, row.targetId, row.claim, row.requested]),
+        ),
+        detail: {
+          runId: row.runId,
+          region: row.regionCode,
+          target: input.target,
+          requested: requested ? JSON.parse(requested) : null,
+        },
         at,
       });
       return getAppeal(tx, row.id);
@@ -450,11 +519,24 @@ const EXTENSIONS: Record<EvidenceType, string[]> = {
 export function filenameProblem(name: unknown): ImportProblem | undefined {
   const path = '/query/filename';
   if (typeof name !== 'string' || name.length < 1 || name.length > 200)
-    return { path, code: 'invalid_filename', message: '文件名应为 1–200 个字符 / filename must have 1–200 characters' };
+    return {
+      path,
+      code: 'invalid_filename',
+      message: '文件名应为 1–200 个字符 / filename must have 1–200 characters',
+    };
   if (/[\u0000-\u001f\u007f/\\"]/.test(name) || name.startsWith('.'))
-    return { path, code: 'invalid_filename', message: '文件名不能含路径分隔符、引号或控制字符 / filename must not contain path separators, quotes or control characters' };
+    return {
+      path,
+      code: 'invalid_filename',
+      message:
+        '文件名不能含路径分隔符、引号或控制字符 / filename must not contain path separators, quotes or control characters',
+    };
   if (!/\.(pdf|png|jpe?g)$/i.test(name))
-    return { path, code: 'invalid_filename', message: '文件名扩展名应为 .pdf .png .jpg .jpeg / filename must end in .pdf, .png, .jpg or .jpeg' };
+    return {
+      path,
+      code: 'invalid_filename',
+      message: '文件名扩展名应为 .pdf .png .jpg .jpeg / filename must end in .pdf, .png, .jpg or .jpeg',
+    };
   return undefined;
 }
 
@@ -474,21 +556,47 @@ export function addEvidence(
   if (fp) throw new ValidationError(fp.message, [fp], fp.code);
   if (file.bytes.length === 0) throw new AppealError(400, 'missing_body', '空文件 / empty file');
   if (file.bytes.length > EVIDENCE_MAX_BYTES)
-    throw new AppealError(413, 'too_large', `证明材料不能超过 10 MiB / evidence files are limited to 10 MiB (${EVIDENCE_MAX_BYTES} bytes)`);
+    throw new AppealError(
+      413,
+      'too_large',
+      `证明材料不能超过 10 MiB / evidence files are limited to 10 MiB (${EVIDENCE_MAX_BYTES} bytes)`,
+    );
   const type = sniffEvidenceType(file.bytes);
   const declared = file.declaredType?.split(';')[0].trim().toLowerCase();
   if (!type)
-    throw new AppealError(415, 'unsupported_type', '证明材料只接受 PDF、PNG 或 JPEG 文件（按文件内容判断） / evidence must be a PDF, PNG or JPEG file (judged by its content)');
+    throw new AppealError(
+      415,
+      'unsupported_type',
+      '证明材料只接受 PDF、PNG 或 JPEG 文件（按文件内容判断） / evidence must be a PDF, PNG or JPEG file (judged by its content)',
+    );
   if (declared && declared !== 'application/octet-stream' && declared !== type)
-    throw new AppealError(415, 'unsupported_type', `声明的类型 ${declared} 与文件内容（${type}）不符 / declared type ${declared} does not match the content (${type})`);
+    throw new AppealError(
+      415,
+      'unsupported_type',
+      `声明的类型 ${declared} 与文件内容（${type}）不符 / declared type ${declared} does not match the content (${type})`,
+    );
   if (!EXTENSIONS[type].some((ext) => file.filename.toLowerCase().endsWith(ext)))
-    throw new AppealError(415, 'unsupported_type', `文件名扩展名与文件内容（${type}）不符 / the file name's extension does not match the content (${type})`);
+    throw new AppealError(
+      415,
+      'unsupported_type',
+      `文件名扩展名与文件内容（${type}）不符 / the file name's extension does not match the content (${type})`,
+    );
   return db.transaction(
     (tx) => {
       const row = appealRow(tx, appealId);
       assertOwnRegion(actor, row.regionCode);
-      if (tx.select({ id: appealDecisions.appealId }).from(appealDecisions).where(eq(appealDecisions.appealId, appealId)).get())
-        throw new ConflictError(`申诉 ${appealId} 已复核，不能再补充材料 / appeal ${appealId} is decided; no more evidence`, undefined, 'appeal_decided');
+      if (
+        tx
+          .select({ id: appealDecisions.appealId })
+          .from(appealDecisions)
+          .where(eq(appealDecisions.appealId, appealId))
+          .get()
+      )
+        throw new ConflictError(
+          `申诉 ${appealId} 已复核，不能再补充材料 / appeal ${appealId} is decided; no more evidence`,
+          undefined,
+          'appeal_decided',
+        );
       assertOpen(getRunSummary(tx, row.runId), today);
       const sha256 = sha256Text(file.bytes);
       const at = nowIso();
@@ -512,7 +620,13 @@ export function addEvidence(
         entity: 'appeal',
         entityId: appealId,
         afterHash: sha256,
-        detail: { evidenceId: ev.id, filename: file.filename, contentType: type, size: file.bytes.length, sha256 },
+        detail: {
+          evidenceId: ev.id,
+          filename: file.filename,
+          contentType: type,
+          size: file.bytes.length,
+          sha256,
+        },
         at,
       });
       return evidenceOf(ev);
@@ -522,7 +636,11 @@ export function addEvidence(
 }
 
 /** An evidence file with its bytes (NotFoundError unless it belongs to the appeal). */
-export function getEvidenceFile(db: Tx, appealId: number, evidenceId: number): Evidence & { content: Buffer } {
+export function getEvidenceFile(
+  db: Tx,
+  appealId: number,
+  evidenceId: number,
+): Evidence & { content: Buffer } {
   const row = db
     .select()
     .from(appealEvidence)
@@ -551,26 +669,57 @@ export function decideAppeal(db: Db, id: number, input: AppealDecisionInput, act
         throw new SamePersonError(
           `申诉人不能复核自己提交的申诉 / the person who filed an appeal cannot decide it: ${actor.username}`,
         );
-      if (tx.select({ id: appealDecisions.appealId }).from(appealDecisions).where(eq(appealDecisions.appealId, id)).get())
-        throw new ConflictError(`申诉 ${id} 已复核，决定不可更改 / appeal ${id} is already decided`, getAppeal(tx, id), 'already_decided');
+      if (
+        tx
+          .select({ id: appealDecisions.appealId })
+          .from(appealDecisions)
+          .where(eq(appealDecisions.appealId, id))
+          .get()
+      )
+        throw new ConflictError(
+          `申诉 ${id} 已复核，决定不可更改 / appeal ${id} is already decided`,
+          getAppeal(tx, id),
+          'already_decided',
+        );
       const { document } = runContext(tx, row.runId);
       let value: string | null = null;
       let points: number | null = null;
       const has = (k: 'value' | 'points') => input[k] !== undefined;
       if (input.decision === 'rejected' || !['input', 'item'].includes(row.targetKind)) {
-        if (has('value')) invalid('/value', 'unexpected_value', '此决定不带 value / this decision takes no value');
-        if (has('points')) invalid('/points', 'unexpected_points', '此决定不带 points / this decision takes no points');
+        if (has('value'))
+          invalid('/value', 'unexpected_value', '此决定不带 value / this decision takes no value');
+        if (has('points'))
+          invalid('/points', 'unexpected_points', '此决定不带 points / this decision takes no points');
       } else if (row.targetKind === 'input') {
-        if (has('points')) invalid('/points', 'unexpected_points', '指标申诉的决定给出 value / an input decision gives a value');
-        if (!has('value')) invalid('/value', 'value_required', '采纳指标申诉需给出更正后的数值 value / accepting an input appeal needs the corrected value');
+        if (has('points'))
+          invalid(
+            '/points',
+            'unexpected_points',
+            '指标申诉的决定给出 value / an input decision gives a value',
+          );
+        if (!has('value'))
+          invalid(
+            '/value',
+            'value_required',
+            '采纳指标申诉需给出更正后的数值 value / accepting an input appeal needs the corrected value',
+          );
         const def = document.inputs.find((i) => i.key === row.targetId)!;
         const p = checkValue(def, input.value);
         if (p) invalid('/value', p.code, p.message);
         value = JSON.stringify(input.value);
       } else {
-        if (has('value')) invalid('/value', 'unexpected_value', '考核项申诉的决定给出 points / an item decision gives points');
+        if (has('value'))
+          invalid(
+            '/value',
+            'unexpected_value',
+            '考核项申诉的决定给出 points / an item decision gives points',
+          );
         if (!has('points') || typeof input.points !== 'number' || !Number.isFinite(input.points))
-          invalid('/points', 'points_required', '采纳考核项申诉需给出调整后的分值 points / accepting an item appeal needs the adjusted points');
+          invalid(
+            '/points',
+            'points_required',
+            '采纳考核项申诉需给出调整后的分值 points / accepting an item appeal needs the adjusted points',
+          );
         const max = findItem(document, row.targetId)?.maxPoints ?? Number.MAX_VALUE;
         if (input.points! < 0 || input.points! > max)
           invalid('/points', 'out_of_range', `分值应在 0–${max} 之间 / points must be within 0–${max}`);

@@ -62,22 +62,42 @@ const key = (family: string) => `consequences:${family}`;
 
 /** The family's configuration (the defaults when never set). */
 export function getFamilyConsequences(db: Tx, family: string): FamilyConsequences {
-  const row = db.select().from(settings).where(eq(settings.key, key(family))).get();
+  const row = db
+    .select()
+    .from(settings)
+    .where(eq(settings.key, key(family)))
+    .get();
   if (!row) return { family, ...DEFAULT_CONSEQUENCES, updatedBy: null, updatedAt: null };
-  return { family, ...(JSON.parse(row.value) as ConsequenceConfig), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+  return {
+    family,
+    ...(JSON.parse(row.value) as ConsequenceConfig),
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** Replaces the family's configuration (each kind at most once). Audited as `consequences.configure`. */
-export function saveFamilyConsequences(db: Db, family: string, config: ConsequenceConfig, actor: string): FamilyConsequences {
+export function saveFamilyConsequences(
+  db: Db,
+  family: string,
+  config: ConsequenceConfig,
+  actor: string,
+): FamilyConsequences {
   const seen = new Set<string>();
   config.lists.forEach((l, i) => {
     if (seen.has(l.kind))
       throw new ValidationError(`名单 ${l.kind} 重复 / list ${l.kind} given twice`, [
-        { path: `/lists/${i}/kind`, code: 'duplicate_kind', message: `名单 ${l.kind} 重复 / list ${l.kind} given twice` },
+        {
+          path: `/lists/${i}/kind`,
+          code: 'duplicate_kind',
+          message: `名单 ${l.kind} 重复 / list ${l.kind} given twice`,
+        },
       ]);
     seen.add(l.kind);
   });
-  const clean: ConsequenceConfig = { lists: config.lists.map((l) => ({ kind: l.kind, criteria: [...new Set(l.criteria)] })) };
+  const clean: ConsequenceConfig = {
+    lists: config.lists.map((l) => ({ kind: l.kind, criteria: [...new Set(l.criteria)] })),
+  };
   return db.transaction(
     (tx) => {
       const at = nowIso();
@@ -105,7 +125,13 @@ function previousGrades(db: Tx, family: string, year: number): Map<string, strin
   const published = db
     .select({ id: runPublications.runId })
     .from(runPublications)
-    .where(and(eq(runPublications.family, family), eq(runPublications.year, year - 1), eq(runPublications.status, 'published')))
+    .where(
+      and(
+        eq(runPublications.family, family),
+        eq(runPublications.year, year - 1),
+        eq(runPublications.status, 'published'),
+      ),
+    )
     .get();
   const latest =
     published ??
@@ -128,7 +154,11 @@ function previousGrades(db: Tx, family: string, year: number): Map<string, strin
 }
 
 /** The lists computed from a run's results under a configuration. */
-export function computeConsequences(db: Tx, run: RunDetail, config: ConsequenceConfig): RunConsequences['lists'] {
+export function computeConsequences(
+  db: Tx,
+  run: RunDetail,
+  config: ConsequenceConfig,
+): RunConsequences['lists'] {
   const doc = getVersion(db, run.versionId).document;
   const idx = new Map(doc.grades.map((g, i) => [g.id, i]));
   const label = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
@@ -139,7 +169,10 @@ export function computeConsequences(db: Tx, run: RunDetail, config: ConsequenceC
     if (r.grade === last) out.set('failed', `考核等次为${label.get(last)} / graded ${last}`);
     if (r.vetoes.length) out.set('vetoed', `触发否决项 ${r.vetoes.join('、')} / veto ${r.vetoes.join(', ')}`);
     if (r.downgrades.length && (idx.get(r.grade) ?? 0) > (idx.get(r.scoreGrade) ?? 0))
-      out.set('downgraded', `因降档项 ${r.downgrades.join('、')} 由${label.get(r.scoreGrade)}降为${label.get(r.grade)} / downgraded from ${r.scoreGrade} to ${r.grade}`);
+      out.set(
+        'downgraded',
+        `因降档项 ${r.downgrades.join('、')} 由${label.get(r.scoreGrade)}降为${label.get(r.grade)} / downgraded from ${r.scoreGrade} to ${r.grade}`,
+      );
     const before = prev.get(r.region);
     if (before !== undefined && idx.has(before) && (idx.get(r.grade) ?? 0) > idx.get(before)!)
       out.set('worse', `较上年（${label.get(before)}）下降 / worse than last year (${before})`);
@@ -183,7 +216,11 @@ export function recordRunConsequences(db: Db, runId: number, actor: string): Run
     (tx) => {
       const current = getRunConsequences(tx, runId);
       if (current.recorded)
-        throw new ConflictError(`运行 ${runId} 的处理名单已记录 / the consequences of run ${runId} are already recorded`, current, 'already_recorded');
+        throw new ConflictError(
+          `运行 ${runId} 的处理名单已记录 / the consequences of run ${runId} are already recorded`,
+          current,
+          'already_recorded',
+        );
       const at = nowIso();
       const entry = appendAudit(tx, {
         user: actor,
@@ -214,8 +251,11 @@ export function recordRunConsequences(db: Db, runId: number, actor: string): Run
 
 /** The rows of the export: 名单, 地区代码, 地区, 等次, 原因. */
 export function consequenceRows(c: RunConsequences): (string | number)[][] {
-  const rows: (string | number)[][] = [['名单 / list', '地区代码 / code', '地区 / region', '等次 / grade', '原因 / reasons']];
+  const rows: (string | number)[][] = [
+    ['名单 / list', '地区代码 / code', '地区 / region', '等次 / grade', '原因 / reasons'],
+  ];
   for (const l of c.lists)
-    for (const r of l.regions) rows.push([l.label.zh, r.region, r.name, r.gradeLabel, r.reasons.map((x) => x.message).join('；')]);
+    for (const r of l.regions)
+      rows.push([l.label.zh, r.region, r.name, r.gradeLabel, r.reasons.map((x) => x.message).join('；')]);
   return rows;
 }

@@ -85,10 +85,13 @@ export function correctionImpact(db: Db, id: number): CorrectionImpact {
       .map((c) => ({ key: c.key, before: c.before, after: c.after, appeal: c.appeal }));
     const sb = standing(rb);
     const sa = standing(ra);
-    const changed = JSON.stringify({ ...sb, rank: 0 }) !== JSON.stringify({ ...sa, rank: 0 }) || items.length > 0;
+    const changed =
+      JSON.stringify({ ...sb, rank: 0 }) !== JSON.stringify({ ...sa, rank: 0 }) || items.length > 0;
     return { region: code, name: (ra ?? rb)!.name, changed, before: sb, after: sa, inputs, items, waivers };
   });
-  regions.sort((x, y) => Number(y.changed) - Number(x.changed) || (x.after?.rank ?? 0) - (y.after?.rank ?? 0));
+  regions.sort(
+    (x, y) => Number(y.changed) - Number(x.changed) || (x.after?.rank ?? 0) - (y.after?.rank ?? 0),
+  );
   return {
     from: corrections.supersedes,
     to: id,

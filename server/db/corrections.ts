@@ -49,7 +49,11 @@ export function createCorrectionRun(db: Db, runId: number, appealIds: number[], 
     (tx) => {
       const prev = getRunRow(tx, runId);
       if (prev.status !== 'finished')
-        throw new ConflictError(`运行 ${runId} 尚未完成 / run ${runId} is not finished`, undefined, 'not_finished');
+        throw new ConflictError(
+          `运行 ${runId} 尚未完成 / run ${runId} is not finished`,
+          undefined,
+          'not_finished',
+        );
       const successor = successorOf(tx, runId);
       if (successor !== null)
         throw new ConflictError(
@@ -88,30 +92,69 @@ export function createCorrectionRun(db: Db, runId: number, appealIds: number[], 
         const a = rows.find((r) => r.id === id);
         if (!a) fail(path, 'not_found', `申诉 ${id} 不存在 / appeal ${id} not found`, 'invalid');
         if (a!.runId !== runId)
-          fail(path, 'wrong_run', `申诉 ${id} 针对运行 ${a!.runId}，不是运行 ${runId} / appeal ${id} is against run ${a!.runId}`, 'invalid');
+          fail(
+            path,
+            'wrong_run',
+            `申诉 ${id} 针对运行 ${a!.runId}，不是运行 ${runId} / appeal ${id} is against run ${a!.runId}`,
+            'invalid',
+          );
         const d = decisions.get(id);
         if (!d || d.decision !== 'accepted')
-          fail(path, 'not_accepted', `申诉 ${id} 未被采纳（${d ? '已驳回' : '尚未复核'}） / appeal ${id} is not accepted (${d ? 'rejected' : 'not decided'})`, 'conflict');
+          fail(
+            path,
+            'not_accepted',
+            `申诉 ${id} 未被采纳（${d ? '已驳回' : '尚未复核'}） / appeal ${id} is not accepted (${d ? 'rejected' : 'not decided'})`,
+            'conflict',
+          );
         if (applied.has(id))
-          fail(path, 'already_applied', `申诉 ${id} 已在另一次更正中采用 / appeal ${id} was applied by another correction`, 'conflict');
+          fail(
+            path,
+            'already_applied',
+            `申诉 ${id} 已在另一次更正中采用 / appeal ${id} was applied by another correction`,
+            'conflict',
+          );
         const cell = `${a!.regionCode}\u0000${a!.targetKind}\u0000${a!.targetId}`;
         if (seenCells.has(cell))
-          fail(path, 'conflicting_appeals', `申诉 ${id} 与另一申诉针对同一对象 / appeal ${id} targets the same thing as another listed appeal`, 'invalid');
+          fail(
+            path,
+            'conflicting_appeals',
+            `申诉 ${id} 与另一申诉针对同一对象 / appeal ${id} targets the same thing as another listed appeal`,
+            'invalid',
+          );
         seenCells.add(cell);
         const region = a!.regionCode;
         if (a!.targetKind === 'input') {
           const r = dataset.regions.find((x) => x.code === region);
-          if (!r) fail(path, 'not_scored', `地区 ${region} 不在运行数据中 / region ${region} is not in the run's data`, 'invalid');
+          if (!r)
+            fail(
+              path,
+              'not_scored',
+              `地区 ${region} 不在运行数据中 / region ${region} is not in the run's data`,
+              'invalid',
+            );
           const after = JSON.parse(d!.value!) as unknown;
-          inputs.push({ region, key: a!.targetId, before: r!.values[a!.targetId] ?? null, after, appeal: id });
+          inputs.push({
+            region,
+            key: a!.targetId,
+            before: r!.values[a!.targetId] ?? null,
+            after,
+            appeal: id,
+          });
           (r!.values as Record<string, unknown>)[a!.targetId] = after;
         } else if (a!.targetKind === 'item') {
           const adj = (adjustments[region] ??= {});
           (adj.items ??= {})[a!.targetId] = { points: d!.points!, appeal: id, reason: d!.reason };
         } else {
           const adj = (adjustments[region] ??= {});
-          const waivers = (adj.waivers ??= []).filter((w) => !(w.kind === a!.targetKind && w.id === a!.targetId));
-          waivers.push({ kind: a!.targetKind as Waiver['kind'], id: a!.targetId, appeal: id, reason: d!.reason });
+          const waivers = (adj.waivers ??= []).filter(
+            (w) => !(w.kind === a!.targetKind && w.id === a!.targetId),
+          );
+          waivers.push({
+            kind: a!.targetKind as Waiver['kind'],
+            id: a!.targetId,
+            appeal: id,
+            reason: d!.reason,
+          });
           adj.waivers = waivers;
         }
       });
@@ -122,7 +165,12 @@ export function createCorrectionRun(db: Db, runId: number, appealIds: number[], 
         inputs.forEach((c, i) => {
           let r = byRegion.get(c.region);
           if (!r) byRegion.set(c.region, (r = { code: c.region, path: `/appeals/${i}`, values: [] }));
-          r.values.push({ key: c.key, value: c.after, path: `/appeals/${i}/value`, source: `appeal:${c.appeal}` });
+          r.values.push({
+            key: c.key,
+            value: c.after,
+            path: `/appeals/${i}/value`,
+            source: `appeal:${c.appeal}`,
+          });
         });
         applyRegionValues(db, {
           year: prev.year,
@@ -149,7 +197,8 @@ export function createCorrectionRun(db: Db, runId: number, appealIds: number[], 
         corrections,
         detail: { supersedes: runId, appeals: appealIds },
       });
-      for (const id of appealIds) tx.insert(correctionAppeals).values({ appealId: id, runId: summary.id }).run();
+      for (const id of appealIds)
+        tx.insert(correctionAppeals).values({ appealId: id, runId: summary.id }).run();
       return { ...summary, supersedes: runId };
     },
     { behavior: 'immediate' },

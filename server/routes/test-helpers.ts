@@ -118,7 +118,13 @@ export async function makeFixture(
     loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
     createUser(
       db,
-      { username: ROLE_USERS.region, displayName: '长春市账号', role: 'region', region: FIXTURE_REGION, passwordHash },
+      {
+        username: ROLE_USERS.region,
+        displayName: '长春市账号',
+        role: 'region',
+        region: FIXTURE_REGION,
+        passwordHash,
+      },
       'system',
     );
     for (const year of [2023, 2024]) {
