@@ -63,8 +63,7 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         if (body.versionId !== undefined && body.dataset === undefined) {
           const state = versionState(db, body.versionId);
           if (!state) getVersion(db, body.versionId); // 404 problem
-          const year =
-            body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
+          const year = body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
           const stored = storedDataset(db, year);
           const key = `${state!.contentHash}:${stored.hash}:${trace}`;
           const evaluateInPool = () =>

@@ -113,26 +113,22 @@ describe('role table', () => {
   const cases = Object.entries(EXPECTED).filter(
     ([key, roles]) => roles !== 'public' && key !== 'POST /api/auth/logout',
   );
-  it.each(cases)(
-    '%s',
-    async (key, roles) => {
-      const [method, path] = key.split(' ');
-      for (const role of ALL) {
-        const res = await f
-          .as(role)
-          .request(method, fillPath(path), ['GET', 'DELETE'].includes(method) ? undefined : {});
-        if ((roles as Role[]).includes(role)) {
-          expect([401, 403], `${role} ${key} → ${res.status}`).not.toContain(res.status);
-        } else {
-          expect(res.status, `${role} ${key}`).toBe(403);
-          expect(res.headers.get('content-type')).toBe('application/problem+json');
-          const body = await res.json();
-          expect(body.code).toBe('forbidden');
-          expect(body.detail).toContain(role);
-        }
+  it.each(cases)('%s', async (key, roles) => {
+    const [method, path] = key.split(' ');
+    for (const role of ALL) {
+      const res = await f
+        .as(role)
+        .request(method, fillPath(path), ['GET', 'DELETE'].includes(method) ? undefined : {});
+      if ((roles as Role[]).includes(role)) {
+        expect([401, 403], `${role} ${key} → ${res.status}`).not.toContain(res.status);
+      } else {
+        expect(res.status, `${role} ${key}`).toBe(403);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        const body = await res.json();
+        expect(body.code).toBe('forbidden');
+        expect(body.detail).toContain(role);
       }
-      // The health routes start a worker thread per call: slower than the others on a busy machine.
-    },
-    120_000,
-  );
+    }
+    // The health routes start a worker thread per call: slower than the others on a busy machine.
+  }, 120_000);
 });
