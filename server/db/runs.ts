@@ -9,19 +9,26 @@
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { contentHash, datasetHash, ENGINE_VERSION, evaluate, InvalidDocumentError } from '../../engine/index.ts';
-import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
+import {
+  contentHash,
+  datasetHash,
+  ENGINE_VERSION,
+  evaluate,
+  InvalidDocumentError,
+} from '../../engine/index.ts';
+import type { Dataset, Evaluation, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
+import { appealStateOf, type AppealState } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
-import { getVersion } from './versions.ts';
+import { getVersion, type Version } from './versions.ts';
 
 export interface RunCounts {
   scored: number;
@@ -47,6 +54,14 @@ export interface RunSummary {
   resultsHash: string | null;
   /** Its publication as the year's result: requested (`pending`) or `published`; null when none. */
   publication: RunPublication | null;
+  /** A correction run: the run it supersedes (SPEC section 10); else null. */
+  supersedes: number | null;
+  /** The correction run that supersedes this one, when there is one. */
+  supersededBy: number | null;
+  /** none: not published; pending: awaiting approval; open: appeals accepted today; closed: after the window. */
+  appealState: AppealState;
+  /** A correction run: the appeals it applied. */
+  corrections: { appeals: number[] } | null;
 }
 
 export interface RunWarning {
@@ -85,6 +100,7 @@ function summaryOf(
   row: RunRow,
   v: { family: string; version: number },
   publication: RunPublication | null = null,
+  supersededBy: number | null = null,
 ): RunSummary {
   return {
     id: row.id,
@@ -101,7 +117,18 @@ function summaryOf(
     counts: { scored: row.scored, errors: row.errorCount, byGrade: row.byGrade },
     resultsHash: row.resultsHash,
     publication,
+    supersedes: row.supersedes ?? null,
+    supersededBy,
+    appealState: appealStateOf(publication),
+    corrections: row.corrections
+      ? { appeals: (JSON.parse(row.corrections) as { appeals: number[] }).appeals }
+      : null,
   };
+}
+
+/** The id of the correction run that supersedes run `id`, or null. */
+export function successorOf(db: Tx, id: number): number | null {
+  return db.select({ id: runs.id }).from(runs).where(eq(runs.supersedes, id)).get()?.id ?? null;
 }
 
 /** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
@@ -157,98 +184,130 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           );
         throw e;
       }
-      const { results, errors } = orderEvaluation(evaluation);
-      const byGrade: Record<string, number> = {};
-      for (const g of version.document.grades) byGrade[g.id] = 0;
-      for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
-      const errorRegions = new Set(errors.map((e) => e.region)).size;
-      const at = nowIso();
-      const run = tx
-        .insert(runs)
-        .values({
-          versionId: version.id,
-          year: input.year,
-          status: 'running',
-          documentHash: version.contentHash,
-          datasetHash: evaluation.dataset.hash,
-          dataset: JSON.stringify(dataset),
-          engineVersion: ENGINE_VERSION,
-          createdBy: actor,
-          createdAt: at,
-          scored: results.length,
-          errorCount: errorRegions,
-          byGrade,
-          warnings: JSON.stringify(evaluation.warnings),
-        })
-        .returning()
-        .get();
-      const texts = {
-        results: results.map((r) => JSON.stringify(r)),
-        errors: errors.map((e) => JSON.stringify(e)),
-      };
-      results.forEach((r, position) =>
-        tx
-          .insert(runResults)
-          .values({
-            runId: run.id,
-            position,
-            regionCode: r.region,
-            rank: r.rank,
-            grade: r.grade,
-            total: r.total,
-            result: texts.results[position],
-          })
-          .run(),
-      );
-      errors.forEach((e, position) =>
-        tx
-          .insert(runErrors)
-          .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
-          .run(),
-      );
-      // The hash of the results as stored (what verification recomputes), the audit entry that
-      // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
-      const resultsHash = resultsHashOf(texts);
-      const entry = appendAudit(tx, {
-        user: actor,
-        action: 'run.create',
-        entity: 'run',
-        entityId: run.id,
-        beforeHash: null,
-        afterHash: resultsHash,
-        detail: {
-          versionId: version.id,
-          family: version.family,
-          version: version.version,
-          year: input.year,
-          documentHash: run.documentHash,
-          datasetHash: run.datasetHash,
-          engineVersion: run.engineVersion,
-          scored: results.length,
-          errors: errorRegions,
-        },
-        at,
+      return storeRun(tx, db, {
+        version,
+        year: input.year,
+        dataset,
+        evaluation,
+        actor,
       });
-      const { keyId, signature } = signFor(
-        tx,
-        db,
-        sealMessage({
-          documentHash: run.documentHash,
-          datasetHash: run.datasetHash,
-          resultsHash,
-          engineVersion: run.engineVersion,
-        }),
-      );
-      const finished = tx
-        .update(runs)
-        .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
-        .where(eq(runs.id, run.id))
-        .returning()
-        .get();
-      return summaryOf(finished, version);
     },
     { behavior: 'immediate' },
   );
+}
+
+/** What `storeRun` stores: an evaluation of a version on a dataset, and for a correction run its links. */
+export interface RunToStore {
+  version: Version;
+  year: number;
+  dataset: Dataset;
+  evaluation: Evaluation;
+  actor: string;
+  /** A correction run: the run it supersedes and what it applied (JSON text stored with the run). */
+  supersedes?: number;
+  corrections?: unknown;
+  /** Added to the `run.create` audit entry's detail. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Stores a finished run inside the caller's transaction: results and errors in order, the results
+ * hash, the `run.create` audit entry and the signed seal.
+ */
+export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
+  const { version, dataset, evaluation, actor } = input;
+  const { results, errors } = orderEvaluation(evaluation);
+  const byGrade: Record<string, number> = {};
+  for (const g of version.document.grades) byGrade[g.id] = 0;
+  for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
+  const errorRegions = new Set(errors.map((e) => e.region)).size;
+  const at = nowIso();
+  const run = tx
+    .insert(runs)
+    .values({
+      versionId: version.id,
+      year: input.year,
+      status: 'running',
+      documentHash: version.contentHash,
+      datasetHash: evaluation.dataset.hash,
+      dataset: JSON.stringify(dataset),
+      engineVersion: ENGINE_VERSION,
+      createdBy: actor,
+      createdAt: at,
+      scored: results.length,
+      errorCount: errorRegions,
+      byGrade,
+      warnings: JSON.stringify(evaluation.warnings),
+      supersedes: input.supersedes ?? null,
+      corrections: input.corrections === undefined ? null : JSON.stringify(input.corrections),
+    })
+    .returning()
+    .get();
+  const texts = {
+    results: results.map((r) => JSON.stringify(r)),
+    errors: errors.map((e) => JSON.stringify(e)),
+  };
+  results.forEach((r, position) =>
+    tx
+      .insert(runResults)
+      .values({
+        runId: run.id,
+        position,
+        regionCode: r.region,
+        rank: r.rank,
+        grade: r.grade,
+        total: r.total,
+        result: texts.results[position],
+      })
+      .run(),
+  );
+  errors.forEach((e, position) =>
+    tx
+      .insert(runErrors)
+      .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
+      .run(),
+  );
+  // The hash of the results as stored (what verification recomputes), the audit entry that
+  // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
+  const resultsHash = resultsHashOf(texts);
+  const entry = appendAudit(tx, {
+    user: actor,
+    action: 'run.create',
+    entity: 'run',
+    entityId: run.id,
+    beforeHash: null,
+    afterHash: resultsHash,
+    detail: {
+      versionId: version.id,
+      family: version.family,
+      version: version.version,
+      year: input.year,
+      documentHash: run.documentHash,
+      datasetHash: run.datasetHash,
+      engineVersion: run.engineVersion,
+      scored: results.length,
+      errors: errorRegions,
+      ...input.detail,
+    },
+    at,
+  });
+  const { keyId, signature } = signFor(
+    tx,
+    db,
+    sealMessage({
+      documentHash: run.documentHash,
+      datasetHash: run.datasetHash,
+      resultsHash,
+      engineVersion: run.engineVersion,
+    }),
+  );
+  const finished = tx
+    .update(runs)
+    .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
+    .where(eq(runs.id, run.id))
+    .returning()
+    .get();
+  return summaryOf(finished, version);
 }
 
 function versionInfo(db: Tx, versionId: number): { family: string; version: number } {
@@ -286,13 +345,15 @@ export function listRuns(db: Tx, filter: RunFilter = {}): RunSummary[] {
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .all()
-    .map((r) => summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null));
+    .map((r) =>
+      summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null, successorOf(db, r.run.id)),
+    );
 }
 
 /** A run's summary only. */
 export function getRunSummary(db: Tx, id: number): RunSummary {
   const row = getRunRow(db, id);
-  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id));
+  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id), successorOf(db, id));
 }
 
 function getPublication(db: Tx, runId: number): RunPublication | null {
@@ -337,7 +398,7 @@ export function getRun(db: Tx, id: number): RunDetail {
   const version = getVersion(db, row.versionId);
   const texts = intactTexts(db, row);
   return {
-    ...summaryOf(row, version, getPublication(db, id)),
+    ...summaryOf(row, version, getPublication(db, id), successorOf(db, id)),
     grades: version.document.grades,
     results: texts.results.map((t) => withoutTraces(JSON.parse(t) as RegionResult)),
     errors: texts.errors.map((t) => JSON.parse(t) as RegionError),

@@ -8,7 +8,7 @@ import { contentHash } from '../../engine/index.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
+import { regions, ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
 import { sessionEnded, userChanged } from './changes.ts';
 
 /** A user as the API shows it (no password hash). */
@@ -17,6 +17,8 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** The region a `region` account is bound to (SPEC section 10); null for every other role. */
+  region: string | null;
   locale: 'zh' | 'en';
   disabled: boolean;
   createdAt: string;
@@ -30,11 +32,14 @@ export interface NewUser {
   /** Already hashed by the auth module. */
   passwordHash: string;
   locale?: 'zh' | 'en';
+  /** Required for role `region`, refused for the others. */
+  region?: string | null;
 }
 
 export interface UserPatch {
   displayName?: string;
   role?: Role;
+  region?: string | null;
   disabled?: boolean;
   locale?: 'zh' | 'en';
 }
@@ -55,6 +60,7 @@ export function toUser(row: UserRow): User {
     username: row.username,
     displayName: row.displayName,
     role: row.role,
+    region: row.region ?? null,
     locale: row.locale,
     disabled: row.disabled,
     createdAt: row.createdAt,
@@ -97,6 +103,38 @@ function checkUserFields(u: Partial<NewUser & UserPatch>): void {
   if (errors.length) throw new ValidationError('用户信息无效 / invalid user', errors);
 }
 
+/** A region account needs an existing region; every other role has none. */
+function checkRegion(tx: Tx, role: Role, region: string | null | undefined): string | null {
+  if (role !== 'region') {
+    if (region !== undefined && region !== null)
+      throw new ValidationError('用户信息无效 / invalid user', [
+        {
+          path: '/region',
+          code: 'region_not_allowed',
+          message: `只有地区账号（region）才绑定地区 / only a region account has a region (role ${role})`,
+        },
+      ]);
+    return null;
+  }
+  if (typeof region !== 'string' || region === '')
+    throw new ValidationError('用户信息无效 / invalid user', [
+      {
+        path: '/region',
+        code: 'region_required',
+        message: '地区账号必须绑定一个地区代码 / a region account needs a region code',
+      },
+    ]);
+  if (!tx.select({ code: regions.code }).from(regions).where(eq(regions.code, region)).get())
+    throw new ValidationError('用户信息无效 / invalid user', [
+      {
+        path: '/region',
+        code: 'unknown_region',
+        message: `没有地区 ${region} / no region ${region}`,
+      },
+    ]);
+  return region;
+}
+
 export function listUsers(db: Tx): User[] {
   return db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
 }
@@ -128,6 +166,7 @@ export function createUser(db: Db, input: NewUser, actor: string): User {
           undefined,
           'username_taken',
         );
+      const region = checkRegion(tx, input.role, input.region);
       const at = nowIso();
       const row = tx
         .insert(users)
@@ -135,6 +174,7 @@ export function createUser(db: Db, input: NewUser, actor: string): User {
           username: input.username,
           displayName: input.displayName,
           role: input.role,
+          region,
           passwordHash: input.passwordHash,
           locale: input.locale ?? 'zh',
           createdAt: at,
@@ -149,7 +189,7 @@ export function createUser(db: Db, input: NewUser, actor: string): User {
         entity: 'user',
         entityId: user.id,
         afterHash: userHash(user),
-        detail: { username: user.username, role: user.role },
+        detail: { username: user.username, role: user.role, ...(user.region ? { region: user.region } : {}) },
         at,
       });
       return user;
@@ -168,6 +208,12 @@ export function updateUser(db: Db, id: number, patch: UserPatch, actor: string):
       const set: Partial<UserRow> = { updatedAt: at };
       if (patch.displayName !== undefined) set.displayName = patch.displayName;
       if (patch.role !== undefined) set.role = patch.role;
+      if (patch.role !== undefined || patch.region !== undefined)
+        set.region = checkRegion(
+          tx,
+          patch.role ?? before.role,
+          patch.region !== undefined ? patch.region : patch.role === 'region' ? before.region : null,
+        );
       if (patch.disabled !== undefined) set.disabled = patch.disabled;
       if (patch.locale !== undefined) set.locale = patch.locale;
       const row = tx.update(users).set(set).where(eq(users.id, id)).returning().get();

@@ -1,4 +1,5 @@
 /** `GET /api/runs/:id/regions/:code/history`: a region's total, grade and rank in every year. */
+import { requireVisibleRun } from './region-scope.ts';
 import { regionHistory } from '../db/history.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -25,6 +26,7 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/runs/{id}/regions/{code}/history',
       access: 'any',
+      region: { param: 'code' },
       tag: 'runs',
       summary: '地区历年结果 / A region over the years',
       description:
@@ -47,7 +49,10 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
         },
         404: { description: 'No such run', schema: ref('Problem') },
       },
-      handler: (c, { params }) => c.json({ points: regionHistory(db, params.id, params.code) }),
+      handler: (c, { params, user }) => {
+        requireVisibleRun(db, user, params.id);
+        return c.json({ points: regionHistory(db, params.id, params.code) });
+      },
     }),
   ];
 }

@@ -67,6 +67,13 @@ export interface RouteSpec {
   query?: Record<string, ParamSpec>;
   headers?: Record<string, ParamSpec>;
   body?: BodySpec;
+  /**
+   * How a region account (role `region`, SPEC section 10) may use the route. Without it a region
+   * account gets 403 `forbidden`, whatever `access` says. `{ param }`: the path parameter `param`
+   * must be the account's region (403 `other_region`); `'scoped'`: the handler itself limits what
+   * it reads and returns to the account's region (see server/routes/region-scope.ts).
+   */
+  region?: { param: string } | 'scoped';
   /** Responses besides the common errors (401, 403, 422 …, added by the OpenAPI builder). */
   responses: Record<number, ResponseSpec>;
   handler: (c: Context<AppEnv>, input: RouteInput) => Response | Promise<Response>;
@@ -147,11 +154,23 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
         : undefined;
     const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
-    app.on(spec.method.toUpperCase(), honoPath(spec.path), requireAccess(spec.access), async (c) => {
+    app.on(spec.method.toUpperCase(), honoPath(spec.path), requireAccess(spec.access, spec.region !== undefined), async (c) => {
       const user = c.get('user');
 
+      if (user?.role === 'region' && !spec.region && spec.access !== 'public')
+        throw new ApiError(
+          403,
+          'forbidden',
+          '地区账号无权执行此操作 / A region account may not do this',
+        );
       const problems: ProblemEntry[] = [];
       const params: Record<string, unknown> = { ...c.req.param() };
+      if (user?.role === 'region' && typeof spec.region === 'object' && params[spec.region.param] !== user.region)
+        throw new ApiError(
+          403,
+          'other_region',
+          `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
+        );
       if (paramsCheck)
         problems.push(...check(paramsCheck(), params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
       const query: Record<string, unknown> = {};

@@ -123,11 +123,21 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/versions/{id}',
       access: 'any',
+      region: 'scoped',
       tag: 'rules',
       summary: '读取规则版本 / Read a rule version',
+      description: 'A region account reads published and retired versions only.',
       params: idParam,
       responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
-      handler: (c, { params }) => readVersion(c, params.id),
+      handler: (c, { params, user }) => {
+        if (user.role === 'region' && getVersion(db, params.id).status === 'draft')
+          throw new ApiError(
+            404,
+            'not_found',
+            `version ${params.id} 不存在 / version ${params.id} not found`,
+          );
+        return readVersion(c, params.id);
+      },
     }),
     route({
       method: 'post',
