@@ -245,6 +245,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await form.locator('[data-testid=evidence-refused]').waitFor();
       expect(await form.locator('[data-testid=evidence-refused]').innerText()).toContain('伪装.pdf');
       expect(await form.locator('[data-testid=evidence-chosen] li').count()).toBe(1);
+      await form.locator('[data-testid=evidence-chosen]').scrollIntoViewIfNeeded();
       await shot(page, 'appeals-05-filing', 'appeal-filing');
       await form.locator('[data-testid=submit-appeal]').click();
       await page.waitForURL((u) => /\/appeals\/\d+$/.test(u.pathname));
@@ -260,8 +261,9 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=appeal-target]').innerText()).toContain(
         '生态环境保护督察问题逾期未完成整改数',
       );
-      // A region account is not a reviewer: the form says so and stays disabled.
-      await page.locator('[data-testid=decision-disabled]').waitFor();
+      // A region account does not review: the decision section only shows the state.
+      expect(await page.locator('[data-testid=decision]').innerText()).toContain('待复核');
+      expect(await page.locator('[data-testid=decision-form]').count()).toBe(0);
       await screenshot(page, 'appeals-06-filed');
       expect(errors).toEqual([]);
     },
