@@ -82,6 +82,28 @@ function png(width: number, height: number): Buffer {
   ]);
 }
 
+/** A one-page PDF with a line of text (offsets in the cross-reference table computed). */
+function pdf(text: string): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 120] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${`BT /F1 14 Tf 20 60 Td (${text}) Tj ET`.length} >>\nstream\nBT /F1 14 Tf 20 60 Td (${text}) Tj ET\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 /** Today in China (UTC+8), as the server counts appeal deadlines. */
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -264,7 +286,32 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       // A region account does not review: the decision section only shows the state.
       expect(await page.locator('[data-testid=decision]').innerText()).toContain('待复核');
       expect(await page.locator('[data-testid=decision-form]').count()).toBe(0);
+      // More evidence while the appeal is open: a PDF, previewed in the page.
+      await page
+        .locator('input[name=evidence]')
+        .setInputFiles([
+          {
+            name: 'rectification.pdf',
+            mimeType: 'application/pdf',
+            buffer: pdf('Rectification closed 2024-12-20'),
+          },
+        ]);
+      await page.click('[data-testid=upload-evidence]');
+      await expect.poll(() => page.locator('[data-testid=evidence-list] > li').count()).toBe(2);
+      await page.locator('[data-testid=evidence-list] > li:last-child button').click();
+      const frame = page.locator('[data-testid=evidence-pdf]');
+      await frame.waitFor();
+      expect(await frame.getAttribute('src')).toMatch(new RegExp(`^/api/appeals/${appealId}/evidence/\\d+$`));
       await screenshot(page, 'appeals-06-filed');
+      // The English switch: the same page in English, the labels from the rule document's `en`.
+      await page.click('button.lang');
+      await expect.poll(() => page.locator('[data-testid=appeal-state]').innerText()).toBe('Awaiting review');
+      expect(await page.locator('[data-testid=appeal-target]').innerText()).toContain(
+        'Inspection findings not rectified on time',
+      );
+      await screenshot(page, 'appeals-06-filed-en');
+      await page.click('button.lang');
+      await expect.poll(() => page.locator('[data-testid=appeal-state]').innerText()).toBe('待复核');
       expect(errors).toEqual([]);
     },
     STEP,
