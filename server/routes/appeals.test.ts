@@ -12,6 +12,7 @@ import type { Dataset, RegionResult, RuleDocument } from '../../engine/types.ts'
 import { todayInChina } from '../db/appeal-window.ts';
 import { addEvidence, fileAppeal } from '../db/appeals.ts';
 import { getRunDataset } from '../db/runs.ts';
+import { verifySealedRun } from '../trust/sealed.ts';
 import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
 
 const PDF = new Uint8Array(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'));
@@ -523,6 +524,18 @@ describe('appeals and corrections', () => {
     });
     expect([superseded.status, superseded.body.code]).toEqual([409, 'superseded']);
     ids.correction = newId;
+  });
+
+  it('the sealed correction run re-evaluates to the same bytes, adjustments included', async () => {
+    const sealed = await f.as('reviewer').json('GET', `/api/runs/${ids.correction}/sealed`);
+    expect(sealed.body.corrections).toMatchObject({
+      supersedes: runId,
+      appeals: [ids.input, ids.downgrade, ids.item],
+    });
+    expect(verifySealedRun(sealed.body)).toEqual([]);
+    const forged = JSON.parse(JSON.stringify(sealed.body));
+    forged.corrections.adjustments['220200'].items.satisfaction.points = 5;
+    expect(verifySealedRun(forged).map((p) => p.code)).toContain('results_differ');
   });
 
   it('impact: the regions the correction moved, and a region account sees only its own row', async () => {
