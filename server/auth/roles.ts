@@ -46,7 +46,10 @@ export function requireAccess(access: Access, regionOk = false): MiddlewareHandl
     const user = c.get('user');
     if (access !== 'public' && !user) throw new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
     if (!allowed(access, user, regionOk)) {
-      const roles = (rolesOf(access) as Role[]).join(' / ');
+      const admitted = rolesOf(access);
+      const roles = (admitted === 'any' ? ROLES.filter((r) => r !== 'region') : (admitted as Role[])).join(
+        ' / ',
+      );
       throw new ApiError(
         403,
         'forbidden',

@@ -36,8 +36,12 @@ export function runPublication(db: Db, id: number): RunPublication {
   const row = db.$client.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
     Record<string, unknown> | undefined;
   if (!row) throw new NotFoundError('run', id);
-  const doc = pick(row, ['doc_number', 'docNumber']);
-  const on = pick(row, ['published_on', 'publishedOn', 'published_at']);
+  // The publication of the run (run_publications, SPEC sections 10 and 11), when published.
+  const published = db.$client
+    .prepare("SELECT doc_number, published_on FROM run_publications WHERE run_id = ? AND status = 'published'")
+    .get(id) as Record<string, unknown> | undefined;
+  const doc = pick({ ...row, ...published }, ['doc_number', 'docNumber']);
+  const on = pick({ ...row, ...published }, ['published_on', 'publishedOn', 'published_at']);
   const sup = pick(row, ['supersedes', 'supersedes_id', 'supersedes_run_id']);
   return {
     docNumber: typeof doc === 'string' ? doc : null,
