@@ -4,10 +4,12 @@
  * the dates) and an admin approves them; the region account lands on its own page (nothing else in
  * the bar, another region's page sends it back), files an appeal against an input of its own data
  * with evidence (a renamed file is refused in the browser, the image is shown from the server);
- * an appeal the admin filed cannot be decided by the admin; a reviewer accepts the region's
- * appeal with the corrected value; the assessor makes the correction run, whose impact view and
- * 更正通报 show 长春市 corrected and every other region's result unchanged — and whose totals
- * equal an independent evaluation of the corrected data. Screenshots go to test-artifacts/.
+ * an appeal the admin filed for 吉林市 cannot be decided by the admin; a reviewer accepts the
+ * region's appeal with the corrected value (and, through the API, the admin's with adjusted points,
+ * and rejects a third); the assessor makes the correction run, whose impact view and 更正通报 show
+ * 长春市 corrected, whose 吉林市 page shows the adjusted points beside the computed ones, and whose
+ * totals equal an independent evaluation of the corrected data (plus the adjustment) with every
+ * other region's result unchanged. Screenshots go to test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -287,15 +289,13 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=decision]').innerText()).toContain('待复核');
       expect(await page.locator('[data-testid=decision-form]').count()).toBe(0);
       // More evidence while the appeal is open: a PDF, previewed in the page.
-      await page
-        .locator('input[name=evidence]')
-        .setInputFiles([
-          {
-            name: 'rectification.pdf',
-            mimeType: 'application/pdf',
-            buffer: pdf('Rectification closed 2024-12-20'),
-          },
-        ]);
+      await page.locator('input[name=evidence]').setInputFiles([
+        {
+          name: 'rectification.pdf',
+          mimeType: 'application/pdf',
+          buffer: pdf('Rectification closed 2024-12-20'),
+        },
+      ]);
       await page.click('[data-testid=upload-evidence]');
       await expect.poll(() => page.locator('[data-testid=evidence-list] > li').count()).toBe(2);
       await page.locator('[data-testid=evidence-list] > li:last-child button').click();
@@ -372,11 +372,25 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=decision-made]').innerText()).toContain('周复核');
       await shot(page, 'appeals-09-accepted', 'appeal-decision');
 
-      const rejected = await (
-        await apiSession(server, 'zhou', 'zhou-password-1')
-      )('POST', `/api/appeals/${adminAppealId}/decision`, {
+      // The admin's appeal for 吉林市 is accepted with adjusted points; an assessor's for 四平市 is rejected.
+      const zhou = await apiSession(server, 'zhou', 'zhou-password-1');
+      const accepted = await zhou('POST', `/api/appeals/${adminAppealId}/decision`, {
+        decision: 'accepted',
+        reason: '经核查，大气污染防治任务已按期完成，得分调整为4分。',
+        points: 4,
+      });
+      expect(accepted.status).toBe(200);
+      const sun = await apiSession(server, 'sun', 'sun-password-1');
+      const third = await sun('POST', '/api/appeals', {
+        runId,
+        region: '220300',
+        target: { kind: 'cap', id: 'satisfaction_low' },
+        claim: '满意度调查样本不足，请求不适用封顶项。',
+      });
+      expect(third.status).toBe(201);
+      const rejected = await zhou('POST', `/api/appeals/${third.body.id}/decision`, {
         decision: 'rejected',
-        reason: '未提供证明材料。',
+        reason: '调查样本符合要求，驳回。',
       });
       expect(rejected.status).toBe(200);
       expect(errors).toEqual([]);
@@ -390,7 +404,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       const { page, errors } = await as('sun', 'sun-password-1');
       await page.goto(`${server.base}/runs/${runId}`);
       const counts = page.locator('[data-testid=appeal-counts]');
-      await expect.poll(() => counts.locator('[data-state=accepted] .n').innerText()).toBe('1');
+      await expect.poll(() => counts.locator('[data-state=accepted] .n').innerText()).toBe('2');
       expect(await counts.locator('[data-state=rejected] .n').innerText()).toBe('1');
       expect(await counts.locator('[data-state=open] .n').innerText()).toBe('0');
       await page.locator('[data-testid=consequences] [data-kind=interview]').waitFor();
@@ -399,8 +413,8 @@ describe('one appeal from filing to the correction run, in the editor', () => {
 
       await page.click('[data-testid=open-correction]');
       const dialog = page.locator('dialog[open]');
-      const box = dialog.locator(`input[type=checkbox][value="${appealId}"]`);
-      expect(await box.isChecked()).toBe(true);
+      for (const id of [appealId, adminAppealId])
+        expect(await dialog.locator(`input[type=checkbox][value="${id}"]`).isChecked()).toBe(true);
       await screenshot(page, 'appeals-11-correction');
       await dialog.locator('[data-testid=confirm-correction]').click();
       await page.waitForURL((u) => /^\/runs\/\d+$/.test(u.pathname) && u.pathname !== `/runs/${runId}`);
@@ -419,8 +433,19 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       const notice = page.locator('[data-testid=correction-notice]');
       await notice.waitFor();
       expect(await notice.locator('[data-testid=correction-changes]').innerText()).toContain('长春市');
-      expect(await notice.innerText()).toContain('共受理申诉 2 项，采纳 1 项，驳回 1 项');
+      expect(await notice.innerText()).toContain('共受理申诉 3 项，采纳 2 项，驳回 1 项');
       await screenshot(page, 'appeals-13-correction-notice');
+
+      // The adjusted item shows its adjusted points beside the computed ones, with the appeal.
+      await page.goto(`${server.base}/runs/${correctionId}/regions/${OTHER}`);
+      const adjusted = page.locator('tr[data-item=air_tasks] [data-testid=item-adjusted]');
+      await adjusted.waitFor();
+      expect(await adjusted.innerText()).toBe('4');
+      expect(await page.locator('tr[data-item=air_tasks]').innerText()).toContain(
+        '大气污染防治任务已按期完成',
+      );
+      await page.locator('tr[data-item=air_tasks]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'appeals-14-adjusted-item');
 
       await page.goto(`${server.base}/runs/${runId}`);
       await page.locator('[data-testid=superseded-by]').waitFor();
@@ -430,7 +455,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
   );
 
   it(
-    'the correction run equals an independent evaluation of the corrected data; no other region’s result moved',
+    'the correction run equals an independent evaluation of the corrected data plus the adjusted points; no other region’s result moved',
     async () => {
       const before = (await admin('GET', `/api/runs/${runId}`)).body;
       const after = (await admin('GET', `/api/runs/${correctionId}`)).body;
@@ -447,12 +472,19 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       const own = evaluate(doc, { year: 2024, regions: stored.regions });
       const byRegion = new Map(own.results.map((r) => [r.region, r]));
       for (const r of after.results) {
+        if (r.region === OTHER) continue;
         expect(r.total, r.region).toBe(byRegion.get(r.region)!.total);
         expect(r.grade, r.region).toBe(byRegion.get(r.region)!.grade);
-        expect(r.rank, r.region).toBe(byRegion.get(r.region)!.rank);
       }
+      // 吉林市: the item's effective points are the adjusted 4 instead of the computed 2.5.
+      const jl = after.results.find((x: { region: string }) => x.region === OTHER);
+      expect(jl.total).toBeCloseTo(byRegion.get(OTHER)!.total + 1.5, 6);
+      const air = jl.categories
+        .flatMap((c: { items: unknown[] }) => c.items)
+        .find((i: { id: string }) => i.id === 'air_tasks');
+      expect(air).toMatchObject({ points: 2.5, adjustment: { points: 4, appeal: adminAppealId } });
       for (const b of before.results) {
-        if (b.region === REGION) continue;
+        if (b.region === REGION || b.region === OTHER) continue;
         const a = after.results.find((x: { region: string }) => x.region === b.region);
         expect({ total: a.total, grade: a.grade, base: a.base }, b.region).toEqual({
           total: b.total,

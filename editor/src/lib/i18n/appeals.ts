@@ -140,6 +140,9 @@ const zh = {
   'correction.already': '本结果已有更正考核（第 {id} 号运行）。',
   'correction.open': '打开更正考核',
 
+  'trace.computed': '计算得分',
+  'trace.adjusted': '经申诉第 {id} 号复核调整',
+  'trace.waivers': '经申诉复核不予适用的事项',
   'impact.title': '更正前后对比',
   'impact.of': '第 {from} 号运行 → 第 {to} 号运行（更正考核）',
   'impact.summary':
@@ -341,6 +344,9 @@ const en: Record<AppealsKey, string> = {
   'correction.already': 'These results already have a correction run (run {id}).',
   'correction.open': 'Open the correction run',
 
+  'trace.computed': 'computed points',
+  'trace.adjusted': 'adjusted on review of appeal {id}',
+  'trace.waivers': 'Waived on review of appeals',
   'impact.title': 'Before and after the correction',
   'impact.of': 'Run {from} → run {to} (correction)',
   'impact.summary': '{regions} regions: {changed} changed, {grade} changed grade, {rank} changed rank',
