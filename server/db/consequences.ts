@@ -249,7 +249,7 @@ export function recordRunConsequences(db: Db, runId: number, actor: string): Run
   );
 }
 
-/** The rows of the export: 名单, 地区代码, 地区, 等次, 原因. */
+/** The rows of the export: 名单, 地区代码, 地区, 等级, 原因. */
 export function consequenceRows(c: RunConsequences): (string | number)[][] {
   const rows: (string | number)[][] = [
     ['名单 / list', '地区代码 / code', '地区 / region', '等级 / grade', '原因 / reasons'],
