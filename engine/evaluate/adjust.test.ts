@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../index.ts';
 import { applyAdjustments, AdjustmentError } from './adjust.ts';
 import { baseDocument } from '../diff/test-fixture.ts';
-import type { Dataset } from '../types.ts';
+import type { Dataset, RegionResult } from '../types.ts';
 
 const doc = baseDocument();
 const regionValues = (pm25: number, overdue = 0) => ({
@@ -24,7 +24,7 @@ const data: Dataset = {
 
 describe('applyAdjustments', () => {
   const base = evaluate(doc, data, { trace: false });
-  const byCode = (rs: { region: string }[], c: string) => rs.find((r) => r.region === c)!;
+  const byCode = (rs: RegionResult[], c: string): RegionResult => rs.find((r) => r.region === c)!;
 
   it('keeps computed points, uses the adjusted ones for sums, grade and rank; others keep their results', () => {
     const b = byCode(base.results, 'B');

@@ -166,7 +166,7 @@ export function computeConsequences(
   const prev = previousGrades(db, run.family, run.year);
   const reasonsOf = (r: RegionResult): Map<Criterion, string> => {
     const out = new Map<Criterion, string>();
-    if (r.grade === last) out.set('failed', `考核等次为${label.get(last)} / graded ${last}`);
+    if (r.grade === last) out.set('failed', `考核等级为${label.get(last)} / graded ${last}`);
     if (r.vetoes.length) out.set('vetoed', `触发否决项 ${r.vetoes.join('、')} / veto ${r.vetoes.join(', ')}`);
     if (r.downgrades.length && (idx.get(r.grade) ?? 0) > (idx.get(r.scoreGrade) ?? 0))
       out.set(
@@ -249,10 +249,10 @@ export function recordRunConsequences(db: Db, runId: number, actor: string): Run
   );
 }
 
-/** The rows of the export: 名单, 地区代码, 地区, 等次, 原因. */
+/** The rows of the export: 名单, 地区代码, 地区, 等级, 原因. */
 export function consequenceRows(c: RunConsequences): (string | number)[][] {
   const rows: (string | number)[][] = [
-    ['名单 / list', '地区代码 / code', '地区 / region', '等次 / grade', '原因 / reasons'],
+    ['名单 / list', '地区代码 / code', '地区 / region', '等级 / grade', '原因 / reasons'],
   ];
   for (const l of c.lists)
     for (const r of l.regions)

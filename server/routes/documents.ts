@@ -114,15 +114,13 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: { ...runIdParam, code },
         query: publicQuery,
         responses: fileResponses('The statement', format),
-        handler: (c, { params, query, user }) =>
-          requireVisibleRun(db, user, params.id) ??
-          send(
-            c,
-            buildStatement(bounded(db, params.id), getRunRegion(db, params.id, params.code), {
-              public: isPublic(query),
-            }),
-            format,
-          ),
+        handler: (c, { params, query, user }) => {
+          requireVisibleRun(db, user, params.id);
+          const statement = buildStatement(bounded(db, params.id), getRunRegion(db, params.id, params.code), {
+            public: isPublic(query),
+          });
+          return send(c, statement, format);
+        },
       }),
       route({
         method: 'get',
