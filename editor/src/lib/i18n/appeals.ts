@@ -186,8 +186,8 @@ const zh = {
   'cons.recorded': '已于 {at} 由 {who} 记录',
   'cons.notRecorded': '按当前设置计算，尚未记录。',
   'cons.recordConfirm': '将当前名单记录到本次考核？记录后不能修改。',
-  'cons.exportCsv': '导出 CSV',
-  'cons.exportXlsx': '导出 Excel',
+  'cons.exportCsv': '导出名单（CSV）',
+  'cons.exportXlsx': '导出名单（Excel）',
 
   'mine.title': '本地区考核',
   'mine.heading': '{name}的考核结果',
@@ -390,8 +390,8 @@ const en: Record<AppealsKey, string> = {
   'cons.recorded': 'Recorded by {who} at {at}',
   'cons.notRecorded': 'Computed from the current settings; not recorded yet.',
   'cons.recordConfirm': 'Record the current lists with this run? They cannot be changed afterwards.',
-  'cons.exportCsv': 'Export CSV',
-  'cons.exportXlsx': 'Export Excel',
+  'cons.exportCsv': 'Export lists (CSV)',
+  'cons.exportXlsx': 'Export lists (Excel)',
 
   'mine.title': 'Our results',
   'mine.heading': 'Results of {name}',
