@@ -13,6 +13,7 @@ import { todayInChina } from '../db/appeal-window.ts';
 import { addEvidence, fileAppeal } from '../db/appeals.ts';
 import { getRunDataset } from '../db/runs.ts';
 import { verifySealedRun } from '../trust/sealed.ts';
+import { verifyDatabase } from '../trust/verify.ts';
 import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
 
 const PDF = new Uint8Array(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'));
@@ -604,6 +605,20 @@ describe('appeals and corrections', () => {
     expect(() => f.opened.sqlite.exec(`DELETE FROM run_consequences WHERE run_id = ${runId}`)).toThrow(
       /immutable/,
     );
+  });
+
+  it('verify --db holds for the whole cycle, and catches evidence changed behind the triggers', () => {
+    expect(verifyDatabase(f.opened.db).problems).toEqual([]);
+    const db = f.opened.sqlite;
+    db.exec('DROP TRIGGER appeal_evidence_append_only_update');
+    db.exec(
+      `UPDATE appeal_evidence SET content = zeroblob(size) WHERE appeal_id = ${ids.input} AND content_type = 'application/pdf'`,
+    );
+    db.exec('DROP TRIGGER appeal_decisions_append_only_update');
+    db.exec(`UPDATE appeal_decisions SET decided_by = 'cc' WHERE appeal_id = ${ids.input}`);
+    const codes = verifyDatabase(f.opened.db).problems.map((p) => `${p.table} ${p.code}`);
+    expect(codes).toContain('appeal_evidence evidence_hash_mismatch');
+    expect(codes).toContain('appeal_decisions same_person');
   });
 
   it('the deadline: no appeal and no evidence after the window (appeal_closed)', () => {
