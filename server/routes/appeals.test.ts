@@ -557,6 +557,38 @@ describe('appeals and corrections', () => {
     expect((await f.as('region').json('GET', `/api/runs/${ids.correction}/impact`)).status).toBe(404);
   });
 
+  it('the correction run is published after the run it supersedes (four eyes), with its own window', async () => {
+    const today = todayInChina();
+    const p = await publish(f, ids.correction, today, 5);
+    expect(p).toMatchObject({ status: 'published', appealDays: 5 });
+    const region = f.as('region');
+    const runs = (await region.json('GET', '/api/runs')).body.runs.map((r: { id: number }) => r.id);
+    expect(runs.sort()).toEqual([runId, ids.correction].sort());
+    const impact = await region.json('GET', `/api/runs/${ids.correction}/impact`);
+    expect(impact.body.regions.map((r: { region: string }) => r.region)).toEqual(['220100']);
+    const notice = await region.request('GET', `/api/runs/${ids.correction}/documents/correction.docx`);
+    expect(notice.status).toBe(200);
+    // Appeals now go against the correction run.
+    const again = await region.json('POST', '/api/appeals', {
+      runId: ids.correction,
+      region: '220100',
+      target: { kind: 'item', id: 'soil_tasks' },
+      claim: '土壤任务已完成',
+    });
+    expect(again.status).toBe(201);
+    // A run that is neither the original nor a correction cannot be published for the same year.
+    const third = await f
+      .as('assessor')
+      .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
+    const req = await f
+      .as('assessor')
+      .json('POST', `/api/runs/${third.body.id}/publish`, {
+        docNumber: '吉环考〔2025〕9号',
+        publishedOn: today,
+      });
+    expect([req.status, req.body.code]).toEqual([409, 'already_published']);
+  });
+
   it('consequences: computed from the results, configured per family, recorded once, exported', async () => {
     const rev = f.as('reviewer');
     const c = await rev.json('GET', `/api/runs/${runId}/consequences`);
@@ -631,7 +663,7 @@ describe('appeals and corrections', () => {
         actor,
         far,
       ),
-    ).toThrow(/尚未发布|not published/);
+    ).toThrow(/appeal window closed/);
     try {
       addEvidence(
         f.opened.db,
