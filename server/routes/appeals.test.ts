@@ -566,6 +566,8 @@ describe('appeals and corrections', () => {
     expect(runs.sort()).toEqual([runId, ids.correction].sort());
     const impact = await region.json('GET', `/api/runs/${ids.correction}/impact`);
     expect(impact.body.regions.map((r: { region: string }) => r.region)).toEqual(['220100']);
+    const history = await region.json('GET', `/api/runs/${ids.correction}/regions/220100/history`);
+    expect(history.body.points.map((p: { runId: number }) => p.runId)).toEqual([ids.correction]);
     const notice = await region.request('GET', `/api/runs/${ids.correction}/documents/correction.docx`);
     expect(notice.status).toBe(200);
     // Appeals now go against the correction run.
