@@ -435,6 +435,7 @@ describe('appeals and corrections', () => {
 
     // The corrected input is a new revision of the year's data, its source the appeal.
     const data = await f.as('reviewer').json('GET', '/api/datasets/2024/regions/220100');
+    expect(schemaProblems(f.app, 'GET', '/api/datasets/{year}/regions/{code}', 200, data.body)).toEqual([]);
     expect(data.body.values.air_task_shortfalls).toBe(0);
     expect(data.body.sources.air_task_shortfalls).toBe(`appeal:${ids.input}`);
 
@@ -542,6 +543,7 @@ describe('appeals and corrections', () => {
   it('impact: the regions the correction moved, and a region account sees only its own row', async () => {
     const impact = await f.as('reviewer').json('GET', `/api/runs/${ids.correction}/impact`);
     expect(impact.status).toBe(200);
+    expect(schemaProblems(f.app, 'GET', '/api/runs/{id}/impact', 200, impact.body)).toEqual([]);
     expect(impact.body).toMatchObject({ from: runId, to: ids.correction });
     const changed = impact.body.regions
       .filter((r: { changed: boolean }) => r.changed)
@@ -582,12 +584,10 @@ describe('appeals and corrections', () => {
     const third = await f
       .as('assessor')
       .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
-    const req = await f
-      .as('assessor')
-      .json('POST', `/api/runs/${third.body.id}/publish`, {
-        docNumber: '吉环考〔2025〕9号',
-        publishedOn: today,
-      });
+    const req = await f.as('assessor').json('POST', `/api/runs/${third.body.id}/publish`, {
+      docNumber: '吉环考〔2025〕9号',
+      publishedOn: today,
+    });
     expect([req.status, req.body.code]).toEqual([409, 'already_published']);
   });
 
@@ -595,6 +595,7 @@ describe('appeals and corrections', () => {
     const rev = f.as('reviewer');
     const c = await rev.json('GET', `/api/runs/${runId}/consequences`);
     expect(c.body.recorded).toBeNull();
+    expect(schemaProblems(f.app, 'GET', '/api/runs/{id}/consequences', 200, c.body)).toEqual([]);
     const interview = c.body.lists.find((l: { kind: string }) => l.kind === 'interview');
     const byRegion = new Map(
       interview.regions.map((r: { region: string; reasons: { criterion: string }[] }) => [
@@ -615,8 +616,10 @@ describe('appeals and corrections', () => {
       lists: [{ kind: 'restriction', criteria: ['vetoed'] }],
     });
     expect(cfg.status).toBe(200);
+    expect(schemaProblems(f.app, 'PUT', '/api/families/{family}/consequences', 200, cfg.body)).toEqual([]);
     const rec = await f.as('assessor').json('POST', `/api/runs/${runId}/consequences`);
     expect(rec.status).toBe(201);
+    expect(schemaProblems(f.app, 'POST', '/api/runs/{id}/consequences', 201, rec.body)).toEqual([]);
     expect(rec.body.lists).toEqual([
       expect.objectContaining({
         kind: 'restriction',
