@@ -138,6 +138,16 @@ describe('appeals and corrections', () => {
     expect((await region.json('GET', '/api/datasets/2024/regions/220200')).status).toBe(403);
     expect((await region.json('GET', '/api/datasets/2024')).status).toBe(403);
     expect((await region.json('GET', `/api/runs/${runId}/sealed`)).status).toBe(403);
+    expect((await region.request('GET', `/api/runs/${runId}/regions/220100/statement.docx`)).status).toBe(
+      200,
+    );
+    expect((await region.request('GET', `/api/runs/${runId}/regions/220200/statement.docx`)).status).toBe(
+      403,
+    );
+    expect((await region.request('GET', `/api/runs/${runId}/documents/notice.docx`)).status).toBe(200);
+    expect(
+      (await region.request('GET', `/api/versions/${f.published[2024].id}/letters/220100.docx`)).status,
+    ).toBe(200);
     expect((await region.json('GET', `/api/runs/${runId}/export?format=csv`)).status).toBe(403);
     expect((await region.json('GET', `/api/versions/${f.draft2025.id}`)).status).toBe(404);
     expect((await region.json('GET', `/api/versions/${f.published[2024].id}`)).status).toBe(200);
