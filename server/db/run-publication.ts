@@ -7,7 +7,7 @@
  * run per family and year (a partial unique index). The appeal window ends `appealDays` calendar days
  * after `publishedOn` (`appealEndsOn`), read later by appeals.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { SamePersonError } from '../trust/errors.ts';
 import { addDays, dateProblem, docNumberProblem, requireValid } from '../trust/formats.ts';
 import { sealOf } from '../trust/integrity.ts';
@@ -111,13 +111,28 @@ function publishedFor(db: Tx, family: string, year: number): RunPublicationRow |
         eq(runPublications.family, family),
         eq(runPublications.year, year),
         eq(runPublications.status, 'published'),
+        isNull(runPublications.supersedes),
       ),
     )
     .get();
 }
 
+/**
+ * A correction run (SPEC section 10) is published after the run it supersedes, which must be
+ * published itself; it does not count against "one published run per family and year".
+ */
+function checkCorrection(db: Tx, supersedes: number): void {
+  const prev = db.select().from(runPublications).where(eq(runPublications.runId, supersedes)).get();
+  if (!prev || prev.status !== 'published')
+    throw new ConflictError(
+      `更正运行所取代的运行 ${supersedes} 尚未发布 / the run this correction supersedes (${supersedes}) is not published`,
+      undefined,
+      'superseded_not_published',
+    );
+}
+
 /** Checks the run can be published: finished, intact, no request yet, no published run for its year. */
-function prepare(tx: Tx, runId: number): { family: string; year: number } {
+function prepare(tx: Tx, runId: number): { family: string; year: number; supersedes: number | null } {
   const run = getRunRow(tx, runId);
   if (run.status !== 'finished')
     throw new ConflictError(
@@ -136,6 +151,10 @@ function prepare(tx: Tx, runId: number): { family: string; year: number } {
       publicationOf(existing),
       existing.status === 'pending' ? 'pending_approval' : 'already_published',
     );
+  if (run.supersedes !== null && run.supersedes !== undefined) {
+    checkCorrection(tx, run.supersedes);
+    return { family, year: run.year, supersedes: run.supersedes };
+  }
   const other = publishedFor(tx, family, run.year);
   if (other)
     throw new ConflictError(
@@ -143,7 +162,7 @@ function prepare(tx: Tx, runId: number): { family: string; year: number } {
       publicationOf(other),
       'already_published',
     );
-  return { family, year: run.year };
+  return { family, year: run.year, supersedes: null };
 }
 
 /** Records a request to publish a run. Audited as `run.request`. */
@@ -156,7 +175,7 @@ export function requestRunPublication(
   const p = checkInput(input);
   return db.transaction(
     (tx) => {
-      const { family, year } = prepare(tx, runId);
+      const { family, year, supersedes } = prepare(tx, runId);
       const at = nowIso();
       const row = tx
         .insert(runPublications)
@@ -165,6 +184,7 @@ export function requestRunPublication(
           family,
           year,
           status: 'pending',
+          supersedes,
           ...p,
           appealEndsOn: addDays(p.publishedOn, p.appealDays),
           requestedBy: actor,
@@ -217,7 +237,8 @@ export function withdrawRunPublication(db: Db, runId: number, actor: string): vo
 function complete(tx: Tx, db: Db, row: RunPublicationRow, actor: string, fourEyes: boolean): RunPublication {
   const run = getRunRow(tx, row.runId);
   getRunResultTexts(tx, row.runId);
-  const other = publishedFor(tx, row.family, row.year);
+  if (row.supersedes !== null) checkCorrection(tx, row.supersedes);
+  const other = row.supersedes === null ? publishedFor(tx, row.family, row.year) : undefined;
   if (other && other.runId !== row.runId)
     throw new ConflictError(
       `${row.family} ${row.year} 年度已发布运行 ${other.runId} 的结果 / the ${row.year} result is already published (run ${other.runId})`,

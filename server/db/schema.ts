@@ -324,11 +324,16 @@ export const runPublications = sqliteTable(
     keyId: text('key_id'),
     signature: text('signature'),
     auditHash: text('audit_hash'),
+    /** A correction run's publication: the run it supersedes (published before it). */
+    supersedes: integer('supersedes').references(() => runs.id),
   },
   (t) => [
     uniqueIndex('run_publications_one_published')
       .on(t.family, t.year)
-      .where(sql`status = 'published'`),
+      .where(sql`status = 'published' AND supersedes IS NULL`),
+    uniqueIndex('run_publications_one_correction')
+      .on(t.supersedes)
+      .where(sql`status = 'published' AND supersedes IS NOT NULL`),
     check('run_publications_status_check', sql`${t.status} IN ('pending', 'published')`),
     check('run_publications_appeal_days_check', sql`${t.appealDays} BETWEEN 0 AND 365`),
   ],

@@ -13,6 +13,7 @@ import { todayInChina } from '../db/appeal-window.ts';
 import { addEvidence, fileAppeal } from '../db/appeals.ts';
 import { getRunDataset } from '../db/runs.ts';
 import { verifySealedRun } from '../trust/sealed.ts';
+import { verifyDatabase } from '../trust/verify.ts';
 import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
 
 const PDF = new Uint8Array(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'));
@@ -137,6 +138,16 @@ describe('appeals and corrections', () => {
     expect((await region.json('GET', '/api/datasets/2024/regions/220200')).status).toBe(403);
     expect((await region.json('GET', '/api/datasets/2024')).status).toBe(403);
     expect((await region.json('GET', `/api/runs/${runId}/sealed`)).status).toBe(403);
+    expect((await region.request('GET', `/api/runs/${runId}/regions/220100/statement.docx`)).status).toBe(
+      200,
+    );
+    expect((await region.request('GET', `/api/runs/${runId}/regions/220200/statement.docx`)).status).toBe(
+      403,
+    );
+    expect((await region.request('GET', `/api/runs/${runId}/documents/notice.docx`)).status).toBe(200);
+    expect(
+      (await region.request('GET', `/api/versions/${f.published[2024].id}/letters/220100.docx`)).status,
+    ).toBe(200);
     expect((await region.json('GET', `/api/runs/${runId}/export?format=csv`)).status).toBe(403);
     expect((await region.json('GET', `/api/versions/${f.draft2025.id}`)).status).toBe(404);
     expect((await region.json('GET', `/api/versions/${f.published[2024].id}`)).status).toBe(200);
@@ -434,6 +445,7 @@ describe('appeals and corrections', () => {
 
     // The corrected input is a new revision of the year's data, its source the appeal.
     const data = await f.as('reviewer').json('GET', '/api/datasets/2024/regions/220100');
+    expect(schemaProblems(f.app, 'GET', '/api/datasets/{year}/regions/{code}', 200, data.body)).toEqual([]);
     expect(data.body.values.air_task_shortfalls).toBe(0);
     expect(data.body.sources.air_task_shortfalls).toBe(`appeal:${ids.input}`);
 
@@ -541,6 +553,7 @@ describe('appeals and corrections', () => {
   it('impact: the regions the correction moved, and a region account sees only its own row', async () => {
     const impact = await f.as('reviewer').json('GET', `/api/runs/${ids.correction}/impact`);
     expect(impact.status).toBe(200);
+    expect(schemaProblems(f.app, 'GET', '/api/runs/{id}/impact', 200, impact.body)).toEqual([]);
     expect(impact.body).toMatchObject({ from: runId, to: ids.correction });
     const changed = impact.body.regions
       .filter((r: { changed: boolean }) => r.changed)
@@ -556,10 +569,43 @@ describe('appeals and corrections', () => {
     expect((await f.as('region').json('GET', `/api/runs/${ids.correction}/impact`)).status).toBe(404);
   });
 
+  it('the correction run is published after the run it supersedes (four eyes), with its own window', async () => {
+    const today = todayInChina();
+    const p = await publish(f, ids.correction, today, 5);
+    expect(p).toMatchObject({ status: 'published', appealDays: 5 });
+    const region = f.as('region');
+    const runs = (await region.json('GET', '/api/runs')).body.runs.map((r: { id: number }) => r.id);
+    expect(runs.sort()).toEqual([runId, ids.correction].sort());
+    const impact = await region.json('GET', `/api/runs/${ids.correction}/impact`);
+    expect(impact.body.regions.map((r: { region: string }) => r.region)).toEqual(['220100']);
+    const history = await region.json('GET', `/api/runs/${ids.correction}/regions/220100/history`);
+    expect(history.body.points.map((p: { runId: number }) => p.runId)).toEqual([ids.correction]);
+    const notice = await region.request('GET', `/api/runs/${ids.correction}/documents/correction.docx`);
+    expect(notice.status).toBe(200);
+    // Appeals now go against the correction run.
+    const again = await region.json('POST', '/api/appeals', {
+      runId: ids.correction,
+      region: '220100',
+      target: { kind: 'item', id: 'soil_tasks' },
+      claim: '土壤任务已完成',
+    });
+    expect(again.status).toBe(201);
+    // A run that is neither the original nor a correction cannot be published for the same year.
+    const third = await f
+      .as('assessor')
+      .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
+    const req = await f.as('assessor').json('POST', `/api/runs/${third.body.id}/publish`, {
+      docNumber: '吉环考〔2025〕9号',
+      publishedOn: today,
+    });
+    expect([req.status, req.body.code]).toEqual([409, 'already_published']);
+  });
+
   it('consequences: computed from the results, configured per family, recorded once, exported', async () => {
     const rev = f.as('reviewer');
     const c = await rev.json('GET', `/api/runs/${runId}/consequences`);
     expect(c.body.recorded).toBeNull();
+    expect(schemaProblems(f.app, 'GET', '/api/runs/{id}/consequences', 200, c.body)).toEqual([]);
     const interview = c.body.lists.find((l: { kind: string }) => l.kind === 'interview');
     const byRegion = new Map(
       interview.regions.map((r: { region: string; reasons: { criterion: string }[] }) => [
@@ -580,8 +626,10 @@ describe('appeals and corrections', () => {
       lists: [{ kind: 'restriction', criteria: ['vetoed'] }],
     });
     expect(cfg.status).toBe(200);
+    expect(schemaProblems(f.app, 'PUT', '/api/families/{family}/consequences', 200, cfg.body)).toEqual([]);
     const rec = await f.as('assessor').json('POST', `/api/runs/${runId}/consequences`);
     expect(rec.status).toBe(201);
+    expect(schemaProblems(f.app, 'POST', '/api/runs/{id}/consequences', 201, rec.body)).toEqual([]);
     expect(rec.body.lists).toEqual([
       expect.objectContaining({
         kind: 'restriction',
@@ -606,6 +654,20 @@ describe('appeals and corrections', () => {
     );
   });
 
+  it('verify --db holds for the whole cycle, and catches evidence changed behind the triggers', () => {
+    expect(verifyDatabase(f.opened.db).problems).toEqual([]);
+    const db = f.opened.sqlite;
+    db.exec('DROP TRIGGER appeal_evidence_append_only_update');
+    db.exec(
+      `UPDATE appeal_evidence SET content = zeroblob(size) WHERE appeal_id = ${ids.input} AND content_type = 'application/pdf'`,
+    );
+    db.exec('DROP TRIGGER appeal_decisions_append_only_update');
+    db.exec(`UPDATE appeal_decisions SET decided_by = 'cc' WHERE appeal_id = ${ids.input}`);
+    const codes = verifyDatabase(f.opened.db).problems.map((p) => `${p.table} ${p.code}`);
+    expect(codes).toContain('appeal_evidence evidence_hash_mismatch');
+    expect(codes).toContain('appeal_decisions same_person');
+  });
+
   it('the deadline: no appeal and no evidence after the window (appeal_closed)', () => {
     const actor = { username: 'cc', role: 'region' as const, region: '220100' };
     const far = '2999-01-01';
@@ -616,7 +678,7 @@ describe('appeals and corrections', () => {
         actor,
         far,
       ),
-    ).toThrow(/尚未发布|not published/);
+    ).toThrow(/appeal window closed/);
     try {
       addEvidence(
         f.opened.db,

@@ -50,7 +50,6 @@ const consequenceConfig = {
     },
   },
 };
-const object = { type: 'object' };
 
 export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
@@ -95,7 +94,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         'Region by region, the run the correction supersedes against the correction: standing before and after, corrected inputs, items whose effective points moved, lifted conditions; changed regions first. A region account sees only its own row.',
       params: runIdParam,
       responses: {
-        200: { description: 'The impact', schema: object },
+        200: { description: 'The impact', schema: ref('CorrectionImpact') },
         404: problem('No such run'),
         409: problem('Not a correction run (`not_a_correction`)'),
       },
@@ -115,7 +114,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
       description:
         'Per list (`interview` 约谈, `criticism` 通报批评, `restriction` 区域限批) the criteria that put a region on it: `failed` (lowest grade, 不合格), `vetoed`, `downgraded` (grade dropped by a downgrade), `worse` (worse grade than the year before). Defaults until set.',
       params: familyParam,
-      responses: { 200: { description: 'The configuration', schema: object } },
+      responses: { 200: { description: 'The configuration', schema: ref('FamilyConsequences') } },
       handler: (c, { params }) => c.json(getFamilyConsequences(db, params.family)),
     }),
     route({
@@ -126,7 +125,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '修改处理名单设置 / Configure the consequence lists of a family',
       params: familyParam,
       body: { kind: 'json', schema: consequenceConfig },
-      responses: { 200: { description: 'The configuration', schema: object } },
+      responses: { 200: { description: 'The configuration', schema: ref('FamilyConsequences') } },
       handler: (c, { params, body, user }) =>
         c.json(saveFamilyConsequences(db, params.family, body, user.username)),
     }),
@@ -139,7 +138,10 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
       description:
         'As recorded with the run, or (`recorded: null`) computed now from the family configuration.',
       params: runIdParam,
-      responses: { 200: { description: 'The lists', schema: object }, 404: problem('No such run') },
+      responses: {
+        200: { description: 'The lists', schema: ref('RunConsequences') },
+        404: problem('No such run'),
+      },
       handler: (c, { params }) => c.json(getRunConsequences(db, params.id)),
     }),
     route({
@@ -150,7 +152,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '记录处理名单 / Record the consequences with the run',
       params: runIdParam,
       responses: {
-        201: { description: 'The recorded lists', schema: object },
+        201: { description: 'The recorded lists', schema: ref('RunConsequences') },
         404: problem('No such run'),
         409: problem('Already recorded (`already_recorded`)'),
       },
@@ -210,7 +212,10 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } },
         code: { schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' } },
       },
-      responses: { 200: { description: 'The values', schema: object }, 404: problem('No such region') },
+      responses: {
+        200: { description: 'The values', schema: ref('RegionData') },
+        404: problem('No such region'),
+      },
       handler: (c, { params }) => {
         const region = getRegion(db, params.code);
         const { values, sources } = getRegionValues(db, params.year, params.code);

@@ -1,5 +1,6 @@
 /** `GET /api/runs/:id/regions/:code/history`: a region's total, grade and rank in every year. */
-import { requireVisibleRun } from './region-scope.ts';
+import { isPublished, isRegionUser, requireVisibleRun } from './region-scope.ts';
+import { getRunSummary } from '../db/runs.ts';
 import { regionHistory } from '../db/history.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -51,7 +52,12 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
       },
       handler: (c, { params, user }) => {
         requireVisibleRun(db, user, params.id);
-        return c.json({ points: regionHistory(db, params.id, params.code) });
+        const points = regionHistory(db, params.id, params.code);
+        // A region account sees published results only.
+        const shown = isRegionUser(user)
+          ? points.filter((p) => isPublished(getRunSummary(db, p.runId)))
+          : points;
+        return c.json({ points: shown });
       },
     }),
   ];

@@ -303,6 +303,69 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['id', 'versionId', 'year', 'status', 'documentHash', 'datasetHash', 'counts'],
   ),
+  CorrectionImpact: obj({
+    from: int,
+    to: int,
+    appeals: { type: 'array', items: int },
+    regions: {
+      type: 'array',
+      items: obj({
+        region: str,
+        name: str,
+        changed: bool,
+        before: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        after: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        inputs: { type: 'array', items: obj({ key: str, before: {}, after: {}, appeal: int }) },
+        items: { type: 'array', items: obj({ id: str, before: num, after: num, appeal: nullable(int) }) },
+        waivers: { type: 'array', items: obj({ kind: { enum: ['veto', 'downgrade', 'cap'] }, id: str, appeal: int }) },
+      }),
+    },
+    summary: obj({ regions: int, changed: int, gradeChanged: int, rankChanged: int }),
+  }),
+  ConsequenceConfig: obj({
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        criteria: { type: 'array', items: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] } },
+      }),
+    },
+  }),
+  FamilyConsequences: {
+    allOf: [ref('ConsequenceConfig'), obj({ family: str, updatedBy: nullable(str), updatedAt: nullable(isoTime) })],
+  },
+  RunConsequences: obj({
+    runId: int,
+    recorded: nullable(obj({ by: str, at: isoTime, auditHash: nullable(str) })),
+    config: ref('ConsequenceConfig'),
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        label: obj({ zh: str, en: str }),
+        regions: {
+          type: 'array',
+          items: obj({
+            region: str,
+            name: str,
+            grade: str,
+            gradeLabel: str,
+            reasons: {
+              type: 'array',
+              items: obj({ criterion: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] }, message: str }),
+            },
+          }),
+        },
+      }),
+    },
+  }),
+  RegionData: obj({
+    year: int,
+    region: str,
+    name: str,
+    values: { type: 'object', additionalProperties: scalar },
+    sources: { type: 'object', additionalProperties: str },
+  }),
   Evidence: obj(
     {
       id: int,

@@ -167,3 +167,10 @@ BEGIN SELECT RAISE(ABORT, 'immutable: recorded consequences cannot be deleted');
 CREATE TRIGGER `run_consequences_replace_guard` BEFORE INSERT ON `run_consequences`
 WHEN EXISTS (SELECT 1 FROM `run_consequences` WHERE `run_id` = NEW.`run_id`)
 BEGIN SELECT RAISE(ABORT, 'immutable: recorded consequences cannot be replaced'); END;
+--> statement-breakpoint
+-- A published correction run (更正) is the result of its year after the run it supersedes: one
+-- original publication per family and year, and at most one published correction per run.
+ALTER TABLE `run_publications` ADD `supersedes` integer REFERENCES `runs`(`id`);--> statement-breakpoint
+DROP INDEX `run_publications_one_published`;--> statement-breakpoint
+CREATE UNIQUE INDEX `run_publications_one_published` ON `run_publications` (`family`,`year`) WHERE status = 'published' AND supersedes IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `run_publications_one_correction` ON `run_publications` (`supersedes`) WHERE status = 'published' AND supersedes IS NOT NULL;
