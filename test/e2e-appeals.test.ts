@@ -30,7 +30,9 @@ import {
   type TestServer,
 } from './browser.ts';
 
-const STEP = 120_000;
+const STEP = 180_000;
+/** Polls wait for the page's own requests, which take their time on a busy machine. */
+const WAIT = { timeout: 30_000, interval: 200 };
 const MANUAL = process.env.ECOSCORE_UPDATE_MANUAL === '1';
 
 /** A screenshot in test-artifacts/, and with ECOSCORE_UPDATE_MANUAL=1 the manual's JPEG in docs/images/. */
@@ -280,7 +282,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=appeal-claim] b').count()).toBe(0);
       const img = page.locator('[data-testid=evidence-image]');
       await img.waitFor();
-      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(240);
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), WAIT).toBe(240);
       expect(await page.locator('[data-testid=evidence-list]').innerText()).toMatch(/[0-9a-f]{64}/);
       expect(await page.locator('[data-testid=appeal-target]').innerText()).toContain(
         '生态环境保护督察问题逾期未完成整改数',
@@ -297,7 +299,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
         },
       ]);
       await page.click('[data-testid=upload-evidence]');
-      await expect.poll(() => page.locator('[data-testid=evidence-list] > li').count()).toBe(2);
+      await expect.poll(() => page.locator('[data-testid=evidence-list] > li').count(), WAIT).toBe(2);
       await page.locator('[data-testid=evidence-list] > li:last-child button').click();
       const frame = page.locator('[data-testid=evidence-pdf]');
       await frame.waitFor();
@@ -305,13 +307,15 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await screenshot(page, 'appeals-06-filed');
       // The English switch: the same page in English, the labels from the rule document's `en`.
       await page.click('button.lang');
-      await expect.poll(() => page.locator('[data-testid=appeal-state]').innerText()).toBe('Awaiting review');
+      await expect
+        .poll(() => page.locator('[data-testid=appeal-state]').innerText(), WAIT)
+        .toBe('Awaiting review');
       expect(await page.locator('[data-testid=appeal-target]').innerText()).toContain(
         'Inspection findings not rectified on time',
       );
       await screenshot(page, 'appeals-06-filed-en');
       await page.click('button.lang');
-      await expect.poll(() => page.locator('[data-testid=appeal-state]').innerText()).toBe('待复核');
+      await expect.poll(() => page.locator('[data-testid=appeal-state]').innerText(), WAIT).toBe('待复核');
       expect(errors).toEqual([]);
     },
     STEP,
@@ -351,8 +355,9 @@ describe('one appeal from filing to the correction run, in the editor', () => {
     async () => {
       const { page, errors } = await as('zhou', 'zhou-password-1');
       await page.goto(`${server.base}/runs/${runId}`);
-      const counts = page.locator('[data-testid=appeal-counts]');
-      await expect.poll(() => counts.locator('[data-state=open] .n').innerText()).toBe('2');
+      const counts = page.locator('[data-testid=appeal-counts][data-loaded=true]');
+      await counts.waitFor();
+      await expect.poll(() => counts.locator('[data-state=open] .n').innerText(), WAIT).toBe('2');
       await page.locator('[data-testid=appeals-panel]').scrollIntoViewIfNeeded();
       await shot(page, 'appeals-08-run-appeals', 'appeals-list');
       await page.click(
@@ -403,8 +408,9 @@ describe('one appeal from filing to the correction run, in the editor', () => {
     async () => {
       const { page, errors } = await as('sun', 'sun-password-1');
       await page.goto(`${server.base}/runs/${runId}`);
-      const counts = page.locator('[data-testid=appeal-counts]');
-      await expect.poll(() => counts.locator('[data-state=accepted] .n').innerText()).toBe('2');
+      const counts = page.locator('[data-testid=appeal-counts][data-loaded=true]');
+      await counts.waitFor();
+      await expect.poll(() => counts.locator('[data-state=accepted] .n').innerText(), WAIT).toBe('2');
       expect(await counts.locator('[data-state=rejected] .n').innerText()).toBe('1');
       expect(await counts.locator('[data-state=open] .n').innerText()).toBe('0');
       await page.locator('[data-testid=consequences] [data-kind=interview]').waitFor();
