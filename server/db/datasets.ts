@@ -87,6 +87,11 @@ export interface ApplyOptions {
   detail?: Record<string, unknown>;
   /** Called while writing, after each region, with (regions written, regions in total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Check everything and work out the cell changes, but write nothing and audit nothing (the import
+   * preview): the result's `changes` lists what a real write would change.
+   */
+  dryRun?: boolean;
 }
 
 export interface ApplyResult {
@@ -96,8 +101,12 @@ export interface ApplyResult {
   values: number;
   /** Values removed. */
   removed: number;
-  /** The year's dataset hash after the write. */
+  /** The year's dataset hash after the write (before it, for a dry run). */
   hash: string;
+  /** Cells whose value or source changes (or would change, for a dry run). */
+  changed: number;
+  /** A dry run's cell changes, in file order. */
+  changes?: CellChange[];
 }
 
 function byCode(a: { code: string }, b: { code: string }): number {
@@ -331,6 +340,15 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
             afterSource,
           });
         }
+      if (opts.dryRun)
+        return {
+          regions: opts.regions.length,
+          values: 0,
+          removed: 0,
+          hash: beforeHash,
+          changed: changes.length,
+          changes,
+        };
       const sqlite = (db as Db).$client;
       const upsert = sqlite.prepare(
         `INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at)
@@ -382,7 +400,7 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
         at,
       });
       recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
-      return { regions: opts.regions.length, values, removed, hash };
+      return { regions: opts.regions.length, values, removed, hash, changed: changes.length };
     },
     { behavior: 'immediate' },
   );
