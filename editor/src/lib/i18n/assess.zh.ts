@@ -253,12 +253,15 @@ export const assessZh = {
   'report.print': '打印',
   'report.printHint': 'A4 纵向；打印时只输出正文',
 
-  'notice.title': '{year}年度生态环境保护目标责任制考核结果通报',
-  'notice.meta': '{date}',
+  'notice.title': '{year}年度政府生态环境保护目标责任制考核结果通报',
+  'notice.titleOf': '{issuer}关于{year}年度政府生态环境保护目标责任制考核结果的通报',
+  'notice.noDocNumber': '尚未登记文号',
+  'notice.public': '公开版',
+  'notice.internal': '内部版（含核验信息）',
   'notice.opening':
-    '根据《{basis}》和《{title}》（第 {version} 版{docNumber}），对 {count} 个地区 {year} 年度生态环境保护目标责任制落实情况进行了考核。现将考核结果通报如下。',
+    '根据《{basis}》和《{title}》（{docNumber}），对{count}个地区{year}年度政府生态环境保护目标责任制实施情况进行了考核。现将考核结果通报如下：',
   'notice.s1': '一、考核等级',
-  'notice.gradeCount': '({count} 个)：',
+  'notice.gradeCount': '（{count}个）：',
   'notice.noneInGrade': '无',
   'notice.s2': '二、考核得分与排名',
   'notice.s3': '三、等级调整说明',
@@ -266,11 +269,10 @@ export const assessZh = {
   'notice.bonusCapped': '加分项合计 {sum} 分，按上限计 {cap} 分',
   'notice.closing':
     '请各地区对照考核结果，认真分析扣分原因，切实抓好问题整改，确保完成年度生态环境保护目标任务。',
-  'notice.issuer': '生态环境保护目标责任制考核工作组',
   'notice.footer':
     '考核 #{id}；规则 {family} 第 {version} 版，内容哈希 {doc}…；数据哈希 {data}…；计分引擎 {engine}。结果由系统按已发布规则计算，可复核。',
 
-  'statement.title': '{name}{year}年度生态环境保护目标责任制考核扣分说明',
+  'statement.title': '{name}{year}年度政府生态环境保护目标责任制考核扣分说明',
   'statement.summary':
     '{name}{year}年度考核总分 {total} 分（基础分 {base} 分，加分 {bonus} 分），按分数评定为“{scoreGrade}”，最终等级为“{grade}”，在 {count} 个地区中排名第 {rank} 位。',
   'statement.deducted': '基础分共扣 {points} 分，涉及 {items} 项指标（共 {total} 项）。',
