@@ -103,8 +103,10 @@ export interface ApplyResult {
   removed: number;
   /** The year's dataset hash after the write (before it, for a dry run). */
   hash: string;
-  /** Cells whose value or source changes (or would change, for a dry run). */
+  /** Cells whose value changes (or would change, for a dry run): added, changed or removed. */
   changed: number;
+  /** Cells whose value stays and only the source changes (e.g. 国家考核结果 → import). */
+  sourceOnly: number;
   /** A dry run's cell changes, in file order. */
   changes?: CellChange[];
 }
@@ -340,14 +342,21 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
             afterSource,
           });
         }
+      const sourceOnly = changes.filter((c) => c.before === c.after).length;
+      const changed = changes.length - sourceOnly;
       if (opts.dryRun)
         return {
           regions: opts.regions.length,
           values: 0,
           removed: 0,
           hash: beforeHash,
-          changed: changes.length,
-          changes,
+          changed,
+          sourceOnly,
+          // value changes first, then the cells whose source alone changes
+          changes: [
+            ...changes.filter((c) => c.before !== c.after),
+            ...changes.filter((c) => c.before === c.after),
+          ],
         };
       const sqlite = (db as Db).$client;
       const upsert = sqlite.prepare(
@@ -400,7 +409,7 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
         at,
       });
       recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
-      return { regions: opts.regions.length, values, removed, hash, changed: changes.length };
+      return { regions: opts.regions.length, values, removed, hash, changed, sourceOnly };
     },
     { behavior: 'immediate' },
   );

@@ -222,7 +222,7 @@ describe('datasets', () => {
     );
     expect(preview.status).toBe(200);
     expect(schemaProblems(f.app, 'POST', '/api/datasets/{year}/import', 200, preview.body)).toEqual([]);
-    expect(preview.body).toMatchObject({ imported: 12, values: 0, changed: 1, hash: before });
+    expect(preview.body).toMatchObject({ imported: 12, values: 0, changed: 1, sourceOnly: 0, hash: before });
     expect(preview.body.changes).toEqual([
       expect.objectContaining({
         region: cells[header.indexOf('code')],

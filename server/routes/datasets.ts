@@ -159,7 +159,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           description: 'Imported',
           schema: {
             type: 'object',
-            required: ['imported', 'values', 'removed', 'hash', 'changed'],
+            required: ['imported', 'values', 'removed', 'hash', 'changed', 'sourceOnly'],
             properties: {
               imported: { type: 'integer', description: 'regions written' },
               values: { type: 'integer', description: 'values written (inserted or changed)' },
@@ -168,10 +168,14 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
                 type: 'string',
                 description: "the year's dataset hash after the import (before it, for a dry run)",
               },
-              changed: { type: 'integer', description: 'cells whose value or source changes (would change)' },
+              changed: { type: 'integer', description: 'cells whose value changes (would change)' },
+              sourceOnly: {
+                type: 'integer',
+                description: 'cells whose value stays and only the source changes',
+              },
               changes: {
                 type: 'array',
-                description: `dry run only: the first ${MAX_PREVIEW_CHANGES} cells that would change, in file order (values as JSON text, null when absent)`,
+                description: `dry run only: the first ${MAX_PREVIEW_CHANGES} cells that would change, in file order, value changes before source-only ones (values as JSON text, null when absent)`,
                 items: {
                   type: 'object',
                   required: ['region', 'key', 'before', 'after'],
@@ -237,6 +241,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           removed: result.removed,
           hash: result.hash,
           changed: result.changed,
+          sourceOnly: result.sourceOnly,
           ...(result.changes ? { changes: result.changes.slice(0, MAX_PREVIEW_CHANGES) } : {}),
         });
       },

@@ -93,7 +93,16 @@ export const assessEn: Record<AssessKey, string> = {
   'data.noFile': 'No file chosen',
   'data.importing': 'Importing…',
   'data.importDiscard': 'The grid has unsaved changes; the file will replace them. Import anyway?',
-  'data.imported': 'Imported “{file}”: {regions} regions, {values} values.',
+  'data.imported': 'Imported “{file}”: {regions} regions, {changed} cells changed.',
+  'data.previewTitle':
+    '“{file}” is valid; importing it changes these {count} cells. Nothing is saved until you confirm:',
+  'data.previewNone': '“{file}” is valid and holds the same data: nothing to import.',
+  'data.previewMore': '{count} more changes not listed.',
+  'data.pBefore': 'Before',
+  'data.pAfter': 'After',
+  'data.previewSourceOnly': '{count} more cells keep their value; their source becomes “import”.',
+  'data.confirmImport': 'Import ({count} changes)',
+  'data.cancelImport': 'Cancel',
   'data.importRefused':
     'The file was not imported and nothing was saved. Fix these {count} problems and import again:',
   'data.pRow': 'Row',
