@@ -291,9 +291,22 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.getByTestId('open-notice').click();
       const notice = page.getByTestId('notice');
       await notice.waitFor();
-      await textOf(notice.locator('h1')).toBe('2024年度生态环境保护目标责任制考核结果通报');
+      // The frame follows the document settings (the plan's defaults), as the .docx does.
+      await textOf(notice.locator('h1')).toBe(
+        '吉林省人民政府关于2024年度政府生态环境保护目标责任制考核结果的通报',
+      );
+      await textOf(notice.getByTestId('doc-number')).toBe('吉环考〔2024〕　号（尚未登记文号）');
+      await textOf(notice.getByTestId('signature')).toMatch(/^吉林省人民政府\s+\d{4}年\d{1,2}月\d{1,2}日$/);
+      await textOf(notice.getByTestId('record')).toContain('抄送：省纪委监委，省委组织部。');
       await textOf(notice).toContain('降档项');
       await textOf(notice).toContain('未按期完成生态环境保护督察问题整改任务');
+      expect(await notice.innerText()).not.toContain('考核工作组');
+      // The internal version carries the run and its hashes; the public one does not.
+      await textOf(notice).toContain(`核验信息（内部）：考核运行编号${runId}；`);
+      await page.getByTestId('notice-public-toggle').click();
+      await expect.poll(() => notice.getAttribute('data-public'), WAIT).toBe('true');
+      await textOf(notice).not.toContain('核验信息');
+      expect(await notice.innerText()).not.toMatch(/哈希|[0-9a-f]{16}/);
       // A4 at 96 dpi, as the printed page lays out.
       await page.setViewportSize({ width: 794, height: 1123 });
       await page.emulateMedia({ media: 'print' });

@@ -278,7 +278,7 @@ export const assessZh = {
   'notice.closing':
     '请各地区对照考核结果，认真分析扣分原因，切实抓好问题整改，确保完成年度生态环境保护目标任务。',
   'notice.footer':
-    '考核 #{id}；规则 {family} 第 {version} 版，内容哈希 {doc}…；数据哈希 {data}…；计分引擎 {engine}。结果由系统按已发布规则计算，可复核。',
+    '核验信息（内部）：考核运行编号{id}；规则{family}第{version}版，内容哈希{doc}…；数据哈希{data}…；计分引擎{engine}。结果由系统按已发布规则计算，可复核。',
 
   'statement.title': '{name}{year}年度政府生态环境保护目标责任制考核扣分说明',
   'statement.summary':
