@@ -199,8 +199,8 @@ function location(p: { row?: number; column?: string }): Pick<ImportProblem, 'ro
 }
 
 function where(p: { row?: number; column?: string }): string {
-  if (p.row !== undefined && p.column !== undefined) return `第 ${p.row} 行 ${p.column} 列: `;
-  if (p.row !== undefined) return `第 ${p.row} 行: `;
+  if (p.row !== undefined && p.column !== undefined) return `第 ${p.row} 行 ${p.column} 列：`;
+  if (p.row !== undefined) return `第 ${p.row} 行：`;
   return '';
 }
 
@@ -231,7 +231,7 @@ export function checkIncoming(
         path: `${region.path}/code`,
         ...location(at),
         code: 'region_not_assessed',
-        message: `${where(at)}地区 ${region.code}(${region0.nameZh})${opts.year} 年不参加考核 / region ${region.code} is not assessed in ${opts.year}`,
+        message: `${where(at)}地区 ${region.code}（${region0.nameZh}）${opts.year}年不参加考核 / region ${region.code} is not assessed in ${opts.year}`,
       });
       continue;
     }
@@ -241,7 +241,7 @@ export function checkIncoming(
         path: `${region.path}/code`,
         ...location(at),
         code: 'duplicate_row',
-        message: `${where(at)}地区 ${region.code} 重复出现(首次在${first.row !== undefined ? `第 ${first.row} 行` : ` ${first.path}`}) / region ${region.code} appears twice (first at ${first.row !== undefined ? `row ${first.row}` : first.path})`,
+        message: `${where(at)}地区 ${region.code} 重复出现（首次在${first.row !== undefined ? `第 ${first.row} 行` : ` ${first.path}`}） / region ${region.code} appears twice (first at ${first.row !== undefined ? `row ${first.row}` : first.path})`,
       });
       continue;
     }
@@ -315,7 +315,7 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
           .sort((a, b) => (a.p.row ?? 0) - (b.p.row ?? 0) || a.i - b.i)
           .map((x) => x.p);
         throw new ValidationError(
-          `数据有 ${problems.length} 处问题,未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
+          `数据有 ${problems.length} 处问题，未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
           sorted,
           'invalid_data',
         );
