@@ -121,6 +121,7 @@ export const zh = {
   'editor.side.problems': '问题',
   'editor.side.preview': '预览',
   'editor.side.sensitivity': '敏感性',
+  'editor.smallScreen': '编辑考核细则需要较大的屏幕（宽度至少 1024 像素）；在手机上可以查看、预览和分析。',
   'editor.publish': '发布…',
   'editor.parent': '上一版本：{year} 年第 {version} 版',
 
