@@ -295,7 +295,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(notice.locator('h1')).toBe(
         '吉林省人民政府关于2024年度政府生态环境保护目标责任制考核结果的通报',
       );
-      await textOf(notice.getByTestId('doc-number')).toBe('吉环考〔2024〕　号（尚未登记文号）');
+      await textOf(notice.getByTestId('doc-number')).toBe(
+        `吉环考〔${new Date().getFullYear()}〕　号（尚未登记文号）`,
+      );
       await textOf(notice.getByTestId('signature')).toMatch(/^吉林省人民政府\s+\d{4}年\d{1,2}月\d{1,2}日$/);
       await textOf(notice.getByTestId('record')).toContain('抄送：省纪委监委，省委组织部。');
       await textOf(notice).toContain('降档项');
