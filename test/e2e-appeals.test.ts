@@ -446,7 +446,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await page.goto(`${server.base}/runs/${correctionId}/regions/${OTHER}`);
       const adjusted = page.locator('tr[data-item=air_tasks] [data-testid=item-adjusted]');
       await adjusted.waitFor();
-      expect(await adjusted.innerText()).toBe('4');
+      expect(await adjusted.innerText()).toBe('4.00');
       expect(await page.locator('tr[data-item=air_tasks]').innerText()).toContain(
         '大气污染防治任务已按期完成',
       );

@@ -124,6 +124,8 @@ export const en: Record<MessageKey, string> = {
   'editor.side.problems': 'Problems',
   'editor.side.preview': 'Preview',
   'editor.side.sensitivity': 'Sensitivity',
+  'editor.smallScreen':
+    'Editing rules wants a larger screen (at least 1024 px wide); on a phone you can read, preview and analyse.',
   'editor.publish': 'Publish…',
   'editor.parent': 'Based on {year} version {version}',
 
