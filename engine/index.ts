@@ -5,6 +5,7 @@
 export * from './types.ts';
 export {
   validateDocument,
+  errorsOf,
   isValidDocument,
   InvalidDocumentError,
   checkSchema,

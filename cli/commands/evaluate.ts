@@ -3,7 +3,7 @@
  * and ranked (SPEC sections 3 and 4). Exit 0 when every region was scored, 1 when some could not
  * be, 2 for an invalid document or an unreadable file.
  */
-import { evaluate, formulaLabels, renderFormula, validateDocument } from '../../engine/index.ts';
+import { evaluate, formulaLabels, renderFormula, errorsOf, validateDocument } from '../../engine/index.ts';
 import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
@@ -24,7 +24,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const [rulesPath, dataPath] = positional;
   try {
     const rules = await readRulesFile(rulesPath, io.cwd);
-    const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+    const problems = errorsOf(
+      validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }),
+    );
     if (problems.length > 0) {
       io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
       for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
@@ -178,7 +180,11 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
     lines.push('', `${c.label.zh}  ${fmt(c.points)} / ${c.maxPoints}`);
     for (const it of c.items) {
       lines.push(`  ${it.label.zh}`);
-      explain(it.id, it.points, it.maxPoints, it.raw, it.clamped, it.trace?.vars);
+      if (it.points === null) {
+        lines.push(`    不适用 / not applicable  （满分 ${it.maxPoints}）`);
+        continue;
+      }
+      explain(it.id, it.points, it.maxPoints, it.raw ?? 0, it.clamped, it.trace?.vars);
     }
   }
   if (r.bonusItems.length > 0) {

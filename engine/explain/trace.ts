@@ -353,7 +353,12 @@ interface ItemOutcome {
   points: number;
   raw: number;
   clamped: boolean;
-  trace?: { vars: Record<string, unknown>; raw: number; clamp: 'low' | 'high' | null; points: number };
+  trace?: {
+    vars: Record<string, unknown>;
+    raw: number | null;
+    clamp: 'low' | 'high' | null;
+    points: number | null;
+  };
 }
 
 /**
@@ -372,7 +377,7 @@ export function explainItem(ctx: ExplainContext, item: ItemLike, outcome: ItemOu
   const isBonus = item.maxPoints === undefined;
   const max = item.maxPoints ?? 0;
   const points = outcome.points;
-  const raw = outcome.trace?.raw ?? outcome.raw;
+  const raw = outcome.trace?.raw ?? outcome.raw; // an applicable item's: a number
   const clamp = outcome.trace?.clamp ?? (outcome.clamped ? (raw < 0 ? 'low' : 'high') : null);
   const deducted = isBonus ? 0 : Math.max(0, roundHalfAway(max - points, precision));
   const { expr, held, tested } = takenBranch(item.logic, data);

@@ -16,7 +16,7 @@
  *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
+import { contentHash, errorsOf, runDocumentTests, validateDocument } from '../../engine/index.ts';
 import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertVersionIntact } from '../trust/integrity.ts';
@@ -543,7 +543,7 @@ export function validateVersion(db: Tx, id: number): { valid: boolean; errors: P
   const errors = validateDocument(JSON.parse(row.document), {
     sourceBytes: Buffer.byteLength(row.document, 'utf8'),
   });
-  return { valid: errors.length === 0, errors };
+  return { valid: errorsOf(errors).length === 0, errors };
 }
 
 /** The outcomes of the version document's own tests (engine `runDocumentTests`). */
