@@ -69,7 +69,21 @@ export {
   columnLetter,
 } from './dataset/parse.ts';
 export type { ParsedDataset, CellLocation } from './dataset/parse.ts';
-export { roundHalfAway, roundedSum } from './numeric/round.ts';
+export { roundHalfAway, roundedSum, forPeople } from './numeric/round.ts';
+export {
+  PREV_PREFIX,
+  prevName,
+  prevKeyOf,
+  isChoice,
+  choiceValue,
+  enumValues,
+  choiceLabel,
+  choiceFromText,
+  hasLabelledChoices,
+  previousInputs,
+  logicHash,
+} from './document/v2.ts';
+export { categoryPoints } from './evaluate/category.ts';
 export {
   ALLOWED_OPERATIONS,
   BUILTIN_OPERATIONS,

@@ -4,6 +4,8 @@
  * be, 2 for an invalid document or an unreadable file.
  */
 import { evaluate, formulaLabels, renderFormula, errorsOf, validateDocument } from '../../engine/index.ts';
+import { forPeople } from '../../engine/numeric/round.ts';
+import { choiceLabel } from '../../engine/document/v2.ts';
 import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
@@ -151,8 +153,19 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
   for (const b of doc.bonus?.items ?? []) formulas.set(b.id, b.logic);
   const grade = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
   const show = (key: string, v: unknown) => {
-    const unit = inputs.get(key)?.unit;
-    const text = typeof v === 'boolean' ? (v ? '是' : '否') : v === null ? '（无）' : String(v);
+    const input = inputs.get(key.startsWith('prev.') ? key.slice('prev.'.length) : key);
+    const unit = input?.unit;
+    // Numbers rounded for people (float residue never shows); `--json` keeps the exact values.
+    const text =
+      typeof v === 'boolean'
+        ? v
+          ? '是'
+          : '否'
+        : v === null
+          ? '（无）'
+          : typeof v === 'number'
+            ? forPeople(v)
+            : ((input && choiceLabel(input, v)?.zh) ?? String(v));
     return `${labels[key]?.zh ?? key}=${text}${unit && typeof v === 'number' ? ` ${unit}` : ''}`;
   };
   const lines = [
@@ -172,7 +185,7 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
     );
     const detail = [
       ...(vars ? Object.entries(vars).map(([k, v]) => show(k, v)) : []),
-      `公式结果 ${raw}${clamped ? `（超出范围，取 ${fmt(points)}）` : ''}`,
+      `公式结果 ${forPeople(raw)}${clamped ? `（超出范围，取 ${fmt(points)}）` : ''}`,
     ];
     lines.push(`      ${detail.join('，')}`);
   };
