@@ -43,7 +43,12 @@ export interface RegionData {
   values: Record<string, unknown>;
   /** Last year's values of the inputs that declare `previous` (schema version 2), by input key. */
   previous?: Record<string, unknown>;
+  /** Where each of last year's values came from (set by `fillPrevious`; shown in the trace). */
+  previousSources?: Record<string, PreviousSource>;
 }
+
+/** Where a previous value came from: the data as given, or the stored data of that year. */
+export type PreviousSource = { from: 'data' } | { from: 'stored'; year: number };
 
 /** A year's data for several regions. */
 export interface Dataset {
@@ -119,6 +124,8 @@ export interface RegionResult {
   values?: Record<string, unknown>;
   /** Last year's values read as `prev.KEY` (schema version 2), when traces are on. */
   previousValues?: Record<string, unknown>;
+  /** Where each of them came from (when the server filled them from the stored data). */
+  previousSources?: Record<string, PreviousSource>;
   derived?: Record<string, unknown>;
   warnings: string[];
 }

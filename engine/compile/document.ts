@@ -1104,6 +1104,7 @@ function finish(
       const previous: Record<string, unknown> = {};
       for (let i = 0; i < prev.length; i++) previous[prev[i].key] = slots[cd.previousSlots[i]];
       result.previousValues = previous;
+      if (region.previousSources) result.previousSources = region.previousSources;
     }
     result.derived = derivedValues;
   }

@@ -264,6 +264,7 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   if (trace) {
     result.values = { ...values };
     if (p.previous.length > 0) result.previousValues = { ...previous };
+    if (p.previous.length > 0 && region.previousSources) result.previousSources = region.previousSources;
     result.derived = { ...derived };
   }
   return { result, errors, warnings, gradeIndex: g.grade };
