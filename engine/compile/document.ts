@@ -1102,7 +1102,7 @@ function finish(
     const prev = p.previous;
     if (prev.length > 0) {
       const previous: Record<string, unknown> = {};
-      for (let i = 0; i < prev.length; i++) previous[prev[i].key] = slots[cd.previousSlots[i]];
+      for (let i = 0; i < prev.length; i++) previous[prev[i].key] = slots[cd.previousSlots[i]] ?? null;
       result.previousValues = previous;
       if (region.previousSources) result.previousSources = region.previousSources;
     }

@@ -124,7 +124,7 @@ export function labelledValue(p: PreparedDocument, key: string, v: string): unkn
 }
 
 export interface ResolvedPrevious {
-  /** Last year's values by input key (null for a missing optional one), prototype-free. */
+  /** Last year's values by input key (a missing optional one absent), prototype-free. */
   previous: Record<string, unknown>;
   errors: RegionError[];
   warnings: { region: string; key: string; message: string }[];
@@ -133,7 +133,7 @@ export interface ResolvedPrevious {
 /**
  * Schema version 2: a region's last year's values (`region.previous`) checked like the inputs
  * themselves (type, min, max, enum; no defaults). A missing `required` one is an error
- * (`missing_previous`); a missing `optional` one reads as null. Keys of inputs that do not declare
+ * (`missing_previous`); a missing `optional` one is absent and reads as null (or as the `var` default). Keys of inputs that do not declare
  * `previous` are ignored with a warning. Both evaluation paths use this.
  */
 export function resolvePrevious(p: PreparedDocument, region: RegionData): ResolvedPrevious {
@@ -163,7 +163,7 @@ export function resolvePrevious(p: PreparedDocument, region: RegionData): Resolv
           `缺少上年值 "${name}"（上年${input.label.zh}）。`,
           `last year's value "${name}" (${input.label.en ?? input.label.zh}) is missing.`,
         );
-      else previous[key] = null;
+      // a missing optional one is absent: `prev.KEY` reads as null (or the `var` default)
       continue;
     }
     if (!fitsType(v, input.type)) {

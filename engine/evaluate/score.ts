@@ -263,7 +263,11 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   };
   if (trace) {
     result.values = { ...values };
-    if (p.previous.length > 0) result.previousValues = { ...previous };
+    if (p.previous.length > 0) {
+      const shown: Record<string, unknown> = {};
+      for (const input of p.previous) shown[input.key] = previous?.[input.key] ?? null;
+      result.previousValues = shown;
+    }
     if (p.previous.length > 0 && region.previousSources) result.previousSources = region.previousSources;
     result.derived = { ...derived };
   }

@@ -219,9 +219,7 @@ export function concreteContext(d: Domain, values: Record<string, unknown>): Rec
   const ctx: Record<string, unknown> = Object.create(null);
   for (const [k, v] of d.constants) ctx[k] = v;
   let prev: Record<string, unknown> | undefined;
-  for (const input of d.inputs)
-    if (input.key.startsWith(PREV_PREFIX))
-      (prev ??= Object.create(null))[input.key.slice(PREV_PREFIX.length)] = null;
+  for (const input of d.inputs) if (input.key.startsWith(PREV_PREFIX)) prev ??= Object.create(null); // the engine's `prev` object: a missing optional value absent
   for (const [k, v] of Object.entries(values))
     if (v === undefined || v === null) continue;
     else if (prev && k.startsWith(PREV_PREFIX)) prev[k.slice(PREV_PREFIX.length)] = v;
