@@ -322,6 +322,9 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
   if (input.from !== undefined) {
     source = getVersion(db, input.from);
     doc = structuredClone(source.document);
+    // SPEC §9: a draft made from a version-1 document is upgraded to version 2 (nothing else changes).
+    if ((doc as Record<string, unknown>).schemaVersion === 1)
+      (doc as Record<string, unknown>).schemaVersion = 2;
     if (input.year !== undefined) (doc as Record<string, unknown>).year = input.year;
     if (input.family !== undefined && input.family !== source.family)
       throw new ValidationError('复制的版本属于另一规则族 / the source version belongs to another family', [
