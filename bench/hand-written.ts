@@ -183,7 +183,7 @@ export function hItem(id: string, max: number, raw: number): ItemResult {
 
 export function hCategory(id: string, max: number, items: ItemResult[]): CategoryResult {
   let sum = 0;
-  for (const it of items) sum += it.points;
+  for (const it of items) sum += it.points ?? 0;
   return { id, label: HAND_LABELS.get(id)!, points: r2(sum), maxPoints: max, items };
 }
 

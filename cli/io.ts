@@ -77,7 +77,7 @@ export async function readDataFile(
   const ext = extname(path).toLowerCase();
   let parsed: ParsedDataset;
   if (ext === '.json') {
-    parsed = parseDatasetJson((await readJsonFile(path, cwd)).value);
+    parsed = parseDatasetJson((await readJsonFile(path, cwd)).value, doc);
   } else if (ext === '.csv' || ext === '.xlsx') {
     let buf: Buffer;
     try {

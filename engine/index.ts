@@ -5,6 +5,7 @@
 export * from './types.ts';
 export {
   validateDocument,
+  errorsOf,
   isValidDocument,
   InvalidDocumentError,
   checkSchema,
@@ -58,6 +59,7 @@ export {
   DOCUMENT_CACHE_SIZE,
 } from './evaluate/cache.ts';
 export { datasetHash, normalizeDataset, canonicalDatasetJson } from './dataset/hash.ts';
+export { fillPrevious } from './dataset/previous.ts';
 export {
   parseDatasetJson,
   parseDatasetCsv,
@@ -68,7 +70,21 @@ export {
   columnLetter,
 } from './dataset/parse.ts';
 export type { ParsedDataset, CellLocation } from './dataset/parse.ts';
-export { roundHalfAway, roundedSum } from './numeric/round.ts';
+export { roundHalfAway, roundedSum, forPeople } from './numeric/round.ts';
+export {
+  PREV_PREFIX,
+  prevName,
+  prevKeyOf,
+  isChoice,
+  choiceValue,
+  enumValues,
+  choiceLabel,
+  choiceFromText,
+  hasLabelledChoices,
+  previousInputs,
+  logicHash,
+} from './document/v2.ts';
+export { categoryPoints } from './evaluate/category.ts';
 export {
   ALLOWED_OPERATIONS,
   BUILTIN_OPERATIONS,

@@ -18,6 +18,9 @@ export type {
   Test as DocumentTest,
   TestExpect,
   Scalar,
+  Parameter,
+  Choice,
+  Rubric,
 } from './document/rule-document.generated.ts';
 export type { JsonLogic } from './document/json-logic.ts';
 
@@ -26,6 +29,8 @@ export interface Problem {
   path: string;
   code: string;
   message: string;
+  /** Schema version 2: a warning (e.g. `rubric_stale`) does not make a document invalid. */
+  severity?: 'warning';
 }
 
 /** A scalar value of a region's data. */
@@ -36,7 +41,14 @@ export interface RegionData {
   code: string;
   name: string;
   values: Record<string, unknown>;
+  /** Last year's values of the inputs that declare `previous` (schema version 2), by input key. */
+  previous?: Record<string, unknown>;
+  /** Where each of last year's values came from (set by `fillPrevious`; shown in the trace). */
+  previousSources?: Record<string, PreviousSource>;
 }
+
+/** Where a previous value came from: the data as given, or the stored data of that year. */
+export type PreviousSource = { from: 'data' } | { from: 'stored'; year: number };
 
 /** A year's data for several regions. */
 export interface Dataset {
@@ -48,21 +60,24 @@ export interface Dataset {
 export interface ItemTrace {
   /** The value of every input or derived value the formula refers to (null when absent). */
   vars: Record<string, unknown>;
-  /** What the formula returned, before clamping and rounding. */
-  raw: number;
+  /** What the formula returned, before clamping and rounding (null: the item does not apply). */
+  raw: number | null;
   /** 'low' when the raw value was raised to 0, 'high' when lowered to maxPoints, null otherwise. */
   clamp: 'low' | 'high' | null;
-  /** The points after clamping and rounding. */
-  points: number;
+  /** The points after clamping and rounding (null: the item does not apply). */
+  points: number | null;
 }
 
 export interface ItemResult {
   id: string;
   label: { zh: string; en?: string };
-  points: number;
+  /** Null when the item does not apply to the region (schema version 2 `applies`). */
+  points: number | null;
   maxPoints: number;
-  raw: number;
+  raw: number | null;
   clamped: boolean;
+  /** Present for items with an `applies` condition (schema version 2). */
+  applicable?: boolean;
   trace?: ItemTrace;
   /** A manual adjustment from an accepted appeal (SPEC section 10): its points are the effective ones. */
   adjustment?: ItemAdjustment;
@@ -89,6 +104,11 @@ export interface CategoryResult {
   points: number;
   maxPoints: number;
   items: ItemResult[];
+  /**
+   * When items of a `notApplicable: "rescale"` category do not apply: the sum of the applicable
+   * items' points and of their maxPoints, scaled to the category's maxPoints.
+   */
+  rescaled?: { points: number; maxPoints: number };
 }
 
 export interface BonusItemResult {
@@ -121,6 +141,10 @@ export interface RegionResult {
   bonusItems: BonusItemResult[];
   /** Inputs after defaults, and derived values: present when traces are on. */
   values?: Record<string, unknown>;
+  /** Last year's values read as `prev.KEY` (schema version 2), when traces are on. */
+  previousValues?: Record<string, unknown>;
+  /** Where each of them came from (when the server filled them from the stored data). */
+  previousSources?: Record<string, PreviousSource>;
   derived?: Record<string, unknown>;
   /** Vetoes, downgrades and caps lifted by accepted appeals (absent when none). */
   waivers?: Waiver[];

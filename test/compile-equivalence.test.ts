@@ -685,3 +685,155 @@ describe('whole documents: byte-identical in both modes, traces included', () =>
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// 5. Schema version 2 (SPEC section 9): parameters, labelled choices, last year's values,
+//    applicability with both notApplicable rules — random documents and data, both modes.
+
+/** The 2025 sample made a random version-2 document: the fields of section 9 on every part. */
+function version2Arb(): fc.Arbitrary<{ doc: RuleDocument; data: Dataset }> {
+  const base = docOf(2025);
+  const data0 = dataOf(2025);
+  const numeric = base.inputs.filter((i) => i.type === 'number').map((i) => i.key);
+  const paramValue = fc.oneof(
+    fc.constantFrom(0, 0.25, 0.5, 1, 2, 3.5, -1, 100),
+    fc.boolean(),
+    fc.constantFrom('', 'x', 'major'),
+  );
+  return fc
+    .record({
+      params: fc.array(paramValue, { minLength: 1, maxLength: 3 }),
+      previous: fc.array(fc.tuple(fc.constantFrom(...numeric), fc.constantFrom('required', 'optional')), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      labelled: fc.boolean(),
+      rules: fc.array(fc.constantFrom('full', 'rescale', undefined), { minLength: 4, maxLength: 4 }),
+      applies: fc.array(fc.tuple(fc.nat(40), fc.nat(10)), { maxLength: 6 }),
+      formulas: fc.array(fc.tuple(fc.nat(40), fc.nat(10)), { maxLength: 3 }),
+      damage: fc.array(
+        fc.tuple(
+          fc.nat(20),
+          fc.nat(5),
+          fc.oneof(
+            fc.constant(undefined),
+            fc.constant(null),
+            fc.constantFrom(-1, 1e9, 0.5, 'text', true, 12, '一般', 'general'),
+          ),
+        ),
+        { maxLength: 4 },
+      ),
+      seed: fc.integer({ min: 1, max: 1000 }),
+    })
+    .map((r) => {
+      const doc = structuredClone(base) as RuleDocument;
+      doc.schemaVersion = 2;
+      doc.parameters = r.params.map((value, i) => ({ key: `param_${i}`, label: { zh: `参数${i}` }, value }));
+      const prevKeys: string[] = [];
+      for (const [key, how] of r.previous) {
+        const input = doc.inputs.find((i) => i.key === key)!;
+        if (input.previous) continue;
+        input.previous = how as 'required' | 'optional';
+        prevKeys.push(key);
+      }
+      const level = doc.inputs.find((i) => i.key === 'incident_level')!;
+      if (r.labelled)
+        level.enum = (level.enum as string[]).map((v, i) => ({
+          value: v,
+          label: { zh: ['无', '一般', '较大', '重大', '特别重大'][i] },
+        })) as never;
+      doc.categories.forEach((c, i) => {
+        if (r.rules[i]) c.notApplicable = r.rules[i] as 'full' | 'rescale';
+      });
+      const items = doc.categories.flatMap((c) => c.items);
+      // Conditions over parameters, last year's values and labelled choices.
+      const conditions = [
+        { var: 'param_0' },
+        { '<': [{ var: `prev.${prevKeys[0]}` }, { var: prevKeys[0] }] },
+        { '!': { var: `prev.${prevKeys[prevKeys.length - 1]}` } },
+        { '==': [{ var: 'incident_level' }, 'none'] },
+        { '>': [{ var: 'pm25' }, 35] },
+        { var: ['prev.' + prevKeys[0], 1] },
+        false,
+        true,
+        { missing: [`prev.${prevKeys[0]}`] },
+        { '<': [{ var: 'water_bad_target' }, 1] },
+        { var: 'data_fraud' },
+      ];
+      for (const [i, c] of r.applies)
+        items[i % items.length].applies = conditions[c % conditions.length] as never;
+      const formulas = [
+        { '-': [4, { '*': [{ var: 'param_0' }, { var: 'pm25' }] }] },
+        { max: [0, { '-': [{ var: `prev.${prevKeys[0]}` }, { var: prevKeys[0] }] }] },
+        { if: [{ var: `prev.${prevKeys[prevKeys.length - 1]}` }, 2, 1] },
+        { '*': [{ var: 'param_1' }, 3] },
+        { cat: [{ var: 'param_0' }, { var: 'incident_level' }] },
+        { '+': [{ var: ['prev.' + prevKeys[0], 3] }, 0.005] },
+      ];
+      for (const [i, f] of r.formulas) items[i % items.length].logic = formulas[f % formulas.length] as never;
+      const data = structuredClone(data0);
+      data.regions.forEach((region, j) => {
+        const previous: Record<string, unknown> = {};
+        for (const k of prevKeys) {
+          const v = region.values[k];
+          if ((j * 7 + r.seed) % 11 !== 0 && typeof v === 'number')
+            previous[k] = Math.max(0, v + ((j + r.seed) % 5) - 2);
+        }
+        if (r.labelled && j % 3 === 0) region.values.incident_level = '一般';
+        region.previous = previous;
+      });
+      for (const [region, what, value] of r.damage) {
+        const reg = data.regions[region % data.regions.length];
+        const key = what === 0 ? 'incident_level' : prevKeys[what % prevKeys.length];
+        const target = what === 0 ? reg.values : reg.previous!;
+        if (value === undefined) delete target[key];
+        else target[key] = value;
+        if (what === 5) reg.previous!.undeclared_prev = 1;
+        if (what === 4) reg.values.param_0 = 99;
+      }
+      return { doc, data };
+    });
+}
+
+describe('schema version 2: random documents and data in both modes', () => {
+  test('parameters, labelled choices, previous values, applies with full and rescale', () => {
+    let scored = 0;
+    let notApplicable = 0;
+    let rescaled = 0;
+    fc.assert(
+      fc.property(version2Arb(), ({ doc, data }) => {
+        const problems = validateDocument(doc, { runTests: false }).filter((p) => p.severity !== 'warning');
+        if (problems.length > 0) return;
+        bothModes(doc, data);
+        const e = evaluate(doc, data);
+        scored += e.results.length;
+        for (const r of e.results)
+          for (const c of r.categories) {
+            notApplicable += c.items.filter((i) => i.applicable === false).length;
+            if (c.rescaled) rescaled++;
+          }
+      }),
+      { numRuns: 120 },
+    );
+    expect(scored).toBeGreaterThan(100);
+    expect(notApplicable).toBeGreaterThan(20);
+    expect(rescaled).toBeGreaterThan(5);
+  });
+
+  test('a version-1 document is refused the version-2 fields, and evaluates as before without them', () => {
+    const doc = docOf(2025);
+    doc.schemaVersion = 1;
+    const v1 = structuredClone(doc);
+    v1.categories[0].items[0].applies = true;
+    v1.inputs[0].previous = 'optional';
+    const codes = validateDocument(v1, { runTests: false }).map((p) => `${p.path} ${p.code}`);
+    expect(codes).toContain('/categories/0/items/0/applies requires_version_2');
+    expect(codes).toContain('/inputs/0/previous requires_version_2');
+    // the same document as version 2 without any new field scores exactly as version 1
+    const v2 = structuredClone(doc);
+    v2.schemaVersion = 2;
+    const a = evaluate(doc, dataOf(2025));
+    const b = evaluate(v2, dataOf(2025));
+    expect(JSON.stringify(b.results)).toBe(JSON.stringify(a.results));
+  });
+});

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateDocument } from '../engine/index.ts';
+import { contentHash, validateDocument } from '../engine/index.ts';
 import { runCli } from './helpers/cli.ts';
 
 const dir = fileURLToPath(new URL('./invalid/', import.meta.url));
@@ -73,5 +73,46 @@ describe('ecoscore validate', () => {
     const out = await runCli(['validate', bad]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('JSON');
+  });
+});
+
+describe('schema version 2: warnings do not make a document invalid', () => {
+  const base = () => JSON.parse(readFileSync(new URL('./cases/_base.json', import.meta.url), 'utf8'));
+  test('a stale rubric is a warning: valid, exit 0, printed', async () => {
+    const doc = base();
+    doc.schemaVersion = 2;
+    doc.categories[0].items[0].rubric = { zh: '按指标甲计分', forLogic: '0'.repeat(64) };
+    const problems = validateDocument(doc);
+    expect(problems.map((p) => [p.path, p.code, p.severity])).toEqual([
+      ['/categories/0/items/0/rubric', 'rubric_stale', 'warning'],
+    ]);
+    const tmp = mkdtempSync(join(tmpdir(), 'ecoscore-v2-'));
+    const file = join(tmp, 'stale.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = await runCli(['validate', file, '--json']);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).valid).toBe(true);
+    const text = await runCli(['validate', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('rubric_stale');
+  });
+
+  test('a rubric written for the current formula is no problem; prev.KEY needs `previous`', () => {
+    const doc = base();
+    doc.schemaVersion = 2;
+    const logic = doc.categories[0].items[0].logic;
+    doc.categories[0].items[0].rubric = { zh: '按指标甲计分', forLogic: contentHash(logic) };
+    expect(validateDocument(doc)).toEqual([]);
+    doc.categories[0].items[0].logic = { var: 'prev.a' };
+    delete doc.categories[0].items[0].rubric;
+    expect(validateDocument(doc).map((p) => `${p.path} ${p.code}`)).toEqual([
+      '/categories/0/items/0/logic unknown_variable',
+    ]);
+    doc.inputs[0].previous = 'required';
+    expect(validateDocument(doc, { runTests: false })).toEqual([]);
+    doc.inputs.push({ key: 'prev', label: { zh: '上年' }, type: 'number', default: 0 });
+    expect(validateDocument(doc, { runTests: false }).map((p) => `${p.path} ${p.code}`)).toEqual([
+      `/inputs/${doc.inputs.length - 1}/key reserved_name`,
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * 13). Exit 0 when there is no finding other than conditions_overlap, 1 when there is, 2 for an
  * invalid or unreadable document. `--coverage` adds which parts the document's own tests exercise.
  */
-import { validateDocument } from '../../engine/index.ts';
+import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
 import { checkDocument, documentCoverage, INFO_CODES } from '../../engine/health/index.ts';
 import type { Coverage, HealthReport } from '../../engine/health/index.ts';
@@ -28,7 +28,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+  const problems = errorsOf(validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }));
   if (problems.length > 0) {
     io.stderr(`${rules.path}: 规则文档无效 / invalid rule document:\n`);
     for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);

@@ -4,7 +4,7 @@
  * otherwise a report in Chinese grouped by part of the assessment. Exit 0 on success, 2 for a
  * usage error or an unreadable or invalid file (named, with the JSON pointer of each problem).
  */
-import { validateDocument } from '../../engine/index.ts';
+import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { Label, RuleDocument } from '../../engine/index.ts';
 import {
   diff,
@@ -61,7 +61,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 /** Reads and validates one rule document; problems name the file and their JSON pointer. */
 async function readRules(path: string, io: CliIo): Promise<RuleDocument> {
   const rules = await readRulesFile(path, io.cwd);
-  const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+  const problems = errorsOf(validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }));
   if (problems.length > 0) {
     throw new CliInputError(
       path,

@@ -109,3 +109,51 @@ test('XLSX data: the same results as the JSON file, a formula error cell reporte
   expect(parsed.errors[0]).toMatchObject({ region: data.regions[1].code, key: 'pm25', code: 'wrong_type' });
   expect(parsed.errors[0].location).toContain('row 4, column');
 });
+
+describe('ecoscore evaluate: schema version 2 data files', () => {
+  test('CSV with prev.KEY columns and choice labels gives what the JSON gives; the trace reads 上年…', async () => {
+    const { loadCases } = await import('../../test/cases/load.ts');
+    const { datasetToCsv } = await import('../../engine/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'ecoscore-v2-cli-'));
+    for (const name of ['v2-previous-parameters', 'v2-labelled-choices', 'v2-applies']) {
+      const c = loadCases().find((x) => x.name === name)!;
+      const doc = join(dir, `${name}.rules.json`);
+      const json = join(dir, `${name}.data.json`);
+      const csv = join(dir, `${name}.data.csv`);
+      writeFileSync(doc, JSON.stringify(c.document));
+      // The CSV has the document's columns only: a data key naming a parameter is left out of both.
+      const data = structuredClone(c.data);
+      for (const r of data.regions) delete r.values.rate;
+      writeFileSync(json, JSON.stringify(data));
+      writeFileSync(csv, datasetToCsv(data, c.document));
+      const a = await cli(['evaluate', doc, json, '--json']);
+      const b = await cli(['evaluate', doc, csv, '--json']);
+      expect(b.code).toBe(a.code);
+      const [ja, jb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+      expect(jb.results).toEqual(ja.results);
+      expect(jb.errors.map((e: { code: string }) => e.code)).toEqual(
+        ja.errors.map((e: { code: string }) => e.code),
+      );
+      expect(jb.dataset.hash).toBe(ja.dataset.hash);
+    }
+    const c = loadCases().find((x) => x.name === 'v2-previous-parameters')!;
+    const region = await cli([
+      'evaluate',
+      join(dir, 'v2-previous-parameters.rules.json'),
+      join(dir, 'v2-previous-parameters.data.csv'),
+      '--region',
+      'R2',
+    ]);
+    expect(region.stdout).toContain('上年指标甲=50');
+    expect(region.stdout).toContain('每比上年下降1扣分=2');
+    expect(c.document.schemaVersion).toBe(2);
+    const na = await cli([
+      'evaluate',
+      join(dir, 'v2-applies.rules.json'),
+      join(dir, 'v2-applies.data.json'),
+      '--region',
+      'R2',
+    ]);
+    expect(na.stdout).toContain('不适用');
+  });
+});

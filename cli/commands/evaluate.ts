@@ -3,7 +3,9 @@
  * and ranked (SPEC sections 3 and 4). Exit 0 when every region was scored, 1 when some could not
  * be, 2 for an invalid document or an unreadable file.
  */
-import { evaluate, formulaLabels, renderFormula, validateDocument } from '../../engine/index.ts';
+import { evaluate, formulaLabels, renderFormula, errorsOf, validateDocument } from '../../engine/index.ts';
+import { forPeople } from '../../engine/numeric/round.ts';
+import { choiceLabel } from '../../engine/document/v2.ts';
 import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
@@ -24,7 +26,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const [rulesPath, dataPath] = positional;
   try {
     const rules = await readRulesFile(rulesPath, io.cwd);
-    const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+    const problems = errorsOf(
+      validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }),
+    );
     if (problems.length > 0) {
       io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
       for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
@@ -149,8 +153,19 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
   for (const b of doc.bonus?.items ?? []) formulas.set(b.id, b.logic);
   const grade = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
   const show = (key: string, v: unknown) => {
-    const unit = inputs.get(key)?.unit;
-    const text = typeof v === 'boolean' ? (v ? '是' : '否') : v === null ? '（无）' : String(v);
+    const input = inputs.get(key.startsWith('prev.') ? key.slice('prev.'.length) : key);
+    const unit = input?.unit;
+    // Numbers rounded for people (float residue never shows); `--json` keeps the exact values.
+    const text =
+      typeof v === 'boolean'
+        ? v
+          ? '是'
+          : '否'
+        : v === null
+          ? '（无）'
+          : typeof v === 'number'
+            ? forPeople(v)
+            : ((input && choiceLabel(input, v)?.zh) ?? String(v));
     return `${labels[key]?.zh ?? key}=${text}${unit && typeof v === 'number' ? ` ${unit}` : ''}`;
   };
   const lines = [
@@ -170,7 +185,7 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
     );
     const detail = [
       ...(vars ? Object.entries(vars).map(([k, v]) => show(k, v)) : []),
-      `公式结果 ${raw}${clamped ? `（超出范围，取 ${fmt(points)}）` : ''}`,
+      `公式结果 ${forPeople(raw)}${clamped ? `（超出范围，取 ${fmt(points)}）` : ''}`,
     ];
     lines.push(`      ${detail.join('，')}`);
   };
@@ -178,7 +193,11 @@ export function formatRegion(doc: RuleDocument, r: RegionResult): string {
     lines.push('', `${c.label.zh}  ${fmt(c.points)} / ${c.maxPoints}`);
     for (const it of c.items) {
       lines.push(`  ${it.label.zh}`);
-      explain(it.id, it.points, it.maxPoints, it.raw, it.clamped, it.trace?.vars);
+      if (it.points === null) {
+        lines.push(`    不适用 / not applicable  （满分 ${it.maxPoints}）`);
+        continue;
+      }
+      explain(it.id, it.points, it.maxPoints, it.raw ?? 0, it.clamped, it.trace?.vars);
     }
   }
   if (r.bonusItems.length > 0) {

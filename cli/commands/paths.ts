@@ -4,7 +4,7 @@
  * a path exists (or the grade is already reached), 1 when none does or the region cannot be
  * scored, 2 for wrong usage, an invalid document, an unreadable file, or an unknown region or grade.
  */
-import { validateDocument } from '../../engine/index.ts';
+import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
 import { gradePath, PathError, type GradePath } from '../../engine/health/index.ts';
 import type { CliIo } from '../main.ts';
@@ -25,7 +25,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const [rulesPath, dataPath] = positional;
   try {
     const rules = await readRulesFile(rulesPath, io.cwd);
-    const problems = validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false });
+    const problems = errorsOf(
+      validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }),
+    );
     if (problems.length > 0) {
       io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
       for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);

@@ -2,7 +2,7 @@
  * `ecoscore validate RULES.json [--json]`: every problem of a rule document, its own tests
  * included. Exit 0 valid, 1 invalid, 2 unreadable.
  */
-import { validateDocument } from '../../engine/index.ts';
+import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
 import { CliInputError, readRulesFile } from '../io.ts';
@@ -33,11 +33,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw e;
   }
   const errors = validateDocument(rules.document, { sourceBytes: rules.bytes });
-  if (json) io.stdout(JSON.stringify({ valid: errors.length === 0, errors }, null, 2) + '\n');
-  else if (errors.length === 0) io.stdout(`${rules.path}: 有效 / valid\n`);
+  // Warnings (schema version 2, e.g. rubric_stale) are printed but leave the document valid.
+  const valid = errorsOf(errors).length === 0;
+  if (json) io.stdout(JSON.stringify({ valid, errors }, null, 2) + '\n');
   else {
-    for (const p of errors) io.stdout(`${p.path || '/'} ${p.code} ${p.message}\n`);
-    io.stderr(`${rules.path}: ${errors.length} 个问题 / problem${errors.length === 1 ? '' : 's'}\n`);
+    for (const p of errors)
+      io.stdout(
+        `${p.path || '/'} ${p.code} ${p.severity === 'warning' ? '警告 / warning: ' : ''}${p.message}\n`,
+      );
+    if (valid) io.stdout(`${rules.path}: 有效 / valid\n`);
+    else io.stderr(`${rules.path}: ${errors.length} 个问题 / problem${errors.length === 1 ? '' : 's'}\n`);
   }
-  return errors.length === 0 ? 0 : 1;
+  return valid ? 0 : 1;
 }

@@ -28,6 +28,9 @@ import { compileLogic, type CompiledLogic, type Scope } from './logic.ts';
 import { fastRoundHalfAway } from './round.ts';
 import { truthy } from './ops.ts';
 import { runVm, VmBuilder, type VmProgram, type VmValue } from './vm.ts';
+import { labelledValue, resolvePrevious, undeclaredMessage } from '../evaluate/inputs.ts';
+import { categoryPoints } from '../evaluate/category.ts';
+import { PREV_PREFIX, prevName } from '../document/v2.ts';
 
 /** A variable a formula reads, as its trace shows it. */
 interface TraceRead {
@@ -46,6 +49,8 @@ export interface CompiledItem {
   /** The register of its value in the document's numeric program (vm.ts), or -1: run `fn`. */
   reg: number;
   reads: TraceRead[];
+  /** Schema version 2 `applies`: its condition (null when the item always applies). */
+  applies: { fn: CompiledLogic; reg: number } | null;
 }
 
 export interface CompiledCondition<T> {
@@ -103,7 +108,17 @@ export interface CompiledDocument {
   program: VmProgram;
   /** Where the program's derived values end and the items, bonus items and conditions begin. */
   programSplit: number;
-  categories: { id: string; label: Label; maxPoints: number; items: CompiledItem[] }[];
+  categories: {
+    id: string;
+    label: Label;
+    maxPoints: number;
+    notApplicable: 'full' | 'rescale' | undefined;
+    items: CompiledItem[];
+  }[];
+  /** Slots of last year's values (`prev.KEY`), in the order of `prepared.previous`. */
+  previousSlots: number[];
+  /** Their registers × lanes in the numeric program, or -1 when the program does not read them. */
+  previousRegs: number[];
   bonusItems: CompiledItem[];
   downgrades: CompiledCondition<{ id: string; levels?: number }>[];
   caps: CompiledCondition<{ id: string; maxGrade: string }>[];
@@ -119,11 +134,21 @@ export interface CompiledDocument {
   layouts: KeyLayout[];
 }
 
-/** An object view of the slots, as the interpreter's data object would be at that moment. */
-function viewOf(names: string[]): (env: unknown[]) => Record<string, unknown> {
+/**
+ * An object view of the slots, as the interpreter's data object would be at that moment: last
+ * year's values (slots named `prev.KEY`) under one `prev` object, as json-logic-js reads them.
+ */
+function viewOf(names: string[], hasPrevious: boolean): (env: unknown[]) => Record<string, unknown> {
   return (env) => {
     const o: Record<string, unknown> = Object.create(null);
-    for (let i = 0; i < names.length; i++) if (env[i] !== undefined) o[names[i]] = env[i];
+    const prev: Record<string, unknown> | undefined = hasPrevious ? Object.create(null) : undefined;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (prev && name.startsWith(PREV_PREFIX)) {
+        if (env[i] !== undefined) prev[name.slice(PREV_PREFIX.length)] = env[i];
+      } else if (env[i] !== undefined) o[name] = env[i];
+    }
+    if (prev) o.prev = prev;
     return o;
   };
 }
@@ -134,10 +159,21 @@ function viewOf(names: string[]): (env: unknown[]) => Record<string, unknown> {
  * @example const cd = compileDocument(prepareDocument(doc)); scoreRegionCompiled(cd, region, false)
  */
 export function compileDocument(p: PreparedDocument): CompiledDocument {
-  const slotNames = [...p.inputs.map((i) => i.key), ...p.derived.map((d) => d.def.key)];
+  // Slots: inputs, parameters, last year's values, derived values (SPEC §9's binding order).
+  const paramKeys = [...p.parameters.keys()];
+  const prevNames = p.previous.map((i) => prevName(i.key));
+  const slotNames = [
+    ...p.inputs.map((i) => i.key),
+    ...paramKeys,
+    ...prevNames,
+    ...p.derived.map((d) => d.def.key),
+  ];
   const slotByName = new Map(slotNames.map((n, i) => [n, i]));
   const derivedKeys = new Set(p.derived.map((d) => d.def.key));
-  const scope: Scope = { slotOf: (name) => slotByName.get(name), view: viewOf(slotNames) };
+  const scope: Scope = {
+    slotOf: (name) => slotByName.get(name),
+    view: viewOf(slotNames, prevNames.length > 0),
+  };
   const compile = (logic: unknown) => compileLogic(logic, scope);
   const readsOf = (x: object): TraceRead[] =>
     (p.reads.get(x) ?? []).map((name) => ({
@@ -161,6 +197,21 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     vm.declare(input.key, { reg: i, type });
     return true;
   });
+  for (const [key, value] of p.parameters)
+    if (typeof value === 'number' || typeof value === 'boolean') vm.constant(key, value);
+  // A required previous value of a number or boolean input is always set once checked.
+  const prevLoaded = p.previous.map((input) => {
+    const type =
+      input.type === 'number' || input.type === 'integer'
+        ? 'number'
+        : input.type === 'boolean'
+          ? 'boolean'
+          : undefined;
+    if (input.previous !== 'required' || !type) return -1;
+    const slot = slotByName.get(prevName(input.key))!;
+    vm.declare(prevName(input.key), { reg: slot, type });
+    return slot;
+  });
   const derived = p.derived.map((d): CompiledDerived => {
     const fn = compile(d.def.logic);
     const v = vm.formula(d.def.logic);
@@ -183,6 +234,10 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     fn: compile(it.logic),
     reg: numberReg(vm.formula(it.logic, 'number')),
     reads: readsOf(it),
+    applies:
+      'applies' in it && it.applies !== undefined
+        ? { fn: compile(it.applies), reg: numberReg(vm.formula(it.applies)) }
+        : null,
   });
   const condition = <T extends { when: unknown }>(def: T): CompiledCondition<T> => ({
     def,
@@ -194,6 +249,7 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     id: c.id,
     label: c.label,
     maxPoints: c.maxPoints,
+    notApplicable: c.notApplicable,
     items: c.items.map((it) => item(it, it.maxPoints)),
   }));
   const bonusItems = (doc.bonus?.items ?? []).map((b) => item(b, undefined));
@@ -225,7 +281,9 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
       regOf: Int32Array.from(checks, (c) => c.reg),
     },
     inputKeys: new Set(p.inputs.map((i) => i.key)),
-    blankSlots: new Array(slotNames.length).fill(undefined),
+    blankSlots: blankSlots(slotNames.length, paramKeys, slotByName, p.parameters),
+    previousSlots: prevNames.map((n) => slotByName.get(n)!),
+    previousRegs: prevLoaded.map((slot) => (slot < 0 ? -1 : slot * program.lanes)),
     gradeMins: p.grades.map((g) => g.min),
     gradeIds: p.grades.map((g) => g.id),
     capGrades: (doc.caps ?? []).map((c) => p.gradeIndex.get(c.maxGrade) ?? 0),
@@ -239,6 +297,18 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     caps,
     vetoes,
   };
+}
+
+/** Undefined for every slot but the parameters', which hold their values from the start. */
+function blankSlots(
+  n: number,
+  keys: string[],
+  slotByName: Map<string, number>,
+  values: Map<string, unknown>,
+): unknown[] {
+  const slots = new Array(n).fill(undefined);
+  for (const k of keys) slots[slotByName.get(k)!] = values.get(k);
+  return slots;
 }
 
 const TYPE_ZH: Record<Input['type'], string> = {
@@ -417,6 +487,8 @@ function resolveInto(
   const positionOf = layout.positionOf;
   const checks = cd.checks;
   const { kinds, lows, highs, regOf } = cd.checkArrays;
+  const p = cd.prepared;
+  const labelled = p.labelled.size > 0;
   for (let i = 0; i < checks.length; i++) {
     const at = positionOf[i];
     let v = at < 0 ? undefined : vals[at];
@@ -434,6 +506,7 @@ function resolveInto(
       continue;
     }
     const c = checks[i];
+    if (typeof v === 'string' && labelled) v = labelledValue(p, c.key, v);
     if (v === null || v === undefined) {
       v = c.dflt;
       if (v === undefined) {
@@ -463,11 +536,7 @@ function resolveInto(
   const undeclared = layout.undeclared;
   for (let i = 0; i < undeclared.length; i++) {
     const key = undeclared[i];
-    warnings.push({
-      region: region.code,
-      key,
-      message: `未声明的数据项 "${key}" 已忽略 / undeclared key "${key}" ignored`,
-    });
+    warnings.push({ region: region.code, key, message: undeclaredMessage(p, key) });
   }
   return errors;
 }
@@ -518,9 +587,9 @@ function invalidResult(region: RegionData, it: CompiledItem, v: unknown): Region
 function traceOf(
   item: CompiledItem,
   slots: unknown[],
-  raw: number,
+  raw: number | null,
   clamp: ItemTrace['clamp'],
-  points: number,
+  points: number | null,
 ): ItemTrace {
   const vars: Record<string, unknown> = {};
   const reads = item.reads;
@@ -647,7 +716,21 @@ function begin(cd: CompiledDocument, region: RegionData, lane: number): Pending 
   // back at the first string or boolean).
   const slots = cd.blankSlots.slice();
   const warnings: Warning[] = [];
-  const errors = resolveInto(cd, region, slots, warnings, lane);
+  let errors = resolveInto(cd, region, slots, warnings, lane);
+  const p = cd.prepared;
+  if (p.previous.length > 0 || region.previous !== undefined) {
+    // Last year's values (schema version 2): checked as the interpreter does, into their slots.
+    const prev = resolvePrevious(p, region);
+    for (const e of prev.errors) (errors ??= []).push(e);
+    for (const w of prev.warnings) warnings.push(w);
+    const regs = cd.program.regs;
+    for (let i = 0; i < p.previous.length; i++) {
+      const v = prev.previous[p.previous[i].key];
+      slots[cd.previousSlots[i]] = v;
+      const reg = cd.previousRegs[i];
+      if (reg >= 0 && v !== undefined && v !== null) regs[reg + lane] = typeof v === 'number' ? v : v ? 1 : 0;
+    }
+  }
   return { region, slots, warnings, errors };
 }
 
@@ -775,8 +858,47 @@ function finish(
     const list = c.items;
     const items: ItemResult[] = new Array(list.length);
     let sum = 0;
+    let na = false;
     for (let k = 0; k < list.length; k++) {
       const it = list[k];
+      const applies = it.applies;
+      if (applies !== null) {
+        // SPEC §9: `applies` first; an item that does not apply is not evaluated.
+        let on: boolean;
+        if (applies.reg >= 0) {
+          const y = regs[applies.reg * lanes + lane];
+          on = y === y && y !== 0;
+        } else
+          try {
+            on = truthy(applies.fn(slots));
+          } catch (e) {
+            const m = messageOf(e);
+            (errors ??= []).push(
+              formulaError(
+                region,
+                { item: it.id },
+                `考核项 "${it.id}" 的适用条件计算出错：${m}`,
+                `the applicability of item "${it.id}" failed: ${m}`,
+              ),
+            );
+            continue;
+          }
+        if (!on) {
+          na = true;
+          const item: ItemResult = {
+            id: it.id,
+            label: it.label,
+            points: null,
+            maxPoints: it.maxPoints!,
+            raw: null,
+            clamped: false,
+            applicable: false,
+          };
+          if (trace) item.trace = traceOf(it, slots, null, null, null);
+          items[k] = item;
+          continue;
+        }
+      }
       let v: unknown;
       if (it.reg >= 0) v = regs[it.reg * lanes + lane];
       else
@@ -794,7 +916,20 @@ function finish(
       const points = v < 0 ? 0 : rounded(v > max ? max : v, digits);
       sum += points;
       const clamped = v < 0 || v > max;
-      if (!trace)
+      if (applies !== null)
+        items[k] = trace
+          ? {
+              id: it.id,
+              label: it.label,
+              points,
+              maxPoints: max,
+              raw: v,
+              clamped,
+              applicable: true,
+              trace: traceOf(it, slots, v, v < 0 ? 'low' : v > max ? 'high' : null, points),
+            }
+          : { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped, applicable: true };
+      else if (!trace)
         items[k] = long
           ? { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped }
           : new Item(it.id, it.label, points, max, v, clamped);
@@ -804,6 +939,15 @@ function finish(
           ? { id: it.id, label: it.label, points, maxPoints: max, raw: v, clamped, trace: t }
           : new TracedItem(it.id, it.label, points, max, v, clamped, t);
       }
+    }
+    if (na && errors === null) {
+      // Items that do not apply: the category's `notApplicable` rule (engine/evaluate/category.ts).
+      const { points, rescaled } = categoryPoints(c, items, digits);
+      catSum += points;
+      categories[ci] = rescaled
+        ? { id: c.id, label: c.label, points, maxPoints: c.maxPoints, items, rescaled }
+        : { id: c.id, label: c.label, points, maxPoints: c.maxPoints, items };
+      continue;
     }
     const points = rounded(sum, digits);
     catSum += points;
@@ -955,6 +1099,13 @@ function finish(
     const derivedValues: Record<string, unknown> = {};
     for (let i = 0; i < derived.length; i++) derivedValues[derived[i].key] = slots[derived[i].slot];
     result.values = values;
+    const prev = p.previous;
+    if (prev.length > 0) {
+      const previous: Record<string, unknown> = {};
+      for (let i = 0; i < prev.length; i++) previous[prev[i].key] = slots[cd.previousSlots[i]] ?? null;
+      result.previousValues = previous;
+      if (region.previousSources) result.previousSources = region.previousSources;
+    }
     result.derived = derivedValues;
   }
   return { result, errors: [], warnings, gradeIndex: grade };

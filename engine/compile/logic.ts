@@ -227,7 +227,13 @@ function compileAndOr(args: Node[], isAnd: boolean): Node {
 
 function compileVar(args: Node[], scope: Scope): Node {
   const name = args[0]?.constant?.value;
-  if (args.length <= 2 && typeof name === 'string' && name !== '' && !name.includes('.')) {
+  // A dotted name is a path (json-logic-js), unless the scope has a slot of that name (`prev.KEY`).
+  if (
+    args.length <= 2 &&
+    typeof name === 'string' &&
+    name !== '' &&
+    (!name.includes('.') || scope.slotOf?.(name) !== undefined)
+  ) {
     const slot = scope.slotOf ? scope.slotOf(name) : undefined;
     const defNode = args[1];
     const defConst = defNode === undefined ? { value: undefined } : defNode.constant;
@@ -275,7 +281,12 @@ function compileVar(args: Node[], scope: Scope): Node {
 /** The value of `{"var": key}` for a key computed at run time (json-logic-js applies that object). */
 function varOfKey(key: unknown, env: any, scope: Scope): unknown {
   if (isPrimitive(key)) {
-    if (typeof key === 'string' && scope.slotOf && key !== '' && !key.includes('.')) {
+    if (
+      typeof key === 'string' &&
+      scope.slotOf &&
+      key !== '' &&
+      (!key.includes('.') || scope.slotOf(key) !== undefined)
+    ) {
       const slot = scope.slotOf(key);
       if (slot !== undefined) {
         const v = env[slot];

@@ -115,6 +115,14 @@ export class VmBuilder {
     this.names.set(name, value);
   }
 
+  /** Declares a variable with a constant number or boolean value (a schema version 2 parameter). */
+  constant(name: string, value: number | boolean): void {
+    this.names.set(
+      name,
+      typeof value === 'number' ? this.literal(value, 'number') : this.literal(value ? 1 : 0, 'boolean'),
+    );
+  }
+
   /** Forgets a variable (a derived value computed outside the program). */
   undeclare(name: string): void {
     this.names.delete(name);

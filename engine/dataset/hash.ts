@@ -33,6 +33,8 @@ function flatDatasetJson(year: unknown, regions: RegionData[]): string | undefin
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i];
     if (typeof r.code !== 'string' || typeof r.name !== 'string') return undefined;
+    // Last year's values (schema version 2) take the general path.
+    if (r.previous !== undefined && r.previous !== null && hasValues(r.previous)) return undefined;
     let values = r.values ?? {};
     if (typeof values !== 'object' || Array.isArray(values)) return undefined;
     let hasNull = false;
@@ -70,6 +72,8 @@ function writtenDatasetJson(year: unknown, regions: RegionData[]): string {
     out += '{';
     if (code !== undefined) out += '"code":' + code + ',';
     if (name !== undefined) out += '"name":' + name + ',';
+    // code < name < previous < values: last year's values, when there are any, before the values.
+    if (r.previous && hasValues(r.previous)) out += '"previous":' + valuesJson(r.previous) + ',';
     out += '"values":' + valuesJson(r.values ?? {}) + '}';
   }
   out += ']';
@@ -99,12 +103,27 @@ function valuesJson(values: Record<string, unknown>): string {
   return out + '}';
 }
 
-/** The canonical form of a dataset that its hash covers. */
+/** Whether an object of values has a value that the hash keeps (not null or undefined). */
+function hasValues(values: Record<string, unknown>): boolean {
+  if (typeof values !== 'object') return false;
+  for (const k in values)
+    if (Object.prototype.hasOwnProperty.call(values, k) && values[k] !== null && values[k] !== undefined)
+      return true;
+  return false;
+}
+
+/**
+ * The canonical form of a dataset that its hash covers: regions by code, missing values dropped,
+ * last year's values (schema version 2) kept as `previous` when there are any.
+ */
 export function normalizeDataset(dataset: Dataset): Dataset {
   const regions = [...dataset.regions].sort(byCode).map((r) => {
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r.values ?? {})) if (v !== null && v !== undefined) values[k] = v;
-    return { code: r.code, name: r.name, values };
+    if (!r.previous || !hasValues(r.previous)) return { code: r.code, name: r.name, values };
+    const previous: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r.previous)) if (v !== null && v !== undefined) previous[k] = v;
+    return { code: r.code, name: r.name, previous, values };
   });
   return dataset.year !== undefined ? { year: dataset.year, regions } : { regions };
 }

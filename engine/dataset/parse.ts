@@ -4,8 +4,9 @@
  * name the row and column (or the JSON pointer).
  */
 import Papa from 'papaparse';
-import type { Dataset, Problem, RegionData, RegionError, RuleDocument } from '../types.ts';
+import type { Dataset, Input, Problem, RegionData, RegionError, RuleDocument } from '../types.ts';
 import { pointer, problem } from '../validate/problem.ts';
+import { choiceFromText, choiceLabel, hasLabelledChoices, PREV_PREFIX, prevName } from '../document/v2.ts';
 
 /** Where a value came from in a table: for error messages. */
 export interface CellLocation {
@@ -29,8 +30,25 @@ export interface ParsedDataset {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks the JSON data shape `{ year?, regions: [{ code, name, values }] }`. */
-export function parseDatasetJson(value: unknown): ParsedDataset {
+/**
+ * A value given for an input with labelled choices (schema version 2): the value its label stands
+ * for; any other value unchanged.
+ */
+function choiceOf(labelled: Map<string, Input>, key: string, v: unknown): unknown {
+  const input = typeof v === 'string' ? labelled.get(key) : undefined;
+  return input ? (choiceFromText(input, v as string) ?? v) : v;
+}
+
+const labelledInputs = (doc: RuleDocument | null | undefined) =>
+  new Map((doc?.inputs ?? []).filter(hasLabelledChoices).map((i) => [i.key, i]));
+
+/**
+ * Checks the JSON data shape `{ year?, regions: [{ code, name, values, previous? }] }` (`previous`:
+ * last year's values, schema version 2). With a document, a choice's label given as a value is
+ * read as the choice's value.
+ */
+export function parseDatasetJson(value: unknown, doc?: RuleDocument | null): ParsedDataset {
+  const labelled = labelledInputs(doc);
   const problems: Problem[] = [];
   const out: ParsedDataset = {
     dataset: { regions: [] },
@@ -104,6 +122,17 @@ export function parseDatasetJson(value: unknown): ParsedDataset {
       );
       return;
     }
+    if (r.previous !== undefined && !isObj(r.previous)) {
+      problems.push(
+        problem(
+          pointer(at, 'previous'),
+          'invalid_data',
+          '"previous"（上年值）应为对象 { 键名: 值 }。',
+          '"previous" (last year\'s values) must be an object { key: value }.',
+        ),
+      );
+      return;
+    }
     if (out.dataset.regions.some((x) => x.code === r.code)) {
       out.rowErrors.push({
         region: r.code,
@@ -114,11 +143,17 @@ export function parseDatasetJson(value: unknown): ParsedDataset {
       });
       return;
     }
-    out.dataset.regions.push({
+    const mapped = (o: Obj): Obj =>
+      labelled.size === 0
+        ? { ...o }
+        : Object.fromEntries(Object.entries(o).map(([k, v]) => [k, choiceOf(labelled, k, v)]));
+    const region: RegionData = {
       code: r.code,
       name: typeof r.name === 'string' ? r.name : r.code,
-      values: { ...r.values },
-    });
+      values: mapped(r.values),
+    };
+    if (isObj(r.previous)) region.previous = mapped(r.previous);
+    out.dataset.regions.push(region);
   });
   return out;
 }
@@ -233,6 +268,7 @@ export function datasetFromRows(
     return out;
   }
   const types = new Map((doc?.inputs ?? []).map((i) => [i.key, i.type]));
+  const labelled = labelledInputs(doc);
   let start = 1;
   if (
     rows.length > 1 &&
@@ -269,17 +305,23 @@ export function datasetFromRows(
     }
     seen.add(code);
     const entries: [string, unknown][] = [];
+    const previous: [string, unknown][] = [];
     const locs = new Map<string, CellLocation>();
     header.forEach((h, c) => {
       if (c === codeCol || c === nameCol || h === '') return;
-      const v = convertCell(row[c], types.get(h));
+      // `prev.KEY`: last year's value of input KEY (schema version 2), typed like the input.
+      const key = h.startsWith(PREV_PREFIX) ? h.slice(PREV_PREFIX.length) : h;
+      const v = choiceOf(labelled, key, convertCell(row[c], types.get(key)));
       locs.set(h, { row: rowNo, column: columnLetter(c), header: h });
-      if (v !== undefined) entries.push([h, v]);
+      if (v !== undefined) (key === h ? entries : previous).push([key, v]);
     });
     // Built at once (not key by key), so V8 keeps the object in its fast mode: scoring is ~4× faster.
     const values = Object.fromEntries(entries);
     const name = nameCol >= 0 ? String(row[nameCol] ?? '').trim() : '';
-    out.dataset.regions.push({ code, name: name || code, values } satisfies RegionData);
+    const region: RegionData = { code, name: name || code, values };
+    if (previous.length > 0 || header.some((h) => h.startsWith(PREV_PREFIX)))
+      region.previous = Object.fromEntries(previous);
+    out.dataset.regions.push(region);
     locations.set(code, locs);
     rowOf.set(code, rowNo);
   }
@@ -295,23 +337,35 @@ export function parseDatasetCsv(
   return datasetFromRows(parseCsvRows(text), doc, opts);
 }
 
-/** Writes a dataset as CSV text with a `#` label row when a document is given. */
+/**
+ * Writes a dataset as CSV text with a `#` label row when a document is given: its inputs, then a
+ * `prev.KEY` column for each input that declares `previous` (schema version 2); labelled choices
+ * are written as their Chinese labels (imports read them back as their values).
+ */
 export function datasetToCsv(dataset: Dataset, doc: RuleDocument | null): string {
   const keys = doc
     ? doc.inputs.map((i) => i.key)
     : [...new Set(dataset.regions.flatMap((r) => Object.keys(r.values)))];
-  const rows: unknown[][] = [['code', 'name', ...keys]];
+  const prevInputs = doc ? doc.inputs.filter((i) => i.previous !== undefined) : [];
+  const prevKeys = doc
+    ? prevInputs.map((i) => i.key)
+    : [...new Set(dataset.regions.flatMap((r) => Object.keys(r.previous ?? {})))];
+  const rows: unknown[][] = [['code', 'name', ...keys, ...prevKeys.map(prevName)]];
+  const label = (i: Input) => (i.unit ? `${i.label.zh}(${i.unit})` : i.label.zh);
   if (doc)
-    rows.push([
-      '#代码',
-      '名称',
-      ...doc.inputs.map((i) => (i.unit ? `${i.label.zh}(${i.unit})` : i.label.zh)),
-    ]);
+    rows.push(['#代码', '名称', ...doc.inputs.map(label), ...prevInputs.map((i) => `上年${label(i)}`)]);
+  const byKey = new Map((doc?.inputs ?? []).map((i) => [i.key, i]));
+  const cell = (k: string, v: unknown) => {
+    if (v === undefined || v === null) return '';
+    const input = byKey.get(k);
+    return (input && choiceLabel(input, v)?.zh) ?? v;
+  };
   for (const r of dataset.regions)
     rows.push([
       r.code,
       r.name,
-      ...keys.map((k) => (r.values[k] === undefined || r.values[k] === null ? '' : r.values[k])),
+      ...keys.map((k) => cell(k, r.values[k])),
+      ...prevKeys.map((k) => cell(k, r.previous?.[k])),
     ]);
   return Papa.unparse(rows as unknown[][], { newline: '\n' }) + '\n';
 }

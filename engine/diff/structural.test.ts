@@ -375,3 +375,55 @@ describe('lineDiff', () => {
     expect(lineDiff(1, 1)).toBe('');
   });
 });
+
+describe('schema version 2 fields', () => {
+  test('parameters as their own target; applies, notApplicable, rubric, basis and previous as fields; formulas in words', () => {
+    const base = {
+      schemaVersion: 2,
+      family: 'f',
+      year: 2025,
+      title: { zh: 't' },
+      maxScore: 4,
+      parameters: [{ key: 'rate', label: { zh: '扣分率' }, value: 0.25 }],
+      inputs: [{ key: 'pm25', label: { zh: 'PM2.5浓度' }, type: 'number' }],
+      categories: [
+        {
+          id: 'c',
+          label: { zh: 'c' },
+          maxPoints: 4,
+          items: [
+            {
+              id: 'pm25',
+              label: { zh: 'PM2.5' },
+              maxPoints: 4,
+              logic: { '-': [4, { '*': [{ var: 'rate' }, { var: 'pm25' }] }] },
+            },
+          ],
+        },
+      ],
+      grades: [{ id: 'g', label: { zh: 'g' }, min: 0 }],
+    } as unknown as RuleDocument;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const next = structuredClone(base) as unknown as Record<string, any>;
+    next.parameters[0].value = 0.3;
+    next.parameters.push({ key: 'limit', label: { zh: '上限' }, value: 35 });
+    next.inputs[0].previous = 'optional';
+    next.categories[0].notApplicable = 'rescale';
+    const item = next.categories[0].items[0];
+    item.applies = { '>': [{ var: 'prev.pm25' }, 0] };
+    item.basis = '实施方案附件';
+    item.rubric = { zh: '每1μg/m³扣0.3分', forLogic: '0'.repeat(64) };
+    const { changes } = diffDocuments(base, next as unknown as RuleDocument);
+    const line = (c: (typeof changes)[number]) =>
+      `${c.kind} ${c.target} ${c.id} ${(c.fields ?? []).map((f) => f.field).join(',')}`.trim();
+    expect(changes.map(line)).toEqual([
+      'changed parameter rate value',
+      'added parameter limit',
+      'changed input pm25 previous',
+      'changed category c notApplicable',
+      'changed item pm25 applies,rubric.forLogic,rubric.zh,basis',
+    ]);
+    const applies = changes[4].fields!.find((f) => f.field === 'applies')!;
+    expect(applies.toWords).toBe('上年PM2.5浓度 > 0');
+  });
+});

@@ -10,11 +10,12 @@
  */
 import { formatPatch, OMIT_HEADERS, structuredPatch } from 'diff';
 import type { RuleDocument } from '../types.ts';
-import { renderFormula } from '../render/formula.ts';
+import { formulaLabels, renderFormula, type FormulaLabel } from '../render/formula.ts';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 export type ChangeTarget =
   | 'document'
+  | 'parameter'
   | 'input'
   | 'derived'
   | 'category'
@@ -37,6 +38,9 @@ export interface FieldChange {
   /** The same in Chinese. */
   fromTextZh?: string;
   toTextZh?: string;
+  /** In Chinese words: variables by their labels (上年… for `prev.KEY`, parameters by theirs). */
+  fromWords?: string;
+  toWords?: string;
   /** Unified diff (hunks only) of the pretty-printed JSON of the two formulas. */
   lineDiff?: string;
 }
@@ -65,22 +69,23 @@ type Entity = Record<string, unknown>;
 
 /** Fields compared for each kind, in report order; fields not listed follow, sorted. */
 const FIELDS: Record<Exclude<ChangeTarget, 'document'>, string[]> = {
-  input: ['label', 'type', 'unit', 'min', 'max', 'enum', 'default', 'required', 'role', 'source'],
+  parameter: ['label', 'value', 'unit', 'basis'],
+  input: ['label', 'type', 'unit', 'min', 'max', 'enum', 'default', 'required', 'role', 'source', 'previous'],
   derived: ['label', 'logic', 'note'],
-  category: ['label', 'maxPoints', 'note'],
-  item: ['category', 'label', 'maxPoints', 'logic', 'note'],
-  bonus: ['label', 'logic', 'note'],
-  downgrade: ['label', 'when', 'levels', 'note'],
-  cap: ['label', 'when', 'maxGrade', 'note'],
-  veto: ['label', 'when', 'note'],
+  category: ['label', 'maxPoints', 'notApplicable', 'note'],
+  item: ['category', 'label', 'maxPoints', 'applies', 'logic', 'note', 'rubric', 'basis'],
+  bonus: ['label', 'logic', 'note', 'rubric', 'basis'],
+  downgrade: ['label', 'when', 'levels', 'note', 'rubric', 'basis'],
+  cap: ['label', 'when', 'maxGrade', 'note', 'rubric', 'basis'],
+  veto: ['label', 'when', 'note', 'rubric', 'basis'],
   grade: ['label', 'min'],
-  test: ['inputs', 'expect'],
+  test: ['inputs', 'previous', 'expect'],
 };
 
 /** Fields that identify an entity or hold its children: never compared as fields. */
 const IDENTITY = new Set(['id', 'key', 'name', 'items']);
 
-const FORMULA_FIELDS = new Set(['logic', 'when']);
+const FORMULA_FIELDS = new Set(['logic', 'when', 'applies']);
 
 /** Lists compared as sets: `enum` values and the id lists of a test's `expect`. */
 const SET_FIELDS = new Set(['enum', 'expect.vetoes', 'expect.downgrades', 'expect.caps']);
@@ -107,6 +112,7 @@ const DOCUMENT_FIELDS = [
 
 /** Top-level fields diffed as lists of entities rather than as document fields. */
 const LIST_FIELDS = new Set([
+  'parameters',
   'inputs',
   'derived',
   'categories',
@@ -129,13 +135,18 @@ export function diffDocuments(
 ): StructuralDiff {
   const o = asEntity(oldDoc);
   const n = asEntity(newDoc);
-  const ctx: Context = { context: opts.context ?? 3 };
+  const ctx: Context = {
+    context: opts.context ?? 3,
+    fromLabels: formulaLabels(o as Parameters<typeof formulaLabels>[0]),
+    toLabels: formulaLabels(n as Parameters<typeof formulaLabels>[0]),
+  };
   const changes: Change[] = [];
 
   changes.push(...diffDocumentFields(o, n, ctx));
+  changes.push(...diffList('parameter', list(o.parameters), list(n.parameters), 'key', ctx));
   changes.push(...diffList('input', list(o.inputs), list(n.inputs), 'key', ctx, normalizeInput));
   changes.push(...diffList('derived', list(o.derived), list(n.derived), 'key', ctx));
-  changes.push(...diffList('category', list(o.categories), list(n.categories), 'id', ctx));
+  changes.push(...diffList('category', list(o.categories), list(n.categories), 'id', ctx, normalizeCategory));
   changes.push(...diffItems(list(o.categories), list(n.categories), ctx));
   changes.push(...diffList('bonus', list(asEntity(o.bonus).items), list(asEntity(n.bonus).items), 'id', ctx));
   changes.push(
@@ -150,6 +161,9 @@ export function diffDocuments(
 
 interface Context {
   context: number;
+  /** Each document's labels, for formulas in words. */
+  fromLabels: Record<string, FormulaLabel>;
+  toLabels: Record<string, FormulaLabel>;
 }
 
 function diffDocumentFields(o: Entity, n: Entity, ctx: Context): Change[] {
@@ -184,6 +198,13 @@ function diffDocumentFields(o: Entity, n: Entity, ctx: Context): Change[] {
 function normalizeInput(input: Entity): Entity {
   if (input.required !== undefined) return input;
   return { ...input, required: input.default === undefined };
+}
+
+/** Categories (schema version 2): `notApplicable` defaults to "full" when any item has `applies`. */
+function normalizeCategory(category: Entity): Entity {
+  return category.notApplicable === undefined && list(category.items).some((i) => i.applies !== undefined)
+    ? { ...category, notApplicable: 'full' }
+    : category;
 }
 
 /** Downgrades: `levels` defaults to 1. */
@@ -335,6 +356,8 @@ function formulaChange(field: string, from: unknown, to: unknown, ctx: Context):
   if (to !== undefined) change.toText = renderFormula(to);
   if (from !== undefined) change.fromTextZh = renderFormula(from, { lang: 'zh' });
   if (to !== undefined) change.toTextZh = renderFormula(to, { lang: 'zh' });
+  if (from !== undefined) change.fromWords = renderFormula(from, { lang: 'zh', labels: ctx.fromLabels });
+  if (to !== undefined) change.toWords = renderFormula(to, { lang: 'zh', labels: ctx.toLabels });
   change.lineDiff = lineDiff(from, to, ctx.context);
   return change;
 }

@@ -4,6 +4,10 @@ import type {JsonLogic} from './json-logic.ts';
 export type Name = string;
 export type Scalar = number | boolean | string;
 /**
+ * Schema version 2: the source clause or 文号 this part rests on (free text).
+ */
+export type Basis = string;
+/**
  * A JSON-logic formula in the ecoscore dialect: a literal or a one-key operation object (checked by the semantic validator).
  */
 export type Logic = JsonLogic;
@@ -13,9 +17,9 @@ export type Logic = JsonLogic;
  */
 export interface RuleDocument {
   /**
-   * Version of this document format.
+   * Version of this document format: 1 (SPEC section 2) or 2 (SPEC section 9: parameters, labelled choices, previous-year values, applicability, rubric text).
    */
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   /**
    * Stable id of the rule family across years.
    */
@@ -31,6 +35,10 @@ export interface RuleDocument {
   basis?: string;
   maxScore: number;
   precision?: number;
+  /**
+   * Schema version 2: named constants that formulas read with var.
+   */
+  parameters?: Parameter[];
   inputs: Input[];
   derived?: Derived[];
   categories: Category[];
@@ -49,6 +57,13 @@ export interface Label {
   zh: string;
   en?: string;
 }
+export interface Parameter {
+  key: Name;
+  label: Label;
+  value: Scalar;
+  unit?: string;
+  basis?: Basis;
+}
 export interface Input {
   key: Name;
   label: Label;
@@ -59,11 +74,22 @@ export interface Input {
   /**
    * @minItems 1
    */
-  enum?: [Scalar, ...Scalar[]];
+  enum?: [Scalar | Choice, ...(Scalar | Choice)[]];
   default?: Scalar;
   required?: boolean;
   role?: 'target' | 'actual' | 'event' | 'assessment' | 'other';
   source?: 'provincial' | 'national';
+  /**
+   * Schema version 2: formulas may read last year's value as prev.KEY.
+   */
+  previous?: 'required' | 'optional';
+}
+/**
+ * Schema version 2: a labelled choice of an enum.
+ */
+export interface Choice {
+  value: Scalar;
+  label: Label;
 }
 export interface Derived {
   key: Name;
@@ -77,6 +103,10 @@ export interface Category {
   maxPoints: number;
   items: Item[];
   note?: string;
+  /**
+   * Schema version 2: how items that do not apply are scored.
+   */
+  notApplicable?: 'full' | 'rescale';
 }
 export interface Item {
   id: Name;
@@ -84,6 +114,20 @@ export interface Item {
   maxPoints: number;
   logic: Logic;
   note?: string;
+  applies?: Logic;
+  basis?: Basis;
+  rubric?: Rubric;
+}
+/**
+ * Schema version 2: the printed scoring rule (计分规则) and the hash of the logic it describes.
+ */
+export interface Rubric {
+  zh: string;
+  en?: string;
+  /**
+   * SHA-256 of the canonical JSON (RFC 8785) of the logic the text describes.
+   */
+  forLogic: string;
 }
 export interface Bonus {
   cap: number;
@@ -94,6 +138,8 @@ export interface BonusItem {
   label: Label;
   logic: Logic;
   note?: string;
+  basis?: Basis;
+  rubric?: Rubric;
 }
 export interface Downgrade {
   id: Name;
@@ -101,6 +147,8 @@ export interface Downgrade {
   when: Logic;
   levels?: number;
   note?: string;
+  basis?: Basis;
+  rubric?: Rubric;
 }
 export interface Cap {
   id: Name;
@@ -108,12 +156,16 @@ export interface Cap {
   when: Logic;
   maxGrade: Name;
   note?: string;
+  basis?: Basis;
+  rubric?: Rubric;
 }
 export interface Veto {
   id: Name;
   label: Label;
   when: Logic;
   note?: string;
+  basis?: Basis;
+  rubric?: Rubric;
 }
 export interface Grade {
   id: Name;
@@ -126,6 +178,12 @@ export interface Test {
     [k: string]: Scalar;
   };
   expect: TestExpect;
+  /**
+   * Schema version 2: last year's values of the inputs that declare `previous`.
+   */
+  previous?: {
+    [k: string]: Scalar;
+  };
 }
 export interface TestExpect {
   total?: number;
@@ -133,8 +191,11 @@ export interface TestExpect {
   bonus?: number;
   scoreGrade?: string;
   grade?: string;
+  /**
+   * Points by item id; null for an item that does not apply (schema version 2).
+   */
   items?: {
-    [k: string]: number;
+    [k: string]: number | null;
   };
   vetoes?: string[];
   downgrades?: string[];

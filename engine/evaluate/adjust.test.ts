@@ -38,7 +38,7 @@ describe('applyAdjustments', () => {
     const ni = nb.categories[0].items[0];
     expect(ni.points).toBe(item.points);
     expect(ni.adjustment).toEqual({ points: target, appeal: 7, reason: '复核' });
-    const delta = target - item.points;
+    const delta = target - (item.points as number);
     expect(nb.categories[0].points).toBeCloseTo(cat.points + delta, 9);
     expect(nb.total).toBeCloseTo(b.total + delta, 9);
     for (const code of ['A', 'C']) {

@@ -12,6 +12,7 @@
 import type { ItemAdjustment, RegionResult, RuleDocument, Waiver } from '../types.ts';
 import { roundHalfAway, roundedSum } from '../numeric/round.ts';
 import { preparedDocumentFor } from './cache.ts';
+import { categoryPoints } from './category.ts';
 import { gradeOf } from './grade.ts';
 import { rankOf } from './rank.ts';
 
@@ -66,6 +67,8 @@ export function applyAdjustments(
     return adjustRegion(r, adj);
   });
 
+  const categoryOf = new Map(doc.categories.map((c) => [c.id, c]));
+
   function adjustRegion(r: RegionResult, adj: RegionAdjustments): RegionResult {
     const items = adj.items ?? {};
     const seen = new Set<string>();
@@ -82,13 +85,34 @@ export function applyAdjustments(
       return { points: clean(roundHalfAway(a.points, digits)), adj: a };
     };
     const categories = r.categories.map((c) => {
-      const eff: number[] = [];
+      const eff: { points: number | null; maxPoints: number }[] = [];
       const its = c.items.map((it) => {
+        if (it.points === null) {
+          // Not applicable to this region (schema version 2): there are no points to adjust.
+          if (items[it.id])
+            throw new AdjustmentError(
+              `/${r.region}/items/${it.id}`,
+              'not_applicable',
+              `考核项 ${it.id} 不适用于地区 ${r.region}，不能调整分值 / item ${it.id} does not apply to ${r.region}: its points cannot be adjusted`,
+            );
+          eff.push({ points: null, maxPoints: it.maxPoints });
+          return it;
+        }
         const e = effective(it.id, it.points, it.maxPoints);
-        eff.push(e.points);
+        eff.push({ points: e.points, maxPoints: it.maxPoints });
         return e.adj ? { ...it, adjustment: { ...e.adj, points: e.points } } : it;
       });
-      return { ...c, items: its, points: clean(roundedSum(eff, digits)) };
+      // The category's sum and its 不适用处理 exactly as evaluation does them.
+      const declared = categoryOf.get(c.id);
+      const cp = categoryPoints(
+        { maxPoints: c.maxPoints, notApplicable: declared?.notApplicable },
+        eff,
+        digits,
+      );
+      const { rescaled: _old, ...rest } = c;
+      return cp.rescaled
+        ? { ...rest, items: its, points: cp.points, rescaled: cp.rescaled }
+        : { ...rest, items: its, points: cp.points };
     });
     const bonusEff: number[] = [];
     const bonusItems = r.bonusItems.map((b) => {

@@ -12,7 +12,7 @@ import { Lru } from '../cache/lru.ts';
 import { freezeValue, isFrozenValue } from '../cache/frozen.ts';
 import { contentHash } from '../hash/content-hash.ts';
 import { datasetHash } from '../dataset/hash.ts';
-import { InvalidDocumentError, validateDocument } from '../validate/index.ts';
+import { errorsOf, InvalidDocumentError, validateDocument } from '../validate/index.ts';
 import { prepareDocument, type PreparedDocument } from './prepare.ts';
 
 /** How many documents' validations and prepared forms are kept, by content hash. */
@@ -29,7 +29,7 @@ const byObject = new WeakMap<object, Checked>();
 const datasetHashes = new WeakMap<object, string>();
 
 function check(doc: RuleDocument, hash: string): Checked {
-  const problems = validateDocument(doc, { runTests: false });
+  const problems = errorsOf(validateDocument(doc, { runTests: false }));
   if (problems.length > 0) return { problems };
   // A private, frozen copy: the caller may change its object afterwards; the cache must not see it.
   const own = isFrozenValue(doc) ? doc : freezeValue(copyOf(doc));

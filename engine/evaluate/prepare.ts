@@ -5,6 +5,7 @@
 import type { Derived, Grade, Input, RuleDocument } from '../types.ts';
 import { variablesOf } from '../logic/walk.ts';
 import { contentHash } from '../hash/content-hash.ts';
+import { hasLabelledChoices, plainInput, previousInputs } from '../document/v2.ts';
 
 export interface PreparedFormula<T> {
   def: T;
@@ -16,8 +17,15 @@ export interface PreparedDocument {
   doc: RuleDocument;
   hash: string;
   precision: number;
+  /** The inputs, labelled choices reduced to their values (what data is checked against). */
   inputs: Input[];
   inputByKey: Map<string, Input>;
+  /** Inputs with labelled choices, as declared (a label given as data stands for its value). */
+  labelled: Map<string, Input>;
+  /** Schema version 2 parameters: bound before the inputs, never overridden by data. */
+  parameters: Map<string, unknown>;
+  /** Inputs whose last year's value formulas read as `prev.KEY` (plain enums), in document order. */
+  previous: Input[];
   /** Derived values in an order where each comes after the derived values it reads. */
   derived: PreparedFormula<Derived>[];
   grades: Grade[];
@@ -32,7 +40,8 @@ export interface PreparedDocument {
  * already.
  */
 export function prepareDocument(doc: RuleDocument, hash?: string): PreparedDocument {
-  const inputByKey = new Map(doc.inputs.map((i) => [i.key, i]));
+  const inputs = doc.inputs.map(plainInput);
+  const inputByKey = new Map(inputs.map((i) => [i.key, i]));
   const derived = doc.derived ?? [];
   const byKey = new Map(derived.map((d) => [d.key, d]));
   const order: PreparedFormula<Derived>[] = [];
@@ -49,14 +58,24 @@ export function prepareDocument(doc: RuleDocument, hash?: string): PreparedDocum
   };
   derived.forEach(visit);
   const reads = new WeakMap<object, string[]>();
-  for (const c of doc.categories) for (const it of c.items) reads.set(it, variablesOf(it.logic));
+  for (const c of doc.categories)
+    for (const it of c.items)
+      reads.set(
+        it,
+        it.applies === undefined
+          ? variablesOf(it.logic)
+          : [...new Set([...variablesOf(it.applies), ...variablesOf(it.logic)])],
+      );
   for (const b of doc.bonus?.items ?? []) reads.set(b, variablesOf(b.logic));
   return {
     doc,
     hash: hash ?? contentHash(doc),
     precision: doc.precision ?? 2,
-    inputs: doc.inputs,
+    inputs,
     inputByKey,
+    labelled: new Map(doc.inputs.filter(hasLabelledChoices).map((i) => [i.key, i])),
+    parameters: new Map((doc.parameters ?? []).map((x) => [x.key, x.value])),
+    previous: previousInputs({ inputs }),
     derived: order,
     grades: doc.grades,
     gradeIndex: new Map(doc.grades.map((g, i) => [g.id, i])),

@@ -15,7 +15,9 @@ import type {
 import { logic, truthy } from '../logic/operations.ts';
 import { roundHalfAway, roundedSum } from '../numeric/round.ts';
 import type { PreparedDocument } from './prepare.ts';
-import { resolveInputs } from './inputs.ts';
+import { resolveInputs, resolvePrevious } from './inputs.ts';
+import { categoryPoints } from './category.ts';
+import { prevKeyOf } from '../document/v2.ts';
 import { gradeOf } from './grade.ts';
 
 export interface RegionOutcome {
@@ -31,10 +33,20 @@ const clean = (x: number) => (x === 0 ? 0 : x); // no -0 in results
 /** Scores one region. */
 export function scoreRegion(p: PreparedDocument, region: RegionData, trace = true): RegionOutcome {
   const { values, errors, warnings } = resolveInputs(p, region);
+  let previous: Record<string, unknown> | undefined;
+  if (p.previous.length > 0 || region.previous !== undefined) {
+    const prev = resolvePrevious(p, region);
+    for (const e of prev.errors) errors.push(e);
+    for (const w of prev.warnings) warnings.push(w);
+    previous = prev.previous;
+  }
   if (errors.length > 0) return { errors, warnings, gradeIndex: -1 };
   const who = `${region.name || region.code}（${region.code}）`;
   const ctx: Record<string, unknown> = Object.create(null);
+  // SPEC §9: parameters first, then inputs, last year's values (`prev.KEY`), derived values.
+  for (const [k, v] of p.parameters) ctx[k] = v;
   for (const k in values) ctx[k] = values[k];
+  if (p.previous.length > 0) ctx.prev = previous;
 
   const formulaError = (what: { key?: string; item?: string }, zh: string, en: string): RegionError => ({
     region: region.code,
@@ -70,9 +82,17 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   }
 
   const digits = p.precision;
-  const traceOf = (it: object, raw: number, clamp: ItemTrace['clamp'], points: number): ItemTrace => {
+  const traceOf = (
+    it: object,
+    raw: number | null,
+    clamp: ItemTrace['clamp'],
+    points: number | null,
+  ): ItemTrace => {
     const vars: Record<string, unknown> = {};
-    for (const v of p.reads.get(it) ?? []) vars[v] = v in ctx ? ctx[v] : null;
+    for (const v of p.reads.get(it) ?? []) {
+      const prevKey = prevKeyOf(v);
+      vars[v] = prevKey !== null && previous ? (previous[prevKey] ?? null) : v in ctx ? ctx[v] : null;
+    }
     return { vars, raw, clamp, points };
   };
   const finite = (what: { item: string }, label: string, v: unknown): number | null => {
@@ -92,6 +112,36 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   for (const c of p.doc.categories) {
     const items: ItemResult[] = [];
     for (const it of c.items) {
+      // SPEC §9: `applies` first; an item that does not apply is not evaluated.
+      let applicable: boolean | undefined;
+      if (it.applies !== undefined) {
+        const a = apply(it.applies);
+        if (!a.ok) {
+          errors.push(
+            formulaError(
+              { item: it.id },
+              `考核项 "${it.id}" 的适用条件计算出错：${a.error}`,
+              `the applicability of item "${it.id}" failed: ${a.error}`,
+            ),
+          );
+          continue;
+        }
+        applicable = truthy(a.value);
+        if (!applicable) {
+          const item: ItemResult = {
+            id: it.id,
+            label: it.label,
+            points: null,
+            maxPoints: it.maxPoints,
+            raw: null,
+            clamped: false,
+            applicable: false,
+          };
+          if (trace) item.trace = traceOf(it, null, null, null);
+          items.push(item);
+          continue;
+        }
+      }
       const r = apply(it.logic);
       if (!r.ok) {
         errors.push(
@@ -117,21 +167,14 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
         raw,
         clamped: clamp !== null,
       };
+      if (applicable !== undefined) item.applicable = true;
       if (trace) item.trace = traceOf(it, raw, clamp, points);
       items.push(item);
     }
-    categories.push({
-      id: c.id,
-      label: c.label,
-      points: clean(
-        roundedSum(
-          items.map((i) => i.points),
-          digits,
-        ),
-      ),
-      maxPoints: c.maxPoints,
-      items,
-    });
+    const { points, rescaled } = categoryPoints(c, items, digits);
+    const category: CategoryResult = { id: c.id, label: c.label, points, maxPoints: c.maxPoints, items };
+    if (rescaled) category.rescaled = rescaled;
+    categories.push(category);
   }
 
   // Bonus.
@@ -220,6 +263,12 @@ export function scoreRegion(p: PreparedDocument, region: RegionData, trace = tru
   };
   if (trace) {
     result.values = { ...values };
+    if (p.previous.length > 0) {
+      const shown: Record<string, unknown> = {};
+      for (const input of p.previous) shown[input.key] = previous?.[input.key] ?? null;
+      result.previousValues = shown;
+    }
+    if (p.previous.length > 0 && region.previousSources) result.previousSources = region.previousSources;
     result.derived = { ...derived };
   }
   return { result, errors, warnings, gradeIndex: g.grade };

@@ -64,6 +64,7 @@ interface Words {
   no: string;
   none: string;
   noDeduction: string;
+  notApplicable: string;
   deducted: (d: string) => string;
   exhausted: (max: string, d: string) => string;
   byFormula: (p: string, d: string) => string;
@@ -91,6 +92,7 @@ const WORDS: Record<Lang, Words> = {
     no: '否',
     none: '（无数据）',
     noDeduction: '未扣分',
+    notApplicable: '不适用（按所在类别的不适用处理计分）',
     deducted: (d) => `扣 ${d} 分`,
     exhausted: (max, d) => `扣完为止（分值 ${max} 分），扣 ${d} 分`,
     byFormula: (p, d) => `按公式得 ${p} 分，扣 ${d} 分`,
@@ -114,6 +116,7 @@ const WORDS: Record<Lang, Words> = {
     no: 'no',
     none: '(no data)',
     noDeduction: 'no deduction',
+    notApplicable: "not applicable (scored by its category's rule for items that do not apply)",
     deducted: (d) => `${d} deducted`,
     exhausted: (max, d) => `capped at the item's ${max} points: ${d} deducted`,
     byFormula: (p, d) => `${pts(p)} by the formula, ${d} deducted`,
@@ -352,13 +355,21 @@ interface ItemLike {
   id: string;
   logic: unknown;
   maxPoints?: number;
+  /** Schema version 2: when the item applies. */
+  applies?: unknown;
 }
 
 interface ItemOutcome {
-  points: number;
-  raw: number;
+  /** Null when the item does not apply (schema version 2). */
+  points: number | null;
+  raw: number | null;
   clamped: boolean;
-  trace?: { vars: Record<string, unknown>; raw: number; clamp: 'low' | 'high' | null; points: number };
+  trace?: {
+    vars: Record<string, unknown>;
+    raw: number | null;
+    clamp: 'low' | 'high' | null;
+    points: number | null;
+  };
 }
 
 /**
@@ -376,8 +387,21 @@ export function explainItem(ctx: ExplainContext, item: ItemLike, outcome: ItemOu
   const formula = renderFormula(item.logic, { lang, labels });
   const isBonus = item.maxPoints === undefined;
   const max = item.maxPoints ?? 0;
+  if (outcome.points === null) {
+    // Not applicable: its condition and what it read, nothing deducted.
+    const conditionFacts = item.applies === undefined ? [] : factsOf(item.applies, c2);
+    const read = conditionFacts.map((f) => f.text).join(w.sep);
+    return {
+      summary: read ? `${read}${w.colon}${w.notApplicable}` : w.notApplicable,
+      facts: conditionFacts,
+      formula,
+      branch: item.applies === undefined ? null : renderFormula(item.applies, { lang, labels }),
+      steps: w.notApplicable,
+      deducted: 0,
+    };
+  }
   const points = outcome.points;
-  const raw = outcome.trace?.raw ?? outcome.raw;
+  const raw = outcome.trace?.raw ?? outcome.raw ?? 0;
   const clamp = outcome.trace?.clamp ?? (outcome.clamped ? (raw < 0 ? 'low' : 'high') : null);
   const deducted = isBonus ? 0 : Math.max(0, roundHalfAway(max - points, precision));
   const { expr, held, tested } = takenBranch(item.logic, data);

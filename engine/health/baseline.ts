@@ -6,13 +6,11 @@ import type { RegionResult } from '../types.ts';
 import type { PreparedDocument } from '../evaluate/prepare.ts';
 import { scoreRegion } from '../evaluate/score.ts';
 import { pivot } from './search.ts';
-import type { Domain, VarRange } from './domain.ts';
+import { regionOf, type Domain, type VarRange } from './domain.ts';
 
 /** Scores one input set with the engine (engine/evaluate); null when it cannot be scored. */
 export function replay(p: PreparedDocument, values: Record<string, unknown>): RegionResult | null {
-  const clean: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) clean[k] = v;
-  const out = scoreRegion(p, { code: 'health', name: '体检', values: clean }, false);
+  const out = scoreRegion(p, regionOf(values), false);
   return out.result ?? null;
 }
 

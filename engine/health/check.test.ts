@@ -150,9 +150,9 @@ describe('checkDocument', () => {
     expect(r.unknown).toEqual([]);
   });
 
-  it('degrades what it cannot model to unknown: items with `applies`, variables it does not know', () => {
+  it('degrades what it cannot model to unknown: variables it does not know', () => {
     const doc = flawedDocument() as RuleDocument & Record<string, unknown>;
-    (doc.categories[0].items[3] as unknown as Record<string, unknown>).applies = { var: 'incident' };
+    (doc.categories[0].items[3] as unknown as Record<string, unknown>).logic = { var: 'prev.target' };
     doc.vetoes![1].when = { var: 'prev.rate' };
     const r = checkPrepared(prepareDocument(doc));
     expect(r.unknown).toEqual(
@@ -162,6 +162,32 @@ describe('checkDocument', () => {
       ]),
     );
     expect(r.findings.some((f) => f.id === 'ok' || f.id === 'incident')).toBe(false);
+  });
+
+  it('models schema-version-2 `applies` and `prev.KEY` soundly, with engine-confirmed witnesses', () => {
+    const doc = flawedDocument();
+    doc.schemaVersion = 2;
+    doc.inputs[0].previous = 'required';
+    doc.inputs[4].previous = 'optional';
+    const main = doc.categories[0];
+    main.notApplicable = 'rescale';
+    // `ok` applies only without an incident; `capped` reads last year's rate.
+    main.items[3].applies = { '!': { var: 'incident' } };
+    main.items[0].logic = { min: [8, { '/': [{ var: 'prev.rate' }, 10] }] };
+    // fires only when this year's rate fell below last year's
+    doc.vetoes![1].when = { '<': [{ var: 'rate' }, { var: 'prev.rate' }] };
+    // never: last year's satisfaction (when given) is at most 100
+    doc.caps![0].when = { '>': [{ var: ['prev.satisfaction', 0] }, 100] };
+    const r = checkDocument(doc, { timeLimitMs: 60_000 });
+    expect(r.unknown).toEqual([]);
+    const codes = (id: string) => r.findings.filter((f) => f.id === id).map((f) => f.code);
+    expect(codes('capped')).toEqual(['item_max_unreachable']);
+    expect(codes('ok')).toEqual([]);
+    expect(codes('incident')).toEqual([]);
+    expect(codes('unhappy')).toEqual(['cap_never_fires']);
+    // An item that may not apply counts up to its points: excellent (99) stays unreachable only
+    // because `capped` and `zero` cannot give theirs (8 + 0 + 5 + 80 = 93 < 99).
+    expect(r.findings.some((f) => f.code === 'grade_unreachable' && f.id === 'excellent')).toBe(true);
   });
 
   it('reads schema-version-2 parameters as constants', () => {

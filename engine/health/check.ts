@@ -7,7 +7,7 @@
  * @example checkDocument(doc).findings // [{ code: 'veto_never_fires', target: 'veto', id: 'x', … }]
  */
 import type { Item, Label, RegionResult, RuleDocument } from '../types.ts';
-import { InvalidDocumentError, validateDocument } from '../validate/index.ts';
+import { errorsOf, InvalidDocumentError, validateDocument } from '../validate/index.ts';
 import { prepareDocument, type PreparedDocument } from '../evaluate/prepare.ts';
 import { roundHalfAway } from '../numeric/round.ts';
 import { truthy } from '../logic/operations.ts';
@@ -73,7 +73,7 @@ const COND_LISTS: [CondKind, 'vetoes' | 'downgrades' | 'caps'][] = [
 
 /** Runs the health check on a document; throws InvalidDocumentError for an invalid one. */
 export function checkDocument(doc: RuleDocument, opts: CheckOptions = {}): HealthReport {
-  const problems = validateDocument(doc, { runTests: false });
+  const problems = errorsOf(validateDocument(doc, { runTests: false }));
   if (problems.length > 0) throw new InvalidDocumentError(problems);
   return checkPrepared(prepareDocument(doc), opts);
 }
@@ -105,28 +105,62 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
   doc.categories.forEach((c, ci) =>
     c.items.forEach((it, ii) => {
       const path = `/categories/${ci}/items/${ii}`;
-      if ('applies' in (it as object) || unmodelledReads(d, it.logic).length > 0) {
+      const applies = it.applies;
+      const giveUp = () => {
         for (const property of ['max_reachable', 'always_zero', 'always_max'])
           unknown.push({ target: 'item', id: it.id, property });
         itemSup.set(it.id, it.maxPoints);
-        return;
+      };
+      if (
+        unmodelledReads(d, it.logic).length > 0 ||
+        (applies !== undefined && unmodelledReads(d, applies).length > 0)
+      )
+        return giveUp();
+      // Schema version 2 `applies`: the properties are about the item where it applies; where it
+      // may not apply, its category may count it as its maxPoints (or rescale to as much).
+      let mayNotApply = false;
+      if (applies !== undefined) {
+        const appliesQuery = (want: boolean): Query => ({
+          vars: inputReads(d, applies),
+          abs: (scope) => {
+            const t = truthiness(absEval(applies, scope));
+            return want ? t.canT : t.canF;
+          },
+          fast: (ctx) => truthy(applyIn(applies, ctx)) === want,
+          replay: (values) => {
+            const r = replay(p, values);
+            const applicable = r ? applicableOf(r, it.id) : null;
+            return applicable !== null && applicable === want;
+          },
+        });
+        if (search(appliesQuery(true)).kind !== 'found') return giveUp();
+        mayNotApply = search(appliesQuery(false)).kind !== 'none';
       }
+      const appliesIn = (ctx: Record<string, unknown>) =>
+        applies === undefined || truthy(applyIn(applies, ctx));
+      const canApplyIn = (scope: Parameters<Query['abs']>[0]) =>
+        applies === undefined || truthiness(absEval(applies, scope)).canT;
       const pts = (raw: number) => roundHalfAway(Math.min(Math.max(raw, 0), it.maxPoints), digits);
       const range = (scope: Parameters<Query['abs']>[0]) => {
         const av = absEval(it.logic, scope);
         return av.num ? { lo: pts(av.lo), hi: pts(av.hi) } : null;
       };
-      const vars = inputReads(d, it.logic);
+      const vars =
+        applies === undefined
+          ? inputReads(d, it.logic)
+          : [...new Set([...inputReads(d, applies), ...inputReads(d, it.logic)])];
       const itemQuery = (
         test: (points: number) => boolean,
         absTest: (r: { lo: number; hi: number }) => boolean,
       ): Query => ({
         vars,
         abs: (scope) => {
+          if (!canApplyIn(scope)) return false;
           const r = range(scope);
           return r !== null && absTest(r);
         },
         fast: (ctx) => {
+          if (!appliesIn(ctx)) return false;
           const v = applyIn(it.logic, ctx);
           return typeof v === 'number' && Number.isFinite(v) && test(pts(v));
         },
@@ -199,6 +233,9 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
           message: msg.itemAlwaysMax(it.id, it.label, it.maxPoints),
         }),
       );
+      // Not applying, it may count as its maxPoints (`full`), or its category may rescale the
+      // others up by as much (`rescale`): the most it adds to a total is its maxPoints.
+      if (mayNotApply) itemSup.set(it.id, it.maxPoints);
     }),
   );
   function itemProperty(o: Outcome, it: Item, property: string, finding: () => Finding): void {
@@ -341,6 +378,12 @@ function bonusUpper(p: PreparedDocument, d: Domain): number {
     sum += av.num ? roundHalfAway(Math.max(0, av.hi), p.precision) : 0;
   }
   return Math.min(p.bonusCap, sum);
+}
+
+/** Whether an item applied in a result (true for items without `applies`); null when absent. */
+function applicableOf(r: RegionResult, id: string): boolean | null {
+  for (const c of r.categories) for (const it of c.items) if (it.id === id) return it.applicable !== false;
+  return null;
 }
 
 function pointsOf(r: RegionResult, id: string): number | null {

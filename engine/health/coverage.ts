@@ -11,7 +11,7 @@ import { logic, truthy } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf } from '../logic/walk.ts';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import { scoreRegion } from '../evaluate/score.ts';
-import { resolveInputs } from '../evaluate/inputs.ts';
+import { resolveInputs, resolvePrevious } from '../evaluate/inputs.ts';
 
 export type CoverageTarget = 'item' | 'bonus' | 'derived' | 'veto' | 'downgrade' | 'cap';
 
@@ -95,7 +95,12 @@ export function documentCoverage(doc: RuleDocument): Coverage {
   const failedTests: string[] = [];
   let ran = 0;
   for (const [i, t] of (doc.tests ?? []).entries()) {
-    const region = { code: `test-${i + 1}`, name: t.name, values: t.inputs };
+    const region = {
+      code: `test-${i + 1}`,
+      name: t.name,
+      values: t.inputs,
+      ...(t.previous !== undefined ? { previous: t.previous } : {}),
+    };
     const out = scoreRegion(p, region, false);
     if (!out.result) {
       failedTests.push(t.name);
@@ -107,7 +112,9 @@ export function documentCoverage(doc: RuleDocument): Coverage {
       for (const id of out.result[k]) push(fired[k], id, t.name);
     // Follow the branches with the same context the engine builds.
     const ctx: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of p.parameters) ctx[k] = v;
     Object.assign(ctx, resolveInputs(p, region).values);
+    if (p.previous.length > 0) ctx.prev = resolvePrevious(p, region).previous;
     const hit = (path: string, branch: number) => {
       const b = branches.get(`${path}#${branch}`);
       if (b && !b.tests.includes(t.name)) b.tests.push(t.name);

@@ -4,7 +4,8 @@
  * absent), as boxes the analysis can split, and the abstract and concrete scopes formulas are
  * evaluated in.
  */
-import type { Input, RuleDocument } from '../types.ts';
+import type { Input, RegionData, RuleDocument } from '../types.ts';
+import { PREV_PREFIX, prevName, previousInputs } from '../document/v2.ts';
 import { logic } from '../logic/operations.ts';
 import { variablesOf } from '../logic/walk.ts';
 import { absEval, type AbstractScope } from './interpret.ts';
@@ -29,6 +30,10 @@ export type Box = Map<string, VarRange>;
 
 export interface Domain {
   doc: RuleDocument;
+  /**
+   * The inputs, then one variable per previous value (schema version 2): `prev.KEY` with the
+   * input's own declaration (type, min, max, enum), absent (null) when `optional`.
+   */
   inputs: Input[];
   /** The whole allowed range of each input. */
   ranges: Box;
@@ -68,7 +73,12 @@ function enumValue(e: unknown): unknown {
 /** The domain of a (valid) document. */
 export function domainOf(doc: RuleDocument): Domain {
   const ranges: Box = new Map();
-  for (const input of doc.inputs) ranges.set(input.key, rangeOf(input));
+  const prevInputs: Input[] = previousInputs(doc).map((i) => {
+    const { default: _default, ...rest } = i;
+    return { ...rest, key: prevName(i.key), required: i.previous === 'required' };
+  });
+  const inputs = [...doc.inputs, ...prevInputs];
+  for (const input of inputs) ranges.set(input.key, rangeOf(input));
   const constants = new Map<string, unknown>();
   const params = (doc as { parameters?: unknown }).parameters;
   if (Array.isArray(params))
@@ -89,7 +99,7 @@ export function domainOf(doc: RuleDocument): Domain {
   for (const d of list) visit(d.key, 0);
   const domain: Domain = {
     doc,
-    inputs: doc.inputs,
+    inputs,
     ranges,
     constants,
     derived,
@@ -111,7 +121,11 @@ function collectConstants(d: Domain): void {
     }
   };
   for (const x of d.derived) add(x.logic);
-  for (const c of d.doc.categories) for (const it of c.items) add(it.logic);
+  for (const c of d.doc.categories)
+    for (const it of c.items) {
+      add(it.logic);
+      if (it.applies !== undefined) add(it.applies);
+    }
   for (const list of [d.doc.vetoes, d.doc.downgrades, d.doc.caps]) for (const x of list ?? []) add(x.when);
 }
 
@@ -203,14 +217,35 @@ export function abstractScope(d: Domain, box: Box): AbstractScope {
 /** The data context the engine builds for `values`: inputs, constants and derived values. */
 export function concreteContext(d: Domain, values: Record<string, unknown>): Record<string, unknown> | null {
   const ctx: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null) ctx[k] = v;
   for (const [k, v] of d.constants) ctx[k] = v;
+  let prev: Record<string, unknown> | undefined;
+  for (const input of d.inputs) if (input.key.startsWith(PREV_PREFIX)) prev ??= Object.create(null); // the engine's `prev` object: a missing optional value absent
+  for (const [k, v] of Object.entries(values))
+    if (v === undefined || v === null) continue;
+    else if (prev && k.startsWith(PREV_PREFIX)) prev[k.slice(PREV_PREFIX.length)] = v;
+    else ctx[k] = v;
+  if (prev) ctx.prev = prev;
   try {
     for (const x of d.derived) ctx[x.key] = logic.apply(x.logic as never, ctx);
   } catch {
     return null;
   }
   return ctx;
+}
+
+/**
+ * The region the engine scores for an input set of the analysis: `prev.KEY` values moved to the
+ * region's `previous`, absent values left out.
+ */
+export function regionOf(values: Record<string, unknown>, code = 'health', name = '体检'): RegionData {
+  const own: Record<string, unknown> = {};
+  let previous: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) continue;
+    if (k.startsWith(PREV_PREFIX)) (previous ??= {})[k.slice(PREV_PREFIX.length)] = v;
+    else own[k] = v;
+  }
+  return previous ? { code, name, values: own, previous } : { code, name, values: own };
 }
 
 /** Applies a formula in a concrete context; undefined when it throws. */

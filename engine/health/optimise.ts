@@ -8,17 +8,11 @@ import type { PreparedDocument } from '../evaluate/prepare.ts';
 import { compiledDocumentFor, scoreRegionCompiled } from '../compile/index.ts';
 import { pivot } from './search.ts';
 import { replay } from './baseline.ts';
-import type { Domain, VarRange } from './domain.ts';
+import { regionOf, type Domain, type VarRange } from './domain.ts';
 
 /** Scores an input set with the compiled engine (fast); null when it cannot be scored. */
 export function quickScore(p: PreparedDocument, values: Record<string, unknown>): RegionResult | null {
-  const clean: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) clean[k] = v;
-  const out = scoreRegionCompiled(
-    compiledDocumentFor(p),
-    { code: 'health', name: '体检', values: clean },
-    false,
-  );
+  const out = scoreRegionCompiled(compiledDocumentFor(p), regionOf(values), false);
   return out.result ?? null;
 }
 

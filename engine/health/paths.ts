@@ -15,7 +15,8 @@ import type { PreparedDocument } from '../evaluate/prepare.ts';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import { scoreRegion } from '../evaluate/score.ts';
 import { variablesOf } from '../logic/walk.ts';
-import { domainOf, inputReads, type Domain, type VarRange } from './domain.ts';
+import { domainOf, inputReads, regionOf, type Domain, type VarRange } from './domain.ts';
+import { prevName } from '../document/v2.ts';
 import { candidateValues, quickScore } from './optimise.ts';
 
 export interface PathChange {
@@ -96,8 +97,14 @@ export function gradePath(
   const current: Record<string, unknown> = {
     ...r0.values,
     ...Object.fromEntries(Object.entries(region.values ?? {}).filter(([k]) => d.ranges.has(k))),
+    // Last year's values (schema version 2) as the analysis names them; they never change.
+    ...Object.fromEntries(
+      Object.entries(region.previous ?? {})
+        .map(([k, v]) => [prevName(k), v] as const)
+        .filter(([k]) => d.ranges.has(k)),
+    ),
   };
-  for (const input of p.doc.inputs) if (!(input.key in current)) current[input.key] = undefined;
+  for (const input of d.inputs) if (!(input.key in current)) current[input.key] = undefined;
   const actual = p.doc.inputs.filter((i) => i.role === 'actual').map((i) => i.key);
   const reaches = (r: RegionResult | null) => r !== null && (p.gradeIndex.get(r.grade) as number) <= toIdx;
   const score = (r: RegionResult | null) =>
@@ -201,9 +208,7 @@ export function gradePath(
   }
 
   if (best) {
-    const r =
-      scoreRegion(p, { code: region.code, name: region.name, values: definedOnly(best) }, false).result ??
-      null;
+    const r = scoreRegion(p, regionOf(definedOnly(best), region.code, region.name), false).result ?? null;
     if (reaches(r) && r) {
       const changes = changedKeys(best).map((k) => ({ key: k, from: current[k], to: best[k] }));
       return { ...base, to: { total: r.total, grade: r.grade }, reachable: true, changes };

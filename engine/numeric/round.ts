@@ -73,3 +73,16 @@ export function roundedSum(values: readonly number[], digits: number): number {
   for (const v of values) s += v;
   return roundHalfAway(s, digits);
 }
+
+/**
+ * A number as people read it in a trace: rounded half away from zero to `digits` decimals (6 by
+ * default), so binary-float residue never shows (0.5999999999999943 → "0.6"); the exact value stays
+ * in the JSON results.
+ *
+ * @example forPeople(0.1 + 0.2) // "0.3"
+ */
+export function forPeople(x: number, digits = 6): string {
+  if (!Number.isFinite(x)) return String(x);
+  const r = roundHalfAway(x, digits);
+  return String(r === 0 ? 0 : r);
+}

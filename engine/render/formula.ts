@@ -124,17 +124,27 @@ export function renderFormula(logic: unknown, opts: RenderOptions = {}): string 
   }
 }
 
-/** The labels of a document's inputs and derived values, keyed by key, for `renderFormula`. */
+/**
+ * The labels of a document's parameters, inputs and derived values, keyed by key, for
+ * `renderFormula`; last year's values (schema version 2) as `prev.KEY` → 上年… / last year's ….
+ */
 export function formulaLabels(doc: {
-  inputs?: { key: string; label: FormulaLabel }[];
+  parameters?: { key: string; label: FormulaLabel }[];
+  inputs?: { key: string; label: FormulaLabel; previous?: string }[];
   derived?: { key: string; label: FormulaLabel }[];
 }): Record<string, FormulaLabel> {
   const labels: Record<string, FormulaLabel> = Object.create(null);
-  for (const entry of [...(doc.inputs ?? []), ...(doc.derived ?? [])]) {
-    if (entry && typeof entry.key === 'string' && entry.label && typeof entry.label.zh === 'string') {
-      labels[entry.key] = entry.label;
-    }
+  const ok = (entry: { key: string; label: FormulaLabel } | undefined) =>
+    entry && typeof entry.key === 'string' && entry.label && typeof entry.label.zh === 'string';
+  for (const entry of [...(doc.parameters ?? []), ...(doc.inputs ?? []), ...(doc.derived ?? [])]) {
+    if (ok(entry)) labels[entry.key] = entry.label;
   }
+  for (const input of doc.inputs ?? [])
+    if (ok(input) && input.previous !== undefined)
+      labels[`prev.${input.key}`] = {
+        zh: `上年${input.label.zh}`,
+        ...(input.label.en ? { en: `last year's ${input.label.en}` } : {}),
+      };
   return labels;
 }
 

@@ -34,7 +34,7 @@ const world = fc
   })
   .map((w) => w);
 
-function build(w: { precision: number; maxPoints: number[]; regions: number; seed: number }) {
+function build(w: { precision: number; maxPoints: number[]; regions: number; seed: number; na?: boolean }) {
   const next = mulberry32(w.seed);
   const items: ItemSlot[] = w.maxPoints.map((m, i) => ({
     id: `i${i}`,
@@ -44,17 +44,26 @@ function build(w: { precision: number; maxPoints: number[]; regions: number; see
     maxPoints: m,
   }));
   const grades = [{ min: 40 }, { min: 25 }, { min: 10 }, { min: 0 }].map((g, i) => ({ ...g, id: `g${i}` }));
-  const p = { precision: w.precision, grades } as unknown as PreparedDocument;
+  // Schema version 2: categories with a notApplicable rule, items that may not apply.
+  const categories = [0, 1, 2].map((k) => ({
+    id: `c${k}`,
+    maxPoints: items.filter((it) => it.categoryIndex === k).reduce((s, it) => s + it.maxPoints, 0),
+    notApplicable: next() < 0.5 ? 'rescale' : 'full',
+  }));
+  const p = { precision: w.precision, grades, doc: { categories } } as unknown as PreparedDocument;
   const pick = (choices: number[]) => choices[Math.floor(next() * choices.length)];
   const bases: RegionBase[] = Array.from({ length: w.regions }, (_, r) => {
     const clamped = Float64Array.from(items, (it) => {
       const kind = next();
       return kind < 0.25 ? 0 : kind < 0.5 ? it.maxPoints : it.maxPoints * next();
     });
+    const na = w.na && next() < 0.5 ? Uint8Array.from(items, () => (next() < 0.3 ? 1 : 0)) : null;
+    if (na) items.forEach((it, i) => na[i] && (clamped[i] = it.maxPoints));
     return {
       code: `r${r}`,
       name: `r${r}`,
       clamped,
+      na,
       bonus: pick([0, 1, 2.5, 0.125, 1 / 3, 0.005]),
       shift: pick([0, 0, 0, 1, 2]),
       cap: pick([-1, -1, -1, 1, 2]),
@@ -108,6 +117,38 @@ describe('Reaggregator', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  test('regions with items that do not apply (full and rescale): equal to aggregate + rankOf, or refused', () => {
+    let fastRuns = 0;
+    fc.assert(
+      fc.property(world, (w) => {
+        const { items, p, bases, variant } = build({ ...w, na: true });
+        const R = bases.length;
+        const fast = new Reaggregator(bases, items, p);
+        const categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
+        for (let v = 0; v < w.variants; v++) {
+          const { points, changed } = variant();
+          const [t1, g1, k1] = [new Float64Array(R), new Int32Array(R), new Int32Array(R)];
+          const [t2, g2, k2] = [new Float64Array(R), new Int32Array(R), new Int32Array(R)];
+          aggregate(bases, items, categoryOf, 3, points, p, t2, g2);
+          referenceRanks(t2, g2, k2);
+          // refused only when a total is not a whole number of 10^-precision (the caller then
+          // takes the reference path)
+          if (!fast.run(points, changed, t1, g1, k1)) {
+            const scale = 10 ** w.precision;
+            expect([...t2].some((t) => Math.round(t * scale) / scale !== t)).toBe(true);
+            continue;
+          }
+          fastRuns++;
+          expect([...t1]).toEqual([...t2]);
+          expect([...g1]).toEqual([...g2]);
+          expect([...k1]).toEqual([...k2]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(fastRuns).toBeGreaterThan(100);
   });
 
   test('ranks by counting (many regions, few distinct totals) and by sorting alike', () => {

@@ -17,6 +17,7 @@ import type { PreparedDocument } from '../evaluate/prepare.ts';
 import { rankOf } from '../evaluate/rank.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
 import type { ItemSlot } from './variants.ts';
+import { categoryPoints } from '../evaluate/category.ts';
 
 /** Per region, what a variant cannot change, and the items' clamped results. */
 export interface RegionBase {
@@ -24,6 +25,11 @@ export interface RegionBase {
   name: string;
   /** clamp(raw, 0, maxPoints) per item (ItemSlot order). */
   clamped: Float64Array;
+  /**
+   * 1 for the items that do not apply to the region (schema version 2), null when all apply:
+   * such a region is re-aggregated by its categories' `notApplicable` rules (`totalWithNa`).
+   */
+  na?: Uint8Array | null;
   bonus: number;
   shift: number;
   /** The worst `maxGrade` of the triggered caps (−1 when none). */
@@ -50,6 +56,12 @@ export function aggregate(
   const catSums = new Float64Array(categories);
   for (let r = 0; r < bases.length; r++) {
     const b = bases[r];
+    if (b.na) {
+      const total = totalWithNa(b, items, categoryOf, categories, points, p);
+      totals[r] = total;
+      grades[r] = finalGrade(total, b, mins, last);
+      continue;
+    }
     const c = b.clamped;
     catSums.fill(0);
     for (let i = 0; i < items.length; i++) {
@@ -77,6 +89,59 @@ export function aggregate(
     totals[r] = total;
     grades[r] = finalGrade(total, b, mins, last);
   }
+}
+
+/**
+ * The total of a region with items that do not apply, under the item points `points`, as the
+ * evaluation computes it (engine/evaluate/category.ts): applicable items rescaled as usual, each
+ * category by its `notApplicable` rule over the variant's points; a category whose items moved
+ * has their sum (rounded to the precision) as its maxPoints.
+ */
+export function totalWithNa(
+  b: RegionBase,
+  items: ItemSlot[],
+  categoryOf: Int32Array,
+  categories: number,
+  points: Float64Array,
+  p: PreparedDocument,
+): number {
+  const digits = p.precision;
+  const lists: { points: number | null; maxPoints: number }[][] = Array.from(
+    { length: categories },
+    () => [],
+  );
+  const moved = new Uint8Array(categories);
+  const sums = new Float64Array(categories);
+  for (let i = 0; i < items.length; i++) {
+    const old = items[i].maxPoints;
+    const now = points[i];
+    if (now !== old) moved[categoryOf[i]] = 1;
+    sums[categoryOf[i]] += now;
+    if (b.na![i]) {
+      lists[categoryOf[i]].push({ points: null, maxPoints: now });
+      continue;
+    }
+    const x = b.clamped[i];
+    let v: number;
+    if (now === old) v = x;
+    else if (x === 0 || old === 0) v = 0;
+    else if (x === old) v = now;
+    else v = (x * now) / old;
+    let pts = fastRoundHalfAway(v, digits);
+    if (pts === 0) pts = 0;
+    lists[categoryOf[i]].push({ points: pts, maxPoints: now });
+  }
+  let base = 0;
+  for (let k = 0; k < categories; k++) {
+    const c = p.doc.categories[k];
+    const max = moved[k] ? fastRoundHalfAway(sums[k], digits) : c.maxPoints;
+    base += categoryPoints({ maxPoints: max, notApplicable: c.notApplicable }, lists[k], digits).points;
+  }
+  base = fastRoundHalfAway(base, digits);
+  if (base === 0) base = 0;
+  let total = fastRoundHalfAway(base + b.bonus, digits);
+  if (total === 0) total = 0;
+  return total;
 }
 
 function finalGrade(total: number, b: RegionBase, mins: number[], last: number): number {
@@ -120,6 +185,10 @@ export class Reaggregator {
   private readonly oldK: Float64Array;
   private readonly acc: Float64Array;
   private readonly keys: Float64Array;
+  /** Regions with items that do not apply: re-aggregated by `totalWithNa`. */
+  private readonly naRegions: number[];
+  private readonly categoryOf: Int32Array;
+  private readonly p: PreparedDocument;
   private counts = new Int32Array(0);
   private sorted = new Float64Array(0);
   /** False when the document's numbers are too large for exact integers (use the reference). */
@@ -131,6 +200,10 @@ export class Reaggregator {
     p: PreparedDocument,
   ) {
     const R = bases.length;
+    this.p = p;
+    this.naRegions = [];
+    for (let r = 0; r < R; r++) if (bases[r].na) this.naRegions.push(r);
+    this.categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
     this.digits = p.precision;
     this.scale = 10 ** p.precision;
     this.mins = p.grades.map((g) => g.min);
@@ -227,8 +300,21 @@ export class Reaggregator {
     if (!(Math.abs(full) < SAFE)) return false;
     const R = this.bases.length;
     let maxK = 0;
+    let na = 0;
     for (let r = 0; r < R; r++) {
       const b = this.bases[r];
+      if (na < this.naRegions.length && this.naRegions[na] === r) {
+        // Items that do not apply: the reference computation; its total must be a whole key.
+        na++;
+        const total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
+        const tk = Math.round(total * scale);
+        if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
+        totals[r] = total;
+        grades[r] = finalGrade(total, b, this.mins, this.last);
+        this.keys[r] = tk;
+        if (tk > maxK) maxK = tk;
+        continue;
+      }
       const k = this.baseK[r] + full + acc[r];
       const bk = this.bonusK[r];
       let total: number;

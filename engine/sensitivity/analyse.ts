@@ -159,9 +159,16 @@ function scoreBases(
     const res = outcome.result;
     if (!res) continue;
     const clamped = new Float64Array(items.length);
+    let na: Uint8Array | null = null;
     let i = 0;
     for (const c of res.categories)
-      for (const it of c.items) clamped[i++] = it.raw < 0 ? 0 : it.raw > it.maxPoints ? it.maxPoints : it.raw;
+      for (const it of c.items) {
+        // An item that does not apply (schema version 2): marked; its category's rule decides.
+        if (it.raw === null) {
+          (na ??= new Uint8Array(items.length))[i] = 1;
+          clamped[i++] = it.maxPoints;
+        } else clamped[i++] = it.raw < 0 ? 0 : it.raw > it.maxPoints ? it.maxPoints : it.raw;
+      }
     const levels = res.downgrades.map((id) => p.doc.downgrades!.find((d) => d.id === id)!.levels ?? 1);
     const shift =
       levels.length === 0
@@ -174,6 +181,7 @@ function scoreBases(
       code: res.region,
       name: res.name,
       clamped,
+      na,
       bonus: res.bonus,
       shift,
       cap: caps.length ? Math.max(...caps) : -1,

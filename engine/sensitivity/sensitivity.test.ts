@@ -98,6 +98,58 @@ describe('re-aggregation equals re-evaluation', () => {
   });
 });
 
+describe('re-aggregation equals re-evaluation with items that do not apply (schema version 2)', () => {
+  // Items that apply only to some regions, in a `rescale` and a `full` category.
+  const doc = structuredClone(doc2025);
+  doc.schemaVersion = 2;
+  delete doc.tests;
+  doc.categories[0].notApplicable = 'rescale';
+  doc.categories[1].notApplicable = 'full';
+  doc.categories[0].items[7].applies = { '>': [{ var: 'black_odorous_target' }, 0] };
+  doc.categories[0].items[1].applies = { '<': [{ var: 'pm25' }, 36] };
+  doc.categories[1].items[2].applies = { '>': [{ var: 'satisfaction' }, 85] };
+  const p = prepareDocument(doc);
+  const ids = itemSlots(doc).map((s) => s.id);
+  const same = (points: Record<string, number>) => {
+    const ev = evaluate(scaledDocument(doc, points), data2025, { trace: false });
+    expect(ev.results.some((r) => r.categories.some((c) => c.items.some((i) => i.points === null)))).toBe(
+      true,
+    );
+    const { results } = variantResults(p, data2025, points);
+    expect(results).toEqual(
+      ev.results.map((r) => ({
+        region: r.region,
+        name: r.name,
+        total: r.total,
+        grade: r.grade,
+        rank: r.rank,
+      })),
+    );
+  };
+
+  test('no change, and random changes of some items', () => {
+    same({});
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(...ids),
+          fc.integer({ min: 0, max: 1200 }).map((x) => x / 100),
+          { minKeys: 1, maxKeys: 8 },
+        ),
+        same,
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test('the fast report equals the reference report', () => {
+    const mode: SensitivityMode = { kind: 'random', n: 60, seed: 3, p: 30 };
+    expect(analyseSensitivity(doc, data2025, mode)).toEqual(
+      analyseSensitivity(doc, data2025, mode, { reference: true }),
+    );
+  });
+});
+
 describe('variants', () => {
   const items = itemSlots(doc2025);
   const categorySums = (points: Float64Array) => {

@@ -35,7 +35,16 @@ export function runDocumentTests(doc: RuleDocument): TestOutcome[] {
 }
 
 function runOne(p: PreparedDocument, t: DocumentTest, i: number): TestOutcome {
-  const outcome = scoreRegion(p, { code: `test-${i + 1}`, name: t.name, values: t.inputs }, true);
+  const outcome = scoreRegion(
+    p,
+    {
+      code: `test-${i + 1}`,
+      name: t.name,
+      values: t.inputs,
+      ...(t.previous !== undefined ? { previous: t.previous } : {}),
+    },
+    true,
+  );
   if (!outcome.result) return { name: t.name, passed: false, failures: [], errors: outcome.errors };
   const r = { ...outcome.result, rank: 1 };
   const digits = p.precision;
@@ -52,13 +61,16 @@ function runOne(p: PreparedDocument, t: DocumentTest, i: number): TestOutcome {
   for (const f of ['scoreGrade', 'grade'] as const)
     if (e[f] !== undefined && e[f] !== r[f]) failures.push({ field: f, expected: e[f], actual: r[f] });
   if (e.items) {
-    const points = new Map<string, number>();
+    const points = new Map<string, number | null>();
     for (const c of r.categories) for (const it of c.items) points.set(it.id, it.points);
     for (const b of r.bonusItems) points.set(b.id, b.points);
     for (const [id, expected] of Object.entries(e.items)) {
       const actual = points.get(id);
       if (actual === undefined) failures.push({ field: `items/${id}`, expected, actual: null });
-      else num(`items/${id}`, expected, actual);
+      // null: the item does not apply (schema version 2).
+      else if (expected === null || actual === null) {
+        if (expected !== actual) failures.push({ field: `items/${id}`, expected, actual });
+      } else num(`items/${id}`, expected, actual);
     }
   }
   for (const f of ['vetoes', 'downgrades', 'caps'] as const) {

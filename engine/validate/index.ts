@@ -21,13 +21,24 @@ export interface ValidateOptions {
  */
 export function validateDocument(doc: unknown, opts: ValidateOptions = {}): Problem[] {
   const problems = [...checkSchema(doc), ...checkSemantics(doc, opts)];
-  if (problems.length === 0 && opts.runTests !== false) problems.push(...testProblems(doc as RuleDocument));
+  if (errorsOf(problems).length === 0 && opts.runTests !== false)
+    problems.push(...testProblems(doc as RuleDocument));
   return problems;
+}
+
+/**
+ * The problems that make a document invalid: all but warnings (`severity: "warning"`, schema
+ * version 2).
+ *
+ * @example errorsOf(validateDocument(doc)).length === 0 // valid, maybe with warnings
+ */
+export function errorsOf(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.severity !== 'warning');
 }
 
 /** Structural validity only (schema + semantics), without running the tests. */
 export function isValidDocument(doc: unknown): doc is RuleDocument {
-  return validateDocument(doc, { runTests: false }).length === 0;
+  return errorsOf(validateDocument(doc, { runTests: false })).length === 0;
 }
 
 /** Thrown by evaluation entry points when given an invalid document. */

@@ -8,6 +8,8 @@ import type { Problem } from '../types.ts';
 import { ALLOWED_OPERATIONS, CUSTOM_OPERATIONS, FORBIDDEN_OPERATIONS } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
 import { pointer, problem } from './problem.ts';
+import { choiceValue, prevKeyOf, prevName } from '../document/v2.ts';
+import { checkVersion2 } from './version2.ts';
 
 /** Names that can never be keys or ids: they reach JavaScript's object prototype. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -48,6 +50,8 @@ export function formulaSites(doc: Obj): FormulaSite[] {
   list(doc.categories).forEach((c, ci) => {
     if (!isObj(c)) return;
     list(c.items).forEach((it, ii) => {
+      if (isObj(it) && 'applies' in it)
+        sites.push({ path: `/categories/${ci}/items/${ii}/applies`, formula: it.applies });
       if (isObj(it) && 'logic' in it)
         sites.push({ path: `/categories/${ci}/items/${ii}/logic`, formula: it.logic });
     });
@@ -139,12 +143,14 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       else first.set(name, path);
     }
   };
+  const parameters = list(doc.parameters);
   checkNames(
     [
+      ...parameters.map((x, i) => ({ path: `/parameters/${i}/key`, name: isObj(x) ? x.key : undefined })),
       ...inputs.map((x, i) => ({ path: `/inputs/${i}/key`, name: isObj(x) ? x.key : undefined })),
       ...derived.map((x, i) => ({ path: `/derived/${i}/key`, name: isObj(x) ? x.key : undefined })),
     ],
-    { zh: '输入项/派生值键', en: 'input or derived key' },
+    { zh: '参数/输入项/派生值键', en: 'parameter, input or derived key' },
     'duplicate_key',
   );
   checkNames(
@@ -208,7 +214,8 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       );
     const fits = (v: unknown) => valueFitsType(v, type);
     if (Array.isArray(x.enum))
-      x.enum.forEach((v, j) => {
+      x.enum.forEach((e, j) => {
+        const v = choiceValue(e);
         if (!fits(v))
           out.push(
             problem(
@@ -227,7 +234,8 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
         bad = `小于最小值 ${x.min} / below min ${x.min}`;
       else if (typeof d === 'number' && typeof x.max === 'number' && d > x.max)
         bad = `大于最大值 ${x.max} / above max ${x.max}`;
-      else if (Array.isArray(x.enum) && !x.enum.some((e) => e === d)) bad = `不在可选值中 / not in enum`;
+      else if (Array.isArray(x.enum) && !x.enum.some((e) => choiceValue(e) === d))
+        bad = `不在可选值中 / not in enum`;
       if (bad)
         out.push(
           problem(
@@ -326,7 +334,11 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
 
   // Formulas.
   const declared = new Set<string>();
-  for (const x of [...inputs, ...derived]) if (isObj(x) && typeof x.key === 'string') declared.add(x.key);
+  for (const x of [...parameters, ...inputs, ...derived])
+    if (isObj(x) && typeof x.key === 'string') declared.add(x.key);
+  for (const x of inputs)
+    if (isObj(x) && typeof x.key === 'string' && (x.previous === 'required' || x.previous === 'optional'))
+      declared.add(prevName(x.key));
   const derivedKeys = new Set<string>();
   for (const x of derived) if (isObj(x) && typeof x.key === 'string') derivedKeys.add(x.key);
   const sites = formulaSites(doc);
@@ -334,6 +346,9 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
 
   // Derived cycles.
   out.push(...checkCycles(derived, derivedKeys));
+
+  // Schema version 2: its fields refused in version 1; choices, parameters, rubrics checked.
+  out.push(...checkVersion2(doc));
 
   // Tests reference declared names.
   const itemIds = new Set<string>();
@@ -357,6 +372,17 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
               'unknown_input',
               `测试用例的输入 "${k}" 不是已声明的输入项：请删除或改正。`,
               `Test input "${k}" is not a declared input; remove or rename it.`,
+            ),
+          );
+    if (isObj(t.previous))
+      for (const k of Object.keys(t.previous))
+        if (!declared.has(prevName(k)))
+          out.push(
+            problem(
+              `/tests/${ti}/previous/${k}`,
+              'unknown_input',
+              `测试用例的上年值 "${k}" 不是声明了 previous 的输入项：请删除或改正。`,
+              `Test previous value "${k}" is not an input that declares previous; remove or rename it.`,
             ),
           );
     if (!isObj(t.expect)) return;
@@ -529,7 +555,17 @@ function checkVarName(
     );
     return;
   }
-  if (!declared.has(name))
+  const prevKey = prevKeyOf(name);
+  if (!declared.has(name) && prevKey !== null)
+    out.push(
+      problem(
+        path,
+        'unknown_variable',
+        `公式中 ${where} 读取上年值 "${name}"，但输入项 "${prevKey}" 未声明 previous：请在该输入项上设置 previous（必填或可缺），或改正拼写。`,
+        `The formula reads last year's value "${name}" at ${where}, but input "${prevKey}" does not declare previous; set previous on that input or fix the spelling.`,
+      ),
+    );
+  else if (!declared.has(name))
     out.push(
       problem(
         path,

@@ -25,7 +25,7 @@ export interface RegionImpact {
   before: Standing | null;
   after: Standing | null;
   inputs: { key: string; before: unknown; after: unknown; appeal: number }[];
-  items: { id: string; before: number; after: number; appeal: number | null }[];
+  items: { id: string; before: number | null; after: number | null; appeal: number | null }[];
   waivers: { kind: string; id: string; appeal: number }[];
 }
 
@@ -42,8 +42,10 @@ const standing = (r: RegionResult | undefined): Standing | null =>
     ? { total: r.total, base: r.base, bonus: r.bonus, scoreGrade: r.scoreGrade, grade: r.grade, rank: r.rank }
     : null;
 
-function effectiveItems(r: RegionResult | undefined): Map<string, { points: number; appeal: number | null }> {
-  const out = new Map<string, { points: number; appeal: number | null }>();
+function effectiveItems(
+  r: RegionResult | undefined,
+): Map<string, { points: number | null; appeal: number | null }> {
+  const out = new Map<string, { points: number | null; appeal: number | null }>();
   for (const c of r?.categories ?? [])
     for (const it of c.items)
       out.set(it.id, { points: it.adjustment?.points ?? it.points, appeal: it.adjustment?.appeal ?? null });
@@ -75,7 +77,7 @@ export function correctionImpact(db: Db, id: number): CorrectionImpact {
     for (const [itemId, x] of ia) {
       const y = ib.get(itemId);
       if (!y || y.points !== x.points || y.appeal !== x.appeal)
-        items.push({ id: itemId, before: y?.points ?? 0, after: x.points, appeal: x.appeal });
+        items.push({ id: itemId, before: y ? y.points : null, after: x.points, appeal: x.appeal });
     }
     const waivers = (ra?.waivers ?? [])
       .filter((w) => !(rb?.waivers ?? []).some((o) => o.kind === w.kind && o.id === w.id))

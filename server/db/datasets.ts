@@ -13,7 +13,7 @@ import type { Db } from './client.ts';
 import { ValidationError, type ImportProblem } from './errors.ts';
 import { listRegions, type Region } from './regions.ts';
 import { datasetValues, VALUE_SOURCES, type ValueSource } from './schema.ts';
-import { checkValue, isRequiredWithoutDefault, isScalar } from './values.ts';
+import { checkValue, choiceOfValue, inputOfKey, isRequiredWithoutDefault, isScalar } from './values.ts';
 import { getVersion } from './versions.ts';
 
 export type Value = number | boolean | string;
@@ -212,6 +212,7 @@ export function checkIncoming(
   const problems: ImportProblem[] = [];
   const regionMap = new Map(listRegions(db).map((r) => [r.code, r]));
   const inputs = new Map<string, Input>((opts.document?.inputs ?? []).map((i) => [i.key, i]));
+  const doc = opts.document;
   const stored = opts.requireComplete ? storedValues(db, opts.year) : new Map();
   const seen = new Map<string, IncomingRegion>();
   for (const region of opts.regions) {
@@ -250,7 +251,8 @@ export function checkIncoming(
     for (const v of region.values) {
       given.set(v.key, v);
       if (v.value === null || v.value === undefined) continue;
-      const input = inputs.get(v.key);
+      // `prev.KEY` (schema version 2): last year's value, checked like the input itself.
+      const input = doc ? inputOfKey(doc, v.key) : inputs.get(v.key);
       if (opts.document && !input) {
         problems.push({
           path: v.path,
@@ -306,6 +308,16 @@ export function checkIncoming(
 export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
   if (!(VALUE_SOURCES as readonly string[]).includes(opts.source))
     throw new TypeError(`unknown source ${opts.source}`);
+  // Labelled choices (schema version 2): a label given for a value is stored as the value.
+  const doc = opts.document;
+  if (doc && doc.inputs.some((i) => i.enum?.some((e) => typeof e === 'object')))
+    opts = {
+      ...opts,
+      regions: opts.regions.map((r) => ({
+        ...r,
+        values: r.values.map((v) => ({ ...v, value: choiceOfValue(inputOfKey(doc, v.key), v.value) })),
+      })),
+    };
   return db.transaction(
     (tx) => {
       const problems = [...(opts.problems ?? []), ...checkIncoming(tx, opts)];

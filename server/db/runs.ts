@@ -26,6 +26,7 @@ import { appealStateOf, type AppealState } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
+import { withPreviousYear } from './previous-year.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
 import { getVersion, type Version } from './versions.ts';
@@ -170,7 +171,10 @@ export function createRun(db: Db, input: { versionId: number; year: number }, ac
           'not_published',
         );
       // Read inside the (immediate) transaction: the data cannot change between reading and storing.
-      const { dataset, hash: storedHash } = storedDataset(db, input.year, tx);
+      const stored = storedDataset(db, input.year, tx);
+      // Schema version 2: last year's values from the stored data of year − 1 (kept with the run).
+      const dataset = withPreviousYear(db, version.document, stored.dataset, input.year, tx);
+      const storedHash = dataset === stored.dataset ? stored.hash : undefined;
       let evaluation: ReturnType<typeof evaluate>;
       try {
         evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });

@@ -2,7 +2,33 @@
  * Checking one value against a rule document's input declaration (type, min/max, enum), shared by
  * the grid write and the importers. Messages are Chinese first, then English.
  */
-import type { Input } from '../../engine/types.ts';
+import type { Input, RuleDocument } from '../../engine/types.ts';
+import {
+  choiceFromText,
+  choiceLabel,
+  choiceValue,
+  hasLabelledChoices,
+  PREV_PREFIX,
+} from '../../engine/index.ts';
+
+/**
+ * The input a data key stands for: an input key, or (schema version 2) `prev.KEY` — last year's
+ * value of an input that declares `previous`, stored with this year's data and checked like the
+ * input itself. Undefined for any other key.
+ */
+export function inputOfKey(doc: Pick<RuleDocument, 'inputs'>, key: string): Input | undefined {
+  if (key.startsWith(PREV_PREFIX)) {
+    const input = doc.inputs.find((i) => i.key === key.slice(PREV_PREFIX.length));
+    return input && input.previous !== undefined ? input : undefined;
+  }
+  return doc.inputs.find((i) => i.key === key);
+}
+
+/** A value typed or pasted for an input with labelled choices: the choice's value for its label. */
+export function choiceOfValue(input: Input | undefined, value: unknown): unknown {
+  if (!input || typeof value !== 'string' || !hasLabelledChoices(input)) return value;
+  return choiceFromText(input, value) ?? value;
+}
 
 export interface ValueProblem {
   code: 'invalid_type' | 'out_of_range' | 'not_in_enum';
@@ -59,8 +85,8 @@ export function checkValue(input: Input, value: unknown): ValueProblem | null {
         message: `${label} 的值 ${value} 大于最大值 ${input.max} / ${input.key} is ${value}, above the maximum ${input.max}`,
       };
   }
-  if (input.enum && !input.enum.some((e) => e === value)) {
-    const allowed = input.enum.map(show).join(', ');
+  if (input.enum && !input.enum.some((e) => choiceValue(e) === value)) {
+    const allowed = input.enum.map((e) => show(choiceValue(e))).join(', ');
     return {
       code: 'not_in_enum',
       message: `${label} 的值 ${show(value)} 不在允许的取值中(${allowed}) / ${input.key} is ${show(value)}, not one of ${allowed}`,
@@ -76,6 +102,31 @@ export function isRequiredWithoutDefault(input: Input): boolean {
 
 /** The order of roles in templates and exports: targets, actuals, events, assessments, others. */
 export const ROLE_ORDER: Record<string, number> = { target: 0, actual: 1, event: 2, assessment: 3, other: 4 };
+
+/**
+ * The columns of a data file for a document: its inputs grouped by role, then (schema version 2)
+ * one `prev.KEY` column — last year's value, 上年… — for each input that declares `previous`.
+ */
+export function dataColumns(doc: Pick<RuleDocument, 'inputs'>): Input[] {
+  const prev = doc.inputs
+    .filter((i) => i.previous !== undefined)
+    .map((i): Input => {
+      const { default: _d, previous: _p, ...rest } = i;
+      return {
+        ...rest,
+        key: `${PREV_PREFIX}${i.key}`,
+        label: { zh: `上年${i.label.zh}`, ...(i.label.en ? { en: `last year's ${i.label.en}` } : {}) },
+        required: false,
+      };
+    });
+  return [...inputsByRole(doc.inputs), ...prev];
+}
+
+/** How a stored value reads in a file or on a page: a labelled choice by its Chinese label. */
+export function valueForPeople(input: Input | undefined, value: unknown): unknown {
+  if (!input || value === undefined || value === null) return value;
+  return choiceLabel(input, value)?.zh ?? value;
+}
 
 /** Inputs grouped by role (target, actual, event, assessment, other), document order within a role. */
 export function inputsByRole(inputs: readonly Input[]): Input[] {

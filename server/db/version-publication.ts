@@ -7,7 +7,7 @@
  * the approving audit entry on the version, all in one transaction.
  */
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { validateDocument } from '../../engine/index.ts';
+import { errorsOf, validateDocument } from '../../engine/index.ts';
 import { SamePersonError } from '../trust/errors.ts';
 import { dateProblem, docNumberProblem, requireValid } from '../trust/formats.ts';
 import { signFor } from '../trust/keys.ts';
@@ -41,9 +41,12 @@ export interface VersionRequest {
 /** The document's problems (schema, semantics, tests); ValidationError `invalid_document` when any. */
 function requirePublishable(db: Tx, id: number, before: Version): void {
   const row = getRow(db, id);
-  const problems = validateDocument(before.document, {
-    sourceBytes: Buffer.byteLength(row.document, 'utf8'),
-  });
+  // Warnings (a stale rubric, say) do not block publication.
+  const problems = errorsOf(
+    validateDocument(before.document, {
+      sourceBytes: Buffer.byteLength(row.document, 'utf8'),
+    }),
+  );
   if (problems.length)
     throw new ValidationError(
       `文档未通过校验(${problems.length} 个问题),不能发布 / the document does not validate (${problems.length} problems) and cannot be published`,

@@ -16,7 +16,7 @@
  *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
+import { contentHash, errorsOf, runDocumentTests, validateDocument } from '../../engine/index.ts';
 import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertVersionIntact } from '../trust/integrity.ts';
@@ -322,6 +322,9 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
   if (input.from !== undefined) {
     source = getVersion(db, input.from);
     doc = structuredClone(source.document);
+    // SPEC §9: a draft made from a version-1 document is upgraded to version 2 (nothing else changes).
+    if ((doc as Record<string, unknown>).schemaVersion === 1)
+      (doc as Record<string, unknown>).schemaVersion = 2;
     if (input.year !== undefined) (doc as Record<string, unknown>).year = input.year;
     if (input.family !== undefined && input.family !== source.family)
       throw new ValidationError('复制的版本属于另一规则族 / the source version belongs to another family', [
@@ -543,7 +546,7 @@ export function validateVersion(db: Tx, id: number): { valid: boolean; errors: P
   const errors = validateDocument(JSON.parse(row.document), {
     sourceBytes: Buffer.byteLength(row.document, 'utf8'),
   });
-  return { valid: errors.length === 0, errors };
+  return { valid: errorsOf(errors).length === 0, errors };
 }
 
 /** The outcomes of the version document's own tests (engine `runDocumentTests`). */

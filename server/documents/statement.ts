@@ -35,8 +35,9 @@ export function buildStatement(
     for (const it of c.items) {
       items++;
       const def = defC?.items.find((x) => x.id === it.id);
-      if (!def) continue;
-      const ex = explainItem(ctx, def, it);
+      if (!def || it.points === null) continue; // an item that does not apply deducts nothing
+      const applied = { ...it, points: it.points, raw: it.raw ?? 0 };
+      const ex = explainItem(ctx, def, applied);
       if (ex.deducted <= 0) continue;
       const why = zhPunct(ex.summary) + (def.note ? `（计分规则：${zhPunct(def.note)}）` : '');
       rows.push([

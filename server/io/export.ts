@@ -5,10 +5,11 @@
 import Papa from 'papaparse';
 import type { Grade, RegionError, RegionResult, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
-import { getDataset } from '../db/datasets.ts';
+import { datasetForYear, getDataset } from '../db/datasets.ts';
 import { ValidationError } from '../db/errors.ts';
 import { getRun } from '../db/runs.ts';
-import { inputsByRole } from '../db/values.ts';
+import { dataColumns, valueForPeople } from '../db/values.ts';
+import { PREV_PREFIX } from '../../engine/index.ts';
 import { getVersion } from '../db/versions.ts';
 import { listUsers } from '../db/users.ts';
 import { roundHalfAway } from '../../engine/numeric/round.ts';
@@ -76,20 +77,47 @@ export async function exportDataset(
   format: ExportFormat,
   versionId?: number | null,
 ): Promise<ExportFile> {
-  const grid = getDataset(db, year);
+  const stored = getDataset(db, year);
   const doc: RuleDocument | null =
     versionId !== undefined && versionId !== null ? getVersion(db, versionId).document : null;
+  const columns = doc ? dataColumns(doc) : [];
   const keys = doc
-    ? inputsByRole(doc.inputs).map((i) => i.key)
-    : [...new Set(grid.regions.flatMap((r) => Object.keys(r.values)))].sort();
+    ? columns.map((i) => i.key)
+    : [...new Set(stored.regions.flatMap((r) => Object.keys(r.values)))].sort();
+  // Last year's values (schema version 2): stored as prev.KEY, else the stored data of year − 1.
+  const last =
+    doc && doc.inputs.some((i) => i.previous !== undefined)
+      ? new Map(datasetForYear(db, year - 1).regions.map((r) => [r.code, r.values]))
+      : null;
+  const grid = !last
+    ? stored
+    : {
+        ...stored,
+        regions: stored.regions.map((r) => {
+          const values: Record<string, unknown> = { ...r.values };
+          for (const k of keys)
+            if (k.startsWith(PREV_PREFIX) && values[k] === undefined) {
+              const v = last.get(r.code)?.[k.slice(PREV_PREFIX.length)];
+              if (v !== undefined) values[k] = v;
+            }
+          return { ...r, values };
+        }),
+      };
+  const byKey = new Map(columns.map((i) => [i.key, i]));
   const base = `dataset-${year}`;
   switch (format) {
     case 'json': {
+      // SPEC section 4's JSON, last year's values (prev.KEY) as the region's `previous`.
       const regions = grid.regions.map((r) => {
         const values: Record<string, unknown> = {};
+        const previous: Record<string, unknown> = {};
         for (const k of doc ? keys : Object.keys(r.values).sort())
-          if (r.values[k] !== undefined) values[k] = r.values[k];
-        return { code: r.code, name: r.name, values };
+          if (r.values[k] === undefined) continue;
+          else if (doc && k.startsWith(PREV_PREFIX)) previous[k.slice(PREV_PREFIX.length)] = r.values[k];
+          else values[k] = r.values[k];
+        return Object.keys(previous).length > 0
+          ? { code: r.code, name: r.name, values, previous }
+          : { code: r.code, name: r.name, values };
       });
       return {
         filename: `${base}.json`,
@@ -99,12 +127,14 @@ export async function exportDataset(
     }
     case 'csv': {
       const rows: (string | number)[][] = [['code', 'name', ...keys]];
-      if (doc) {
-        const byKey = new Map(doc.inputs.map((i) => [i.key, i]));
+      if (doc)
         rows.push(['#地区代码', '地区名称', ...keys.map((k) => neutraliseCsv(inputHeader(byKey.get(k)!)))]);
-      }
       for (const r of grid.regions)
-        rows.push([neutraliseCsv(r.code), neutraliseCsv(r.name), ...keys.map((k) => csvCell(r.values[k]))]);
+        rows.push([
+          neutraliseCsv(r.code),
+          neutraliseCsv(r.name),
+          ...keys.map((k) => csvCell(valueForPeople(byKey.get(k), r.values[k]))),
+        ]);
       return {
         filename: `${base}.csv`,
         contentType: CONTENT_TYPES.csv,

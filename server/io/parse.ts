@@ -5,6 +5,7 @@
  */
 import Papa from 'papaparse';
 import { columnLetter, convertCell } from '../../engine/index.ts';
+import { inputOfKey } from '../db/values.ts';
 import type { RuleDocument } from '../../engine/types.ts';
 import type { IncomingRegion } from '../db/datasets.ts';
 import { ValidationError, type ImportProblem } from '../db/errors.ts';
@@ -123,7 +124,8 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
     seenHeaders.set(h, c);
     if (h === 'code') codeCol = c;
     else if (h === 'name') return;
-    else if (inputs.has(h)) keyCols.push({ c, key: h });
+    else if (inputs.has(h) || inputOfKey(doc, h))
+      keyCols.push({ c, key: h }); // `prev.KEY`: last year's value
     else
       problems.push({
         path: '',
@@ -176,7 +178,7 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
       covers,
       values: keyCols.map(({ c, key }) => ({
         key,
-        value: convertCell(row[c] ?? null, inputs.get(key)!.type) ?? null,
+        value: convertCell(row[c] ?? null, (inputs.get(key) ?? inputOfKey(doc, key))!.type) ?? null,
         path: `${path}/values/${escapePointer(key)}`,
         row: rowNo,
         column: col(c),
@@ -226,15 +228,22 @@ export function jsonToIncoming(value: unknown, year: number): ParsedImport {
       return at(`${path}/code`, 'missing_region_code', '缺少地区代码 / the region has no "code"');
     if (!isObj(r.values))
       return at(`${path}/values`, 'invalid_data', 'values 必须是对象 / "values" must be an object');
+    if (r.previous !== undefined && !isObj(r.previous))
+      return at(`${path}/previous`, 'invalid_data', 'previous 必须是对象 / "previous" must be an object');
     const values = Object.entries(r.values).map(([key, v]) => {
       const p = `${path}/values/${escapePointer(key)}`;
       return { key, value: v, path: p, column: p };
     });
+    // Last year's values (schema version 2) are stored with the year's data as prev.KEY.
+    for (const [key, v] of Object.entries(isObj(r.previous) ? r.previous : {})) {
+      const p = `${path}/previous/${escapePointer(key)}`;
+      values.push({ key: `prev.${key}`, value: v, path: p, column: p });
+    }
     regions.push({
       code: r.code.trim(),
       path,
       codeColumn: `${path}/code`,
-      covers: Object.keys(r.values),
+      covers: values.map((v) => v.key),
       values,
     });
   });

@@ -14,7 +14,9 @@ import type ExcelJS from 'exceljs';
 import type { Input, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
 import { regionsAssessedIn } from '../db/regions.ts';
-import { inputsByRole, isRequiredWithoutDefault } from '../db/values.ts';
+import { dataColumns, isRequiredWithoutDefault, valueForPeople } from '../db/values.ts';
+import { datasetForYear } from '../db/datasets.ts';
+import { isChoice, PREV_PREFIX } from '../../engine/index.ts';
 import { getVersion } from '../db/versions.ts';
 import { newWorkbook, workbookBuffer } from './xlsx.ts';
 
@@ -46,7 +48,7 @@ export function inputHeader(input: Input): string {
 
 function rangeText(input: Input): string {
   if (input.enum)
-    return `取值 / one of: ${input.enum.map((e) => (typeof e === 'boolean' ? (e ? '是' : '否') : String(e))).join('、')}`;
+    return `取值 / one of: ${input.enum.map((e) => (typeof e === 'boolean' ? (e ? '是' : '否') : isChoice(e) ? e.label.zh : String(e))).join('、')}`;
   if (input.min !== undefined && input.max !== undefined) return `${input.min} – ${input.max}`;
   if (input.min !== undefined) return `≥ ${input.min}`;
   if (input.max !== undefined) return `≤ ${input.max}`;
@@ -83,7 +85,7 @@ export async function dataWorkbook(
   wb.created = new Date(Date.UTC(2000, 0, 1));
   wb.modified = new Date(Date.UTC(2000, 0, 1));
   const ws = wb.addWorksheet('数据', { views: [{ state: 'frozen', xSplit: 2, ySplit: 2 }] });
-  const inputs = inputsByRole(doc.inputs);
+  const inputs = dataColumns(doc);
   ws.addRow(['code', 'name', ...inputs.map((i) => i.key)]);
   ws.addRow(['#地区代码', '地区名称', ...inputs.map(inputHeader)]);
   ws.getColumn(1).width = 12;
@@ -115,7 +117,9 @@ export async function dataWorkbook(
       .join('\n');
     head2.getCell(c).note = note;
   });
-  regions.forEach((r) => ws.addRow([r.code, r.name, ...inputs.map((i) => cellValue(r.values?.[i.key]))]));
+  regions.forEach((r) =>
+    ws.addRow([r.code, r.name, ...inputs.map((i) => cellValue(valueForPeople(i, r.values?.[i.key])))]),
+  );
 
   // Lists for enums live on a hidden sheet when they cannot be written inline.
   let lists: ExcelJS.Worksheet | undefined;
@@ -135,7 +139,8 @@ export async function dataWorkbook(
         error: `${input.label.zh}: 请选择 是 或 否 / choose 是 (yes) or 否 (no)`,
       };
     } else if (input.enum) {
-      const items = input.enum.map((e) => String(e));
+      // Labelled choices by their labels (imports read a label as its value).
+      const items = input.enum.map((e) => (isChoice(e) ? e.label.zh : String(e)));
       let formula = quoteList(items);
       if (!formula) {
         lists ??= wb.addWorksheet('lists', { state: 'veryHidden' });
@@ -248,7 +253,17 @@ export async function buildTemplate(
   const version = getVersion(db, versionId);
   const doc = version.document;
   const y = year ?? doc.year;
-  const regions = regionsAssessedIn(db, y).map((r) => ({ code: r.code, name: r.nameZh }));
+  // Last year's values (schema version 2) pre-filled from the stored data of y − 1.
+  const last = doc.inputs.some((i) => i.previous !== undefined)
+    ? new Map(datasetForYear(db, y - 1).regions.map((r) => [r.code, r.values]))
+    : new Map<string, Record<string, unknown>>();
+  const regions = regionsAssessedIn(db, y).map((r) => ({
+    code: r.code,
+    name: r.nameZh,
+    values: Object.fromEntries(
+      Object.entries(last.get(r.code) ?? {}).map(([k, v]) => [`${PREV_PREFIX}${k}`, v]),
+    ),
+  }));
   const wb = await dataWorkbook(doc, regions, `${doc.title.zh} 数据模板`);
   return {
     filename: `${doc.family}-${y}-v${version.version}-template.xlsx`,

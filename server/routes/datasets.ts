@@ -78,10 +78,17 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'data',
       summary: "读取年度数据表 / Read a year's data grid",
       description:
-        "Every region assessed that year (even without values) and every region holding values, with each value's source.",
+        "Every region assessed that year (even without values) and every region holding values, with each value's source, and `lastYear`: the region's stored values of year − 1 (read-only; where a rule version declares `previous` and the grid has no `prev.KEY` of its own, these are last year's values).",
       params: yearParam,
       responses: { 200: { description: 'The grid', schema: ref('DatasetGrid') } },
-      handler: (c, { params }) => c.json(getDataset(db, params.year)),
+      handler: (c, { params }) => {
+        const grid = getDataset(db, params.year);
+        const last = new Map(getDataset(db, params.year - 1).regions.map((r) => [r.code, r.values]));
+        return c.json({
+          ...grid,
+          regions: grid.regions.map((r) => ({ ...r, lastYear: last.get(r.code) ?? {} })),
+        });
+      },
     }),
     route({
       method: 'put',

@@ -76,7 +76,7 @@ describe('evaluate and diff', () => {
     expect(r.body.errors[0].path).toMatch(/^\/categories\/0\/items\/0\/logic/);
 
     const schemaBad = await rev.json('POST', '/api/evaluate', {
-      document: { schemaVersion: 2 },
+      document: { schemaVersion: 3 },
       dataset: { regions: [] },
     });
     expect(schemaBad.status).toBe(422);
@@ -131,5 +131,51 @@ describe('evaluate and diff', () => {
     expect(same.body).toEqual({ changes: [] });
     expect((await rev.json('GET', `/api/diff?from=${f.published[2024].id}`)).status).toBe(400);
     expect((await rev.json('GET', `/api/diff?from=999&to=${f.published[2024].id}`)).status).toBe(404);
+  });
+});
+
+describe('last year values filled from the stored data of year − 1 (schema version 2)', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await makeFixture();
+  });
+  afterAll(() => f.close());
+
+  /** The 2025 sample reading last year's PM2.5 as prev.pm25 (declared `required`). */
+  const v2Document = () => {
+    const doc = sampleDocument(2025);
+    doc.schemaVersion = 2;
+    delete doc.tests;
+    doc.inputs.find((i) => i.key === 'pm25')!.previous = 'required';
+    const item = doc.categories[0].items.find((i) => i.id === 'pm25')!;
+    item.logic = { if: [{ '>': [{ var: 'pm25' }, { var: 'prev.pm25' }] }, 0, item.maxPoints] };
+    return doc;
+  };
+
+  it('fills prev.KEY from the stored data, says where it came from, and names a missing one', async () => {
+    const rev = f.as('reviewer');
+    const stored2024 = datasetForYear(f.opened.db, 2024);
+    const r = await rev.json('POST', '/api/evaluate', { document: v2Document(), year: 2025 });
+    expect(r.status).toBe(200);
+    expect(r.body.errors).toEqual([]);
+    for (const res of r.body.results) {
+      const last = stored2024.regions.find((x) => x.code === res.region)!.values.pm25;
+      expect(res.previousValues).toEqual({ pm25: last });
+      expect(res.previousSources).toEqual({ pm25: { from: 'stored', year: 2024 } });
+      const item = res.categories[0].items.find((i: { id: string }) => i.id === 'pm25');
+      expect(item.trace.vars['prev.pm25']).toBe(last);
+    }
+    // given with the data: kept, said so; a region without last year's data: missing_previous
+    const data = sampleData(2025);
+    data.regions[0].previous = { pm25: 1 };
+    data.regions.push({ code: '229999', name: '新设地区', values: { ...data.regions[1].values } });
+    const given = await rev.json('POST', '/api/evaluate', { document: v2Document(), dataset: data });
+    const first = given.body.results.find((x: { region: string }) => x.region === data.regions[0].code);
+    expect(first.previousSources).toEqual({ pm25: { from: 'data' } });
+    expect(first.previousValues).toEqual({ pm25: 1 });
+    expect(given.body.errors).toEqual([
+      expect.objectContaining({ region: '229999', key: 'prev.pm25', code: 'missing_previous' }),
+    ]);
+    expect(given.body.errors[0].message).toContain('新设地区');
   });
 });

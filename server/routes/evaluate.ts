@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { Dataset } from '../../engine/types.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { storedDataset } from '../db/dataset-cache.ts';
+import { withPreviousYear } from '../db/previous-year.ts';
 import { versionState } from '../db/version-reads.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
@@ -63,15 +64,16 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         if (body.versionId !== undefined && body.dataset === undefined) {
           const state = versionState(db, body.versionId);
           if (!state) getVersion(db, body.versionId); // 404 problem
-          const year = body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
+          const year =
+            body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
           const stored = storedDataset(db, year);
-          const key = `${state!.contentHash}:${stored.hash}:${trace}`;
+          const doc = getVersion(db, body.versionId).document;
+          // Schema version 2: last year's values from the stored data of year − 1 (its hash keys the cache).
+          const dataset = withPreviousYear(db, doc, stored.dataset, year);
+          const before = dataset === stored.dataset ? '' : `:${storedDataset(db, year - 1).hash}`;
+          const key = `${state!.contentHash}:${stored.hash}${before}:${trace}`;
           const evaluateInPool = () =>
-            pool.run('evaluate', {
-              document: { text: JSON.stringify(getVersion(db, body.versionId).document) },
-              dataset: stored.dataset,
-              trace,
-            });
+            pool.run('evaluate', { document: { text: JSON.stringify(doc) }, dataset, trace });
           // Computed before `json` when not kept; checked again after the await (no await between
           // the last check and `json`, so a kept body cannot be dropped in between).
           let text = results.has(key) ? undefined : await evaluateInPool();
@@ -80,7 +82,13 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         }
         const document =
           body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
-        const dataset: Dataset = body.dataset ?? storedDataset(db, body.year ?? document.year).dataset;
+        const year = body.year ?? body.dataset?.year ?? document.year;
+        const dataset: Dataset = withPreviousYear(
+          db,
+          document,
+          body.dataset ?? storedDataset(db, year).dataset,
+          year,
+        );
         const text = JSON.stringify(document);
         return jsonText(c, await pool.run('evaluate', { document: { text }, dataset, trace }));
       },
@@ -114,7 +122,10 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
       handler: async (c, { query }) => {
         const from = getVersion(db, query.from);
         const to = getVersion(db, query.to);
-        const dataset = query.year !== undefined ? datasetForYear(db, query.year) : undefined;
+        const dataset =
+          query.year !== undefined
+            ? withPreviousYear(db, [from.document, to.document], datasetForYear(db, query.year), query.year)
+            : undefined;
         const input = { from: JSON.stringify(from.document), to: JSON.stringify(to.document), dataset };
         return jsonText(c, await pool.run('diff', input));
       },

@@ -3,6 +3,7 @@
  * region's result with its trace; publish one as its year's result with four eyes (request,
  * withdraw, approve) and download it sealed.
  */
+import { withPreviousYear } from '../db/previous-year.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
 import { createRun, getRun, getRunSummary, listRuns } from '../db/runs.ts';
@@ -65,7 +66,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         // memory is refused there (422/503) before the run evaluates it again and stores it.
         const version = getVersion(db, body.versionId);
         if (version.status === 'published') {
-          const dataset = datasetForYear(db, body.year);
+          const dataset = withPreviousYear(db, version.document, datasetForYear(db, body.year), body.year);
           const document = { text: JSON.stringify(version.document) };
           await pool.run('evaluate', { document, dataset, trace: true, checkOnly: true });
         }

@@ -206,6 +206,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
             name: str,
             values: { type: 'object', additionalProperties: scalar },
             sources: { type: 'object', additionalProperties: str },
+            lastYear: { type: 'object', additionalProperties: scalar },
           },
           ['code', 'values'],
         ),
@@ -214,7 +215,16 @@ export const componentSchemas: Record<string, JsonSchema> = {
     ['year', 'regions'],
   ),
   ItemResult: obj(
-    { id: str, label, points: num, maxPoints: num, raw: num, clamped: bool, trace: { type: 'object' } },
+    {
+      id: str,
+      label,
+      points: nullable(num),
+      maxPoints: num,
+      raw: nullable(num),
+      clamped: bool,
+      applicable: bool,
+      trace: { type: 'object' },
+    },
     ['id', 'points'],
   ),
   RegionResult: obj(
@@ -266,7 +276,8 @@ export const componentSchemas: Record<string, JsonSchema> = {
   }),
   Dataset: {
     type: 'object',
-    description: 'SPEC section 4 data: one entry per region with its input values.',
+    description:
+      "SPEC section 4 data: one entry per region with its input values, and (schema version 2) last year's values as `previous`; missing ones are filled from the stored data of year − 1.",
     required: ['regions'],
     properties: {
       year: int,
@@ -275,7 +286,12 @@ export const componentSchemas: Record<string, JsonSchema> = {
         items: {
           type: 'object',
           required: ['code', 'values'],
-          properties: { code: { type: 'string', minLength: 1 }, name: str, values: { type: 'object' } },
+          properties: {
+            code: { type: 'string', minLength: 1 },
+            name: str,
+            values: { type: 'object' },
+            previous: { type: 'object' },
+          },
         },
       },
     },

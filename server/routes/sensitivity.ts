@@ -4,6 +4,7 @@
  */
 import type { SensitivityMode } from '../../engine/index.ts';
 import type { Dataset } from '../../engine/types.ts';
+import { withPreviousYear } from '../db/previous-year.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
@@ -191,7 +192,13 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
         // The work, and its budgets, run in the engine pool (server/workers/tasks.ts).
         const document =
           body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
-        const dataset: Dataset = body.dataset ?? datasetForYear(db, body.year ?? document.year);
+        const year = body.year ?? body.dataset?.year ?? document.year;
+        const dataset: Dataset = withPreviousYear(
+          db,
+          document,
+          body.dataset ?? datasetForYear(db, year),
+          year,
+        );
         const input = {
           document: { text: JSON.stringify(document) },
           dataset,

@@ -33,7 +33,12 @@ export const sampleDocument = (year: number): RuleDocument =>
 export const sampleData = (year: number) =>
   JSON.parse(readRepoFile(`rules/sample-data/${year}.json`)) as {
     year: number;
-    regions: { code: string; name: string; values: Record<string, unknown> }[];
+    regions: {
+      code: string;
+      name: string;
+      values: Record<string, unknown>;
+      previous?: Record<string, unknown>;
+    }[];
   };
 
 let cachedHash: Promise<string> | undefined;

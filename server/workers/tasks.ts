@@ -15,6 +15,7 @@ import {
   prepareDocument,
   runDocumentTests,
   validateDocument,
+  errorsOf,
   variantCount,
   type PreparedDocument,
   type SensitivityMode,
@@ -56,7 +57,7 @@ const prepared = new Lru<string, PreparedDocument>(16);
 function prepare(ref: DocumentRef): PreparedDocument {
   return prepared.getOr(ref.text, () => {
     const doc = JSON.parse(ref.text) as RuleDocument;
-    const problems = validateDocument(doc, { runTests: false });
+    const problems = errorsOf(validateDocument(doc, { runTests: false }));
     if (problems.length) throw new InvalidDocumentError(problems);
     return prepareDocument(doc);
   });
@@ -85,7 +86,7 @@ export function validateTask(input: ValidateInput): string {
   const errors = validateDocument(JSON.parse(input.text), {
     sourceBytes: Buffer.byteLength(input.text, 'utf8'),
   });
-  return JSON.stringify({ valid: errors.length === 0, errors });
+  return JSON.stringify({ valid: errorsOf(errors).length === 0, errors });
 }
 
 export function testsTask(input: ValidateInput): string {

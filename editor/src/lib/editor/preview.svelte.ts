@@ -11,7 +11,7 @@ import { engine, isSuperseded } from '$lib/engine-worker/index.ts';
  * an unknown variable, a missing field — would make the scores meaningless or the engine refuse.)
  */
 export function blocksPreview(p: Problem): boolean {
-  return p.code !== 'points_mismatch' && !p.path.startsWith('/tests');
+  return p.severity !== 'warning' && p.code !== 'points_mismatch' && !p.path.startsWith('/tests');
 }
 
 export interface PreviewRow {
@@ -90,7 +90,8 @@ export class PreviewModel {
   setDraft(doc: RuleDocument, problems: Problem[]): void {
     this.draft = doc;
     this.blocked = problems.filter(blocksPreview);
-    this.provisional = problems.length > this.blocked.length;
+    // Warnings (schema version 2, a stale rubric) leave the figures as they are.
+    this.provisional = problems.filter((p) => p.severity !== 'warning').length > this.blocked.length;
     void this.computeDraft();
   }
 

@@ -3,7 +3,7 @@
  * structured-cloneable arguments. The worker (`worker.ts`) dispatches on it; the client
  * (`client.ts`) types its calls from it.
  */
-import { validateDocument, type ValidateOptions } from '../../../../engine/validate/index.ts';
+import { errorsOf, validateDocument, type ValidateOptions } from '../../../../engine/validate/index.ts';
 import { evaluatePrepared } from '../../../../engine/evaluate/index.ts';
 import { prepareDocument } from '../../../../engine/evaluate/prepare.ts';
 import { runDocumentTests } from '../../../../engine/tests/run.ts';
@@ -19,7 +19,7 @@ export const operations = {
     evaluatePrepared(prepareDocument(a.doc), a.dataset, { trace: a.trace }),
   /** The same, or null when the document has problems (the parent version of a draft). */
   evaluateIfValid: (a: { doc: RuleDocument; dataset: Dataset; trace: boolean }) =>
-    validateDocument(a.doc, { runTests: false }).length === 0
+    errorsOf(validateDocument(a.doc, { runTests: false })).length === 0
       ? evaluatePrepared(prepareDocument(a.doc), a.dataset, { trace: a.trace })
       : null,
   /** The document's own tests. */

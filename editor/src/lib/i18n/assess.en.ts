@@ -421,6 +421,7 @@ export const assessEn: Record<AssessKey, string> = {
   'field.maxGrade': 'Best grade allowed',
   'field.year': 'Year',
   'field.basis': 'Basis',
+  'region.notApplicable': 'n/a',
   'field.maxScore': 'Maximum score',
   'field.precision': 'Decimals',
   'field.downgradeStacking': 'Downgrade stacking',

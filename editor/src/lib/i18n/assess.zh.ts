@@ -412,6 +412,7 @@ export const assessZh = {
   'field.maxGrade': '最高等级',
   'field.year': '年度',
   'field.basis': '依据',
+  'region.notApplicable': '不适用',
   'field.maxScore': '满分',
   'field.precision': '保留小数位',
   'field.downgradeStacking': '降档叠加方式',
