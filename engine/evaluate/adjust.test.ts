@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../index.ts';
 import { applyAdjustments, AdjustmentError } from './adjust.ts';
 import { baseDocument } from '../diff/test-fixture.ts';
-import type { Dataset, RegionResult } from '../types.ts';
+import type { Dataset, RegionResult, RuleDocument } from '../types.ts';
 
 const doc = baseDocument();
 const regionValues = (pm25: number, overdue = 0) => ({
@@ -84,5 +85,35 @@ describe('applyAdjustments', () => {
         expect((e as AdjustmentError).code).toBe(code);
       }
     }
+  });
+});
+
+describe('applyAdjustments on schema version 2 (items that do not apply)', () => {
+  const golden = JSON.parse(
+    readFileSync(new URL('../../test/cases/v2-applies.json', import.meta.url), 'utf8'),
+  ) as { document: RuleDocument; data: Dataset };
+  const ev = evaluate(golden.document, golden.data, { trace: false });
+  const r2 = ev.results.find((r) => r.region === 'R2')!;
+
+  it('rescales a category over the applicable items with the adjusted points', () => {
+    // R2: i1 (max 30) scores 27, i3 (max 20) does not apply (b = 0); c1 (50, rescale) = 27 × 50 / 30 = 45.
+    const c1 = r2.categories.find((c) => c.id === 'c1')!;
+    expect(c1.items.find((i) => i.id === 'i3')!.points).toBeNull();
+    expect(c1.points).toBe(45);
+    const out = applyAdjustments(golden.document, ev.results, {
+      R2: { items: { i1: { points: 24, appeal: 1, reason: '复核' } } },
+    });
+    const after = out.find((r) => r.region === 'R2')!;
+    // 24 × 50 / 30 = 40, the category's 不适用处理 followed with the effective points.
+    expect(after.categories.find((c) => c.id === 'c1')!.points).toBe(40);
+    expect(after.base).toBe(r2.base - 5);
+  });
+
+  it('refuses to adjust an item that does not apply to the region', () => {
+    expect(() =>
+      applyAdjustments(golden.document, ev.results, {
+        R2: { items: { i3: { points: 10, appeal: 1, reason: '复核' } } },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'not_applicable', path: '/R2/items/i3' }));
   });
 });

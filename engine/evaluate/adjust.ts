@@ -53,6 +53,7 @@ export function applyAdjustments(
   const p = preparedDocumentFor(doc);
   const digits = p.precision;
   const byRegion = new Map(results.map((r) => [r.region, r]));
+  const categoryOf = new Map(doc.categories.map((c) => [c.id, c]));
   for (const code of Object.keys(adjustments))
     if (!byRegion.has(code))
       throw new AdjustmentError(
@@ -66,8 +67,6 @@ export function applyAdjustments(
     if (!adj || (!Object.keys(adj.items ?? {}).length && !(adj.waivers ?? []).length)) return { ...r };
     return adjustRegion(r, adj);
   });
-
-  const categoryOf = new Map(doc.categories.map((c) => [c.id, c]));
 
   function adjustRegion(r: RegionResult, adj: RegionAdjustments): RegionResult {
     const items = adj.items ?? {};
