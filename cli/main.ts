@@ -30,7 +30,10 @@ const commands: Record<string, () => Promise<Command>> = {
     ...(await import('./commands/verify.ts')),
     summary: 'verify [--db PATH] [--key KEYFILE] [--json] | verify --run FILE.json [--key KEYFILE]',
   }),
-  check: async () => ({ ...(await import('./commands/check.ts')), summary: 'check RULES.json [--json] [--coverage]' }),
+  check: async () => ({
+    ...(await import('./commands/check.ts')),
+    summary: 'check RULES.json [--json] [--coverage]',
+  }),
   paths: async () => ({
     ...(await import('./commands/paths.ts')),
     summary: 'paths RULES.json DATA --region CODE [--to GRADE] [--json]',

@@ -106,7 +106,8 @@ describe('a hostile draft in the editor', () => {
     const said =
       (await error.count()) > 0
         ? await error.innerText()
-        : ((await regionErrors.first().getAttribute('title')) ?? '') + (await regionErrors.first().innerText());
+        : ((await regionErrors.first().getAttribute('title')) ?? '') +
+          (await regionErrors.first().innerText());
     expect(said).toMatch(/超过 \d+ 秒|字符串|string|公式/i);
     await screenshot(page, 'editor-hostile-draft-01-preview-stopped');
     // The forms still work.

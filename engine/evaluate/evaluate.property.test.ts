@@ -78,7 +78,9 @@ const regionsArb = (n: number) =>
     { minLength: 1, maxLength: 8 },
   );
 
-const scenario = docArb.chain((doc) => fc.tuple(fc.constant(doc), regionsArb(doc.categories[0].items.length)));
+const scenario = docArb.chain((doc) =>
+  fc.tuple(fc.constant(doc), regionsArb(doc.categories[0].items.length)),
+);
 
 const dataset = (regions: { xs: number[]; b1: number; b2: number; flag: boolean }[]) => ({
   year: 2024,

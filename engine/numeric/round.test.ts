@@ -35,16 +35,20 @@ describe('roundHalfAway (四舍五入 on the shortest decimal form)', () => {
 
   test('agrees with exact decimal rounding of the printed number', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.integer({ min: 0, max: 4 }), (n, d) => {
-        // n / 1000 printed has at most 3 decimals; rounding it to d digits by integer arithmetic:
-        const x = n / 1000;
-        const scale = 10 ** (3 - Math.min(d, 3));
-        const q = Math.trunc(Math.abs(n) / scale);
-        const r = Math.abs(n) % scale;
-        const up = d >= 3 ? 0 : r * 2 >= scale ? 1 : 0;
-        const expected = (Math.sign(n) * (q + up) * scale) / 1000;
-        return roundHalfAway(x, d) === (expected === 0 ? 0 : expected);
-      }),
+      fc.property(
+        fc.integer({ min: -10_000_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 4 }),
+        (n, d) => {
+          // n / 1000 printed has at most 3 decimals; rounding it to d digits by integer arithmetic:
+          const x = n / 1000;
+          const scale = 10 ** (3 - Math.min(d, 3));
+          const q = Math.trunc(Math.abs(n) / scale);
+          const r = Math.abs(n) % scale;
+          const up = d >= 3 ? 0 : r * 2 >= scale ? 1 : 0;
+          const expected = (Math.sign(n) * (q + up) * scale) / 1000;
+          return roundHalfAway(x, d) === (expected === 0 ? 0 : expected);
+        },
+      ),
     );
   });
 

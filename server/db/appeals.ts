@@ -79,7 +79,8 @@ export interface Appeal {
   regionName: string;
   target: AppealTarget;
   targetLabel: string | null;
-  current: { value: unknown } | { points: number | null; maxPoints: number | null } | { fired: boolean } | null;
+  current:
+    { value: unknown } | { points: number | null; maxPoints: number | null } | { fired: boolean } | null;
   claim: string;
   requested: { value: unknown } | { points: number } | null;
   state: AppealState;

@@ -12,7 +12,6 @@ const migrationCount = (
 const dir = mkdtempSync(join(tmpdir(), 'ecoscore-client-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe('openDatabase', () => {
   it('opens an in-memory database with every migration applied and foreign keys on', () => {
     const { sqlite, close } = openDatabase(':memory:');

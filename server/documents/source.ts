@@ -38,7 +38,9 @@ export function runPublication(db: Db, id: number): RunPublication {
   if (!row) throw new NotFoundError('run', id);
   // The publication of the run (run_publications, SPEC sections 10 and 11), when published.
   const published = db.$client
-    .prepare("SELECT doc_number, published_on FROM run_publications WHERE run_id = ? AND status = 'published'")
+    .prepare(
+      "SELECT doc_number, published_on FROM run_publications WHERE run_id = ? AND status = 'published'",
+    )
     .get(id) as Record<string, unknown> | undefined;
   const doc = pick({ ...row, ...published }, ['doc_number', 'docNumber']);
   const on = pick({ ...row, ...published }, ['published_on', 'publishedOn', 'published_at']);

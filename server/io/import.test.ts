@@ -230,7 +230,13 @@ describe('JSON import', () => {
       )[0].code,
     ).toBe('invalid_json');
     const numeric = { regions: [{ code: 220100, values: { pm25_target: 35, pm25: 40, projects: 2 } }] };
-    await importDataset(h.db, { year: 2024, versionId, format: 'json', data: JSON.stringify(numeric), actor: 'a' });
+    await importDataset(h.db, {
+      year: 2024,
+      versionId,
+      format: 'json',
+      data: JSON.stringify(numeric),
+      actor: 'a',
+    });
     expect(getRegionValues(h.db, 2024, '220100').values.pm25).toBe(40);
   });
 });

@@ -154,55 +154,65 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
         : undefined;
     const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
-    app.on(spec.method.toUpperCase(), honoPath(spec.path), requireAccess(spec.access, spec.region !== undefined), async (c) => {
-      const user = c.get('user');
+    app.on(
+      spec.method.toUpperCase(),
+      honoPath(spec.path),
+      requireAccess(spec.access, spec.region !== undefined),
+      async (c) => {
+        const user = c.get('user');
 
-      if (user?.role === 'region' && !spec.region && spec.access !== 'public')
-        throw new ApiError(
-          403,
-          'forbidden',
-          '地区账号无权执行此操作 / A region account may not do this',
-        );
-      const problems: ProblemEntry[] = [];
-      const params: Record<string, unknown> = { ...c.req.param() };
-      if (user?.role === 'region' && typeof spec.region === 'object' && params[spec.region.param] !== user.region)
-        throw new ApiError(
-          403,
-          'other_region',
-          `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
-        );
-      if (paramsCheck)
-        problems.push(...check(paramsCheck(), params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
-      const query: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
-      if (queryCheck)
-        problems.push(...check(queryCheck(), query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
-      if (problems.length) {
-        throw new ApiError(400, 'invalid_parameters', '请求参数无效 / Invalid request parameters', problems);
-      }
-
-      let body: unknown;
-      if (spec.body?.kind === 'raw') requireContentType(c, spec.body.contentTypes);
-      else if (!spec.body && spec.method !== 'get' && hasBody(c)) requireContentType(c, JSON_TYPES);
-      if (spec.body?.kind === 'json') {
-        body = await readJson(c, spec.body);
-        const bodyProblems = check(bodyCheck!(), body);
-        for (const field of documentFields) {
-          const doc = (body as Record<string, unknown> | null)?.[field];
-          if (doc !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
-            bodyProblems.push(...checkSchema(doc).map((p) => ({ ...p, path: `/${field}${p.path}` })));
-          }
-        }
-        if (bodyProblems.length) {
+        if (user?.role === 'region' && !spec.region && spec.access !== 'public')
+          throw new ApiError(403, 'forbidden', '地区账号无权执行此操作 / A region account may not do this');
+        const problems: ProblemEntry[] = [];
+        const params: Record<string, unknown> = { ...c.req.param() };
+        if (
+          user?.role === 'region' &&
+          typeof spec.region === 'object' &&
+          params[spec.region.param] !== user.region
+        )
           throw new ApiError(
-            422,
-            'invalid_body',
-            '请求体不符合要求 / The request body is invalid',
-            bodyProblems,
+            403,
+            'other_region',
+            `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
+          );
+        if (paramsCheck)
+          problems.push(...check(paramsCheck(), params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
+        const query: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
+        if (queryCheck)
+          problems.push(...check(queryCheck(), query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
+        if (problems.length) {
+          throw new ApiError(
+            400,
+            'invalid_parameters',
+            '请求参数无效 / Invalid request parameters',
+            problems,
           );
         }
-      }
-      return spec.handler(c, { params, query, body, user: user! });
-    });
+
+        let body: unknown;
+        if (spec.body?.kind === 'raw') requireContentType(c, spec.body.contentTypes);
+        else if (!spec.body && spec.method !== 'get' && hasBody(c)) requireContentType(c, JSON_TYPES);
+        if (spec.body?.kind === 'json') {
+          body = await readJson(c, spec.body);
+          const bodyProblems = check(bodyCheck!(), body);
+          for (const field of documentFields) {
+            const doc = (body as Record<string, unknown> | null)?.[field];
+            if (doc !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+              bodyProblems.push(...checkSchema(doc).map((p) => ({ ...p, path: `/${field}${p.path}` })));
+            }
+          }
+          if (bodyProblems.length) {
+            throw new ApiError(
+              422,
+              'invalid_body',
+              '请求体不符合要求 / The request body is invalid',
+              bodyProblems,
+            );
+          }
+        }
+        return spec.handler(c, { params, query, body, user: user! });
+      },
+    );
   }
 }

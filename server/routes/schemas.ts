@@ -333,7 +333,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
         after: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
         inputs: { type: 'array', items: obj({ key: str, before: {}, after: {}, appeal: int }) },
         items: { type: 'array', items: obj({ id: str, before: num, after: num, appeal: nullable(int) }) },
-        waivers: { type: 'array', items: obj({ kind: { enum: ['veto', 'downgrade', 'cap'] }, id: str, appeal: int }) },
+        waivers: {
+          type: 'array',
+          items: obj({ kind: { enum: ['veto', 'downgrade', 'cap'] }, id: str, appeal: int }),
+        },
       }),
     },
     summary: obj({ regions: int, changed: int, gradeChanged: int, rankChanged: int }),
@@ -348,7 +351,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
   }),
   FamilyConsequences: {
-    allOf: [ref('ConsequenceConfig'), obj({ family: str, updatedBy: nullable(str), updatedAt: nullable(isoTime) })],
+    allOf: [
+      ref('ConsequenceConfig'),
+      obj({ family: str, updatedBy: nullable(str), updatedAt: nullable(isoTime) }),
+    ],
   },
   RunConsequences: obj({
     runId: int,

@@ -36,7 +36,14 @@ class FakeWorker implements WorkerLike {
   }
 }
 
-const limits = { validate: 50, evaluate: 50, evaluateIfValid: 50, tests: 50, healthBounds: 200, sensitivity: 50 };
+const limits = {
+  validate: 50,
+  evaluate: 50,
+  evaluateIfValid: 50,
+  tests: 50,
+  healthBounds: 200,
+  sensitivity: 50,
+};
 
 describe('EngineClient', () => {
   beforeEach(() => {
