@@ -353,6 +353,17 @@ export const settings = sqliteTable('settings', {
   updatedAt: text('updated_at').notNull(),
 });
 
+/**
+ * Failed sign-ins per key (`u:<username>|<address>`, `a:<address>`), shared by every server process
+ * on the database (server/auth/throttle.ts). Times are epoch milliseconds.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailure: integer('last_failure').notNull(),
+  lockedUntil: integer('locked_until').notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type SessionRow = typeof sessions.$inferSelect;
