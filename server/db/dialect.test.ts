@@ -5,10 +5,11 @@
  * guard, the audit hash chain through `jsonb`, and schema parity with the SQLite schema.
  */
 import { getTableColumns, getTableName, eq, asc, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import { openStore, type AsyncDb, type OpenedStore } from './client.ts';
 import { driverError, transaction } from './dialect.ts';
+import { startPgCluster, type PgCluster } from './pg-cluster.ts';
 import * as sqliteSchema from './schema.ts';
 import * as pgSchema from './schema.pg.ts';
 import { auditLog, regions, ruleFamilies, ruleVersions, runResults, runs } from './schema.ts';
@@ -35,16 +36,27 @@ async function refusal(p: Promise<unknown>): Promise<string> {
   return 'accepted';
 }
 
+// A real PostgreSQL server too, where its binaries are installed (CI installs Debian's package).
+const cluster: PgCluster | { skip: string } = await startPgCluster();
+if ('skip' in cluster) console.warn(`real PostgreSQL tests skipped: ${cluster.skip}`);
+afterAll(() => {
+  if (!('skip' in cluster)) cluster.stop();
+});
+
 describe.each([
   ['sqlite', ':memory:'],
   ['postgres (PGlite)', 'pglite:'],
-])('transactions on %s', (_name, url) => {
+  ['postgres (server)', 'skip' in cluster ? '' : cluster.url],
+])('transactions on %s', (name, url) => {
   let store: OpenedStore;
   beforeAll(async () => {
-    store = await openStore(url);
+    if (url) store = await openStore(url);
   }, 60_000);
   afterAll(async () => {
     await store?.close();
+  });
+  beforeEach(({ skip }) => {
+    if (!url) skip(`${name}: no PostgreSQL server`);
   });
 
   it('commits what the callback wrote', async () => {
