@@ -118,6 +118,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     pool: opts.pool,
   });
 
+  await app.ready;
   app.pool.warm();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host }, () => resolve(s));

@@ -12,7 +12,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { projectPath } from '../runtime.ts';
 import type { AsyncDb, OpenedStore } from './client.ts';
-import { installPgFinishers, pgRoot } from './dialect.ts';
+import { installPgFinishers, pgRoot, setStoreInfo } from './dialect.ts';
 
 export const PG_MIGRATIONS_FOLDER = projectPath('server', 'db', 'migrations-pg');
 
@@ -72,6 +72,7 @@ export async function openPostgres(
     throw e;
   }
   const db = pgRoot(drizzlePg({ client: pool })) as unknown as AsyncDb;
+  setStoreInfo(db, { name: redactUrl(url), memory: false });
   return {
     db,
     dialect: 'postgres',
@@ -101,6 +102,7 @@ async function openPglite(url: string): Promise<OpenedStore> {
     throw e;
   }
   const db = pgRoot(drizzle({ client: wrapped })) as unknown as AsyncDb;
+  setStoreInfo(db, { name: url, memory: !client.dataDir });
   return {
     db,
     dialect: 'postgres',

@@ -23,8 +23,14 @@ export interface RunResult {
   changes: number;
 }
 
-/** The drizzle database every repository function takes first. `db.$client` is the raw handle. */
-export type Db = BetterSQLite3Database<Schema> & { $client: Database.Database };
+/** The synchronous better-sqlite3 drizzle database (`db.$client` is the raw handle). */
+export type SqliteDb = BetterSQLite3Database<Schema> & { $client: Database.Database };
+
+/**
+ * The drizzle database every repository function takes first, on either dialect: the async view
+ * (`AsyncDb`). On SQLite the values are there at once; awaiting them costs nothing.
+ */
+export type Db = AsyncDb;
 
 /**
  * The database on either dialect, as the async repository sees it (server/db/dialect.ts): queries
@@ -86,10 +92,10 @@ export function openDatabase(
     if (!memory && !opts.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    const db = markDialect(drizzle({ client: sqlite, schema }), 'sqlite') as Db;
+    const db = markDialect(drizzle({ client: sqlite, schema }), 'sqlite') as SqliteDb;
     if (!opts.readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
-      db,
+      db: db as unknown as Db,
       sqlite,
       path: file,
       close: () => {
@@ -116,7 +122,7 @@ export async function openStore(
   }
   const opened = openDatabase(path, opts);
   return {
-    db: opened.db as unknown as AsyncDb,
+    db: opened.db,
     dialect: 'sqlite',
     sqlite: opened.sqlite,
     path: opened.path,

@@ -47,6 +47,39 @@ export function sqliteOf(db: unknown): Database.Database | undefined {
   return isPostgres(db) ? undefined : ((db as { $client: Database.Database }).$client ?? undefined);
 }
 
+/**
+ * The object that stands for one open database (SQLite: the better-sqlite3 handle; PostgreSQL: the
+ * pool's root database), the same for `db` and every transaction of it: the key of per-database
+ * caches and signers.
+ */
+export function storeKey(db: unknown): object {
+  if (isPostgres(db)) return rootOf(db);
+  return (db as { $client?: object }).$client ?? (db as object);
+}
+
+export interface StoreInfo {
+  /** The file path, `:memory:`, or the PostgreSQL URL without its password. */
+  name: string;
+  /** Whether the database disappears with the process (SQLite `:memory:`, PGlite without a directory). */
+  memory: boolean;
+}
+const infos = new WeakMap<object, StoreInfo>();
+
+/** Records what `db` is (client.ts and client-pg.ts do this when they open one). */
+export function setStoreInfo(db: unknown, info: StoreInfo): void {
+  infos.set(storeKey(db), info);
+}
+
+/** What `db` is: its name and whether it lives in memory. */
+export function storeInfo(db: unknown): StoreInfo {
+  const known = infos.get(storeKey(db));
+  if (known) return known;
+  const client = sqliteOf(db);
+  if (client)
+    return { name: client.name, memory: client.memory || client.name === ':memory:' || client.name === '' };
+  return { name: 'postgres', memory: false };
+}
+
 /** The error a driver threw, without drizzle's `DrizzleQueryError` wrapper. */
 export function driverError(e: unknown): unknown {
   let cur = e;
@@ -84,7 +117,7 @@ const pgTx = new AsyncLocalStorage<PgTxState>();
  * undoes only the inner part.
  */
 export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return isPostgres(db) ? pgTransaction(db, fn) : sqliteTransaction(db, fn);
+  return isPostgres(db) ? await pgTransaction(db, fn) : sqliteTransaction(db, fn);
 }
 
 async function sqliteTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -19,14 +19,14 @@ export interface HistoryPoint {
 }
 
 /** The region's points, oldest year first; NotFoundError when the run does not exist. */
-export function regionHistory(db: Tx, runId: number, code: string): HistoryPoint[] {
-  const run = db.get<{ year: number; family: string } | undefined>(sql`
+export async function regionHistory(db: Tx, runId: number, code: string): Promise<HistoryPoint[]> {
+  const run = await db.get<{ year: number; family: string } | undefined>(sql`
     select r.year as year, v.family as family
     from runs r join rule_versions v on v.id = r.version_id
     where r.id = ${runId}`);
   if (!run) throw new NotFoundError('run', String(runId));
   // Per year: the given run for its own year, else the newest finished run of the family.
-  return db.all<HistoryPoint>(sql`
+  return await db.all<HistoryPoint>(sql`
     with chosen as (
       select r.id, r.year,
         row_number() over (

@@ -74,9 +74,9 @@ export async function exportDataset(
   format: ExportFormat,
   versionId?: number | null,
 ): Promise<ExportFile> {
-  const grid = getDataset(db, year);
+  const grid = await getDataset(db, year);
   const doc: RuleDocument | null =
-    versionId !== undefined && versionId !== null ? getVersion(db, versionId).document : null;
+    versionId !== undefined && versionId !== null ? (await getVersion(db, versionId)).document : null;
   const keys = doc
     ? inputsByRole(doc.inputs).map((i) => i.key)
     : [...new Set(grid.regions.flatMap((r) => Object.keys(r.values)))].sort();
@@ -237,8 +237,8 @@ function runTable(
 
 /** A run's ranking as CSV (UTF-8 with BOM, a `#` label row) or XLSX (sheets 排名 and 错误). */
 export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): Promise<ExportFile> {
-  const run = getRun(db, runId);
-  const table = runTable(run.results, run.errors, run.grades, getVersion(db, run.versionId).document);
+  const run = await getRun(db, runId);
+  const table = runTable(run.results, run.errors, run.grades, (await getVersion(db, run.versionId)).document);
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
     const text = Papa.unparse(safeRows([table.header, table.labels, ...table.rows]), { newline: '\n' });

@@ -245,10 +245,10 @@ export async function buildTemplate(
   versionId: number,
   year?: number,
 ): Promise<{ filename: string; contentType: string; body: Buffer }> {
-  const version = getVersion(db, versionId);
+  const version = await getVersion(db, versionId);
   const doc = version.document;
   const y = year ?? doc.year;
-  const regions = regionsAssessedIn(db, y).map((r) => ({ code: r.code, name: r.nameZh }));
+  const regions = (await regionsAssessedIn(db, y)).map((r) => ({ code: r.code, name: r.nameZh }));
   const wb = await dataWorkbook(doc, regions, `${doc.title.zh} 数据模板`);
   return {
     filename: `${doc.family}-${y}-v${version.version}-template.xlsx`,

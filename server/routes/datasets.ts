@@ -66,7 +66,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) => c.json({ datasets: listDatasets(db) }),
+      handler: async (c) => c.json({ datasets: await listDatasets(db) }),
     }),
     route({
       method: 'get',
@@ -78,7 +78,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         "Every region assessed that year (even without values) and every region holding values, with each value's source.",
       params: yearParam,
       responses: { 200: { description: 'The grid', schema: ref('DatasetGrid') } },
-      handler: (c, { params }) => c.json(getDataset(db, params.year)),
+      handler: async (c, { params }) => c.json(await getDataset(db, params.year)),
     }),
     route({
       method: 'put',
@@ -113,8 +113,10 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         },
         404: problem('No such version'),
       },
-      handler: (c, { params, query, body, user }) =>
-        c.json(saveDatasetGrid(db, params.year, body, { versionId: query.versionId, actor: user.username })),
+      handler: async (c, { params, query, body, user }) =>
+        c.json(
+          await saveDatasetGrid(db, params.year, body, { versionId: query.versionId, actor: user.username }),
+        ),
     }),
     route({
       method: 'post',

@@ -68,8 +68,8 @@ async function send(c: Context<AppEnv>, doc: OfficialDocument, format: DocumentF
   });
 }
 
-function bounded(db: Db, id: number) {
-  const src = loadRun(db, id);
+async function bounded(db: Db, id: number) {
+  const src = await loadRun(db, id);
   const n = src.run.results.length + src.run.errors.length;
   if (n > MAX_DOCUMENT_REGIONS)
     throw new ApiError(
@@ -96,8 +96,8 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: runIdParam,
         query: publicQuery,
         responses: fileResponses('The notice', format),
-        handler: (c, { params, query }) =>
-          send(c, buildNotice(bounded(db, params.id), { public: isPublic(query) }), format),
+        handler: async (c, { params, query }) =>
+          send(c, buildNotice(await bounded(db, params.id), { public: isPublic(query) }), format),
       }),
       route({
         method: 'get',
@@ -108,10 +108,10 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: { ...runIdParam, code },
         query: publicQuery,
         responses: fileResponses('The statement', format),
-        handler: (c, { params, query }) =>
+        handler: async (c, { params, query }) =>
           send(
             c,
-            buildStatement(bounded(db, params.id), getRunRegion(db, params.id, params.code), {
+            buildStatement(await bounded(db, params.id), await getRunRegion(db, params.id, params.code), {
               public: isPublic(query),
             }),
             format,
@@ -131,8 +131,8 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
           ...fileResponses('The correction notice', format),
           409: problem('The run supersedes no run'),
         },
-        handler: (c, { params, query }) => {
-          const src = bounded(db, params.id);
+        handler: async (c, { params, query }) => {
+          const src = await bounded(db, params.id);
           const prev = src.publication.supersedes;
           if (prev === null)
             throw new ApiError(
@@ -140,7 +140,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
               'not_a_correction',
               `考核运行 ${params.id} 不是更正运行（没有取代任何运行），没有更正通报 / Run ${params.id} supersedes no run, so it has no correction notice`,
             );
-          return send(c, buildCorrection(src, bounded(db, prev), { public: isPublic(query) }), format);
+          return send(c, buildCorrection(src, await bounded(db, prev), { public: isPublic(query) }), format);
         },
       }),
     );
@@ -163,19 +163,19 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       },
       query: { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } } },
       responses: fileResponses('The letter'),
-      handler: (c, { params, query }) => {
+      handler: async (c, { params, query }) => {
         const [regionCode, format] = (params.file as string).split('.') as [string, DocumentFormat];
-        const version = getVersion(db, params.id);
+        const version = await getVersion(db, params.id);
         const year = (query.year as number | undefined) ?? version.year;
-        const grid = getDataset(db, year);
+        const grid = await getDataset(db, year);
         const region = grid.regions.find((r) => r.code === regionCode);
         const r = region ?? {
           code: regionCode,
-          name: getRegion(db, regionCode).nameZh,
+          name: (await getRegion(db, regionCode)).nameZh,
           values: {},
           sources: {},
         };
-        return send(c, buildLetter(version, year, r, getDocumentSettings(db)), format);
+        return send(c, buildLetter(version, year, r, await getDocumentSettings(db)), format);
       },
     }),
   );

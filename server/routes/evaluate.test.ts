@@ -27,7 +27,9 @@ describe('evaluate and diff', () => {
       .as('assessor')
       .json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
     expect(r.status).toBe(200);
-    const expected = evaluate(f.draft2025.document, datasetForYear(f.opened.db, 2025), { trace: false });
+    const expected = evaluate(f.draft2025.document, await datasetForYear(f.opened.db, 2025), {
+      trace: false,
+    });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(JSON.stringify(r.body)).not.toContain('"trace"');
     const y = await f

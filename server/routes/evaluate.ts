@@ -61,14 +61,17 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         // the document's content hash and the dataset's hash (no pool round trip on a repeat).
         const trace = body.trace ?? true;
         if (body.versionId !== undefined && body.dataset === undefined) {
-          const state = versionState(db, body.versionId);
-          if (!state) getVersion(db, body.versionId); // 404 problem
-          const year = body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
-          const stored = storedDataset(db, year);
+          const state = await versionState(db, body.versionId);
+          if (!state) await getVersion(db, body.versionId); // 404 problem
+          const year =
+            body.year ??
+            yearOf.get(state!.contentHash) ??
+            yearOf.set(state!.contentHash, (await getVersion(db, body.versionId)).year);
+          const stored = await storedDataset(db, year);
           const key = `${state!.contentHash}:${stored.hash}:${trace}`;
-          const evaluateInPool = () =>
+          const evaluateInPool = async () =>
             pool.run('evaluate', {
-              document: { text: JSON.stringify(getVersion(db, body.versionId).document) },
+              document: { text: JSON.stringify((await getVersion(db, body.versionId)).document) },
               dataset: stored.dataset,
               trace,
             });
@@ -79,8 +82,9 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
           return results.json(c, key, () => ({ text: text!, keep: true }));
         }
         const document =
-          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
-        const dataset: Dataset = body.dataset ?? storedDataset(db, body.year ?? document.year).dataset;
+          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
+        const dataset: Dataset =
+          body.dataset ?? (await storedDataset(db, body.year ?? document.year)).dataset;
         const text = JSON.stringify(document);
         return jsonText(c, await pool.run('evaluate', { document: { text }, dataset, trace }));
       },
@@ -112,9 +116,9 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         422: problem('A document is invalid (impact needs both valid)'),
       },
       handler: async (c, { query }) => {
-        const from = getVersion(db, query.from);
-        const to = getVersion(db, query.to);
-        const dataset = query.year !== undefined ? datasetForYear(db, query.year) : undefined;
+        const from = await getVersion(db, query.from);
+        const to = await getVersion(db, query.to);
+        const dataset = query.year !== undefined ? await datasetForYear(db, query.year) : undefined;
         const input = { from: JSON.stringify(from.document), to: JSON.stringify(to.document), dataset };
         return jsonText(c, await pool.run('diff', input));
       },

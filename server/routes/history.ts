@@ -47,7 +47,7 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
         },
         404: { description: 'No such run', schema: ref('Problem') },
       },
-      handler: (c, { params }) => c.json({ points: regionHistory(db, params.id, params.code) }),
+      handler: async (c, { params }) => c.json({ points: await regionHistory(db, params.id, params.code) }),
     }),
   ];
 }

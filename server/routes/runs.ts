@@ -35,11 +35,11 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
   // results' integrity (server/trust/run-memo.ts), and the publication, which may change, is part
   // of the cache key.
   const immutable = new ImmutableResponses();
-  const runResponse = (c: Context, id: number) => {
-    ensureRunIntact(db, id);
-    const publication = JSON.stringify(getRunSummary(db, id).publication);
-    return immutable.json(c, `run:${id}:${publication}`, () => {
-      const run = getRun(db, id);
+  const runResponse = async (c: Context, id: number) => {
+    await ensureRunIntact(db, id);
+    const publication = JSON.stringify((await getRunSummary(db, id)).publication);
+    return immutable.json(c, `run:${id}:${publication}`, async () => {
+      const run = await getRun(db, id);
       return { text: JSON.stringify(run), keep: run.status === 'finished' };
     });
   };
@@ -61,13 +61,13 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       handler: async (c, { body, user }) => {
         // Evaluated in the engine pool first: a version or data that exceeds its budgets, time or
         // memory is refused there (422/503) before the run evaluates it again and stores it.
-        const version = getVersion(db, body.versionId);
+        const version = await getVersion(db, body.versionId);
         if (version.status === 'published') {
-          const dataset = datasetForYear(db, body.year);
+          const dataset = await datasetForYear(db, body.year);
           const document = { text: JSON.stringify(version.document) };
           await pool.run('evaluate', { document, dataset, trace: true, checkOnly: true });
         }
-        return c.json(createRun(db, body, user.username), 201);
+        return c.json(await createRun(db, body, user.username), 201);
       },
     }),
     route({
@@ -91,7 +91,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { query }) => c.json({ runs: listRuns(db, query) }),
+      handler: async (c, { query }) => c.json({ runs: await listRuns(db, query) }),
     }),
     route({
       method: 'get',
@@ -103,7 +103,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: (c, { params }) => runResponse(c, params.id),
+      handler: async (c, { params }) => await runResponse(c, params.id),
     }),
     route({
       method: 'get',
@@ -137,9 +137,11 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run, or the region was not scored in it'),
       },
       // Prepared statements; the run's stored dataset is never read.
-      handler: (c, { params }) => {
-        ensureRunIntact(db, params.id);
-        return c.body(runRegionText(db, params.id, params.code), 200, { 'Content-Type': 'application/json' });
+      handler: async (c, { params }) => {
+        await ensureRunIntact(db, params.id);
+        return c.body(await runRegionText(db, params.id, params.code), 200, {
+          'Content-Type': 'application/json',
+        });
       },
     }),
     route({
@@ -159,10 +161,10 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('Already requested (`pending_approval`) or published (`already_published`)'),
         422: problem('Missing or malformed docNumber, publishedOn or appealDays'),
       },
-      handler: (c, { params, body, user }) =>
+      handler: async (c, { params, body, user }) =>
         deps.fourEyes
-          ? c.json(requestRunPublication(db, params.id, body, user.username), 202)
-          : c.json(publishRunDirect(db, params.id, body, user.username), 200),
+          ? c.json(await requestRunPublication(db, params.id, body, user.username), 202)
+          : c.json(await publishRunDirect(db, params.id, body, user.username), 200),
     }),
     route({
       method: 'post',
@@ -176,8 +178,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('No pending request (`not_pending`)'),
       },
-      handler: (c, { params, user }) => {
-        withdrawRunPublication(db, params.id, user.username);
+      handler: async (c, { params, user }) => {
+        await withdrawRunPublication(db, params.id, user.username);
         return c.body(null, 204);
       },
     }),
@@ -196,8 +198,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('No pending request, or the year already has a published run'),
       },
-      handler: (c, { params, user }) =>
-        c.json(approveRunPublication(db, params.id, user.username, { fourEyes: deps.fourEyes })),
+      handler: async (c, { params, user }) =>
+        c.json(await approveRunPublication(db, params.id, user.username, { fourEyes: deps.fourEyes })),
     }),
     route({
       method: 'get',
@@ -216,8 +218,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         500: problem('The run no longer matches its hashes (`integrity`)'),
       },
-      handler: (c, { params }) =>
-        c.body(JSON.stringify(buildSealedRun(db, params.id), null, 1), 200, {
+      handler: async (c, { params }) =>
+        c.body(JSON.stringify(await buildSealedRun(db, params.id), null, 1), 200, {
           'Content-Type': 'application/json; charset=utf-8',
           'Content-Disposition': `attachment; filename="run-${params.id}-sealed.json"`,
         }),

@@ -190,8 +190,8 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
           );
         // The work, and its budgets, run in the engine pool (server/workers/tasks.ts).
         const document =
-          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
-        const dataset: Dataset = body.dataset ?? datasetForYear(db, body.year ?? document.year);
+          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
+        const dataset: Dataset = body.dataset ?? (await datasetForYear(db, body.year ?? document.year));
         const input = {
           document: { text: JSON.stringify(document) },
           dataset,

@@ -107,26 +107,30 @@ export async function makeFixture(
   cachedHash ??= hashPassword(PASSWORD);
   const passwordHash = await cachedHash;
   for (const role of ['editor', 'assessor', 'reviewer'] as const) {
-    createUser(db, { username: ROLE_USERS[role], displayName: `${role} user`, role, passwordHash }, 'system');
+    await createUser(
+      db,
+      { username: ROLE_USERS[role], displayName: `${role} user`, role, passwordHash },
+      'system',
+    );
   }
   const published: Record<number, Version> = {};
   let draft2025 = undefined as unknown as Version;
   if (opts.seedData !== false) {
-    loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
+    await loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
     for (const year of [2023, 2024]) {
-      const v = createDraft(db, { document: sampleDocument(year) }, 'system');
-      requestPublication(db, v.id, {}, 'system');
-      published[year] = approveVersion(
+      const v = await createDraft(db, { document: sampleDocument(year) }, 'system');
+      await requestPublication(db, v.id, {}, 'system');
+      published[year] = await approveVersion(
         db,
         v.id,
         { docNumber: `吉环考〔${year}〕1号`, effectiveDate: `${year}-01-01` },
         'seed',
       );
     }
-    draft2025 = createDraft(db, { document: sampleDocument(2025) }, 'system');
+    draft2025 = await createDraft(db, { document: sampleDocument(2025) }, 'system');
     for (const year of [2024, 2025]) {
       const data = sampleData(year);
-      saveDatasetGrid(
+      await saveDatasetGrid(
         db,
         year,
         { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
@@ -139,6 +143,7 @@ export async function makeFixture(
     }
   }
   const app = createApp({ db, log: () => {}, ...opts.app });
+  await app.ready;
   const cookies = new Map<Role, string>();
   for (const role of Object.keys(ROLE_USERS) as Role[]) cookies.set(role, await login(app, ROLE_USERS[role]));
   return {
