@@ -104,3 +104,5 @@ export {
   checkSensitivityBudget,
   formulasPerRegion,
 } from './limits.ts';
+export { applyAdjustments, AdjustmentError } from './evaluate/adjust.ts';
+export type { Adjustments, RegionAdjustments } from './evaluate/adjust.ts';

@@ -64,6 +64,23 @@ export interface ItemResult {
   raw: number;
   clamped: boolean;
   trace?: ItemTrace;
+  /** A manual adjustment from an accepted appeal (SPEC section 10): its points are the effective ones. */
+  adjustment?: ItemAdjustment;
+}
+
+/** Points set by the decision on an appeal, kept beside the computed `points`. */
+export interface ItemAdjustment {
+  points: number;
+  appeal: number;
+  reason: string;
+}
+
+/** A veto, downgrade or cap lifted for a region by an accepted appeal. */
+export interface Waiver {
+  kind: 'veto' | 'downgrade' | 'cap';
+  id: string;
+  appeal: number;
+  reason: string;
 }
 
 export interface CategoryResult {
@@ -81,6 +98,8 @@ export interface BonusItemResult {
   raw: number;
   clamped: boolean;
   trace?: ItemTrace;
+  /** A manual adjustment from an accepted appeal: its points are the effective ones. */
+  adjustment?: ItemAdjustment;
 }
 
 /** The result for one region (SPEC section 3). */
@@ -103,6 +122,8 @@ export interface RegionResult {
   /** Inputs after defaults, and derived values: present when traces are on. */
   values?: Record<string, unknown>;
   derived?: Record<string, unknown>;
+  /** Vetoes, downgrades and caps lifted by accepted appeals (absent when none). */
+  waivers?: Waiver[];
   warnings: string[];
 }
 

@@ -42,6 +42,9 @@ import type { Signer } from './trust/keys.ts';
 import { healthRoutes } from './routes/health.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { appealRoutes } from './routes/appeals.ts';
+import { correctionRoutes } from './routes/corrections.ts';
+import { EVIDENCE_MAX_BYTES } from './db/appeals.ts';
 import { installNodeSha256 } from './node-hash.ts';
 
 export interface AppOptions {
@@ -104,6 +107,7 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
     ...healthRoutes(deps),
   );
   routes.push(...documentRoutes(deps), ...settingsRoutes(deps));
+  routes.push(...appealRoutes(deps), ...correctionRoutes(deps));
   return routes;
 }
 
@@ -244,8 +248,19 @@ export function createApp(options: AppOptions): EcoscoreApp {
   const fileLimit = options.importLimitBytes ?? 20 * 1024 * 1024;
   const smallBodies = bodyLimit({ maxSize: jsonLimit, onError: tooLarge(jsonLimit) });
   const largeBodies = bodyLimit({ maxSize: fileLimit, onError: tooLarge(fileLimit) });
+  // Evidence files of appeals: at most 10 MiB each (413 `too_large`).
+  const evidenceBodies = bodyLimit({
+    maxSize: EVIDENCE_MAX_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'too_large', '证明材料不能超过 10 MiB / evidence files are limited to 10 MiB');
+    },
+  });
   app.use('/api/*', (c, next) =>
-    /\/import$/.test(c.req.path) ? largeBodies(c, next) : smallBodies(c, next),
+    /\/import$/.test(c.req.path)
+      ? largeBodies(c, next)
+      : /^\/api\/appeals\/[^/]+\/evidence$/.test(c.req.path)
+        ? evidenceBodies(c, next)
+        : smallBodies(c, next),
   );
 
   mountRoutes(app, routes);

@@ -92,7 +92,8 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
     }
     if (route.params || route.query) responses['400'] ??= problemResponse('参数无效 / Invalid parameters');
     if (route.access !== 'public') responses['401'] ??= problemResponse('未登录 / No session');
-    if (Array.isArray(route.access)) responses['403'] ??= problemResponse('角色无权 / Role not allowed');
+    if (Array.isArray(route.access) || route.region === undefined)
+      responses['403'] ??= problemResponse('角色无权 / Role not allowed');
     if (route.body) {
       responses['413'] ??= problemResponse('请求体过大 / Body too large');
       if (route.body.kind === 'json')
@@ -106,6 +107,16 @@ export function buildOpenApi(routes: RouteSpec[], info: OpenApiInfo): Record<str
       summary: route.summary,
       description: [route.description, roleText(route)].filter(Boolean).join('\n\n'),
       'x-roles': rolesOf(route.access),
+      // How a region account (role `region`) may use it: own region by a path parameter, scoped by
+      // the handler, or not at all.
+      'x-region':
+        route.access === 'public'
+          ? 'public'
+          : route.region === undefined
+            ? 'forbidden'
+            : route.region === 'scoped'
+              ? 'scoped'
+              : `own:${route.region.param}`,
       parameters: parameters(route),
       responses,
     };

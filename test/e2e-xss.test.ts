@@ -244,12 +244,9 @@ describe('stored XSS through every label-like field', () => {
     }
     await page.click('[data-tab=categories]');
     // Unfold every row that has details (formulas rendered with labels).
-    const toggles = page.locator('button[aria-expanded=false]');
-    for (let i = 0, n = Math.min(await toggles.count(), 40); i < n; i++)
-      await toggles
-        .first()
-        .click()
-        .catch(() => {});
+    // Only the visible toggles (a hidden menu's toggle would wait out every click), each clicked once.
+    const toggles = await page.locator('main button[aria-expanded=false]:visible').all();
+    for (const toggle of toggles.slice(0, 40)) await toggle.click({ timeout: 2000 }).catch(() => {});
     await check(page, f, 'draft rows unfolded');
     await page.click('[data-side=preview]');
     await page.getByTestId('preview-table').waitFor({ timeout: 30_000 });

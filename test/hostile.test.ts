@@ -198,23 +198,26 @@ describe('documents that would exhaust the engine', () => {
   });
 
   it('an evaluation past the wall-clock limit is stopped (503 naming timeoutMs) and the worker replaced', async () => {
-    // An array of 4,000 references to a 64 KiB string compared with `==`: JavaScript joins it into
-    // a 256-million-character string, seconds per region. Only the time limit stops that.
+    // An array of 1,500 references to a 64 KiB string compared with `==`: JavaScript joins it into
+    // a 98-million-character string for each item of each region. Only the time limit stops that.
     const doc = sample();
     doc.tests = [];
     doc.derived = [
       ...(doc.derived ?? []),
       { key: 'big', label: { zh: '长串' }, logic: { cat: ['x'.repeat(MAX_STRING_LENGTH)] } },
     ];
-    const item = doc.categories[0].items[0];
-    item.logic = { if: [{ '==': [Array.from({ length: 4000 }, () => ({ var: 'big' })), 'x'] }, 0, 1] };
+    // In every item, so that even a fast machine spends far longer than the limit (one join can
+    // take well under a second; 12 regions × every item cannot).
+    for (const c of doc.categories)
+      for (const item of c.items)
+        item.logic = { if: [{ '==': [Array.from({ length: 1500 }, () => ({ var: 'big' })), 'x'] }, 0, 1] };
     const small = createApp({ db: f.opened.db, log: () => {}, pool: { size: 1, timeoutMs: 3000 } });
     try {
       const cookie = await loginCookie(small);
       const r = await mount(POOL, () =>
         client(small, cookie).request('POST', '/api/evaluate', { document: doc, year: 2024 }),
       );
-      expect(r.status).toBe(503);
+      expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(503);
       expect(r.body.code).toBe('engine_timeout');
       expect(r.body.limit).toBe('timeoutMs');
       expect(r.res.headers.get('retry-after')).toBe('5');

@@ -8,10 +8,13 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../problem.ts';
 import type { AppEnv, SessionUser } from './session.ts';
 
-export const ROLES = ['admin', 'editor', 'assessor', 'reviewer'] as const;
+export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
+ * A region account (role `region`, SPEC section 10) reaches only the routes that declare how it may
+ * use them (`RouteSpec.region`); `any` does not include it.
+ *
  * Who may call a route: `public` (no session), `any` (every logged-in user) or a list of roles
  * (admins may call everything).
  */
@@ -24,11 +27,12 @@ export function rolesOf(access: Access): 'public' | 'any' | Role[] {
 }
 
 /** Whether a user (undefined: no session) may call a route with the given access. */
-export function allowed(access: Access, user: SessionUser | undefined): boolean {
+export function allowed(access: Access, user: SessionUser | undefined, regionOk = false): boolean {
   if (access === 'public') return true;
   if (!user) return false;
   const roles = rolesOf(access);
-  return roles === 'any' || (roles as Role[]).includes(user.role);
+  if (roles === 'any') return user.role !== 'region' || regionOk;
+  return (roles as Role[]).includes(user.role);
 }
 
 /**
@@ -37,12 +41,15 @@ export function allowed(access: Access, user: SessionUser | undefined): boolean 
  *
  * @example app.get('/api/audit', requireAccess(['reviewer']), (c) => …) // reviewers and admins
  */
-export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
+export function requireAccess(access: Access, regionOk = false): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
     if (access !== 'public' && !user) throw new ApiError(401, 'unauthenticated', '请先登录 / Log in first');
-    if (!allowed(access, user)) {
-      const roles = (rolesOf(access) as Role[]).join(' / ');
+    if (!allowed(access, user, regionOk)) {
+      const admitted = rolesOf(access);
+      const roles = (admitted === 'any' ? ROLES.filter((r) => r !== 'region') : (admitted as Role[])).join(
+        ' / ',
+      );
       throw new ApiError(
         403,
         'forbidden',

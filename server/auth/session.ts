@@ -18,6 +18,8 @@ export interface SessionUser {
   username: string;
   displayName: string;
   role: Role;
+  /** The region a `region` account is bound to; null for every other role. */
+  region: string | null;
   locale: 'zh' | 'en';
 }
 

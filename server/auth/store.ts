@@ -60,6 +60,7 @@ export function databaseSessionStore(
         username: u.username,
         displayName: u.displayName,
         role: u.role,
+        region: u.region ?? null,
         locale: u.locale,
         disabled: u.disabled,
       },

@@ -39,7 +39,7 @@ export async function openPostgres(
   _opts: { busyTimeoutMs?: number; readonly?: boolean } = {},
 ): Promise<OpenedStore> {
   installPgFinishers();
-  if (/^pglite:/i.test(url)) return openPglite(url);
+  if (/^pglite:/i.test(url)) return await openPglite(url);
   const parsers: Record<number, (v: string) => unknown> = {
     [OID.int8]: asNumber,
     [OID.numeric]: asNumber,

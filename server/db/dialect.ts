@@ -117,7 +117,7 @@ const pgTx = new AsyncLocalStorage<PgTxState>();
  * undoes only the inner part.
  */
 export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return isPostgres(db) ? await pgTransaction(db, fn) : sqliteTransaction(db, fn);
+  return isPostgres(db) ? await pgTransaction(db, fn) : await sqliteTransaction(db, fn);
 }
 
 async function sqliteTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -187,7 +187,7 @@ async function pgTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> 
     return (active.tx as unknown as PgDatabase<never>).transaction(run) as Promise<T>;
   return (root as PgDatabase<never>).transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`);
-    return run(tx);
+    return await run(tx);
   }) as Promise<T>;
 }
 

@@ -8,7 +8,7 @@
  * after `publishedOn` (`appealEndsOn`), read later by appeals.
  */
 import { transaction } from './dialect.ts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { SamePersonError } from '../trust/errors.ts';
 import { addDays, dateProblem, docNumberProblem, requireValid } from '../trust/formats.ts';
 import { sealOf } from '../trust/integrity.ts';
@@ -112,13 +112,31 @@ async function publishedFor(db: Tx, family: string, year: number): Promise<RunPu
         eq(runPublications.family, family),
         eq(runPublications.year, year),
         eq(runPublications.status, 'published'),
+        isNull(runPublications.supersedes),
       ),
     )
     .get();
 }
 
+/**
+ * A correction run (SPEC section 10) is published after the run it supersedes, which must be
+ * published itself; it does not count against "one published run per family and year".
+ */
+async function checkCorrection(db: Tx, supersedes: number): Promise<void> {
+  const prev = await db.select().from(runPublications).where(eq(runPublications.runId, supersedes)).get();
+  if (!prev || prev.status !== 'published')
+    throw new ConflictError(
+      `更正运行所取代的运行 ${supersedes} 尚未发布 / the run this correction supersedes (${supersedes}) is not published`,
+      undefined,
+      'superseded_not_published',
+    );
+}
+
 /** Checks the run can be published: finished, intact, no request yet, no published run for its year. */
-async function prepare(tx: Tx, runId: number): Promise<{ family: string; year: number }> {
+async function prepare(
+  tx: Tx,
+  runId: number,
+): Promise<{ family: string; year: number; supersedes: number | null }> {
   const run = await getRunRow(tx, runId);
   if (run.status !== 'finished')
     throw new ConflictError(
@@ -137,6 +155,10 @@ async function prepare(tx: Tx, runId: number): Promise<{ family: string; year: n
       publicationOf(existing),
       existing.status === 'pending' ? 'pending_approval' : 'already_published',
     );
+  if (run.supersedes !== null && run.supersedes !== undefined) {
+    await checkCorrection(tx, run.supersedes);
+    return { family, year: run.year, supersedes: run.supersedes };
+  }
   const other = await publishedFor(tx, family, run.year);
   if (other)
     throw new ConflictError(
@@ -144,7 +166,7 @@ async function prepare(tx: Tx, runId: number): Promise<{ family: string; year: n
       publicationOf(other),
       'already_published',
     );
-  return { family, year: run.year };
+  return { family, year: run.year, supersedes: null };
 }
 
 /** Records a request to publish a run. Audited as `run.request`. */
@@ -156,7 +178,7 @@ export async function requestRunPublication(
 ): Promise<RunRequest> {
   const p = checkInput(input);
   return await transaction(db, async (tx) => {
-    const { family, year } = await prepare(tx, runId);
+    const { family, year, supersedes } = await prepare(tx, runId);
     const at = nowIso();
     const row = await tx
       .insert(runPublications)
@@ -165,6 +187,7 @@ export async function requestRunPublication(
         family,
         year,
         status: 'pending',
+        supersedes,
         ...p,
         appealEndsOn: addDays(p.publishedOn, p.appealDays),
         requestedBy: actor,
@@ -219,7 +242,8 @@ async function complete(
 ): Promise<RunPublication> {
   const run = await getRunRow(tx, row.runId);
   await getRunResultTexts(tx, row.runId);
-  const other = await publishedFor(tx, row.family, row.year);
+  if (row.supersedes !== null) await checkCorrection(tx, row.supersedes);
+  const other = row.supersedes === null ? await publishedFor(tx, row.family, row.year) : undefined;
   if (other && other.runId !== row.runId)
     throw new ConflictError(
       `${row.family} ${row.year} 年度已发布运行 ${other.runId} 的结果 / the ${row.year} result is already published (run ${other.runId})`,
@@ -305,7 +329,7 @@ export async function publishRunDirect(
   actor: string,
 ): Promise<RunPublication> {
   // One transaction: the nested repository transactions become savepoints.
-  return transaction(db, async () => {
+  return await transaction(db, async () => {
     await requestRunPublication(db, runId, input, actor);
     return await approveRunPublication(db, runId, actor, { fourEyes: false });
   });

@@ -17,18 +17,19 @@ import {
   evaluate,
   InvalidDocumentError,
 } from '../../engine/index.ts';
-import type { Dataset, Grade, RegionError, RegionResult } from '../../engine/types.ts';
+import type { Dataset, Evaluation, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
+import { appealStateOf, type AppealState } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
-import { getVersion } from './versions.ts';
+import { getVersion, type Version } from './versions.ts';
 
 export interface RunCounts {
   scored: number;
@@ -54,6 +55,14 @@ export interface RunSummary {
   resultsHash: string | null;
   /** Its publication as the year's result: requested (`pending`) or `published`; null when none. */
   publication: RunPublication | null;
+  /** A correction run: the run it supersedes (SPEC section 10); else null. */
+  supersedes: number | null;
+  /** The correction run that supersedes this one, when there is one. */
+  supersededBy: number | null;
+  /** none: not published; pending: awaiting approval; open: appeals accepted today; closed: after the window. */
+  appealState: AppealState;
+  /** A correction run: the appeals it applied. */
+  corrections: { appeals: number[] } | null;
 }
 
 export interface RunWarning {
@@ -92,6 +101,7 @@ function summaryOf(
   row: RunRow,
   v: { family: string; version: number },
   publication: RunPublication | null = null,
+  supersededBy: number | null = null,
 ): RunSummary {
   return {
     id: row.id,
@@ -108,7 +118,18 @@ function summaryOf(
     counts: { scored: row.scored, errors: row.errorCount, byGrade: row.byGrade },
     resultsHash: row.resultsHash,
     publication,
+    supersedes: row.supersedes ?? null,
+    supersededBy,
+    appealState: appealStateOf(publication),
+    corrections: row.corrections
+      ? { appeals: (JSON.parse(row.corrections) as { appeals: number[] }).appeals }
+      : null,
   };
+}
+
+/** The id of the correction run that supersedes run `id`, or null. */
+export async function successorOf(db: Tx, id: number): Promise<number | null> {
+  return (await db.select({ id: runs.id }).from(runs).where(eq(runs.supersedes, id)).get())?.id ?? null;
 }
 
 /** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
@@ -167,94 +188,126 @@ export async function createRun(
         );
       throw e;
     }
-    const { results, errors } = orderEvaluation(evaluation);
-    const byGrade: Record<string, number> = {};
-    for (const g of version.document.grades) byGrade[g.id] = 0;
-    for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
-    const errorRegions = new Set(errors.map((e) => e.region)).size;
-    const at = nowIso();
-    const run = await tx
-      .insert(runs)
-      .values({
-        versionId: version.id,
-        year: input.year,
-        status: 'running',
-        documentHash: version.contentHash,
-        datasetHash: evaluation.dataset.hash,
-        dataset: JSON.stringify(dataset),
-        engineVersion: ENGINE_VERSION,
-        createdBy: actor,
-        createdAt: at,
-        scored: results.length,
-        errorCount: errorRegions,
-        byGrade,
-        warnings: JSON.stringify(evaluation.warnings),
-      })
-      .returning()
-      .get();
-    const texts = {
-      results: results.map((r) => JSON.stringify(r)),
-      errors: errors.map((e) => JSON.stringify(e)),
-    };
-    for (const [position, r] of results.entries())
-      await tx
-        .insert(runResults)
-        .values({
-          runId: run.id,
-          position,
-          regionCode: r.region,
-          rank: r.rank,
-          grade: r.grade,
-          total: r.total,
-          result: texts.results[position],
-        })
-        .run();
-    for (const [position, e] of errors.entries())
-      await tx
-        .insert(runErrors)
-        .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
-        .run();
-    // The hash of the results as stored (what verification recomputes), the audit entry that
-    // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
-    const resultsHash = resultsHashOf(texts);
-    const entry = await appendAudit(tx, {
-      user: actor,
-      action: 'run.create',
-      entity: 'run',
-      entityId: run.id,
-      beforeHash: null,
-      afterHash: resultsHash,
-      detail: {
-        versionId: version.id,
-        family: version.family,
-        version: version.version,
-        year: input.year,
-        documentHash: run.documentHash,
-        datasetHash: run.datasetHash,
-        engineVersion: run.engineVersion,
-        scored: results.length,
-        errors: errorRegions,
-      },
-      at,
+    return await storeRun(tx, db, {
+      version,
+      year: input.year,
+      dataset,
+      evaluation,
+      actor,
     });
-    const { keyId, signature } = await signFor(
-      tx,
-      db,
-      sealMessage({
-        documentHash: run.documentHash,
-        datasetHash: run.datasetHash,
-        resultsHash,
-        engineVersion: run.engineVersion,
-      }),
-    );
-    const finished = await tx
-      .update(runs)
-      .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
-      .where(eq(runs.id, run.id))
-      .returning()
-      .get();
-    return summaryOf(finished, version);
   });
+}
+
+/** What `storeRun` stores: an evaluation of a version on a dataset, and for a correction run its links. */
+export interface RunToStore {
+  version: Version;
+  year: number;
+  dataset: Dataset;
+  evaluation: Evaluation;
+  actor: string;
+  /** A correction run: the run it supersedes and what it applied (JSON text stored with the run). */
+  supersedes?: number;
+  corrections?: unknown;
+  /** Added to the `run.create` audit entry's detail. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Stores a finished run inside the caller's transaction: results and errors in order, the results
+ * hash, the `run.create` audit entry and the signed seal.
+ */
+export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSummary> {
+  const { version, dataset, evaluation, actor } = input;
+  const { results, errors } = orderEvaluation(evaluation);
+  const byGrade: Record<string, number> = {};
+  for (const g of version.document.grades) byGrade[g.id] = 0;
+  for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
+  const errorRegions = new Set(errors.map((e) => e.region)).size;
+  const at = nowIso();
+  const run = await tx
+    .insert(runs)
+    .values({
+      versionId: version.id,
+      year: input.year,
+      status: 'running',
+      documentHash: version.contentHash,
+      datasetHash: evaluation.dataset.hash,
+      dataset: JSON.stringify(dataset),
+      engineVersion: ENGINE_VERSION,
+      createdBy: actor,
+      createdAt: at,
+      scored: results.length,
+      errorCount: errorRegions,
+      byGrade,
+      warnings: JSON.stringify(evaluation.warnings),
+      supersedes: input.supersedes ?? null,
+      corrections: input.corrections === undefined ? null : JSON.stringify(input.corrections),
+    })
+    .returning()
+    .get();
+  const texts = {
+    results: results.map((r) => JSON.stringify(r)),
+    errors: errors.map((e) => JSON.stringify(e)),
+  };
+  for (const [position, r] of results.entries())
+    await tx
+      .insert(runResults)
+      .values({
+        runId: run.id,
+        position,
+        regionCode: r.region,
+        rank: r.rank,
+        grade: r.grade,
+        total: r.total,
+        result: texts.results[position],
+      })
+      .run();
+  for (const [position, e] of errors.entries())
+    await tx
+      .insert(runErrors)
+      .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
+      .run();
+  // The hash of the results as stored (what verification recomputes), the audit entry that
+  // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
+  const resultsHash = resultsHashOf(texts);
+  const entry = await appendAudit(tx, {
+    user: actor,
+    action: 'run.create',
+    entity: 'run',
+    entityId: run.id,
+    beforeHash: null,
+    afterHash: resultsHash,
+    detail: {
+      versionId: version.id,
+      family: version.family,
+      version: version.version,
+      year: input.year,
+      documentHash: run.documentHash,
+      datasetHash: run.datasetHash,
+      engineVersion: run.engineVersion,
+      scored: results.length,
+      errors: errorRegions,
+      ...input.detail,
+    },
+    at,
+  });
+  const { keyId, signature } = await signFor(
+    tx,
+    db,
+    sealMessage({
+      documentHash: run.documentHash,
+      datasetHash: run.datasetHash,
+      resultsHash,
+      engineVersion: run.engineVersion,
+    }),
+  );
+  const finished = await tx
+    .update(runs)
+    .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
+    .where(eq(runs.id, run.id))
+    .returning()
+    .get();
+  return summaryOf(finished, version);
 }
 
 async function versionInfo(db: Tx, versionId: number): Promise<{ family: string; version: number }> {
@@ -279,27 +332,41 @@ export async function listRuns(db: Tx, filter: RunFilter = {}): Promise<RunSumma
   if (filter.year !== undefined) conds.push(eq(runs.year, filter.year));
   if (filter.versionId !== undefined) conds.push(eq(runs.versionId, filter.versionId));
   if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
-  return (
-    await db
-      .select({
-        run: runs,
-        family: ruleVersions.family,
-        version: ruleVersions.version,
-        publication: runPublications,
-      })
-      .from(runs)
-      .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
-      .leftJoin(runPublications, eq(runPublications.runId, runs.id))
-      .where(conds.length ? and(...conds) : undefined)
-      .orderBy(desc(runs.createdAt), desc(runs.id))
-      .all()
-  ).map((r) => summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null));
+  return await Promise.all(
+    (
+      await db
+        .select({
+          run: runs,
+          family: ruleVersions.family,
+          version: ruleVersions.version,
+          publication: runPublications,
+        })
+        .from(runs)
+        .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+        .leftJoin(runPublications, eq(runPublications.runId, runs.id))
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(runs.createdAt), desc(runs.id))
+        .all()
+    ).map(async (r) =>
+      summaryOf(
+        r.run,
+        r,
+        r.publication ? publicationOf(r.publication) : null,
+        await successorOf(db, r.run.id),
+      ),
+    ),
+  );
 }
 
 /** A run's summary only. */
 export async function getRunSummary(db: Tx, id: number): Promise<RunSummary> {
   const row = await getRunRow(db, id);
-  return summaryOf(row, await versionInfo(db, row.versionId), await getPublication(db, id));
+  return summaryOf(
+    row,
+    await versionInfo(db, row.versionId),
+    await getPublication(db, id),
+    await successorOf(db, id),
+  );
 }
 
 async function getPublication(db: Tx, runId: number): Promise<RunPublication | null> {
@@ -349,7 +416,7 @@ export async function getRun(db: Tx, id: number): Promise<RunDetail> {
   const version = await getVersion(db, row.versionId);
   const texts = await intactTexts(db, row);
   return {
-    ...summaryOf(row, version, await getPublication(db, id)),
+    ...summaryOf(row, version, await getPublication(db, id), await successorOf(db, id)),
     grades: version.document.grades,
     results: texts.results.map((t) => withoutTraces(JSON.parse(t) as RegionResult)),
     errors: texts.errors.map((t) => JSON.parse(t) as RegionError),

@@ -11,6 +11,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  blob,
   check,
   index,
   integer,
@@ -21,14 +22,15 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 
-export const ROLES = ['admin', 'editor', 'assessor', 'reviewer'] as const;
+export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
 export const VALUE_SOURCES = ['provincial', 'national', 'manual', 'import'] as const;
-export type ValueSource = (typeof VALUE_SOURCES)[number];
+/** Where a value came from; `appeal:<id>` for a value corrected by an accepted appeal (SPEC section 10). */
+export type ValueSource = (typeof VALUE_SOURCES)[number] | `appeal:${number}`;
 
 export const RUN_STATUSES = ['running', 'finished'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -48,11 +50,14 @@ export const users = sqliteTable(
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** The region code a `region` account is bound to (null for every other role). */
+    region: text('region').references(() => regions.code),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(t.username),
-    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer')`),
+    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer', 'region')`),
     check('users_locale_check', sql`${t.locale} IN ('zh', 'en')`),
+    check('users_region_check', sql`(${t.role} = 'region') = (${t.region} IS NOT NULL)`),
   ],
 );
 
@@ -162,13 +167,16 @@ export const datasetValues = sqliteTable(
     key: text('key').notNull(),
     /** The value as JSON text (`31.5`, `true`, `"national"`). */
     value: text('value').notNull(),
-    source: text('source', { enum: VALUE_SOURCES }).notNull(),
+    source: text('source').$type<ValueSource>().notNull(),
     updatedBy: text('updated_by').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('dataset_values_year_region_key').on(t.year, t.regionCode, t.key),
-    check('dataset_values_source_check', sql`${t.source} IN ('provincial', 'national', 'manual', 'import')`),
+    check(
+      'dataset_values_source_check',
+      sql`${t.source} IN ('provincial', 'national', 'manual', 'import') OR (${t.source} GLOB 'appeal:[1-9]*' AND substr(${t.source}, 8) NOT GLOB '*[^0-9]*')`,
+    ),
   ],
 );
 
@@ -202,9 +210,16 @@ export const runs = sqliteTable(
     /** The signing key and Ed25519 signature of the run's seal (server/trust/seal.ts). */
     keyId: text('key_id'),
     signature: text('signature'),
+    /** A correction run (SPEC section 10): the run it supersedes (one correction per run). */
+    supersedes: integer('supersedes').references((): AnySQLiteColumn => runs.id),
+    /** A correction run: what it applied, JSON text of `RunCorrections` (server/db/corrections.ts). */
+    corrections: text('corrections'),
   },
   (t) => [
     index('runs_year').on(t.year),
+    uniqueIndex('runs_one_correction')
+      .on(t.supersedes)
+      .where(sql`supersedes IS NOT NULL`),
     index('runs_version_id').on(t.versionId),
     check('runs_status_check', sql`${t.status} IN ('running', 'finished')`),
   ],
@@ -309,11 +324,16 @@ export const runPublications = sqliteTable(
     keyId: text('key_id'),
     signature: text('signature'),
     auditHash: text('audit_hash'),
+    /** A correction run's publication: the run it supersedes (published before it). */
+    supersedes: integer('supersedes').references(() => runs.id),
   },
   (t) => [
     uniqueIndex('run_publications_one_published')
       .on(t.family, t.year)
-      .where(sql`status = 'published'`),
+      .where(sql`status = 'published' AND supersedes IS NULL`),
+    uniqueIndex('run_publications_one_correction')
+      .on(t.supersedes)
+      .where(sql`status = 'published' AND supersedes IS NOT NULL`),
     check('run_publications_status_check', sql`${t.status} IN ('pending', 'published')`),
     check('run_publications_appeal_days_check', sql`${t.appealDays} BETWEEN 0 AND 365`),
   ],
@@ -352,6 +372,98 @@ export const settings = sqliteTable('settings', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+export const APPEAL_TARGET_KINDS = ['input', 'item', 'veto', 'downgrade', 'cap'] as const;
+export type AppealTargetKind = (typeof APPEAL_TARGET_KINDS)[number];
+
+/** An appeal (申诉) against one target of one region's result in a published run. Append-only. */
+export const appeals = sqliteTable(
+  'appeals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    targetKind: text('target_kind', { enum: APPEAL_TARGET_KINDS }).notNull(),
+    /** The input key or the item / veto / downgrade / cap id. */
+    targetId: text('target_id').notNull(),
+    claim: text('claim').notNull(),
+    /** JSON text of `{ value }` or `{ points }`, or null. */
+    requested: text('requested'),
+    filedBy: text('filed_by').notNull(),
+    filedAt: text('filed_at').notNull(),
+    auditHash: text('audit_hash'),
+  },
+  (t) => [
+    index('appeals_run_region').on(t.runId, t.regionCode),
+    check('appeals_target_kind_check', sql`${t.targetKind} IN ('input', 'item', 'veto', 'downgrade', 'cap')`),
+  ],
+);
+
+/** An evidence file of an appeal (PDF, PNG or JPEG, at most 10 MiB), with its SHA-256. Append-only. */
+export const appealEvidence = sqliteTable(
+  'appeal_evidence',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    appealId: integer('appeal_id')
+      .notNull()
+      .references(() => appeals.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [index('appeal_evidence_appeal').on(t.appealId)],
+);
+
+/** The decision (复核) on an appeal, by another person than its filer. Append-only. */
+export const appealDecisions = sqliteTable('appeal_decisions', {
+  appealId: integer('appeal_id')
+    .primaryKey()
+    .references(() => appeals.id),
+  decision: text('decision', { enum: ['accepted', 'rejected'] }).notNull(),
+  reason: text('reason').notNull(),
+  /** JSON text of the corrected input value (accepted input appeals). */
+  value: text('value'),
+  /** The adjusted points (accepted item appeals). */
+  points: real('points'),
+  decidedBy: text('decided_by').notNull(),
+  decidedAt: text('decided_at').notNull(),
+  auditHash: text('audit_hash'),
+});
+
+/** Which correction run applied an appeal (each appeal once). Append-only. */
+export const correctionAppeals = sqliteTable('correction_appeals', {
+  appealId: integer('appeal_id')
+    .primaryKey()
+    .references(() => appeals.id),
+  runId: integer('run_id')
+    .notNull()
+    .references(() => runs.id),
+});
+
+/** The consequences (约谈 / 通报批评 / 区域限批) recorded with a run. Append-only. */
+export const runConsequences = sqliteTable('run_consequences', {
+  runId: integer('run_id')
+    .primaryKey()
+    .references(() => runs.id),
+  config: text('config').notNull(),
+  lists: text('lists').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+  auditHash: text('audit_hash'),
+});
+
+export type AppealRow = typeof appeals.$inferSelect;
+export type AppealEvidenceRow = typeof appealEvidence.$inferSelect;
+export type AppealDecisionRow = typeof appealDecisions.$inferSelect;
+export type RunConsequencesRow = typeof runConsequences.$inferSelect;
 
 /**
  * Failed sign-ins per key (`u:<username>|<address>`, `a:<address>`), shared by every server process

@@ -37,6 +37,7 @@ describe('users', () => {
       username: 'alice',
       displayName: '爱丽丝',
       role: 'editor',
+      region: null,
       locale: 'zh',
       disabled: false,
       createdAt: expect.any(String),

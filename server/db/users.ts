@@ -9,7 +9,7 @@ import { contentHash } from '../../engine/index.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
+import { regions, ROLES, sessions, users, type Role, type UserRow } from './schema.ts';
 import { sessionEnded, userChanged } from './changes.ts';
 
 /** A user as the API shows it (no password hash). */
@@ -18,6 +18,8 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** The region a `region` account is bound to (SPEC section 10); null for every other role. */
+  region: string | null;
   locale: 'zh' | 'en';
   disabled: boolean;
   createdAt: string;
@@ -31,11 +33,14 @@ export interface NewUser {
   /** Already hashed by the auth module. */
   passwordHash: string;
   locale?: 'zh' | 'en';
+  /** Required for role `region`, refused for the others. */
+  region?: string | null;
 }
 
 export interface UserPatch {
   displayName?: string;
   role?: Role;
+  region?: string | null;
   disabled?: boolean;
   locale?: 'zh' | 'en';
 }
@@ -56,6 +61,7 @@ export function toUser(row: UserRow): User {
     username: row.username,
     displayName: row.displayName,
     role: row.role,
+    region: row.region ?? null,
     locale: row.locale,
     disabled: row.disabled,
     createdAt: row.createdAt,
@@ -98,6 +104,38 @@ function checkUserFields(u: Partial<NewUser & UserPatch>): void {
   if (errors.length) throw new ValidationError('用户信息无效 / invalid user', errors);
 }
 
+/** A region account needs an existing region; every other role has none. */
+async function checkRegion(tx: Tx, role: Role, region: string | null | undefined): Promise<string | null> {
+  if (role !== 'region') {
+    if (region !== undefined && region !== null)
+      throw new ValidationError('用户信息无效 / invalid user', [
+        {
+          path: '/region',
+          code: 'region_not_allowed',
+          message: `只有地区账号（region）才绑定地区 / only a region account has a region (role ${role})`,
+        },
+      ]);
+    return null;
+  }
+  if (typeof region !== 'string' || region === '')
+    throw new ValidationError('用户信息无效 / invalid user', [
+      {
+        path: '/region',
+        code: 'region_required',
+        message: '地区账号必须绑定一个地区代码 / a region account needs a region code',
+      },
+    ]);
+  if (!(await tx.select({ code: regions.code }).from(regions).where(eq(regions.code, region)).get()))
+    throw new ValidationError('用户信息无效 / invalid user', [
+      {
+        path: '/region',
+        code: 'unknown_region',
+        message: `没有地区 ${region} / no region ${region}`,
+      },
+    ]);
+  return region;
+}
+
 export async function listUsers(db: Tx): Promise<User[]> {
   return (await db.select().from(users).orderBy(asc(users.id)).all()).map(toUser);
 }
@@ -132,6 +170,7 @@ export async function createUser(db: Db, input: NewUser, actor: string): Promise
         undefined,
         'username_taken',
       );
+    const region = await checkRegion(tx, input.role, input.region);
     const at = nowIso();
     const row = await tx
       .insert(users)
@@ -139,6 +178,7 @@ export async function createUser(db: Db, input: NewUser, actor: string): Promise
         username: input.username,
         displayName: input.displayName,
         role: input.role,
+        region,
         passwordHash: input.passwordHash,
         locale: input.locale ?? 'zh',
         createdAt: at,
@@ -153,7 +193,7 @@ export async function createUser(db: Db, input: NewUser, actor: string): Promise
       entity: 'user',
       entityId: user.id,
       afterHash: userHash(user),
-      detail: { username: user.username, role: user.role },
+      detail: { username: user.username, role: user.role, ...(user.region ? { region: user.region } : {}) },
       at,
     });
     return user;
@@ -169,6 +209,12 @@ export async function updateUser(db: Db, id: number, patch: UserPatch, actor: st
     const set: Partial<UserRow> = { updatedAt: at };
     if (patch.displayName !== undefined) set.displayName = patch.displayName;
     if (patch.role !== undefined) set.role = patch.role;
+    if (patch.role !== undefined || patch.region !== undefined)
+      set.region = await checkRegion(
+        tx,
+        patch.role ?? before.role,
+        patch.region !== undefined ? patch.region : patch.role === 'region' ? before.region : null,
+      );
     if (patch.disabled !== undefined) set.disabled = patch.disabled;
     if (patch.locale !== undefined) set.locale = patch.locale;
     const row = await tx.update(users).set(set).where(eq(users.id, id)).returning().get();

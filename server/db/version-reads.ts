@@ -15,7 +15,7 @@ export interface VersionState {
 /** The status, revision and content hash of version `id`; undefined when there is none. */
 export async function versionState(db: Db, id: number): Promise<VersionState | undefined> {
   if (!Number.isInteger(id)) return undefined;
-  return db
+  return await db
     .select({
       status: ruleVersions.status,
       revision: ruleVersions.revision,

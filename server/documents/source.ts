@@ -39,8 +39,12 @@ export async function runPublication(db: Db, id: number): Promise<RunPublication
     ? await db.get<Record<string, unknown>>(sql`SELECT * FROM runs WHERE id = ${id}`)
     : undefined;
   if (!row) throw new NotFoundError('run', id);
-  const doc = pick(row, ['doc_number', 'docNumber']);
-  const on = pick(row, ['published_on', 'publishedOn', 'published_at']);
+  // The publication of the run (run_publications, SPEC sections 10 and 11), when published.
+  const published = await db.get<Record<string, unknown>>(
+    sql`SELECT doc_number, published_on FROM run_publications WHERE run_id = ${id} AND status = 'published'`,
+  );
+  const doc = pick({ ...row, ...published }, ['doc_number', 'docNumber']);
+  const on = pick({ ...row, ...published }, ['published_on', 'publishedOn', 'published_at']);
   const sup = pick(row, ['supersedes', 'supersedes_id', 'supersedes_run_id']);
   return {
     docNumber: typeof doc === 'string' ? doc : null,

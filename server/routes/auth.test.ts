@@ -36,6 +36,7 @@ describe('auth routes', () => {
         username: 'ed',
         displayName: 'editor user',
         role: 'editor',
+        region: null,
         locale: 'zh',
       },
     });
@@ -141,6 +142,6 @@ describe('auth routes', () => {
   });
 
   it('every role user of the fixture can log in', () => {
-    expect(Object.values(ROLE_USERS)).toHaveLength(4);
+    expect(Object.values(ROLE_USERS)).toHaveLength(5);
   });
 });

@@ -20,7 +20,14 @@ const userResponse = {
 export { clientAddress };
 
 function publicUser(u: SessionUser): SessionUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, locale: u.locale };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    region: u.region ?? null,
+    locale: u.locale,
+  };
 }
 
 /** Names longer than this are cut in the audit log (the body schema bounds them anyway). */
@@ -120,6 +127,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'post',
       path: '/api/auth/logout',
       access: 'any',
+      region: 'scoped',
       tag: 'auth',
       summary: '退出登录 / Log out',
       description: 'Ends the session and clears the cookie.',
@@ -139,6 +147,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/auth/me',
       access: 'any',
+      region: 'scoped',
       tag: 'auth',
       summary: '当前用户 / The logged-in user',
       responses: { 200: userResponse },
@@ -148,6 +157,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'put',
       path: '/api/auth/me/locale',
       access: 'any',
+      region: 'scoped',
       tag: 'auth',
       summary: '设置界面语言 / Set my interface language',
       body: { kind: 'json', schema: bodies.locale },

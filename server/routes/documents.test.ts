@@ -200,7 +200,8 @@ describe('更正通报', () => {
       .json('POST', '/api/runs', { versionId: fx.published[2024].id, year: 2024 }, ORIGIN);
     expect(r2.status).toBe(201);
     const sqlite = fx.opened.sqlite;
-    sqlite.exec(`ALTER TABLE runs ADD COLUMN supersedes integer`);
+    // runs.supersedes exists since migration 0005 (appeals); a real correction run is made through
+    // the API in server/routes/appeals.test.ts. Here the link is set by hand.
     sqlite.exec('DROP TRIGGER runs_immutable_update');
     sqlite.prepare('UPDATE runs SET supersedes = ? WHERE id = ?').run(runId, r2.body.id);
     const d = await get(`/api/runs/${r2.body.id}/documents/correction.docx`);

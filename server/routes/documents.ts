@@ -22,6 +22,7 @@ import {
 } from '../documents/index.ts';
 import { CONTENT_TYPES, type DocumentFormat } from '../documents/index.ts';
 import { FontsMissingError } from '../documents/fonts.ts';
+import { isRegionUser, requireVisibleRun } from './region-scope.ts';
 import { getRunRegion } from '../db/runs.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -89,6 +90,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         method: 'get',
         path: `/api/runs/{id}/documents/notice.${format}`,
         access: 'any',
+        region: 'scoped',
         tag: 'documents',
         summary: `考核结果通报（${format}）/ Notice of results (${format})`,
         description:
@@ -96,31 +98,39 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: runIdParam,
         query: publicQuery,
         responses: fileResponses('The notice', format),
-        handler: async (c, { params, query }) =>
-          send(c, buildNotice(await bounded(db, params.id), { public: isPublic(query) }), format),
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
+          const pub = isPublic(query) || isRegionUser(user);
+          return send(c, buildNotice(await bounded(db, params.id), { public: pub }), format);
+        },
       }),
       route({
         method: 'get',
         path: `/api/runs/{id}/regions/{code}/statement.${format}`,
         access: 'any',
+        region: { param: 'code' },
         tag: 'documents',
         summary: `扣分说明（${format}）/ Deduction statement of a region (${format})`,
         params: { ...runIdParam, code },
         query: publicQuery,
         responses: fileResponses('The statement', format),
-        handler: async (c, { params, query }) =>
-          send(
-            c,
-            buildStatement(await bounded(db, params.id), await getRunRegion(db, params.id, params.code), {
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
+          const statement = buildStatement(
+            await bounded(db, params.id),
+            await getRunRegion(db, params.id, params.code),
+            {
               public: isPublic(query),
-            }),
-            format,
-          ),
+            },
+          );
+          return send(c, statement, format);
+        },
       }),
       route({
         method: 'get',
         path: `/api/runs/{id}/documents/correction.${format}`,
         access: 'any',
+        region: 'scoped',
         tag: 'documents',
         summary: `更正通报（${format}）/ Correction notice (${format})`,
         description:
@@ -131,7 +141,8 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
           ...fileResponses('The correction notice', format),
           409: problem('The run supersedes no run'),
         },
-        handler: async (c, { params, query }) => {
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
           const src = await bounded(db, params.id);
           const prev = src.publication.supersedes;
           if (prev === null)
@@ -140,7 +151,8 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
               'not_a_correction',
               `考核运行 ${params.id} 不是更正运行（没有取代任何运行），没有更正通报 / Run ${params.id} supersedes no run, so it has no correction notice`,
             );
-          return send(c, buildCorrection(src, await bounded(db, prev), { public: isPublic(query) }), format);
+          const pub = isPublic(query) || isRegionUser(user);
+          return send(c, buildCorrection(src, await bounded(db, prev), { public: pub }), format);
         },
       }),
     );
@@ -150,6 +162,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/versions/{id}/letters/{file}',
       access: 'any',
+      region: 'scoped',
       tag: 'documents',
       summary: '目标责任书（docx / pdf）/ Target responsibility letter of a region',
       description:
@@ -163,9 +176,21 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       },
       query: { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } } },
       responses: fileResponses('The letter'),
-      handler: async (c, { params, query }) => {
+      handler: async (c, { params, query, user }) => {
         const [regionCode, format] = (params.file as string).split('.') as [string, DocumentFormat];
+        if (isRegionUser(user) && regionCode !== user.region)
+          throw new ApiError(
+            403,
+            'other_region',
+            `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
+          );
         const version = await getVersion(db, params.id);
+        if (isRegionUser(user) && version.status === 'draft')
+          throw new ApiError(
+            404,
+            'not_found',
+            `version ${params.id} 不存在 / version ${params.id} not found`,
+          );
         const year = (query.year as number | undefined) ?? version.year;
         const grid = await getDataset(db, year);
         const region = grid.regions.find((r) => r.code === regionCode);

@@ -79,7 +79,7 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
           // the last check and `json`, so a kept body cannot be dropped in between).
           let text = results.has(key) ? undefined : await evaluateInPool();
           if (text === undefined && !results.has(key)) text = await evaluateInPool();
-          return results.json(c, key, () => ({ text: text!, keep: true }));
+          return await results.json(c, key, () => ({ text: text!, keep: true }));
         }
         const document =
           body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;

@@ -3,6 +3,7 @@
  * coverage of its own tests) and the path of one region of a run to a better grade. The work runs
  * in a worker thread with a timeout (server/health/run.ts), never on the server's event loop.
  */
+import { requireVisibleRun } from './region-scope.ts';
 import { getVersion } from '../db/versions.ts';
 import { getRunDataset, getRunSummary } from '../db/runs.ts';
 import { ApiError } from '../problem.ts';
@@ -176,6 +177,7 @@ export function healthRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/runs/{id}/regions/{code}/paths',
       access: 'any',
+      region: { param: 'code' },
       tag: 'runs',
       summary: '整改路径 / Path of a region to a better grade',
       description:
@@ -199,7 +201,8 @@ export function healthRoutes(deps: RouteDeps): RouteSpec[] {
         422: problem('Unknown grade, or the region could not be scored'),
         503: problem('Too many requests at once, or the search took too long'),
       },
-      handler: async (c, { params, query }) => {
+      handler: async (c, { params, query, user }) => {
+        await requireVisibleRun(db, user, params.id);
         const run = await getRunSummary(db, params.id);
         const region = (await getRunDataset(db, params.id)).regions.find((r) => r.code === params.code);
         if (!region) {

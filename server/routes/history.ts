@@ -1,4 +1,6 @@
 /** `GET /api/runs/:id/regions/:code/history`: a region's total, grade and rank in every year. */
+import { isPublished, isRegionUser, requireVisibleRun } from './region-scope.ts';
+import { getRunSummary } from '../db/runs.ts';
 import { regionHistory } from '../db/history.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -25,6 +27,7 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/runs/{id}/regions/{code}/history',
       access: 'any',
+      region: { param: 'code' },
       tag: 'runs',
       summary: '地区历年结果 / A region over the years',
       description:
@@ -47,7 +50,21 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
         },
         404: { description: 'No such run', schema: ref('Problem') },
       },
-      handler: async (c, { params }) => c.json({ points: await regionHistory(db, params.id, params.code) }),
+      handler: async (c, { params, user }) => {
+        await requireVisibleRun(db, user, params.id);
+        const points = await regionHistory(db, params.id, params.code);
+        // A region account sees published results only.
+        const shown = isRegionUser(user)
+          ? (
+              await Promise.all(
+                points.map(async (p) => ({ p, shown: isPublished(await getRunSummary(db, p.runId)) })),
+              )
+            )
+              .filter((x) => x.shown)
+              .map((x) => x.p)
+          : points;
+        return c.json({ points: shown });
+      },
     }),
   ];
 }

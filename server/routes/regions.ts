@@ -19,6 +19,7 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/regions',
       access: 'any',
+      region: 'scoped',
       tag: 'regions',
       summary: '地区列表 / List regions',
       responses: {

@@ -67,6 +67,13 @@ export interface RouteSpec {
   query?: Record<string, ParamSpec>;
   headers?: Record<string, ParamSpec>;
   body?: BodySpec;
+  /**
+   * How a region account (role `region`, SPEC section 10) may use the route. Without it a region
+   * account gets 403 `forbidden`, whatever `access` says. `{ param }`: the path parameter `param`
+   * must be the account's region (403 `other_region`); `'scoped'`: the handler itself limits what
+   * it reads and returns to the account's region (see server/routes/region-scope.ts).
+   */
+  region?: { param: string } | 'scoped';
   /** Responses besides the common errors (401, 403, 422 …, added by the OpenAPI builder). */
   responses: Record<number, ResponseSpec>;
   handler: (c: Context<AppEnv>, input: RouteInput) => Response | Promise<Response>;
@@ -147,43 +154,65 @@ export function mountRoutes(app: Hono<AppEnv>, routes: RouteSpec[]): void {
         : undefined;
     const documentFields = spec.body?.kind === 'json' ? (spec.body.documentFields ?? []) : [];
 
-    app.on(spec.method.toUpperCase(), honoPath(spec.path), requireAccess(spec.access), async (c) => {
-      const user = c.get('user');
+    app.on(
+      spec.method.toUpperCase(),
+      honoPath(spec.path),
+      requireAccess(spec.access, spec.region !== undefined),
+      async (c) => {
+        const user = c.get('user');
 
-      const problems: ProblemEntry[] = [];
-      const params: Record<string, unknown> = { ...c.req.param() };
-      if (paramsCheck)
-        problems.push(...check(paramsCheck(), params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
-      const query: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
-      if (queryCheck)
-        problems.push(...check(queryCheck(), query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
-      if (problems.length) {
-        throw new ApiError(400, 'invalid_parameters', '请求参数无效 / Invalid request parameters', problems);
-      }
-
-      let body: unknown;
-      if (spec.body?.kind === 'raw') requireContentType(c, spec.body.contentTypes);
-      else if (!spec.body && spec.method !== 'get' && hasBody(c)) requireContentType(c, JSON_TYPES);
-      if (spec.body?.kind === 'json') {
-        body = await readJson(c, spec.body);
-        const bodyProblems = check(bodyCheck!(), body);
-        for (const field of documentFields) {
-          const doc = (body as Record<string, unknown> | null)?.[field];
-          if (doc !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
-            bodyProblems.push(...checkSchema(doc).map((p) => ({ ...p, path: `/${field}${p.path}` })));
-          }
-        }
-        if (bodyProblems.length) {
+        if (user?.role === 'region' && !spec.region && spec.access !== 'public')
+          throw new ApiError(403, 'forbidden', '地区账号无权执行此操作 / A region account may not do this');
+        const problems: ProblemEntry[] = [];
+        const params: Record<string, unknown> = { ...c.req.param() };
+        if (
+          user?.role === 'region' &&
+          typeof spec.region === 'object' &&
+          params[spec.region.param] !== user.region
+        )
           throw new ApiError(
-            422,
-            'invalid_body',
-            '请求体不符合要求 / The request body is invalid',
-            bodyProblems,
+            403,
+            'other_region',
+            `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
+          );
+        if (paramsCheck)
+          problems.push(...check(paramsCheck(), params, '').map((p) => ({ ...p, path: `/params${p.path}` })));
+        const query: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(c.req.query())) if (v !== '') query[k] = v;
+        if (queryCheck)
+          problems.push(...check(queryCheck(), query, '').map((p) => ({ ...p, path: `/query${p.path}` })));
+        if (problems.length) {
+          throw new ApiError(
+            400,
+            'invalid_parameters',
+            '请求参数无效 / Invalid request parameters',
+            problems,
           );
         }
-      }
-      return spec.handler(c, { params, query, body, user: user! });
-    });
+
+        let body: unknown;
+        if (spec.body?.kind === 'raw') requireContentType(c, spec.body.contentTypes);
+        else if (!spec.body && spec.method !== 'get' && hasBody(c)) requireContentType(c, JSON_TYPES);
+        if (spec.body?.kind === 'json') {
+          body = await readJson(c, spec.body);
+          const bodyProblems = check(bodyCheck!(), body);
+          for (const field of documentFields) {
+            const doc = (body as Record<string, unknown> | null)?.[field];
+            if (doc !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+              bodyProblems.push(...checkSchema(doc).map((p) => ({ ...p, path: `/${field}${p.path}` })));
+            }
+          }
+          if (bodyProblems.length) {
+            throw new ApiError(
+              422,
+              'invalid_body',
+              '请求体不符合要求 / The request body is invalid',
+              bodyProblems,
+            );
+          }
+        }
+        return spec.handler(c, { params, query, body, user: user! });
+      },
+    );
   }
 }

@@ -16,6 +16,7 @@ import {
 import { buildSealedRun } from '../trust/sealed.ts';
 import { ensureRunIntact } from '../trust/run-memo.ts';
 import { ImmutableResponses } from './immutable.ts';
+import { isPublished, isRegionUser, requireVisibleRun, runForRegion } from './region-scope.ts';
 import { exportRun } from '../io/export.ts';
 import { fileResponse } from './datasets.ts';
 import type { Context } from 'hono';
@@ -37,8 +38,9 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const immutable = new ImmutableResponses();
   const runResponse = async (c: Context, id: number) => {
     await ensureRunIntact(db, id);
-    const publication = JSON.stringify((await getRunSummary(db, id)).publication);
-    return immutable.json(c, `run:${id}:${publication}`, async () => {
+    const summary = await getRunSummary(db, id);
+    const links = JSON.stringify([summary.publication, summary.supersededBy, summary.appealState]);
+    return await immutable.json(c, `run:${id}:${links}`, async () => {
       const run = await getRun(db, id);
       return { text: JSON.stringify(run), keep: run.status === 'finished' };
     });
@@ -74,8 +76,10 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/runs',
       access: 'any',
+      region: 'scoped',
       tag: 'runs',
       summary: '考核运行列表 / List runs',
+      description: 'A region account sees only published runs.',
       query: {
         year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } },
         versionId: { schema: { type: 'integer', minimum: 1 } },
@@ -91,24 +95,34 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: async (c, { query }) => c.json({ runs: await listRuns(db, query) }),
+      handler: async (c, { query, user }) => {
+        const runs = await listRuns(db, query);
+        return c.json({ runs: isRegionUser(user) ? runs.filter(isPublished) : runs });
+      },
     }),
     route({
       method: 'get',
       path: '/api/runs/{id}',
       access: 'any',
+      region: 'scoped',
       tag: 'runs',
       summary: "读取考核结果（排名）/ Read a run's results (ranking)",
       description:
-        'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings.',
+        'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings. A region account reads published runs only: its own result in full, every other region as a ranking row `{ region, name, rank, total, grade, scoreGrade }`.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: async (c, { params }) => await runResponse(c, params.id),
+      handler: async (c, { params, user }) => {
+        if (!isRegionUser(user)) return await runResponse(c, params.id);
+        await requireVisibleRun(db, user, params.id);
+        await ensureRunIntact(db, params.id);
+        return c.json(runForRegion(await getRun(db, params.id), user.region!));
+      },
     }),
     route({
       method: 'get',
       path: '/api/runs/{id}/regions/{code}',
       access: 'any',
+      region: { param: 'code' },
       tag: 'runs',
       summary: "单个地区的结果与计算过程 / One region's result with its trace",
       description:
@@ -137,7 +151,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run, or the region was not scored in it'),
       },
       // Prepared statements; the run's stored dataset is never read.
-      handler: async (c, { params }) => {
+      handler: async (c, { params, user }) => {
+        await requireVisibleRun(db, user, params.id);
         await ensureRunIntact(db, params.id);
         return c.body(await runRegionText(db, params.id, params.code), 200, {
           'Content-Type': 'application/json',

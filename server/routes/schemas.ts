@@ -37,7 +37,7 @@ const obj = (
   properties,
 });
 
-export const ROLES = ['admin', 'editor', 'assessor', 'reviewer'] as const;
+export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as const;
 export const LOCALES = ['zh', 'en'] as const;
 /** A value in a region's data: a number, a boolean or a string. */
 const scalar = { type: ['number', 'boolean', 'string'] };
@@ -71,6 +71,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
       username: str,
       displayName: str,
       role: { enum: [...ROLES] },
+      region: {
+        type: ['string', 'null'],
+        description: '地区账号绑定的地区代码 / the region of a region account',
+      },
       locale: { enum: [...LOCALES] },
       disabled: bool,
     },
@@ -292,8 +296,145 @@ export const componentSchemas: Record<string, JsonSchema> = {
       counts: obj({ scored: int, errors: int, byGrade: { type: 'object', additionalProperties: int } }),
       resultsHash: nullable(str),
       publication: { anyOf: [ref('RunPublication'), { type: 'null' }] },
+      supersedes: nullable(int),
+      supersededBy: nullable(int),
+      appealState: { enum: ['none', 'pending', 'open', 'closed'] },
+      corrections: nullable(obj({ appeals: { type: 'array', items: int } }, ['appeals'])),
     },
     ['id', 'versionId', 'year', 'status', 'documentHash', 'datasetHash', 'counts'],
+  ),
+  CorrectionImpact: obj({
+    from: int,
+    to: int,
+    appeals: { type: 'array', items: int },
+    regions: {
+      type: 'array',
+      items: obj({
+        region: str,
+        name: str,
+        changed: bool,
+        before: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        after: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        inputs: { type: 'array', items: obj({ key: str, before: {}, after: {}, appeal: int }) },
+        items: { type: 'array', items: obj({ id: str, before: num, after: num, appeal: nullable(int) }) },
+        waivers: {
+          type: 'array',
+          items: obj({ kind: { enum: ['veto', 'downgrade', 'cap'] }, id: str, appeal: int }),
+        },
+      }),
+    },
+    summary: obj({ regions: int, changed: int, gradeChanged: int, rankChanged: int }),
+  }),
+  ConsequenceConfig: obj({
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        criteria: { type: 'array', items: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] } },
+      }),
+    },
+  }),
+  FamilyConsequences: {
+    allOf: [
+      ref('ConsequenceConfig'),
+      obj({ family: str, updatedBy: nullable(str), updatedAt: nullable(isoTime) }),
+    ],
+  },
+  RunConsequences: obj({
+    runId: int,
+    recorded: nullable(obj({ by: str, at: isoTime, auditHash: nullable(str) })),
+    config: ref('ConsequenceConfig'),
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        label: obj({ zh: str, en: str }),
+        regions: {
+          type: 'array',
+          items: obj({
+            region: str,
+            name: str,
+            grade: str,
+            gradeLabel: str,
+            reasons: {
+              type: 'array',
+              items: obj({ criterion: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] }, message: str }),
+            },
+          }),
+        },
+      }),
+    },
+  }),
+  RegionData: obj({
+    year: int,
+    region: str,
+    name: str,
+    values: { type: 'object', additionalProperties: scalar },
+    sources: { type: 'object', additionalProperties: str },
+  }),
+  Evidence: obj(
+    {
+      id: int,
+      appealId: int,
+      filename: str,
+      contentType: { enum: ['application/pdf', 'image/png', 'image/jpeg'] },
+      size: int,
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      uploadedBy: str,
+      uploadedAt: isoTime,
+      url: str,
+    },
+    ['id', 'appealId', 'filename', 'contentType', 'size', 'sha256', 'uploadedBy', 'uploadedAt', 'url'],
+  ),
+  Appeal: obj(
+    {
+      id: int,
+      runId: int,
+      family: str,
+      year: int,
+      region: str,
+      regionName: str,
+      target: obj({ kind: { enum: ['input', 'item', 'veto', 'downgrade', 'cap'] }, key: str, id: str }, [
+        'kind',
+      ]),
+      targetLabel: nullable(str),
+      current: { type: ['object', 'null'] },
+      claim: str,
+      requested: { type: ['object', 'null'] },
+      state: { enum: ['open', 'accepted', 'rejected'] },
+      filedBy: str,
+      filedByName: str,
+      filedAt: isoTime,
+      evidence: { type: 'array', items: ref('Evidence') },
+      decision: nullable(
+        obj(
+          {
+            decision: { enum: ['accepted', 'rejected'] },
+            reason: str,
+            value: {},
+            points: { type: 'number' },
+            decidedBy: str,
+            decidedByName: str,
+            decidedAt: isoTime,
+          },
+          ['decision', 'reason', 'decidedBy', 'decidedAt'],
+        ),
+      ),
+      appliedIn: { type: 'array', items: int },
+    },
+    [
+      'id',
+      'runId',
+      'region',
+      'target',
+      'claim',
+      'state',
+      'filedBy',
+      'filedAt',
+      'evidence',
+      'decision',
+      'appliedIn',
+    ],
   ),
   Run: {
     allOf: [
@@ -369,6 +510,7 @@ export const bodies = {
       username: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{1,31}$' },
       displayName: { type: 'string', minLength: 1, maxLength: 100 },
       role: { enum: [...ROLES] },
+      region: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
       password: { type: 'string', minLength: 8, maxLength: 256 },
       locale: { enum: [...LOCALES] },
     },
@@ -380,6 +522,7 @@ export const bodies = {
     properties: {
       displayName: { type: 'string', minLength: 1, maxLength: 100 },
       role: { enum: [...ROLES] },
+      region: { type: ['string', 'null'], pattern: '^[A-Za-z0-9]{1,32}$' },
       disabled: { type: 'boolean' },
     },
   },

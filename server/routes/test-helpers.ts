@@ -21,7 +21,10 @@ export const ROLE_USERS: Record<Role, string> = {
   editor: 'ed',
   assessor: 'asa',
   reviewer: 'rev',
+  region: 'cc',
 };
+/** The region the fixture's region account (`ROLE_USERS.region`) is bound to: 长春市. */
+export const FIXTURE_REGION = '220100';
 
 const root = new URL('../../', import.meta.url);
 export const readRepoFile = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -117,6 +120,17 @@ export async function makeFixture(
   let draft2025 = undefined as unknown as Version;
   if (opts.seedData !== false) {
     await loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
+    await createUser(
+      db,
+      {
+        username: ROLE_USERS.region,
+        displayName: '长春市账号',
+        role: 'region',
+        region: FIXTURE_REGION,
+        passwordHash,
+      },
+      'system',
+    );
     for (const year of [2023, 2024]) {
       const v = await createDraft(db, { document: sampleDocument(year) }, 'system');
       await requestPublication(db, v.id, {}, 'system');
@@ -145,7 +159,8 @@ export async function makeFixture(
   const app = createApp({ db, log: () => {}, ...opts.app });
   await app.ready;
   const cookies = new Map<Role, string>();
-  for (const role of Object.keys(ROLE_USERS) as Role[]) cookies.set(role, await login(app, ROLE_USERS[role]));
+  for (const role of Object.keys(ROLE_USERS) as Role[])
+    if (role !== 'region' || opts.seedData !== false) cookies.set(role, await login(app, ROLE_USERS[role]));
   return {
     opened,
     app,

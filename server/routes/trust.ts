@@ -40,6 +40,7 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/keys',
       access: 'any',
+      region: 'scoped',
       tag: 'trust',
       summary: '签名公钥 / The public signing key',
       description:
@@ -98,6 +99,7 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/datasets/{year}/regions/{code}/history',
       access: 'any',
+      region: { param: 'code' },
       tag: 'data',
       summary: "地区数据变更历史 / The change history of a region's data",
       description:
@@ -112,6 +114,7 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/datasets/{year}/regions/{code}/values/{key}/history',
       access: 'any',
+      region: { param: 'code' },
       tag: 'data',
       summary: '单元格变更历史 / The change history of one cell',
       params: { year: yearParam, code: codeParam, key: keyParam },

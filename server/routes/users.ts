@@ -66,6 +66,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
             username: body.username,
             displayName: body.displayName,
             role: body.role,
+            region: body.region,
             passwordHash,
             locale: body.locale,
           },

@@ -72,7 +72,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
     const state = await versionState(db, id);
     if (!state || state.status === 'draft') return versionJson(c, await getVersion(db, id));
     const version = await getVersion(db, id);
-    return immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
+    return await immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
       text: JSON.stringify(version),
       keep: true,
     }));
@@ -123,11 +123,21 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get',
       path: '/api/versions/{id}',
       access: 'any',
+      region: 'scoped',
       tag: 'rules',
       summary: '读取规则版本 / Read a rule version',
+      description: 'A region account reads published and retired versions only.',
       params: idParam,
       responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
-      handler: async (c, { params }) => await readVersion(c, params.id),
+      handler: async (c, { params, user }) => {
+        if (user.role === 'region' && (await getVersion(db, params.id)).status === 'draft')
+          throw new ApiError(
+            404,
+            'not_found',
+            `version ${params.id} 不存在 / version ${params.id} not found`,
+          );
+        return await readVersion(c, params.id);
+      },
     }),
     route({
       method: 'post',

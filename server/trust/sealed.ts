@@ -8,7 +8,14 @@
  * @example
  * const problems = verifySealedRun(JSON.parse(text), { publicKey }); // [] when it holds
  */
-import { contentHash, datasetHash, ENGINE_VERSION, evaluate } from '../../engine/index.ts';
+import {
+  applyAdjustments,
+  contentHash,
+  datasetHash,
+  ENGINE_VERSION,
+  evaluate,
+  type Adjustments,
+} from '../../engine/index.ts';
 import type { Dataset, RegionError, RegionResult, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
 import { getRunDataset, getRunResultTexts, getRunRow, orderEvaluation } from '../db/runs.ts';
@@ -41,6 +48,8 @@ export interface SealedRun {
   seal: RunSeal;
   signature: { algorithm: 'Ed25519'; keyId: string | null; publicKey: string | null; value: string | null };
   publication: RunPublication | null;
+  /** A correction run (SPEC section 10): the run it supersedes and the adjustments its results carry. */
+  corrections?: { supersedes: number; appeals: number[]; adjustments: Adjustments };
 }
 
 export interface SealProblem {
@@ -85,6 +94,18 @@ export async function buildSealedRun(db: Tx, id: number): Promise<SealedRun> {
       value: row.signature,
     },
     publication: pub && pub.status === 'published' ? publicationOf(pub) : null,
+    ...(row.corrections
+      ? (() => {
+          const c = JSON.parse(row.corrections) as {
+            supersedes: number;
+            appeals: number[];
+            adjustments: Adjustments;
+          };
+          return {
+            corrections: { supersedes: c.supersedes, appeals: c.appeals, adjustments: c.adjustments },
+          };
+        })()
+      : {}),
   };
 }
 
@@ -174,6 +195,12 @@ export function verifySealedRun(file: SealedRun, opts: { publicKey?: string } = 
   let evaluation: ReturnType<typeof evaluate> | undefined;
   try {
     evaluation = evaluate(file.document, file.dataset, { trace: true });
+    // A correction run's results carry the adjustments of accepted appeals.
+    if (file.corrections)
+      evaluation = {
+        ...evaluation,
+        results: applyAdjustments(file.document, evaluation.results, file.corrections.adjustments),
+      };
   } catch (e) {
     add(
       'results',

@@ -9,6 +9,8 @@
  * - every finished run: its results hash against its results, its dataset hash against its dataset,
  *   its document hash against its version, its seal signature and the audit entry that finished it;
  * - every published run publication: its signature, its audit entry, approver ≠ requester;
+ * - appeals (SPEC section 10): every evidence file against its SHA-256 and size, every decision by
+ *   another person than the filer;
  * - the signing keys: the key file (when given or found next to the database) is the one recorded.
  * It reads the database only, so it also catches changes made with plain SQL after dropping triggers.
  */
@@ -31,6 +33,7 @@ import { auditRowHash, GENESIS } from './chain.ts';
 import { runProblems, sealOf, signatureHolds, versionProblems } from './integrity.ts';
 import { publicationMessage } from './seal.ts';
 import type { PublicKeyInfo } from './keys.ts';
+import { appealProblems } from './appeal-integrity.ts';
 
 export interface VerifyProblem {
   table: string;
@@ -291,5 +294,6 @@ export async function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } =
         message: `运行 ${id} 标记为单人发布,但审计记录未载明 / run ${id}: marked as published without four eyes, but its audit entry does not say so`,
       });
   }
+  for (const p of await appealProblems(db)) add(p);
   return { ok: problems.length === 0, problems };
 }
