@@ -19,9 +19,23 @@ import {
   pgTable,
   text,
   uniqueIndex,
+  customType,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import { RUN_PUBLICATION_STATUSES, RUN_STATUSES, ROLES, VALUE_SOURCES, VERSION_STATUSES } from './schema.ts';
+import {
+  APPEAL_TARGET_KINDS,
+  RUN_PUBLICATION_STATUSES,
+  RUN_STATUSES,
+  ROLES,
+  VALUE_SOURCES,
+  VERSION_STATUSES,
+} from './schema.ts';
+
+/** PostgreSQL's byte string, as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
 
 export const users = pgTable(
   'users',
@@ -38,10 +52,13 @@ export const users = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** A region account's region (role `region` only). */
+    region: text('region').references((): AnyPgColumn => regions.code),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(t.username),
-    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer')`),
+    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer', 'region')`),
+    check('users_region_check', sql`(${t.role} = 'region') = (${t.region} IS NOT NULL)`),
     check('users_locale_check', sql`${t.locale} IN ('zh', 'en')`),
   ],
 );
@@ -158,7 +175,10 @@ export const datasetValues = pgTable(
   },
   (t) => [
     uniqueIndex('dataset_values_year_region_key').on(t.year, t.regionCode, t.key),
-    check('dataset_values_source_check', sql`${t.source} IN ('provincial', 'national', 'manual', 'import')`),
+    check(
+      'dataset_values_source_check',
+      sql`${t.source} IN ('provincial', 'national', 'manual', 'import') OR ${t.source} ~ '^appeal:[1-9][0-9]*$'`,
+    ),
   ],
 );
 
@@ -192,8 +212,15 @@ export const runs = pgTable(
     /** The signing key and Ed25519 signature of the run's seal (server/trust/seal.ts). */
     keyId: text('key_id'),
     signature: text('signature'),
+    /** A correction run (SPEC section 10): the run it supersedes (one correction per run). */
+    supersedes: integer('supersedes').references((): AnyPgColumn => runs.id),
+    /** A correction run: what it applied, JSON text of `RunCorrections` (server/db/corrections.ts). */
+    corrections: text('corrections'),
   },
   (t) => [
+    uniqueIndex('runs_one_correction')
+      .on(t.supersedes)
+      .where(sql`supersedes IS NOT NULL`),
     index('runs_year').on(t.year),
     index('runs_version_id').on(t.versionId),
     check('runs_status_check', sql`${t.status} IN ('running', 'finished')`),
@@ -297,11 +324,16 @@ export const runPublications = pgTable(
     keyId: text('key_id'),
     signature: text('signature'),
     auditHash: text('audit_hash'),
+    /** A correction run's publication: the run it supersedes (published before it). */
+    supersedes: integer('supersedes').references((): AnyPgColumn => runs.id),
   },
   (t) => [
     uniqueIndex('run_publications_one_published')
       .on(t.family, t.year)
-      .where(sql`"status" = 'published'`),
+      .where(sql`"status" = 'published' AND "supersedes" IS NULL`),
+    uniqueIndex('run_publications_one_correction')
+      .on(t.supersedes)
+      .where(sql`"status" = 'published' AND "supersedes" IS NOT NULL`),
     check('run_publications_status_check', sql`${t.status} IN ('pending', 'published')`),
     check('run_publications_appeal_days_check', sql`${t.appealDays} BETWEEN 0 AND 365`),
   ],
@@ -347,4 +379,84 @@ export const loginThrottle = pgTable('login_throttle', {
   failures: integer('failures').notNull(),
   lastFailure: bigint('last_failure', { mode: 'number' }).notNull(),
   lockedUntil: bigint('locked_until', { mode: 'number' }).notNull(),
+});
+
+/** An appeal (申诉) against one target of one region's result in a published run. Append-only. */
+export const appeals = pgTable(
+  'appeals',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    targetKind: text('target_kind', { enum: APPEAL_TARGET_KINDS }).notNull(),
+    targetId: text('target_id').notNull(),
+    claim: text('claim').notNull(),
+    requested: text('requested'),
+    filedBy: text('filed_by').notNull(),
+    filedAt: text('filed_at').notNull(),
+    auditHash: text('audit_hash'),
+  },
+  (t) => [
+    index('appeals_run_region').on(t.runId, t.regionCode),
+    check('appeals_target_kind_check', sql`${t.targetKind} IN ('input', 'item', 'veto', 'downgrade', 'cap')`),
+  ],
+);
+
+/** An evidence file of an appeal (PDF, PNG or JPEG, at most 10 MiB), with its SHA-256. Append-only. */
+export const appealEvidence = pgTable(
+  'appeal_evidence',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    appealId: integer('appeal_id')
+      .notNull()
+      .references(() => appeals.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [index('appeal_evidence_appeal').on(t.appealId)],
+);
+
+/** The decision (复核) on an appeal, by another person than its filer. Append-only. */
+export const appealDecisions = pgTable('appeal_decisions', {
+  appealId: integer('appeal_id')
+    .primaryKey()
+    .references(() => appeals.id),
+  decision: text('decision', { enum: ['accepted', 'rejected'] }).notNull(),
+  reason: text('reason').notNull(),
+  value: text('value'),
+  points: doublePrecision('points'),
+  decidedBy: text('decided_by').notNull(),
+  decidedAt: text('decided_at').notNull(),
+  auditHash: text('audit_hash'),
+});
+
+/** Which correction run applied an appeal (each appeal once). Append-only. */
+export const correctionAppeals = pgTable('correction_appeals', {
+  appealId: integer('appeal_id')
+    .primaryKey()
+    .references(() => appeals.id),
+  runId: integer('run_id')
+    .notNull()
+    .references(() => runs.id),
+});
+
+/** The consequences (约谈 / 通报批评 / 区域限批) recorded with a run. Append-only. */
+export const runConsequences = pgTable('run_consequences', {
+  runId: integer('run_id')
+    .primaryKey()
+    .references(() => runs.id),
+  config: text('config').notNull(),
+  lists: text('lists').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: text('recorded_at').notNull(),
+  auditHash: text('audit_hash'),
 });
