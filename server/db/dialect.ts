@@ -18,7 +18,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
 import { PgDeleteBase, PgInsertBase, PgSelectBase, PgUpdateBase } from 'drizzle-orm/pg-core';
 import type { AsyncDb as Db } from './client.ts';
@@ -78,6 +78,18 @@ export function storeInfo(db: unknown): StoreInfo {
   if (client)
     return { name: client.name, memory: client.memory || client.name === ':memory:' || client.name === '' };
   return { name: 'postgres', memory: false };
+}
+
+/**
+ * The member `key` of the JSON text in `column` (SQL): as JSON text (`'json'`, e.g. an object) or,
+ * for a string member, as that string (`'text'`). SQLite's `json_extract`, PostgreSQL's `->`/`->>`.
+ */
+export function jsonMember(db: unknown, column: SQLWrapper, key: string, as: 'json' | 'text'): SQL {
+  if (isPostgres(db))
+    return as === 'json'
+      ? sql`((${column})::jsonb -> ${sql.raw(`'${key.replace(/'/g, "''")}'`)})::text`
+      : sql`((${column})::jsonb ->> ${sql.raw(`'${key.replace(/'/g, "''")}'`)})`;
+  return sql`json_extract(${column}, ${sql.raw(`'$.${key.replace(/'/g, "''")}'`)})`;
 }
 
 /** The error a driver threw, without drizzle's `DrizzleQueryError` wrapper. */

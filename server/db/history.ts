@@ -3,6 +3,7 @@
  * (the given run stands for its own year). One query over the stored result columns: no run's
  * results are read whole.
  */
+import { jsonMember } from './dialect.ts';
 import { sql } from 'drizzle-orm';
 import type { Tx } from './audit.ts';
 import { NotFoundError } from './errors.ts';
@@ -37,8 +38,8 @@ export async function regionHistory(db: Tx, runId: number, code: string): Promis
       where v.family = ${run.family} and r.status = 'finished'
         and (r.year <> ${run.year} or r.id = ${runId})
     )
-    select c.year as year, c.id as runId, rr.total as total, rr.grade as grade,
-      json_extract(rr.result, '$.scoreGrade') as scoreGrade, rr.rank as rank,
+    select c.year as year, c.id as "runId", rr.total as total, rr.grade as grade,
+      ${jsonMember(db, sql`rr.result`, 'scoreGrade', 'text')} as "scoreGrade", rr.rank as rank,
       (select count(*) from run_results x where x.run_id = c.id) as "of"
     from chosen c join run_results rr on rr.run_id = c.id and rr.region_code = ${code}
     where c.pick = 1

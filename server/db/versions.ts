@@ -15,6 +15,7 @@
  * - Published and retired versions never change (database triggers; see migrations), and every read
  *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
+import { jsonMember } from './dialect.ts';
 import { transaction } from './dialect.ts';
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { contentHash, runDocumentTests, validateDocument } from '../../engine/index.ts';
@@ -190,7 +191,7 @@ export async function listVersions(db: Tx, filter: VersionFilter = {}): Promise<
     await db
       .select({
         ...columns,
-        titleJson: sql<string | null>`json_extract(${ruleVersions.document}, '$.title')`,
+        titleJson: sql<string | null>`${jsonMember(db, ruleVersions.document, 'title', 'json')}`,
       })
       .from(ruleVersions)
       .where(conds.length ? and(...conds) : undefined)
