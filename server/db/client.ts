@@ -81,7 +81,7 @@ export function openDatabase(
 ): OpenedDatabase {
   if (isPostgresUrl(path))
     throw new Error(
-      'ECOSCORE_DB names a PostgreSQL database: the server does not run on PostgreSQL yet (the schema, migrations and transaction layer exist, see server/db/client-pg.ts); use a SQLite file',
+      'ECOSCORE_DB names a PostgreSQL database: this opens SQLite files only (the server opens PostgreSQL through openStore; `ecoscore backup` and `verify` do not support PostgreSQL yet — use pg_dump)',
     );
   const memory = path === ':memory:' || path === '';
   const file = memory ? ':memory:' : resolve(path);

@@ -3,7 +3,7 @@
  * data, one user per role, and a small client that keeps each user's session cookie.
  */
 import { readFileSync } from 'node:fs';
-import { openDatabase, type OpenedDatabase } from '../db/client.ts';
+import { openDatabase, openStore, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import { loadRegions, parseRegionsCsv } from '../db/regions.ts';
 import { approveVersion, createDraft, requestPublication, type Version } from '../db/versions.ts';
@@ -101,10 +101,27 @@ export async function login(app: EcoscoreApp, username: string, password = PASSW
  * (copied from 2024's version with 2025's sample document), data for 2024 and 2025, and a user per
  * role; `seedData: false` leaves out rules and data.
  */
+/**
+ * The database of a fixture: in-memory SQLite, or the PostgreSQL `ECOSCORE_TEST_DB` names
+ * (`pglite:` runs the route tests on PostgreSQL in-process). On PostgreSQL `sqlite` is absent: a
+ * test that reaches behind the repository into better-sqlite3 does not apply there.
+ */
+export async function openTestDatabase(): Promise<OpenedDatabase> {
+  const url = process.env.ECOSCORE_TEST_DB?.trim();
+  if (!url) return openDatabase(':memory:');
+  const store = await openStore(url);
+  return {
+    db: store.db,
+    sqlite: undefined as unknown as OpenedDatabase['sqlite'],
+    path: store.path,
+    close: () => void store.close(),
+  };
+}
+
 export async function makeFixture(
   opts: { seedData?: boolean; app?: Partial<AppOptions> } = {},
 ): Promise<Fixture> {
-  const opened = openDatabase(':memory:');
+  const opened = await openTestDatabase();
   const { db } = opened;
   await ensureAdmin(db, PASSWORD);
   cachedHash ??= hashPassword(PASSWORD);
