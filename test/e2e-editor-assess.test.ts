@@ -145,12 +145,37 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await bad.scrollIntoViewIfNeeded();
       await screenshot(page, 'assess-01-import-refused', false);
 
-      // The fixed file goes in, and the grid shows the new value.
+      // The fixed file is checked first: the preview lists the cells it changes, before → after, and
+      // nothing is saved until confirmed; cancelling leaves the data as it was.
       await page
         .getByTestId('import-file')
         .setInputFiles({ name: 'data-2024.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
+      const hashBefore = (await (await context.request.get(`${server.base}/api/datasets/2024`)).json()).hash;
       await page.getByTestId('import-run').click();
-      await textOf(page.getByTestId('import-done')).toContain('已导入“data-2024.csv”');
+      const preview = page.getByTestId('import-preview');
+      await visible(preview);
+      const change = preview.locator('tr[data-region="220100"][data-key="pm25_target"]');
+      await textOf(change).toContain('长春市');
+      await textOf(change).toMatch(/34\s*→\s*28/);
+      await countOf(preview.locator('tbody tr')).toBe(1);
+      await textOf(page.getByTestId('import-confirm')).toBe('确认导入（1处改动）');
+      await screenshot(page, 'assess-01b-import-preview', false);
+      await page.getByTestId('import-cancel').click();
+      await countOf(page.getByTestId('import-preview')).toBe(0);
+      await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('34');
+      // nothing was saved by the preview: the year's hash is what it was before it
+      expect((await (await context.request.get(`${server.base}/api/datasets/2024`)).json()).hash).toBe(
+        hashBefore,
+      );
+      await page.getByTestId('import-run').click();
+      await visible(page.getByTestId('import-preview'));
+      await page.getByTestId('import-confirm').click();
+      await textOf(page.getByTestId('import-done')).toBe(
+        '已导入“data-2024.csv”：12个地区，1个单元格有改动。',
+      );
+      expect((await (await context.request.get(`${server.base}/api/datasets/2024`)).json()).hash).not.toBe(
+        hashBefore,
+      );
       await countOf(page.getByTestId('import-problems')).toBe(0);
       await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('28');
       await screenshot(page, 'assess-02-imported', false);
@@ -266,9 +291,24 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.getByTestId('open-notice').click();
       const notice = page.getByTestId('notice');
       await notice.waitFor();
-      await textOf(notice.locator('h1')).toBe('2024年度生态环境保护目标责任制考核结果通报');
+      // The frame follows the document settings (the plan's defaults), as the .docx does.
+      await textOf(notice.locator('h1')).toBe(
+        '吉林省人民政府关于2024年度政府生态环境保护目标责任制考核结果的通报',
+      );
+      await textOf(notice.getByTestId('doc-number')).toBe(
+        `吉环考〔${new Date().getFullYear()}〕　号（尚未登记文号）`,
+      );
+      await textOf(notice.getByTestId('signature')).toMatch(/^吉林省人民政府\s+\d{4}年\d{1,2}月\d{1,2}日$/);
+      await textOf(notice.getByTestId('record')).toContain('抄送：省纪委监委，省委组织部。');
       await textOf(notice).toContain('降档项');
       await textOf(notice).toContain('未按期完成生态环境保护督察问题整改任务');
+      expect(await notice.innerText()).not.toContain('考核工作组');
+      // The internal version carries the run and its hashes; the public one does not.
+      await textOf(notice).toContain(`核验信息（内部）：考核运行编号${runId}；`);
+      await page.getByTestId('notice-public-toggle').click();
+      await expect.poll(() => notice.getAttribute('data-public'), WAIT).toBe('true');
+      await textOf(notice).not.toContain('核验信息');
+      expect(await notice.innerText()).not.toMatch(/哈希|[0-9a-f]{16}/);
       // A4 at 96 dpi, as the printed page lays out.
       await page.setViewportSize({ width: 794, height: 1123 });
       await page.emulateMedia({ media: 'print' });

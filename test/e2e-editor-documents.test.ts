@@ -123,6 +123,19 @@ describe('editor: official documents', () => {
       const letter = await download(page, 'doc-letter-docx');
       expect(docxText(docxParts(letter.body).document)).toContain('长春市人民政府（盖章）');
 
+      // the print page of the 扣分说明: addressed to the region's government, signed as the settings say
+      await page.goto(`${server.base}/runs/${runId}/regions/220100/statement`);
+      const sheet = page.getByTestId('statement');
+      await visible(sheet);
+      await expect.poll(() => sheet.innerText(), WAIT).toContain('长春市人民政府：');
+      await expect
+        .poll(() => sheet.getByTestId('signature').innerText(), WAIT)
+        .toMatch(/^吉林省生态环境厅\s+\d{4}年/);
+      expect(await sheet.innerText()).toContain('核验信息（内部）');
+      await page.getByTestId('statement-public-toggle').click();
+      await expect.poll(() => sheet.getAttribute('data-public'), WAIT).toBe('true');
+      expect(await sheet.innerText()).not.toMatch(/核验信息|哈希/);
+
       await page.goto(`${server.base}/reports/letter?year=2024&version=${v2024}&region=220100`);
       await visible(page.getByTestId('letter'));
       await shot(page, 'letter');
@@ -153,6 +166,11 @@ describe('editor: official documents', () => {
       await page.goto(`${server.base}/runs/${runId}`);
       const docx = await download(page, 'doc-notice-docx');
       expect(docxText(docxParts(docx.body).document)).toContain('抄送：省纪委监委，省委组织部，生态环境部。');
+      // and so does the print page
+      await page.goto(`${server.base}/runs/${runId}/notice`);
+      await expect
+        .poll(() => page.getByTestId('record').innerText(), WAIT)
+        .toContain('抄送：省纪委监委，省委组织部，生态环境部。');
       expect(errors).toEqual([]);
     },
     STEP,
@@ -169,6 +187,8 @@ describe('editor: official documents', () => {
         ['regions', '/regions'],
         ['audit', '/audit'],
         ['users', '/users'],
+        ['reports', '/reports'],
+        ['statement-print', `/runs/${runId}/regions/220100/statement`],
       ] as const) {
         await page.goto(`${server.base}${path}`);
         await page.waitForLoadState('networkidle');
@@ -178,9 +198,62 @@ describe('editor: official documents', () => {
         id: number;
         status: string;
       }[];
-      await page.goto(`${server.base}/rules/${drafts.find((v) => v.status === 'draft')!.id}`);
+      const draftId = drafts.find((v) => v.status === 'draft')!.id;
+      await page.goto(`${server.base}/rules/${draftId}`);
       await page.waitForLoadState('networkidle');
       await shot(page, 'rule-editor');
+      // the side panel: the preview of every region, and the weight sensitivity
+      await page.locator('[data-side="preview"]').click();
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(1500);
+      await shot(page, 'rule-preview');
+      await page.locator('[data-side="sensitivity"]').click();
+      await page.getByRole('button', { name: '运行分析' }).click();
+      await visible(page.getByTestId('sensitivity-table').first());
+      await shot(page, 'sensitivity');
+      // asking to publish: the dialog checks the document and its tests
+      await page.getByTestId('open-publish').click();
+      await visible(page.locator('[data-testid=publish-valid]'));
+      await shot(page, 'publish');
+      await page.keyboard.press('Escape');
+
+      // the import preview: a file that changes one value, before it is confirmed
+      const exported = await (
+        await context.request.get(`${server.base}/api/datasets/2024/export?format=csv&versionId=${v2024}`)
+      ).text();
+      const lines = exported.replace(/^\uFEFF/, '').split('\n');
+      const col = lines[0].split(',').indexOf('pm25_target');
+      const at = lines.findIndex((l) => l.startsWith('220100,'));
+      const cells = lines[at].split(',');
+      cells[col] = String(Number(cells[col]) - 2);
+      lines[at] = cells.join(',');
+      await page.goto(`${server.base}/data?year=2024&version=${v2024}`);
+      await visible(page.getByTestId('data-grid'));
+      await page.getByTestId('import-file').setInputFiles({
+        name: '2024年数据.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(lines.join('\n')),
+      });
+      await page.getByTestId('import-run').click();
+      await visible(page.getByTestId('import-preview'));
+      await shot(page, 'import-preview');
+      await page.getByTestId('import-cancel').click();
+
+      // a publication request waiting for a second person
+      const asked = await context.request.post(`${server.base}/api/versions/${draftId}/publish`, {
+        headers: { origin: server.base },
+      });
+      expect(asked.status()).toBe(202);
+      await page.goto(`${server.base}/approvals`);
+      await visible(page.getByTestId('pending-versions'));
+      await shot(page, 'approvals');
+
+      // the sign-in page, in a browser of its own
+      const fresh = await openPage(browser);
+      await fresh.page.goto(`${server.base}/login`);
+      await visible(fresh.page.locator('input[name=username]'));
+      await shot(fresh.page, 'login');
+      await fresh.context.close();
     },
     STEP,
   );

@@ -69,7 +69,7 @@ describe('four eyes in the editor', () => {
       await screenshot(page, 'trust-01-request');
       await dialog.locator('[data-testid=confirm-publish]').click();
       await page.waitForSelector('[data-testid=pending-banner]');
-      expect(await page.locator('[data-testid=pending-banner]').innerText()).toContain('zhao');
+      expect(await page.locator('[data-testid=pending-banner]').innerText()).toContain('zhao editor');
       expect(await page.locator('[data-testid=open-approve]').count()).toBe(0);
       expect(await page.locator('[data-testid=not-you]').count()).toBe(1);
       expect(await page.locator('[data-testid=open-publish]').count()).toBe(0);
@@ -99,12 +99,12 @@ describe('four eyes in the editor', () => {
       await expect.poll(() => page.locator('[data-testid=approvals-badge]').innerText()).toBe('1');
       await page.click('nav a[href="/approvals"]');
       const row = page.locator(`[data-testid=pending-versions] tr[data-version="${draftId}"]`);
-      expect(await row.innerText()).toContain('zhao');
+      expect(await row.innerText()).toContain('zhao editor');
       await screenshot(page, 'trust-03-approvals');
       await row.locator('a.btn').click();
       const dialog = page.locator('dialog[open]');
       await dialog.locator('[data-testid=publish-valid]').waitFor();
-      expect(await dialog.locator('[data-testid=approve-requested]').innerText()).toContain('zhao');
+      expect(await dialog.locator('[data-testid=approve-requested]').innerText()).toContain('zhao editor');
       const confirm = dialog.locator('[data-testid=confirm-publish]');
       await dialog.locator('input[name=docNumber]').fill('吉环考〔2025〕03号');
       await dialog.locator('input[name=effectiveDate]').fill('2025-03-01');
@@ -115,7 +115,7 @@ describe('four eyes in the editor', () => {
       await confirm.click();
       const text = await dialog.locator('[data-testid=publish-confirm-text]').innerText();
       expect(text).toContain('吉环考〔2025〕3号');
-      expect(text).toContain('2025-03-01');
+      expect(text).toContain('2025年3月1日');
       await screenshot(page, 'trust-04-confirm');
       await confirm.click();
       await page.waitForSelector('.editor[data-status="published"]');
@@ -148,6 +148,11 @@ describe('four eyes in the editor', () => {
       await page.click('[data-testid=request-run]');
       await page.fill('input[name=runDocNumber]', '吉环考〔2026〕1号');
       await page.fill('input[name=publishedOn]', '2026-04-30');
+      // The dialog shows the 文号 and the dates once more before the request is sent.
+      await page.click('[data-testid=confirm-request-run]');
+      expect(await page.locator('[data-testid=run-request-check]').innerText()).toContain(
+        '吉环考〔2026〕1号',
+      );
       await page.click('[data-testid=confirm-request-run]');
       await page.waitForSelector('[data-testid=run-publication][data-state=pending]');
       expect(await page.locator('[data-testid=approve-run]').count()).toBe(0);
@@ -159,8 +164,15 @@ describe('four eyes in the editor', () => {
       await signIn(other.page, server);
       await other.page.goto(`${server.base}/runs/${run.body.id}`);
       await other.page.click('[data-testid=approve-run]');
+      expect(await other.page.locator('[data-testid=run-approve-check]').innerText()).toContain(
+        '吉环考〔2026〕1号',
+      );
+      await other.page.click('[data-testid=confirm-approve-run]');
       await other.page.waitForSelector('[data-testid=run-publication][data-state=published]');
-      expect(await other.page.locator('[data-testid=appeal-ends]').innerText()).toContain('2026-05-15');
+      expect(await other.page.locator('[data-testid=appeal-ends]').getAttribute('data-date')).toBe(
+        '2026-05-15',
+      );
+      expect(await other.page.locator('[data-testid=appeal-ends]').innerText()).toContain('2026年5月15日');
       await screenshot(other.page, 'trust-07-run-published');
       expect([...errors, ...other.errors]).toEqual([]);
     },

@@ -100,7 +100,7 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     return 2;
   }
   if (existsSync(target) && !force) {
-    io.stderr(`文件已存在,使用 --force 覆盖 / ${target} exists; use --force to overwrite\n`);
+    io.stderr(`文件已存在，使用 --force 覆盖 / ${target} exists; use --force to overwrite\n`);
     return 2;
   }
   const existed = existsSync(target);

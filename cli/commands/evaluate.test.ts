@@ -25,9 +25,9 @@ describe('ecoscore evaluate', () => {
     expect(out.stdout).toContain('排名');
     for (const name of ['长春市', '吉林市', '延边朝鲜族自治州', '长白山管委会', '梅河口市'])
       expect(out.stdout).toContain(name);
-    expect(out.stdout).toMatch(/否决:/);
-    expect(out.stdout).toMatch(/降档:/);
-    expect(out.stdout).toMatch(/封顶:/);
+    expect(out.stdout).toMatch(/否决：/);
+    expect(out.stdout).toMatch(/降档：/);
+    expect(out.stdout).toMatch(/封顶：/);
     expect(out.stdout).toMatch(/共 12 个地区计分：优秀 \d+，良好 \d+，合格 \d+，不合格 \d+/);
   });
 

@@ -92,9 +92,9 @@ export function formatEvaluation(doc: RuleDocument, ev: Evaluation): string {
     .sort((a, b) => a.rank - b.rank || (a.region < b.region ? -1 : 1))
     .map((r) => {
       const adj = [
-        ...r.vetoes.map((id) => `否决:${vetoes.get(id) ?? id}`),
-        ...r.downgrades.map((id) => `降档:${downgrades.get(id) ?? id}`),
-        ...r.caps.map((id) => `封顶:${caps.get(id) ?? id}`),
+        ...r.vetoes.map((id) => `否决：${vetoes.get(id) ?? id}`),
+        ...r.downgrades.map((id) => `降档：${downgrades.get(id) ?? id}`),
+        ...r.caps.map((id) => `封顶：${caps.get(id) ?? id}`),
       ].join('；');
       return [
         String(r.rank),

@@ -90,7 +90,7 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
     const problems = verifySealedRun(sealed, { publicKey: trusted?.publicKey });
     const note = trusted
       ? undefined
-      : '注意:未给出 --key,签名按文件自带的公钥检查(只证明一致性) / note: no --key given; the signature was checked with the key inside the file (consistency only)';
+      : '注意：未给出 --key，签名按文件自带的公钥检查（只证明一致性） / note: no --key given; the signature was checked with the key inside the file (consistency only)';
     return report(io, json, problems, file, note);
   }
 
@@ -123,14 +123,14 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
     const missing = REQUIRED.filter((t) => !tables.has(t));
     if (missing.length) {
       io.stderr(
-        `不是(已迁移的)ecoscore 数据库,缺少表 / not a (migrated) ecoscore database; missing tables: ${missing.join(', ')}\n`,
+        `不是（已迁移的）ecoscore 数据库，缺少表 / not a (migrated) ecoscore database; missing tables: ${missing.join(', ')}\n`,
       );
       return 2;
     }
     const result = await verifyDatabase(opened.db, { trusted });
     const note = trusted
       ? undefined
-      : '注意:未找到密钥文件,签名按数据库记录的公钥检查 / note: no key file found; signatures were checked with the keys recorded in the database';
+      : '注意：未找到密钥文件，签名按数据库记录的公钥检查 / note: no key file found; signatures were checked with the keys recorded in the database';
     return report(io, json, result.problems, path, note);
   } catch (e) {
     io.stderr(`无法读取数据库 / cannot read the database ${path}: ${(e as Error).message}\n`);

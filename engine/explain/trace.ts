@@ -10,6 +10,7 @@
  * // zh: '细颗粒物(PM2.5)年均浓度 37 μg/m³，…，细颗粒物(PM2.5)浓度目标 34 μg/m³：PM2.5浓度超过目标的量 3 μg/m³ × 0.5 = 1.5，扣 1.5 分'
  * // en: 'PM2.5 annual mean 37 μg/m³, …, PM2.5 target 34 μg/m³: PM2.5 above target 3 μg/m³ × 0.5 = 1.5, 1.5 deducted'
  */
+import { unitIn } from './units.ts';
 import type { Grade, Input, RegionResult, RuleDocument } from '../types.ts';
 import { logic, truthy } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
@@ -54,6 +55,8 @@ export interface ExplainContext {
 }
 
 interface Words {
+  /** A document's unit in this language. */
+  unit: (u: string) => string;
   sep: string;
   colon: string;
   then: string;
@@ -80,6 +83,7 @@ const pts = (p: string) => `${p} ${p === '1' ? 'point' : 'points'}`;
 
 const WORDS: Record<Lang, Words> = {
   zh: {
+    unit: (u) => u,
     sep: '，',
     colon: '：',
     then: '；',
@@ -102,6 +106,7 @@ const WORDS: Record<Lang, Words> = {
     rounded: (digits, p) => `保留 ${digits} 位小数得 ${p} 分`,
   },
   en: {
+    unit: (u) => unitIn(u, 'en'),
     sep: ', ',
     colon: ': ',
     then: '; ',
@@ -171,7 +176,7 @@ function valueText(value: unknown, unit: string | undefined, w: Words, digits: n
   if (typeof value === 'number') {
     const n = fmt(value, Math.max(digits, 4));
     if (!unit) return n;
-    return unit === '%' || unit === '‰' ? `${n}${unit}` : `${n} ${unit}`;
+    return unit === '%' || unit === '‰' ? `${n}${unit}` : `${n} ${w.unit(unit)}`;
   }
   return String(value);
 }
@@ -201,7 +206,7 @@ export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
         key,
         label,
         value: values[key],
-        unit: input.unit,
+        unit: input.unit === undefined ? undefined : w.unit(input.unit),
         kind: 'input',
         text: `${label} ${valueText(values[key], input.unit, w, precision)}`,
       });
@@ -216,7 +221,7 @@ export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
         key,
         label,
         value: values[key],
-        unit,
+        unit: unit === undefined ? undefined : w.unit(unit),
         kind: 'derived',
         formula: renderFormula(d.logic, { lang, labels }),
         text: `${label} ${valueText(values[key], unit, w, precision)}`,

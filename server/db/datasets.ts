@@ -88,6 +88,11 @@ export interface ApplyOptions {
   detail?: Record<string, unknown>;
   /** Called while writing, after each region, with (regions written, regions in total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Check everything and work out the cell changes, but write nothing and audit nothing (the import
+   * preview): the result's `changes` lists what a real write would change.
+   */
+  dryRun?: boolean;
 }
 
 export interface ApplyResult {
@@ -97,8 +102,14 @@ export interface ApplyResult {
   values: number;
   /** Values removed. */
   removed: number;
-  /** The year's dataset hash after the write. */
+  /** The year's dataset hash after the write (before it, for a dry run). */
   hash: string;
+  /** Cells whose value changes (or would change, for a dry run): added, changed or removed. */
+  changed: number;
+  /** Cells whose value stays and only the source changes (e.g. 国家考核结果 → import). */
+  sourceOnly: number;
+  /** A dry run's cell changes, in file order. */
+  changes?: CellChange[];
 }
 
 function byCode(a: { code: string }, b: { code: string }): number {
@@ -197,8 +208,8 @@ function location(p: { row?: number; column?: string }): Pick<ImportProblem, 'ro
 }
 
 function where(p: { row?: number; column?: string }): string {
-  if (p.row !== undefined && p.column !== undefined) return `第 ${p.row} 行 ${p.column} 列: `;
-  if (p.row !== undefined) return `第 ${p.row} 行: `;
+  if (p.row !== undefined && p.column !== undefined) return `第 ${p.row} 行 ${p.column} 列：`;
+  if (p.row !== undefined) return `第 ${p.row} 行：`;
   return '';
 }
 
@@ -229,7 +240,7 @@ export async function checkIncoming(
         path: `${region.path}/code`,
         ...location(at),
         code: 'region_not_assessed',
-        message: `${where(at)}地区 ${region.code}(${region0.nameZh})${opts.year} 年不参加考核 / region ${region.code} is not assessed in ${opts.year}`,
+        message: `${where(at)}地区 ${region.code}（${region0.nameZh}）${opts.year}年不参加考核 / region ${region.code} is not assessed in ${opts.year}`,
       });
       continue;
     }
@@ -239,7 +250,7 @@ export async function checkIncoming(
         path: `${region.path}/code`,
         ...location(at),
         code: 'duplicate_row',
-        message: `${where(at)}地区 ${region.code} 重复出现(首次在${first.row !== undefined ? `第 ${first.row} 行` : ` ${first.path}`}) / region ${region.code} appears twice (first at ${first.row !== undefined ? `row ${first.row}` : first.path})`,
+        message: `${where(at)}地区 ${region.code} 重复出现（首次在${first.row !== undefined ? `第 ${first.row} 行` : ` ${first.path}`}） / region ${region.code} appears twice (first at ${first.row !== undefined ? `row ${first.row}` : first.path})`,
       });
       continue;
     }
@@ -312,7 +323,7 @@ export async function applyRegionValues(db: Db, opts: ApplyOptions): Promise<App
         .sort((a, b) => (a.p.row ?? 0) - (b.p.row ?? 0) || a.i - b.i)
         .map((x) => x.p);
       throw new ValidationError(
-        `数据有 ${problems.length} 处问题,未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
+        `数据有 ${problems.length} 处问题，未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
         sorted,
         'invalid_data',
       );
@@ -339,6 +350,22 @@ export async function applyRegionValues(db: Db, opts: ApplyOptions): Promise<App
           afterSource,
         });
       }
+    const sourceOnly = changes.filter((c) => c.before === c.after).length;
+    const changed = changes.length - sourceOnly;
+    if (opts.dryRun)
+      return {
+        regions: opts.regions.length,
+        values: 0,
+        removed: 0,
+        hash: beforeHash,
+        changed,
+        sourceOnly,
+        // value changes first, then the cells whose source alone changes
+        changes: [
+          ...changes.filter((c) => c.before !== c.after),
+          ...changes.filter((c) => c.before === c.after),
+        ],
+      };
     // An upsert that leaves a row alone (no change counted) when value and source are the same.
     let values = 0;
     let removed = 0;
@@ -406,7 +433,7 @@ export async function applyRegionValues(db: Db, opts: ApplyOptions): Promise<App
       at,
     });
     await recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
-    return { regions: opts.regions.length, values, removed, hash };
+    return { regions: opts.regions.length, values, removed, hash, changed, sourceOnly };
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { RegionResult } from '../../engine/types.ts';
 import type { PreviousResult } from '../db/runs.ts';
-import { explainItem, fmt, gradePath } from '../../engine/explain/trace.ts';
+import { explainItem, fmtScore, gradePath } from '../../engine/explain/trace.ts';
 import { chineseDate, cnNumber, docNumberLine, type Block, type OfficialDocument } from './model.ts';
 import type { RunSource } from './source.ts';
 import { provenance, runDate } from './notice.ts';
@@ -43,9 +43,9 @@ export function buildStatement(
         String(rows.length + 1),
         zh(c.label),
         zh(it.label),
-        fmt(it.maxPoints, p),
-        fmt(it.points, p),
-        fmt(ex.deducted, p),
+        fmtScore(it.maxPoints, p),
+        fmtScore(it.points, p),
+        fmtScore(ex.deducted, p),
         why,
       ]);
     }
@@ -56,7 +56,7 @@ export function buildStatement(
     `经考核，${region.name}${run.year}年度${SYSTEM}考核总分${score(doc, region.total)}分` +
     `（基础分${score(doc, region.base)}分，加分${score(doc, region.bonus)}分），` +
     `分数等级为“${gradeName(doc, region.scoreGrade)}”，考核等级为“${gradeName(doc, region.grade)}”，${rank}。` +
-    `基础分共扣${fmt(deductedTotal, p)}分，涉及${rows.length}项指标（共${items}项）。`;
+    `基础分共扣${fmtScore(deductedTotal, p)}分，涉及${rows.length}项指标（共${items}项）。`;
   if (region.previous)
     summary += `上年度（${region.previous.year}年）总分${score(doc, region.previous.result.total)}分，考核等级为“${gradeName(doc, region.previous.result.grade)}”。`;
   const body: Block[] = [
@@ -94,7 +94,7 @@ export function buildStatement(
     if (region.bonusUncapped > region.bonus)
       body.push({
         kind: 'paragraph',
-        text: `加分项合计${fmt(region.bonusUncapped, p)}分，按上限计${score(doc, region.bonus)}分。`,
+        text: `加分项合计${fmtScore(region.bonusUncapped, p)}分，按上限计${score(doc, region.bonus)}分。`,
       });
   } else body.push({ kind: 'paragraph', text: '无加分。' });
 

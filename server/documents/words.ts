@@ -5,51 +5,14 @@
 import type { Label, RuleDocument } from '../../engine/types.ts';
 import type { Version } from '../db/versions.ts';
 import { fmtScore } from '../../engine/explain/trace.ts';
+import { zhPunct } from '../../engine/explain/punct.ts';
 
 /** The plan every document rests on. */
 export const PLAN = '《吉林省2021-2025年政府生态环境保护目标责任制工作实施方案》';
 /** The assessment's name, as the plan writes it. */
 export const SYSTEM = '政府生态环境保护目标责任制';
 
-const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
-
-/**
- * ASCII punctuation next to Chinese text made full-width (`优秀(90分以上)` → `优秀（90分以上）`,
- * `长春市,吉林市` → `长春市，吉林市`); punctuation between Latin letters and digits (`PM2.5`, `1,000`,
- * `(a, b)`) stays as it is.
- */
-export function zhPunct(text: string): string {
-  const chars = [...text];
-  const out = chars.map((ch, i) => {
-    const map: Record<string, string> = {
-      '(': '（',
-      ')': '）',
-      ',': '，',
-      ';': '；',
-      ':': '：',
-      '?': '？',
-      '!': '！',
-    };
-    const full = map[ch];
-    if (!full) return ch;
-    const prev =
-      chars
-        .slice(0, i)
-        .reverse()
-        .find((c) => c !== ' ') ?? '';
-    const next = chars.slice(i + 1).find((c) => c !== ' ') ?? '';
-    if (ch === '(') return CJK.test(prev) || CJK.test(next) ? full : ch;
-    if (ch === ')') {
-      // close like the matching open bracket was closed
-      const open = chars.slice(0, i).join('').lastIndexOf('(');
-      const openFull = chars.slice(0, i).join('').lastIndexOf('（');
-      return openFull > open ? full : CJK.test(prev) || CJK.test(next) ? full : ch;
-    }
-    return CJK.test(prev) ? full : ch;
-  });
-  // a full-width mark takes no spaces around it
-  return out.join('').replace(/ *([（），；：？！、。]) */g, '$1');
-}
+export { zhPunct };
 
 export const zh = (l: Label | undefined, fallback = ''): string => zhPunct(l?.zh ?? fallback);
 

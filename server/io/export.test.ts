@@ -164,9 +164,19 @@ describe('run export', () => {
     expect(csv).toHaveLength(2 + 12);
     expect(csv[2].startsWith('1,')).toBe(true);
     expect(csv.some((l) => l.includes('发生重大环境事件'))).toBe(true); // the vetoed region, by its Chinese name
+    expect(csv[1]).toContain(',封顶项,');
+    // points with exactly the document's decimals (2 here): 96.80, not 96.8
+    const first = csv[2].split(',');
+    for (const i of [3, 4, 5, 11, 12, 13]) expect(first[i]).toMatch(/^\d+\.\d{2}$/);
     const wb = await load((await exportRun(h.db, run.id, 'xlsx')).body);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['排名', '运行信息']);
     expect(wb.worksheets[0].rowCount).toBe(14);
+    const total = wb.worksheets[0].getRow(3).getCell(4);
+    expect(typeof total.value).toBe('number');
+    expect(total.numFmt).toBe('0.00');
+    const info = wb.worksheets[1];
+    const at = info.getColumn(1).values.findIndex((v) => String(v).startsWith('时间'));
+    expect(String(info.getRow(at).getCell(2).value)).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
   });
 });
 

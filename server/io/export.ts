@@ -10,6 +10,8 @@ import { ValidationError } from '../db/errors.ts';
 import { getRun } from '../db/runs.ts';
 import { inputsByRole } from '../db/values.ts';
 import { getVersion } from '../db/versions.ts';
+import { listUsers } from '../db/users.ts';
+import { roundHalfAway } from '../../engine/numeric/round.ts';
 import { dataWorkbook, inputHeader } from './template.ts';
 import { newWorkbook, workbookBuffer } from './xlsx.ts';
 
@@ -141,6 +143,11 @@ function inferType(values: unknown[]): 'number' | 'boolean' | 'string' {
   return 'string';
 }
 
+/** A user's display name (姓名), the username when unknown. */
+async function displayNameOf(db: Tx, username: string): Promise<string> {
+  return (await listUsers(db)).find((u) => u.username === username)?.displayName ?? username;
+}
+
 function gradeLabel(grades: Grade[], id: string): string {
   return grades.find((g) => g.id === id)?.label.zh ?? id;
 }
@@ -149,6 +156,10 @@ interface RunTable {
   header: string[];
   labels: string[];
   rows: (string | number)[][];
+  /** 0-based columns that hold points (total, base, bonus, categories, items). */
+  scoreColumns: number[];
+  /** The rule document's decimals. */
+  precision: number;
 }
 
 /** The ranking as a table: one row per scored region, then one per region with errors. */
@@ -189,12 +200,15 @@ function runTable(
     '最终等级',
     '否决项',
     '降档项',
-    '等级上限',
+    '封顶项',
   ];
+  const scoreColumns = [3, 4, 5];
   for (const c of cats) {
+    scoreColumns.push(header.length);
     header.push(c.id);
     labels.push(c.label.zh);
     for (const item of c.items) {
+      scoreColumns.push(header.length);
       header.push(`${c.id}.${item.id}`);
       labels.push(item.label.zh);
     }
@@ -232,7 +246,25 @@ function runTable(
     row[header.length - 1] = errs.map((e) => e.message).join('；');
     rows.push(row);
   }
-  return { header, labels, rows };
+  return { header, labels, rows, scoreColumns, precision: doc?.precision ?? 2 };
+}
+
+/** The table's points written with exactly the document's decimals (`96.80`), for CSV. */
+function fixedScores(table: RunTable): (string | number)[][] {
+  const cols = new Set(table.scoreColumns);
+  return table.rows.map((row) =>
+    row.map((v, i) =>
+      cols.has(i) && typeof v === 'number' ? roundHalfAway(v, table.precision).toFixed(table.precision) : v,
+    ),
+  );
+}
+
+/** `2026-12-03T08:05:00.000Z` → `2026年12月3日 16:05` (Beijing time, as the offices read it). */
+function chineseDateTime(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
 /** A run's ranking as CSV (UTF-8 with BOM, a `#` label row) or XLSX (sheets 排名 and 错误). */
@@ -241,7 +273,9 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
   const table = runTable(run.results, run.errors, run.grades, (await getVersion(db, run.versionId)).document);
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
-    const text = Papa.unparse(safeRows([table.header, table.labels, ...table.rows]), { newline: '\n' });
+    const text = Papa.unparse(safeRows([table.header, table.labels, ...fixedScores(table)]), {
+      newline: '\n',
+    });
     return {
       filename: `${base}.csv`,
       contentType: CONTENT_TYPES.csv,
@@ -258,6 +292,12 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
     ws.addRow(table.labels).font = { bold: true };
     for (const row of table.rows) ws.addRow(row);
     ws.getColumn(3).width = 22;
+    // Points shown with the document's decimals; the cells stay numbers.
+    const numFmt = table.precision > 0 ? `0.${'0'.repeat(table.precision)}` : '0';
+    for (const c of table.scoreColumns)
+      ws.getColumn(c + 1).eachCell((cell, rowNo) => {
+        if (rowNo > 2) cell.numFmt = numFmt;
+      });
     const info = wb.addWorksheet('运行信息');
     for (const [k, v] of [
       ['运行 / run', run.id],
@@ -266,8 +306,8 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
       ['规则哈希 / document hash', run.documentHash],
       ['数据哈希 / dataset hash', run.datasetHash],
       ['引擎版本 / engine', run.engineVersion],
-      ['执行人 / by', run.createdBy],
-      ['时间 / at', run.createdAt],
+      ['执行人 / by', await displayNameOf(db, run.createdBy)],
+      ['时间 / at', chineseDateTime(run.createdAt)],
     ] as const)
       info.addRow([k, v]);
     info.getColumn(1).width = 26;

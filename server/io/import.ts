@@ -33,6 +33,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Parses the file (default `parseImport` in this thread; the server runs it in the engine pool). */
   parse?: typeof parseImport;
+  /** Check the file and list the cells it would change, writing and auditing nothing (the preview). */
+  dryRun?: boolean;
 }
 
 export type ImportResult = ApplyResult;
@@ -67,5 +69,6 @@ export async function importDataset(db: Db, opts: ImportOptions): Promise<Import
     action: 'dataset.import',
     detail: { format: opts.format, versionId: opts.versionId, filename: opts.filename ?? null },
     onProgress: opts.onProgress,
+    dryRun: opts.dryRun,
   });
 }

@@ -116,7 +116,7 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
         row: 1,
         column: col(c),
         code: 'duplicate_column',
-        message: `第 1 行 ${col(c)} 列: 列 "${h}" 重复(首次在 ${columnLetter(first)} 列) / column "${h}" appears twice (first in column ${columnLetter(first)})`,
+        message: `第 1 行 ${col(c)} 列：列 "${h}" 重复（首次在 ${columnLetter(first)} 列） / column "${h}" appears twice (first in column ${columnLetter(first)})`,
       });
       return;
     }
@@ -130,7 +130,7 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
         row: 1,
         column: col(c),
         code: 'unknown_column',
-        message: `第 1 行 ${col(c)} 列: "${h}" 不是该规则版本的输入项 / "${h}" is not an input key of this rule version`,
+        message: `第 1 行 ${col(c)} 列："${h}" 不是该规则版本的输入项 / "${h}" is not an input key of this rule version`,
       });
   });
   if (codeCol < 0) {
@@ -139,7 +139,7 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
       row: 1,
       column: 'code',
       code: 'missing_column',
-      message: '表头缺少 code 列(地区代码) / the header has no "code" column (region code)',
+      message: '表头缺少 code 列（地区代码） / the header has no "code" column (region code)',
     });
     return { regions, problems };
   }
@@ -164,7 +164,7 @@ export function rowsToIncoming(rows: unknown[][], doc: RuleDocument): ParsedImpo
         row: rowNo,
         column: col(codeCol),
         code: 'missing_region_code',
-        message: `第 ${rowNo} 行 ${col(codeCol)} 列: 缺少地区代码 / row ${rowNo} has no region code`,
+        message: `第 ${rowNo} 行 ${col(codeCol)} 列：缺少地区代码 / row ${rowNo} has no region code`,
       });
       continue;
     }

@@ -109,7 +109,7 @@ export async function dataWorkbook(
         : input.default !== undefined
           ? `默认 / default: ${cellValue(input.default)}`
           : '选填 / optional',
-      input.source === 'national' ? '来源: 国家考核结果 / source: national assessment' : '',
+      input.source === 'national' ? '来源：国家考核结果 / source: national assessment' : '',
     ]
       .filter(Boolean)
       .join('\n');
@@ -230,7 +230,7 @@ export async function dataWorkbook(
   }
   info.addRow([]);
   info.addRow([
-    `${doc.title.zh}(${doc.family} ${doc.year})。第 1 行为字段名,第 2 行(# 开头)为中文说明,导入时跳过;布尔值填 是/否;空单元格表示缺失。`,
+    `${doc.title.zh}（${doc.family} ${doc.year}）。第 1 行为字段名，第 2 行（# 开头）为中文说明，导入时跳过；布尔值填 是/否；空单元格表示缺失。`,
   ]);
   info.columns.forEach((c, i) => (c.width = [16, 36, 10, 10, 10, 18, 10, 10, 16][i] ?? 12));
   return wb;

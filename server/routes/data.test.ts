@@ -193,6 +193,69 @@ describe('datasets', () => {
     expect(plain.body.code).toBe('content_type_required');
   });
 
+  it('previews an import (dryRun): the cells that would change, before → after, nothing saved or audited', async () => {
+    const as = f.as('assessor');
+    const v = f.draft2025.id;
+    const good = readRepoFile('rules/sample-data/2025.csv');
+    // Make sure the year holds the file's values, then change one cell of the first region.
+    const csv = { 'content-type': 'text/csv' };
+    expect(
+      (await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, good, csv)).status,
+    ).toBe(200);
+    const lines = good.split('\n');
+    const header = lines[0].split(',');
+    const col = header.indexOf('pm25');
+    const cells = lines[2].split(',');
+    const was = cells[col];
+    cells[col] = String(Number(was) + 1.5);
+    const changed = [lines[0], lines[1], cells.join(','), ...lines.slice(3)].join('\n');
+    const before = (await as.json('GET', '/api/datasets/2025')).body.hash;
+    const audits = (await listAudit(f.opened.db, { action: 'dataset.import' })).total;
+
+    const preview = await as.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${v}&format=csv&dryRun=true`,
+      changed,
+      {
+        'content-type': 'text/csv',
+      },
+    );
+    expect(preview.status).toBe(200);
+    expect(schemaProblems(f.app, 'POST', '/api/datasets/{year}/import', 200, preview.body)).toEqual([]);
+    expect(preview.body).toMatchObject({ imported: 12, values: 0, changed: 1, sourceOnly: 0, hash: before });
+    expect(preview.body.changes).toEqual([
+      expect.objectContaining({
+        region: cells[header.indexOf('code')],
+        key: 'pm25',
+        before: JSON.stringify(Number(was)),
+        after: JSON.stringify(Number(was) + 1.5),
+      }),
+    ]);
+    expect((await as.json('GET', '/api/datasets/2025')).body.hash).toBe(before);
+    expect((await listAudit(f.opened.db, { action: 'dataset.import' })).total).toBe(audits);
+
+    // A bad file is refused by the preview just as by the import.
+    cells[col] = 'abc';
+    const bad = [lines[0], lines[1], cells.join(','), ...lines.slice(3)].join('\n');
+    const refused = await as.json(
+      'POST',
+      `/api/datasets/2025/import?versionId=${v}&format=csv&dryRun=true`,
+      bad,
+      {
+        'content-type': 'text/csv',
+      },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0]).toMatchObject({ row: 3 });
+
+    // The real import then changes exactly that cell and says so.
+    const done = await as.json('POST', `/api/datasets/2025/import?versionId=${v}&format=csv`, changed, {
+      'content-type': 'text/csv',
+    });
+    expect(done.body).toMatchObject({ changed: 1, values: 1 });
+    expect(done.body.changes).toBeUndefined();
+  });
+
   it('exports a year as CSV, XLSX and JSON; the JSON re-imports unchanged', async () => {
     const rev = f.as('reviewer');
     const v = f.draft2025.id;

@@ -33,6 +33,9 @@ export function fileResponse(
 }
 
 /** The import format from `?format=`, else from the Content-Type. */
+/** The most cell changes an import preview lists (the count is always complete). */
+const MAX_PREVIEW_CHANGES = 5000;
+
 function importFormat(given: ImportFormat | undefined, contentType: string | undefined): ImportFormat {
   if (given) return given;
   const t = (contentType ?? '').toLowerCase();
@@ -141,6 +144,11 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           schema: { type: 'string', maxLength: 255 },
           description: '原文件名，记入审计 / the file name, for the audit log',
         },
+        dryRun: {
+          schema: { type: 'boolean' },
+          description:
+            '只检查并列出将要改变的单元格，不保存 / check the file and list the cells it would change, saving nothing',
+        },
       },
       body: {
         kind: 'raw',
@@ -153,12 +161,36 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           description: 'Imported',
           schema: {
             type: 'object',
-            required: ['imported', 'values', 'removed', 'hash'],
+            required: ['imported', 'values', 'removed', 'hash', 'changed', 'sourceOnly'],
             properties: {
               imported: { type: 'integer', description: 'regions written' },
               values: { type: 'integer', description: 'values written (inserted or changed)' },
               removed: { type: 'integer' },
-              hash: { type: 'string', description: "the year's dataset hash after the import" },
+              hash: {
+                type: 'string',
+                description: "the year's dataset hash after the import (before it, for a dry run)",
+              },
+              changed: { type: 'integer', description: 'cells whose value changes (would change)' },
+              sourceOnly: {
+                type: 'integer',
+                description: 'cells whose value stays and only the source changes',
+              },
+              changes: {
+                type: 'array',
+                description: `dry run only: the first ${MAX_PREVIEW_CHANGES} cells that would change, in file order, value changes before source-only ones (values as JSON text, null when absent)`,
+                items: {
+                  type: 'object',
+                  required: ['region', 'key', 'before', 'after'],
+                  properties: {
+                    region: { type: 'string' },
+                    key: { type: 'string' },
+                    before: { type: ['string', 'null'] },
+                    after: { type: ['string', 'null'] },
+                    beforeSource: { type: ['string', 'null'] },
+                    afterSource: { type: ['string', 'null'] },
+                  },
+                },
+              },
             },
           },
         },
@@ -185,6 +217,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
             data,
             actor: user.username,
             filename: query.filename,
+            dryRun: query.dryRun === true,
             // The file is expanded in the engine pool, within the import limits (server/io/limits.ts).
             parse: async (fmt, bytes, doc, year) =>
               JSON.parse(
@@ -209,6 +242,9 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           values: result.values,
           removed: result.removed,
           hash: result.hash,
+          changed: result.changed,
+          sourceOnly: result.sourceOnly,
+          ...(result.changes ? { changes: result.changes.slice(0, MAX_PREVIEW_CHANGES) } : {}),
         });
       },
     }),

@@ -29,6 +29,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/auth/me': any,
   'PUT /api/auth/me/locale': any,
   'GET /api/users': admin,
+  'GET /api/users/names': any,
   'POST /api/users': admin,
   'PATCH /api/users/{id}': admin,
   'POST /api/users/{id}/password': admin,

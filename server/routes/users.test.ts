@@ -17,6 +17,16 @@ describe('user administration', () => {
     expect(schemaProblems(f.app, 'GET', '/api/users', 200, r.body)).toEqual([]);
   });
 
+  it('gives every signed-in user the display names by username, and nothing else', async () => {
+    const r = await f.as('reviewer').json('GET', '/api/users/names');
+    expect(r.status).toBe(200);
+    expect(r.body.names.admin).toBe('系统管理员');
+    expect(Object.keys(r.body.names)).toEqual(['admin', 'ed', 'asa', 'rev']);
+    expect(JSON.stringify(r.body)).not.toMatch(/scrypt|role|disabled/);
+    expect(schemaProblems(f.app, 'GET', '/api/users/names', 200, r.body)).toEqual([]);
+    expect((await client(f.app).json('GET', '/api/users/names')).status).toBe(401);
+  });
+
   it('creates a user who can then log in; a taken name is 409; bad fields are 422 with paths', async () => {
     const admin = f.as('admin');
     const r = await admin.json('POST', '/api/users', {

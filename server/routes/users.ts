@@ -48,6 +48,27 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       handler: async (c) => c.json({ users: await listUsers(db) }),
     }),
     route({
+      method: 'get',
+      path: '/api/users/names',
+      access: 'any',
+      tag: 'users',
+      summary: '用户姓名 / Display names of users',
+      description:
+        "Every user's display name (姓名) by username, for any signed-in user: the pages show people by name where the records keep usernames (created by, requested by, approved by).",
+      responses: {
+        200: {
+          description: 'Names by username',
+          schema: {
+            type: 'object',
+            required: ['names'],
+            properties: { names: { type: 'object', additionalProperties: { type: 'string' } } },
+          },
+        },
+      },
+      handler: async (c) =>
+        c.json({ names: Object.fromEntries((await listUsers(db)).map((u) => [u.username, u.displayName])) }),
+    }),
+    route({
       method: 'post',
       path: '/api/users',
       access: ['admin'],

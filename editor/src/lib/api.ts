@@ -6,7 +6,8 @@
  */
 import type { Evaluation, Problem, RuleDocument, TestOutcome, DiffResult } from './engine.ts';
 
-export type Role = 'admin' | 'editor' | 'assessor' | 'reviewer';
+/** `region`: a region account (SPEC section 10), bound to one region code. */
+export type Role = 'admin' | 'editor' | 'assessor' | 'reviewer' | 'region';
 export type Locale = 'zh' | 'en';
 
 export interface User {
@@ -16,6 +17,8 @@ export interface User {
   role: Role;
   locale: Locale;
   disabled?: boolean;
+  /** The region code of a region account; null for every other role. */
+  region?: string | null;
 }
 
 export type VersionStatus = 'draft' | 'published' | 'retired';
@@ -183,10 +186,12 @@ export const api = {
   setLocale: (locale: Locale) => request<{ user: User }>('PUT', '/api/auth/me/locale', { body: { locale } }),
 
   users: () => request<{ users: User[] }>('GET', '/api/users'),
-  createUser: (u: { username: string; displayName: string; role: Role; password: string }) =>
+  createUser: (u: { username: string; displayName: string; role: Role; password: string; region?: string }) =>
     request<{ user: User }>('POST', '/api/users', { body: u }),
-  updateUser: (id: number, patch: { displayName?: string; role?: Role; disabled?: boolean }) =>
-    request<{ user: User }>('PATCH', `/api/users/${id}`, { body: patch }),
+  updateUser: (
+    id: number,
+    patch: { displayName?: string; role?: Role; disabled?: boolean; region?: string | null },
+  ) => request<{ user: User }>('PATCH', `/api/users/${id}`, { body: patch }),
   setPassword: (id: number, password: string) =>
     request<void>('POST', `/api/users/${id}/password`, { body: { password } }),
 

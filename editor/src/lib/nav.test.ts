@@ -29,3 +29,37 @@ describe('landing after sign-in follows the role', () => {
     expect(landingFor(undefined, '/rules')).toBe('/');
   });
 });
+
+describe('a region account (SPEC section 10)', () => {
+  it('sees only its own landing page in the bar; admins do not see that page', () => {
+    expect(navFor('region').map((e) => e.href)).toEqual(['/my']);
+    expect(navFor('admin').some((e) => e.href === '/my')).toBe(false);
+    expect(landingFor('region', null, '220100')).toBe('/my');
+  });
+
+  it.each([
+    ['/my', true],
+    ['/my?run=3', true],
+    ['/runs/3/regions/220100', true],
+    ['/runs/3/regions/220100/statement', true],
+    ['/runs/3/appeals', true],
+    ['/runs/3/appeals/12', true],
+    ['/runs/3/regions/220200', false],
+    ['/runs/3/regions/220200/statement', false],
+    ['/runs/3', false],
+    ['/runs', false],
+    ['/rules', false],
+    ['/data', false],
+    ['/reports/letter', false],
+    ['/runs/3/regions/220100x', false],
+    ['/runs/3/regions/%E0', false],
+  ] as const)('%s → %s', (path, allowed) => {
+    expect(mayVisit('region', path, '220100')).toBe(allowed);
+    expect(landingFor('region', path, '220100')).toBe(allowed ? path : '/my');
+  });
+
+  it('without a bound region only the landing page', () => {
+    expect(mayVisit('region', '/runs/3/regions/220100', null)).toBe(false);
+    expect(mayVisit('region', '/my', null)).toBe(true);
+  });
+});

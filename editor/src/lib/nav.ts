@@ -18,6 +18,8 @@ export interface NavEntry {
   roles: Role[];
   /** Position in the bar (10, 20, …). */
   order: number;
+  /** Only for the listed roles: admins do not see it either (the region account's own pages). */
+  only?: boolean;
 }
 
 const everyone: Role[] = ['admin', 'editor', 'assessor', 'reviewer'];
@@ -32,13 +34,15 @@ export const navEntries: NavEntry[] = [
   { href: '/audit', key: 'nav.audit', roles: ['admin', 'reviewer'], order: 60 },
   { href: '/users', key: 'nav.users', roles: ['admin'], order: 70 },
   { href: '/settings', key: 'nav.settings', roles: ['admin'], order: 80 },
+  // A region account (SPEC section 10) sees its own results and nothing else in the bar.
+  { href: '/my', key: 'nav.mine', roles: ['region'], order: 5, only: true },
 ];
 
 /** The entries a role sees, in order. */
 export function navFor(role: Role | undefined): NavEntry[] {
   if (!role) return [];
   return navEntries
-    .filter((e) => role === 'admin' || e.roles.includes(role))
+    .filter((e) => e.roles.includes(role) || (role === 'admin' && !e.only))
     .sort((a, b) => a.order - b.order);
 }
 
@@ -49,19 +53,35 @@ const openToAll = ['/reports'];
  * May `role` open `path`? True for the pages of the role's bar entries and their sub-pages (and
  * the report pages every role reaches from a run); the start page decides the rest.
  */
-export function mayVisit(role: Role | undefined, path: string): boolean {
+export function mayVisit(role: Role | undefined, path: string, region?: string | null): boolean {
   if (!role) return false;
   const pathname = path.split(/[?#]/, 1)[0];
   const within = (href: string) => pathname === href || pathname.startsWith(href + '/');
+  if (role === 'region') return within('/my') || (!!region && regionPage(pathname, region));
   return navFor(role).some((e) => within(e.href)) || openToAll.some(within);
+}
+
+/**
+ * The run pages a region account may open besides its landing page: its own region's result
+ * (trace) and 扣分说明, and the appeals of a run (the server lists only its own).
+ */
+function regionPage(pathname: string, region: string): boolean {
+  const m = /^\/runs\/\d+\/(?:regions\/([^/]+)(?:\/statement)?|appeals(?:\/\d+)?)\/?$/.exec(pathname);
+  if (!m) return false;
+  if (m[1] === undefined) return true;
+  try {
+    return decodeURIComponent(m[1]) === region;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Where a user lands after signing in: `wanted` (a same-site path) when the role may open it,
  * else the first page of the role's bar. A page remembered for somebody else is never reused.
  */
-export function landingFor(role: Role | undefined, wanted: string | null): string {
+export function landingFor(role: Role | undefined, wanted: string | null, region?: string | null): string {
   const start = navFor(role)[0]?.href ?? '/';
   if (!wanted || !wanted.startsWith('/') || wanted.startsWith('//') || wanted.startsWith('/\\')) return start;
-  return mayVisit(role, wanted) ? wanted : start;
+  return mayVisit(role, wanted, region) ? wanted : start;
 }

@@ -54,7 +54,7 @@ export function takeReturnPath(next: string | null, user: User | null = session.
   const remembered = takeRemembered();
   const foreign = remembered?.owner != null && remembered.owner !== user?.username;
   const wanted = foreign ? null : next || remembered?.path || null;
-  return landingFor(user?.role, wanted);
+  return landingFor(user?.role, wanted, user?.region);
 }
 
 /** True while signing out: the page being left is not remembered for the next user. */

@@ -67,6 +67,29 @@ export interface RunSummary {
   publication?: RunPublication | null;
 }
 
+/** A cell an import changes (or, previewed, would change); values as JSON text, null when absent. */
+export interface ImportChange {
+  region: string;
+  key: string;
+  before: string | null;
+  after: string | null;
+  beforeSource?: string | null;
+  afterSource?: string | null;
+}
+
+/** What an import did (or, with `dryRun`, would do: `changes` lists the cells). */
+export interface ImportResult {
+  imported: number;
+  values: number;
+  removed: number;
+  hash: string;
+  /** Cells whose value changes. */
+  changed: number;
+  /** Cells whose value stays and only the source changes. */
+  sourceOnly: number;
+  changes?: ImportChange[];
+}
+
 export interface RunPublication {
   runId: number;
   status: 'pending' | 'published';
@@ -193,9 +216,10 @@ export const assessApi = {
     format: ImportFormat,
     body: Blob | ArrayBuffer | string,
     filename?: string,
+    dryRun = false,
   ) =>
-    upload<{ imported: number; values: number; removed: number; hash: string }>(
-      `/api/datasets/${year}/import${q({ versionId, format, filename })}`,
+    upload<ImportResult>(
+      `/api/datasets/${year}/import${q({ versionId, format, filename, dryRun: dryRun ? 'true' : undefined })}`,
       body,
       CONTENT_TYPES[format],
     ),

@@ -68,6 +68,15 @@ describe('an item’s points in words, from the trace', () => {
     expect(e.deducted).toBe(4);
   });
 
+  it('in English, units come in their English form (docs/glossary.md)', () => {
+    const r = scored('220100', { air_task_shortfalls: 12 });
+    const en = explain(r, 'air_tasks', 'en');
+    expect(en.summary).toContain('12 tasks × 0.5 = 6');
+    expect(en.summary).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(en.facts.find((f) => f.key === 'air_task_shortfalls')?.unit).toBe('tasks');
+    expect(explain(r, 'air_tasks', 'zh').facts.find((f) => f.key === 'air_task_shortfalls')?.unit).toBe('项');
+  });
+
   it('other formulas: the points they gave', () => {
     const e = explain(scored('220100'), 'projects');
     expect(e.summary).toMatch(/按公式得 4\.79 分，扣 0\.21 分$/);

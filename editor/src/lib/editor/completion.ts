@@ -3,6 +3,7 @@
  * their labels and units; where an operation's name goes (`{"…`) the allowed operations; typing a
  * bare word offers both as ready-made JSON (`{"var": "pm25"}`, `{"max": [·, ·]}`).
  */
+import { unitIn } from '$engine/explain/units.ts';
 import {
   snippetCompletion,
   type Completion,
@@ -21,7 +22,9 @@ export interface VariableInfo {
 
 function varDetail(v: VariableInfo, lang: 'zh' | 'en'): string {
   const name = lang === 'en' && v.label.en ? v.label.en : v.label.zh;
-  return v.unit ? `${name}(${v.unit})` : name;
+  if (!v.unit) return name;
+  const unit = unitIn(v.unit, lang);
+  return lang === 'en' ? `${name} (${unit})` : `${name}（${unit}）`;
 }
 
 /** A completion source reading the current variables and language at each call. */

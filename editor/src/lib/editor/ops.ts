@@ -17,11 +17,11 @@ const INFO: Record<string, { zh: string; en: string; args?: string }> = {
   missing: { zh: '列出缺失的变量', en: 'list the missing variables', args: '["${key}"]' },
   missing_some: { zh: '至少 n 个变量存在', en: 'at least n variables present', args: '[${n}, ["${key}"]]' },
   if: {
-    zh: '条件:如果…则…否则…',
+    zh: '条件：如果…则…否则…',
     en: 'condition: if … then … else …',
     args: '[${condition}, ${then}, ${else}]',
   },
-  '?:': { zh: '条件(三元)', en: 'ternary condition', args: '[${condition}, ${then}, ${else}]' },
+  '?:': { zh: '条件（三元）', en: 'ternary condition', args: '[${condition}, ${then}, ${else}]' },
   '==': { zh: '等于', en: 'equals' },
   '===': { zh: '严格等于', en: 'strictly equals' },
   '!=': { zh: '不等于', en: 'not equal' },
@@ -47,7 +47,7 @@ const INFO: Record<string, { zh: string; en: string; args?: string }> = {
   round: { zh: '四舍五入到 n 位小数', en: 'round half away to n decimals', args: '[${x}, ${digits}]' },
   clamp: { zh: '限制在 [下限, 上限] 之间', en: 'limit to [lo, hi]', args: '[${x}, ${lo}, ${hi}]' },
   interp: {
-    zh: '分段线性插值,两端之外取端点值',
+    zh: '分段线性插值，两端之外取端点值',
     en: 'piecewise-linear, flat beyond the ends',
     args: '[${x}, [[${x0}, ${y0}], [${x1}, ${y1}]]]',
   },

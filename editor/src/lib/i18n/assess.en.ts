@@ -93,7 +93,16 @@ export const assessEn: Record<AssessKey, string> = {
   'data.noFile': 'No file chosen',
   'data.importing': 'Importing…',
   'data.importDiscard': 'The grid has unsaved changes; the file will replace them. Import anyway?',
-  'data.imported': 'Imported “{file}”: {regions} regions, {values} values.',
+  'data.imported': 'Imported “{file}”: {regions} regions, {changed} cells changed.',
+  'data.previewTitle':
+    '“{file}” is valid; importing it changes these {count} cells. Nothing is saved until you confirm:',
+  'data.previewNone': '“{file}” is valid and holds the same data: nothing to import.',
+  'data.previewMore': '{count} more changes not listed.',
+  'data.pBefore': 'Before',
+  'data.pAfter': 'After',
+  'data.previewSourceOnly': '{count} more cells keep their value; their source becomes “import”.',
+  'data.confirmImport': 'Import ({count} changes)',
+  'data.cancelImport': 'Cancel',
   'data.importRefused':
     'The file was not imported and nothing was saved. Fix these {count} problems and import again:',
   'data.pRow': 'Row',
@@ -259,9 +268,13 @@ export const assessEn: Record<AssessKey, string> = {
   'report.printHint': 'A4 portrait; only the document is printed',
 
   'notice.title': 'Notice of the {year} ecological-environment-protection target assessment results',
-  'notice.meta': 'Assessment #{id} · {date}',
+  'notice.titleOf':
+    '{issuer}: notice of the {year} results of the government eco-environmental protection target responsibility assessment',
+  'notice.noDocNumber': 'no document number registered yet',
+  'notice.public': 'Public version',
+  'notice.internal': 'Internal version (with verification)',
   'notice.opening':
-    'Under “{basis}” and “{title}” (version {version}{docNumber}), {count} regions were assessed on their {year} ecological-environment-protection targets. The results are as follows.',
+    'Under “{basis}” and “{title}” ({docNumber}), {count} regions were assessed on their {year} government eco-environmental protection targets. The results are as follows:',
   'notice.s1': '1. Grades',
   'notice.gradeCount': ' ({count}): ',
   'notice.noneInGrade': 'none',
@@ -271,7 +284,6 @@ export const assessEn: Record<AssessKey, string> = {
   'notice.bonusCapped': 'bonus items sum to {sum}, counted as {cap} (the cap)',
   'notice.closing':
     'Each region should study the reasons for its deductions, rectify the problems found and make sure this year’s targets are met.',
-  'notice.issuer': 'Target responsibility assessment working group',
   'notice.footer':
     'Assessment #{id}; rules {family} version {version}, content hash {doc}…; data hash {data}…; engine {engine}. Computed from the published rules; reproducible.',
 

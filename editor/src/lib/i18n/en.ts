@@ -42,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   'nav.approvals': 'Approvals',
   'nav.users': 'Users',
   'nav.settings': 'Settings',
+  'nav.mine': 'Our results',
   'nav.main': 'Main navigation',
   'nav.menu': 'Menu',
 
@@ -49,6 +50,7 @@ export const en: Record<MessageKey, string> = {
   'role.editor': 'Rule editor',
   'role.assessor': 'Assessor',
   'role.reviewer': 'Reviewer',
+  'role.region': 'Region account',
 
   'auth.title': 'Sign in',
   'auth.subtitle': 'Sign in with your account',
@@ -122,6 +124,8 @@ export const en: Record<MessageKey, string> = {
   'editor.side.problems': 'Problems',
   'editor.side.preview': 'Preview',
   'editor.side.sensitivity': 'Sensitivity',
+  'editor.smallScreen':
+    'Editing rules wants a larger screen (at least 1024 px wide); on a phone you can read, preview and analyse.',
   'editor.publish': 'Publish…',
   'editor.parent': 'Based on {year} version {version}',
 

@@ -1,5 +1,6 @@
 import { zh, type MessageKey } from './zh.ts';
 import { en } from './en.ts';
+import { unitIn } from '../../../../engine/explain/units.ts';
 
 export type Locale = 'zh' | 'en';
 export type { MessageKey };
@@ -69,4 +70,15 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatNumber(n: number | null | undefined, digits = 2): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   return String(Number(n.toFixed(digits)));
+}
+
+/** A document's unit in the current language (`吨` → `t` in English; docs/glossary.md). */
+export function unitText(u: string | null | undefined): string {
+  return u ? unitIn(u, i18n.locale) : '';
+}
+
+/** A unit after a name: `（吨）` in Chinese, ` (t)` in English; '' without a unit. */
+export function unitSuffix(u: string | null | undefined): string {
+  if (!u) return '';
+  return i18n.locale === 'en' ? ` (${unitIn(u, 'en')})` : `（${u}）`;
 }

@@ -43,6 +43,7 @@ export const zh = {
   'nav.approvals': '待审批',
   'nav.users': '用户',
   'nav.settings': '设置',
+  'nav.mine': '本地区考核',
   'nav.main': '主导航',
   'nav.menu': '菜单',
 
@@ -50,6 +51,7 @@ export const zh = {
   'role.editor': '规则编辑',
   'role.assessor': '考核人员',
   'role.reviewer': '审阅人员',
+  'role.region': '地区账号',
 
   'auth.title': '登录',
   'auth.subtitle': '请使用您的账号登录',
@@ -121,6 +123,7 @@ export const zh = {
   'editor.side.problems': '问题',
   'editor.side.preview': '预览',
   'editor.side.sensitivity': '敏感性',
+  'editor.smallScreen': '编辑考核细则需要较大的屏幕（宽度至少 1024 像素）；在手机上可以查看、预览和分析。',
   'editor.publish': '发布…',
   'editor.parent': '上一版本：{year} 年第 {version} 版',
 
@@ -372,12 +375,12 @@ export const zh = {
   'conflict.keepTheirs': '采用对方的',
   'conflict.diff': '差异',
   'conflict.download': '下载另一份',
-  'conflict.merged': '另一处已把此草稿保存为修订 {revision},与您的编辑改动的是不同字段,已自动合并并保存。',
-  'conflict.mergedTheirs': '对方修改了:{fields}。',
-  'conflict.mergedMine': '您的修改已保留:{fields}。',
+  'conflict.merged': '另一处已把此草稿保存为修订 {revision}，与您的编辑改动的是不同字段，已自动合并并保存。',
+  'conflict.mergedTheirs': '对方修改了：{fields}。',
+  'conflict.mergedMine': '您的修改已保留：{fields}。',
   'conflict.mergedMore': '{fields} 等 {count} 处',
   'conflict.mergedOk': '知道了',
-  'conflict.both': '双方都修改了:{fields}',
+  'conflict.both': '双方都修改了：{fields}',
 
   'publish.title': '发布 {year} 年第 {version} 版',
   'publish.validation': '校验结果',

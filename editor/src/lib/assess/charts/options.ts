@@ -106,7 +106,8 @@ export function distribution(
       name: axis.score,
       nameLocation: 'middle',
       nameGap: 30,
-      axisLabel: { interval: 0, rotate: rows.length > 10 ? 30 : 0 },
+      // Rotated from 7 bins on, and any label that would still overlap another is left out.
+      axisLabel: { interval: 0, rotate: rows.length > 6 ? 40 : 0, hideOverlap: true },
     },
     yAxis: { type: 'value', name: axis.count, minInterval: 1 },
     series: [

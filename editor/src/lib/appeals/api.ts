@@ -1,0 +1,198 @@
+/**
+ * The appeals side of the public API (SPEC section 10, server/API.md): appeals (申诉) and their
+ * evidence, decisions (复核), correction runs and their impact, consequences (约谈 / 通报批评 /
+ * 区域限批), and a region's own data. JSON goes through the shell's `request` (same origin, the
+ * session cookie, problem+json errors); evidence files are sent raw through `sendFile`.
+ *
+ * @example
+ * const { appeals, counts } = await appealsApi.list({ runId: 3 });
+ * const a = await appealsApi.file({ runId: 3, region: '220100', target: { kind: 'input', key: 'pm25' }, claim: '…' });
+ */
+import { ApiError, NetworkError, request } from '$lib/api.ts';
+import { requireSignIn } from '$lib/session.svelte.ts';
+import type { RunSummary } from '$lib/assess/api.ts';
+import type { AppealTarget, Requested } from './targets.ts';
+
+export type AppealState = 'open' | 'accepted' | 'rejected';
+
+export interface Evidence {
+  id: number;
+  appealId: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  url: string;
+}
+
+export interface Decision {
+  decision: 'accepted' | 'rejected';
+  reason: string;
+  value?: number | string | boolean;
+  points?: number;
+  decidedBy: string;
+  decidedByName?: string | null;
+  decidedAt: string;
+}
+
+export interface Appeal {
+  id: number;
+  runId: number;
+  family: string;
+  year: number;
+  region: string;
+  regionName: string;
+  target: AppealTarget;
+  targetLabel: string;
+  current: { value: unknown } | { points: number | null; maxPoints: number } | { fired: boolean } | null;
+  claim: string;
+  requested: Requested | null;
+  state: AppealState;
+  filedBy: string;
+  filedByName?: string | null;
+  filedAt: string;
+  evidence: Evidence[];
+  decision: Decision | null;
+  appliedIn: number[];
+}
+
+export interface AppealCounts {
+  open: number;
+  accepted: number;
+  rejected: number;
+  total: number;
+}
+
+/** The appeal-related fields a run carries (GET /api/runs, /api/runs/:id). */
+export interface RunAppealFields {
+  supersedes?: number | null;
+  supersededBy?: number | null;
+  appealState?: 'none' | 'pending' | 'open' | 'closed';
+  corrections?: { appeals: number[] } | null;
+}
+
+export interface ResultFigures {
+  total: number;
+  base: number;
+  bonus: number;
+  scoreGrade: string;
+  grade: string;
+  rank: number;
+}
+
+export interface ImpactRegion {
+  region: string;
+  name: string;
+  changed: boolean;
+  before: ResultFigures | null;
+  after: ResultFigures | null;
+  inputs: { key: string; before: unknown; after: unknown; appeal: number | null }[];
+  items: { id: string; before: number | null; after: number | null; appeal: number | null }[];
+  waivers: { kind: 'veto' | 'downgrade' | 'cap'; id: string; appeal: number }[];
+}
+
+export interface Impact {
+  from: number;
+  to: number;
+  appeals: number[];
+  regions: ImpactRegion[];
+  summary: { regions: number; changed: number; gradeChanged: number; rankChanged: number };
+}
+
+export type ConsequenceKind = 'interview' | 'criticism' | 'restriction';
+export type ConsequenceCriterion = 'failed' | 'vetoed' | 'downgraded' | 'worse';
+
+export interface ConsequenceList {
+  kind: ConsequenceKind;
+  label: { zh: string; en?: string };
+  regions: {
+    region: string;
+    name: string;
+    grade: string;
+    gradeLabel: string;
+    reasons: { criterion: ConsequenceCriterion; message: string }[];
+  }[];
+}
+
+export interface Consequences {
+  runId: number;
+  recorded: { by: string; at: string; auditHash: string } | null;
+  config: { lists: { kind: ConsequenceKind; criteria: ConsequenceCriterion[] }[] };
+  lists: ConsequenceList[];
+}
+
+export interface RegionData {
+  year: number;
+  region: string;
+  name: string;
+  values: Record<string, unknown>;
+  sources?: Record<string, string>;
+}
+
+const q = (params: Record<string, string | number | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+/** Sends a file as the raw body (same origin, session cookie) and decodes the JSON answer. */
+async function sendFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+  if (res.status === 401) requireSignIn(true);
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text.slice(0, 300) };
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, (data ?? {}) as Record<string, unknown>);
+  return data as T;
+}
+
+export const appealsApi = {
+  list: (filter: { runId?: number; region?: string; state?: AppealState } = {}) =>
+    request<{ appeals: Appeal[]; counts: AppealCounts }>('GET', `/api/appeals${q(filter)}`),
+  get: (id: number) => request<Appeal>('GET', `/api/appeals/${id}`),
+  file: (body: {
+    runId: number;
+    region: string;
+    target: AppealTarget;
+    claim: string;
+    requested?: Requested;
+  }) => request<Appeal>('POST', '/api/appeals', { body }),
+  addEvidence: (id: number, file: Blob, filename: string, contentType: string) =>
+    sendFile<Evidence>(`/api/appeals/${id}/evidence${q({ filename })}`, file, contentType),
+  decide: (
+    id: number,
+    body: { decision: 'accepted' | 'rejected'; reason: string; value?: unknown; points?: number },
+  ) => request<Appeal>('POST', `/api/appeals/${id}/decision`, { body }),
+
+  correct: (runId: number, appeals: number[]) =>
+    request<RunSummary & RunAppealFields>('POST', `/api/runs/${runId}/corrections`, { body: { appeals } }),
+  impact: (runId: number) => request<Impact>('GET', `/api/runs/${runId}/impact`),
+
+  consequences: (runId: number) => request<Consequences>('GET', `/api/runs/${runId}/consequences`),
+  recordConsequences: (runId: number) => request<Consequences>('POST', `/api/runs/${runId}/consequences`),
+  consequencesExportUrl: (runId: number, format: 'csv' | 'xlsx') =>
+    `/api/runs/${runId}/consequences/export${q({ format })}`,
+
+  regionData: (year: number, code: string) =>
+    request<RegionData>('GET', `/api/datasets/${year}/regions/${encodeURIComponent(code)}`),
+};
