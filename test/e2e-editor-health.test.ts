@@ -134,7 +134,7 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
       // A region a downgrade holds back: out of reach, with the reason.
       await page.goto(`${server.base}/runs/${runId}/regions/220100`);
       await visible(card.locator('[data-testid=path-unreachable]'));
-      expect(await card.innerText()).toContain('inspection_overdue');
+      expect(await card.innerText()).toContain('降档项「未按期完成生态环境保护督察问题整改任务」触发');
       await card.scrollIntoViewIfNeeded();
       await shot(page, 'health-path-unreachable');
       expect(pageErrors).toEqual([]);

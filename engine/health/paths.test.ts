@@ -45,7 +45,7 @@ describe('gradePath', () => {
     const vetoed = gradePath(d, region({ rate: 90, target: 60, satisfaction: 90, incident: true }));
     expect(vetoed.reachable).toBe(false);
     expect(vetoed.reasons![0]).toMatchObject({ kind: 'veto', id: 'incident', fixed: true });
-    expect(vetoed.reasons![0].message).toMatch(/否决项 .* \/ the veto/);
+    expect(vetoed.reasons![0].message).toMatch(/否决项「.*」触发.* \/ the veto "/);
   });
 
   it('removes a downgrade by changing the actual value it reads when that is the cheapest way', () => {

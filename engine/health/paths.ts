@@ -265,13 +265,16 @@ function reasonsOf(
     inputReads(d, f).some((k) => actual.includes(k)) || variablesOf(f).length === 0;
   const reasons: PathReason[] = [];
   const to = p.grades[toIdx];
+  const gradeNamed = (id: string) => p.grades.find((g) => g.id === id)?.label;
+  const gradeZh = (id: string) => gradeNamed(id)?.zh ?? id;
+  const gradeEn = (id: string) => gradeNamed(id)?.en ?? id;
   for (const v of p.doc.vetoes ?? [])
     if (r.vetoes.includes(v.id))
       reasons.push({
         kind: 'veto',
         id: v.id,
         fixed: !readsActual(v.when),
-        message: `否决项 "${v.id}"（${v.label.zh}）触发，结果为最低等级 / the veto "${v.id}" fires: the result is the lowest grade`,
+        message: `否决项「${v.label.zh}」触发，结果为最低等级 / the veto "${v.label.en ?? v.id}" fires: the result is the lowest grade`,
       });
   for (const c of p.doc.caps ?? [])
     if (r.caps.includes(c.id) && (p.gradeIndex.get(c.maxGrade) as number) > toIdx)
@@ -279,7 +282,7 @@ function reasonsOf(
         kind: 'cap',
         id: c.id,
         fixed: !readsActual(c.when),
-        message: `封顶项 "${c.id}"（${c.label.zh}）使等级不高于 ${c.maxGrade} / the cap "${c.id}" keeps the grade at ${c.maxGrade} or lower`,
+        message: `封顶项「${c.label.zh}」使等级不高于${gradeZh(c.maxGrade)} / the cap "${c.label.en ?? c.id}" keeps the grade at ${gradeEn(c.maxGrade)} or lower`,
       });
   for (const g of p.doc.downgrades ?? [])
     if (r.downgrades.includes(g.id))
@@ -287,7 +290,7 @@ function reasonsOf(
         kind: 'downgrade',
         id: g.id,
         fixed: !readsActual(g.when),
-        message: `降档项 "${g.id}"（${g.label.zh}）触发 / the downgrade "${g.id}" fires`,
+        message: `降档项「${g.label.zh}」触发 / the downgrade "${g.label.en ?? g.id}" fires`,
       });
   if ((p.gradeIndex.get(r.scoreGrade) as number) > toIdx)
     reasons.push({

@@ -180,7 +180,7 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
     ['downgrades', '降档项', 'downgrade id'],
     ['caps', '封顶项', 'cap id'],
     ['vetoes', '否决项', 'veto id'],
-    ['grades', '等次', 'grade id'],
+    ['grades', '等级', 'grade id'],
   ] as const) {
     checkNames(
       list(doc[part]).map((x, i) => ({ path: `/${part}/${i}/id`, name: isObj(x) ? x.id : undefined })),
@@ -304,7 +304,7 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
         problem(
           `/grades/${i}/min`,
           'grade_order',
-          `等次 "${String(g.id)}" 的最低分 ${g.min} 应严格小于上一等次的 ${prevMin}：等次须按从高到低排列。`,
+          `等级 "${String(g.id)}" 的最低分 ${g.min} 应严格小于上一等级的 ${prevMin}：等级须按从高到低排列。`,
           `Grade "${String(g.id)}" min ${g.min} must be strictly below the previous grade's ${prevMin}; list grades best first.`,
         ),
       );
@@ -316,7 +316,7 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
       problem(
         `/grades/${grades.length - 1}/min`,
         'grade_last_min',
-        `最后一个等次的最低分应为 0（当前 ${last.min}），否则低分地区没有等次。`,
+        `最后一个等级的最低分应为 0（当前 ${last.min}），否则低分地区没有等级。`,
         `The last grade must have min 0 (it has ${last.min}), so every total gets a grade.`,
       ),
     );
@@ -326,7 +326,7 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
         problem(
           `/caps/${i}/maxGrade`,
           'unknown_grade',
-          `封顶等次 "${c.maxGrade}" 不存在：请选用已定义的等次（${[...gradeIds].join('、')}）。`,
+          `封顶等级 "${c.maxGrade}" 不存在：请选用已定义的等级（${[...gradeIds].join('、')}）。`,
           `maxGrade "${c.maxGrade}" is not a grade; use one of ${[...gradeIds].join(', ')}.`,
         ),
       );
@@ -404,7 +404,7 @@ export function checkSemantics(doc: unknown, opts: SemanticOptions = {}): Proble
           problem(
             `/tests/${ti}/expect/${f}`,
             'unknown_grade',
-            `预期等次 "${String(e[f])}" 不存在。`,
+            `预期等级 "${String(e[f])}" 不存在。`,
             `Expected grade "${String(e[f])}" does not exist.`,
           ),
         );
