@@ -126,7 +126,12 @@ function accessLog(log: (line: string) => void): MiddlewareHandler<AppEnv> {
 }
 
 /** The app, with the route registry it was built from (for the OpenAPI walk in tests). */
-export type EcoscoreApp = Hono<AppEnv> & { apiRoutes: RouteSpec[]; pool: EnginePool };
+export type EcoscoreApp = Hono<AppEnv> & {
+  apiRoutes: RouteSpec[];
+  pool: EnginePool;
+  /** Resolves when the start-up writes (the signing key, the four-eyes setting) are done; requests wait for it. */
+  ready: Promise<void>;
+};
 
 /**
  * The CSP header of the editor's pages. Scripts are governed by the CSP meta tag SvelteKit writes
@@ -170,11 +175,19 @@ export function createApp(options: AppOptions): EcoscoreApp {
     fourEyes: options.fourEyes ?? fourEyesFromEnv(),
   };
   // The signing key exists (created at first start) and is recorded; the four-eyes setting is audited when it changes.
-  initTrust(options.db, { fourEyes: deps.fourEyes, signer: options.signer });
+  // Requests wait for it; a failure answers every request with it (and `ready` rejects).
+  const ready = initTrust(options.db, { fourEyes: deps.fourEyes, signer: options.signer }).then(
+    () => undefined,
+  );
+  ready.catch(() => undefined);
   const routes = buildRoutes(deps);
 
   const app = new Hono<AppEnv>();
   app.onError(handleError(log));
+  app.use('*', async (_c, next) => {
+    await ready;
+    await next();
+  });
   app.use('*', accessLog(log));
   app.use('*', secureHeaders({ overwrite: false, strictTransportSecurity: false }));
   app.use('*', async (c, next) => {
@@ -207,7 +220,7 @@ export function createApp(options: AppOptions): EcoscoreApp {
   app.use('/api/*', async (c, next) => {
     await next();
     if (c.error)
-      recordIntegrityFailure(
+      await recordIntegrityFailure(
         options.db,
         c.error,
         c.get('user')?.username,
@@ -267,5 +280,5 @@ export function createApp(options: AppOptions): EcoscoreApp {
       : c.text('Not found', 404),
   );
 
-  return Object.assign(app, { apiRoutes: routes, pool });
+  return Object.assign(app, { apiRoutes: routes, pool, ready });
 }

@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { databasePathFromEnv, openDatabase } from './db/client.ts';
+import { databasePathFromEnv, openStore } from './db/client.ts';
 import { seedIfEmpty } from './seed.ts';
 import { createApp, packageVersion } from './app.ts';
 import { ensureAdmin } from './auth/store.ts';
@@ -90,7 +90,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptio
 /** Opens, seeds and serves; resolves once the server listens. */
 export async function start(opts: StartOptions = {}): Promise<Running> {
   const print = opts.print ?? ((line: string) => console.log(line));
-  const opened = openDatabase(opts.dbPath ?? databasePathFromEnv());
+  const opened = await openStore(opts.dbPath ?? databasePathFromEnv());
   let generatedPassword: string | undefined;
   const report = await seedIfEmpty(opened.db, {
     log: (line) => print(line),
@@ -118,6 +118,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     pool: opts.pool,
   });
 
+  await app.ready;
   app.pool.warm();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host }, () => resolve(s));
@@ -141,10 +142,10 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        void app.pool.close().finally(() => {
-          opened.close();
-          resolve();
-        });
+        void app.pool
+          .close()
+          .finally(() => opened.close())
+          .finally(() => resolve());
       });
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     }));

@@ -22,8 +22,8 @@ describe('seedIfEmpty', () => {
   it('loads the regions, the sample family (2021-2024 published, 2025 draft) and every year of sample data', async () => {
     const report = await seedIfEmpty(h.db);
     expect(report.problems).toEqual([]);
-    expect(listRegions(h.db)).toHaveLength(12);
-    expect(listVersions(h.db).map((v) => [v.family, v.year, v.status])).toEqual([
+    expect(await listRegions(h.db)).toHaveLength(12);
+    expect((await listVersions(h.db)).map((v) => [v.family, v.year, v.status])).toEqual([
       ['jilin-eco-target', 2021, 'published'],
       ['jilin-eco-target', 2022, 'published'],
       ['jilin-eco-target', 2023, 'published'],
@@ -31,31 +31,33 @@ describe('seedIfEmpty', () => {
       ['jilin-eco-target', 2025, 'draft'],
     ]);
     // Each year is written from the year before, so the 2025 draft's preview compares with 2024.
-    const byYear = new Map(listVersions(h.db).map((v) => [v.year, v]));
+    const byYear = new Map((await listVersions(h.db)).map((v) => [v.year, v]));
     expect(byYear.get(2021)!.parentId).toBeNull();
     for (const year of [2022, 2023, 2024, 2025])
       expect(byYear.get(year)!.parentId).toBe(byYear.get(year - 1)!.id);
     for (const year of [2021, 2022, 2023, 2024, 2025]) {
       const file = JSON.parse(readFileSync(join(RULES_DIR, 'sample-data', `${year}.json`), 'utf8'));
-      expect(datasetHash(datasetForYear(h.db, year))).toBe(datasetHash({ year, regions: file.regions }));
+      expect(datasetHash(await datasetForYear(h.db, year))).toBe(
+        datasetHash({ year, regions: file.regions }),
+      );
     }
-    expect(listAudit(h.db, { user: 'system' }).total).toBeGreaterThan(12 + 5 + 4 + 5);
+    expect((await listAudit(h.db, { user: 'system' })).total).toBeGreaterThan(12 + 5 + 4 + 5);
   });
 
   it('marks national figures as national and the rest as provincial', async () => {
     await seedIfEmpty(h.db);
-    const doc = getVersion(h.db, listVersions(h.db, { year: 2024 })[0].id).document;
+    const doc = (await getVersion(h.db, (await listVersions(h.db, { year: 2024 }))[0].id)).document;
     const national = doc.inputs.filter((i) => i.source === 'national').map((i) => i.key);
     expect(national.length).toBeGreaterThan(0);
-    const region = getDataset(h.db, 2024).regions[0];
+    const region = (await getDataset(h.db, 2024)).regions[0];
     for (const [key, source] of Object.entries(region.sources))
       expect(source).toBe(national.includes(key) ? 'national' : 'provincial');
   });
 
   it('gives a working system: every published sample year runs', async () => {
     await seedIfEmpty(h.db);
-    for (const v of listVersions(h.db, { status: 'published' })) {
-      const run = createRun(h.db, { versionId: v.id, year: v.year }, 'test');
+    for (const v of await listVersions(h.db, { status: 'published' })) {
+      const run = await createRun(h.db, { versionId: v.id, year: v.year }, 'test');
       expect(run.counts.scored + run.counts.errors).toBe(12);
       expect(run.counts.scored).toBeGreaterThan(0);
     }
@@ -63,21 +65,21 @@ describe('seedIfEmpty', () => {
 
   it('does nothing on a database that has data, and calls createUsers only without users', async () => {
     let calls = 0;
-    const createUsers = (db: typeof h.db) => {
+    const createUsers = async (db: typeof h.db) => {
       calls++;
-      createUser(
+      await createUser(
         db,
         { username: 'admin', displayName: '管理员', role: 'admin', passwordHash: 'x' },
         'system',
       );
     };
     await seedIfEmpty(h.db, { createUsers });
-    const audit = listAudit(h.db).total;
+    const audit = (await listAudit(h.db)).total;
     const second = await seedIfEmpty(h.db, { createUsers });
     expect(second).toMatchObject({ regions: 0, versions: [], datasets: [], usersCreated: false });
-    expect(listAudit(h.db).total).toBe(audit);
+    expect((await listAudit(h.db)).total).toBe(audit);
     expect(calls).toBe(1);
-    expect(listUsers(h.db).map((u) => u.username)).toEqual(['admin']);
+    expect((await listUsers(h.db)).map((u) => u.username)).toEqual(['admin']);
   });
 
   it('seeds what exists and reports unusable files instead of failing', async () => {

@@ -10,6 +10,7 @@
  * @example
  * await seedIfEmpty(db, { createUsers: (db) => createUser(db, { … passwordHash: hash(pw) }, 'system') })
  */
+import { transaction } from './db/dialect.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Input, RuleDocument } from '../engine/types.ts';
@@ -79,19 +80,19 @@ function ruleFiles(dir: string): Map<string, { year: number; path: string }[]> {
   return out;
 }
 
-function seedRegions(db: Db, dir: string, report: SeedReport): void {
-  if (db.select({ code: regions.code }).from(regions).limit(1).get()) return;
+async function seedRegions(db: Db, dir: string, report: SeedReport): Promise<void> {
+  if (await db.select({ code: regions.code }).from(regions).limit(1).get()) return;
   const file = join(dir, 'regions.csv');
   if (!existsSync(file)) {
     report.problems.push(`${file}: 文件不存在 / missing`);
     return;
   }
   const list = parseRegionsCsv(readFileSync(file, 'utf8'));
-  report.regions = loadRegions(db, list, SEED_ACTOR).length;
+  report.regions = (await loadRegions(db, list, SEED_ACTOR)).length;
 }
 
-function seedRules(db: Db, dir: string, report: SeedReport): void {
-  if (db.select({ id: ruleVersions.id }).from(ruleVersions).limit(1).get()) return;
+async function seedRules(db: Db, dir: string, report: SeedReport): Promise<void> {
+  if (await db.select({ id: ruleVersions.id }).from(ruleVersions).limit(1).get()) return;
   for (const [family, files] of ruleFiles(dir)) {
     const latest = files[files.length - 1].year;
     // Each year's sample is written from the year before: its parent, so the editor compares them.
@@ -105,17 +106,19 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
         continue;
       }
       try {
-        const draft = createDraft(db, { document: doc, family, year, parentId }, SEED_ACTOR);
+        const draft = await createDraft(db, { document: doc, family, year, parentId }, SEED_ACTOR);
         parentId = draft.id;
         let status = draft.status as string;
         if (year < latest) {
           try {
-            requestPublication(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR);
-            status = approveVersion(
-              db,
-              draft.id,
-              { docNumber: `样例〔${year}〕1号`, effectiveDate: `${year}-01-01` },
-              SEED_APPROVER,
+            await requestPublication(db, draft.id, { expectedRevision: draft.revision }, SEED_ACTOR);
+            status = (
+              await approveVersion(
+                db,
+                draft.id,
+                { docNumber: `样例〔${year}〕1号`, effectiveDate: `${year}-01-01` },
+                SEED_APPROVER,
+              )
             ).status;
           } catch (e) {
             report.problems.push(
@@ -132,19 +135,19 @@ function seedRules(db: Db, dir: string, report: SeedReport): void {
 }
 
 /** The document whose inputs check a year's sample data: that year's version (published first), else the nearest earlier year's. */
-function documentFor(db: Db, year: number): RuleDocument | null {
+async function documentFor(db: Db, year: number): Promise<RuleDocument | null> {
   const rank = (status: string) => (status === 'published' ? 0 : status === 'draft' ? 1 : 2);
-  const best = listVersions(db)
+  const best = (await listVersions(db))
     .filter((v) => v.year <= year)
     .sort((a, b) => b.year - a.year || rank(a.status) - rank(b.status) || b.version - a.version)[0];
-  return best ? getVersion(db, best.id).document : null;
+  return best ? (await getVersion(db, best.id)).document : null;
 }
 
-function seedData(db: Db, dir: string, report: SeedReport): void {
-  if (db.select({ id: datasetValues.id }).from(datasetValues).limit(1).get()) return;
+async function seedData(db: Db, dir: string, report: SeedReport): Promise<void> {
+  if (await db.select({ id: datasetValues.id }).from(datasetValues).limit(1).get()) return;
   const dataDir = join(dir, 'sample-data');
   if (!existsSync(dataDir)) return;
-  const known = new Set(listRegions(db).map((r) => r.code));
+  const known = new Set((await listRegions(db)).map((r) => r.code));
   for (const f of readdirSync(dataDir)
     .filter((f) => /^\d{4}\.json$/.test(f))
     .sort()) {
@@ -152,7 +155,7 @@ function seedData(db: Db, dir: string, report: SeedReport): void {
     const path = join(dataDir, f);
     try {
       const data = readJson(path) as { regions?: { code: string; values: Record<string, unknown> }[] };
-      const doc = documentFor(db, year);
+      const doc = await documentFor(db, year);
       const inputs = new Map<string, Input>((doc?.inputs ?? []).map((i) => [i.key, i]));
       const incoming: IncomingRegion[] = (data.regions ?? [])
         .filter((r) => known.has(r.code))
@@ -169,7 +172,7 @@ function seedData(db: Db, dir: string, report: SeedReport): void {
                 inputs.get(key)?.source === 'national' ? ('national' as const) : ('provincial' as const),
             })),
         }));
-      const res = applyRegionValues(db, {
+      const res = await applyRegionValues(db, {
         year,
         document: doc,
         regions: incoming,
@@ -194,14 +197,12 @@ export async function seedIfEmpty(db: Db, opts: SeedOptions = {}): Promise<SeedR
   const dir = opts.rulesDir ?? RULES_DIR;
   const report: SeedReport = { regions: 0, versions: [], datasets: [], usersCreated: false, problems: [] };
   // One transaction for the whole seed (the repository transactions nest as savepoints).
-  db.$client
-    .transaction(() => {
-      seedRegions(db, dir, report);
-      seedRules(db, dir, report);
-      seedData(db, dir, report);
-    })
-    .immediate();
-  if (opts.createUsers && !db.select({ id: users.id }).from(users).limit(1).get()) {
+  await transaction(db, async () => {
+    await seedRegions(db, dir, report);
+    await seedRules(db, dir, report);
+    await seedData(db, dir, report);
+  });
+  if (opts.createUsers && !(await db.select({ id: users.id }).from(users).limit(1).get())) {
     await opts.createUsers(db);
     report.usersCreated = true;
   }

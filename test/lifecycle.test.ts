@@ -33,18 +33,18 @@ const readDoc = (year: number) =>
   JSON.parse(readFileSync(rules(`jilin-eco-target/${year}.json`), 'utf8')) as RuleDocument;
 
 let h: OpenedDatabase;
-beforeAll(() => {
+beforeAll(async () => {
   h = openDatabase(':memory:');
-  loadRegions(h.db, parseRegionsCsv(readFileSync(rules('regions.csv'), 'utf8')), 'admin');
+  await loadRegions(h.db, parseRegionsCsv(readFileSync(rules('regions.csv'), 'utf8')), 'admin');
 });
 afterAll(() => h.close());
 
 describe('rule lifecycle', () => {
   it('runs from last year to this year with every step audited', async () => {
     // Last year's rules, published.
-    const first = createDraft(h.db, { document: readDoc(2023) }, 'editor1');
-    requestPublication(h.db, first.id, {}, 'editor1');
-    const last = approveVersion(
+    const first = await createDraft(h.db, { document: readDoc(2023) }, 'editor1');
+    await requestPublication(h.db, first.id, {}, 'editor1');
+    const last = await approveVersion(
       h.db,
       first.id,
       { docNumber: '吉环考〔2023〕1号', effectiveDate: '2023-01-01' },
@@ -53,31 +53,31 @@ describe('rule lifecycle', () => {
     expect(last.status).toBe('published');
 
     // 1. Draft for this year from last year's version.
-    const draft = createDraft(h.db, { from: last.id, year: 2024 }, 'editor1');
+    const draft = await createDraft(h.db, { from: last.id, year: 2024 }, 'editor1');
     expect(draft).toMatchObject({ year: 2024, status: 'draft', revision: 1, parentId: last.id });
     expect(draft.document.year).toBe(2024);
 
     // 2. Edit: this year's changes (the sample 2024 document), read at revision 1.
-    const edited = updateDraft(h.db, draft.id, readDoc(2024), draft.revision, 'editor1');
+    const edited = await updateDraft(h.db, draft.id, readDoc(2024), draft.revision, 'editor1');
     expect(edited.revision).toBe(2);
 
     // 3. A colleague's edit based on the stale revision 1 is refused; nothing is lost.
     let conflict: unknown;
     try {
-      updateDraft(h.db, draft.id, { ...draft.document, basis: 'stale' }, 1, 'editor2');
+      await updateDraft(h.db, draft.id, { ...draft.document, basis: 'stale' }, 1, 'editor2');
     } catch (e) {
       conflict = e;
     }
     expect(conflict).toBeInstanceOf(ConflictError);
     expect((conflict as ConflictError).current).toEqual(edited);
-    expect(getVersion(h.db, draft.id)).toEqual(edited);
+    expect(await getVersion(h.db, draft.id)).toEqual(edited);
 
     // 4. Validate (schema, semantics and the document's own tests).
-    expect(validateVersion(h.db, draft.id)).toEqual({ valid: true, errors: [] });
+    expect(await validateVersion(h.db, draft.id)).toEqual({ valid: true, errors: [] });
 
     // 5. Publish: editor1 asks, the chief (another person) approves.
-    requestPublication(h.db, draft.id, { expectedRevision: edited.revision }, 'editor1');
-    const published = approveVersion(
+    await requestPublication(h.db, draft.id, { expectedRevision: edited.revision }, 'editor1');
+    const published = await approveVersion(
       h.db,
       draft.id,
       { docNumber: '吉环考〔2024〕3号', effectiveDate: '2024-03-01' },
@@ -89,7 +89,7 @@ describe('rule lifecycle', () => {
       publishedBy: 'chief',
       contentHash: edited.contentHash,
     });
-    expect(getVersion(h.db, last.id).status).toBe('published'); // another year: still effective for 2023
+    expect((await getVersion(h.db, last.id)).status).toBe('published'); // another year: still effective for 2023
 
     // 6. Import this year's data (CSV with a # label row), checked against the published version.
     const imported = await importDataset(h.db, {
@@ -101,31 +101,31 @@ describe('rule lifecycle', () => {
       filename: '2024.csv',
     });
     expect(imported.regions).toBe(12);
-    const grid = getDataset(h.db, 2024);
+    const grid = await getDataset(h.db, 2024);
     expect(grid.hash).toBe(imported.hash);
 
     // 7. Run the assessment.
-    const run1 = createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor1');
+    const run1 = await createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor1');
     expect(run1).toMatchObject({
       status: 'finished',
       documentHash: published.contentHash,
       datasetHash: grid.hash,
     });
     expect(run1.counts.scored).toBe(12);
-    const detail = getRun(h.db, run1.id);
+    const detail = await getRun(h.db, run1.id);
     expect(detail.results.map((r) => r.rank)[0]).toBe(1);
 
     // 8. The same run again gives byte-identical results.
-    const run2 = createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor2');
+    const run2 = await createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor2');
     expect(run2.id).not.toBe(run1.id);
     expect(run2.datasetHash).toBe(run1.datasetHash);
-    expect(JSON.stringify(getRunResultTexts(h.db, run2.id))).toBe(
-      JSON.stringify(getRunResultTexts(h.db, run1.id)),
+    expect(JSON.stringify(await getRunResultTexts(h.db, run2.id))).toBe(
+      JSON.stringify(await getRunResultTexts(h.db, run1.id)),
     );
 
     // 9. The audit log shows each step, in order, with who and the content hashes.
-    const steps = listAudit(h.db, { limit: 1000 })
-      .entries.filter((e) => e.action !== 'region.load')
+    const steps = (await listAudit(h.db, { limit: 1000 })).entries
+      .filter((e) => e.action !== 'region.load')
       .reverse()
       .map((e) => [e.action, e.user, e.entityId]);
     expect(steps).toEqual([
@@ -142,11 +142,11 @@ describe('rule lifecycle', () => {
       ['run.create', 'assessor1', String(run1.id)],
       ['run.create', 'assessor2', String(run2.id)],
     ]);
-    const publish = listAudit(h.db, { action: 'version.publish', entityId: draft.id }).entries[0];
+    const publish = (await listAudit(h.db, { action: 'version.publish', entityId: draft.id })).entries[0];
     expect(publish).toMatchObject({ beforeHash: edited.contentHash, afterHash: published.contentHash });
-    const update = listAudit(h.db, { action: 'version.update' }).entries[0];
+    const update = (await listAudit(h.db, { action: 'version.update' })).entries[0];
     expect(update).toMatchObject({ beforeHash: draft.contentHash, afterHash: edited.contentHash });
-    const imp = listAudit(h.db, { action: 'dataset.import' }).entries[0];
+    const imp = (await listAudit(h.db, { action: 'dataset.import' })).entries[0];
     expect(imp.afterHash).toBe(grid.hash);
     expect(imp.detail).toMatchObject({ versionId: published.id, filename: '2024.csv' });
   });

@@ -31,8 +31,8 @@ describe('ecoscore backup', () => {
       const copy = openDatabase(join(dir, 'copy.db'));
       try {
         expect(copy.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-        expect(listVersions(copy.db)).toEqual(listVersions(live.db));
-        expect(getDataset(copy.db, 2024)).toEqual(getDataset(live.db, 2024));
+        expect(await listVersions(copy.db)).toEqual(await listVersions(live.db));
+        expect(await getDataset(copy.db, 2024)).toEqual(await getDataset(live.db, 2024));
       } finally {
         copy.close();
       }
@@ -72,7 +72,7 @@ describe('ecoscore backup', () => {
     const live = openDatabase(livePath);
     try {
       await seedIfEmpty(live.db);
-      const before = listVersions(live.db);
+      const before = await listVersions(live.db);
       symlinkSync(livePath, join(dir, 'sym.db'));
       linkSync(livePath, join(dir, 'hard.db'));
       symlinkSync(`${livePath}-wal`, join(dir, 'wal-link.db'));
@@ -88,7 +88,7 @@ describe('ecoscore backup', () => {
       }
       expect(out.stderr).toMatch(/live database or a link to it/);
       expect(live.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(listVersions(live.db)).toEqual(before);
+      expect(await listVersions(live.db)).toEqual(before);
     } finally {
       live.close();
     }

@@ -32,23 +32,23 @@ beforeAll(async () => {
   const live = openDatabase(original);
   try {
     await seedIfEmpty(live.db);
-    versionId = listVersions(live.db, { year: 2024, status: 'published' })[0].id;
-    saveDatasetGrid(
+    versionId = (await listVersions(live.db, { year: 2024, status: 'published' }))[0].id;
+    await saveDatasetGrid(
       live.db,
       2024,
       { regions: [{ code: '220100', values: { pm25: 30.5 } }] },
       { actor: 'zhang' },
     );
-    runId = createRun(live.db, { versionId, year: 2024 }, 'zhang').id;
-    requestRunPublication(
+    runId = (await createRun(live.db, { versionId, year: 2024 }, 'zhang')).id;
+    await requestRunPublication(
       live.db,
       runId,
       { docNumber: '吉环考〔2025〕3号', publishedOn: '2025-04-30' },
       'zhang',
     );
-    approveRunPublication(live.db, runId, 'li');
+    await approveRunPublication(live.db, runId, 'li');
     keyJson = JSON.stringify(signerFor(live.db).info);
-    writeFileSync(join(dir, 'sealed.json'), JSON.stringify(buildSealedRun(live.db, runId)));
+    writeFileSync(join(dir, 'sealed.json'), JSON.stringify(await buildSealedRun(live.db, runId)));
   } finally {
     live.close();
   }

@@ -127,7 +127,7 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
       );
       return 2;
     }
-    const result = verifyDatabase(opened.db, { trusted });
+    const result = await verifyDatabase(opened.db, { trusted });
     const note = trusted
       ? undefined
       : '注意：未找到密钥文件，签名按数据库记录的公钥检查 / note: no key file found; signatures were checked with the keys recorded in the database';

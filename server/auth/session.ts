@@ -41,16 +41,16 @@ export interface StoredSession {
 
 /** The storage sessions need (implemented over the database in `server/auth/store.ts`). */
 export interface SessionStore {
-  createSession(session: StoredSession): void;
+  createSession(session: StoredSession): Promise<void>;
   /** The session with its user, when both exist. */
   getSession(
     id: string,
     nowIso: string,
-  ): { session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined;
-  touchSession(id: string, expiresAt: string, lastSeenAt: string): void;
-  deleteSession(id: string): void;
-  deleteUserSessions(userId: number): void;
-  deleteExpiredSessions(nowIso: string): void;
+  ): Promise<{ session: StoredSession; user: SessionUser & { disabled: boolean } } | undefined>;
+  touchSession(id: string, expiresAt: string, lastSeenAt: string): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteUserSessions(userId: number): Promise<void>;
+  deleteExpiredSessions(nowIso: string): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -95,10 +95,10 @@ export class Sessions {
   }
 
   /** Starts a session for a user and sets its cookie. */
-  start(c: Context, userId: number): void {
+  async start(c: Context, userId: number): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
-    this.store.createSession({
+    await this.store.createSession({
       id: sessionIdOf(token),
       userId,
       createdAt: new Date(now).toISOString(),
@@ -109,9 +109,9 @@ export class Sessions {
   }
 
   /** Ends the request's session (if any) and clears the cookie. */
-  end(c: Context<AppEnv>): void {
+  async end(c: Context<AppEnv>): Promise<void> {
     const id = c.get('sessionId');
-    if (id) this.store.deleteSession(id);
+    if (id) await this.store.deleteSession(id);
     deleteCookie(c, SESSION_COOKIE, {
       path: '/',
       httpOnly: true,
@@ -121,8 +121,8 @@ export class Sessions {
   }
 
   /** Ends every session of a user (password reset, disabled account). */
-  endAll(userId: number): void {
-    this.store.deleteUserSessions(userId);
+  async endAll(userId: number): Promise<void> {
+    await this.store.deleteUserSessions(userId);
   }
 
   /**
@@ -138,17 +138,17 @@ export class Sessions {
       if (token && token.length <= 200) {
         const id = sessionIdOf(token);
         const now = this.now();
-        const found = this.store.getSession(id, new Date(now).toISOString());
+        const found = await this.store.getSession(id, new Date(now).toISOString());
         if (found) {
           const expires = Date.parse(found.session.expiresAt);
           if (!(expires > now) || found.user.disabled) {
-            this.store.deleteSession(id);
+            await this.store.deleteSession(id);
           } else {
             const { disabled: _disabled, ...user } = found.user;
             c.set('user', user);
             c.set('sessionId', id);
             if (expires - now < this.ttlMs / 2) {
-              this.store.touchSession(
+              await this.store.touchSession(
                 id,
                 new Date(now + this.ttlMs).toISOString(),
                 new Date(now).toISOString(),
@@ -159,7 +159,7 @@ export class Sessions {
         }
         if (now - this.lastSweep > 60 * 60 * 1000) {
           this.lastSweep = now;
-          this.store.deleteExpiredSessions(new Date(now).toISOString());
+          await this.store.deleteExpiredSessions(new Date(now).toISOString());
         }
       }
       await next();

@@ -16,66 +16,64 @@ describe('databaseSessionStore cache', () => {
   const now = '2026-01-01T00:00:00.000Z';
   const later = '2026-01-02T00:00:00.000Z';
 
-  beforeEach(() => {
+  beforeEach(async () => {
     opened = openDatabase(':memory:');
     const { db } = opened;
-    userId = createUser(
-      db,
-      { username: 'u1', displayName: 'U', role: 'editor', passwordHash: 'x' },
-      'system',
+    userId = (
+      await createUser(db, { username: 'u1', displayName: 'U', role: 'editor', passwordHash: 'x' }, 'system')
     ).id;
-    createUser(db, { username: 'admin', displayName: 'A', role: 'admin', passwordHash: 'x' }, 'system');
+    await createUser(db, { username: 'admin', displayName: 'A', role: 'admin', passwordHash: 'x' }, 'system');
     store = databaseSessionStore(db, { clock: () => t });
-    store.createSession({ id: 's1', userId, createdAt: now, expiresAt: later, lastSeenAt: now });
-    store.createSession({ id: 's2', userId, createdAt: now, expiresAt: later, lastSeenAt: now });
+    await store.createSession({ id: 's1', userId, createdAt: now, expiresAt: later, lastSeenAt: now });
+    await store.createSession({ id: 's2', userId, createdAt: now, expiresAt: later, lastSeenAt: now });
   });
   afterEach(() => opened.close());
 
-  const sneak = (sql: string) => opened.db.$client.prepare(sql).run();
+  const sneak = (sql: string) => opened.sqlite.prepare(sql).run();
 
-  it('answers from memory within the window, from the database after it', () => {
-    expect(store.getSession('s1', now)?.user.displayName).toBe('U');
+  it('answers from memory within the window, from the database after it', async () => {
+    expect((await store.getSession('s1', now))?.user.displayName).toBe('U');
     // A change behind the repositories' back is not seen until the entry is old…
     sneak("UPDATE users SET display_name = 'V'");
-    expect(store.getSession('s1', now)?.user.displayName).toBe('U');
+    expect((await store.getSession('s1', now))?.user.displayName).toBe('U');
     t += SESSION_CACHE_MS + 1;
     // …then it is.
-    expect(store.getSession('s1', now)?.user.displayName).toBe('V');
+    expect((await store.getSession('s1', now))?.user.displayName).toBe('V');
   });
 
-  it('disabling a user ends their cached sessions at once', () => {
-    expect(store.getSession('s1', now)).toBeDefined();
-    expect(store.getSession('s2', now)).toBeDefined();
-    updateUser(opened.db, userId, { disabled: true }, 'admin');
-    expect(store.getSession('s1', now)).toBeUndefined();
-    expect(store.getSession('s2', now)).toBeUndefined();
+  it('disabling a user ends their cached sessions at once', async () => {
+    expect(await store.getSession('s1', now)).toBeDefined();
+    expect(await store.getSession('s2', now)).toBeDefined();
+    await updateUser(opened.db, userId, { disabled: true }, 'admin');
+    expect(await store.getSession('s1', now)).toBeUndefined();
+    expect(await store.getSession('s2', now)).toBeUndefined();
   });
 
-  it('a role change is seen at once', () => {
-    expect(store.getSession('s1', now)?.user.role).toBe('editor');
-    updateUser(opened.db, userId, { role: 'reviewer' }, 'admin');
-    expect(store.getSession('s1', now)?.user.role).toBe('reviewer');
+  it('a role change is seen at once', async () => {
+    expect((await store.getSession('s1', now))?.user.role).toBe('editor');
+    await updateUser(opened.db, userId, { role: 'reviewer' }, 'admin');
+    expect((await store.getSession('s1', now))?.user.role).toBe('reviewer');
   });
 
-  it('a password change ends the cached sessions at once', () => {
-    expect(store.getSession('s1', now)).toBeDefined();
-    setPasswordHash(opened.db, userId, 'y', 'admin');
-    expect(store.getSession('s1', now)).toBeUndefined();
+  it('a password change ends the cached sessions at once', async () => {
+    expect(await store.getSession('s1', now)).toBeDefined();
+    await setPasswordHash(opened.db, userId, 'y', 'admin');
+    expect(await store.getSession('s1', now)).toBeUndefined();
   });
 
-  it('ending one session forgets it, and the other stays', () => {
-    expect(store.getSession('s1', now)).toBeDefined();
-    expect(store.getSession('s2', now)).toBeDefined();
-    store.deleteSession('s1');
-    expect(store.getSession('s1', now)).toBeUndefined();
-    expect(store.getSession('s2', now)).toBeDefined();
+  it('ending one session forgets it, and the other stays', async () => {
+    expect(await store.getSession('s1', now)).toBeDefined();
+    expect(await store.getSession('s2', now)).toBeDefined();
+    await store.deleteSession('s1');
+    expect(await store.getSession('s1', now)).toBeUndefined();
+    expect(await store.getSession('s2', now)).toBeDefined();
   });
 
-  it('an expired session is no session, cached or not; a touch moves the cached expiry', () => {
-    expect(store.getSession('s1', now)).toBeDefined();
-    expect(store.getSession('s1', later)).toBeUndefined();
+  it('an expired session is no session, cached or not; a touch moves the cached expiry', async () => {
+    expect(await store.getSession('s1', now)).toBeDefined();
+    expect(await store.getSession('s1', later)).toBeUndefined();
     const further = '2026-01-03T00:00:00.000Z';
-    store.touchSession('s1', further, now);
-    expect(store.getSession('s1', later)?.session.expiresAt).toBe(further);
+    await store.touchSession('s1', further, now);
+    expect((await store.getSession('s1', later))?.session.expiresAt).toBe(further);
   });
 });

@@ -12,7 +12,7 @@ import {
   deleteUserSessions,
   touchSession,
 } from '../db/users.ts';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { onUserChange } from '../db/changes.ts';
 import { sessions, users } from '../db/schema.ts';
 import { Lru } from '../../engine/cache/lru.ts';
@@ -24,10 +24,10 @@ export const SESSION_CACHE_MS = 5_000;
 /** The most sessions kept in memory. */
 export const SESSION_CACHE_SIZE = 1_000;
 
-type Found = NonNullable<ReturnType<SessionStore['getSession']>>;
+type Found = NonNullable<Awaited<ReturnType<SessionStore['getSession']>>>;
 
 /**
- * Sessions kept in the `sessions` table. A lookup is one prepared statement, and its answer is
+ * Sessions kept in the `sessions` table. A lookup is one query, and its answer is
  * kept for `SESSION_CACHE_MS` (at most `SESSION_CACHE_SIZE` sessions): disabling a user, changing
  * their role or password, or ending a session forgets it at once (server/db/changes.ts), so the
  * cache never lets through a request the database would refuse.
@@ -38,20 +38,19 @@ export function databaseSessionStore(
 ): SessionStore {
   const cacheMs = opts.cacheMs ?? SESSION_CACHE_MS;
   const clock = opts.clock ?? Date.now;
-  const lookup = db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder('id')))
-    .prepare();
   const cache = new Lru<string, { found: Found; until: number }>(SESSION_CACHE_SIZE);
   onUserChange(db, (userId, sessionId) => {
     if (sessionId !== undefined) cache.delete(sessionId);
     if (userId !== undefined)
       for (const [id, e] of cache.entries()) if (e.found.user.id === userId) cache.delete(id);
   });
-  const read = (id: string): Found | undefined => {
-    const row = lookup.get({ id });
+  const read = async (id: string): Promise<Found | undefined> => {
+    const row = await db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, id))
+      .get();
     if (!row) return undefined;
     const u = row.user;
     return {
@@ -68,13 +67,13 @@ export function databaseSessionStore(
     };
   };
   return {
-    createSession: (s) => void createSession(db, s),
-    getSession: (id, now) => {
+    createSession: async (s) => void (await createSession(db, s)),
+    getSession: async (id, now) => {
       const t = clock();
       const hit = cache.get(id);
       let found = hit && hit.until > t ? hit.found : undefined;
       if (!found) {
-        found = read(id);
+        found = await read(id);
         if (found && cacheMs > 0) cache.set(id, { found, until: t + cacheMs });
         else cache.delete(id);
       }
@@ -82,14 +81,14 @@ export function databaseSessionStore(
       if (!found || found.session.expiresAt <= now || found.user.disabled) return undefined;
       return found;
     },
-    touchSession: (id, expiresAt, lastSeenAt) => {
-      touchSession(db, id, lastSeenAt, expiresAt);
+    touchSession: async (id, expiresAt, lastSeenAt) => {
+      await touchSession(db, id, lastSeenAt, expiresAt);
       const hit = cache.get(id);
       if (hit) hit.found = { ...hit.found, session: { ...hit.found.session, expiresAt, lastSeenAt } };
     },
-    deleteSession: (id) => deleteSession(db, id),
-    deleteUserSessions: (userId) => void deleteUserSessions(db, userId),
-    deleteExpiredSessions: (now) => void deleteExpiredSessions(db, now),
+    deleteSession: async (id) => await deleteSession(db, id),
+    deleteUserSessions: async (userId) => void (await deleteUserSessions(db, userId)),
+    deleteExpiredSessions: async (now) => void (await deleteExpiredSessions(db, now)),
   };
 }
 
@@ -103,10 +102,14 @@ export async function ensureAdmin(
   db: Db,
   password?: string,
 ): Promise<{ created: boolean; generatedPassword?: string }> {
-  if (countUsers(db) > 0) return { created: false };
+  if ((await countUsers(db)) > 0) return { created: false };
   const generated = password && password.length > 0 ? undefined : randomPassword();
   const passwordHash = await hashPassword(password && password.length > 0 ? password : generated!);
-  if (countUsers(db) > 0) return { created: false };
-  createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash }, 'system');
+  if ((await countUsers(db)) > 0) return { created: false };
+  await createUser(
+    db,
+    { username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash },
+    'system',
+  );
   return { created: true, generatedPassword: generated };
 }

@@ -20,9 +20,10 @@ describe('migration 0005_appeals', () => {
     // The migrations before 0005.
     const before = join(dir, 'migrations');
     cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
-    rmSync(join(before, '0005_appeals.sql'));
     const journal = JSON.parse(readFileSync(join(before, 'meta', '_journal.json'), 'utf8'));
-    journal.entries = journal.entries.filter((e: { tag: string }) => e.tag !== '0005_appeals');
+    for (const e of journal.entries as { idx: number; tag: string }[])
+      if (e.idx >= 5) rmSync(join(before, `${e.tag}.sql`));
+    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx < 5);
     writeFileSync(join(before, 'meta', '_journal.json'), JSON.stringify(journal));
     const file = join(dir, 'old.db');
     const old = new Database(file);

@@ -6,6 +6,7 @@
  * the same transaction. Filing and evidence are refused after the run's appeal window
  * (`appeal_closed`).
  */
+import { transaction } from './dialect.ts';
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Input, RegionResult, RuleDocument } from '../../engine/types.ts';
@@ -138,13 +139,13 @@ interface RunContext {
   document: RuleDocument;
 }
 
-function runContext(db: Tx, runId: number): RunContext {
-  const summary = getRunSummary(db, runId);
-  return { summary, document: getVersion(db, summary.versionId).document };
+async function runContext(db: Tx, runId: number): Promise<RunContext> {
+  const summary = await getRunSummary(db, runId);
+  return { summary, document: (await getVersion(db, summary.versionId)).document };
 }
 
-function storedResult(db: Tx, runId: number, region: string): RegionResult | undefined {
-  const row = db
+async function storedResult(db: Tx, runId: number, region: string): Promise<RegionResult | undefined> {
+  const row = await db
     .select({ result: runResults.result })
     .from(runResults)
     .where(and(eq(runResults.runId, runId), eq(runResults.regionCode, region)))
@@ -206,16 +207,17 @@ function describe(
   };
 }
 
-function displayNames(db: Tx, names: string[]): Map<string, string> {
+async function displayNames(db: Tx, names: string[]): Promise<Map<string, string>> {
   const list = [...new Set(names)];
   if (!list.length) return new Map();
   return new Map(
-    db
-      .select({ u: users.username, d: users.displayName })
-      .from(users)
-      .where(inArray(users.username, list))
-      .all()
-      .map((r) => [r.u, r.d]),
+    (
+      await db
+        .select({ u: users.username, d: users.displayName })
+        .from(users)
+        .where(inArray(users.username, list))
+        .all()
+    ).map((r) => [r.u, r.d]),
   );
 }
 
@@ -245,89 +247,96 @@ const evidenceColumns = {
 };
 
 /** Appeal rows as the API shows them (with evidence, decision, where applied, labels). */
-function appealsOf(db: Tx, rows: AppealRow[]): Appeal[] {
+async function appealsOf(db: Tx, rows: AppealRow[]): Promise<Appeal[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const evidence = db
+  const evidence = await db
     .select(evidenceColumns)
     .from(appealEvidence)
     .where(inArray(appealEvidence.appealId, ids))
     .orderBy(appealEvidence.id)
     .all();
   const decisions = new Map<number, AppealDecisionRow>(
-    db
-      .select()
-      .from(appealDecisions)
-      .where(inArray(appealDecisions.appealId, ids))
-      .all()
-      .map((d) => [d.appealId, d]),
+    (await db.select().from(appealDecisions).where(inArray(appealDecisions.appealId, ids)).all()).map((d) => [
+      d.appealId,
+      d,
+    ]),
   );
-  const applied = db.select().from(correctionAppeals).where(inArray(correctionAppeals.appealId, ids)).all();
+  const applied = await db
+    .select()
+    .from(correctionAppeals)
+    .where(inArray(correctionAppeals.appealId, ids))
+    .all();
   const regionNames = new Map(
-    db
-      .select({ code: regions.code, name: regions.nameZh })
-      .from(regions)
-      .all()
-      .map((r) => [r.code, r.name]),
+    (await db.select({ code: regions.code, name: regions.nameZh }).from(regions).all()).map((r) => [
+      r.code,
+      r.name,
+    ]),
   );
-  const names = displayNames(db, [
+  const names = await displayNames(db, [
     ...rows.map((r) => r.filedBy),
     ...[...decisions.values()].map((d) => d.decidedBy),
   ]);
   const contexts = new Map<number, RunContext>();
   const results = new Map<string, RegionResult | undefined>();
-  return rows.map((r) => {
-    let ctx = contexts.get(r.runId);
-    if (!ctx) contexts.set(r.runId, (ctx = runContext(db, r.runId)));
-    const key = `${r.runId}:${r.regionCode}`;
-    if (!results.has(key)) results.set(key, storedResult(db, r.runId, r.regionCode));
-    const target: AppealTarget =
-      r.targetKind === 'input' ? { kind: 'input', key: r.targetId } : { kind: r.targetKind, id: r.targetId };
-    const { label, current } = describe(ctx.document, results.get(key), target);
-    const d = decisions.get(r.id);
-    const decision: Decision | null = d
-      ? {
-          decision: d.decision,
-          reason: d.reason,
-          ...(d.value !== null ? { value: JSON.parse(d.value) as unknown } : {}),
-          ...(d.points !== null ? { points: d.points } : {}),
-          decidedBy: d.decidedBy,
-          decidedByName: names.get(d.decidedBy) ?? d.decidedBy,
-          decidedAt: d.decidedAt,
-        }
-      : null;
-    return {
-      id: r.id,
-      runId: r.runId,
-      family: ctx.summary.family,
-      year: ctx.summary.year,
-      region: r.regionCode,
-      regionName: regionNames.get(r.regionCode) ?? r.regionCode,
-      target,
-      targetLabel: label,
-      current,
-      claim: r.claim,
-      requested: r.requested ? (JSON.parse(r.requested) as Appeal['requested']) : null,
-      state: d ? d.decision : 'open',
-      filedBy: r.filedBy,
-      filedByName: names.get(r.filedBy) ?? r.filedBy,
-      filedAt: r.filedAt,
-      evidence: evidence.filter((e) => e.appealId === r.id).map(evidenceOf),
-      decision,
-      appliedIn: applied.filter((a) => a.appealId === r.id).map((a) => a.runId),
-    };
-  });
+  return await Promise.all(
+    rows.map(async (r) => {
+      let ctx = contexts.get(r.runId);
+      if (!ctx) contexts.set(r.runId, (ctx = await runContext(db, r.runId)));
+      const key = `${r.runId}:${r.regionCode}`;
+      if (!results.has(key)) results.set(key, await storedResult(db, r.runId, r.regionCode));
+      const target: AppealTarget =
+        r.targetKind === 'input'
+          ? { kind: 'input', key: r.targetId }
+          : { kind: r.targetKind, id: r.targetId };
+      const { label, current } = describe(ctx.document, results.get(key), target);
+      const d = decisions.get(r.id);
+      const decision: Decision | null = d
+        ? {
+            decision: d.decision,
+            reason: d.reason,
+            ...(d.value !== null ? { value: JSON.parse(d.value) as unknown } : {}),
+            ...(d.points !== null ? { points: d.points } : {}),
+            decidedBy: d.decidedBy,
+            decidedByName: names.get(d.decidedBy) ?? d.decidedBy,
+            decidedAt: d.decidedAt,
+          }
+        : null;
+      return {
+        id: r.id,
+        runId: r.runId,
+        family: ctx.summary.family,
+        year: ctx.summary.year,
+        region: r.regionCode,
+        regionName: regionNames.get(r.regionCode) ?? r.regionCode,
+        target,
+        targetLabel: label,
+        current,
+        claim: r.claim,
+        requested: r.requested ? (JSON.parse(r.requested) as Appeal['requested']) : null,
+        state: d ? d.decision : 'open',
+        filedBy: r.filedBy,
+        filedByName: names.get(r.filedBy) ?? r.filedBy,
+        filedAt: r.filedAt,
+        evidence: evidence.filter((e) => e.appealId === r.id).map(evidenceOf),
+        decision,
+        appliedIn: applied.filter((a) => a.appealId === r.id).map((a) => a.runId),
+      };
+    }),
+  );
 }
 
-function appealRow(db: Tx, id: number): AppealRow {
-  const row = Number.isInteger(id) ? db.select().from(appeals).where(eq(appeals.id, id)).get() : undefined;
+async function appealRow(db: Tx, id: number): Promise<AppealRow> {
+  const row = Number.isInteger(id)
+    ? await db.select().from(appeals).where(eq(appeals.id, id)).get()
+    : undefined;
   if (!row) throw new NotFoundError('appeal', id);
   return row;
 }
 
 /** One appeal (NotFoundError when there is none). */
-export function getAppeal(db: Tx, id: number): Appeal {
-  return appealsOf(db, [appealRow(db, id)])[0];
+export async function getAppeal(db: Tx, id: number): Promise<Appeal> {
+  return (await appealsOf(db, [await appealRow(db, id)]))[0];
 }
 
 export interface AppealFilter {
@@ -337,20 +346,20 @@ export interface AppealFilter {
 }
 
 /** Appeals newest first, and the counts by state over the filter without `state`. */
-export function listAppeals(
+export async function listAppeals(
   db: Tx,
   filter: AppealFilter,
-): { appeals: Appeal[]; counts: Record<AppealState | 'total', number> } {
+): Promise<{ appeals: Appeal[]; counts: Record<AppealState | 'total', number> }> {
   const conds: SQL[] = [];
   if (filter.runId !== undefined) conds.push(eq(appeals.runId, filter.runId));
   if (filter.region !== undefined) conds.push(eq(appeals.regionCode, filter.region));
-  const rows = db
+  const rows = await db
     .select()
     .from(appeals)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(appeals.id))
     .all();
-  const all = appealsOf(db, rows);
+  const all = await appealsOf(db, rows);
   const counts = { open: 0, accepted: 0, rejected: 0, total: all.length };
   for (const a of all) counts[a.state]++;
   return { appeals: filter.state ? all.filter((a) => a.state === filter.state) : all, counts };
@@ -445,56 +454,58 @@ function checkTarget(doc: RuleDocument, result: RegionResult, input: NewAppeal):
 }
 
 /** Files an appeal. Audited as `appeal.file`. */
-export function fileAppeal(db: Db, input: NewAppeal, actor: Actor, today: string = todayInChina()): Appeal {
+export async function fileAppeal(
+  db: Db,
+  input: NewAppeal,
+  actor: Actor,
+  today: string = todayInChina(),
+): Promise<Appeal> {
   assertOwnRegion(actor, input.region);
-  return db.transaction(
-    (tx) => {
-      getRunRow(tx, input.runId);
-      const ctx = runContext(tx, input.runId);
-      assertOpen(ctx.summary, today);
-      const result = storedResult(tx, input.runId, input.region);
-      if (!result)
-        invalid(
-          '/region',
-          'not_scored',
-          `地区 ${input.region} 未在运行 ${input.runId} 中计分 / region ${input.region} was not scored in run ${input.runId}`,
-        );
-      const requested = checkTarget(ctx.document, result!, input);
-      const at = nowIso();
-      const row = tx
-        .insert(appeals)
-        .values({
-          runId: input.runId,
-          regionCode: input.region,
-          targetKind: input.target.kind as AppealTargetKind,
-          targetId: targetId(input.target),
-          claim: input.claim,
-          requested,
-          filedBy: actor.username,
-          filedAt: at,
-        })
-        .returning()
-        .get();
-      appendAudit(tx, {
-        user: actor.username,
-        action: 'appeal.file',
-        entity: 'appeal',
-        entityId: row.id,
-        afterHash: sha256Text(
-          JSON.stringify([row.runId, row.regionCode, row.targetKind, row.targetId, row.claim, row.requested]),
-        ),
-        detail: {
-          runId: row.runId,
-          region: row.regionCode,
-          target: input.target,
-          requested: requested ? JSON.parse(requested) : null,
-        },
-        at,
-      });
-      return getAppeal(tx, row.id);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    await getRunRow(tx, input.runId);
+    const ctx = await runContext(tx, input.runId);
+    assertOpen(ctx.summary, today);
+    const result = await storedResult(tx, input.runId, input.region);
+    if (!result)
+      invalid(
+        '/region',
+        'not_scored',
+        `地区 ${input.region} 未在运行 ${input.runId} 中计分 / region ${input.region} was not scored in run ${input.runId}`,
+      );
+    const requested = checkTarget(ctx.document, result!, input);
+    const at = nowIso();
+    const row = await tx
+      .insert(appeals)
+      .values({
+        runId: input.runId,
+        regionCode: input.region,
+        targetKind: input.target.kind as AppealTargetKind,
+        targetId: targetId(input.target),
+        claim: input.claim,
+        requested,
+        filedBy: actor.username,
+        filedAt: at,
+      })
+      .returning()
+      .get();
+    await appendAudit(tx, {
+      user: actor.username,
+      action: 'appeal.file',
+      entity: 'appeal',
+      entityId: row.id,
+      afterHash: sha256Text(
+        JSON.stringify([row.runId, row.regionCode, row.targetKind, row.targetId, row.claim, row.requested]),
+      ),
+      detail: {
+        runId: row.runId,
+        region: row.regionCode,
+        target: input.target,
+        requested: requested ? JSON.parse(requested) : null,
+      },
+      at,
+    });
+    return await getAppeal(tx, row.id);
+  });
 }
 
 function sha256Text(s: string | Uint8Array): string {
@@ -546,13 +557,13 @@ export function filenameProblem(name: unknown): ImportProblem | undefined {
  * (a declared type other than that, or a file name whose extension disagrees, is refused), with its
  * SHA-256. Audited as `appeal.evidence` (with the hash).
  */
-export function addEvidence(
+export async function addEvidence(
   db: Db,
   appealId: number,
   file: { filename: string; bytes: Uint8Array; declaredType?: string },
   actor: Actor,
   today: string = todayInChina(),
-): Evidence {
+): Promise<Evidence> {
   const fp = filenameProblem(file.filename);
   if (fp) throw new ValidationError(fp.message, [fp], fp.code);
   if (file.bytes.length === 0) throw new AppealError(400, 'missing_body', '空文件 / empty file');
@@ -582,67 +593,64 @@ export function addEvidence(
       'unsupported_type',
       `文件名扩展名与文件内容（${type}）不符 / the file name's extension does not match the content (${type})`,
     );
-  return db.transaction(
-    (tx) => {
-      const row = appealRow(tx, appealId);
-      assertOwnRegion(actor, row.regionCode);
-      if (
-        tx
-          .select({ id: appealDecisions.appealId })
-          .from(appealDecisions)
-          .where(eq(appealDecisions.appealId, appealId))
-          .get()
-      )
-        throw new ConflictError(
-          `申诉 ${appealId} 已复核，不能再补充材料 / appeal ${appealId} is decided; no more evidence`,
-          undefined,
-          'appeal_decided',
-        );
-      assertOpen(getRunSummary(tx, row.runId), today);
-      const sha256 = sha256Text(file.bytes);
-      const at = nowIso();
-      const ev = tx
-        .insert(appealEvidence)
-        .values({
-          appealId,
-          filename: file.filename,
-          contentType: type,
-          size: file.bytes.length,
-          sha256,
-          content: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
-          uploadedBy: actor.username,
-          uploadedAt: at,
-        })
-        .returning(evidenceColumns)
-        .get();
-      appendAudit(tx, {
-        user: actor.username,
-        action: 'appeal.evidence',
-        entity: 'appeal',
-        entityId: appealId,
-        afterHash: sha256,
-        detail: {
-          evidenceId: ev.id,
-          filename: file.filename,
-          contentType: type,
-          size: file.bytes.length,
-          sha256,
-        },
-        at,
-      });
-      return evidenceOf(ev);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const row = await appealRow(tx, appealId);
+    assertOwnRegion(actor, row.regionCode);
+    if (
+      await tx
+        .select({ id: appealDecisions.appealId })
+        .from(appealDecisions)
+        .where(eq(appealDecisions.appealId, appealId))
+        .get()
+    )
+      throw new ConflictError(
+        `申诉 ${appealId} 已复核，不能再补充材料 / appeal ${appealId} is decided; no more evidence`,
+        undefined,
+        'appeal_decided',
+      );
+    assertOpen(await getRunSummary(tx, row.runId), today);
+    const sha256 = sha256Text(file.bytes);
+    const at = nowIso();
+    const ev = await tx
+      .insert(appealEvidence)
+      .values({
+        appealId,
+        filename: file.filename,
+        contentType: type,
+        size: file.bytes.length,
+        sha256,
+        content: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
+        uploadedBy: actor.username,
+        uploadedAt: at,
+      })
+      .returning(evidenceColumns)
+      .get();
+    await appendAudit(tx, {
+      user: actor.username,
+      action: 'appeal.evidence',
+      entity: 'appeal',
+      entityId: appealId,
+      afterHash: sha256,
+      detail: {
+        evidenceId: ev.id,
+        filename: file.filename,
+        contentType: type,
+        size: file.bytes.length,
+        sha256,
+      },
+      at,
+    });
+    return evidenceOf(ev);
+  });
 }
 
 /** An evidence file with its bytes (NotFoundError unless it belongs to the appeal). */
-export function getEvidenceFile(
+export async function getEvidenceFile(
   db: Tx,
   appealId: number,
   evidenceId: number,
-): Evidence & { content: Buffer } {
-  const row = db
+): Promise<Evidence & { content: Buffer }> {
+  const row = await db
     .select()
     .from(appealEvidence)
     .where(and(eq(appealEvidence.id, evidenceId), eq(appealEvidence.appealId, appealId)))
@@ -652,8 +660,8 @@ export function getEvidenceFile(
 }
 
 /** The region an appeal concerns (for access checks). */
-export function appealRegion(db: Tx, id: number): string {
-  return appealRow(db, id).regionCode;
+export async function appealRegion(db: Tx, id: number): Promise<string> {
+  return (await appealRow(db, id)).regionCode;
 }
 
 /**
@@ -662,101 +670,96 @@ export function appealRegion(db: Tx, id: number): string {
  * `value`, an accepted item appeal the adjusted `points`; a veto, downgrade or cap appeal neither
  * (accepting lifts it). Audited as `appeal.decide`.
  */
-export function decideAppeal(db: Db, id: number, input: AppealDecisionInput, actor: Actor): Appeal {
-  return db.transaction(
-    (tx) => {
-      const row = appealRow(tx, id);
-      if (row.filedBy === actor.username)
-        throw new SamePersonError(
-          `申诉人不能复核自己提交的申诉 / the person who filed an appeal cannot decide it: ${actor.username}`,
+export async function decideAppeal(
+  db: Db,
+  id: number,
+  input: AppealDecisionInput,
+  actor: Actor,
+): Promise<Appeal> {
+  return await transaction(db, async (tx) => {
+    const row = await appealRow(tx, id);
+    if (row.filedBy === actor.username)
+      throw new SamePersonError(
+        `申诉人不能复核自己提交的申诉 / the person who filed an appeal cannot decide it: ${actor.username}`,
+      );
+    if (
+      await tx
+        .select({ id: appealDecisions.appealId })
+        .from(appealDecisions)
+        .where(eq(appealDecisions.appealId, id))
+        .get()
+    )
+      throw new ConflictError(
+        `申诉 ${id} 已复核，决定不可更改 / appeal ${id} is already decided`,
+        await getAppeal(tx, id),
+        'already_decided',
+      );
+    const { document } = await runContext(tx, row.runId);
+    let value: string | null = null;
+    let points: number | null = null;
+    const has = (k: 'value' | 'points') => input[k] !== undefined;
+    if (input.decision === 'rejected' || !['input', 'item'].includes(row.targetKind)) {
+      if (has('value'))
+        invalid('/value', 'unexpected_value', '此决定不带 value / this decision takes no value');
+      if (has('points'))
+        invalid('/points', 'unexpected_points', '此决定不带 points / this decision takes no points');
+    } else if (row.targetKind === 'input') {
+      if (has('points'))
+        invalid('/points', 'unexpected_points', '指标申诉的决定给出 value / an input decision gives a value');
+      if (!has('value'))
+        invalid(
+          '/value',
+          'value_required',
+          '采纳指标申诉需给出更正后的数值 value / accepting an input appeal needs the corrected value',
         );
-      if (
-        tx
-          .select({ id: appealDecisions.appealId })
-          .from(appealDecisions)
-          .where(eq(appealDecisions.appealId, id))
-          .get()
-      )
-        throw new ConflictError(
-          `申诉 ${id} 已复核，决定不可更改 / appeal ${id} is already decided`,
-          getAppeal(tx, id),
-          'already_decided',
+      const def = document.inputs.find((i) => i.key === row.targetId)!;
+      const p = checkValue(def, input.value);
+      if (p) invalid('/value', p.code, p.message);
+      value = JSON.stringify(input.value);
+    } else {
+      if (has('value'))
+        invalid('/value', 'unexpected_value', '考核项申诉的决定给出 points / an item decision gives points');
+      if (!has('points') || typeof input.points !== 'number' || !Number.isFinite(input.points))
+        invalid(
+          '/points',
+          'points_required',
+          '采纳考核项申诉需给出调整后的分值 points / accepting an item appeal needs the adjusted points',
         );
-      const { document } = runContext(tx, row.runId);
-      let value: string | null = null;
-      let points: number | null = null;
-      const has = (k: 'value' | 'points') => input[k] !== undefined;
-      if (input.decision === 'rejected' || !['input', 'item'].includes(row.targetKind)) {
-        if (has('value'))
-          invalid('/value', 'unexpected_value', '此决定不带 value / this decision takes no value');
-        if (has('points'))
-          invalid('/points', 'unexpected_points', '此决定不带 points / this decision takes no points');
-      } else if (row.targetKind === 'input') {
-        if (has('points'))
-          invalid(
-            '/points',
-            'unexpected_points',
-            '指标申诉的决定给出 value / an input decision gives a value',
-          );
-        if (!has('value'))
-          invalid(
-            '/value',
-            'value_required',
-            '采纳指标申诉需给出更正后的数值 value / accepting an input appeal needs the corrected value',
-          );
-        const def = document.inputs.find((i) => i.key === row.targetId)!;
-        const p = checkValue(def, input.value);
-        if (p) invalid('/value', p.code, p.message);
-        value = JSON.stringify(input.value);
-      } else {
-        if (has('value'))
-          invalid(
-            '/value',
-            'unexpected_value',
-            '考核项申诉的决定给出 points / an item decision gives points',
-          );
-        if (!has('points') || typeof input.points !== 'number' || !Number.isFinite(input.points))
-          invalid(
-            '/points',
-            'points_required',
-            '采纳考核项申诉需给出调整后的分值 points / accepting an item appeal needs the adjusted points',
-          );
-        const max = findItem(document, row.targetId)?.maxPoints ?? Number.MAX_VALUE;
-        if (input.points! < 0 || input.points! > max)
-          invalid('/points', 'out_of_range', `分值应在 0–${max} 之间 / points must be within 0–${max}`);
-        points = input.points!;
-      }
-      const at = nowIso();
-      const entry = appendAudit(tx, {
-        user: actor.username,
-        action: 'appeal.decide',
-        entity: 'appeal',
-        entityId: id,
-        detail: {
-          runId: row.runId,
-          region: row.regionCode,
-          decision: input.decision,
-          reason: input.reason,
-          ...(value !== null ? { value: JSON.parse(value) } : {}),
-          ...(points !== null ? { points } : {}),
-          filedBy: row.filedBy,
-        },
-        at,
-      });
-      tx.insert(appealDecisions)
-        .values({
-          appealId: id,
-          decision: input.decision,
-          reason: input.reason,
-          value,
-          points,
-          decidedBy: actor.username,
-          decidedAt: at,
-          auditHash: entry.hash,
-        })
-        .run();
-      return getAppeal(tx, id);
-    },
-    { behavior: 'immediate' },
-  );
+      const max = findItem(document, row.targetId)?.maxPoints ?? Number.MAX_VALUE;
+      if (input.points! < 0 || input.points! > max)
+        invalid('/points', 'out_of_range', `分值应在 0–${max} 之间 / points must be within 0–${max}`);
+      points = input.points!;
+    }
+    const at = nowIso();
+    const entry = await appendAudit(tx, {
+      user: actor.username,
+      action: 'appeal.decide',
+      entity: 'appeal',
+      entityId: id,
+      detail: {
+        runId: row.runId,
+        region: row.regionCode,
+        decision: input.decision,
+        reason: input.reason,
+        ...(value !== null ? { value: JSON.parse(value) } : {}),
+        ...(points !== null ? { points } : {}),
+        filedBy: row.filedBy,
+      },
+      at,
+    });
+    await tx
+      .insert(appealDecisions)
+      .values({
+        appealId: id,
+        decision: input.decision,
+        reason: input.reason,
+        value,
+        points,
+        decidedBy: actor.username,
+        decidedAt: at,
+        auditHash: entry.hash,
+      })
+      .run();
+    return await getAppeal(tx, id);
+  });
 }

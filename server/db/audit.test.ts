@@ -6,7 +6,7 @@ import { appendAudit, listAudit } from './audit.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 
 let h: OpenedDatabase;
-beforeEach(() => {
+beforeEach(async () => {
   h = openDatabase(':memory:');
   const rows: [string, string, string, string, string][] = [
     ['2025-01-01T08:00:00.000Z', 'alice', 'version.create', 'version', '1'],
@@ -16,7 +16,7 @@ beforeEach(() => {
     ['2025-02-02T00:00:00.000Z', 'carol', 'version.publish', 'version', '1'],
   ];
   for (const [at, user, action, entity, entityId] of rows)
-    appendAudit(h.db, {
+    await appendAudit(h.db, {
       at,
       user,
       action,
@@ -30,8 +30,8 @@ beforeEach(() => {
 afterEach(() => h.close());
 
 describe('listAudit', () => {
-  it('returns entries newest first with the total', () => {
-    const { entries, total } = listAudit(h.db);
+  it('returns entries newest first with the total', async () => {
+    const { entries, total } = await listAudit(h.db);
     expect(total).toBe(5);
     expect(entries.map((e) => e.action)).toEqual([
       'version.publish',
@@ -55,8 +55,8 @@ describe('listAudit', () => {
     });
   });
 
-  it('chains every row to the one before: SHA-256(previous hash + canonical JSON of the row)', () => {
-    const rows = listAudit(h.db, { limit: 1000 }).entries.sort((a, b) => a.id - b.id);
+  it('chains every row to the one before: SHA-256(previous hash + canonical JSON of the row)', async () => {
+    const rows = (await listAudit(h.db, { limit: 1000 })).entries.sort((a, b) => a.id - b.id);
     let previous = GENESIS;
     rows.forEach((r, i) => {
       expect(r.id).toBe(i + 1);
@@ -74,24 +74,23 @@ describe('listAudit', () => {
     );
   });
 
-  it('filters by entity, entity id, action, user and dates (a date alone covers the whole day)', () => {
-    expect(listAudit(h.db, { entity: 'version' }).total).toBe(3);
-    expect(listAudit(h.db, { entity: 'dataset', entityId: 2024 }).total).toBe(1);
-    expect(listAudit(h.db, { action: 'run.create' }).entries.map((e) => e.user)).toEqual(['bob']);
-    expect(listAudit(h.db, { user: 'alice' }).total).toBe(2);
-    expect(listAudit(h.db, { from: '2025-01-02', to: '2025-01-31' }).entries.map((e) => e.action)).toEqual([
-      'dataset.import',
-      'version.update',
-    ]);
-    expect(listAudit(h.db, { from: '2025-02-01T00:00:00.000Z' }).total).toBe(2);
-    expect(listAudit(h.db, { user: 'alice', entity: 'dataset' }).total).toBe(0);
+  it('filters by entity, entity id, action, user and dates (a date alone covers the whole day)', async () => {
+    expect((await listAudit(h.db, { entity: 'version' })).total).toBe(3);
+    expect((await listAudit(h.db, { entity: 'dataset', entityId: 2024 })).total).toBe(1);
+    expect((await listAudit(h.db, { action: 'run.create' })).entries.map((e) => e.user)).toEqual(['bob']);
+    expect((await listAudit(h.db, { user: 'alice' })).total).toBe(2);
+    expect(
+      (await listAudit(h.db, { from: '2025-01-02', to: '2025-01-31' })).entries.map((e) => e.action),
+    ).toEqual(['dataset.import', 'version.update']);
+    expect((await listAudit(h.db, { from: '2025-02-01T00:00:00.000Z' })).total).toBe(2);
+    expect((await listAudit(h.db, { user: 'alice', entity: 'dataset' })).total).toBe(0);
   });
 
-  it('pages with limit and offset, total unaffected', () => {
-    const page = listAudit(h.db, { limit: 2, offset: 2 });
+  it('pages with limit and offset, total unaffected', async () => {
+    const page = await listAudit(h.db, { limit: 2, offset: 2 });
     expect(page.total).toBe(5);
     expect(page.entries.map((e) => e.id)).toEqual([3, 2]);
-    expect(listAudit(h.db, { limit: 2, offset: 4 }).entries.map((e) => e.id)).toEqual([1]);
-    expect(listAudit(h.db, { limit: 0 })).toEqual({ entries: [], total: 5 });
+    expect((await listAudit(h.db, { limit: 2, offset: 4 })).entries.map((e) => e.id)).toEqual([1]);
+    expect(await listAudit(h.db, { limit: 0 })).toEqual({ entries: [], total: 5 });
   });
 });

@@ -66,8 +66,8 @@ export function nowIso(): string {
  * Appends one audit row, chained to the last one (its id is the last id + 1, its `hash` covers the
  * previous hash and this row). Call it inside the transaction of the change it records.
  */
-export function appendAudit(tx: Tx, entry: AuditInput): AuditEntry {
-  const last = tx
+export async function appendAudit(tx: Tx, entry: AuditInput): Promise<AuditEntry> {
+  const last = await tx
     .select({ id: auditLog.id, hash: auditLog.hash })
     .from(auditLog)
     .orderBy(desc(auditLog.id))
@@ -86,7 +86,7 @@ export function appendAudit(tx: Tx, entry: AuditInput): AuditEntry {
     detail: JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>,
   };
   const hash = auditRowHash(last?.hash ?? GENESIS, row);
-  return tx
+  return await tx
     .insert(auditLog)
     .values({ ...row, hash })
     .returning()
@@ -94,9 +94,9 @@ export function appendAudit(tx: Tx, entry: AuditInput): AuditEntry {
 }
 
 /** The audit entry with this chain hash, if any. */
-export function auditByHash(db: Tx, hash: string | null): AuditEntry | undefined {
+export async function auditByHash(db: Tx, hash: string | null): Promise<AuditEntry | undefined> {
   if (!hash) return undefined;
-  return db.select().from(auditLog).where(eq(auditLog.hash, hash)).get();
+  return await db.select().from(auditLog).where(eq(auditLog.hash, hash)).get();
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -107,7 +107,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * @example
  * listAudit(db, { entity: 'version', from: '2025-01-01', limit: 20 })
  */
-export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditListEntry[]; total: number } {
+export async function listAudit(
+  db: Tx,
+  filter: AuditFilter = {},
+): Promise<{ entries: AuditListEntry[]; total: number }> {
   const conds: SQL[] = [];
   if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
   if (filter.entityId !== undefined && filter.entityId !== '')
@@ -125,16 +128,17 @@ export function listAudit(db: Tx, filter: AuditFilter = {}): { entries: AuditLis
   const where = conds.length ? and(...conds) : undefined;
   const limit = Math.min(1000, Math.max(0, Math.trunc(filter.limit ?? 50)));
   const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
-  const entries = db
-    .select({ entry: auditLog, displayName: users.displayName })
-    .from(auditLog)
-    .leftJoin(users, eq(users.username, auditLog.user))
-    .where(where)
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(limit)
-    .offset(offset)
-    .all()
-    .map((r) => ({ ...r.entry, displayName: r.displayName ?? null }));
-  const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+  const entries = (
+    await db
+      .select({ entry: auditLog, displayName: users.displayName })
+      .from(auditLog)
+      .leftJoin(users, eq(users.username, auditLog.user))
+      .where(where)
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(limit)
+      .offset(offset)
+      .all()
+  ).map((r) => ({ ...r.entry, displayName: r.displayName ?? null }));
+  const total = (await db.select({ n: count() }).from(auditLog).where(where).get())?.n ?? 0;
   return { entries, total };
 }

@@ -5,6 +5,7 @@
  * family (a settings row `consequences:<family>`, defaults below). A run's lists can be recorded
  * with it once (append-only, audited), and then read back as recorded.
  */
+import { transaction } from './dialect.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import type { RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
@@ -61,8 +62,8 @@ export interface RunConsequences {
 const key = (family: string) => `consequences:${family}`;
 
 /** The family's configuration (the defaults when never set). */
-export function getFamilyConsequences(db: Tx, family: string): FamilyConsequences {
-  const row = db
+export async function getFamilyConsequences(db: Tx, family: string): Promise<FamilyConsequences> {
+  const row = await db
     .select()
     .from(settings)
     .where(eq(settings.key, key(family)))
@@ -77,12 +78,12 @@ export function getFamilyConsequences(db: Tx, family: string): FamilyConsequence
 }
 
 /** Replaces the family's configuration (each kind at most once). Audited as `consequences.configure`. */
-export function saveFamilyConsequences(
+export async function saveFamilyConsequences(
   db: Db,
   family: string,
   config: ConsequenceConfig,
   actor: string,
-): FamilyConsequences {
+): Promise<FamilyConsequences> {
   const seen = new Set<string>();
   config.lists.forEach((l, i) => {
     if (seen.has(l.kind))
@@ -98,31 +99,29 @@ export function saveFamilyConsequences(
   const clean: ConsequenceConfig = {
     lists: config.lists.map((l) => ({ kind: l.kind, criteria: [...new Set(l.criteria)] })),
   };
-  return db.transaction(
-    (tx) => {
-      const at = nowIso();
-      const value = JSON.stringify(clean);
-      tx.insert(settings)
-        .values({ key: key(family), value, updatedBy: actor, updatedAt: at })
-        .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy: actor, updatedAt: at } })
-        .run();
-      appendAudit(tx, {
-        user: actor,
-        action: 'consequences.configure',
-        entity: 'family',
-        entityId: family,
-        detail: { ...clean },
-        at,
-      });
-      return getFamilyConsequences(tx, family);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const at = nowIso();
+    const value = JSON.stringify(clean);
+    await tx
+      .insert(settings)
+      .values({ key: key(family), value, updatedBy: actor, updatedAt: at })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy: actor, updatedAt: at } })
+      .run();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'consequences.configure',
+      entity: 'family',
+      entityId: family,
+      detail: { ...clean },
+      at,
+    });
+    return await getFamilyConsequences(tx, family);
+  });
 }
 
 /** Each region's grade in the family's run for the year before: the published one, else the latest. */
-function previousGrades(db: Tx, family: string, year: number): Map<string, string> {
-  const published = db
+async function previousGrades(db: Tx, family: string, year: number): Promise<Map<string, string>> {
+  const published = await db
     .select({ id: runPublications.runId })
     .from(runPublications)
     .where(
@@ -135,35 +134,36 @@ function previousGrades(db: Tx, family: string, year: number): Map<string, strin
     .get();
   const latest =
     published ??
-    db
+    (await db
       .select({ id: runs.id })
       .from(runs)
       .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
       .where(and(eq(ruleVersions.family, family), eq(runs.year, year - 1), eq(runs.status, 'finished')))
       .orderBy(desc(runs.createdAt), desc(runs.id))
-      .get();
+      .get());
   if (!latest) return new Map();
   return new Map(
-    db
-      .select({ region: runResults.regionCode, grade: runResults.grade })
-      .from(runResults)
-      .where(eq(runResults.runId, latest.id))
-      .all()
-      .map((r) => [r.region, r.grade]),
+    (
+      await db
+        .select({ region: runResults.regionCode, grade: runResults.grade })
+        .from(runResults)
+        .where(eq(runResults.runId, latest.id))
+        .all()
+    ).map((r) => [r.region, r.grade]),
   );
 }
 
 /** The lists computed from a run's results under a configuration. */
-export function computeConsequences(
+export async function computeConsequences(
   db: Tx,
   run: RunDetail,
   config: ConsequenceConfig,
-): RunConsequences['lists'] {
-  const doc = getVersion(db, run.versionId).document;
+): Promise<RunConsequences['lists']> {
+  const doc = (await getVersion(db, run.versionId)).document;
   const idx = new Map(doc.grades.map((g, i) => [g.id, i]));
   const label = new Map(doc.grades.map((g) => [g.id, g.label.zh]));
   const last = doc.grades[doc.grades.length - 1].id;
-  const prev = previousGrades(db, run.family, run.year);
+  const prev = await previousGrades(db, run.family, run.year);
   const reasonsOf = (r: RegionResult): Map<Criterion, string> => {
     const out = new Map<Criterion, string>();
     if (r.grade === last) out.set('failed', `考核等级为${label.get(last)} / graded ${last}`);
@@ -195,9 +195,9 @@ export function computeConsequences(
 }
 
 /** The run's consequences: as recorded, or computed now from the family's configuration. */
-export function getRunConsequences(db: Tx, runId: number): RunConsequences {
-  const run = getRun(db, runId);
-  const row = db.select().from(runConsequences).where(eq(runConsequences.runId, runId)).get();
+export async function getRunConsequences(db: Tx, runId: number): Promise<RunConsequences> {
+  const run = await getRun(db, runId);
+  const row = await db.select().from(runConsequences).where(eq(runConsequences.runId, runId)).get();
   if (row)
     return {
       runId,
@@ -205,48 +205,46 @@ export function getRunConsequences(db: Tx, runId: number): RunConsequences {
       config: JSON.parse(row.config) as ConsequenceConfig,
       lists: JSON.parse(row.lists) as RunConsequences['lists'],
     };
-  const { lists: cfg } = getFamilyConsequences(db, run.family);
+  const { lists: cfg } = await getFamilyConsequences(db, run.family);
   const config = { lists: cfg };
-  return { runId, recorded: null, config, lists: computeConsequences(db, run, config) };
+  return { runId, recorded: null, config, lists: await computeConsequences(db, run, config) };
 }
 
 /** Records the run's consequences (once; append-only). Audited as `run.consequences`. */
-export function recordRunConsequences(db: Db, runId: number, actor: string): RunConsequences {
-  return db.transaction(
-    (tx) => {
-      const current = getRunConsequences(tx, runId);
-      if (current.recorded)
-        throw new ConflictError(
-          `运行 ${runId} 的处理名单已记录 / the consequences of run ${runId} are already recorded`,
-          current,
-          'already_recorded',
-        );
-      const at = nowIso();
-      const entry = appendAudit(tx, {
-        user: actor,
-        action: 'run.consequences',
-        entity: 'run',
-        entityId: runId,
-        detail: {
-          config: current.config,
-          lists: current.lists.map((l) => ({ kind: l.kind, regions: l.regions.map((r) => r.region) })),
-        },
-        at,
-      });
-      tx.insert(runConsequences)
-        .values({
-          runId,
-          config: JSON.stringify(current.config),
-          lists: JSON.stringify(current.lists),
-          recordedBy: actor,
-          recordedAt: at,
-          auditHash: entry.hash,
-        })
-        .run();
-      return getRunConsequences(tx, runId);
-    },
-    { behavior: 'immediate' },
-  );
+export async function recordRunConsequences(db: Db, runId: number, actor: string): Promise<RunConsequences> {
+  return await transaction(db, async (tx) => {
+    const current = await getRunConsequences(tx, runId);
+    if (current.recorded)
+      throw new ConflictError(
+        `运行 ${runId} 的处理名单已记录 / the consequences of run ${runId} are already recorded`,
+        current,
+        'already_recorded',
+      );
+    const at = nowIso();
+    const entry = await appendAudit(tx, {
+      user: actor,
+      action: 'run.consequences',
+      entity: 'run',
+      entityId: runId,
+      detail: {
+        config: current.config,
+        lists: current.lists.map((l) => ({ kind: l.kind, regions: l.regions.map((r) => r.region) })),
+      },
+      at,
+    });
+    await tx
+      .insert(runConsequences)
+      .values({
+        runId,
+        config: JSON.stringify(current.config),
+        lists: JSON.stringify(current.lists),
+        recordedBy: actor,
+        recordedAt: at,
+        auditHash: entry.hash,
+      })
+      .run();
+    return await getRunConsequences(tx, runId);
+  });
 }
 
 /** The rows of the export: 名单, 地区代码, 地区, 等级, 原因. */

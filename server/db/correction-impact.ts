@@ -55,16 +55,16 @@ function effectiveItems(
 }
 
 /** The impact of correction run `id` against the run it supersedes (409 `not_a_correction` otherwise). */
-export function correctionImpact(db: Db, id: number): CorrectionImpact {
-  const corrections = correctionsOf(db, id);
+export async function correctionImpact(db: Db, id: number): Promise<CorrectionImpact> {
+  const corrections = await correctionsOf(db, id);
   if (!corrections)
     throw new ConflictError(
       `运行 ${id} 不是更正运行 / run ${id} is not a correction run`,
       undefined,
       'not_a_correction',
     );
-  const before = getRun(db, corrections.supersedes);
-  const after = getRun(db, id);
+  const before = await getRun(db, corrections.supersedes);
+  const after = await getRun(db, id);
   const b = new Map(before.results.map((r) => [r.region, r]));
   const a = new Map(after.results.map((r) => [r.region, r]));
   const codes = [...new Set([...b.keys(), ...a.keys()])];

@@ -7,6 +7,7 @@
  * a correction. The superseded run is untouched; the links run both ways (`supersedes` on the new
  * run, `supersededBy` read back); each appeal is applied once.
  */
+import { transaction } from './dialect.ts';
 import { inArray } from 'drizzle-orm';
 import { applyAdjustments, evaluate } from '../../engine/index.ts';
 import type { Adjustments } from '../../engine/evaluate/adjust.ts';
@@ -30,8 +31,8 @@ export interface RunCorrections {
 }
 
 /** The corrections stored with a run, or null for a run that corrects nothing. */
-export function correctionsOf(db: Db, runId: number): RunCorrections | null {
-  const row = getRunRow(db, runId);
+export async function correctionsOf(db: Db, runId: number): Promise<RunCorrections | null> {
+  const row = await getRunRow(db, runId);
   return row.corrections ? (JSON.parse(row.corrections) as RunCorrections) : null;
 }
 
@@ -44,163 +45,163 @@ function fail(path: string, code: string, message: string, status: 'conflict' | 
  * Creates the correction run of run `runId` with the accepted appeals `appealIds`. Audited as
  * `run.create` (with `supersedes` and the appeals) after the data revision's `dataset.appeal`.
  */
-export function createCorrectionRun(db: Db, runId: number, appealIds: number[], actor: string): RunSummary {
-  return db.transaction(
-    (tx) => {
-      const prev = getRunRow(tx, runId);
-      if (prev.status !== 'finished')
-        throw new ConflictError(
-          `运行 ${runId} 尚未完成 / run ${runId} is not finished`,
-          undefined,
-          'not_finished',
-        );
-      const successor = successorOf(tx, runId);
-      if (successor !== null)
-        throw new ConflictError(
-          `运行 ${runId} 已有更正运行 ${successor} / run ${runId} already has correction run ${successor}`,
-          undefined,
-          'already_superseded',
-        );
-      if (new Set(appealIds).size !== appealIds.length)
-        fail('/appeals', 'duplicate_appeal', '申诉编号重复 / an appeal is listed twice', 'invalid');
-      const rows = tx.select().from(appeals).where(inArray(appeals.id, appealIds)).all();
-      const decisions = new Map(
-        tx
-          .select()
-          .from(appealDecisions)
-          .where(inArray(appealDecisions.appealId, appealIds))
-          .all()
-          .map((d) => [d.appealId, d]),
+export async function createCorrectionRun(
+  db: Db,
+  runId: number,
+  appealIds: number[],
+  actor: string,
+): Promise<RunSummary> {
+  return await transaction(db, async (tx) => {
+    const prev = await getRunRow(tx, runId);
+    if (prev.status !== 'finished')
+      throw new ConflictError(
+        `运行 ${runId} 尚未完成 / run ${runId} is not finished`,
+        undefined,
+        'not_finished',
       );
-      const applied = new Set(
-        tx
+    const successor = await successorOf(tx, runId);
+    if (successor !== null)
+      throw new ConflictError(
+        `运行 ${runId} 已有更正运行 ${successor} / run ${runId} already has correction run ${successor}`,
+        undefined,
+        'already_superseded',
+      );
+    if (new Set(appealIds).size !== appealIds.length)
+      fail('/appeals', 'duplicate_appeal', '申诉编号重复 / an appeal is listed twice', 'invalid');
+    const rows = await tx.select().from(appeals).where(inArray(appeals.id, appealIds)).all();
+    const decisions = new Map(
+      (await tx.select().from(appealDecisions).where(inArray(appealDecisions.appealId, appealIds)).all()).map(
+        (d) => [d.appealId, d],
+      ),
+    );
+    const applied = new Set(
+      (
+        await tx
           .select({ id: correctionAppeals.appealId })
           .from(correctionAppeals)
           .where(inArray(correctionAppeals.appealId, appealIds))
           .all()
-          .map((r) => r.id),
-      );
-      const version = getVersion(tx, prev.versionId);
-      const base = getRunDataset(tx, runId);
-      const carried = prev.corrections ? (JSON.parse(prev.corrections) as RunCorrections).adjustments : {};
-      const adjustments: Adjustments = JSON.parse(JSON.stringify(carried)) as Adjustments;
-      const inputs: RunCorrections['inputs'] = [];
-      const dataset: Dataset = JSON.parse(JSON.stringify(base)) as Dataset;
-      const seenCells = new Set<string>();
-      appealIds.forEach((id, i) => {
-        const path = `/appeals/${i}`;
-        const a = rows.find((r) => r.id === id);
-        if (!a) fail(path, 'not_found', `申诉 ${id} 不存在 / appeal ${id} not found`, 'invalid');
-        if (a!.runId !== runId)
+      ).map((r) => r.id),
+    );
+    const version = await getVersion(tx, prev.versionId);
+    const base = await getRunDataset(tx, runId);
+    const carried = prev.corrections ? (JSON.parse(prev.corrections) as RunCorrections).adjustments : {};
+    const adjustments: Adjustments = JSON.parse(JSON.stringify(carried)) as Adjustments;
+    const inputs: RunCorrections['inputs'] = [];
+    const dataset: Dataset = JSON.parse(JSON.stringify(base)) as Dataset;
+    const seenCells = new Set<string>();
+    appealIds.forEach((id, i) => {
+      const path = `/appeals/${i}`;
+      const a = rows.find((r) => r.id === id);
+      if (!a) fail(path, 'not_found', `申诉 ${id} 不存在 / appeal ${id} not found`, 'invalid');
+      if (a!.runId !== runId)
+        fail(
+          path,
+          'wrong_run',
+          `申诉 ${id} 针对运行 ${a!.runId}，不是运行 ${runId} / appeal ${id} is against run ${a!.runId}`,
+          'invalid',
+        );
+      const d = decisions.get(id);
+      if (!d || d.decision !== 'accepted')
+        fail(
+          path,
+          'not_accepted',
+          `申诉 ${id} 未被采纳（${d ? '已驳回' : '尚未复核'}） / appeal ${id} is not accepted (${d ? 'rejected' : 'not decided'})`,
+          'conflict',
+        );
+      if (applied.has(id))
+        fail(
+          path,
+          'already_applied',
+          `申诉 ${id} 已在另一次更正中采用 / appeal ${id} was applied by another correction`,
+          'conflict',
+        );
+      const cell = `${a!.regionCode}\u0000${a!.targetKind}\u0000${a!.targetId}`;
+      if (seenCells.has(cell))
+        fail(
+          path,
+          'conflicting_appeals',
+          `申诉 ${id} 与另一申诉针对同一对象 / appeal ${id} targets the same thing as another listed appeal`,
+          'invalid',
+        );
+      seenCells.add(cell);
+      const region = a!.regionCode;
+      if (a!.targetKind === 'input') {
+        const r = dataset.regions.find((x) => x.code === region);
+        if (!r)
           fail(
             path,
-            'wrong_run',
-            `申诉 ${id} 针对运行 ${a!.runId}，不是运行 ${runId} / appeal ${id} is against run ${a!.runId}`,
+            'not_scored',
+            `地区 ${region} 不在运行数据中 / region ${region} is not in the run's data`,
             'invalid',
           );
-        const d = decisions.get(id);
-        if (!d || d.decision !== 'accepted')
-          fail(
-            path,
-            'not_accepted',
-            `申诉 ${id} 未被采纳（${d ? '已驳回' : '尚未复核'}） / appeal ${id} is not accepted (${d ? 'rejected' : 'not decided'})`,
-            'conflict',
-          );
-        if (applied.has(id))
-          fail(
-            path,
-            'already_applied',
-            `申诉 ${id} 已在另一次更正中采用 / appeal ${id} was applied by another correction`,
-            'conflict',
-          );
-        const cell = `${a!.regionCode}\u0000${a!.targetKind}\u0000${a!.targetId}`;
-        if (seenCells.has(cell))
-          fail(
-            path,
-            'conflicting_appeals',
-            `申诉 ${id} 与另一申诉针对同一对象 / appeal ${id} targets the same thing as another listed appeal`,
-            'invalid',
-          );
-        seenCells.add(cell);
-        const region = a!.regionCode;
-        if (a!.targetKind === 'input') {
-          const r = dataset.regions.find((x) => x.code === region);
-          if (!r)
-            fail(
-              path,
-              'not_scored',
-              `地区 ${region} 不在运行数据中 / region ${region} is not in the run's data`,
-              'invalid',
-            );
-          const after = JSON.parse(d!.value!) as unknown;
-          inputs.push({
-            region,
-            key: a!.targetId,
-            before: r!.values[a!.targetId] ?? null,
-            after,
-            appeal: id,
-          });
-          (r!.values as Record<string, unknown>)[a!.targetId] = after;
-        } else if (a!.targetKind === 'item') {
-          const adj = (adjustments[region] ??= {});
-          (adj.items ??= {})[a!.targetId] = { points: d!.points!, appeal: id, reason: d!.reason };
-        } else {
-          const adj = (adjustments[region] ??= {});
-          const waivers = (adj.waivers ??= []).filter(
-            (w) => !(w.kind === a!.targetKind && w.id === a!.targetId),
-          );
-          waivers.push({
-            kind: a!.targetKind as Waiver['kind'],
-            id: a!.targetId,
-            appeal: id,
-            reason: d!.reason,
-          });
-          adj.waivers = waivers;
-        }
-      });
-
-      // The corrected inputs as a new revision of the year's data, one source per appeal.
-      if (inputs.length) {
-        const byRegion = new Map<string, IncomingRegion>();
-        inputs.forEach((c, i) => {
-          let r = byRegion.get(c.region);
-          if (!r) byRegion.set(c.region, (r = { code: c.region, path: `/appeals/${i}`, values: [] }));
-          r.values.push({
-            key: c.key,
-            value: c.after,
-            path: `/appeals/${i}/value`,
-            source: `appeal:${c.appeal}`,
-          });
+        const after = JSON.parse(d!.value!) as unknown;
+        inputs.push({
+          region,
+          key: a!.targetId,
+          before: r!.values[a!.targetId] ?? null,
+          after,
+          appeal: id,
         });
-        applyRegionValues(db, {
-          year: prev.year,
-          document: version.document,
-          regions: [...byRegion.values()],
-          requireComplete: false,
-          source: 'manual',
-          actor,
-          action: 'dataset.appeal',
-          detail: { run: runId, appeals: inputs.map((c) => c.appeal) },
+        (r!.values as Record<string, unknown>)[a!.targetId] = after;
+      } else if (a!.targetKind === 'item') {
+        const adj = (adjustments[region] ??= {});
+        (adj.items ??= {})[a!.targetId] = { points: d!.points!, appeal: id, reason: d!.reason };
+      } else {
+        const adj = (adjustments[region] ??= {});
+        const waivers = (adj.waivers ??= []).filter(
+          (w) => !(w.kind === a!.targetKind && w.id === a!.targetId),
+        );
+        waivers.push({
+          kind: a!.targetKind as Waiver['kind'],
+          id: a!.targetId,
+          appeal: id,
+          reason: d!.reason,
         });
+        adj.waivers = waivers;
       }
+    });
 
-      const evaluation = evaluate(version.document, dataset, { trace: true });
-      const results = applyAdjustments(version.document, evaluation.results, adjustments);
-      const corrections: RunCorrections = { supersedes: runId, appeals: appealIds, inputs, adjustments };
-      const summary = storeRun(tx, db, {
-        version,
-        year: prev.year,
-        dataset,
-        evaluation: { ...evaluation, results },
-        actor,
-        supersedes: runId,
-        corrections,
-        detail: { supersedes: runId, appeals: appealIds },
+    // The corrected inputs as a new revision of the year's data, one source per appeal.
+    if (inputs.length) {
+      const byRegion = new Map<string, IncomingRegion>();
+      inputs.forEach((c, i) => {
+        let r = byRegion.get(c.region);
+        if (!r) byRegion.set(c.region, (r = { code: c.region, path: `/appeals/${i}`, values: [] }));
+        r.values.push({
+          key: c.key,
+          value: c.after,
+          path: `/appeals/${i}/value`,
+          source: `appeal:${c.appeal}`,
+        });
       });
-      for (const id of appealIds)
-        tx.insert(correctionAppeals).values({ appealId: id, runId: summary.id }).run();
-      return { ...summary, supersedes: runId };
-    },
-    { behavior: 'immediate' },
-  );
+      await applyRegionValues(db, {
+        year: prev.year,
+        document: version.document,
+        regions: [...byRegion.values()],
+        requireComplete: false,
+        source: 'manual',
+        actor,
+        action: 'dataset.appeal',
+        detail: { run: runId, appeals: inputs.map((c) => c.appeal) },
+      });
+    }
+
+    const evaluation = evaluate(version.document, dataset, { trace: true });
+    const results = applyAdjustments(version.document, evaluation.results, adjustments);
+    const corrections: RunCorrections = { supersedes: runId, appeals: appealIds, inputs, adjustments };
+    const summary = await storeRun(tx, db, {
+      version,
+      year: prev.year,
+      dataset,
+      evaluation: { ...evaluation, results },
+      actor,
+      supersedes: runId,
+      corrections,
+      detail: { supersedes: runId, appeals: appealIds },
+    });
+    for (const id of appealIds)
+      await tx.insert(correctionAppeals).values({ appealId: id, runId: summary.id }).run();
+    return { ...summary, supersedes: runId };
+  });
 }

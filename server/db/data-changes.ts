@@ -44,16 +44,17 @@ export function cellsHash(changes: CellChange[]): string {
 }
 
 /** Stores the changes of one audited write. */
-export function recordChanges(
+export async function recordChanges(
   tx: Tx,
   auditId: number,
   year: number,
   user: string,
   at: string,
   changes: CellChange[],
-): void {
+): Promise<void> {
   for (const c of changes)
-    tx.insert(dataChanges)
+    await tx
+      .insert(dataChanges)
       .values({
         auditId,
         year,
@@ -79,12 +80,15 @@ export interface ChangeFilter {
 }
 
 /** The history of one region's data for a year (or of one cell, with `key`), newest first. */
-export function listChanges(db: Tx, f: ChangeFilter): { changes: DataChange[]; total: number } {
+export async function listChanges(
+  db: Tx,
+  f: ChangeFilter,
+): Promise<{ changes: DataChange[]; total: number }> {
   const conds: SQL[] = [eq(dataChanges.year, f.year), eq(dataChanges.regionCode, f.region)];
   if (f.key) conds.push(eq(dataChanges.key, f.key));
   const where = and(...conds);
   const limit = Math.min(1000, Math.max(0, Math.trunc(f.limit ?? 200)));
-  const rows = db
+  const rows = await db
     .select({ c: dataChanges, action: auditLog.action, displayName: users.displayName })
     .from(dataChanges)
     .innerJoin(auditLog, eq(auditLog.id, dataChanges.auditId))
@@ -94,7 +98,7 @@ export function listChanges(db: Tx, f: ChangeFilter): { changes: DataChange[]; t
     .limit(limit)
     .offset(Math.max(0, Math.trunc(f.offset ?? 0)))
     .all();
-  const total = db.select({ n: count() }).from(dataChanges).where(where).get()?.n ?? 0;
+  const total = (await db.select({ n: count() }).from(dataChanges).where(where).get())?.n ?? 0;
   return {
     total,
     changes: rows.map(({ c, action, displayName }) => ({
@@ -116,19 +120,20 @@ export function listChanges(db: Tx, f: ChangeFilter): { changes: DataChange[]; t
 }
 
 /** The cell changes an audit entry made, in the order written (for verification). */
-export function changesOfAudit(db: Tx, auditId: number): CellChange[] {
-  return db
-    .select()
-    .from(dataChanges)
-    .where(eq(dataChanges.auditId, auditId))
-    .orderBy(asc(dataChanges.id))
-    .all()
-    .map((c) => ({
-      region: c.regionCode,
-      key: c.key,
-      before: c.before,
-      after: c.after,
-      beforeSource: c.beforeSource,
-      afterSource: c.afterSource,
-    }));
+export async function changesOfAudit(db: Tx, auditId: number): Promise<CellChange[]> {
+  return (
+    await db
+      .select()
+      .from(dataChanges)
+      .where(eq(dataChanges.auditId, auditId))
+      .orderBy(asc(dataChanges.id))
+      .all()
+  ).map((c) => ({
+    region: c.regionCode,
+    key: c.key,
+    before: c.before,
+    after: c.after,
+    beforeSource: c.beforeSource,
+    afterSource: c.afterSource,
+  }));
 }

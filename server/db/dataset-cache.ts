@@ -28,12 +28,13 @@ const caches = new WeakMap<object, Lru<string, StoredDataset>>();
  * The dataset `datasetForYear(reader, year)` gives, frozen, and its hash. `db` names the cache;
  * `reader` (default `db`) reads, e.g. the transaction the caller is in.
  */
-export function storedDataset(db: Db, year: number, reader: Tx = db): StoredDataset {
+export async function storedDataset(db: Db, year: number, reader: Tx = db): Promise<StoredDataset> {
   let lru = caches.get(db);
   if (!lru) caches.set(db, (lru = new Lru(DATASET_CACHE_SIZE)));
-  const last = reader.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM audit_log`);
-  return lru.getOr(`${year}:${last?.id ?? 0}`, () => {
-    const dataset = freezeValue(datasetForYear(reader, year));
-    return { dataset, hash: datasetHash(dataset) };
-  });
+  const last = await reader.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM audit_log`);
+  const key = `${year}:${last?.id ?? 0}`;
+  const hit = lru.get(key);
+  if (hit) return hit;
+  const dataset = freezeValue(await datasetForYear(reader, year));
+  return lru.set(key, { dataset, hash: datasetHash(dataset) });
 }

@@ -10,15 +10,15 @@ import { createDraft } from './versions.ts';
 
 let h: OpenedDatabase;
 let versionId: number;
-beforeEach(() => {
-  h = freshDb();
-  versionId = createDraft(h.db, { document: demoDocument() }, 'a').id;
+beforeEach(async () => {
+  h = await freshDb();
+  versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
 });
 afterEach(() => h.close());
 
 describe('grid read', () => {
-  it('lists every region assessed that year, sorted by code, even without values', () => {
-    const grid = getDataset(h.db, 2024);
+  it('lists every region assessed that year, sorted by code, even without values', async () => {
+    const grid = await getDataset(h.db, 2024);
     expect(grid.regions.map((r) => r.code)).toEqual([...grid.regions.map((r) => r.code)].sort());
     expect(grid.regions).toHaveLength(12);
     expect(grid.regions.find((r) => r.code === '220100')).toEqual({
@@ -33,19 +33,19 @@ describe('grid read', () => {
         regions: grid.regions.map(({ code, name, values }) => ({ code, name, values })),
       }),
     );
-    expect(getDataset(h.db, 1999).regions).toEqual([]);
+    expect((await getDataset(h.db, 1999)).regions).toEqual([]);
   });
 
-  it('leaves inactive regions out of the run dataset', () => {
-    updateRegion(h.db, '220184', { active: false }, 'admin');
-    expect(datasetForYear(h.db, 2024).regions.map((r) => r.code)).not.toContain('220184');
+  it('leaves inactive regions out of the run dataset', async () => {
+    await updateRegion(h.db, '220184', { active: false }, 'admin');
+    expect((await datasetForYear(h.db, 2024)).regions.map((r) => r.code)).not.toContain('220184');
   });
 });
 
 describe('grid write', () => {
-  it('saves values with source, user and audit row; null removes a value', () => {
-    const before = getDataset(h.db, 2024).hash;
-    const res = saveDatasetGrid(
+  it('saves values with source, user and audit row; null removes a value', async () => {
+    const before = (await getDataset(h.db, 2024)).hash;
+    const res = await saveDatasetGrid(
       h.db,
       2024,
       {
@@ -56,14 +56,14 @@ describe('grid write', () => {
       { versionId, actor: 'bob' },
     );
     expect(res).toMatchObject({ regions: 1, values: 4, removed: 0 });
-    const grid = getDataset(h.db, 2024);
+    const grid = await getDataset(h.db, 2024);
     expect(grid.hash).toBe(res.hash);
     expect(grid.hash).not.toBe(before);
     expect(grid.regions.find((r) => r.code === '220100')).toMatchObject({
       values: { pm25: 31.5, pm25_target: 34, incident: false, level: 'none' },
       sources: { pm25: 'manual' },
     });
-    const [entry] = listAudit(h.db, { entity: 'dataset' }).entries;
+    const [entry] = (await listAudit(h.db, { entity: 'dataset' })).entries;
     expect(entry).toMatchObject({
       action: 'dataset.save',
       user: 'bob',
@@ -72,34 +72,34 @@ describe('grid write', () => {
       afterHash: res.hash,
     });
 
-    const res2 = saveDatasetGrid(
+    const res2 = await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { level: null, pm25: 31.5 } }] },
       { versionId, actor: 'bob' },
     );
     expect(res2).toMatchObject({ values: 0, removed: 1 });
-    expect(getRegionValues(h.db, 2024, '220100').values).toEqual({
+    expect((await getRegionValues(h.db, 2024, '220100')).values).toEqual({
       pm25: 31.5,
       pm25_target: 34,
       incident: false,
     });
-    expect(listDatasets(h.db)).toEqual([
+    expect(await listDatasets(h.db)).toEqual([
       { year: 2024, regions: 1, values: 3, updatedAt: expect.any(String) },
     ]);
   });
 
-  it('refuses the whole grid with every problem, each with a JSON pointer, and writes nothing', () => {
-    saveDatasetGrid(
+  it('refuses the whole grid with every problem, each with a JSON pointer, and writes nothing', async () => {
+    await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { pm25: 30 } }] },
       { versionId, actor: 'a' },
     );
-    const hash = getDataset(h.db, 2024).hash;
-    const audit = listAudit(h.db).total;
+    const hash = (await getDataset(h.db, 2024)).hash;
+    const audit = (await listAudit(h.db)).total;
     try {
-      saveDatasetGrid(
+      await saveDatasetGrid(
         h.db,
         2024,
         {
@@ -137,38 +137,40 @@ describe('grid write', () => {
         ['/regions/3/code', 'duplicate_row'],
       ]);
     }
-    expect(getDataset(h.db, 2024).hash).toBe(hash);
-    expect(listAudit(h.db).total).toBe(audit);
+    expect((await getDataset(h.db, 2024)).hash).toBe(hash);
+    expect((await listAudit(h.db)).total).toBe(audit);
   });
 
-  it('refuses a region not assessed that year', () => {
-    updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
-    expect(() =>
-      saveDatasetGrid(
-        h.db,
-        2024,
-        { regions: [{ code: '220184', values: { pm25: 1 } }] },
-        { versionId, actor: 'a' },
-      ),
-    ).toThrow(
+  it('refuses a region not assessed that year', async () => {
+    await updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
+    await expect(
+      async () =>
+        await saveDatasetGrid(
+          h.db,
+          2024,
+          { regions: [{ code: '220184', values: { pm25: 1 } }] },
+          { versionId, actor: 'a' },
+        ),
+    ).rejects.toThrow(
       expect.objectContaining({ errors: [expect.objectContaining({ code: 'region_not_assessed' })] }),
     );
   });
 
-  it('without a version only checks that values are scalars', () => {
-    saveDatasetGrid(
+  it('without a version only checks that values are scalars', async () => {
+    await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { anything: 'x', n: 1 } }] },
       { actor: 'a' },
     );
-    expect(() =>
-      saveDatasetGrid(
-        h.db,
-        2024,
-        { regions: [{ code: '220100', values: { obj: { a: 1 } } }] },
-        { actor: 'a' },
-      ),
-    ).toThrow(ValidationError);
+    await expect(
+      async () =>
+        await saveDatasetGrid(
+          h.db,
+          2024,
+          { regions: [{ code: '220100', values: { obj: { a: 1 } } }] },
+          { actor: 'a' },
+        ),
+    ).rejects.toThrow(ValidationError);
   });
 });

@@ -4,6 +4,7 @@
  * transaction with its audit row, after checking every value against a rule version's inputs.
  * The importers (server/io/) parse files into `IncomingRegion`s and call `applyRegionValues`.
  */
+import { transaction } from './dialect.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { datasetHash } from '../../engine/index.ts';
 import type { Dataset, Input, RuleDocument } from '../../engine/types.ts';
@@ -116,8 +117,11 @@ function byCode(a: { code: string }, b: { code: string }): number {
 }
 
 /** Stored values of a year: region code → key → { value, source }. */
-function storedValues(db: Tx, year: number): Map<string, Map<string, { value: Value; source: ValueSource }>> {
-  const rows = db
+async function storedValues(
+  db: Tx,
+  year: number,
+): Promise<Map<string, Map<string, { value: Value; source: ValueSource }>>> {
+  const rows = await db
     .select()
     .from(datasetValues)
     .where(eq(datasetValues.year, year))
@@ -132,8 +136,13 @@ function storedValues(db: Tx, year: number): Map<string, Map<string, { value: Va
   return out;
 }
 
-function gridOf(db: Tx, year: number, regionList: Region[], assessedOnly: boolean): DatasetRegion[] {
-  const stored = storedValues(db, year);
+async function gridOf(
+  db: Tx,
+  year: number,
+  regionList: Region[],
+  assessedOnly: boolean,
+): Promise<DatasetRegion[]> {
+  const stored = await storedValues(db, year);
   const byCodeMap = new Map(regionList.map((r) => [r.code, r]));
   const codes = new Set<string>();
   for (const r of regionList) if (r.active && r.years.includes(year)) codes.add(r.code);
@@ -153,8 +162,8 @@ function gridOf(db: Tx, year: number, regionList: Region[], assessedOnly: boolea
  * A year's data as a grid: every region assessed that year (even without values) and every region
  * holding values for it, sorted by code, with each value's source.
  */
-export function getDataset(db: Tx, year: number): DatasetGrid {
-  const regions = gridOf(db, year, listRegions(db), false);
+export async function getDataset(db: Tx, year: number): Promise<DatasetGrid> {
+  const regions = await gridOf(db, year, await listRegions(db), false);
   return {
     year,
     hash: datasetHash({ year, regions: regions.map(({ code, name, values }) => ({ code, name, values })) }),
@@ -166,19 +175,19 @@ export function getDataset(db: Tx, year: number): DatasetGrid {
  * The dataset an assessment of `year` evaluates (SPEC section 4 JSON shape): the regions assessed
  * that year, sorted by code, with their stored values (none when nothing was entered).
  */
-export function datasetForYear(db: Tx, year: number): Dataset {
-  const regions = gridOf(db, year, listRegions(db), true);
+export async function datasetForYear(db: Tx, year: number): Promise<Dataset> {
+  const regions = await gridOf(db, year, await listRegions(db), true);
   return { year, regions: regions.map(({ code, name, values }) => ({ code, name, values })) };
 }
 
 /** The hash of the year's full grid (the same as `getDataset(db, year).hash`). */
-export function gridHash(db: Tx, year: number): string {
-  return getDataset(db, year).hash;
+export async function gridHash(db: Tx, year: number): Promise<string> {
+  return (await getDataset(db, year)).hash;
 }
 
 /** One line per year that holds data, newest first. */
-export function listDatasets(db: Tx): DatasetSummary[] {
-  return db
+export async function listDatasets(db: Tx): Promise<DatasetSummary[]> {
+  return await db
     .select({
       year: datasetValues.year,
       regions: sql<number>`count(distinct ${datasetValues.regionCode})`,
@@ -205,15 +214,15 @@ function where(p: { row?: number; column?: string }): string {
 }
 
 /** Every problem of an incoming write, checked against the regions, the document and the stored data. */
-export function checkIncoming(
+export async function checkIncoming(
   db: Tx,
   opts: Pick<ApplyOptions, 'year' | 'document' | 'regions' | 'requireComplete'>,
-): ImportProblem[] {
+): Promise<ImportProblem[]> {
   const problems: ImportProblem[] = [];
-  const regionMap = new Map(listRegions(db).map((r) => [r.code, r]));
+  const regionMap = new Map((await listRegions(db)).map((r) => [r.code, r]));
   const inputs = new Map<string, Input>((opts.document?.inputs ?? []).map((i) => [i.key, i]));
   const doc = opts.document;
-  const stored = opts.requireComplete ? storedValues(db, opts.year) : new Map();
+  const stored = opts.requireComplete ? await storedValues(db, opts.year) : new Map();
   const seen = new Map<string, IncomingRegion>();
   for (const region of opts.regions) {
     const at = { row: region.row, column: region.codeColumn };
@@ -305,7 +314,7 @@ export function checkIncoming(
  * Checks and writes incoming values in one transaction with one audit row: either every value is
  * written or, when any problem is found, nothing is and a ValidationError lists every problem.
  */
-export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
+export async function applyRegionValues(db: Db, opts: ApplyOptions): Promise<ApplyResult> {
   if (!(VALUE_SOURCES as readonly string[]).includes(opts.source))
     throw new TypeError(`unknown source ${opts.source}`);
   // Labelled choices (schema version 2): a label given for a value is stored as the value.
@@ -318,113 +327,126 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
         values: r.values.map((v) => ({ ...v, value: choiceOfValue(inputOfKey(doc, v.key), v.value) })),
       })),
     };
-  return db.transaction(
-    (tx) => {
-      const problems = [...(opts.problems ?? []), ...checkIncoming(tx, opts)];
-      if (problems.length) {
-        const sorted = problems
-          .map((p, i) => ({ p, i }))
-          .sort((a, b) => (a.p.row ?? 0) - (b.p.row ?? 0) || a.i - b.i)
-          .map((x) => x.p);
-        throw new ValidationError(
-          `数据有 ${problems.length} 处问题，未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
-          sorted,
-          'invalid_data',
-        );
+  return await transaction(db, async (tx) => {
+    const problems = [...(opts.problems ?? []), ...(await checkIncoming(tx, opts))];
+    if (problems.length) {
+      const sorted = problems
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => (a.p.row ?? 0) - (b.p.row ?? 0) || a.i - b.i)
+        .map((x) => x.p);
+      throw new ValidationError(
+        `数据有 ${problems.length} 处问题，未保存任何数据 / ${problems.length} problem${problems.length === 1 ? '' : 's'} in the data; nothing was saved`,
+        sorted,
+        'invalid_data',
+      );
+    }
+    const beforeHash = await gridHash(tx, opts.year);
+    const at = nowIso();
+    // Cell-level audit: what each written cell held before and holds after.
+    const stored = await storedValues(tx, opts.year);
+    const changes: CellChange[] = [];
+    for (const region of opts.regions)
+      for (const v of region.values) {
+        const old = stored.get(region.code)?.get(v.key);
+        const removing = v.value === null || v.value === undefined;
+        const after = removing ? null : JSON.stringify(v.value);
+        const afterSource = removing ? null : (v.source ?? opts.source);
+        const before = old ? JSON.stringify(old.value) : null;
+        if (before === after && (removing || old?.source === afterSource)) continue;
+        changes.push({
+          region: region.code,
+          key: v.key,
+          before,
+          after,
+          beforeSource: old?.source ?? null,
+          afterSource,
+        });
       }
-      const beforeHash = gridHash(tx, opts.year);
-      const at = nowIso();
-      // Cell-level audit: what each written cell held before and holds after.
-      const stored = storedValues(tx, opts.year);
-      const changes: CellChange[] = [];
-      for (const region of opts.regions)
-        for (const v of region.values) {
-          const old = stored.get(region.code)?.get(v.key);
-          const removing = v.value === null || v.value === undefined;
-          const after = removing ? null : JSON.stringify(v.value);
-          const afterSource = removing ? null : (v.source ?? opts.source);
-          const before = old ? JSON.stringify(old.value) : null;
-          if (before === after && (removing || old?.source === afterSource)) continue;
-          changes.push({
-            region: region.code,
-            key: v.key,
-            before,
-            after,
-            beforeSource: old?.source ?? null,
-            afterSource,
-          });
-        }
-      const sourceOnly = changes.filter((c) => c.before === c.after).length;
-      const changed = changes.length - sourceOnly;
-      if (opts.dryRun)
-        return {
-          regions: opts.regions.length,
-          values: 0,
-          removed: 0,
-          hash: beforeHash,
-          changed,
-          sourceOnly,
-          // value changes first, then the cells whose source alone changes
-          changes: [
-            ...changes.filter((c) => c.before !== c.after),
-            ...changes.filter((c) => c.before === c.after),
-          ],
-        };
-      const sqlite = (db as Db).$client;
-      const upsert = sqlite.prepare(
-        `INSERT INTO dataset_values (year, region_code, key, value, source, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (year, region_code, key) DO UPDATE SET
-           value = excluded.value, source = excluded.source, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-         WHERE dataset_values.value IS NOT excluded.value OR dataset_values.source IS NOT excluded.source`,
-      );
-      const remove = sqlite.prepare(
-        'DELETE FROM dataset_values WHERE year = ? AND region_code = ? AND key = ?',
-      );
-      let values = 0;
-      let removed = 0;
-      opts.regions.forEach((region, i) => {
-        for (const v of region.values) {
-          if (v.value === null || v.value === undefined)
-            removed += remove.run(opts.year, region.code, v.key).changes;
-          else
-            values += upsert.run(
-              opts.year,
-              region.code,
-              v.key,
-              JSON.stringify(v.value),
-              v.source ?? opts.source,
-              opts.actor,
-              at,
-            ).changes;
-        }
-        opts.onProgress?.(i + 1, opts.regions.length);
-      });
-      const hash = gridHash(tx, opts.year);
-      const entry = appendAudit(tx, {
-        user: opts.actor,
-        action: opts.action,
-        entity: 'dataset',
-        entityId: opts.year,
-        beforeHash,
-        afterHash: hash,
-        detail: {
-          year: opts.year,
-          regions: opts.regions.length,
-          values,
-          removed,
-          source: opts.source,
-          ...opts.detail,
-          cells: changes.length,
-          cellsHash: cellsHash(changes),
-        },
-        at,
-      });
-      recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
-      return { regions: opts.regions.length, values, removed, hash, changed, sourceOnly };
-    },
-    { behavior: 'immediate' },
-  );
+    const sourceOnly = changes.filter((c) => c.before === c.after).length;
+    const changed = changes.length - sourceOnly;
+    if (opts.dryRun)
+      return {
+        regions: opts.regions.length,
+        values: 0,
+        removed: 0,
+        hash: beforeHash,
+        changed,
+        sourceOnly,
+        // value changes first, then the cells whose source alone changes
+        changes: [
+          ...changes.filter((c) => c.before !== c.after),
+          ...changes.filter((c) => c.before === c.after),
+        ],
+      };
+    // An upsert that leaves a row alone (no change counted) when value and source are the same.
+    let values = 0;
+    let removed = 0;
+    for (const [i, region] of opts.regions.entries()) {
+      for (const v of region.values) {
+        if (v.value === null || v.value === undefined)
+          removed += (
+            await tx
+              .delete(datasetValues)
+              .where(
+                and(
+                  eq(datasetValues.year, opts.year),
+                  eq(datasetValues.regionCode, region.code),
+                  eq(datasetValues.key, v.key),
+                ),
+              )
+              .run()
+          ).changes;
+        else
+          values += (
+            await tx
+              .insert(datasetValues)
+              .values({
+                year: opts.year,
+                regionCode: region.code,
+                key: v.key,
+                value: JSON.stringify(v.value),
+                source: v.source ?? opts.source,
+                updatedBy: opts.actor,
+                updatedAt: at,
+              })
+              .onConflictDoUpdate({
+                target: [datasetValues.year, datasetValues.regionCode, datasetValues.key],
+                set: {
+                  value: sql`excluded.value`,
+                  source: sql`excluded.source`,
+                  updatedBy: sql`excluded.updated_by`,
+                  updatedAt: sql`excluded.updated_at`,
+                },
+                setWhere: sql`${datasetValues.value} IS DISTINCT FROM excluded.value OR ${datasetValues.source} IS DISTINCT FROM excluded.source`,
+              })
+              .run()
+          ).changes;
+      }
+      opts.onProgress?.(i + 1, opts.regions.length);
+    }
+    const hash = await gridHash(tx, opts.year);
+    const entry = await appendAudit(tx, {
+      user: opts.actor,
+      action: opts.action,
+      entity: 'dataset',
+      entityId: opts.year,
+      beforeHash,
+      afterHash: hash,
+      detail: {
+        year: opts.year,
+        regions: opts.regions.length,
+        values,
+        removed,
+        source: opts.source,
+        ...opts.detail,
+        cells: changes.length,
+        cellsHash: cellsHash(changes),
+      },
+      at,
+    });
+    await recordChanges(tx, entry.id, opts.year, opts.actor, at, changes);
+    return { regions: opts.regions.length, values, removed, hash, changed, sourceOnly };
+  });
 }
 
 /**
@@ -433,19 +455,21 @@ export function applyRegionValues(db: Db, opts: ApplyOptions): ApplyResult {
  * (`/regions/3/values/pm25`). Partial grids are fine: required values are not enforced here (runs
  * report them), so data can be entered step by step. Audited as `dataset.save`.
  */
-export function saveDatasetGrid(
+export async function saveDatasetGrid(
   db: Db,
   year: number,
   grid: GridInput,
   opts: { versionId?: number | null; actor: string; source?: ValueSource },
-): ApplyResult {
+): Promise<ApplyResult> {
   const problems: ImportProblem[] = [];
   if (!grid || typeof grid !== 'object' || !Array.isArray(grid.regions))
     throw new ValidationError('数据格式无效 / invalid grid', [
       { path: '/regions', code: 'invalid_data', message: '需要 regions 数组 / "regions" must be an array' },
     ]);
   const document =
-    opts.versionId !== undefined && opts.versionId !== null ? getVersion(db, opts.versionId).document : null;
+    opts.versionId !== undefined && opts.versionId !== null
+      ? (await getVersion(db, opts.versionId)).document
+      : null;
   const regions: IncomingRegion[] = [];
   grid.regions.forEach((r, i) => {
     const path = `/regions/${i}`;
@@ -476,7 +500,7 @@ export function saveDatasetGrid(
       })),
     });
   });
-  return applyRegionValues(db, {
+  return await applyRegionValues(db, {
     year,
     document,
     regions,
@@ -490,12 +514,12 @@ export function saveDatasetGrid(
 }
 
 /** A region's stored values for a year, with sources (empty when none). */
-export function getRegionValues(
+export async function getRegionValues(
   db: Tx,
   year: number,
   code: string,
-): { values: Record<string, Value>; sources: Record<string, ValueSource> } {
-  const rows = db
+): Promise<{ values: Record<string, Value>; sources: Record<string, ValueSource> }> {
+  const rows = await db
     .select()
     .from(datasetValues)
     .where(and(eq(datasetValues.year, year), eq(datasetValues.regionCode, code)))

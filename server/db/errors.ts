@@ -6,6 +6,7 @@
  * try { updateDraft(db, id, doc, 3, 'alice') }
  * catch (e) { if (e instanceof ConflictError) return c.json({ ...e.toJSON(), current: e.current }, 409) }
  */
+import { driverError } from './dialect.ts';
 import type { Problem } from '../../engine/types.ts';
 
 /** A problem in an imported file or a grid: `row` (1-based line in the file) and `column` when known. */
@@ -89,15 +90,16 @@ export class ImmutableError extends StoreError {
 
 /** Whether a driver error is one of our immutability triggers (`RAISE(ABORT, 'immutable: …')`). */
 export function isImmutableTriggerError(e: unknown): e is Error {
-  return e instanceof Error && /^immutable: /.test(e.message);
+  const cause = driverError(e);
+  return cause instanceof Error && /^immutable: /.test(cause.message);
 }
 
 /** Runs `fn`, turning an immutability trigger abort into an ImmutableError. */
-export function mapTriggerErrors<T>(fn: () => T): T {
+export async function mapTriggerErrors<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
-    if (isImmutableTriggerError(e)) throw new ImmutableError(e.message);
+    if (isImmutableTriggerError(e)) throw new ImmutableError((driverError(e) as Error).message);
     throw e;
   }
 }

@@ -10,21 +10,21 @@ import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
 import { createDraft, getVersion, requestPublication } from './versions.ts';
 
 let h: OpenedDatabase;
-beforeEach(() => {
-  h = freshDb();
+beforeEach(async () => {
+  h = await freshDb();
 });
 afterEach(() => h.close());
 
 const IMMUTABLE = /immutable/;
 
-function published(): number {
-  const v = createDraft(h.db, { document: demoDocument() }, 'a');
-  return publishApproved(h.db, v.id).id;
+async function published(): Promise<number> {
+  const v = await createDraft(h.db, { document: demoDocument() }, 'a');
+  return (await publishApproved(h.db, v.id)).id;
 }
 
 describe('rule versions', () => {
-  it('a draft can be changed and deleted with raw SQL', () => {
-    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+  it('a draft can be changed and deleted with raw SQL', async () => {
+    const v = await createDraft(h.db, { document: demoDocument() }, 'a');
     expect(h.sqlite.prepare("UPDATE rule_versions SET doc_number = 'x' WHERE id = ?").run(v.id).changes).toBe(
       1,
     );
@@ -40,21 +40,21 @@ describe('rule versions', () => {
     ["published_by = 'mallory'"],
     ["status = 'draft'"],
     ["status = 'retired'"], // without retired_at / retired_by
-  ])('a published version refuses UPDATE SET %s', (set) => {
-    const id = published();
+  ])('a published version refuses UPDATE SET %s', async (set) => {
+    const id = await published();
     const before = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(id);
     expect(() => h.sqlite.prepare(`UPDATE rule_versions SET ${set} WHERE id = ?`).run(id)).toThrow(IMMUTABLE);
     expect(h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(id)).toEqual(before);
   });
 
-  it('a published version refuses DELETE', () => {
-    const id = published();
+  it('a published version refuses DELETE', async () => {
+    const id = await published();
     expect(() => h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(id)).toThrow(IMMUTABLE);
-    expect(getVersion(h.db, id).status).toBe('published');
+    expect((await getVersion(h.db, id)).status).toBe('published');
   });
 
-  it('allows exactly published → retired (setting retired_at and retired_by), then nothing', () => {
-    const id = published();
+  it('allows exactly published → retired (setting retired_at and retired_by), then nothing', async () => {
+    const id = await published();
     expect(() =>
       h.sqlite
         .prepare(
@@ -67,7 +67,7 @@ describe('rule versions', () => {
         "UPDATE rule_versions SET status = 'retired', retired_at = '2025-01-01T00:00:00.000Z', retired_by = 'x' WHERE id = ?",
       )
       .run(id);
-    expect(getVersion(h.db, id).status).toBe('retired');
+    expect((await getVersion(h.db, id)).status).toBe('retired');
     expect(() =>
       h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(id),
     ).toThrow(IMMUTABLE);
@@ -77,9 +77,9 @@ describe('rule versions', () => {
     expect(() => h.sqlite.prepare('DELETE FROM rule_versions WHERE id = ?').run(id)).toThrow(IMMUTABLE);
   });
 
-  it('a second published version for the same family and year is refused by the database', () => {
-    published();
-    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+  it('a second published version for the same family and year is refused by the database', async () => {
+    await published();
+    const v = await createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() =>
       h.sqlite
         .prepare(
@@ -89,15 +89,15 @@ describe('rule versions', () => {
     ).toThrow(/UNIQUE/);
   });
 
-  it('publishing without who and when is refused by the database', () => {
-    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+  it('publishing without who and when is refused by the database', async () => {
+    const v = await createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() =>
       h.sqlite.prepare("UPDATE rule_versions SET status = 'published' WHERE id = ?").run(v.id),
     ).toThrow(/invalid|four_eyes/);
   });
 
-  it('refuses a published version whose approver is its requester (four eyes, in the database)', () => {
-    const v = createDraft(h.db, { document: demoDocument() }, 'a');
+  it('refuses a published version whose approver is its requester (four eyes, in the database)', async () => {
+    const v = await createDraft(h.db, { document: demoDocument() }, 'a');
     const publish = (requester: string, approver: string, fourEyes = 1) =>
       h.sqlite
         .prepare(
@@ -106,7 +106,7 @@ describe('rule versions', () => {
         )
         .run(approver, requester, fourEyes, v.id);
     expect(() => publish('alice', 'alice')).toThrow(/four_eyes/);
-    expect(getVersion(h.db, v.id).status).toBe('draft');
+    expect((await getVersion(h.db, v.id)).status).toBe('draft');
     // Also refused when inserted directly as published.
     const row = h.sqlite.prepare('SELECT * FROM rule_versions WHERE id = ?').get(v.id) as Record<
       string,
@@ -125,23 +125,23 @@ describe('rule versions', () => {
     expect(publish('alice', 'bob').changes).toBe(1);
   });
 
-  it('a draft awaiting approval cannot be edited, even with raw SQL', () => {
-    const v = createDraft(h.db, { document: demoDocument() }, 'a');
-    requestPublication(h.db, v.id, {}, 'a');
+  it('a draft awaiting approval cannot be edited, even with raw SQL', async () => {
+    const v = await createDraft(h.db, { document: demoDocument() }, 'a');
+    await requestPublication(h.db, v.id, {}, 'a');
     expect(() => h.sqlite.prepare("UPDATE rule_versions SET document = '{}' WHERE id = ?").run(v.id)).toThrow(
       /awaiting approval/,
     );
   });
 
-  it('a published run publication cannot change and must have two people', () => {
-    const vid = published();
-    saveDatasetGrid(
+  it('a published run publication cannot change and must have two people', async () => {
+    const vid = await published();
+    await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 4 } }] },
       { actor: 'a' },
     );
-    const run = createRun(h.db, { versionId: vid, year: 2024 }, 'a');
+    const run = await createRun(h.db, { versionId: vid, year: 2024 }, 'a');
     const insert = (requester: string, approver: string) =>
       h.sqlite
         .prepare(
@@ -156,8 +156,8 @@ describe('rule versions', () => {
     expect(() => h.sqlite.prepare('DELETE FROM run_publications').run()).toThrow(IMMUTABLE);
   });
 
-  it("a family's version counter cannot go down", () => {
-    createDraft(h.db, { document: demoDocument() }, 'a');
+  it("a family's version counter cannot go down", async () => {
+    await createDraft(h.db, { document: demoDocument() }, 'a');
     expect(() =>
       h.sqlite.prepare("UPDATE rule_families SET last_version = 0 WHERE family = 'demo'").run(),
     ).toThrow(IMMUTABLE);
@@ -165,19 +165,19 @@ describe('rule versions', () => {
 });
 
 describe('runs', () => {
-  function finishedRun(): number {
-    const id = published();
-    saveDatasetGrid(
+  async function finishedRun(): Promise<number> {
+    const id = await published();
+    await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] },
       { versionId: id, actor: 'a' },
     );
-    return createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
+    return (await createRun(h.db, { versionId: id, year: 2024 }, 'a')).id;
   }
 
-  it('a finished run refuses UPDATE and DELETE', () => {
-    const id = finishedRun();
+  it('a finished run refuses UPDATE and DELETE', async () => {
+    const id = await finishedRun();
     expect(() => h.sqlite.prepare("UPDATE runs SET dataset_hash = 'x' WHERE id = ?").run(id)).toThrow(
       IMMUTABLE,
     );
@@ -187,8 +187,8 @@ describe('runs', () => {
     expect(() => h.sqlite.prepare('DELETE FROM runs WHERE id = ?').run(id)).toThrow(IMMUTABLE);
   });
 
-  it("a finished run's results and errors refuse UPDATE, DELETE and INSERT", () => {
-    const id = finishedRun();
+  it("a finished run's results and errors refuse UPDATE, DELETE and INSERT", async () => {
+    const id = await finishedRun();
     expect(h.sqlite.prepare('SELECT count(*) AS n FROM run_results WHERE run_id = ?').get(id)).toEqual({
       n: 1,
     });
@@ -220,16 +220,16 @@ describe('runs', () => {
     });
   });
 
-  it('errors of a finished run refuse UPDATE', () => {
-    const id = published();
+  it('errors of a finished run refuse UPDATE', async () => {
+    const id = await published();
     // One region with data, the others assessed without data: they become run errors.
-    saveDatasetGrid(
+    await saveDatasetGrid(
       h.db,
       2024,
       { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] },
       { versionId: id, actor: 'a' },
     );
-    const run = createRun(h.db, { versionId: id, year: 2024 }, 'a').id;
+    const run = (await createRun(h.db, { versionId: id, year: 2024 }, 'a')).id;
     expect(
       (h.sqlite.prepare('SELECT count(*) AS n FROM run_errors WHERE run_id = ?').get(run) as { n: number }).n,
     ).toBeGreaterThan(0);
@@ -240,8 +240,8 @@ describe('runs', () => {
 });
 
 describe('audit log', () => {
-  it('is append-only', () => {
-    createDraft(h.db, { document: demoDocument() }, 'a');
+  it('is append-only', async () => {
+    await createDraft(h.db, { document: demoDocument() }, 'a');
     const n = (h.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
     expect(n).toBeGreaterThan(0);
     expect(() => h.sqlite.prepare("UPDATE audit_log SET user = 'mallory'").run()).toThrow(IMMUTABLE);

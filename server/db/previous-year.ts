@@ -15,16 +15,16 @@ import { storedDataset } from './dataset-cache.ts';
  * KEY in the stored data of year − 1. The same object when no document reads previous values
  * (version-1 documents).
  */
-export function withPreviousYear(
+export async function withPreviousYear(
   db: Db,
   docs: RuleDocument | RuleDocument[],
   dataset: Dataset,
   year: number,
   reader: Tx = db,
-): Dataset {
+): Promise<Dataset> {
   const list = Array.isArray(docs) ? docs : [docs];
   if (!list.some((d) => previousInputs(d).length > 0)) return dataset;
-  const last = storedDataset(db, year - 1, reader).dataset;
+  const last = (await storedDataset(db, year - 1, reader)).dataset;
   const split: Dataset = {
     ...dataset,
     regions: dataset.regions.map((r) => {

@@ -81,24 +81,20 @@ describe('regions CSV', () => {
 });
 
 describe('region repository', () => {
-  it('loads, lists in file order, filters by assessed year', () => {
-    loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
-    expect(
-      listRegions(h.db)
-        .map((r) => r.code)
-        .slice(0, 2),
-    ).toEqual(['220100', '220200']);
-    updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
-    updateRegion(h.db, '220581', { active: false }, 'admin');
-    const assessed = regionsAssessedIn(h.db, 2024).map((r) => r.code);
+  it('loads, lists in file order, filters by assessed year', async () => {
+    await loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+    expect((await listRegions(h.db)).map((r) => r.code).slice(0, 2)).toEqual(['220100', '220200']);
+    await updateRegion(h.db, '220184', { years: [2021, 2022] }, 'admin');
+    await updateRegion(h.db, '220581', { active: false }, 'admin');
+    const assessed = (await regionsAssessedIn(h.db, 2024)).map((r) => r.code);
     expect(assessed).toHaveLength(10);
     expect(assessed).toEqual([...assessed].sort());
-    expect(regionsAssessedIn(h.db, 2021)).toHaveLength(11);
-    expect(listAudit(h.db, { action: 'region.load' }).total).toBe(12);
+    expect(await regionsAssessedIn(h.db, 2021)).toHaveLength(11);
+    expect((await listAudit(h.db, { action: 'region.load' })).total).toBe(12);
   });
 
-  it('creates and updates regions with audit; refuses duplicates and bad fields', () => {
-    const r = createRegion(
+  it('creates and updates regions with audit; refuses duplicates and bad fields', async () => {
+    const r = await createRegion(
       h.db,
       {
         code: 'X001',
@@ -112,15 +108,17 @@ describe('region repository', () => {
       'admin',
     );
     expect(r.years).toEqual([2024, 2025]);
-    expect(() => createRegion(h.db, { ...r }, 'admin')).toThrow(ConflictError);
-    expect(() => createRegion(h.db, { ...r, code: 'bad code', nameZh: '' }, 'admin')).toThrow(
-      ValidationError,
-    );
-    const u = updateRegion(h.db, 'X001', { nameZh: '试验区二', years: [2026] }, 'admin');
+    await expect(async () => await createRegion(h.db, { ...r }, 'admin')).rejects.toThrow(ConflictError);
+    await expect(
+      async () => await createRegion(h.db, { ...r, code: 'bad code', nameZh: '' }, 'admin'),
+    ).rejects.toThrow(ValidationError);
+    const u = await updateRegion(h.db, 'X001', { nameZh: '试验区二', years: [2026] }, 'admin');
     expect(u).toMatchObject({ nameZh: '试验区二', years: [2026], nameEn: 'Test' });
-    expect(getRegion(h.db, 'X001')).toEqual(u);
-    expect(() => updateRegion(h.db, 'nope', { nameZh: 'x' }, 'admin')).toThrow(NotFoundError);
-    const entries = listAudit(h.db, { entity: 'region' }).entries;
+    expect(await getRegion(h.db, 'X001')).toEqual(u);
+    await expect(async () => await updateRegion(h.db, 'nope', { nameZh: 'x' }, 'admin')).rejects.toThrow(
+      NotFoundError,
+    );
+    const entries = (await listAudit(h.db, { entity: 'region' })).entries;
     expect(entries.map((e) => e.action)).toEqual(['region.update', 'region.create']);
     expect(entries[0].beforeHash).not.toBe(entries[0].afterHash);
   });

@@ -2,6 +2,7 @@
  * Regions: the assessed units (市(州), 长白山管委会, 扩权强县试点市) with the years each is assessed.
  * Loaded from `rules/regions.csv` on first start (see seed.ts); admins add and edit them.
  */
+import { transaction } from './dialect.ts';
 import Papa from 'papaparse';
 import { asc, eq } from 'drizzle-orm';
 import { contentHash } from '../../engine/index.ts';
@@ -188,26 +189,35 @@ function checkRegion(r: Partial<Region>, requireAll: boolean): void {
 }
 
 /** All regions in display order. */
-export function listRegions(db: Tx): Region[] {
-  return db.select().from(regions).orderBy(asc(regions.position), asc(regions.code)).all().map(toRegion);
+export async function listRegions(db: Tx): Promise<Region[]> {
+  return (await db.select().from(regions).orderBy(asc(regions.position), asc(regions.code)).all()).map(
+    toRegion,
+  );
 }
 
-export function getRegion(db: Tx, code: string): Region {
-  const row = db.select().from(regions).where(eq(regions.code, code)).get();
+export async function getRegion(db: Tx, code: string): Promise<Region> {
+  const row = await db.select().from(regions).where(eq(regions.code, code)).get();
   if (!row) throw new NotFoundError('region', code);
   return toRegion(row);
 }
 
 /** The active regions assessed in `year`, sorted by code (the order of datasets and runs). */
-export function regionsAssessedIn(db: Tx, year: number): Region[] {
-  return listRegions(db)
+export async function regionsAssessedIn(db: Tx, year: number): Promise<Region[]> {
+  return (await listRegions(db))
     .filter((r) => r.active && r.years.includes(year))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
-function insertRegion(tx: Tx, r: Region, position: number, actor: string, action: string): Region {
+async function insertRegion(
+  tx: Tx,
+  r: Region,
+  position: number,
+  actor: string,
+  action: string,
+): Promise<Region> {
   const at = nowIso();
-  tx.insert(regions)
+  await tx
+    .insert(regions)
     .values({
       ...r,
       years: [...new Set(r.years)].sort((a, b) => a - b),
@@ -216,8 +226,8 @@ function insertRegion(tx: Tx, r: Region, position: number, actor: string, action
       updatedAt: at,
     })
     .run();
-  const created = getRegion(tx, r.code);
-  appendAudit(tx, {
+  const created = await getRegion(tx, r.code);
+  await appendAudit(tx, {
     user: actor,
     action,
     entity: 'region',
@@ -230,7 +240,7 @@ function insertRegion(tx: Tx, r: Region, position: number, actor: string, action
 }
 
 /** Adds a region (audited as `region.create`); an existing code is a ConflictError. */
-export function createRegion(db: Db, input: Region, actor: string): Region {
+export async function createRegion(db: Db, input: Region, actor: string): Promise<Region> {
   const r: Region = {
     code: input.code,
     nameZh: input.nameZh,
@@ -241,63 +251,56 @@ export function createRegion(db: Db, input: Region, actor: string): Region {
     active: input.active ?? true,
   };
   checkRegion(r, true);
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ code: regions.code }).from(regions).where(eq(regions.code, r.code)).get())
-        throw new ConflictError(
-          `地区 ${r.code} 已存在 / region ${r.code} exists`,
-          getRegion(tx, r.code),
-          'region_exists',
-        );
-      const max = tx
-        .select({ p: regions.position })
-        .from(regions)
-        .all()
-        .reduce((m, x) => Math.max(m, x.p), -1);
-      return insertRegion(tx, r, max + 1, actor, 'region.create');
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    if (await tx.select({ code: regions.code }).from(regions).where(eq(regions.code, r.code)).get())
+      throw new ConflictError(
+        `地区 ${r.code} 已存在 / region ${r.code} exists`,
+        await getRegion(tx, r.code),
+        'region_exists',
+      );
+    const max = (await tx.select({ p: regions.position }).from(regions).all()).reduce(
+      (m, x) => Math.max(m, x.p),
+      -1,
+    );
+    return await insertRegion(tx, r, max + 1, actor, 'region.create');
+  });
 }
 
 /** Changes a region's fields (audited as `region.update`). */
-export function updateRegion(db: Db, code: string, patch: RegionPatch, actor: string): Region {
+export async function updateRegion(db: Db, code: string, patch: RegionPatch, actor: string): Promise<Region> {
   checkRegion(patch, false);
-  return db.transaction(
-    (tx) => {
-      const before = getRegion(tx, code);
-      const set: Partial<RegionRow> = { updatedAt: nowIso() };
-      if (patch.nameZh !== undefined) set.nameZh = patch.nameZh;
-      if (patch.nameEn !== undefined) set.nameEn = patch.nameEn;
-      if (patch.kind !== undefined) set.kind = patch.kind;
-      if (patch.note !== undefined) set.note = patch.note;
-      if (patch.years !== undefined) set.years = [...new Set(patch.years)].sort((a, b) => a - b);
-      if (patch.active !== undefined) set.active = patch.active;
-      tx.update(regions).set(set).where(eq(regions.code, code)).run();
-      const after = getRegion(tx, code);
-      appendAudit(tx, {
-        user: actor,
-        action: 'region.update',
-        entity: 'region',
-        entityId: code,
-        beforeHash: regionHash(before),
-        afterHash: regionHash(after),
-        detail: { changes: Object.keys(patch) },
-      });
-      return after;
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const before = await getRegion(tx, code);
+    const set: Partial<RegionRow> = { updatedAt: nowIso() };
+    if (patch.nameZh !== undefined) set.nameZh = patch.nameZh;
+    if (patch.nameEn !== undefined) set.nameEn = patch.nameEn;
+    if (patch.kind !== undefined) set.kind = patch.kind;
+    if (patch.note !== undefined) set.note = patch.note;
+    if (patch.years !== undefined) set.years = [...new Set(patch.years)].sort((a, b) => a - b);
+    if (patch.active !== undefined) set.active = patch.active;
+    await tx.update(regions).set(set).where(eq(regions.code, code)).run();
+    const after = await getRegion(tx, code);
+    await appendAudit(tx, {
+      user: actor,
+      action: 'region.update',
+      entity: 'region',
+      entityId: code,
+      beforeHash: regionHash(before),
+      afterHash: regionHash(after),
+      detail: { changes: Object.keys(patch) },
+    });
+    return after;
+  });
 }
 
 /** Loads regions into an empty regions table in the given order (audited as `region.load`, one row each). */
-export function loadRegions(db: Db, list: Region[], actor: string): Region[] {
+export async function loadRegions(db: Db, list: Region[], actor: string): Promise<Region[]> {
   list.forEach((r) => checkRegion(r, true));
-  return db.transaction(
-    (tx) => {
-      const existing = tx.select({ code: regions.code }).from(regions).all().length;
-      return list.map((r, i) => insertRegion(tx, r, existing + i, actor, 'region.load'));
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const existing = (await tx.select({ code: regions.code }).from(regions).all()).length;
+    const out: Region[] = [];
+    for (const [i, r] of list.entries())
+      out.push(await insertRegion(tx, r, existing + i, actor, 'region.load'));
+    return out;
+  });
 }

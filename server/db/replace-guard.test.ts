@@ -23,22 +23,22 @@ const dir = mkdtempSync(join(tmpdir(), 'ecoscore-replace-'));
 const file = join(dir, 'live.db');
 let ids: { version: number; run: number; audit: number; result: number; draft: number };
 
-beforeAll(() => {
+beforeAll(async () => {
   const h = openDatabase(file);
-  loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
-  const v = createDraft(h.db, { document: demoDocument() }, 'a');
-  const version = publishApproved(h.db, v.id).id;
-  saveDatasetGrid(
+  await loadRegions(h.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+  const v = await createDraft(h.db, { document: demoDocument() }, 'a');
+  const version = (await publishApproved(h.db, v.id)).id;
+  await saveDatasetGrid(
     h.db,
     2024,
     { regions: [{ code: '220100', values: { pm25: 30, pm25_target: 34, projects: 3 } }] },
     { versionId: version, actor: 'a' },
   );
-  const run = createRun(h.db, { versionId: version, year: 2024 }, 'a').id;
-  appendAudit(h.db, { user: 'a', action: 'test.entry', entity: 'test', entityId: 1 });
+  const run = (await createRun(h.db, { versionId: version, year: 2024 }, 'a')).id;
+  await appendAudit(h.db, { user: 'a', action: 'test.entry', entity: 'test', entityId: 1 });
   const audit = (h.sqlite.prepare('SELECT max(id) AS id FROM audit_log').get() as { id: number }).id;
   const result = (h.sqlite.prepare('SELECT min(id) AS id FROM run_results').get() as { id: number }).id;
-  const draft = createDraft(h.db, { document: demoDocument(2025) }, 'a').id;
+  const draft = (await createDraft(h.db, { document: demoDocument(2025) }, 'a')).id;
   ids = { version, run, audit, result, draft };
   h.close();
 });

@@ -7,6 +7,7 @@
  * run per family and year (a partial unique index). The appeal window ends `appealDays` calendar days
  * after `publishedOn` (`appealEndsOn`), read later by appeals.
  */
+import { transaction } from './dialect.ts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { SamePersonError } from '../trust/errors.ts';
 import { addDays, dateProblem, docNumberProblem, requireValid } from '../trust/formats.ts';
@@ -94,16 +95,16 @@ function checkInput(input: RunPublicationInput): {
   };
 }
 
-function familyOf(db: Tx, versionId: number): string {
-  return db
+async function familyOf(db: Tx, versionId: number): Promise<string> {
+  return (await db
     .select({ family: ruleVersions.family })
     .from(ruleVersions)
     .where(eq(ruleVersions.id, versionId))
-    .get()!.family;
+    .get())!.family;
 }
 
-function publishedFor(db: Tx, family: string, year: number): RunPublicationRow | undefined {
-  return db
+async function publishedFor(db: Tx, family: string, year: number): Promise<RunPublicationRow | undefined> {
+  return await db
     .select()
     .from(runPublications)
     .where(
@@ -121,8 +122,8 @@ function publishedFor(db: Tx, family: string, year: number): RunPublicationRow |
  * A correction run (SPEC section 10) is published after the run it supersedes, which must be
  * published itself; it does not count against "one published run per family and year".
  */
-function checkCorrection(db: Tx, supersedes: number): void {
-  const prev = db.select().from(runPublications).where(eq(runPublications.runId, supersedes)).get();
+async function checkCorrection(db: Tx, supersedes: number): Promise<void> {
+  const prev = await db.select().from(runPublications).where(eq(runPublications.runId, supersedes)).get();
   if (!prev || prev.status !== 'published')
     throw new ConflictError(
       `更正运行所取代的运行 ${supersedes} 尚未发布 / the run this correction supersedes (${supersedes}) is not published`,
@@ -132,17 +133,20 @@ function checkCorrection(db: Tx, supersedes: number): void {
 }
 
 /** Checks the run can be published: finished, intact, no request yet, no published run for its year. */
-function prepare(tx: Tx, runId: number): { family: string; year: number; supersedes: number | null } {
-  const run = getRunRow(tx, runId);
+async function prepare(
+  tx: Tx,
+  runId: number,
+): Promise<{ family: string; year: number; supersedes: number | null }> {
+  const run = await getRunRow(tx, runId);
   if (run.status !== 'finished')
     throw new ConflictError(
       `运行 ${runId} 尚未完成 / run ${runId} is not finished`,
       undefined,
       'not_finished',
     );
-  getRunResultTexts(tx, runId); // integrity: a tampered run is never published
-  const family = familyOf(tx, run.versionId);
-  const existing = tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+  await getRunResultTexts(tx, runId); // integrity: a tampered run is never published
+  const family = await familyOf(tx, run.versionId);
+  const existing = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
   if (existing)
     throw new ConflictError(
       existing.status === 'pending'
@@ -152,10 +156,10 @@ function prepare(tx: Tx, runId: number): { family: string; year: number; superse
       existing.status === 'pending' ? 'pending_approval' : 'already_published',
     );
   if (run.supersedes !== null && run.supersedes !== undefined) {
-    checkCorrection(tx, run.supersedes);
+    await checkCorrection(tx, run.supersedes);
     return { family, year: run.year, supersedes: run.supersedes };
   }
-  const other = publishedFor(tx, family, run.year);
+  const other = await publishedFor(tx, family, run.year);
   if (other)
     throw new ConflictError(
       `${family} ${run.year} 年度已发布运行 ${other.runId} 的结果 / the ${run.year} result of ${family} is already published (run ${other.runId})`,
@@ -166,79 +170,80 @@ function prepare(tx: Tx, runId: number): { family: string; year: number; superse
 }
 
 /** Records a request to publish a run. Audited as `run.request`. */
-export function requestRunPublication(
+export async function requestRunPublication(
   db: Db,
   runId: number,
   input: RunPublicationInput,
   actor: string,
-): RunRequest {
+): Promise<RunRequest> {
   const p = checkInput(input);
-  return db.transaction(
-    (tx) => {
-      const { family, year, supersedes } = prepare(tx, runId);
-      const at = nowIso();
-      const row = tx
-        .insert(runPublications)
-        .values({
-          runId,
-          family,
-          year,
-          status: 'pending',
-          supersedes,
-          ...p,
-          appealEndsOn: addDays(p.publishedOn, p.appealDays),
-          requestedBy: actor,
-          requestedAt: at,
-        })
-        .returning()
-        .get();
-      appendAudit(tx, {
-        user: actor,
-        action: 'run.request',
-        entity: 'run',
-        entityId: runId,
-        detail: { family, year, ...p, appealEndsOn: row.appealEndsOn },
-        at,
-      });
-      return { ...publicationOf(row), kind: 'run', id: runId };
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const { family, year, supersedes } = await prepare(tx, runId);
+    const at = nowIso();
+    const row = await tx
+      .insert(runPublications)
+      .values({
+        runId,
+        family,
+        year,
+        status: 'pending',
+        supersedes,
+        ...p,
+        appealEndsOn: addDays(p.publishedOn, p.appealDays),
+        requestedBy: actor,
+        requestedAt: at,
+      })
+      .returning()
+      .get();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'run.request',
+      entity: 'run',
+      entityId: runId,
+      detail: { family, year, ...p, appealEndsOn: row.appealEndsOn },
+      at,
+    });
+    return { ...publicationOf(row), kind: 'run', id: runId };
+  });
 }
 
 /** Withdraws a pending request. Audited as `run.withdraw`. */
-export function withdrawRunPublication(db: Db, runId: number, actor: string): void {
-  db.transaction(
-    (tx) => {
-      getRunRow(tx, runId);
-      const row = tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
-      if (!row || row.status !== 'pending')
-        throw new ConflictError(
-          `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
-          row ? publicationOf(row) : undefined,
-          'not_pending',
-        );
-      tx.delete(runPublications)
-        .where(and(eq(runPublications.runId, runId), eq(runPublications.status, 'pending')))
-        .run();
-      appendAudit(tx, {
-        user: actor,
-        action: 'run.withdraw',
-        entity: 'run',
-        entityId: runId,
-        detail: { requestedBy: row.requestedBy, requestedAt: row.requestedAt, docNumber: row.docNumber },
-      });
-    },
-    { behavior: 'immediate' },
-  );
+export async function withdrawRunPublication(db: Db, runId: number, actor: string): Promise<void> {
+  await transaction(db, async (tx) => {
+    await getRunRow(tx, runId);
+    const row = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+    if (!row || row.status !== 'pending')
+      throw new ConflictError(
+        `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
+        row ? publicationOf(row) : undefined,
+        'not_pending',
+      );
+    await tx
+      .delete(runPublications)
+      .where(and(eq(runPublications.runId, runId), eq(runPublications.status, 'pending')))
+      .run();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'run.withdraw',
+      entity: 'run',
+      entityId: runId,
+      detail: { requestedBy: row.requestedBy, requestedAt: row.requestedAt, docNumber: row.docNumber },
+    });
+  });
 }
 
 /** Signs and records the publication (the row must exist as pending). */
-function complete(tx: Tx, db: Db, row: RunPublicationRow, actor: string, fourEyes: boolean): RunPublication {
-  const run = getRunRow(tx, row.runId);
-  getRunResultTexts(tx, row.runId);
-  if (row.supersedes !== null) checkCorrection(tx, row.supersedes);
-  const other = row.supersedes === null ? publishedFor(tx, row.family, row.year) : undefined;
+async function complete(
+  tx: Tx,
+  db: Db,
+  row: RunPublicationRow,
+  actor: string,
+  fourEyes: boolean,
+): Promise<RunPublication> {
+  const run = await getRunRow(tx, row.runId);
+  await getRunResultTexts(tx, row.runId);
+  if (row.supersedes !== null) await checkCorrection(tx, row.supersedes);
+  const other = row.supersedes === null ? await publishedFor(tx, row.family, row.year) : undefined;
   if (other && other.runId !== row.runId)
     throw new ConflictError(
       `${row.family} ${row.year} 年度已发布运行 ${other.runId} 的结果 / the ${row.year} result is already published (run ${other.runId})`,
@@ -253,9 +258,9 @@ function complete(tx: Tx, db: Db, row: RunPublicationRow, actor: string, fourEye
     requestedBy: row.requestedBy,
     approvedBy: actor,
   };
-  const { keyId, signature } = signFor(tx, db, publicationMessage(row.runId, seal, facts));
+  const { keyId, signature } = await signFor(tx, db, publicationMessage(row.runId, seal, facts));
   const at = nowIso();
-  const entry = appendAudit(tx, {
+  const entry = await appendAudit(tx, {
     user: actor,
     action: 'run.publish',
     entity: 'run',
@@ -274,7 +279,7 @@ function complete(tx: Tx, db: Db, row: RunPublicationRow, actor: string, fourEye
     },
     at,
   });
-  const published = tx
+  const published = await tx
     .update(runPublications)
     .set({
       status: 'published',
@@ -292,57 +297,52 @@ function complete(tx: Tx, db: Db, row: RunPublicationRow, actor: string, fourEye
 }
 
 /** Approves a pending request (another person than the requester unless four eyes are off). */
-export function approveRunPublication(
+export async function approveRunPublication(
   db: Db,
   runId: number,
   actor: string,
   settings: { fourEyes?: boolean } = {},
-): RunPublication {
+): Promise<RunPublication> {
   const fourEyes = settings.fourEyes ?? true;
-  return db.transaction(
-    (tx) => {
-      getRunRow(tx, runId);
-      const row = tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
-      if (!row || row.status !== 'pending')
-        throw new ConflictError(
-          `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
-          row ? publicationOf(row) : undefined,
-          row ? 'already_published' : 'not_pending',
-        );
-      if (fourEyes && row.requestedBy === actor)
-        throw new SamePersonError(
-          `申请人不能批准自己的发布申请(四眼原则) / the requester cannot approve their own request (four eyes): ${actor}`,
-        );
-      return complete(tx, db, row, actor, fourEyes);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    await getRunRow(tx, runId);
+    const row = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+    if (!row || row.status !== 'pending')
+      throw new ConflictError(
+        `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
+        row ? publicationOf(row) : undefined,
+        row ? 'already_published' : 'not_pending',
+      );
+    if (fourEyes && row.requestedBy === actor)
+      throw new SamePersonError(
+        `申请人不能批准自己的发布申请(四眼原则) / the requester cannot approve their own request (four eyes): ${actor}`,
+      );
+    return await complete(tx, db, row, actor, fourEyes);
+  });
 }
 
 /** Publishes a run at once, one person (`ECOSCORE_FOUR_EYES=0`): request and approval by `actor`. */
-export function publishRunDirect(
+export async function publishRunDirect(
   db: Db,
   runId: number,
   input: RunPublicationInput,
   actor: string,
-): RunPublication {
+): Promise<RunPublication> {
   // One transaction: the nested repository transactions become savepoints.
-  return db.transaction(
-    () => {
-      requestRunPublication(db, runId, input, actor);
-      return approveRunPublication(db, runId, actor, { fourEyes: false });
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async () => {
+    await requestRunPublication(db, runId, input, actor);
+    return await approveRunPublication(db, runId, actor, { fourEyes: false });
+  });
 }
 
 /** Runs awaiting approval of their publication, oldest request first. */
-export function pendingRunPublications(db: Tx): RunPublication[] {
-  return db
-    .select()
-    .from(runPublications)
-    .where(eq(runPublications.status, 'pending'))
-    .orderBy(runPublications.requestedAt)
-    .all()
-    .map(publicationOf);
+export async function pendingRunPublications(db: Tx): Promise<RunPublication[]> {
+  return (
+    await db
+      .select()
+      .from(runPublications)
+      .where(eq(runPublications.status, 'pending'))
+      .orderBy(runPublications.requestedAt)
+      .all()
+  ).map(publicationOf);
 }

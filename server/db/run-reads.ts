@@ -1,51 +1,14 @@
 /**
- * The hot reads of finished runs, as prepared statements: one region's result (with `previous`)
+ * The hot reads of finished runs: one region's result (with `previous`)
  * without ever reading the run's stored dataset or parsing more than the two results it returns.
  * Same answers as `getRunRegion` in runs.ts (server/db/run-reads.test.ts compares them).
  */
-import type Database from 'better-sqlite3';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { RegionResult } from '../../engine/types.ts';
 import type { Db } from './client.ts';
 import { NotFoundError } from './errors.ts';
 import { withoutTraces, type PreviousResult } from './runs.ts';
-
-interface RunKey {
-  year: number;
-  family: string;
-}
-
-/** Prepared statements over one database, made once. */
-const statements = new WeakMap<object, ReturnType<typeof prepare>>();
-
-function prepare(client: Database.Database) {
-  return {
-    run: client.prepare<[number], RunKey>(
-      `SELECT runs.year AS year, v.family AS family FROM runs
-       JOIN rule_versions v ON v.id = runs.version_id WHERE runs.id = ?`,
-    ),
-    result: client
-      .prepare<[number, string], string>(
-        'SELECT result FROM run_results WHERE run_id = ? AND region_code = ?',
-      )
-      .pluck(),
-    previous: client.prepare<
-      [string, number, string, number],
-      { id: number; versionId: number; year: number; result: string }
-    >(
-      `SELECT runs.id AS id, runs.version_id AS versionId, runs.year AS year, rr.result AS result FROM runs
-       JOIN rule_versions v ON v.id = runs.version_id
-       JOIN run_results rr ON rr.run_id = runs.id AND rr.region_code = ?
-       WHERE runs.year = ? AND v.family = ? AND runs.status = 'finished' AND runs.year < ?
-       ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1`,
-    ),
-  };
-}
-
-function statementsOf(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db.$client)));
-  return s;
-}
+import { ruleVersions, runResults, runs } from './schema.ts';
 
 /**
  * One region's result in a run as JSON text — the stored result with `previous` (the region's
@@ -53,13 +16,40 @@ function statementsOf(db: Db) {
  * null) — the text `JSON.stringify({ ...result, previous })` gives, without re-serialising the
  * stored result.
  */
-export function runRegionText(db: Db, id: number, code: string): string {
-  const s = statementsOf(db);
-  const run = Number.isInteger(id) ? s.run.get(id) : undefined;
+export async function runRegionText(db: Db, id: number, code: string): Promise<string> {
+  const run = Number.isInteger(id)
+    ? await db
+        .select({ year: runs.year, family: ruleVersions.family })
+        .from(runs)
+        .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+        .where(eq(runs.id, id))
+        .get()
+    : undefined;
   if (!run) throw new NotFoundError('run', id);
-  const text = s.result.get(id, code);
+  const text = (
+    await db
+      .select({ result: runResults.result })
+      .from(runResults)
+      .where(and(eq(runResults.runId, id), eq(runResults.regionCode, code)))
+      .get()
+  )?.result;
   if (text === undefined) throw new NotFoundError(`run ${id} region`, code);
-  const prev = s.previous.get(code, run.year - 1, run.family, run.year);
+  const prev = await db
+    .select({ id: runs.id, versionId: runs.versionId, year: runs.year, result: runResults.result })
+    .from(runs)
+    .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+    .innerJoin(runResults, and(eq(runResults.runId, runs.id), eq(runResults.regionCode, code)))
+    .where(
+      and(
+        eq(runs.year, run.year - 1),
+        eq(ruleVersions.family, run.family),
+        eq(runs.status, 'finished'),
+        lt(runs.year, run.year),
+      ),
+    )
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(1)
+    .get();
   const previous: PreviousResult | null = prev
     ? {
         runId: prev.id,

@@ -10,32 +10,33 @@ import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
 import { createDraft } from './versions.ts';
 
 let h: OpenedDatabase;
-beforeEach(() => {
-  h = freshDb();
+beforeEach(async () => {
+  h = await freshDb();
 });
 afterEach(() => h.close());
 
-function publish(year = 2024): number {
-  return publishApproved(h.db, createDraft(h.db, { document: demoDocument(year) }, 'a').id).id;
+async function publish(year = 2024): Promise<number> {
+  return (await publishApproved(h.db, (await createDraft(h.db, { document: demoDocument(year) }, 'a')).id))
+    .id;
 }
 
 /** Every region gets data; the region at index `skip` none (it becomes a run error). */
-function fill(versionId: number, year = 2024, skip = -1): void {
-  const regions = listRegions(h.db)
+async function fill(versionId: number, year = 2024, skip = -1): Promise<void> {
+  const regions = (await listRegions(h.db))
     .filter((_, i) => i !== skip)
     .map((r, i) => ({
       code: r.code,
       values: { pm25_target: 35, pm25: 30 + (i % 5) * 2, projects: i % 4, incident: i === 2 },
     }));
-  saveDatasetGrid(h.db, year, { regions }, { versionId, actor: 'a' });
+  await saveDatasetGrid(h.db, year, { regions }, { versionId, actor: 'a' });
 }
 
 describe('createRun', () => {
-  it('stores a finished run with hashes, engine version, counts and audit', () => {
-    const v = publish();
-    fill(v, 2024, 0);
-    const dataset = datasetForYear(h.db, 2024);
-    const run = createRun(h.db, { versionId: v, year: 2024 }, 'eve');
+  it('stores a finished run with hashes, engine version, counts and audit', async () => {
+    const v = await publish();
+    await fill(v, 2024, 0);
+    const dataset = await datasetForYear(h.db, 2024);
+    const run = await createRun(h.db, { versionId: v, year: 2024 }, 'eve');
     expect(run).toMatchObject({
       versionId: v,
       family: 'demo',
@@ -50,8 +51,8 @@ describe('createRun', () => {
     expect(run.counts.scored).toBe(11);
     expect(run.counts.errors).toBe(1);
     expect(Object.values(run.counts.byGrade).reduce((a, b) => a + b, 0)).toBe(11);
-    expect(getRunDataset(h.db, run.id)).toEqual(dataset);
-    const [entry] = listAudit(h.db, { entity: 'run' }).entries;
+    expect(await getRunDataset(h.db, run.id)).toEqual(dataset);
+    const [entry] = (await listAudit(h.db, { entity: 'run' })).entries;
     expect(entry).toMatchObject({ action: 'run.create', user: 'eve', entityId: String(run.id) });
     expect(entry.detail).toMatchObject({
       datasetHash: run.datasetHash,
@@ -61,10 +62,10 @@ describe('createRun', () => {
     });
   });
 
-  it('orders results by rank then region code, errors by region', () => {
-    const v = publish();
-    fill(v, 2024, 5);
-    const run = getRun(h.db, createRun(h.db, { versionId: v, year: 2024 }, 'a').id);
+  it('orders results by rank then region code, errors by region', async () => {
+    const v = await publish();
+    await fill(v, 2024, 5);
+    const run = await getRun(h.db, (await createRun(h.db, { versionId: v, year: 2024 }, 'a')).id);
     const keys = run.results.map((r) => [r.rank, r.region]);
     expect(keys).toEqual(
       [...keys].sort(
@@ -77,71 +78,75 @@ describe('createRun', () => {
       run.results.every((r) => r.categories.every((c) => c.items.every((i) => i.trace === undefined))),
     ).toBe(true);
     expect(run.errors.length).toBeGreaterThan(0);
-    expect(new Set(run.errors.map((e) => e.region))).toEqual(new Set([listRegions(h.db)[5].code]));
+    expect(new Set(run.errors.map((e) => e.region))).toEqual(new Set([(await listRegions(h.db))[5].code]));
     expect(run.errors.map((e) => e.key)).toContain('pm25');
     expect(run.grades.map((g) => g.id)).toEqual(['excellent', 'good', 'unqualified']);
   });
 
-  it('same version and same data give byte-identical stored results', () => {
-    const v = publish();
-    fill(v, 2024, 3);
-    const a = createRun(h.db, { versionId: v, year: 2024 }, 'a');
-    const b = createRun(h.db, { versionId: v, year: 2024 }, 'b');
+  it('same version and same data give byte-identical stored results', async () => {
+    const v = await publish();
+    await fill(v, 2024, 3);
+    const a = await createRun(h.db, { versionId: v, year: 2024 }, 'a');
+    const b = await createRun(h.db, { versionId: v, year: 2024 }, 'b');
     expect(b.id).not.toBe(a.id);
     expect(b.datasetHash).toBe(a.datasetHash);
-    const ta = getRunResultTexts(h.db, a.id);
-    const tb = getRunResultTexts(h.db, b.id);
+    const ta = await getRunResultTexts(h.db, a.id);
+    const tb = await getRunResultTexts(h.db, b.id);
     expect(ta.results.length).toBe(11);
     expect(tb).toEqual(ta);
     expect(Buffer.from(JSON.stringify(tb))).toEqual(Buffer.from(JSON.stringify(ta)));
     // Changing one figure changes the dataset hash and the results.
-    saveDatasetGrid(
+    await saveDatasetGrid(
       h.db,
       2024,
-      { regions: [{ code: listRegions(h.db)[0].code, values: { pm25: 60 } }] },
+      { regions: [{ code: (await listRegions(h.db))[0].code, values: { pm25: 60 } }] },
       { versionId: v, actor: 'a' },
     );
-    const c = createRun(h.db, { versionId: v, year: 2024 }, 'a');
+    const c = await createRun(h.db, { versionId: v, year: 2024 }, 'a');
     expect(c.datasetHash).not.toBe(a.datasetHash);
-    expect(getRunResultTexts(h.db, c.id)).not.toEqual(ta);
+    expect(await getRunResultTexts(h.db, c.id)).not.toEqual(ta);
   });
 
-  it('refuses a draft version and an unknown one', () => {
-    const d = createDraft(h.db, { document: demoDocument() }, 'a');
-    expect(() => createRun(h.db, { versionId: d.id, year: 2024 }, 'a')).toThrow(ConflictError);
-    expect(() => createRun(h.db, { versionId: 999, year: 2024 }, 'a')).toThrow(NotFoundError);
-    expect(listRuns(h.db)).toEqual([]);
+  it('refuses a draft version and an unknown one', async () => {
+    const d = await createDraft(h.db, { document: demoDocument() }, 'a');
+    await expect(async () => await createRun(h.db, { versionId: d.id, year: 2024 }, 'a')).rejects.toThrow(
+      ConflictError,
+    );
+    await expect(async () => await createRun(h.db, { versionId: 999, year: 2024 }, 'a')).rejects.toThrow(
+      NotFoundError,
+    );
+    expect(await listRuns(h.db)).toEqual([]);
   });
 });
 
 describe('reading runs', () => {
-  it('lists runs newest first with filters', () => {
-    const v24 = publish(2024);
-    const v23 = publish(2023);
-    fill(v24, 2024);
-    fill(v23, 2023);
-    const r1 = createRun(h.db, { versionId: v23, year: 2023 }, 'a');
-    const r2 = createRun(h.db, { versionId: v24, year: 2024 }, 'a');
-    expect(listRuns(h.db).map((r) => r.id)).toEqual([r2.id, r1.id]);
-    expect(listRuns(h.db, { year: 2023 }).map((r) => r.id)).toEqual([r1.id]);
-    expect(listRuns(h.db, { versionId: v24 }).map((r) => r.id)).toEqual([r2.id]);
-    expect(listRuns(h.db, { family: 'nope' })).toEqual([]);
+  it('lists runs newest first with filters', async () => {
+    const v24 = await publish(2024);
+    const v23 = await publish(2023);
+    await fill(v24, 2024);
+    await fill(v23, 2023);
+    const r1 = await createRun(h.db, { versionId: v23, year: 2023 }, 'a');
+    const r2 = await createRun(h.db, { versionId: v24, year: 2024 }, 'a');
+    expect((await listRuns(h.db)).map((r) => r.id)).toEqual([r2.id, r1.id]);
+    expect((await listRuns(h.db, { year: 2023 })).map((r) => r.id)).toEqual([r1.id]);
+    expect((await listRuns(h.db, { versionId: v24 })).map((r) => r.id)).toEqual([r2.id]);
+    expect(await listRuns(h.db, { family: 'nope' })).toEqual([]);
   });
 
-  it("gives a region's result with traces and last year's result", () => {
-    const v24 = publish(2024);
-    const v23 = publish(2023);
-    fill(v24, 2024);
-    fill(v23, 2023);
-    const code = listRegions(h.db)[0].code;
-    const r23 = createRun(h.db, { versionId: v23, year: 2023 }, 'a');
-    const r24 = createRun(h.db, { versionId: v24, year: 2024 }, 'a');
-    const detail = getRunRegion(h.db, r24.id, code);
+  it("gives a region's result with traces and last year's result", async () => {
+    const v24 = await publish(2024);
+    const v23 = await publish(2023);
+    await fill(v24, 2024);
+    await fill(v23, 2023);
+    const code = (await listRegions(h.db))[0].code;
+    const r23 = await createRun(h.db, { versionId: v23, year: 2023 }, 'a');
+    const r24 = await createRun(h.db, { versionId: v24, year: 2024 }, 'a');
+    const detail = await getRunRegion(h.db, r24.id, code);
     expect(detail.region).toBe(code);
     expect(detail.categories[0].items[0].trace).toMatchObject({ vars: expect.any(Object) });
     expect(detail.previous).toMatchObject({ runId: r23.id, year: 2023, result: { region: code } });
-    expect(getRunRegion(h.db, r23.id, code).previous).toBeNull();
-    expect(() => getRunRegion(h.db, r24.id, 'nope')).toThrow(NotFoundError);
-    expect(() => getRun(h.db, 999)).toThrow(NotFoundError);
+    expect((await getRunRegion(h.db, r23.id, code)).previous).toBeNull();
+    await expect(async () => await getRunRegion(h.db, r24.id, 'nope')).rejects.toThrow(NotFoundError);
+    await expect(async () => await getRun(h.db, 999)).rejects.toThrow(NotFoundError);
   });
 });

@@ -8,6 +8,7 @@
  * audit entry that finished it and an Ed25519 signature of its seal (document, dataset and results
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
+import { transaction } from './dialect.ts';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import {
   contentHash,
@@ -128,8 +129,8 @@ function summaryOf(
 }
 
 /** The id of the correction run that supersedes run `id`, or null. */
-export function successorOf(db: Tx, id: number): number | null {
-  return db.select({ id: runs.id }).from(runs).where(eq(runs.supersedes, id)).get()?.id ?? null;
+export async function successorOf(db: Tx, id: number): Promise<number | null> {
+  return (await db.select({ id: runs.id }).from(runs).where(eq(runs.supersedes, id)).get())?.id ?? null;
 }
 
 /** The stored order of an evaluation: results by rank then region code, errors by region code then engine order. */
@@ -160,44 +161,45 @@ export function withoutTraces(r: RegionResult): RegionResult {
  * Runs the assessment: evaluates the published version `versionId` on the data of `year` (the
  * regions assessed that year) and stores the finished run. Audited as `run.create`.
  */
-export function createRun(db: Db, input: { versionId: number; year: number }, actor: string): RunSummary {
-  return db.transaction(
-    (tx) => {
-      const version = getVersion(tx, input.versionId);
-      if (version.status !== 'published')
-        throw new ConflictError(
-          `只能用已发布的版本进行考核(版本 ${version.id} 是 ${version.status}) / only a published version can be run (version ${version.id} is ${version.status})`,
-          version,
-          'not_published',
-        );
-      // Read inside the (immediate) transaction: the data cannot change between reading and storing.
-      const stored = storedDataset(db, input.year, tx);
-      // Schema version 2: last year's values from the stored data of year − 1 (kept with the run).
-      const dataset = withPreviousYear(db, version.document, stored.dataset, input.year, tx);
-      const storedHash = dataset === stored.dataset ? stored.hash : undefined;
-      let evaluation: ReturnType<typeof evaluate>;
-      try {
-        evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });
-      } catch (e) {
-        // A published document always validated; an engine upgrade could still reject it.
-        if (e instanceof InvalidDocumentError)
-          throw new ValidationError(
-            `版本 ${version.id} 的文档未通过当前引擎的校验 / version ${version.id} does not validate under this engine`,
-            e.problems,
-            'invalid_document',
-          );
-        throw e;
-      }
-      return storeRun(tx, db, {
+export async function createRun(
+  db: Db,
+  input: { versionId: number; year: number },
+  actor: string,
+): Promise<RunSummary> {
+  return await transaction(db, async (tx) => {
+    const version = await getVersion(tx, input.versionId);
+    if (version.status !== 'published')
+      throw new ConflictError(
+        `只能用已发布的版本进行考核(版本 ${version.id} 是 ${version.status}) / only a published version can be run (version ${version.id} is ${version.status})`,
         version,
-        year: input.year,
-        dataset,
-        evaluation,
-        actor,
-      });
-    },
-    { behavior: 'immediate' },
-  );
+        'not_published',
+      );
+    // Read inside the (immediate) transaction: the data cannot change between reading and storing.
+    const stored = await storedDataset(db, input.year, tx);
+    // Schema version 2: last year's values from the stored data of year − 1 (kept with the run).
+    const dataset = await withPreviousYear(db, version.document, stored.dataset, input.year, tx);
+    const storedHash = dataset === stored.dataset ? stored.hash : undefined;
+    let evaluation: ReturnType<typeof evaluate>;
+    try {
+      evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });
+    } catch (e) {
+      // A published document always validated; an engine upgrade could still reject it.
+      if (e instanceof InvalidDocumentError)
+        throw new ValidationError(
+          `版本 ${version.id} 的文档未通过当前引擎的校验 / version ${version.id} does not validate under this engine`,
+          e.problems,
+          'invalid_document',
+        );
+      throw e;
+    }
+    return await storeRun(tx, db, {
+      version,
+      year: input.year,
+      dataset,
+      evaluation,
+      actor,
+    });
+  });
 }
 
 /** What `storeRun` stores: an evaluation of a version on a dataset, and for a correction run its links. */
@@ -218,7 +220,7 @@ export interface RunToStore {
  * Stores a finished run inside the caller's transaction: results and errors in order, the results
  * hash, the `run.create` audit entry and the signed seal.
  */
-export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
+export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSummary> {
   const { version, dataset, evaluation, actor } = input;
   const { results, errors } = orderEvaluation(evaluation);
   const byGrade: Record<string, number> = {};
@@ -226,7 +228,7 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
   for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
   const errorRegions = new Set(errors.map((e) => e.region)).size;
   const at = nowIso();
-  const run = tx
+  const run = await tx
     .insert(runs)
     .values({
       versionId: version.id,
@@ -251,8 +253,8 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
     results: results.map((r) => JSON.stringify(r)),
     errors: errors.map((e) => JSON.stringify(e)),
   };
-  results.forEach((r, position) =>
-    tx
+  for (const [position, r] of results.entries())
+    await tx
       .insert(runResults)
       .values({
         runId: run.id,
@@ -263,18 +265,16 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
         total: r.total,
         result: texts.results[position],
       })
-      .run(),
-  );
-  errors.forEach((e, position) =>
-    tx
+      .run();
+  for (const [position, e] of errors.entries())
+    await tx
       .insert(runErrors)
       .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
-      .run(),
-  );
+      .run();
   // The hash of the results as stored (what verification recomputes), the audit entry that
   // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
   const resultsHash = resultsHashOf(texts);
-  const entry = appendAudit(tx, {
+  const entry = await appendAudit(tx, {
     user: actor,
     action: 'run.create',
     entity: 'run',
@@ -295,7 +295,7 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
     },
     at,
   });
-  const { keyId, signature } = signFor(
+  const { keyId, signature } = await signFor(
     tx,
     db,
     sealMessage({
@@ -305,7 +305,7 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
       engineVersion: run.engineVersion,
     }),
   );
-  const finished = tx
+  const finished = await tx
     .update(runs)
     .set({ status: 'finished', resultsHash, auditHash: entry.hash, keyId, signature })
     .where(eq(runs.id, run.id))
@@ -314,8 +314,8 @@ export function storeRun(tx: Tx, db: Db, input: RunToStore): RunSummary {
   return summaryOf(finished, version);
 }
 
-function versionInfo(db: Tx, versionId: number): { family: string; version: number } {
-  const v = db
+async function versionInfo(db: Tx, versionId: number): Promise<{ family: string; version: number }> {
+  const v = await db
     .select({ family: ruleVersions.family, version: ruleVersions.version })
     .from(ruleVersions)
     .where(eq(ruleVersions.id, versionId))
@@ -324,85 +324,103 @@ function versionInfo(db: Tx, versionId: number): { family: string; version: numb
   return v;
 }
 
-export function getRunRow(db: Tx, id: number): RunRow {
-  const row = Number.isInteger(id) ? db.select().from(runs).where(eq(runs.id, id)).get() : undefined;
+export async function getRunRow(db: Tx, id: number): Promise<RunRow> {
+  const row = Number.isInteger(id) ? await db.select().from(runs).where(eq(runs.id, id)).get() : undefined;
   if (!row) throw new NotFoundError('run', id);
   return row;
 }
 
 /** Runs, newest first, filtered by year, version or family. */
-export function listRuns(db: Tx, filter: RunFilter = {}): RunSummary[] {
+export async function listRuns(db: Tx, filter: RunFilter = {}): Promise<RunSummary[]> {
   const conds: SQL[] = [];
   if (filter.year !== undefined) conds.push(eq(runs.year, filter.year));
   if (filter.versionId !== undefined) conds.push(eq(runs.versionId, filter.versionId));
   if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
-  return db
-    .select({
-      run: runs,
-      family: ruleVersions.family,
-      version: ruleVersions.version,
-      publication: runPublications,
-    })
-    .from(runs)
-    .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
-    .leftJoin(runPublications, eq(runPublications.runId, runs.id))
-    .where(conds.length ? and(...conds) : undefined)
-    .orderBy(desc(runs.createdAt), desc(runs.id))
-    .all()
-    .map((r) =>
-      summaryOf(r.run, r, r.publication ? publicationOf(r.publication) : null, successorOf(db, r.run.id)),
-    );
+  return await Promise.all(
+    (
+      await db
+        .select({
+          run: runs,
+          family: ruleVersions.family,
+          version: ruleVersions.version,
+          publication: runPublications,
+        })
+        .from(runs)
+        .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+        .leftJoin(runPublications, eq(runPublications.runId, runs.id))
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(runs.createdAt), desc(runs.id))
+        .all()
+    ).map(async (r) =>
+      summaryOf(
+        r.run,
+        r,
+        r.publication ? publicationOf(r.publication) : null,
+        await successorOf(db, r.run.id),
+      ),
+    ),
+  );
 }
 
 /** A run's summary only. */
-export function getRunSummary(db: Tx, id: number): RunSummary {
-  const row = getRunRow(db, id);
-  return summaryOf(row, versionInfo(db, row.versionId), getPublication(db, id), successorOf(db, id));
+export async function getRunSummary(db: Tx, id: number): Promise<RunSummary> {
+  const row = await getRunRow(db, id);
+  return summaryOf(
+    row,
+    await versionInfo(db, row.versionId),
+    await getPublication(db, id),
+    await successorOf(db, id),
+  );
 }
 
-function getPublication(db: Tx, runId: number): RunPublication | null {
-  const p = db.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+async function getPublication(db: Tx, runId: number): Promise<RunPublication | null> {
+  const p = await db.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
   return p ? publicationOf(p) : null;
 }
 
 /** The stored texts of a finished run, served only when its results hash, seal and audit entry hold. */
-function intactTexts(db: Tx, row: RunRow): { results: string[]; errors: string[] } {
-  const texts = readTexts(db, row.id);
-  assertRunIntact(db, row, texts);
+async function intactTexts(db: Tx, row: RunRow): Promise<{ results: string[]; errors: string[] }> {
+  const texts = await readTexts(db, row.id);
+  await assertRunIntact(db, row, texts);
   return texts;
 }
 
 /** The stored result JSON texts of a run, in order (for byte-for-byte comparisons and exports); integrity-checked. */
-export function getRunResultTexts(db: Tx, id: number): { results: string[]; errors: string[] } {
-  return intactTexts(db, getRunRow(db, id));
+export async function getRunResultTexts(
+  db: Tx,
+  id: number,
+): Promise<{ results: string[]; errors: string[] }> {
+  return await intactTexts(db, await getRunRow(db, id));
 }
 
-function readTexts(db: Tx, id: number): { results: string[]; errors: string[] } {
+async function readTexts(db: Tx, id: number): Promise<{ results: string[]; errors: string[] }> {
   return {
-    results: db
-      .select({ result: runResults.result })
-      .from(runResults)
-      .where(eq(runResults.runId, id))
-      .orderBy(asc(runResults.position))
-      .all()
-      .map((r) => r.result),
-    errors: db
-      .select({ error: runErrors.error })
-      .from(runErrors)
-      .where(eq(runErrors.runId, id))
-      .orderBy(asc(runErrors.position))
-      .all()
-      .map((r) => r.error),
+    results: (
+      await db
+        .select({ result: runResults.result })
+        .from(runResults)
+        .where(eq(runResults.runId, id))
+        .orderBy(asc(runResults.position))
+        .all()
+    ).map((r) => r.result),
+    errors: (
+      await db
+        .select({ error: runErrors.error })
+        .from(runErrors)
+        .where(eq(runErrors.runId, id))
+        .orderBy(asc(runErrors.position))
+        .all()
+    ).map((r) => r.error),
   };
 }
 
 /** A run with its grades, ranking (results without traces), errors and warnings. */
-export function getRun(db: Tx, id: number): RunDetail {
-  const row = getRunRow(db, id);
-  const version = getVersion(db, row.versionId);
-  const texts = intactTexts(db, row);
+export async function getRun(db: Tx, id: number): Promise<RunDetail> {
+  const row = await getRunRow(db, id);
+  const version = await getVersion(db, row.versionId);
+  const texts = await intactTexts(db, row);
   return {
-    ...summaryOf(row, version, getPublication(db, id), successorOf(db, id)),
+    ...summaryOf(row, version, await getPublication(db, id), await successorOf(db, id)),
     grades: version.document.grades,
     results: texts.results.map((t) => withoutTraces(JSON.parse(t) as RegionResult)),
     errors: texts.errors.map((t) => JSON.parse(t) as RegionError),
@@ -411,8 +429,8 @@ export function getRun(db: Tx, id: number): RunDetail {
 }
 
 /** The exact dataset a run evaluated (IntegrityError when it no longer matches the run's dataset hash). */
-export function getRunDataset(db: Tx, id: number): Dataset {
-  const row = getRunRow(db, id);
+export async function getRunDataset(db: Tx, id: number): Promise<Dataset> {
+  const row = await getRunRow(db, id);
   const dataset = JSON.parse(row.dataset) as Dataset;
   if (row.status === 'finished' && row.resultsHash && datasetHash(dataset) !== row.datasetHash)
     throw new IntegrityError(
@@ -429,21 +447,21 @@ export function getRunDataset(db: Tx, id: number): Dataset {
  * same family for the year before (null when there is none). NotFoundError when the region was not
  * scored in this run (its errors are in `getRun(...).errors`).
  */
-export function getRunRegion(
+export async function getRunRegion(
   db: Tx,
   id: number,
   code: string,
-): RegionResult & { previous: PreviousResult | null } {
-  const row = getRunRow(db, id);
-  intactTexts(db, row);
-  const res = db
+): Promise<RegionResult & { previous: PreviousResult | null }> {
+  const row = await getRunRow(db, id);
+  await intactTexts(db, row);
+  const res = await db
     .select({ result: runResults.result })
     .from(runResults)
     .where(and(eq(runResults.runId, id), eq(runResults.regionCode, code)))
     .get();
   if (!res) throw new NotFoundError(`run ${id} region`, code);
-  const { family } = versionInfo(db, row.versionId);
-  const prevRun = db
+  const { family } = await versionInfo(db, row.versionId);
+  const prevRun = await db
     .select({ id: runs.id, versionId: runs.versionId, year: runs.year, result: runResults.result })
     .from(runs)
     .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
@@ -458,7 +476,7 @@ export function getRunRegion(
     )
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .get();
-  if (prevRun) intactTexts(db, getRunRow(db, prevRun.id));
+  if (prevRun) await intactTexts(db, await getRunRow(db, prevRun.id));
   const previous: PreviousResult | null = prevRun
     ? {
         runId: prevRun.id,

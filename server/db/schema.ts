@@ -464,6 +464,18 @@ export type AppealRow = typeof appeals.$inferSelect;
 export type AppealEvidenceRow = typeof appealEvidence.$inferSelect;
 export type AppealDecisionRow = typeof appealDecisions.$inferSelect;
 export type RunConsequencesRow = typeof runConsequences.$inferSelect;
+
+/**
+ * Failed sign-ins per key (`u:<username>|<address>`, `a:<address>`), shared by every server process
+ * on the database (server/auth/throttle.ts). Times are epoch milliseconds.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailure: integer('last_failure').notNull(),
+  lockedUntil: integer('locked_until').notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type SessionRow = typeof sessions.$inferSelect;

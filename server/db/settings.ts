@@ -4,6 +4,7 @@
  * without a row the plan's defaults apply (the 通报 is issued by 吉林省人民政府 and copied to
  * 省纪委监委 and 省委组织部). Writing is one transaction with its audit row.
  */
+import { transaction } from './dialect.ts';
 import { eq } from 'drizzle-orm';
 import { contentHash } from '../../engine/index.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
@@ -74,8 +75,8 @@ export const documentSettingsSchema = {
 };
 
 /** The settings in force (the defaults merged under the stored value). */
-export function getDocumentSettings(db: Tx): DocumentSettings {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
+export async function getDocumentSettings(db: Tx): Promise<DocumentSettings> {
+  const row = await db.select().from(settings).where(eq(settings.key, KEY)).get();
   if (!row) return structuredClone(DEFAULT_DOCUMENT_SETTINGS);
   const stored = JSON.parse(row.value) as Partial<DocumentSettings>;
   return {
@@ -88,7 +89,11 @@ export function getDocumentSettings(db: Tx): DocumentSettings {
 }
 
 /** Replaces the settings (strings trimmed) and audits the change as `settings.update`. */
-export function saveDocumentSettings(db: Db, input: DocumentSettings, actor: string): DocumentSettings {
+export async function saveDocumentSettings(
+  db: Db,
+  input: DocumentSettings,
+  actor: string,
+): Promise<DocumentSettings> {
   const value: DocumentSettings = {
     issuer: input.issuer.trim(),
     issuerMark: input.issuerMark.trim(),
@@ -100,12 +105,13 @@ export function saveDocumentSettings(db: Db, input: DocumentSettings, actor: str
       DOCUMENT_KINDS.map((k) => [k, input.signatures[k].trim()]),
     ) as DocumentSettings['signatures'],
   };
-  return db.transaction((tx) => {
-    const before = getDocumentSettings(tx);
+  return await transaction(db, async (tx) => {
+    const before = await getDocumentSettings(tx);
     const { updatedBy: _b, updatedAt: _a, ...beforeValue } = before;
     const at = nowIso();
     const json = JSON.stringify(value);
-    tx.insert(settings)
+    await tx
+      .insert(settings)
       .values({ key: KEY, value: json, updatedBy: actor, updatedAt: at })
       .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedBy: actor, updatedAt: at } })
       .run();
@@ -114,7 +120,7 @@ export function saveDocumentSettings(db: Db, input: DocumentSettings, actor: str
         JSON.stringify(value[k as keyof typeof value]) !==
         JSON.stringify(beforeValue[k as keyof typeof beforeValue]),
     );
-    appendAudit(tx, {
+    await appendAudit(tx, {
       user: actor,
       action: 'settings.update',
       entity: 'settings',

@@ -13,10 +13,10 @@ import type { Db } from './client.ts';
 export const REGIONS_CSV = fileURLToPath(new URL('../../rules/regions.csv', import.meta.url));
 
 /** A fresh `:memory:` database, with the regions of rules/regions.csv unless `regions` is false. */
-export function freshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
+export async function freshDb(opts: { regions?: boolean } = {}): Promise<OpenedDatabase> {
   const opened = openDatabase(':memory:');
   if (opts.regions !== false)
-    loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+    await loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
   return opened;
 }
 
@@ -107,13 +107,13 @@ export function demoDocument(year = 2024, family = 'demo'): RuleDocument {
  * Publishes a draft the four-eyes way: requested by `requester`, approved by `approver`, with a 文号
  * and effective date (defaults made from the version id and year).
  */
-export function publishApproved(
+export async function publishApproved(
   db: Db,
   id: number,
   opts: { requester?: string; approver?: string; docNumber?: string; effectiveDate?: string } = {},
-): Version {
-  requestPublication(db, id, {}, opts.requester ?? 'a');
-  return approveVersion(
+): Promise<Version> {
+  await requestPublication(db, id, {}, opts.requester ?? 'a');
+  return await approveVersion(
     db,
     id,
     {

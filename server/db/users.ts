@@ -3,6 +3,7 @@
  * module stores what it is given. Every user change is audited (the password hash never appears in
  * the audit log or in `User`).
  */
+import { transaction } from './dialect.ts';
 import { and, asc, eq, lt } from 'drizzle-orm';
 import { contentHash } from '../../engine/index.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
@@ -104,7 +105,7 @@ function checkUserFields(u: Partial<NewUser & UserPatch>): void {
 }
 
 /** A region account needs an existing region; every other role has none. */
-function checkRegion(tx: Tx, role: Role, region: string | null | undefined): string | null {
+async function checkRegion(tx: Tx, role: Role, region: string | null | undefined): Promise<string | null> {
   if (role !== 'region') {
     if (region !== undefined && region !== null)
       throw new ValidationError('用户信息无效 / invalid user', [
@@ -124,7 +125,7 @@ function checkRegion(tx: Tx, role: Role, region: string | null | undefined): str
         message: '地区账号必须绑定一个地区代码 / a region account needs a region code',
       },
     ]);
-  if (!tx.select({ code: regions.code }).from(regions).where(eq(regions.code, region)).get())
+  if (!(await tx.select({ code: regions.code }).from(regions).where(eq(regions.code, region)).get()))
     throw new ValidationError('用户信息无效 / invalid user', [
       {
         path: '/region',
@@ -135,136 +136,136 @@ function checkRegion(tx: Tx, role: Role, region: string | null | undefined): str
   return region;
 }
 
-export function listUsers(db: Tx): User[] {
-  return db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
+export async function listUsers(db: Tx): Promise<User[]> {
+  return (await db.select().from(users).orderBy(asc(users.id)).all()).map(toUser);
 }
 
-export function getUser(db: Tx, id: number): User {
-  const row = db.select().from(users).where(eq(users.id, id)).get();
+export async function getUser(db: Tx, id: number): Promise<User> {
+  const row = await db.select().from(users).where(eq(users.id, id)).get();
   if (!row) throw new NotFoundError('user', id);
   return toUser(row);
 }
 
 /** The user row with its password hash, for the login check; undefined when unknown. */
-export function findUserForLogin(db: Tx, username: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.username, username)).get();
+export async function findUserForLogin(db: Tx, username: string): Promise<UserRow | undefined> {
+  return await db.select().from(users).where(eq(users.username, username)).get();
 }
 
-export function countUsers(db: Tx): number {
-  return db.select({ id: users.id }).from(users).all().length;
+export async function countUsers(db: Tx): Promise<number> {
+  return (await db.select({ id: users.id }).from(users).all()).length;
 }
 
 /** Creates a user (audited as `user.create`). A taken username is a ConflictError. */
-export function createUser(db: Db, input: NewUser, actor: string): User {
+export async function createUser(db: Db, input: NewUser, actor: string): Promise<User> {
   checkUserFields(input);
-  return db.transaction(
-    (tx) => {
-      const taken = tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
-      if (taken)
-        throw new ConflictError(
-          `用户名 ${input.username} 已存在 / username ${input.username} is taken`,
-          undefined,
-          'username_taken',
-        );
-      const region = checkRegion(tx, input.role, input.region);
-      const at = nowIso();
-      const row = tx
-        .insert(users)
-        .values({
-          username: input.username,
-          displayName: input.displayName,
-          role: input.role,
-          region,
-          passwordHash: input.passwordHash,
-          locale: input.locale ?? 'zh',
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning()
-        .get();
-      const user = toUser(row);
-      appendAudit(tx, {
-        user: actor,
-        action: 'user.create',
-        entity: 'user',
-        entityId: user.id,
-        afterHash: userHash(user),
-        detail: { username: user.username, role: user.role, ...(user.region ? { region: user.region } : {}) },
-        at,
-      });
-      return user;
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const taken = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, input.username))
+      .get();
+    if (taken)
+      throw new ConflictError(
+        `用户名 ${input.username} 已存在 / username ${input.username} is taken`,
+        undefined,
+        'username_taken',
+      );
+    const region = await checkRegion(tx, input.role, input.region);
+    const at = nowIso();
+    const row = await tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        region,
+        passwordHash: input.passwordHash,
+        locale: input.locale ?? 'zh',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning()
+      .get();
+    const user = toUser(row);
+    await appendAudit(tx, {
+      user: actor,
+      action: 'user.create',
+      entity: 'user',
+      entityId: user.id,
+      afterHash: userHash(user),
+      detail: { username: user.username, role: user.role, ...(user.region ? { region: user.region } : {}) },
+      at,
+    });
+    return user;
+  });
 }
 
 /** Changes a user's display name, role, locale or disabled flag (audited as `user.update`). */
-export function updateUser(db: Db, id: number, patch: UserPatch, actor: string): User {
+export async function updateUser(db: Db, id: number, patch: UserPatch, actor: string): Promise<User> {
   checkUserFields(patch);
-  const updated = db.transaction(
-    (tx) => {
-      const before = getUser(tx, id);
-      const at = nowIso();
-      const set: Partial<UserRow> = { updatedAt: at };
-      if (patch.displayName !== undefined) set.displayName = patch.displayName;
-      if (patch.role !== undefined) set.role = patch.role;
-      if (patch.role !== undefined || patch.region !== undefined)
-        set.region = checkRegion(
-          tx,
-          patch.role ?? before.role,
-          patch.region !== undefined ? patch.region : patch.role === 'region' ? before.region : null,
-        );
-      if (patch.disabled !== undefined) set.disabled = patch.disabled;
-      if (patch.locale !== undefined) set.locale = patch.locale;
-      const row = tx.update(users).set(set).where(eq(users.id, id)).returning().get();
-      const after = toUser(row);
-      if (patch.disabled === true) tx.delete(sessions).where(eq(sessions.userId, id)).run();
-      appendAudit(tx, {
-        user: actor,
-        action: 'user.update',
-        entity: 'user',
-        entityId: id,
-        beforeHash: userHash(before),
-        afterHash: userHash(after),
-        detail: { username: after.username, changes: Object.keys(patch) },
-        at,
-      });
-      return after;
-    },
-    { behavior: 'immediate' },
-  );
+  const updated = await transaction(db, async (tx) => {
+    const before = await getUser(tx, id);
+    const at = nowIso();
+    const set: Partial<UserRow> = { updatedAt: at };
+    if (patch.displayName !== undefined) set.displayName = patch.displayName;
+    if (patch.role !== undefined) set.role = patch.role;
+    if (patch.role !== undefined || patch.region !== undefined)
+      set.region = await checkRegion(
+        tx,
+        patch.role ?? before.role,
+        patch.region !== undefined ? patch.region : patch.role === 'region' ? before.region : null,
+      );
+    if (patch.disabled !== undefined) set.disabled = patch.disabled;
+    if (patch.locale !== undefined) set.locale = patch.locale;
+    const row = await tx.update(users).set(set).where(eq(users.id, id)).returning().get();
+    const after = toUser(row);
+    if (patch.disabled === true) await tx.delete(sessions).where(eq(sessions.userId, id)).run();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'user.update',
+      entity: 'user',
+      entityId: id,
+      beforeHash: userHash(before),
+      afterHash: userHash(after),
+      detail: { username: after.username, changes: Object.keys(patch) },
+      at,
+    });
+    return after;
+  });
   userChanged(db, id);
   return updated;
 }
 
 /** Replaces a user's password hash (audited as `user.password`, without the hash); ends their sessions. */
-export function setPasswordHash(db: Db, id: number, passwordHash: string, actor: string): void {
-  db.transaction(
-    (tx) => {
-      const before = getUser(tx, id);
-      tx.update(users).set({ passwordHash, updatedAt: nowIso() }).where(eq(users.id, id)).run();
-      tx.delete(sessions).where(eq(sessions.userId, id)).run();
-      appendAudit(tx, {
-        user: actor,
-        action: 'user.password',
-        entity: 'user',
-        entityId: id,
-        beforeHash: userHash(before),
-        afterHash: userHash(before),
-        detail: { username: before.username },
-      });
-    },
-    { behavior: 'immediate' },
-  );
+export async function setPasswordHash(
+  db: Db,
+  id: number,
+  passwordHash: string,
+  actor: string,
+): Promise<void> {
+  await transaction(db, async (tx) => {
+    const before = await getUser(tx, id);
+    await tx.update(users).set({ passwordHash, updatedAt: nowIso() }).where(eq(users.id, id)).run();
+    await tx.delete(sessions).where(eq(sessions.userId, id)).run();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'user.password',
+      entity: 'user',
+      entityId: id,
+      beforeHash: userHash(before),
+      afterHash: userHash(before),
+      detail: { username: before.username },
+    });
+  });
   userChanged(db, id);
 }
 
 /** Stores a session (not audited: logins are audited by the auth module through `appendAudit` if wanted). */
-export function createSession(
+export async function createSession(
   db: Tx,
   session: Omit<Session, 'lastSeenAt'> & { lastSeenAt?: string },
-): Session {
-  return db
+): Promise<Session> {
+  return await db
     .insert(sessions)
     .values({ ...session, lastSeenAt: session.lastSeenAt ?? session.createdAt })
     .returning()
@@ -272,12 +273,12 @@ export function createSession(
 }
 
 /** The session and its user when the session exists, has not expired at `now` and the user is enabled. */
-export function getSession(
+export async function getSession(
   db: Tx,
   id: string,
   now: string = nowIso(),
-): { session: Session; user: User } | undefined {
-  const row = db
+): Promise<{ session: Session; user: User } | undefined> {
+  const row = await db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -288,29 +289,37 @@ export function getSession(
 }
 
 /** Sets a session's last-seen time and, optionally, a new expiry (sliding sessions). */
-export function touchSession(db: Tx, id: string, lastSeenAt: string, expiresAt?: string): void {
-  db.update(sessions)
+export async function touchSession(
+  db: Tx,
+  id: string,
+  lastSeenAt: string,
+  expiresAt?: string,
+): Promise<void> {
+  await db
+    .update(sessions)
     .set(expiresAt ? { lastSeenAt, expiresAt } : { lastSeenAt })
     .where(eq(sessions.id, id))
     .run();
 }
 
-export function deleteSession(db: Tx, id: string): void {
-  db.delete(sessions).where(eq(sessions.id, id)).run();
+export async function deleteSession(db: Tx, id: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, id)).run();
   sessionEnded(db, id);
 }
 
 /** Removes sessions that expired before `now`; returns how many. */
-export function deleteExpiredSessions(db: Tx, now: string = nowIso()): number {
-  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+export async function deleteExpiredSessions(db: Tx, now: string = nowIso()): Promise<number> {
+  return (await db.delete(sessions).where(lt(sessions.expiresAt, now)).run()).changes;
 }
 
 /** Removes every session of a user; returns how many. */
-export function deleteUserSessions(db: Tx, userId: number): number {
-  const n = db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, userId)))
-    .run().changes;
+export async function deleteUserSessions(db: Tx, userId: number): Promise<number> {
+  const n = (
+    await db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId)))
+      .run()
+  ).changes;
   userChanged(db, userId);
   return n;
 }

@@ -6,6 +6,7 @@
  * previous version of the family and year, signs the content hash (Ed25519) and records the hash of
  * the approving audit entry on the version, all in one transaction.
  */
+import { transaction } from './dialect.ts';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { errorsOf, validateDocument } from '../../engine/index.ts';
 import { SamePersonError } from '../trust/errors.ts';
@@ -39,8 +40,8 @@ export interface VersionRequest {
 }
 
 /** The document's problems (schema, semantics, tests); ValidationError `invalid_document` when any. */
-function requirePublishable(db: Tx, id: number, before: Version): void {
-  const row = getRow(db, id);
+async function requirePublishable(db: Tx, id: number, before: Version): Promise<void> {
+  const row = await getRow(db, id);
   // Warnings (a stale rubric, say) do not block publication.
   const problems = errorsOf(
     validateDocument(before.document, {
@@ -76,108 +77,102 @@ function checkRevision(before: Version, expectedRevision: number | undefined): v
  * Asks for a draft to be published (four eyes): the document must validate and its tests pass; the
  * draft is locked until approved or withdrawn. Audited as `version.request`.
  */
-export function requestPublication(
+export async function requestPublication(
   db: Db,
   id: number,
   opts: { expectedRevision?: number },
   actor: string,
-): VersionRequest {
-  const before = getVersion(db, id);
+): Promise<VersionRequest> {
+  const before = await getVersion(db, id);
   if (before.status !== 'draft') throw notDraft(before, '发布');
   if (before.pending) throw pendingConflict(before);
   checkRevision(before, opts.expectedRevision);
-  requirePublishable(db, id, before);
-  return db.transaction(
-    (tx) => {
-      const at = nowIso();
-      const row = tx
-        .update(ruleVersions)
-        .set({ requestedBy: actor, requestedAt: at })
-        .where(
-          and(
-            eq(ruleVersions.id, id),
-            eq(ruleVersions.status, 'draft'),
-            eq(ruleVersions.revision, before.revision),
-            isNull(ruleVersions.requestedAt),
-          ),
-        )
-        .returning()
-        .get();
-      if (!row)
-        throw new ConflictError(
-          `版本 ${id} 已被修改 / version ${id} changed`,
-          getVersion(tx, id),
-          'stale_revision',
-        );
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.request',
-        entity: 'version',
-        entityId: id,
-        beforeHash: row.contentHash,
-        afterHash: row.contentHash,
-        detail: { family: row.family, year: row.year, version: row.version, revision: row.revision },
-        at,
-      });
-      return {
-        status: 'pending',
-        kind: 'version',
-        id,
-        requestedBy: actor,
-        requestedAt: at,
-        version: toSummary(row),
-      };
-    },
-    { behavior: 'immediate' },
-  );
+  await requirePublishable(db, id, before);
+  return await transaction(db, async (tx) => {
+    const at = nowIso();
+    const row = await tx
+      .update(ruleVersions)
+      .set({ requestedBy: actor, requestedAt: at })
+      .where(
+        and(
+          eq(ruleVersions.id, id),
+          eq(ruleVersions.status, 'draft'),
+          eq(ruleVersions.revision, before.revision),
+          isNull(ruleVersions.requestedAt),
+        ),
+      )
+      .returning()
+      .get();
+    if (!row)
+      throw new ConflictError(
+        `版本 ${id} 已被修改 / version ${id} changed`,
+        await getVersion(tx, id),
+        'stale_revision',
+      );
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.request',
+      entity: 'version',
+      entityId: id,
+      beforeHash: row.contentHash,
+      afterHash: row.contentHash,
+      detail: { family: row.family, year: row.year, version: row.version, revision: row.revision },
+      at,
+    });
+    return {
+      status: 'pending',
+      kind: 'version',
+      id,
+      requestedBy: actor,
+      requestedAt: at,
+      version: toSummary(row),
+    };
+  });
 }
 
 /** Withdraws a pending request: the draft can be edited again. Audited as `version.withdraw`. */
-export function withdrawPublication(db: Db, id: number, actor: string): Version {
-  return db.transaction(
-    (tx) => {
-      const current = getVersion(tx, id);
-      if (current.status !== 'draft' || !current.pending)
-        throw new ConflictError(
-          `版本 ${id} 没有待批准的发布申请 / version ${id} has no pending publication request`,
-          current,
-          'not_pending',
-        );
-      const row = tx
-        .update(ruleVersions)
-        .set({ requestedBy: null, requestedAt: null })
-        .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft')))
-        .returning()
-        .get();
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.withdraw',
-        entity: 'version',
-        entityId: id,
-        beforeHash: row.contentHash,
-        afterHash: row.contentHash,
-        detail: { requestedBy: current.requestedBy, requestedAt: current.requestedAt },
-      });
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
+export async function withdrawPublication(db: Db, id: number, actor: string): Promise<Version> {
+  return await transaction(db, async (tx) => {
+    const current = await getVersion(tx, id);
+    if (current.status !== 'draft' || !current.pending)
+      throw new ConflictError(
+        `版本 ${id} 没有待批准的发布申请 / version ${id} has no pending publication request`,
+        current,
+        'not_pending',
+      );
+    const row = await tx
+      .update(ruleVersions)
+      .set({ requestedBy: null, requestedAt: null })
+      .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft')))
+      .returning()
+      .get();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.withdraw',
+      entity: 'version',
+      entityId: id,
+      beforeHash: row.contentHash,
+      afterHash: row.contentHash,
+      detail: { requestedBy: current.requestedBy, requestedAt: current.requestedAt },
+    });
+    return toVersion(row);
+  });
 }
 
 /**
  * Approves a pending request and publishes the version: `actor` must not be the requester (403
  * `same_person`) unless `fourEyes` is false. Needs a 文号 and an effective date.
  */
-export function approveVersion(
+export async function approveVersion(
   db: Db,
   id: number,
   opts: PublishOptions,
   actor: string,
   settings: { fourEyes?: boolean } = {},
-): Version {
+): Promise<Version> {
   const fourEyes = settings.fourEyes ?? true;
   const publication = checkPublishOptions(opts);
-  const before = getVersion(db, id);
+  const before = await getVersion(db, id);
   if (before.status !== 'draft') throw notDraft(before, '发布');
   if (!before.pending || !before.requestedBy)
     throw new ConflictError(
@@ -190,21 +185,30 @@ export function approveVersion(
       `申请人不能批准自己的发布申请(四眼原则) / the requester cannot approve their own request (four eyes): ${actor}`,
     );
   checkRevision(before, opts.expectedRevision);
-  requirePublishable(db, id, before);
-  return publish(db, before, publication, { requestedBy: before.requestedBy, approvedBy: actor, fourEyes });
+  await requirePublishable(db, id, before);
+  return await publish(db, before, publication, {
+    requestedBy: before.requestedBy,
+    approvedBy: actor,
+    fourEyes,
+  });
 }
 
 /**
  * Publishes a draft directly, without a second person: only for a one-person installation
  * (`ECOSCORE_FOUR_EYES=0`). Needs a 文号 and an effective date; audited with `fourEyes: false`.
  */
-export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: string): Version {
+export async function publishVersion(
+  db: Db,
+  id: number,
+  opts: PublishOptions,
+  actor: string,
+): Promise<Version> {
   const publication = checkPublishOptions(opts);
-  const before = getVersion(db, id);
+  const before = await getVersion(db, id);
   if (before.status !== 'draft') throw notDraft(before, '发布');
   checkRevision(before, opts.expectedRevision);
-  requirePublishable(db, id, before);
-  return publish(db, before, publication, {
+  await requirePublishable(db, id, before);
+  return await publish(db, before, publication, {
     requestedBy: before.requestedBy ?? actor,
     approvedBy: actor,
     fourEyes: false,
@@ -215,80 +219,81 @@ export function publishVersion(db: Db, id: number, opts: PublishOptions, actor: 
  * The publication itself, one transaction: retire the previous version of the family and year,
  * write the approving audit entry, sign the content hash, record both on the version.
  */
-function publish(
+async function publish(
   db: Db,
   before: Version,
   p: { docNumber: string; effectiveDate: string },
   who: { requestedBy: string; approvedBy: string; fourEyes: boolean },
-): Version {
+): Promise<Version> {
   const id = before.id;
   const actor = who.approvedBy;
-  return db.transaction(
-    (tx) => {
-      const at = nowIso();
-      const previous = tx
-        .select()
-        .from(ruleVersions)
-        .where(
-          and(
-            eq(ruleVersions.family, before.family),
-            eq(ruleVersions.year, before.year),
-            eq(ruleVersions.status, 'published'),
-            ne(ruleVersions.id, id),
-          ),
-        )
-        .get();
-      if (previous) {
-        mapTriggerErrors(() =>
-          tx
+  return await transaction(db, async (tx) => {
+    const at = nowIso();
+    const previous = await tx
+      .select()
+      .from(ruleVersions)
+      .where(
+        and(
+          eq(ruleVersions.family, before.family),
+          eq(ruleVersions.year, before.year),
+          eq(ruleVersions.status, 'published'),
+          ne(ruleVersions.id, id),
+        ),
+      )
+      .get();
+    if (previous) {
+      await mapTriggerErrors(
+        async () =>
+          await tx
             .update(ruleVersions)
             .set({ status: 'retired', retiredAt: at, retiredBy: actor })
             .where(eq(ruleVersions.id, previous.id))
             .run(),
-        );
-        appendAudit(tx, {
-          user: actor,
-          action: 'version.retire',
-          entity: 'version',
-          entityId: previous.id,
-          beforeHash: previous.contentHash,
-          afterHash: previous.contentHash,
-          detail: {
-            family: previous.family,
-            year: previous.year,
-            version: previous.version,
-            supersededBy: id,
-          },
-          at,
-        });
-      }
-      const { keyId, signature } = signFor(tx, db, before.contentHash, at);
-      const entry = appendAudit(tx, {
+      );
+      await appendAudit(tx, {
         user: actor,
-        action: 'version.publish',
+        action: 'version.retire',
         entity: 'version',
-        entityId: id,
-        beforeHash: before.contentHash,
-        afterHash: before.contentHash,
+        entityId: previous.id,
+        beforeHash: previous.contentHash,
+        afterHash: previous.contentHash,
         detail: {
-          family: before.family,
-          year: before.year,
-          version: before.version,
-          revision: before.revision,
-          docNumber: p.docNumber,
-          effectiveDate: p.effectiveDate,
-          requestedBy: who.requestedBy,
-          approvedBy: who.approvedBy,
-          fourEyes: who.fourEyes,
-          keyId,
-          signature,
-          retired: previous?.id ?? null,
+          family: previous.family,
+          year: previous.year,
+          version: previous.version,
+          supersededBy: id,
         },
         at,
       });
-      // Guarded by the revision that was validated: a concurrent edit makes this a conflict.
-      const row = mapTriggerErrors(() =>
-        tx
+    }
+    const { keyId, signature } = await signFor(tx, db, before.contentHash, at);
+    const entry = await appendAudit(tx, {
+      user: actor,
+      action: 'version.publish',
+      entity: 'version',
+      entityId: id,
+      beforeHash: before.contentHash,
+      afterHash: before.contentHash,
+      detail: {
+        family: before.family,
+        year: before.year,
+        version: before.version,
+        revision: before.revision,
+        docNumber: p.docNumber,
+        effectiveDate: p.effectiveDate,
+        requestedBy: who.requestedBy,
+        approvedBy: who.approvedBy,
+        fourEyes: who.fourEyes,
+        keyId,
+        signature,
+        retired: previous?.id ?? null,
+      },
+      at,
+    });
+    // Guarded by the revision that was validated: a concurrent edit makes this a conflict.
+    const row = await mapTriggerErrors(
+      async () =>
+        await tx
           .update(ruleVersions)
           .set({
             status: 'published',
@@ -313,22 +318,20 @@ function publish(
           )
           .returning()
           .get(),
+    );
+    if (!row)
+      throw new ConflictError(
+        `版本 ${id} 已被修改 / version ${id} changed while publishing`,
+        await getVersion(tx, id),
+        'stale_revision',
       );
-      if (!row)
-        throw new ConflictError(
-          `版本 ${id} 已被修改 / version ${id} changed while publishing`,
-          getVersion(tx, id),
-          'stale_revision',
-        );
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
+    return toVersion(row);
+  });
 }
 
 /** Drafts awaiting approval, oldest request first. */
-export function pendingVersions(db: Tx): VersionSummary[] {
-  return listVersions(db, { status: 'draft' })
+export async function pendingVersions(db: Tx): Promise<VersionSummary[]> {
+  return (await listVersions(db, { status: 'draft' }))
     .filter((v) => v.pending)
     .sort((a, b) => (a.requestedAt ?? '').localeCompare(b.requestedAt ?? ''));
 }

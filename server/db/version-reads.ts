@@ -1,10 +1,10 @@
 /**
- * Cheap reads of rule versions for caches: a version's status and revision by a prepared
- * statement, without reading its document.
+ * Cheap reads of rule versions for caches: a version's status and revision by one query,
+ * without reading its document.
  */
+import { eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
-
-const statements = new WeakMap<object, (id: number) => VersionState | undefined>();
+import { ruleVersions } from './schema.ts';
 
 export interface VersionState {
   status: 'draft' | 'published' | 'retired';
@@ -13,14 +13,15 @@ export interface VersionState {
 }
 
 /** The status, revision and content hash of version `id`; undefined when there is none. */
-export function versionState(db: Db, id: number): VersionState | undefined {
-  let read = statements.get(db);
-  if (!read) {
-    const stmt = db.$client.prepare<[number], VersionState>(
-      'SELECT status, revision, content_hash AS contentHash FROM rule_versions WHERE id = ?',
-    );
-    read = (id) => (Number.isInteger(id) ? stmt.get(id) : undefined);
-    statements.set(db, read);
-  }
-  return read(id);
+export async function versionState(db: Db, id: number): Promise<VersionState | undefined> {
+  if (!Number.isInteger(id)) return undefined;
+  return await db
+    .select({
+      status: ruleVersions.status,
+      revision: ruleVersions.revision,
+      contentHash: ruleVersions.contentHash,
+    })
+    .from(ruleVersions)
+    .where(eq(ruleVersions.id, id))
+    .get();
 }

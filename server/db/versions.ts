@@ -15,6 +15,8 @@
  * - Published and retired versions never change (database triggers; see migrations), and every read
  *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
+import { jsonMember } from './dialect.ts';
+import { transaction } from './dialect.ts';
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { contentHash, errorsOf, runDocumentTests, validateDocument } from '../../engine/index.ts';
 import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
@@ -159,9 +161,9 @@ export function toVersion(row: RuleVersionRow): Version {
   return { ...toSummary(row, document), document };
 }
 
-export function getRow(db: Tx, id: number): RuleVersionRow {
+export async function getRow(db: Tx, id: number): Promise<RuleVersionRow> {
   const row = Number.isInteger(id)
-    ? db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get()
+    ? await db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get()
     : undefined;
   if (!row) throw new NotFoundError('version', id);
   return row;
@@ -171,27 +173,31 @@ export function getRow(db: Tx, id: number): RuleVersionRow {
  * One version with its document; NotFoundError when absent. A published or retired version is
  * served only when its hash, signature and approval entry hold (IntegrityError otherwise).
  */
-export function getVersion(db: Tx, id: number): Version {
-  const row = getRow(db, id);
-  assertVersionIntact(db, row);
+export async function getVersion(db: Tx, id: number): Promise<Version> {
+  const row = await getRow(db, id);
+  await assertVersionIntact(db, row);
   return toVersion(row);
 }
 
 /** Versions matching the filter, ordered by family, year and version number. */
-export function listVersions(db: Tx, filter: VersionFilter = {}): VersionSummary[] {
+export async function listVersions(db: Tx, filter: VersionFilter = {}): Promise<VersionSummary[]> {
   const conds: SQL[] = [];
   if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
   if (filter.year !== undefined) conds.push(eq(ruleVersions.year, filter.year));
   if (filter.status) conds.push(eq(ruleVersions.status, filter.status));
   // The title is read by SQLite, so listing never parses whole documents.
   const { document: _document, ...columns } = getTableColumns(ruleVersions);
-  return db
-    .select({ ...columns, titleJson: sql<string | null>`json_extract(${ruleVersions.document}, '$.title')` })
-    .from(ruleVersions)
-    .where(conds.length ? and(...conds) : undefined)
-    .orderBy(asc(ruleVersions.family), asc(ruleVersions.year), asc(ruleVersions.version))
-    .all()
-    .map(({ titleJson, ...row }) => toSummary(row, { title: parseTitle(titleJson) }));
+  return (
+    await db
+      .select({
+        ...columns,
+        titleJson: sql<string | null>`${jsonMember(db, ruleVersions.document, 'title', 'json')}`,
+      })
+      .from(ruleVersions)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(asc(ruleVersions.family), asc(ruleVersions.year), asc(ruleVersions.version))
+      .all()
+  ).map(({ titleJson, ...row }) => toSummary(row, { title: parseTitle(titleJson) }));
 }
 
 function parseTitle(json: string | null): unknown {
@@ -204,9 +210,11 @@ function parseTitle(json: string | null): unknown {
 }
 
 /** Every family with its versions; the title is the latest version's. */
-export function listFamilies(db: Tx): { family: string; title: Label; versions: VersionSummary[] }[] {
-  const all = listVersions(db);
-  const families = db.select().from(ruleFamilies).orderBy(asc(ruleFamilies.family)).all();
+export async function listFamilies(
+  db: Tx,
+): Promise<{ family: string; title: Label; versions: VersionSummary[] }[]> {
+  const all = await listVersions(db);
+  const families = await db.select().from(ruleFamilies).orderBy(asc(ruleFamilies.family)).all();
   return families.map((f) => {
     const versions = all.filter((v) => v.family === f.family);
     const latest = versions.reduce<VersionSummary | undefined>(
@@ -218,15 +226,19 @@ export function listFamilies(db: Tx): { family: string; title: Label; versions: 
 }
 
 /** The effective (published) version of a family for a year, if any. */
-export function getEffectiveVersion(db: Tx, family: string, year: number): Version | undefined {
-  const row = db
+export async function getEffectiveVersion(
+  db: Tx,
+  family: string,
+  year: number,
+): Promise<Version | undefined> {
+  const row = await db
     .select()
     .from(ruleVersions)
     .where(
       and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')),
     )
     .get();
-  if (row) assertVersionIntact(db, row);
+  if (row) await assertVersionIntact(db, row);
   return row ? toVersion(row) : undefined;
 }
 
@@ -290,11 +302,11 @@ function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
   return { doc: doc as RuleDocument, text };
 }
 
-function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): number {
-  const fam = tx.select().from(ruleFamilies).where(eq(ruleFamilies.family, family)).get();
+async function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): Promise<number> {
+  const fam = await tx.select().from(ruleFamilies).where(eq(ruleFamilies.family, family)).get();
   if (!fam) {
-    tx.insert(ruleFamilies).values({ family, lastVersion: 1, createdBy: actor, createdAt: at }).run();
-    appendAudit(tx, {
+    await tx.insert(ruleFamilies).values({ family, lastVersion: 1, createdBy: actor, createdAt: at }).run();
+    await appendAudit(tx, {
       user: actor,
       action: 'family.create',
       entity: 'family',
@@ -305,7 +317,7 @@ function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): n
     return 1;
   }
   const n = fam.lastVersion + 1;
-  tx.update(ruleFamilies).set({ lastVersion: n }).where(eq(ruleFamilies.family, family)).run();
+  await tx.update(ruleFamilies).set({ lastVersion: n }).where(eq(ruleFamilies.family, family)).run();
   return n;
 }
 
@@ -316,11 +328,11 @@ function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): n
  * @example
  * createDraft(db, { from: 4, year: 2026 }, 'alice') // next year's rules from this year's
  */
-export function createDraft(db: Db, input: CreateDraftInput, actor: string): Version {
+export async function createDraft(db: Db, input: CreateDraftInput, actor: string): Promise<Version> {
   let source: Version | undefined;
   let doc: unknown;
   if (input.from !== undefined) {
-    source = getVersion(db, input.from);
+    source = await getVersion(db, input.from);
     doc = structuredClone(source.document);
     // SPEC §9: a draft made from a version-1 document is upgraded to version 2 (nothing else changes).
     if ((doc as Record<string, unknown>).schemaVersion === 1)
@@ -366,42 +378,39 @@ export function createDraft(db: Db, input: CreateDraftInput, actor: string): Ver
   }
   const { doc: checked, text } = checkStorable(doc);
   const hash = contentHash(checked);
-  return db.transaction(
-    (tx) => {
-      const at = nowIso();
-      const version = nextVersionNumber(tx, checked.family, actor, at);
-      const row = tx
-        .insert(ruleVersions)
-        .values({
-          family: checked.family,
-          year: checked.year,
-          version,
-          status: 'draft',
-          revision: 1,
-          document: text,
-          contentHash: hash,
-          parentId: source?.id ?? input.parentId ?? null,
-          createdBy: actor,
-          createdAt: at,
-          updatedBy: actor,
-          updatedAt: at,
-        })
-        .returning()
-        .get();
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.create',
-        entity: 'version',
-        entityId: row.id,
-        beforeHash: source?.contentHash ?? null,
-        afterHash: hash,
-        detail: { family: row.family, year: row.year, version: row.version, from: source?.id ?? null },
-        at,
-      });
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const at = nowIso();
+    const version = await nextVersionNumber(tx, checked.family, actor, at);
+    const row = await tx
+      .insert(ruleVersions)
+      .values({
+        family: checked.family,
+        year: checked.year,
+        version,
+        status: 'draft',
+        revision: 1,
+        document: text,
+        contentHash: hash,
+        parentId: source?.id ?? input.parentId ?? null,
+        createdBy: actor,
+        createdAt: at,
+        updatedBy: actor,
+        updatedAt: at,
+      })
+      .returning()
+      .get();
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.create',
+      entity: 'version',
+      entityId: row.id,
+      beforeHash: source?.contentHash ?? null,
+      afterHash: hash,
+      detail: { family: row.family, year: row.year, version: row.version, from: source?.id ?? null },
+      at,
+    });
+    return toVersion(row);
+  });
 }
 
 export function notDraft(v: Version, what: string): ConflictError<Version> {
@@ -418,74 +427,71 @@ export function notDraft(v: Version, what: string): ConflictError<Version> {
  * version) and writes nothing. The document's `family` must stay; its `year` may change.
  * Audited as `version.update`.
  */
-export function updateDraft(
+export async function updateDraft(
   db: Db,
   id: number,
   document: unknown,
   expectedRevision: number,
   actor: string,
-): Version {
+): Promise<Version> {
   const { doc, text } = checkStorable(document);
   const hash = contentHash(doc);
-  return db.transaction(
-    (tx) => {
-      const current = getVersion(tx, id);
-      if (current.status !== 'draft') throw notDraft(current, '修改');
-      if (current.pending) throw pendingConflict(current);
-      if (current.revision !== expectedRevision)
-        throw new ConflictError(
-          `版本 ${id} 已被修改(当前修订号 ${current.revision},提交的是 ${expectedRevision}),请重新读取后再改 / version ${id} changed since it was read (revision ${current.revision}, not ${expectedRevision}); reload and edit again`,
-          current,
-          'stale_revision',
-        );
-      if (doc.family !== current.family)
-        throw new ValidationError('不能修改规则族 / the family cannot change', [
-          {
-            path: '/family',
-            code: 'family_mismatch',
-            message: `草稿属于 ${current.family} / the draft belongs to ${current.family}`,
-          },
-        ]);
-      const at = nowIso();
-      const row = tx
-        .update(ruleVersions)
-        .set({
-          document: text,
-          contentHash: hash,
-          year: doc.year,
-          revision: current.revision + 1,
-          updatedBy: actor,
-          updatedAt: at,
-        })
-        .where(
-          and(
-            eq(ruleVersions.id, id),
-            eq(ruleVersions.revision, expectedRevision),
-            eq(ruleVersions.status, 'draft'),
-          ),
-        )
-        .returning()
-        .get();
-      if (!row)
-        throw new ConflictError(
-          `版本 ${id} 已被修改 / version ${id} changed`,
-          getVersion(tx, id),
-          'stale_revision',
-        );
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.update',
-        entity: 'version',
-        entityId: id,
-        beforeHash: current.contentHash,
-        afterHash: hash,
-        detail: { revision: row.revision, year: row.year },
-        at,
-      });
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(db, async (tx) => {
+    const current = await getVersion(tx, id);
+    if (current.status !== 'draft') throw notDraft(current, '修改');
+    if (current.pending) throw pendingConflict(current);
+    if (current.revision !== expectedRevision)
+      throw new ConflictError(
+        `版本 ${id} 已被修改(当前修订号 ${current.revision},提交的是 ${expectedRevision}),请重新读取后再改 / version ${id} changed since it was read (revision ${current.revision}, not ${expectedRevision}); reload and edit again`,
+        current,
+        'stale_revision',
+      );
+    if (doc.family !== current.family)
+      throw new ValidationError('不能修改规则族 / the family cannot change', [
+        {
+          path: '/family',
+          code: 'family_mismatch',
+          message: `草稿属于 ${current.family} / the draft belongs to ${current.family}`,
+        },
+      ]);
+    const at = nowIso();
+    const row = await tx
+      .update(ruleVersions)
+      .set({
+        document: text,
+        contentHash: hash,
+        year: doc.year,
+        revision: current.revision + 1,
+        updatedBy: actor,
+        updatedAt: at,
+      })
+      .where(
+        and(
+          eq(ruleVersions.id, id),
+          eq(ruleVersions.revision, expectedRevision),
+          eq(ruleVersions.status, 'draft'),
+        ),
+      )
+      .returning()
+      .get();
+    if (!row)
+      throw new ConflictError(
+        `版本 ${id} 已被修改 / version ${id} changed`,
+        await getVersion(tx, id),
+        'stale_revision',
+      );
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.update',
+      entity: 'version',
+      entityId: id,
+      beforeHash: current.contentHash,
+      afterHash: hash,
+      detail: { revision: row.revision, year: row.year },
+      at,
+    });
+    return toVersion(row);
+  });
 }
 
 export function pendingConflict(v: Version): ConflictError<Version> {
@@ -497,52 +503,50 @@ export function pendingConflict(v: Version): ConflictError<Version> {
 }
 
 /** Deletes a draft (audited as `version.delete`). Published and retired versions cannot be deleted. */
-export function deleteDraft(db: Db, id: number, actor: string): void {
-  db.transaction(
-    (tx) => {
-      const current = getVersion(tx, id);
-      if (current.status !== 'draft')
-        throw new ImmutableError(
-          `版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`,
-        );
-      if (current.pending) throw pendingConflict(current);
-      const children = tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
-      if (children.some((c) => c.status !== 'draft'))
-        throw new ConflictError(
-          `版本 ${id} 是已发布版本的来源,不能删除 / version ${id} is the source of a published version and cannot be deleted`,
-          current,
-          'has_published_children',
-        );
-      // Draft copies lose their link to the deleted draft.
-      tx.update(ruleVersions).set({ parentId: null }).where(eq(ruleVersions.parentId, id)).run();
-      mapTriggerErrors(() =>
-        tx
+export async function deleteDraft(db: Db, id: number, actor: string): Promise<void> {
+  await transaction(db, async (tx) => {
+    const current = await getVersion(tx, id);
+    if (current.status !== 'draft')
+      throw new ImmutableError(
+        `版本 ${id} 已${current.status === 'published' ? '发布' : '废止'},不能删除 / version ${id} is ${current.status} and cannot be deleted`,
+      );
+    if (current.pending) throw pendingConflict(current);
+    const children = await tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
+    if (children.some((c) => c.status !== 'draft'))
+      throw new ConflictError(
+        `版本 ${id} 是已发布版本的来源,不能删除 / version ${id} is the source of a published version and cannot be deleted`,
+        current,
+        'has_published_children',
+      );
+    // Draft copies lose their link to the deleted draft.
+    await tx.update(ruleVersions).set({ parentId: null }).where(eq(ruleVersions.parentId, id)).run();
+    await mapTriggerErrors(
+      async () =>
+        await tx
           .delete(ruleVersions)
           .where(and(eq(ruleVersions.id, id), eq(ruleVersions.status, 'draft')))
           .run(),
-      );
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.delete',
-        entity: 'version',
-        entityId: id,
-        beforeHash: current.contentHash,
-        afterHash: null,
-        detail: {
-          family: current.family,
-          year: current.year,
-          version: current.version,
-          revision: current.revision,
-        },
-      });
-    },
-    { behavior: 'immediate' },
-  );
+    );
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.delete',
+      entity: 'version',
+      entityId: id,
+      beforeHash: current.contentHash,
+      afterHash: null,
+      detail: {
+        family: current.family,
+        year: current.year,
+        version: current.version,
+        revision: current.revision,
+      },
+    });
+  });
 }
 
 /** Validation problems of a version's document (schema, semantics and its tests). */
-export function validateVersion(db: Tx, id: number): { valid: boolean; errors: Problem[] } {
-  const row = getRow(db, id);
+export async function validateVersion(db: Tx, id: number): Promise<{ valid: boolean; errors: Problem[] }> {
+  const row = await getRow(db, id);
   const errors = validateDocument(JSON.parse(row.document), {
     sourceBytes: Buffer.byteLength(row.document, 'utf8'),
   });
@@ -550,54 +554,53 @@ export function validateVersion(db: Tx, id: number): { valid: boolean; errors: P
 }
 
 /** The outcomes of the version document's own tests (engine `runDocumentTests`). */
-export function runVersionTests(db: Tx, id: number): ReturnType<typeof runDocumentTests> {
-  return runDocumentTests(getVersion(db, id).document);
+export async function runVersionTests(db: Tx, id: number): Promise<ReturnType<typeof runDocumentTests>> {
+  return runDocumentTests((await getVersion(db, id)).document);
 }
 
 /** Retires a published version (it stays readable; no version of that family and year is effective then). */
-export function retireVersion(db: Db, id: number, actor: string): Version {
-  return db.transaction(
-    (tx) => {
-      const current = getVersion(tx, id);
-      if (current.status !== 'published')
-        throw new ConflictError(
-          `只有已发布的版本可以废止(版本 ${id} 是 ${current.status}) / only a published version can be retired (version ${id} is ${current.status})`,
-          current,
-          'not_published',
-        );
-      const at = nowIso();
-      const row = mapTriggerErrors(() =>
-        tx
+export async function retireVersion(db: Db, id: number, actor: string): Promise<Version> {
+  return await transaction(db, async (tx) => {
+    const current = await getVersion(tx, id);
+    if (current.status !== 'published')
+      throw new ConflictError(
+        `只有已发布的版本可以废止(版本 ${id} 是 ${current.status}) / only a published version can be retired (version ${id} is ${current.status})`,
+        current,
+        'not_published',
+      );
+    const at = nowIso();
+    const row = await mapTriggerErrors(
+      async () =>
+        await tx
           .update(ruleVersions)
           .set({ status: 'retired', retiredAt: at, retiredBy: actor })
           .where(eq(ruleVersions.id, id))
           .returning()
           .get(),
-      );
-      appendAudit(tx, {
-        user: actor,
-        action: 'version.retire',
-        entity: 'version',
-        entityId: id,
-        beforeHash: current.contentHash,
-        afterHash: row.contentHash,
-        detail: { family: row.family, year: row.year, version: row.version },
-        at,
-      });
-      return toVersion(row);
-    },
-    { behavior: 'immediate' },
-  );
+    );
+    await appendAudit(tx, {
+      user: actor,
+      action: 'version.retire',
+      entity: 'version',
+      entityId: id,
+      beforeHash: current.contentHash,
+      afterHash: row.contentHash,
+      detail: { family: row.family, year: row.year, version: row.version },
+      at,
+    });
+    return toVersion(row);
+  });
 }
 
 /** The latest versions first; handy for "new year from this version" pickers. */
-export function latestVersions(db: Tx, family: string, limit = 20): VersionSummary[] {
-  return db
-    .select()
-    .from(ruleVersions)
-    .where(eq(ruleVersions.family, family))
-    .orderBy(desc(ruleVersions.version))
-    .limit(limit)
-    .all()
-    .map((r) => toSummary(r));
+export async function latestVersions(db: Tx, family: string, limit = 20): Promise<VersionSummary[]> {
+  return (
+    await db
+      .select()
+      .from(ruleVersions)
+      .where(eq(ruleVersions.family, family))
+      .orderBy(desc(ruleVersions.version))
+      .limit(limit)
+      .all()
+  ).map((r) => toSummary(r));
 }

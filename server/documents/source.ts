@@ -3,6 +3,7 @@
  * of the run (文号, date, the run it supersedes) read tolerantly — those columns arrive with the
  * publication and appeals features, so a database without them yields nulls — and the settings.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { NotFoundError } from '../db/errors.ts';
 import { getRun, getRunRegion, type RunDetail } from '../db/runs.ts';
@@ -32,16 +33,16 @@ const pick = (row: Record<string, unknown>, names: string[]): unknown => {
 };
 
 /** The publication fields of a run from whatever columns the `runs` table has. */
-export function runPublication(db: Db, id: number): RunPublication {
-  const row = db.$client.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
-    Record<string, unknown> | undefined;
+export async function runPublication(db: Db, id: number): Promise<RunPublication> {
+  // Every column, by its SQL name, whatever this database's `runs` has.
+  const row = Number.isInteger(id)
+    ? await db.get<Record<string, unknown>>(sql`SELECT * FROM runs WHERE id = ${id}`)
+    : undefined;
   if (!row) throw new NotFoundError('run', id);
   // The publication of the run (run_publications, SPEC sections 10 and 11), when published.
-  const published = db.$client
-    .prepare(
-      "SELECT doc_number, published_on FROM run_publications WHERE run_id = ? AND status = 'published'",
-    )
-    .get(id) as Record<string, unknown> | undefined;
+  const published = await db.get<Record<string, unknown>>(
+    sql`SELECT doc_number, published_on FROM run_publications WHERE run_id = ${id} AND status = 'published'`,
+  );
   const doc = pick({ ...row, ...published }, ['doc_number', 'docNumber']);
   const on = pick({ ...row, ...published }, ['published_on', 'publishedOn', 'published_at']);
   const sup = pick(row, ['supersedes', 'supersedes_id', 'supersedes_run_id']);
@@ -54,13 +55,13 @@ export function runPublication(db: Db, id: number): RunPublication {
 }
 
 /** A run, its version, its publication record and the document settings. */
-export function loadRun(db: Db, id: number): RunSource {
-  const run = getRun(db, id);
+export async function loadRun(db: Db, id: number): Promise<RunSource> {
+  const run = await getRun(db, id);
   return {
     run,
-    version: getVersion(db, run.versionId),
-    publication: runPublication(db, id),
-    settings: getDocumentSettings(db),
+    version: await getVersion(db, run.versionId),
+    publication: await runPublication(db, id),
+    settings: await getDocumentSettings(db),
   };
 }
 

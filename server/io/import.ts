@@ -47,7 +47,7 @@ export type ImportResult = ApplyResult;
  * await importDataset(db, { year: 2024, versionId: 4, format: 'csv', data: bytes, actor: 'bob' })
  */
 export async function importDataset(db: Db, opts: ImportOptions): Promise<ImportResult> {
-  const version = getVersion(db, opts.versionId);
+  const version = await getVersion(db, opts.versionId);
   const inputs: unknown = version.document.inputs;
   if (!Array.isArray(inputs) || !inputs.every((i) => i && typeof i === 'object' && typeof i.key === 'string'))
     throw new ValidationError('该规则版本的输入项定义无效 / the rule version has no valid inputs', [
@@ -58,7 +58,7 @@ export async function importDataset(db: Db, opts: ImportOptions): Promise<Import
       },
     ]);
   const parsed = await (opts.parse ?? parseImport)(opts.format, opts.data, version.document, opts.year);
-  return applyRegionValues(db, {
+  return await applyRegionValues(db, {
     year: opts.year,
     document: version.document,
     regions: parsed.regions,

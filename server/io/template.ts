@@ -250,14 +250,14 @@ export async function buildTemplate(
   versionId: number,
   year?: number,
 ): Promise<{ filename: string; contentType: string; body: Buffer }> {
-  const version = getVersion(db, versionId);
+  const version = await getVersion(db, versionId);
   const doc = version.document;
   const y = year ?? doc.year;
   // Last year's values (schema version 2) pre-filled from the stored data of y − 1.
   const last = doc.inputs.some((i) => i.previous !== undefined)
-    ? new Map(datasetForYear(db, y - 1).regions.map((r) => [r.code, r.values]))
+    ? new Map((await datasetForYear(db, y - 1)).regions.map((r) => [r.code, r.values]))
     : new Map<string, Record<string, unknown>>();
-  const regions = regionsAssessedIn(db, y).map((r) => ({
+  const regions = (await regionsAssessedIn(db, y)).map((r) => ({
     code: r.code,
     name: r.nameZh,
     values: Object.fromEntries(

@@ -450,7 +450,7 @@ describe('appeals and corrections', () => {
     expect(data.body.sources.air_task_shortfalls).toBe(`appeal:${ids.input}`);
 
     // Independent evaluation: the engine on the superseded run's dataset with the corrected value.
-    const base = getRunDataset(f.opened.db, runId);
+    const base = await getRunDataset(f.opened.db, runId);
     const corrected: Dataset = JSON.parse(JSON.stringify(base));
     corrected.regions.find((r) => r.code === '220100')!.values.air_task_shortfalls = 0;
     const independent = new Map(evaluate(doc, corrected, { trace: false }).results.map((r) => [r.region, r]));
@@ -654,8 +654,8 @@ describe('appeals and corrections', () => {
     );
   });
 
-  it('verify --db holds for the whole cycle, and catches evidence changed behind the triggers', () => {
-    expect(verifyDatabase(f.opened.db).problems).toEqual([]);
+  it('verify --db holds for the whole cycle, and catches evidence changed behind the triggers', async () => {
+    expect((await verifyDatabase(f.opened.db)).problems).toEqual([]);
     const db = f.opened.sqlite;
     db.exec('DROP TRIGGER appeal_evidence_append_only_update');
     db.exec(
@@ -663,24 +663,25 @@ describe('appeals and corrections', () => {
     );
     db.exec('DROP TRIGGER appeal_decisions_append_only_update');
     db.exec(`UPDATE appeal_decisions SET decided_by = 'cc' WHERE appeal_id = ${ids.input}`);
-    const codes = verifyDatabase(f.opened.db).problems.map((p) => `${p.table} ${p.code}`);
+    const codes = (await verifyDatabase(f.opened.db)).problems.map((p) => `${p.table} ${p.code}`);
     expect(codes).toContain('appeal_evidence evidence_hash_mismatch');
     expect(codes).toContain('appeal_decisions same_person');
   });
 
-  it('the deadline: no appeal and no evidence after the window (appeal_closed)', () => {
+  it('the deadline: no appeal and no evidence after the window (appeal_closed)', async () => {
     const actor = { username: 'cc', role: 'region' as const, region: '220100' };
     const far = '2999-01-01';
-    expect(() =>
-      fileAppeal(
-        f.opened.db,
-        { runId: ids.correction, region: '220100', target: { kind: 'input', key: 'pm25' }, claim: 'x' },
-        actor,
-        far,
-      ),
-    ).toThrow(/appeal window closed/);
+    await expect(
+      async () =>
+        await fileAppeal(
+          f.opened.db,
+          { runId: ids.correction, region: '220100', target: { kind: 'input', key: 'pm25' }, claim: 'x' },
+          actor,
+          far,
+        ),
+    ).rejects.toThrow(/appeal window closed/);
     try {
-      addEvidence(
+      await addEvidence(
         f.opened.db,
         ids.own,
         { filename: 'a.pdf', bytes: PDF },
@@ -716,7 +717,7 @@ describe('after the appeal window', () => {
     });
     expect([late.status, late.body.code]).toEqual([409, 'appeal_closed']);
     // Within the window (the day itself) it was open; after it evidence is refused too.
-    const opened = fileAppeal(
+    const opened = await fileAppeal(
       f.opened.db,
       { runId: r.body.id, region: '220100', target: { kind: 'input', key: 'pm25' }, claim: '当日申诉' },
       { username: 'cc', role: 'region', region: '220100' },

@@ -84,7 +84,8 @@ export const appealBodies = {
 export function appealRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
   /** A region account reaches only its own region's appeals (403 `other_region`). */
-  const visible = (user: SessionUser, id: number) => assertOwnRegion(actorOf(user), appealRegion(db, id));
+  const visible = async (user: SessionUser, id: number) =>
+    assertOwnRegion(actorOf(user), await appealRegion(db, id));
   return [
     route({
       method: 'post',
@@ -103,7 +104,7 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('`not_published`, `appeal_closed` or `superseded`'),
         422: problem('Unknown target, region not scored, requested value out of range'),
       },
-      handler: (c, { body, user }) => c.json(fileAppeal(db, body, actorOf(user)), 201),
+      handler: async (c, { body, user }) => c.json(await fileAppeal(db, body, actorOf(user)), 201),
     }),
     route({
       method: 'get',
@@ -141,13 +142,13 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { query, user }) => {
+      handler: async (c, { query, user }) => {
         if (user.role === 'region') {
           if (query.region !== undefined && query.region !== user.region)
             assertOwnRegion(actorOf(user), query.region);
-          return c.json(listAppeals(db, { ...query, region: user.region! }));
+          return c.json(await listAppeals(db, { ...query, region: user.region! }));
         }
-        return c.json(listAppeals(db, query));
+        return c.json(await listAppeals(db, query));
       },
     }),
     route({
@@ -163,9 +164,9 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
         403: problem('Another region (`other_region`)'),
         404: problem('No such appeal'),
       },
-      handler: (c, { params, user }) => {
-        visible(user, params.id);
-        return c.json(getAppeal(db, params.id));
+      handler: async (c, { params, user }) => {
+        await visible(user, params.id);
+        return c.json(await getAppeal(db, params.id));
       },
     }),
     route({
@@ -198,7 +199,7 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
         415: problem('Not a PDF, PNG or JPEG (`unsupported_type`)'),
       },
       handler: async (c, { params, query, user }) => {
-        visible(user, params.id);
+        await visible(user, params.id);
         const length = Number(c.req.header('content-length') ?? '0');
         if (length > EVIDENCE_MAX_BYTES)
           throw new ApiError(
@@ -207,7 +208,7 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
             '证明材料不能超过 10 MiB / evidence files are limited to 10 MiB',
           );
         const bytes = new Uint8Array(await c.req.arrayBuffer());
-        const ev = addEvidence(
+        const ev = await addEvidence(
           db,
           params.id,
           { filename: query.filename, bytes, declaredType: c.req.header('content-type') },
@@ -235,9 +236,9 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
         403: problem('Another region (`other_region`)'),
         404: problem('No such appeal or evidence'),
       },
-      handler: (c, { params, query, user }) => {
-        visible(user, params.id);
-        const file = getEvidenceFile(db, params.id, params.evidenceId);
+      handler: async (c, { params, query, user }) => {
+        await visible(user, params.id);
+        const file = await getEvidenceFile(db, params.id, params.evidenceId);
         const ascii = file.filename.replace(/[^\x20-\x7e]|["\\;]/g, '_');
         const disposition = query.download === '1' ? 'attachment' : 'inline';
         return c.body(new Uint8Array(file.content), 200, {
@@ -273,7 +274,8 @@ export function appealRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('Already decided (`already_decided`)'),
         422: problem('Missing or out-of-range value / points'),
       },
-      handler: (c, { params, body, user }) => c.json(decideAppeal(db, params.id, body, actorOf(user))),
+      handler: async (c, { params, body, user }) =>
+        c.json(await decideAppeal(db, params.id, body, actorOf(user))),
     }),
   ];
 }

@@ -44,7 +44,7 @@ export function auditRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { query }) => c.json(listAudit(deps.db, query)),
+      handler: async (c, { query }) => c.json(await listAudit(deps.db, query)),
     }),
   ];
 }

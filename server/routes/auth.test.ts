@@ -46,7 +46,7 @@ describe('auth routes', () => {
     const me = await client(f.app, cookie.split(';')[0]).json('GET', '/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.user.username).toBe('ed');
-    expect(listAudit(f.opened.db, { action: 'session.login', user: 'ed' }).total).toBeGreaterThan(0);
+    expect((await listAudit(f.opened.db, { action: 'session.login', user: 'ed' })).total).toBeGreaterThan(0);
   });
 
   it('refuses a wrong password, an unknown user and a malformed body', async () => {

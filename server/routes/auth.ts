@@ -38,8 +38,13 @@ const THROTTLE_AUDIT_EVERY_MS = 60_000;
 export function authRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, sessions, throttle } = deps;
   const throttleAudited = new Map<string, number>();
-  const auditRefusal = (action: string, username: string, address: string, detail: Record<string, unknown>) =>
-    appendAudit(db, {
+  const auditRefusal = async (
+    action: string,
+    username: string,
+    address: string,
+    detail: Record<string, unknown>,
+  ) =>
+    await appendAudit(db, {
       user: 'anonymous',
       action,
       entity: 'user',
@@ -84,7 +89,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
           if ((throttleAudited.get(key) ?? 0) + THROTTLE_AUDIT_EVERY_MS <= now) {
             if (throttleAudited.size > 10_000) throttleAudited.clear();
             throttleAudited.set(key, now);
-            auditRefusal('session.login_throttled', username, address, { retryAfterSeconds: seconds });
+            await auditRefusal('session.login_throttled', username, address, { retryAfterSeconds: seconds });
           }
           throw new ApiError(
             429,
@@ -95,20 +100,20 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
             { 'Retry-After': String(seconds) },
           );
         }
-        const row = findUserForLogin(db, username);
+        const row = await findUserForLogin(db, username);
         const ok =
           row && !row.disabled
             ? await verifyPassword(password, row.passwordHash)
             : await verifyNothing(password);
         if (!ok || !row) {
-          auditRefusal('session.login_failed', username, address, {
+          await auditRefusal('session.login_failed', username, address, {
             reason: !row ? 'unknown_user' : row.disabled ? 'disabled' : 'wrong_password',
           });
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
         }
         throttle.succeedAttempt(username, address);
-        sessions.start(c, row.id);
-        appendAudit(db, {
+        await sessions.start(c, row.id);
+        await appendAudit(db, {
           user: row.username,
           action: 'session.login',
           entity: 'user',
@@ -127,9 +132,14 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '退出登录 / Log out',
       description: 'Ends the session and clears the cookie.',
       responses: { 204: { description: '已退出 / Logged out' } },
-      handler: (c: Context<AppEnv>, { user }) => {
-        sessions.end(c);
-        appendAudit(db, { user: user.username, action: 'session.logout', entity: 'user', entityId: user.id });
+      handler: async (c: Context<AppEnv>, { user }) => {
+        await sessions.end(c);
+        await appendAudit(db, {
+          user: user.username,
+          action: 'session.logout',
+          entity: 'user',
+          entityId: user.id,
+        });
         return c.body(null, 204);
       },
     }),
@@ -152,8 +162,8 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '设置界面语言 / Set my interface language',
       body: { kind: 'json', schema: bodies.locale },
       responses: { 200: userResponse },
-      handler: (c, { user, body }) => {
-        const updated = updateUser(db, user.id, { locale: body.locale }, user.username);
+      handler: async (c, { user, body }) => {
+        const updated = await updateUser(db, user.id, { locale: body.locale }, user.username);
         return c.json({ user: publicUser(updated) });
       },
     }),

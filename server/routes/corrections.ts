@@ -80,8 +80,8 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('`not_accepted`, `already_applied`, `already_superseded`'),
         422: problem('`wrong_run`, `duplicate_appeal`, `conflicting_appeals`'),
       },
-      handler: (c, { params, body, user }) =>
-        c.json(createCorrectionRun(db, params.id, body.appeals, user.username), 201),
+      handler: async (c, { params, body, user }) =>
+        c.json(await createCorrectionRun(db, params.id, body.appeals, user.username), 201),
     }),
     route({
       method: 'get',
@@ -98,9 +98,9 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('Not a correction run (`not_a_correction`)'),
       },
-      handler: (c, { params, user }) => {
-        requireVisibleRun(db, user, params.id);
-        const impact = correctionImpact(db, params.id);
+      handler: async (c, { params, user }) => {
+        await requireVisibleRun(db, user, params.id);
+        const impact = await correctionImpact(db, params.id);
         if (isRegionUser(user)) impact.regions = impact.regions.filter((r) => r.region === user.region);
         return c.json(impact);
       },
@@ -115,7 +115,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         'Per list (`interview` 约谈, `criticism` 通报批评, `restriction` 区域限批) the criteria that put a region on it: `failed` (lowest grade, 不合格), `vetoed`, `downgraded` (grade dropped by a downgrade), `worse` (worse grade than the year before). Defaults until set.',
       params: familyParam,
       responses: { 200: { description: 'The configuration', schema: ref('FamilyConsequences') } },
-      handler: (c, { params }) => c.json(getFamilyConsequences(db, params.family)),
+      handler: async (c, { params }) => c.json(await getFamilyConsequences(db, params.family)),
     }),
     route({
       method: 'put',
@@ -126,8 +126,8 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
       params: familyParam,
       body: { kind: 'json', schema: consequenceConfig },
       responses: { 200: { description: 'The configuration', schema: ref('FamilyConsequences') } },
-      handler: (c, { params, body, user }) =>
-        c.json(saveFamilyConsequences(db, params.family, body, user.username)),
+      handler: async (c, { params, body, user }) =>
+        c.json(await saveFamilyConsequences(db, params.family, body, user.username)),
     }),
     route({
       method: 'get',
@@ -142,7 +142,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         200: { description: 'The lists', schema: ref('RunConsequences') },
         404: problem('No such run'),
       },
-      handler: (c, { params }) => c.json(getRunConsequences(db, params.id)),
+      handler: async (c, { params }) => c.json(await getRunConsequences(db, params.id)),
     }),
     route({
       method: 'post',
@@ -156,7 +156,8 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('Already recorded (`already_recorded`)'),
       },
-      handler: (c, { params, user }) => c.json(recordRunConsequences(db, params.id, user.username), 201),
+      handler: async (c, { params, user }) =>
+        c.json(await recordRunConsequences(db, params.id, user.username), 201),
     }),
     route({
       method: 'get',
@@ -171,7 +172,7 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
       },
       handler: async (c, { params, query }) => {
-        const rows = consequenceRows(getRunConsequences(db, params.id));
+        const rows = consequenceRows(await getRunConsequences(db, params.id));
         const filename = `consequences-run-${params.id}.${query.format}`;
         if (query.format === 'csv') {
           const text = Papa.unparse(
@@ -216,9 +217,9 @@ export function correctionRoutes(deps: RouteDeps): RouteSpec[] {
         200: { description: 'The values', schema: ref('RegionData') },
         404: problem('No such region'),
       },
-      handler: (c, { params }) => {
-        const region = getRegion(db, params.code);
-        const { values, sources } = getRegionValues(db, params.year, params.code);
+      handler: async (c, { params }) => {
+        const region = await getRegion(db, params.code);
+        const { values, sources } = await getRegionValues(db, params.year, params.code);
         return c.json({ year: params.year, region: region.code, name: region.nameZh, values, sources });
       },
     }),

@@ -57,7 +57,7 @@ describe('regions', () => {
     expect(upd.body).toMatchObject({ nameEn: 'Test City', active: false, nameZh: '测试市' });
     expect((await admin.json('PUT', '/api/regions/229999', { nameEn: 'x' })).status).toBe(404);
     expect((await admin.json('PUT', '/api/regions/229901', { code: '220100' })).status).toBe(422);
-    expect(listAudit(f.opened.db, { entity: 'region', entityId: '229901' }).total).toBe(2);
+    expect((await listAudit(f.opened.db, { entity: 'region', entityId: '229901' })).total).toBe(2);
   });
 });
 
@@ -166,7 +166,7 @@ describe('datasets', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ imported: 12, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(schemaProblems(f.app, 'POST', '/api/datasets/{year}/import', 200, ok.body)).toEqual([]);
-    expect(listAudit(f.opened.db, { action: 'dataset.import' }).total).toBe(1);
+    expect((await listAudit(f.opened.db, { action: 'dataset.import' })).total).toBe(1);
 
     const noFormat = await as.json('POST', `/api/datasets/2025/import?versionId=${v}`, good, {
       'content-type': 'application/octet-stream',
@@ -210,7 +210,7 @@ describe('datasets', () => {
     cells[col] = String(Number(was) + 1.5);
     const changed = [lines[0], lines[1], cells.join(','), ...lines.slice(3)].join('\n');
     const before = (await as.json('GET', '/api/datasets/2025')).body.hash;
-    const audits = listAudit(f.opened.db, { action: 'dataset.import' }).total;
+    const audits = (await listAudit(f.opened.db, { action: 'dataset.import' })).total;
 
     const preview = await as.json(
       'POST',
@@ -232,7 +232,7 @@ describe('datasets', () => {
       }),
     ]);
     expect((await as.json('GET', '/api/datasets/2025')).body.hash).toBe(before);
-    expect(listAudit(f.opened.db, { action: 'dataset.import' }).total).toBe(audits);
+    expect((await listAudit(f.opened.db, { action: 'dataset.import' })).total).toBe(audits);
 
     // A bad file is refused by the preview just as by the import.
     cells[col] = 'abc';

@@ -69,7 +69,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) => c.json({ datasets: listDatasets(db) }),
+      handler: async (c) => c.json({ datasets: await listDatasets(db) }),
     }),
     route({
       method: 'get',
@@ -81,9 +81,9 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         "Every region assessed that year (even without values) and every region holding values, with each value's source, and `lastYear`: the region's stored values of year − 1 (read-only; where a rule version declares `previous` and the grid has no `prev.KEY` of its own, these are last year's values).",
       params: yearParam,
       responses: { 200: { description: 'The grid', schema: ref('DatasetGrid') } },
-      handler: (c, { params }) => {
-        const grid = getDataset(db, params.year);
-        const last = new Map(getDataset(db, params.year - 1).regions.map((r) => [r.code, r.values]));
+      handler: async (c, { params }) => {
+        const grid = await getDataset(db, params.year);
+        const last = new Map((await getDataset(db, params.year - 1)).regions.map((r) => [r.code, r.values]));
         return c.json({
           ...grid,
           regions: grid.regions.map((r) => ({ ...r, lastYear: last.get(r.code) ?? {} })),
@@ -123,8 +123,10 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         },
         404: problem('No such version'),
       },
-      handler: (c, { params, query, body, user }) =>
-        c.json(saveDatasetGrid(db, params.year, body, { versionId: query.versionId, actor: user.username })),
+      handler: async (c, { params, query, body, user }) =>
+        c.json(
+          await saveDatasetGrid(db, params.year, body, { versionId: query.versionId, actor: user.username }),
+        ),
     }),
     route({
       method: 'post',

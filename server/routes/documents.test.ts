@@ -189,7 +189,7 @@ describe('更正通报', () => {
     const data = sampleData(2024);
     const cc = data.regions.find((r) => r.code === '220100')!;
     cc.values.satisfaction = 40; // far below any target: 长春市 loses points
-    saveDatasetGrid(
+    await saveDatasetGrid(
       fx.opened.db,
       2024,
       { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },

@@ -69,8 +69,8 @@ async function send(c: Context<AppEnv>, doc: OfficialDocument, format: DocumentF
   });
 }
 
-function bounded(db: Db, id: number) {
-  const src = loadRun(db, id);
+async function bounded(db: Db, id: number) {
+  const src = await loadRun(db, id);
   const n = src.run.results.length + src.run.errors.length;
   if (n > MAX_DOCUMENT_REGIONS)
     throw new ApiError(
@@ -98,10 +98,10 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: runIdParam,
         query: publicQuery,
         responses: fileResponses('The notice', format),
-        handler: (c, { params, query, user }) => {
-          requireVisibleRun(db, user, params.id);
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
           const pub = isPublic(query) || isRegionUser(user);
-          return send(c, buildNotice(bounded(db, params.id), { public: pub }), format);
+          return send(c, buildNotice(await bounded(db, params.id), { public: pub }), format);
         },
       }),
       route({
@@ -114,11 +114,15 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
         params: { ...runIdParam, code },
         query: publicQuery,
         responses: fileResponses('The statement', format),
-        handler: (c, { params, query, user }) => {
-          requireVisibleRun(db, user, params.id);
-          const statement = buildStatement(bounded(db, params.id), getRunRegion(db, params.id, params.code), {
-            public: isPublic(query),
-          });
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
+          const statement = buildStatement(
+            await bounded(db, params.id),
+            await getRunRegion(db, params.id, params.code),
+            {
+              public: isPublic(query),
+            },
+          );
           return send(c, statement, format);
         },
       }),
@@ -137,9 +141,9 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
           ...fileResponses('The correction notice', format),
           409: problem('The run supersedes no run'),
         },
-        handler: (c, { params, query, user }) => {
-          requireVisibleRun(db, user, params.id);
-          const src = bounded(db, params.id);
+        handler: async (c, { params, query, user }) => {
+          await requireVisibleRun(db, user, params.id);
+          const src = await bounded(db, params.id);
           const prev = src.publication.supersedes;
           if (prev === null)
             throw new ApiError(
@@ -148,7 +152,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
               `考核运行 ${params.id} 不是更正运行（没有取代任何运行），没有更正通报 / Run ${params.id} supersedes no run, so it has no correction notice`,
             );
           const pub = isPublic(query) || isRegionUser(user);
-          return send(c, buildCorrection(src, bounded(db, prev), { public: pub }), format);
+          return send(c, buildCorrection(src, await bounded(db, prev), { public: pub }), format);
         },
       }),
     );
@@ -172,7 +176,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
       },
       query: { year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 } } },
       responses: fileResponses('The letter'),
-      handler: (c, { params, query, user }) => {
+      handler: async (c, { params, query, user }) => {
         const [regionCode, format] = (params.file as string).split('.') as [string, DocumentFormat];
         if (isRegionUser(user) && regionCode !== user.region)
           throw new ApiError(
@@ -180,7 +184,7 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
             'other_region',
             `地区账号只能访问本地区（${user.region}）的数据 / A region account reaches only its own region (${user.region})`,
           );
-        const version = getVersion(db, params.id);
+        const version = await getVersion(db, params.id);
         if (isRegionUser(user) && version.status === 'draft')
           throw new ApiError(
             404,
@@ -188,15 +192,15 @@ export function documentRoutes(deps: RouteDeps): RouteSpec[] {
             `version ${params.id} 不存在 / version ${params.id} not found`,
           );
         const year = (query.year as number | undefined) ?? version.year;
-        const grid = getDataset(db, year);
+        const grid = await getDataset(db, year);
         const region = grid.regions.find((r) => r.code === regionCode);
         const r = region ?? {
           code: regionCode,
-          name: getRegion(db, regionCode).nameZh,
+          name: (await getRegion(db, regionCode)).nameZh,
           values: {},
           sources: {},
         };
-        return send(c, buildLetter(version, year, r, getDocumentSettings(db)), format);
+        return send(c, buildLetter(version, year, r, await getDocumentSettings(db)), format);
       },
     }),
   );

@@ -27,7 +27,9 @@ describe('evaluate and diff', () => {
       .as('assessor')
       .json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
     expect(r.status).toBe(200);
-    const expected = evaluate(f.draft2025.document, datasetForYear(f.opened.db, 2025), { trace: false });
+    const expected = evaluate(f.draft2025.document, await datasetForYear(f.opened.db, 2025), {
+      trace: false,
+    });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(JSON.stringify(r.body)).not.toContain('"trace"');
     const y = await f
@@ -154,7 +156,7 @@ describe('last year values filled from the stored data of year − 1 (schema ver
 
   it('fills prev.KEY from the stored data, says where it came from, and names a missing one', async () => {
     const rev = f.as('reviewer');
-    const stored2024 = datasetForYear(f.opened.db, 2024);
+    const stored2024 = await datasetForYear(f.opened.db, 2024);
     const r = await rev.json('POST', '/api/evaluate', { document: v2Document(), year: 2025 });
     expect(r.status).toBe(200);
     expect(r.body.errors).toEqual([]);

@@ -62,15 +62,17 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         // the document's content hash and the dataset's hash (no pool round trip on a repeat).
         const trace = body.trace ?? true;
         if (body.versionId !== undefined && body.dataset === undefined) {
-          const state = versionState(db, body.versionId);
-          if (!state) getVersion(db, body.versionId); // 404 problem
+          const state = await versionState(db, body.versionId);
+          if (!state) await getVersion(db, body.versionId); // 404 problem
           const year =
-            body.year ?? yearOf.getOr(state!.contentHash, () => getVersion(db, body.versionId).year);
-          const stored = storedDataset(db, year);
-          const doc = getVersion(db, body.versionId).document;
+            body.year ??
+            yearOf.get(state!.contentHash) ??
+            yearOf.set(state!.contentHash, (await getVersion(db, body.versionId)).year);
+          const stored = await storedDataset(db, year);
+          const doc = (await getVersion(db, body.versionId)).document;
           // Schema version 2: last year's values from the stored data of year − 1 (its hash keys the cache).
-          const dataset = withPreviousYear(db, doc, stored.dataset, year);
-          const before = dataset === stored.dataset ? '' : `:${storedDataset(db, year - 1).hash}`;
+          const dataset = await withPreviousYear(db, doc, stored.dataset, year);
+          const before = dataset === stored.dataset ? '' : `:${(await storedDataset(db, year - 1)).hash}`;
           const key = `${state!.contentHash}:${stored.hash}${before}:${trace}`;
           const evaluateInPool = () =>
             pool.run('evaluate', { document: { text: JSON.stringify(doc) }, dataset, trace });
@@ -78,15 +80,15 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
           // the last check and `json`, so a kept body cannot be dropped in between).
           let text = results.has(key) ? undefined : await evaluateInPool();
           if (text === undefined && !results.has(key)) text = await evaluateInPool();
-          return results.json(c, key, () => ({ text: text!, keep: true }));
+          return await results.json(c, key, () => ({ text: text!, keep: true }));
         }
         const document =
-          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
+          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
         const year = body.year ?? body.dataset?.year ?? document.year;
-        const dataset: Dataset = withPreviousYear(
+        const dataset: Dataset = await withPreviousYear(
           db,
           document,
-          body.dataset ?? storedDataset(db, year).dataset,
+          body.dataset ?? (await storedDataset(db, year)).dataset,
           year,
         );
         const text = JSON.stringify(document);
@@ -120,11 +122,16 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         422: problem('A document is invalid (impact needs both valid)'),
       },
       handler: async (c, { query }) => {
-        const from = getVersion(db, query.from);
-        const to = getVersion(db, query.to);
+        const from = await getVersion(db, query.from);
+        const to = await getVersion(db, query.to);
         const dataset =
           query.year !== undefined
-            ? withPreviousYear(db, [from.document, to.document], datasetForYear(db, query.year), query.year)
+            ? await withPreviousYear(
+                db,
+                [from.document, to.document],
+                await datasetForYear(db, query.year),
+                query.year,
+              )
             : undefined;
         const input = { from: JSON.stringify(from.document), to: JSON.stringify(to.document), dataset };
         return jsonText(c, await pool.run('diff', input));

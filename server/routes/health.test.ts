@@ -36,7 +36,7 @@ describe('health routes', () => {
   }, 60_000);
 
   it("GET /api/runs/:id/regions/:code/paths: the engine's path for the run's data", async () => {
-    const data = getRunDataset(f.opened.db, runId);
+    const data = await getRunDataset(f.opened.db, runId);
     const region = data.regions.find((r) => r.code === '220184')!;
     const r = await f.as('reviewer').json('GET', `/api/runs/${runId}/regions/220184/paths?to=excellent`);
     expect(r.status).toBe(200);

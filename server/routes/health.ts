@@ -169,7 +169,7 @@ export function healthRoutes(deps: RouteDeps): RouteSpec[] {
         503: problem('Too many checks at once, or the check took too long'),
       },
       handler: async (c, { params }) => {
-        const v = getVersion(db, params.id);
+        const v = await getVersion(db, params.id);
         return c.json(await work({ kind: 'check', document: v.document, timeLimitMs: CHECK_TIME_MS }));
       },
     }),
@@ -202,14 +202,14 @@ export function healthRoutes(deps: RouteDeps): RouteSpec[] {
         503: problem('Too many requests at once, or the search took too long'),
       },
       handler: async (c, { params, query, user }) => {
-        requireVisibleRun(db, user, params.id);
-        const run = getRunSummary(db, params.id);
-        const region = getRunDataset(db, params.id).regions.find((r) => r.code === params.code);
+        await requireVisibleRun(db, user, params.id);
+        const run = await getRunSummary(db, params.id);
+        const region = (await getRunDataset(db, params.id)).regions.find((r) => r.code === params.code);
         if (!region) {
           const message = `运行 ${params.id} 的数据中没有地区 ${params.code} / region ${params.code} is not in the data of run ${params.id}`;
           throw new ApiError(404, 'not_found', message, [{ path: '/code', code: 'not_found', message }]);
         }
-        const document = getVersion(db, run.versionId).document;
+        const document = (await getVersion(db, run.versionId)).document;
         return c.json(
           await work({ kind: 'paths', document, region, to: query.to, timeLimitMs: PATHS_TIME_MS }),
         );

@@ -50,12 +50,18 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
         },
         404: { description: 'No such run', schema: ref('Problem') },
       },
-      handler: (c, { params, user }) => {
-        requireVisibleRun(db, user, params.id);
-        const points = regionHistory(db, params.id, params.code);
+      handler: async (c, { params, user }) => {
+        await requireVisibleRun(db, user, params.id);
+        const points = await regionHistory(db, params.id, params.code);
         // A region account sees published results only.
         const shown = isRegionUser(user)
-          ? points.filter((p) => isPublished(getRunSummary(db, p.runId)))
+          ? (
+              await Promise.all(
+                points.map(async (p) => ({ p, shown: isPublished(await getRunSummary(db, p.runId)) })),
+              )
+            )
+              .filter((x) => x.shown)
+              .map((x) => x.p)
           : points;
         return c.json({ points: shown });
       },

@@ -22,7 +22,7 @@ describe('immutable responses', () => {
   beforeAll(async () => {
     f = await makeFixture();
     const data = sampleData(2023);
-    saveDatasetGrid(
+    await saveDatasetGrid(
       f.opened.db,
       2023,
       { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
@@ -93,20 +93,21 @@ describe('immutable responses', () => {
   it("one region's result: the repository's answer, byte for byte, without reading the stored dataset", async () => {
     const { db } = f.opened;
     const seen: string[] = [];
-    const prepare = db.$client.prepare.bind(db.$client);
-    db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof db.$client.prepare;
+    const sqlite = f.opened.sqlite;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof sqlite.prepare;
     try {
       const codes = sampleData(2024).regions.map((r) => r.code);
       let withPrevious = 0;
       for (const code of codes) {
         let expected: string;
         try {
-          expected = JSON.stringify(getRunRegion(db, run2024, code));
+          expected = JSON.stringify(await getRunRegion(db, run2024, code));
         } catch {
           continue;
         }
         seen.length = 0;
-        const text = runRegionText(db, run2024, code);
+        const text = await runRegionText(db, run2024, code);
         expect(text).toBe(expected);
         expect(seen.join('\n')).not.toMatch(/dataset/i);
         if (JSON.parse(text).previous) withPrevious++;
@@ -115,21 +116,21 @@ describe('immutable responses', () => {
       }
       expect(withPrevious).toBeGreaterThan(0);
     } finally {
-      db.$client.prepare = prepare as typeof db.$client.prepare;
+      sqlite.prepare = prepare as typeof sqlite.prepare;
     }
     expect((await f.as('reviewer').request('GET', `/api/runs/${run2024}/regions/XX`)).status).toBe(404);
     expect((await f.as('reviewer').request('GET', `/api/runs/9999/regions/220100`)).status).toBe(404);
   });
 
-  it("a year's stored dataset is read and hashed once per change of the data", () => {
+  it("a year's stored dataset is read and hashed once per change of the data", async () => {
     const { db } = f.opened;
-    const a = storedDataset(db, 2024);
-    expect(storedDataset(db, 2024)).toBe(a);
+    const a = await storedDataset(db, 2024);
+    expect(await storedDataset(db, 2024)).toBe(a);
     expect(isFrozenValue(a.dataset)).toBe(true);
-    expect(a.hash).toBe(datasetHash(datasetForYear(db, 2024)));
+    expect(a.hash).toBe(datasetHash(await datasetForYear(db, 2024)));
     const data = sampleData(2024);
     const first = data.regions[0];
-    saveDatasetGrid(
+    await saveDatasetGrid(
       db,
       2024,
       {
@@ -139,10 +140,10 @@ describe('immutable responses', () => {
       },
       { versionId: f.published[2024].id, actor: 'system', source: 'provincial' },
     );
-    const b = storedDataset(db, 2024);
+    const b = await storedDataset(db, 2024);
     expect(b).not.toBe(a);
     expect(b.hash).not.toBe(a.hash);
-    expect(b.hash).toBe(datasetHash(datasetForYear(db, 2024)));
+    expect(b.hash).toBe(datasetHash(await datasetForYear(db, 2024)));
   });
 
   it('POST /api/evaluate on stored data: the same bytes while nothing changes, new ones once the data does', async () => {
@@ -158,7 +159,7 @@ describe('immutable responses', () => {
     const a = await ask();
     expect(await ask()).toBe(a);
     const first = sampleData(2024).regions[1];
-    saveDatasetGrid(
+    await saveDatasetGrid(
       f.opened.db,
       2024,
       {
@@ -170,7 +171,7 @@ describe('immutable responses', () => {
     );
     const b = await ask();
     expect(b).not.toBe(a);
-    expect(JSON.parse(b).dataset.hash).toBe(datasetHash(datasetForYear(f.opened.db, 2024)));
+    expect(JSON.parse(b).dataset.hash).toBe(datasetHash(await datasetForYear(f.opened.db, 2024)));
   });
 
   it('header parsing: If-None-Match lists and weak forms, Accept-Encoding q-values', () => {

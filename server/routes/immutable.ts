@@ -4,7 +4,7 @@
  * and its gzip and brotli forms made on first demand; `If-None-Match` answered with 304.
  * Bounded by bytes (`IMMUTABLE_CACHE_BYTES`), least recently used first out.
  *
- * @example return immutable.json(c, `run:${id}`, () => JSON.stringify(getRun(db, id)))
+ * @example return immutable.json(c, `run:${id}`, async () => JSON.stringify(await getRun(db, id)))
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -59,14 +59,17 @@ export class ImmutableResponses {
   constructor(private readonly maxBytes = IMMUTABLE_CACHE_BYTES) {}
 
   /** The cached entry of `key`, or the one `make()` gives (kept only when `keep` says so). */
-  private entry(key: string, make: () => { text: string; keep: boolean }): Entry {
+  private async entry(
+    key: string,
+    make: () => { text: string; keep: boolean } | Promise<{ text: string; keep: boolean }>,
+  ): Promise<Entry> {
     const hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
       this.map.set(key, hit);
       return hit;
     }
-    const { text, keep } = make();
+    const { text, keep } = await make();
     const entry: Entry = { text, etag: strongEtag(text), bytes: text.length * 2 };
     if (keep) this.add(key, entry);
     return entry;
@@ -92,13 +95,13 @@ export class ImmutableResponses {
     return this.map.has(key);
   }
 
-  json(
+  async json(
     c: Context,
     key: string,
-    make: () => { text: string; keep: boolean },
+    make: () => { text: string; keep: boolean } | Promise<{ text: string; keep: boolean }>,
     headers: Record<string, string> = {},
   ) {
-    const e = this.entry(key, make);
+    const e = await this.entry(key, make);
     const common = { ETag: e.etag, Vary: 'Accept-Encoding', ...headers };
     if (noneMatch(c.req.header('If-None-Match'), e.etag)) return c.body(null, 304, common);
     const encoding =

@@ -20,8 +20,8 @@ export const isPublished = (run: Pick<RunSummary, 'publication'>): boolean =>
   run.publication?.status === 'published';
 
 /** For a region account: 404 unless run `id` is published. Anyone else passes. */
-export function requireVisibleRun(db: Tx, user: SessionUser, id: number): void {
-  if (isRegionUser(user) && !isPublished(getRunSummary(db, id))) throw notFound(id);
+export async function requireVisibleRun(db: Tx, user: SessionUser, id: number): Promise<void> {
+  if (isRegionUser(user) && !isPublished(await getRunSummary(db, id))) throw notFound(id);
 }
 
 /** One row of the published ranking table. */

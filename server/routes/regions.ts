@@ -32,7 +32,7 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) => c.json({ regions: listRegions(db) }),
+      handler: async (c) => c.json({ regions: await listRegions(db) }),
     }),
     route({
       method: 'post',
@@ -42,9 +42,9 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '新增地区 / Add a region',
       body: { kind: 'json', schema: bodies.region },
       responses: { 201: { description: 'Created', schema: ref('Region') }, 409: problem('The code exists') },
-      handler: (c, { body, user }) =>
+      handler: async (c, { body, user }) =>
         c.json(
-          createRegion(db, { nameEn: '', note: '', active: true, ...body } as Region, user.username),
+          await createRegion(db, { nameEn: '', note: '', active: true, ...body } as Region, user.username),
           201,
         ),
     }),
@@ -57,14 +57,14 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       params: codeParam,
       body: { kind: 'json', schema: bodies.regionUpdate },
       responses: { 200: { description: 'Updated', schema: ref('Region') }, 404: problem('No such region') },
-      handler: (c, { params, body, user }) => {
+      handler: async (c, { params, body, user }) => {
         const { code, ...patch } = body as Partial<Region>;
         if (code !== undefined && code !== params.code) {
           throw new ApiError(422, 'code_mismatch', '不能修改地区代码 / The region code cannot change', [
             { path: '/code', code: 'code_mismatch', message: `应为 ${params.code} / must be ${params.code}` },
           ]);
         }
-        return c.json(updateRegion(db, params.code, patch, user.username));
+        return c.json(await updateRegion(db, params.code, patch, user.username));
       },
     }),
   ];

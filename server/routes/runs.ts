@@ -37,12 +37,12 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
   // results' integrity (server/trust/run-memo.ts), and the publication, which may change, is part
   // of the cache key.
   const immutable = new ImmutableResponses();
-  const runResponse = (c: Context, id: number) => {
-    ensureRunIntact(db, id);
-    const summary = getRunSummary(db, id);
+  const runResponse = async (c: Context, id: number) => {
+    await ensureRunIntact(db, id);
+    const summary = await getRunSummary(db, id);
     const links = JSON.stringify([summary.publication, summary.supersededBy, summary.appealState]);
-    return immutable.json(c, `run:${id}:${links}`, () => {
-      const run = getRun(db, id);
+    return await immutable.json(c, `run:${id}:${links}`, async () => {
+      const run = await getRun(db, id);
       return { text: JSON.stringify(run), keep: run.status === 'finished' };
     });
   };
@@ -64,13 +64,18 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
       handler: async (c, { body, user }) => {
         // Evaluated in the engine pool first: a version or data that exceeds its budgets, time or
         // memory is refused there (422/503) before the run evaluates it again and stores it.
-        const version = getVersion(db, body.versionId);
+        const version = await getVersion(db, body.versionId);
         if (version.status === 'published') {
-          const dataset = withPreviousYear(db, version.document, datasetForYear(db, body.year), body.year);
+          const dataset = await withPreviousYear(
+            db,
+            version.document,
+            await datasetForYear(db, body.year),
+            body.year,
+          );
           const document = { text: JSON.stringify(version.document) };
           await pool.run('evaluate', { document, dataset, trace: true, checkOnly: true });
         }
-        return c.json(createRun(db, body, user.username), 201);
+        return c.json(await createRun(db, body, user.username), 201);
       },
     }),
     route({
@@ -96,8 +101,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { query, user }) => {
-        const runs = listRuns(db, query);
+      handler: async (c, { query, user }) => {
+        const runs = await listRuns(db, query);
         return c.json({ runs: isRegionUser(user) ? runs.filter(isPublished) : runs });
       },
     }),
@@ -112,11 +117,11 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         'The run with its grades, results ordered by rank (without traces), the regions that could not be scored, and warnings. A region account reads published runs only: its own result in full, every other region as a ranking row `{ region, name, rank, total, grade, scoreGrade }`.',
       params: runIdParam,
       responses: { 200: { description: 'The run', schema: ref('Run') }, 404: problem('No such run') },
-      handler: (c, { params, user }) => {
-        if (!isRegionUser(user)) return runResponse(c, params.id);
-        requireVisibleRun(db, user, params.id);
-        ensureRunIntact(db, params.id);
-        return c.json(runForRegion(getRun(db, params.id), user.region!));
+      handler: async (c, { params, user }) => {
+        if (!isRegionUser(user)) return await runResponse(c, params.id);
+        await requireVisibleRun(db, user, params.id);
+        await ensureRunIntact(db, params.id);
+        return c.json(runForRegion(await getRun(db, params.id), user.region!));
       },
     }),
     route({
@@ -152,10 +157,12 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run, or the region was not scored in it'),
       },
       // Prepared statements; the run's stored dataset is never read.
-      handler: (c, { params, user }) => {
-        requireVisibleRun(db, user, params.id);
-        ensureRunIntact(db, params.id);
-        return c.body(runRegionText(db, params.id, params.code), 200, { 'Content-Type': 'application/json' });
+      handler: async (c, { params, user }) => {
+        await requireVisibleRun(db, user, params.id);
+        await ensureRunIntact(db, params.id);
+        return c.body(await runRegionText(db, params.id, params.code), 200, {
+          'Content-Type': 'application/json',
+        });
       },
     }),
     route({
@@ -175,10 +182,10 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('Already requested (`pending_approval`) or published (`already_published`)'),
         422: problem('Missing or malformed docNumber, publishedOn or appealDays'),
       },
-      handler: (c, { params, body, user }) =>
+      handler: async (c, { params, body, user }) =>
         deps.fourEyes
-          ? c.json(requestRunPublication(db, params.id, body, user.username), 202)
-          : c.json(publishRunDirect(db, params.id, body, user.username), 200),
+          ? c.json(await requestRunPublication(db, params.id, body, user.username), 202)
+          : c.json(await publishRunDirect(db, params.id, body, user.username), 200),
     }),
     route({
       method: 'post',
@@ -192,8 +199,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('No pending request (`not_pending`)'),
       },
-      handler: (c, { params, user }) => {
-        withdrawRunPublication(db, params.id, user.username);
+      handler: async (c, { params, user }) => {
+        await withdrawRunPublication(db, params.id, user.username);
         return c.body(null, 204);
       },
     }),
@@ -212,8 +219,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         409: problem('No pending request, or the year already has a published run'),
       },
-      handler: (c, { params, user }) =>
-        c.json(approveRunPublication(db, params.id, user.username, { fourEyes: deps.fourEyes })),
+      handler: async (c, { params, user }) =>
+        c.json(await approveRunPublication(db, params.id, user.username, { fourEyes: deps.fourEyes })),
     }),
     route({
       method: 'get',
@@ -232,8 +239,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such run'),
         500: problem('The run no longer matches its hashes (`integrity`)'),
       },
-      handler: (c, { params }) =>
-        c.body(JSON.stringify(buildSealedRun(db, params.id), null, 1), 200, {
+      handler: async (c, { params }) =>
+        c.body(JSON.stringify(await buildSealedRun(db, params.id), null, 1), 200, {
           'Content-Type': 'application/json; charset=utf-8',
           'Content-Disposition': `attachment; filename="run-${params.id}-sealed.json"`,
         }),

@@ -27,7 +27,7 @@ describe('POST /api/sensitivity', () => {
       .as('assessor')
       .json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode, topVariants: 3 });
     expect(r.status).toBe(200);
-    const expected = analyseSensitivity(f.draft2025.document, datasetForYear(f.opened.db, 2025), mode, {
+    const expected = analyseSensitivity(f.draft2025.document, await datasetForYear(f.opened.db, 2025), mode, {
       topVariants: 3,
     });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));

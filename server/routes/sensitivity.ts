@@ -191,12 +191,12 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
           );
         // The work, and its budgets, run in the engine pool (server/workers/tasks.ts).
         const document =
-          body.versionId !== undefined ? getVersion(db, body.versionId).document : body.document;
+          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
         const year = body.year ?? body.dataset?.year ?? document.year;
-        const dataset: Dataset = withPreviousYear(
+        const dataset: Dataset = await withPreviousYear(
           db,
           document,
-          body.dataset ?? datasetForYear(db, year),
+          body.dataset ?? (await datasetForYear(db, year)),
           year,
         );
         const input = {

@@ -20,7 +20,7 @@ export function settingsRoutes(deps: RouteDeps): RouteSpec[] {
       description:
         "发文机关 and its 发文机关标志, the 机关代字 of 文号, 主送, 抄送, 印发机关 and the 落款 of each document kind; the plan's defaults until an admin saves them.",
       responses: { 200: { description: 'The settings in force', schema } },
-      handler: (c) => c.json(getDocumentSettings(db)),
+      handler: async (c) => c.json(await getDocumentSettings(db)),
     }),
     route({
       method: 'put',
@@ -30,7 +30,7 @@ export function settingsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '修改公文设置 / Replace the document settings',
       body: { kind: 'json', schema },
       responses: { 200: { description: 'The settings saved', schema } },
-      handler: (c, { body, user }) => c.json(saveDocumentSettings(db, body, user.username)),
+      handler: async (c, { body, user }) => c.json(await saveDocumentSettings(db, body, user.username)),
     }),
   ];
 }

@@ -2,6 +2,7 @@
  * Health, the OpenAPI document and the docs page: the only routes besides the login that need no
  * session.
  */
+import { sql } from 'drizzle-orm';
 import { buildOpenApi, docsPage, DOCS_CSP } from '../openapi.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -15,7 +16,6 @@ export function systemRoutes(deps: RouteDeps, all: () => RouteSpec[]): RouteSpec
   let openapiText: string | undefined;
   let html: string | undefined;
   const doc = () => (openapi ??= buildOpenApi(all(), { version: deps.version }));
-  const ping = deps.db.$client.prepare('SELECT 1');
   return [
     route({
       method: 'get',
@@ -33,8 +33,8 @@ export function systemRoutes(deps: RouteDeps, all: () => RouteSpec[]): RouteSpec
           },
         },
       },
-      handler: (c) => {
-        ping.get();
+      handler: async (c) => {
+        await deps.db.get(sql`SELECT 1`);
         return c.json({ status: 'ok', version: deps.version });
       },
     }),

@@ -3,7 +3,7 @@
  * data, one user per role, and a small client that keeps each user's session cookie.
  */
 import { readFileSync } from 'node:fs';
-import { openDatabase, type OpenedDatabase } from '../db/client.ts';
+import { openDatabase, openStore, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import { loadRegions, parseRegionsCsv } from '../db/regions.ts';
 import { approveVersion, createDraft, requestPublication, type Version } from '../db/versions.ts';
@@ -106,22 +106,43 @@ export async function login(app: EcoscoreApp, username: string, password = PASSW
  * (copied from 2024's version with 2025's sample document), data for 2024 and 2025, and a user per
  * role; `seedData: false` leaves out rules and data.
  */
+/**
+ * The database of a fixture: in-memory SQLite, or the PostgreSQL `ECOSCORE_TEST_DB` names
+ * (`pglite:` runs the route tests on PostgreSQL in-process). On PostgreSQL `sqlite` is absent: a
+ * test that reaches behind the repository into better-sqlite3 does not apply there.
+ */
+export async function openTestDatabase(): Promise<OpenedDatabase> {
+  const url = process.env.ECOSCORE_TEST_DB?.trim();
+  if (!url) return openDatabase(':memory:');
+  const store = await openStore(url);
+  return {
+    db: store.db,
+    sqlite: undefined as unknown as OpenedDatabase['sqlite'],
+    path: store.path,
+    close: () => void store.close(),
+  };
+}
+
 export async function makeFixture(
   opts: { seedData?: boolean; app?: Partial<AppOptions> } = {},
 ): Promise<Fixture> {
-  const opened = openDatabase(':memory:');
+  const opened = await openTestDatabase();
   const { db } = opened;
   await ensureAdmin(db, PASSWORD);
   cachedHash ??= hashPassword(PASSWORD);
   const passwordHash = await cachedHash;
   for (const role of ['editor', 'assessor', 'reviewer'] as const) {
-    createUser(db, { username: ROLE_USERS[role], displayName: `${role} user`, role, passwordHash }, 'system');
+    await createUser(
+      db,
+      { username: ROLE_USERS[role], displayName: `${role} user`, role, passwordHash },
+      'system',
+    );
   }
   const published: Record<number, Version> = {};
   let draft2025 = undefined as unknown as Version;
   if (opts.seedData !== false) {
-    loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
-    createUser(
+    await loadRegions(db, parseRegionsCsv(readRepoFile('rules/regions.csv')), 'system');
+    await createUser(
       db,
       {
         username: ROLE_USERS.region,
@@ -133,19 +154,19 @@ export async function makeFixture(
       'system',
     );
     for (const year of [2023, 2024]) {
-      const v = createDraft(db, { document: sampleDocument(year) }, 'system');
-      requestPublication(db, v.id, {}, 'system');
-      published[year] = approveVersion(
+      const v = await createDraft(db, { document: sampleDocument(year) }, 'system');
+      await requestPublication(db, v.id, {}, 'system');
+      published[year] = await approveVersion(
         db,
         v.id,
         { docNumber: `吉环考〔${year}〕1号`, effectiveDate: `${year}-01-01` },
         'seed',
       );
     }
-    draft2025 = createDraft(db, { document: sampleDocument(2025) }, 'system');
+    draft2025 = await createDraft(db, { document: sampleDocument(2025) }, 'system');
     for (const year of [2024, 2025]) {
       const data = sampleData(year);
-      saveDatasetGrid(
+      await saveDatasetGrid(
         db,
         year,
         { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
@@ -158,6 +179,7 @@ export async function makeFixture(
     }
   }
   const app = createApp({ db, log: () => {}, ...opts.app });
+  await app.ready;
   const cookies = new Map<Role, string>();
   for (const role of Object.keys(ROLE_USERS) as Role[])
     if (role !== 'region' || opts.seedData !== false) cookies.set(role, await login(app, ROLE_USERS[role]));

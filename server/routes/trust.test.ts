@@ -82,7 +82,9 @@ describe('run publication with four eyes, sealed runs', () => {
       publishedOn: '2025-05-01',
     });
     expect([refused.status, refused.body.code]).toEqual([409, 'already_published']);
-    const actions = listAudit(f.opened.db, { entity: 'run', entityId: runId }).entries.map((e) => e.action);
+    const actions = (await listAudit(f.opened.db, { entity: 'run', entityId: runId })).entries.map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(['run.publish', 'run.request', 'run.create']);
   });
 
@@ -145,9 +147,10 @@ describe('four eyes off (ECOSCORE_FOUR_EYES=0)', () => {
         requestedBy: 'ed',
         fourEyes: false,
       });
-      const [entry] = listAudit(f.opened.db, { action: 'version.publish', entityId: draft.id }).entries;
+      const [entry] = (await listAudit(f.opened.db, { action: 'version.publish', entityId: draft.id }))
+        .entries;
       expect(entry.detail).toMatchObject({ fourEyes: false });
-      expect(listAudit(f.opened.db, { action: 'config.four_eyes' }).entries[0].detail).toMatchObject({
+      expect((await listAudit(f.opened.db, { action: 'config.four_eyes' })).entries[0].detail).toMatchObject({
         enabled: false,
       });
       const as = f.as('assessor');
@@ -203,7 +206,7 @@ describe('tampering with raw SQL is a loud integrity failure', () => {
     expect([runAgain.status, runAgain.body.code]).toEqual([500, 'integrity']);
     // The run made with it earlier is still served? No: it names that version, whose document is read.
     expect((await f.as('reviewer').json('GET', `/api/runs/${run}`)).status).toBe(500);
-    const entries = listAudit(f.opened.db, { action: 'integrity.violation' }).entries;
+    const entries = (await listAudit(f.opened.db, { action: 'integrity.violation' })).entries;
     expect(entries.length).toBeGreaterThanOrEqual(3);
     expect(entries.every((e) => e.entity === 'rule_versions' && e.entityId === String(id))).toBe(true);
     expect(entries.map((e) => e.user)).toEqual(expect.arrayContaining(['asa', 'rev']));
@@ -283,7 +286,7 @@ describe('cell-level data audit, sign-in audit, audit filters', () => {
     expect((await as.json('GET', `/api/datasets/2024/regions/220100/values/${key}/history`)).body.total).toBe(
       2,
     );
-    const [entry] = listAudit(f.opened.db, { action: 'dataset.save' }).entries;
+    const [entry] = (await listAudit(f.opened.db, { action: 'dataset.save' })).entries;
     expect(entry.detail).toMatchObject({ cells: 0 });
   });
 

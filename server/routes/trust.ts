@@ -71,24 +71,26 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { user }) => {
+      handler: async (c, { user }) => {
         const may = (roles: string[], requester: string | null) =>
           (user.role === 'admin' || roles.includes(user.role)) &&
           (!deps.fourEyes || requester !== user.username);
-        const versions = pendingVersions(db).map((v) => ({
+        const versions = (await pendingVersions(db)).map((v) => ({
           ...v,
           canApprove: may(['editor'], v.requestedBy),
         }));
-        const runs = pendingRunPublications(db).map((p) => {
-          const run = getRunSummary(db, p.runId);
-          return {
-            ...p,
-            family: run.family,
-            year: run.year,
-            version: run.version,
-            canApprove: may(['assessor'], p.requestedBy),
-          };
-        });
+        const runs = await Promise.all(
+          (await pendingRunPublications(db)).map(async (p) => {
+            const run = await getRunSummary(db, p.runId);
+            return {
+              ...p,
+              family: run.family,
+              year: run.year,
+              version: run.version,
+              canApprove: may(['assessor'], p.requestedBy),
+            };
+          }),
+        );
         const mine = [...versions, ...runs].filter((x) => x.canApprove).length;
         return c.json({ versions, runs, mine, fourEyes: deps.fourEyes });
       },
@@ -105,8 +107,8 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       params: { year: yearParam, code: codeParam },
       query: paging,
       responses: { 200: history },
-      handler: (c, { params, query }) =>
-        c.json(listChanges(db, { year: params.year, region: params.code, ...query })),
+      handler: async (c, { params, query }) =>
+        c.json(await listChanges(db, { year: params.year, region: params.code, ...query })),
     }),
     route({
       method: 'get',
@@ -118,8 +120,8 @@ export function trustRoutes(deps: RouteDeps): RouteSpec[] {
       params: { year: yearParam, code: codeParam, key: keyParam },
       query: paging,
       responses: { 200: history },
-      handler: (c, { params, query }) =>
-        c.json(listChanges(db, { year: params.year, region: params.code, key: params.key, ...query })),
+      handler: async (c, { params, query }) =>
+        c.json(await listChanges(db, { year: params.year, region: params.code, key: params.key, ...query })),
     }),
   ];
 }

@@ -65,7 +65,7 @@ describe('user administration', () => {
     expect(bad.status).toBe(422);
     const paths = bad.body.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(['/displayName', '/extra', '/password', '/role', '/username']);
-    expect(listAudit(f.opened.db, { action: 'user.create', user: 'admin' }).total).toBe(1);
+    expect((await listAudit(f.opened.db, { action: 'user.create', user: 'admin' })).total).toBe(1);
   });
 
   it('changes role, name and disabled flag; 404 for an unknown id', async () => {
@@ -114,7 +114,7 @@ describe('user administration', () => {
     expect((await admin.json('POST', '/api/users/9999/password', { password: 'long-enough-1' })).status).toBe(
       404,
     );
-    const audit = listAudit(f.opened.db, { action: 'user.password' });
+    const audit = await listAudit(f.opened.db, { action: 'user.password' });
     expect(audit.total).toBe(1);
     expect(JSON.stringify(audit.entries)).not.toContain('scrypt');
   });

@@ -15,10 +15,10 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
 
   /** Refuses a change that would leave no enabled admin. */
-  function keepAnAdmin(target: User, next: { role?: string; disabled?: boolean }): void {
+  async function keepAnAdmin(target: User, next: { role?: string; disabled?: boolean }): Promise<void> {
     const stillAdmin = (next.role ?? target.role) === 'admin' && !(next.disabled ?? target.disabled);
     if (target.role !== 'admin' || target.disabled || stillAdmin) return;
-    const admins = listUsers(db).filter((u) => u.role === 'admin' && !u.disabled);
+    const admins = (await listUsers(db)).filter((u) => u.role === 'admin' && !u.disabled);
     if (admins.length <= 1) {
       throw new ApiError(
         409,
@@ -45,7 +45,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) => c.json({ users: listUsers(db) }),
+      handler: async (c) => c.json({ users: await listUsers(db) }),
     }),
     route({
       method: 'get',
@@ -65,8 +65,8 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) =>
-        c.json({ names: Object.fromEntries(listUsers(db).map((u) => [u.username, u.displayName])) }),
+      handler: async (c) =>
+        c.json({ names: Object.fromEntries((await listUsers(db)).map((u) => [u.username, u.displayName])) }),
     }),
     route({
       method: 'post',
@@ -81,7 +81,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: async (c, { body, user }) => {
         const passwordHash = await hashPassword(body.password);
-        const created = createUser(
+        const created = await createUser(
           db,
           {
             username: body.username,
@@ -111,10 +111,10 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
         404: { description: 'No such user', schema: ref('Problem') },
         409: { description: 'Last admin', schema: ref('Problem') },
       },
-      handler: (c, { params, body, user }) => {
-        const target = getUser(db, params.id);
-        keepAnAdmin(target, body);
-        return c.json({ user: updateUser(db, params.id, body, user.username) });
+      handler: async (c, { params, body, user }) => {
+        const target = await getUser(db, params.id);
+        await keepAnAdmin(target, body);
+        return c.json({ user: await updateUser(db, params.id, body, user.username) });
       },
     }),
     route({
@@ -131,8 +131,8 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
         404: { description: 'No such user', schema: ref('Problem') },
       },
       handler: async (c, { params, body, user }) => {
-        getUser(db, params.id);
-        setPasswordHash(db, params.id, await hashPassword(body.password), user.username);
+        await getUser(db, params.id);
+        await setPasswordHash(db, params.id, await hashPassword(body.password), user.username);
         return c.body(null, 204);
       },
     }),

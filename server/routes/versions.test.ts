@@ -281,9 +281,9 @@ describe('rule version routes', () => {
     expect(retired.status).toBe(200);
     expect(retired.body.status).toBe('retired');
     expect((await ed.json('POST', `/api/versions/${fix.body.id}/retire`)).status).toBe(409);
-    const actions = listAudit(f.opened.db, { entity: 'version', entityId: draft.body.id }).entries.map(
-      (e) => e.action,
-    );
+    const actions = (
+      await listAudit(f.opened.db, { entity: 'version', entityId: draft.body.id })
+    ).entries.map((e) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         'version.create',

@@ -63,16 +63,16 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
   // The stored text of a version's document (documents are stored as JSON.stringify of the
   // document, so this is the stored text): validation and tests run on it in the engine pool.
-  const documentText = (id: number) => JSON.stringify(getVersion(db, id).document);
+  const documentText = async (id: number) => JSON.stringify((await getVersion(db, id)).document);
   // A published or retired version never changes but for retiring (the status is in the key):
   // its body is kept with a strong ETag (304 on If-None-Match); every read still goes through
   // getVersion's integrity check of a published version. A draft keeps its revision ETag.
   const immutable = new ImmutableResponses();
-  const readVersion = (c: Context, id: number): Response => {
-    const state = versionState(db, id);
-    if (!state || state.status === 'draft') return versionJson(c, getVersion(db, id));
-    const version = getVersion(db, id);
-    return immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
+  const readVersion = async (c: Context, id: number): Promise<Response> => {
+    const state = await versionState(db, id);
+    if (!state || state.status === 'draft') return versionJson(c, await getVersion(db, id));
+    const version = await getVersion(db, id);
+    return await immutable.json(c, `version:${id}:${state.status}:${state.revision}`, () => ({
       text: JSON.stringify(version),
       keep: true,
     }));
@@ -94,7 +94,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c) => c.json({ families: listFamilies(db) }),
+      handler: async (c) => c.json({ families: await listFamilies(db) }),
     }),
     route({
       method: 'get',
@@ -117,7 +117,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
           },
         },
       },
-      handler: (c, { query }) => c.json({ versions: listVersions(db, query) }),
+      handler: async (c, { query }) => c.json({ versions: await listVersions(db, query) }),
     }),
     route({
       method: 'get',
@@ -129,14 +129,14 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       description: 'A region account reads published and retired versions only.',
       params: idParam,
       responses: { 200: versionResponse('The version with its document'), 404: problem('No such version') },
-      handler: (c, { params, user }) => {
-        if (user.role === 'region' && getVersion(db, params.id).status === 'draft')
+      handler: async (c, { params, user }) => {
+        if (user.role === 'region' && (await getVersion(db, params.id)).status === 'draft')
           throw new ApiError(
             404,
             'not_found',
             `version ${params.id} 不存在 / version ${params.id} not found`,
           );
-        return readVersion(c, params.id);
+        return await readVersion(c, params.id);
       },
     }),
     route({
@@ -149,7 +149,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         'A blank draft (`family` + `year`), a copy of version `from` (for `year` when given: "new year from this version"), or the given `document`.',
       body: { kind: 'json', schema: bodies.createVersion, documentFields: ['document'] },
       responses: { 201: versionResponse('The new draft'), 404: problem('No such source version') },
-      handler: (c, { body, user }) => versionJson(c, createDraft(db, body, user.username), 201),
+      handler: async (c, { body, user }) => versionJson(c, await createDraft(db, body, user.username), 201),
     }),
     route({
       method: 'put',
@@ -170,7 +170,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         409: problem('Stale revision (`current` holds the version as it is now) or not a draft'),
         428: problem('If-Match missing'),
       },
-      handler: (c, { params, body, user }) => {
+      handler: async (c, { params, body, user }) => {
         const revision = parseIfMatch(c.req.header('if-match'));
         if (revision === undefined) {
           throw new ApiError(
@@ -179,7 +179,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
             '修改草稿需要 If-Match: "<修订号>" / Updating a draft needs If-Match: "<revision>"',
           );
         }
-        return versionJson(c, updateDraft(db, params.id, body.document, revision, user.username));
+        return versionJson(c, await updateDraft(db, params.id, body.document, revision, user.username));
       },
     }),
     route({
@@ -194,8 +194,8 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         409: problem('Not a draft'),
       },
-      handler: (c, { params, user }) => {
-        deleteDraft(db, params.id, user.username);
+      handler: async (c, { params, user }) => {
+        await deleteDraft(db, params.id, user.username);
         return c.body(null, 204);
       },
     }),
@@ -219,7 +219,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
       },
       handler: async (c, { params }) =>
-        jsonText(c, await pool.run('validate', { text: documentText(params.id) })),
+        jsonText(c, await pool.run('validate', { text: await documentText(params.id) })),
     }),
     route({
       method: 'post',
@@ -241,7 +241,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         422: problem('The document is invalid (errors lists the problems)'),
       },
       handler: async (c, { params }) =>
-        jsonText(c, await pool.run('tests', { text: documentText(params.id) })),
+        jsonText(c, await pool.run('tests', { text: await documentText(params.id) })),
     }),
     route({
       method: 'post',
@@ -267,10 +267,13 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));
         // Validated (with its tests) in the engine pool first: a document that exceeds the pool's
         // time or memory limits is refused there (503), before publishing validates it again here.
-        await pool.run('validate', { text: documentText(params.id) });
+        await pool.run('validate', { text: await documentText(params.id) });
         if (!deps.fourEyes)
-          return versionJson(c, publishVersion(db, params.id, { ...body, expectedRevision }, user.username));
-        return c.json(requestPublication(db, params.id, { expectedRevision }, user.username), 202);
+          return versionJson(
+            c,
+            await publishVersion(db, params.id, { ...body, expectedRevision }, user.username),
+          );
+        return c.json(await requestPublication(db, params.id, { expectedRevision }, user.username), 202);
       },
     }),
     route({
@@ -286,7 +289,8 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         409: problem('No pending request (`not_pending`)'),
       },
-      handler: (c, { params, user }) => versionJson(c, withdrawPublication(db, params.id, user.username)),
+      handler: async (c, { params, user }) =>
+        versionJson(c, await withdrawPublication(db, params.id, user.username)),
     }),
     route({
       method: 'post',
@@ -310,10 +314,10 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: async (c, { params, body, user }) => {
         const expectedRevision = parseIfMatch(c.req.header('if-match'));
-        await pool.run('validate', { text: documentText(params.id) });
+        await pool.run('validate', { text: await documentText(params.id) });
         return versionJson(
           c,
-          approveVersion(db, params.id, { ...body, expectedRevision }, user.username, {
+          await approveVersion(db, params.id, { ...body, expectedRevision }, user.username, {
             fourEyes: deps.fourEyes,
           }),
         );
@@ -331,7 +335,8 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
         409: problem('Not published'),
       },
-      handler: (c, { params, user }) => versionJson(c, retireVersion(db, params.id, user.username)),
+      handler: async (c, { params, user }) =>
+        versionJson(c, await retireVersion(db, params.id, user.username)),
     }),
     route({
       method: 'get',

@@ -5,7 +5,10 @@
  * plain SQL after dropping the triggers are caught too.
  */
 import { createHash } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { appealDecisions, appealEvidence, appeals, auditLog } from '../db/schema.ts';
 
 export interface AppealProblem {
   table: string;
@@ -14,24 +17,34 @@ export interface AppealProblem {
   message: string;
 }
 
-export function appealProblems(db: Db): AppealProblem[] {
+export async function appealProblems(db: Db): Promise<AppealProblem[]> {
   const out: AppealProblem[] = [];
-  const sqlite = db.$client;
-  const has = (name: string) =>
-    sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-  if (!has('appeal_evidence') || !has('appeal_decisions')) return out;
-  const evidence = sqlite
-    .prepare('SELECT id, appeal_id, sha256, size, content FROM appeal_evidence ORDER BY id')
-    .iterate() as IterableIterator<{
-    id: number;
-    appeal_id: number;
-    sha256: string;
-    size: number;
-    content: Buffer;
-  }>;
-  const audited = sqlite.prepare(
-    "SELECT after_hash FROM audit_log WHERE action = 'appeal.evidence' AND entity_id = ? AND json_extract(detail, '$.evidenceId') = ?",
-  );
+  const has = async (name: string) =>
+    isPostgres(db)
+      ? (await db.get<{ t: string | null }>(sql`SELECT to_regclass(${name})::text AS t`))?.t != null
+      : (await db.get(sql`SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ${name}`)) !==
+        undefined;
+  if (!(await has('appeal_evidence')) || !(await has('appeal_decisions'))) return out;
+  const evidence = await db
+    .select({
+      id: appealEvidence.id,
+      appeal_id: appealEvidence.appealId,
+      sha256: appealEvidence.sha256,
+      size: appealEvidence.size,
+      content: appealEvidence.content,
+    })
+    .from(appealEvidence)
+    .orderBy(asc(appealEvidence.id))
+    .all();
+  const audited = async (appealId: number, evidenceId: number) =>
+    (
+      await db
+        .select({ after_hash: auditLog.afterHash, detail: auditLog.detail })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'appeal.evidence'), eq(auditLog.entityId, String(appealId))))
+        .orderBy(asc(auditLog.id))
+        .all()
+    ).find((r) => (r.detail as { evidenceId?: unknown } | null)?.evidenceId === evidenceId);
   for (const e of evidence) {
     const id = String(e.id);
     const hash = createHash('sha256').update(e.content).digest('hex');
@@ -42,7 +55,7 @@ export function appealProblems(db: Db): AppealProblem[] {
         code: 'evidence_hash_mismatch',
         message: `证明材料 ${id} 与其 SHA-256 不符 / evidence ${id} does not match its SHA-256`,
       });
-    const entry = audited.get(String(e.appeal_id), e.id) as { after_hash: string } | undefined;
+    const entry = await audited(e.appeal_id, e.id);
     if (!entry || entry.after_hash !== e.sha256)
       out.push({
         table: 'appeal_evidence',
@@ -51,11 +64,12 @@ export function appealProblems(db: Db): AppealProblem[] {
         message: `证明材料 ${id} 的审计记录缺失或不符 / evidence ${id}: its audit entry is missing or does not match`,
       });
   }
-  const same = sqlite
-    .prepare(
-      'SELECT d.appeal_id AS id FROM appeal_decisions d JOIN appeals a ON a.id = d.appeal_id WHERE d.decided_by = a.filed_by',
-    )
-    .all() as { id: number }[];
+  const same = await db
+    .select({ id: appealDecisions.appealId })
+    .from(appealDecisions)
+    .innerJoin(appeals, eq(appeals.id, appealDecisions.appealId))
+    .where(eq(appealDecisions.decidedBy, appeals.filedBy))
+    .all();
   for (const d of same)
     out.push({
       table: 'appeal_decisions',

@@ -25,19 +25,19 @@ function remember<T>(set: { size: number; clear(): void }, add: () => T): T {
   return add();
 }
 
-function publicKey(db: Tx, keyId: string | null): string | undefined {
+async function publicKey(db: Tx, keyId: string | null): Promise<string | undefined> {
   if (!keyId) return undefined;
-  return db.select().from(signingKeys).where(eq(signingKeys.keyId, keyId)).get()?.publicKey;
+  return (await db.select().from(signingKeys).where(eq(signingKeys.keyId, keyId)).get())?.publicKey;
 }
 
 /** Whether `signature` by key `keyId` (as recorded in the database) signs `message`. Memoised. */
-export function signatureHolds(
+export async function signatureHolds(
   db: Tx,
   keyId: string | null,
   message: string,
   signature: string | null,
-): boolean {
-  const key = publicKey(db, keyId);
+): Promise<boolean> {
+  const key = await publicKey(db, keyId);
   if (!key || !signature) return false;
   const memo = `${key}|${message}|${signature}`;
   if (verified.has(memo)) return true;
@@ -50,8 +50,8 @@ export function signatureHolds(
  * Whether a record predates the hash chain: no signature, and the audit entry of its `action` on it
  * was written before the chain existed (hash null). A database created with the chain has none.
  */
-export function isLegacy(db: Tx, entity: string, id: number, action: string): boolean {
-  return !!db
+export async function isLegacy(db: Tx, entity: string, id: number, action: string): Promise<boolean> {
+  return !!(await db
     .select({ id: auditLog.id })
     .from(auditLog)
     .where(
@@ -62,11 +62,14 @@ export function isLegacy(db: Tx, entity: string, id: number, action: string): bo
         isNull(auditLog.hash),
       ),
     )
-    .get();
+    .get());
 }
 
 /** The problems of a published or retired version row (empty for drafts and intact versions). */
-export function versionProblems(db: Tx, row: RuleVersionRow): { code: string; message: string }[] {
+export async function versionProblems(
+  db: Tx,
+  row: RuleVersionRow,
+): Promise<{ code: string; message: string }[]> {
   if (row.status === 'draft') return [];
   const out: { code: string; message: string }[] = [];
   let hash: string | undefined;
@@ -80,14 +83,14 @@ export function versionProblems(db: Tx, row: RuleVersionRow): { code: string; me
       code: 'content_hash_mismatch',
       message: `版本 ${row.id} 的文档与其内容哈希不符 / version ${row.id}: the document does not match its content hash`,
     });
-  if (!row.signature && !row.approvalAuditHash && isLegacy(db, 'version', row.id, 'version.publish'))
+  if (!row.signature && !row.approvalAuditHash && (await isLegacy(db, 'version', row.id, 'version.publish')))
     return out;
-  if (!signatureHolds(db, row.keyId, row.contentHash, row.signature))
+  if (!(await signatureHolds(db, row.keyId, row.contentHash, row.signature)))
     out.push({
       code: 'bad_signature',
       message: `版本 ${row.id} 的签名缺失或无效 / version ${row.id}: the signature is missing or invalid`,
     });
-  const entry = auditByHash(db, row.approvalAuditHash);
+  const entry = await auditByHash(db, row.approvalAuditHash);
   if (
     !entry ||
     entry.entity !== 'version' ||
@@ -112,8 +115,8 @@ export function versionProblems(db: Tx, row: RuleVersionRow): { code: string; me
 }
 
 /** Throws IntegrityError when a published or retired version does not hold. */
-export function assertVersionIntact(db: Tx, row: RuleVersionRow): void {
-  const problems = versionProblems(db, row);
+export async function assertVersionIntact(db: Tx, row: RuleVersionRow): Promise<void> {
+  const problems = await versionProblems(db, row);
   if (problems.length)
     throw new IntegrityError('rule_versions', row.id, problems[0].code, problems[0].message);
 }
@@ -137,13 +140,13 @@ export function sealOf(row: RunRow): RunSeal {
 }
 
 /** The problems of a finished run row given its stored texts (empty when it holds). */
-export function runProblems(
+export async function runProblems(
   db: Tx,
   row: RunRow,
   texts: { results: string[]; errors: string[] },
-): { code: string; message: string }[] {
+): Promise<{ code: string; message: string }[]> {
   if (row.status !== 'finished') return [];
-  if (!row.resultsHash && !row.signature && isLegacy(db, 'run', row.id, 'run.create')) return [];
+  if (!row.resultsHash && !row.signature && (await isLegacy(db, 'run', row.id, 'run.create'))) return [];
   const out: { code: string; message: string }[] = [];
   const digest = createHash('sha256')
     .update(`${row.resultsHash}\n${texts.results.join('\n')}\n\u0000\n${texts.errors.join('\n')}`)
@@ -162,12 +165,12 @@ export function runProblems(
       });
     else remember(runDigests, () => runDigests.set(row.id, digest));
   }
-  if (!signatureHolds(db, row.keyId, sealMessage(sealOf(row)), row.signature))
+  if (!(await signatureHolds(db, row.keyId, sealMessage(sealOf(row)), row.signature)))
     out.push({
       code: 'bad_signature',
       message: `运行 ${row.id} 的封存签名缺失或无效 / run ${row.id}: the seal's signature is missing or invalid`,
     });
-  const entry = auditByHash(db, row.auditHash);
+  const entry = await auditByHash(db, row.auditHash);
   if (
     !entry ||
     entry.entity !== 'run' ||
@@ -182,7 +185,11 @@ export function runProblems(
 }
 
 /** Throws IntegrityError when a finished run's results, seal or audit entry do not hold. */
-export function assertRunIntact(db: Tx, row: RunRow, texts: { results: string[]; errors: string[] }): void {
-  const problems = runProblems(db, row, texts);
+export async function assertRunIntact(
+  db: Tx,
+  row: RunRow,
+  texts: { results: string[]; errors: string[] },
+): Promise<void> {
+  const problems = await runProblems(db, row, texts);
   if (problems.length) throw new IntegrityError('runs', row.id, problems[0].code, problems[0].message);
 }

@@ -11,6 +11,8 @@
  * const sig = signer.sign(contentHash);  // 128 hex digits
  * verifySignature(signer.publicKey, contentHash, sig) // true
  */
+import { resolve as resolvePath } from 'node:path';
+import { isPostgres, storeInfo, storeKey } from '../db/dialect.ts';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -162,34 +164,41 @@ export function defaultKeyFile(dbFile: string): string {
 
 const signers = new WeakMap<object, Signer>();
 
+/** The key file of a PostgreSQL database when `ECOSCORE_KEY_FILE` is not set (there is no database file to put it beside). */
+export const DEFAULT_PG_KEY_FILE = './data/ecoscore-postgres.key';
+
 /** Uses `signer` for this database (the server sets it at start from `ECOSCORE_KEY_FILE`). */
 export function setSigner(db: Db, signer: Signer): void {
-  signers.set(db.$client, signer);
+  signers.set(storeKey(db), signer);
 }
 
 /**
  * The signer of a database: the one set with `setSigner`, else the key file at
- * `ECOSCORE_KEY_FILE` or next to the database file, else (in-memory database) a fresh memory key.
+ * `ECOSCORE_KEY_FILE` or next to the database file (PostgreSQL: `./data/ecoscore-postgres.key`; every
+ * server process on one database should be given the same file), else (in-memory database) a fresh
+ * memory key.
  */
 export function signerFor(db: Db, env: NodeJS.ProcessEnv = process.env): Signer {
-  const hit = signers.get(db.$client);
+  const hit = signers.get(storeKey(db));
   if (hit) return hit;
-  const name = db.$client.name;
-  const memory = db.$client.memory || name === ':memory:' || name === '';
-  const file = env.ECOSCORE_KEY_FILE?.trim() || (memory ? undefined : defaultKeyFile(name));
+  const { name, memory } = storeInfo(db);
+  const file =
+    env.ECOSCORE_KEY_FILE?.trim() ||
+    (memory ? undefined : isPostgres(db) ? resolvePath(DEFAULT_PG_KEY_FILE) : defaultKeyFile(name));
   const signer = file ? loadOrCreateKeyFile(file) : memorySigner();
-  signers.set(db.$client, signer);
+  signers.set(storeKey(db), signer);
   return signer;
 }
 
 /** Records the signer's public key in `signing_keys` (once, audited as `key.create`). */
-export function recordKey(tx: Tx, signer: Signer, at: string = nowIso()): void {
-  const known = tx.select().from(signingKeys).where(eq(signingKeys.keyId, signer.keyId)).get();
+export async function recordKey(tx: Tx, signer: Signer, at: string = nowIso()): Promise<void> {
+  const known = await tx.select().from(signingKeys).where(eq(signingKeys.keyId, signer.keyId)).get();
   if (known) return;
-  tx.insert(signingKeys)
+  await tx
+    .insert(signingKeys)
     .values({ keyId: signer.keyId, algorithm: KEY_ALGORITHM, publicKey: signer.publicKey, createdAt: at })
     .run();
-  appendAudit(tx, {
+  await appendAudit(tx, {
     user: 'system',
     action: 'key.create',
     entity: 'key',
@@ -201,19 +210,18 @@ export function recordKey(tx: Tx, signer: Signer, at: string = nowIso()): void {
 }
 
 /** Signs `message` with the database's key, recording the key first; returns `{ keyId, signature }`. */
-export function signFor(tx: Tx, db: Db, message: string, at?: string): { keyId: string; signature: string } {
+export async function signFor(
+  tx: Tx,
+  db: Db,
+  message: string,
+  at?: string,
+): Promise<{ keyId: string; signature: string }> {
   const signer = signerFor(db);
-  recordKey(tx, signer, at);
+  await recordKey(tx, signer, at);
   return { keyId: signer.keyId, signature: signer.sign(message) };
 }
 
 /** The public keys recorded in a database, by key id. */
-export function recordedKeys(db: Tx): Map<string, string> {
-  return new Map(
-    db
-      .select()
-      .from(signingKeys)
-      .all()
-      .map((k) => [k.keyId, k.publicKey]),
-  );
+export async function recordedKeys(db: Tx): Promise<Map<string, string>> {
+  return new Map((await db.select().from(signingKeys).all()).map((k) => [k.keyId, k.publicKey]));
 }

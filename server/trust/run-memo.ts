@@ -5,22 +5,38 @@
  * (`total_changes()`, which counts every row this connection wrote). Any write at all starts the
  * checks afresh; reads between writes cost one small query.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { isPostgres, sqliteOf, storeKey } from '../db/dialect.ts';
 import { getRunResultTexts } from '../db/runs.ts';
 
-const verified = new WeakMap<Db, { dataVersion: string; runs: Set<number> }>();
+const verified = new WeakMap<object, { dataVersion: string; runs: Set<number> }>();
+
+/**
+ * A value that moves whenever the database may have been written. PostgreSQL: the snapshot's
+ * `xmax`, the next transaction id to be assigned — every writing transaction (of any process)
+ * takes one, readers do not.
+ */
+async function dataVersionOf(db: Db): Promise<string> {
+  if (isPostgres(db)) {
+    const row = await db.get<{ x: string }>(sql`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`);
+    return `pg:${row?.x}`;
+  }
+  const client = sqliteOf(db)!;
+  return `${client.pragma('data_version', { simple: true })}:${
+    (client.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+  }`;
+}
 
 /** Throws IntegrityError (500 `integrity`) when run `id`'s stored results no longer match their hash. */
-export function ensureRunIntact(db: Db, id: number): void {
-  const dataVersion = `${db.$client.pragma('data_version', { simple: true })}:${
-    (db.$client.prepare('SELECT total_changes() AS n').get() as { n: number }).n
-  }`;
-  let state = verified.get(db);
+export async function ensureRunIntact(db: Db, id: number): Promise<void> {
+  const dataVersion = await dataVersionOf(db);
+  let state = verified.get(storeKey(db));
   if (!state || state.dataVersion !== dataVersion) {
     state = { dataVersion, runs: new Set() };
-    verified.set(db, state);
+    verified.set(storeKey(db), state);
   }
   if (state.runs.has(id)) return;
-  getRunResultTexts(db, id);
+  await getRunResultTexts(db, id);
   state.runs.add(id);
 }

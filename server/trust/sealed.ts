@@ -60,15 +60,15 @@ export interface SealProblem {
 }
 
 /** Builds the sealed file of a finished run (integrity-checked: a tampered run is never sealed). */
-export function buildSealedRun(db: Tx, id: number): SealedRun {
-  const row = getRunRow(db, id);
-  const version = getVersion(db, row.versionId);
-  const texts = getRunResultTexts(db, id);
-  const dataset = getRunDataset(db, id);
+export async function buildSealedRun(db: Tx, id: number): Promise<SealedRun> {
+  const row = await getRunRow(db, id);
+  const version = await getVersion(db, row.versionId);
+  const texts = await getRunResultTexts(db, id);
+  const dataset = await getRunDataset(db, id);
   const key = row.keyId
-    ? db.select().from(signingKeys).where(eq(signingKeys.keyId, row.keyId)).get()
+    ? await db.select().from(signingKeys).where(eq(signingKeys.keyId, row.keyId)).get()
     : undefined;
-  const pub = db.select().from(runPublications).where(eq(runPublications.runId, id)).get();
+  const pub = await db.select().from(runPublications).where(eq(runPublications.runId, id)).get();
   const seal = sealOf(row);
   return {
     format: SEALED_FORMAT,

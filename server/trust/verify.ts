@@ -14,12 +14,21 @@
  * - the signing keys: the key file (when given or found next to the database) is the one recorded.
  * It reads the database only, so it also catches changes made with plain SQL after dropping triggers.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import { datasetHash } from '../../engine/index.ts';
 import { changesOfAudit, cellsHash } from '../db/data-changes.ts';
 import type { Db } from '../db/client.ts';
 import { auditByHash } from '../db/audit.ts';
-import { ruleVersions, runPublications, runs, signingKeys } from '../db/schema.ts';
+import { isPostgres } from '../db/dialect.ts';
+import {
+  auditLog,
+  ruleVersions,
+  runErrors,
+  runPublications,
+  runResults,
+  runs,
+  signingKeys,
+} from '../db/schema.ts';
 import { auditRowHash, GENESIS } from './chain.ts';
 import { runProblems, sealOf, signatureHolds, versionProblems } from './integrity.ts';
 import { publicationMessage } from './seal.ts';
@@ -51,16 +60,41 @@ interface RawAuditRow {
   hash: string | null;
 }
 
-function checkChain(db: Db, add: (p: VerifyProblem) => void): void {
-  const sqlite = db.$client;
+/** The audit log in id order, read a thousand rows at a time, `detail` as its stored text. */
+async function* auditRows(db: Db): AsyncGenerator<RawAuditRow> {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        user: auditLog.user,
+        action: auditLog.action,
+        entity: auditLog.entity,
+        entity_id: auditLog.entityId,
+        before_hash: auditLog.beforeHash,
+        after_hash: auditLog.afterHash,
+        detail: sql<string>`${auditLog.detail}`,
+        hash: auditLog.hash,
+      })
+      .from(auditLog)
+      .where(gt(auditLog.id, after))
+      .orderBy(asc(auditLog.id))
+      .limit(1000)
+      .all();
+    yield* page;
+    if (page.length < 1000) return;
+    after = page[page.length - 1].id;
+  }
+}
+
+async function checkChain(db: Db, add: (p: VerifyProblem) => void): Promise<void> {
   let previous = GENESIS;
   let lastId = 0;
   let chained = false;
   const withCells: { id: number; cellsHash: string }[] = [];
   const made: { action: string; entityId: string; hash: string; id: number }[] = [];
-  for (const row of sqlite
-    .prepare('SELECT * FROM audit_log ORDER BY id')
-    .iterate() as Iterable<RawAuditRow>) {
+  for await (const row of auditRows(db)) {
     if (row.id !== lastId + 1 && chained)
       for (let gap = lastId + 1; gap < row.id && gap < lastId + 1000; gap++)
         add({
@@ -111,8 +145,9 @@ function checkChain(db: Db, add: (p: VerifyProblem) => void): void {
     const cells = (detail as { cellsHash?: unknown } | null)?.cellsHash;
     if (typeof cells === 'string') withCells.push({ id: row.id, cellsHash: cells });
   }
-  const seq = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").get() as
-    { seq: number } | undefined;
+  const seq = isPostgres(db)
+    ? await db.get<{ seq: number }>(sql`SELECT last_value AS seq FROM audit_log_id_seq WHERE is_called`)
+    : await db.get<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`);
   if (seq && seq.seq > lastId)
     add({
       table: 'audit_log',
@@ -128,9 +163,10 @@ function checkChain(db: Db, add: (p: VerifyProblem) => void): void {
   };
   for (const m of made) {
     const [table, column, key] = holders[m.action];
-    const found = sqlite
-      .prepare(`SELECT 1 FROM ${table} WHERE ${key} = ? AND ${column} = ?`)
-      .get(m.entityId, m.hash);
+    const keyValue = /^\d{1,15}$/.test(m.entityId) ? Number(m.entityId) : -1;
+    const found = await db.get(
+      sql`SELECT 1 AS one FROM ${sql.identifier(table)} WHERE ${sql.identifier(key)} = ${keyValue} AND ${sql.identifier(column)} = ${m.hash}`,
+    );
     if (!found)
       add({
         table,
@@ -140,7 +176,7 @@ function checkChain(db: Db, add: (p: VerifyProblem) => void): void {
       });
   }
   for (const w of withCells)
-    if (cellsHash(changesOfAudit(db, w.id)) !== w.cellsHash)
+    if (cellsHash(await changesOfAudit(db, w.id)) !== w.cellsHash)
       add({
         table: 'data_changes',
         id: String(w.id),
@@ -149,9 +185,13 @@ function checkChain(db: Db, add: (p: VerifyProblem) => void): void {
       });
 }
 
-function checkKeys(db: Db, trusted: PublicKeyInfo | undefined, add: (p: VerifyProblem) => void): void {
+async function checkKeys(
+  db: Db,
+  trusted: PublicKeyInfo | undefined,
+  add: (p: VerifyProblem) => void,
+): Promise<void> {
   if (!trusted) return;
-  const keys = db.select().from(signingKeys).all();
+  const keys = await db.select().from(signingKeys).all();
   for (const k of keys)
     if (k.publicKey !== trusted.publicKey)
       add({
@@ -163,30 +203,39 @@ function checkKeys(db: Db, trusted: PublicKeyInfo | undefined, add: (p: VerifyPr
 }
 
 /** Verifies an open database; `trusted` is the public key to require (from `--key` or the key file). */
-export function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } = {}): VerifyReport {
+export async function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const add = (p: VerifyProblem) => problems.push(p);
-  checkChain(db, add);
-  checkKeys(db, opts.trusted, add);
-  for (const row of db.select().from(ruleVersions).orderBy(asc(ruleVersions.id)).all())
-    for (const p of versionProblems(db, row)) add({ table: 'rule_versions', id: String(row.id), ...p });
+  await checkChain(db, add);
+  await checkKeys(db, opts.trusted, add);
+  for (const row of await db.select().from(ruleVersions).orderBy(asc(ruleVersions.id)).all())
+    for (const p of await versionProblems(db, row)) add({ table: 'rule_versions', id: String(row.id), ...p });
   const hashes = new Map(
-    db
-      .select({ id: ruleVersions.id, hash: ruleVersions.contentHash })
-      .from(ruleVersions)
-      .all()
-      .map((v) => [v.id, v.hash]),
+    (await db.select({ id: ruleVersions.id, hash: ruleVersions.contentHash }).from(ruleVersions).all()).map(
+      (v) => [v.id, v.hash],
+    ),
   );
-  const results = db.$client
-    .prepare('SELECT result FROM run_results WHERE run_id = ? ORDER BY position')
-    .pluck();
-  const errors = db.$client
-    .prepare('SELECT error FROM run_errors WHERE run_id = ? ORDER BY position')
-    .pluck();
-  for (const row of db.select().from(runs).orderBy(asc(runs.id)).all()) {
+  for (const row of await db.select().from(runs).orderBy(asc(runs.id)).all()) {
     if (row.status !== 'finished') continue;
-    const texts = { results: results.all(row.id) as string[], errors: errors.all(row.id) as string[] };
-    for (const p of runProblems(db, row, texts)) add({ table: 'runs', id: String(row.id), ...p });
+    const texts = {
+      results: (
+        await db
+          .select({ t: runResults.result })
+          .from(runResults)
+          .where(eq(runResults.runId, row.id))
+          .orderBy(asc(runResults.position))
+          .all()
+      ).map((r) => r.t),
+      errors: (
+        await db
+          .select({ t: runErrors.error })
+          .from(runErrors)
+          .where(eq(runErrors.runId, row.id))
+          .orderBy(asc(runErrors.position))
+          .all()
+      ).map((r) => r.t),
+    };
+    for (const p of await runProblems(db, row, texts)) add({ table: 'runs', id: String(row.id), ...p });
     let ds: string | undefined;
     try {
       ds = datasetHash(JSON.parse(row.dataset));
@@ -208,21 +257,21 @@ export function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } = {}): 
         message: `运行 ${row.id} 的文档哈希与版本 ${row.versionId} 不符 / run ${row.id}: its document hash is not version ${row.versionId}'s`,
       });
   }
-  for (const p of db.select().from(runPublications).orderBy(asc(runPublications.runId)).all()) {
+  for (const p of await db.select().from(runPublications).orderBy(asc(runPublications.runId)).all()) {
     if (p.status !== 'published') continue;
-    const run = db.select().from(runs).where(eq(runs.id, p.runId)).get();
+    const run = await db.select().from(runs).where(eq(runs.id, p.runId)).get();
     const id = String(p.runId);
     const message = run
       ? publicationMessage(p.runId, sealOf(run), { ...p, approvedBy: p.approvedBy ?? '' })
       : '';
-    if (!run || !signatureHolds(db, p.keyId, message, p.signature))
+    if (!run || !(await signatureHolds(db, p.keyId, message, p.signature)))
       add({
         table: 'run_publications',
         id,
         code: 'bad_signature',
         message: `运行 ${id} 的发布签名缺失或无效 / run ${id}: the publication's signature is missing or invalid`,
       });
-    const entry = auditByHash(db, p.auditHash);
+    const entry = await auditByHash(db, p.auditHash);
     if (!entry || entry.entity !== 'run' || entry.entityId !== id || entry.action !== 'run.publish')
       add({
         table: 'run_publications',
@@ -245,6 +294,6 @@ export function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } = {}): 
         message: `运行 ${id} 标记为单人发布,但审计记录未载明 / run ${id}: marked as published without four eyes, but its audit entry does not say so`,
       });
   }
-  for (const p of appealProblems(db)) add(p);
+  for (const p of await appealProblems(db)) add(p);
   return { ok: problems.length === 0, problems };
 }
