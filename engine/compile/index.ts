@@ -12,7 +12,8 @@ import { compileDocument, type CompiledDocument } from './document.ts';
 
 export { compileLogic, CompileError, COMPILERS, PLAIN_SCOPE } from './logic.ts';
 export type { CompiledLogic, Scope } from './logic.ts';
-export { compileDocument, scoreRegionCompiled, scoreRegionsCompiled } from './document.ts';
+export { compileDocument } from './document.ts';
+export { scoreRegionCompiled, scoreRegionsCompiled } from './score.ts';
 export type { CompiledDocument, CompiledItem } from './document.ts';
 export { fastRoundHalfAway, fastRoundedSum } from './round.ts';
 
