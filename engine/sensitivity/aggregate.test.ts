@@ -11,6 +11,7 @@ import type { PreparedDocument } from '../evaluate/prepare.ts';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import { aggregate, Reaggregator, referenceRanks, type RegionBase } from './aggregate.ts';
 import { analysePrepared } from './analyse.ts';
+import { CrossSums, PlainCrossSums } from './correlation.ts';
 import type { ItemSlot, SensitivityMode } from './variants.ts';
 import { mulberry32 } from './prng.ts';
 
@@ -119,6 +120,31 @@ describe('Reaggregator', () => {
     );
   });
 
+  test('variants seen again (their changes kept by points) give what the first sighting gave', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const { items, p, bases, variant } = build(w);
+        const R = bases.length;
+        const fast = new Reaggregator(bases, items, p);
+        const categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
+        const variants = Array.from({ length: w.variants }, variant);
+        // Each variant three times, interleaved: first computed, then kept, then read back.
+        for (let round = 0; round < 3; round++)
+          for (const { points, changed } of variants) {
+            const [t1, g1, k1] = [new Float64Array(R), new Int32Array(R), new Int32Array(R)];
+            const [t2, g2, k2] = [new Float64Array(R), new Int32Array(R), new Int32Array(R)];
+            expect(fast.run(points, changed, t1, g1, k1)).toBe(true);
+            aggregate(bases, items, categoryOf, 3, points, p, t2, g2);
+            referenceRanks(t2, g2, k2);
+            expect([...t1]).toEqual([...t2]);
+            expect([...g1]).toEqual([...g2]);
+            expect([...k1]).toEqual([...k2]);
+          }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('regions with items that do not apply (full and rescale): equal to aggregate + rankOf, or refused', () => {
     let fastRuns = 0;
     fc.assert(
@@ -186,6 +212,44 @@ describe('Reaggregator', () => {
     expect(
       fast.run(Float64Array.from([1e12, 6]), [1], new Float64Array(R), new Int32Array(R), new Int32Array(R)),
     ).toBe(false);
+  });
+});
+
+describe('CrossSums', () => {
+  test('blocked sums equal the plain ones bit for bit, dense and sparse, any region and item counts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer(),
+        (regions, items, variants, density, seed) => {
+          const next = mulberry32(seed);
+          const blocked = new CrossSums(regions, items);
+          const plain = new PlainCrossSums(regions, items);
+          const base = Int32Array.from({ length: regions }, () => Math.floor(next() * regions) + 1);
+          for (let v = 0; v < variants; v++) {
+            const changed: number[] = [];
+            const dx = new Float64Array(items).fill(Number.NaN);
+            for (let i = 0; i < items; i++)
+              if (next() < density) {
+                changed.push(i);
+                dx[i] = (next() - 0.5) * 10 ** Math.floor(next() * 6 - 3);
+              }
+            const ranks = Int32Array.from(base, (b) => (next() < 0.3 ? b : Math.floor(next() * regions) + 1));
+            blocked.add(changed, dx, ranks, base);
+            plain.add(changed, dx, ranks, base);
+          }
+          blocked.flush();
+          plain.flush();
+          expect(Array.from(blocked.sums, (x) => (Object.is(x, -0) ? '-0' : x))).toEqual(
+            Array.from(plain.sums, (x) => (Object.is(x, -0) ? '-0' : x)),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -160,16 +160,33 @@ const LIMIT = 2 ** 31;
 /** Below this, one multiplication approximates the reference's s closely enough (see `run`). */
 const HALF_LIMIT = 2 ** 30;
 
+/**
+ * The most entries (4 bytes each) the columns of changes kept by new points may hold, over all
+ * items: 32 MB.
+ */
+const CACHE_ENTRIES = 8_000_000;
+/** The most distinct new points remembered per item while waiting for a second sighting. */
+const SEEN_LIMIT = 4096;
+
 /** An item's regions that are neither at 0 nor at full marks, or at 0 (x = 0): what a change rescales. */
 interface ItemColumn {
   regions: Int32Array;
   x: Float64Array;
   /** The base points × 10^precision. */
   k0: Float64Array;
+  /** New points seen once: seen again, their changes are computed once and kept in `kept`. */
+  seen: Set<number>;
+  /** By new points: per region of `regions`, k − k0 − (the change at full marks), as integers. */
+  kept: Map<number, Int32Array>;
 }
 
 /**
  * Re-aggregation and ranking of one variant after another over the same regions, in integers.
+ *
+ * An item's new points change the points of its regions that are not at full marks by amounts
+ * that depend on those points alone: random draws at the document's precision give each item a
+ * few hundred distinct points over thousands of variants, so the changes are computed once per
+ * (item, points) seen twice and kept (up to CACHE_ENTRIES), then only added up.
  *
  * @example const agg = new Reaggregator(bases, items, p); if (!agg.run(points, changed, totals, grades, ranks)) …
  */
@@ -185,10 +202,17 @@ export class Reaggregator {
   private readonly oldK: Float64Array;
   private readonly acc: Float64Array;
   private readonly keys: Float64Array;
+  /** Scratch: one column's changes. */
+  private readonly deltas: Float64Array;
+  /** Per grade: the smallest and largest total key of the variant, where its ranks start. */
+  private readonly lowK: Float64Array;
+  private readonly highK: Float64Array;
+  private readonly offset: Float64Array;
   /** Regions with items that do not apply: re-aggregated by `totalWithNa`. */
   private readonly naRegions: number[];
   private readonly categoryOf: Int32Array;
   private readonly p: PreparedDocument;
+  private keptEntries = 0;
   private counts = new Int32Array(0);
   private sorted = new Float64Array(0);
   /** False when the document's numbers are too large for exact integers (use the reference). */
@@ -212,6 +236,9 @@ export class Reaggregator {
     this.bonusK = new Float64Array(R);
     this.acc = new Float64Array(R);
     this.keys = new Float64Array(R);
+    this.lowK = new Float64Array(this.mins.length);
+    this.highK = new Float64Array(this.mins.length);
+    this.offset = new Float64Array(this.mins.length);
     this.oldK = Float64Array.from(items, (it) => this.toK(it.maxPoints));
     let usable = this.oldK.every((k) => k < SAFE);
     const regionsOf: number[][] = items.map(() => []);
@@ -233,13 +260,76 @@ export class Reaggregator {
       regions: Int32Array.from(rs),
       x: Float64Array.from(rs, (r) => bases[r].clamped[i]),
       k0: Float64Array.from(rs, (r) => this.toK(bases[r].clamped[i])),
+      seen: new Set<number>(),
+      kept: new Map<number, Int32Array>(),
     }));
+    this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
   }
 
   /** Points × 10^precision after rounding to the precision (as the reference rounds them). */
   private toK(v: number): number {
     const r = fastRoundHalfAway(v, this.digits);
     return Math.round(r * this.scale);
+  }
+
+  /**
+   * Into `out`, per region of the item's column: its points under `now` (old: the document's),
+   * as an integer k, less k0 and `dFull` — the change the region's total takes beyond `dFull`.
+   */
+  private changes(col: ItemColumn, now: number, old: number, dFull: number, out: Float64Array): void {
+    const { scale: p, digits } = this;
+    const xs = col.x;
+    const k0 = col.k0;
+    const n = xs.length;
+    // s ≈ (x × now / old) × 10^digits with one multiplication: within 6 roundings (6 × 2^-53
+    // relative, under 1.5·10^-6 below 2^30) of the s the reference computes, so more than 2·10^-6
+    // away from a half it rounds the same; nearer, the reference's own rule decides.
+    const factor = (now * p) / old;
+    for (let j = 0; j < n; j++) {
+      const x = xs[j];
+      const approx = x * factor;
+      const f0 = Math.floor(approx);
+      const d = approx - f0;
+      let k: number;
+      if (approx < HALF_LIMIT && (d < 0.499998 || d > 0.500002)) k = d < 0.5 ? f0 : f0 + 1;
+      else {
+        // v = (x × now) / old rounded half away from zero at `digits`, as an integer (round.ts).
+        const v = (x * now) / old;
+        const s = v * p;
+        if (s < LIMIT) {
+          const f = Math.floor(s);
+          const frac = s - f;
+          if (frac < 0.499999) k = f;
+          else if (frac > 0.500001) k = f + 1;
+          else k = v >= (f + 0.5) / p ? f + 1 : f;
+        } else k = Math.round(fastRoundHalfAway(v, digits) * p);
+      }
+      out[j] = k - k0[j] - dFull;
+    }
+  }
+
+  /** The kept changes of an item's column under `now`, computed now if seen before (else null). */
+  private keptChanges(col: ItemColumn, now: number, old: number, dFull: number): Int32Array | null {
+    const kept = col.kept.get(now);
+    if (kept !== undefined) return kept;
+    const n = col.regions.length;
+    if (!col.seen.has(now)) {
+      if (col.seen.size < SEEN_LIMIT) col.seen.add(now);
+      return null;
+    }
+    if (this.keptEntries + n > CACHE_ENTRIES) return null;
+    const out = this.deltas;
+    this.changes(col, now, old, dFull, out);
+    const column = new Int32Array(n);
+    for (let j = 0; j < n; j++) {
+      const d = out[j];
+      if (!(Math.abs(d) < 2 ** 31)) return null;
+      column[j] = d;
+    }
+    col.seen.delete(now);
+    col.kept.set(now, column);
+    this.keptEntries += n;
+    return column;
   }
 
   /**
@@ -255,11 +345,11 @@ export class Reaggregator {
   ): boolean {
     if (!this.usable) return false;
     const { items, columns, acc, scale, digits } = this;
-    const p = scale;
     acc.fill(0);
     // As if every changed item were at full marks in every region; corrected below where it is not.
     let full = 0;
-    for (const i of changed) {
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c];
       const old = items[i].maxPoints;
       if (old === 0) continue; // x is 0 everywhere: 0 points before and after.
       const now = points[i];
@@ -269,84 +359,72 @@ export class Reaggregator {
       full += dFull;
       const col = columns[i];
       const rs = col.regions;
-      const xs = col.x;
-      const k0 = col.k0;
-      // s ≈ (x × now / old) × 10^digits with one multiplication: within 6 roundings (6 × 2^-53
-      // relative, under 1.5·10^-6 below 2^30) of the s the reference computes, so more than 2·10^-6
-      // away from a half it rounds the same; nearer, the reference's own rule decides.
-      const factor = (now * p) / old;
-      for (let j = 0; j < rs.length; j++) {
-        const x = xs[j];
-        const approx = x * factor;
-        const f0 = Math.floor(approx);
-        const d = approx - f0;
-        let k: number;
-        if (approx < HALF_LIMIT && (d < 0.499998 || d > 0.500002)) k = d < 0.5 ? f0 : f0 + 1;
-        else {
-          // v = (x × now) / old rounded half away from zero at `digits`, as an integer (round.ts).
-          const v = (x * now) / old;
-          const s = v * p;
-          if (s < LIMIT) {
-            const f = Math.floor(s);
-            const frac = s - f;
-            if (frac < 0.499999) k = f;
-            else if (frac > 0.500001) k = f + 1;
-            else k = v >= (f + 0.5) / p ? f + 1 : f;
-          } else k = Math.round(fastRoundHalfAway(v, digits) * scale);
-        }
-        acc[rs[j]] += k - k0[j] - dFull;
+      const kept = this.keptChanges(col, now, old, dFull);
+      if (kept !== null) {
+        for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
+        continue;
       }
+      const out = this.deltas;
+      this.changes(col, now, old, dFull, out);
+      for (let j = 0; j < rs.length; j++) acc[rs[j]] += out[j];
     }
     if (!(Math.abs(full) < SAFE)) return false;
     const R = this.bases.length;
-    let maxK = 0;
+    const { lowK, highK, mins, last } = this;
+    lowK.fill(Infinity);
+    highK.fill(-Infinity);
     let na = 0;
     for (let r = 0; r < R; r++) {
       const b = this.bases[r];
+      let total: number;
+      let tk: number;
       if (na < this.naRegions.length && this.naRegions[na] === r) {
         // Items that do not apply: the reference computation; its total must be a whole key.
         na++;
-        const total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
-        const tk = Math.round(total * scale);
-        if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
-        totals[r] = total;
-        grades[r] = finalGrade(total, b, this.mins, this.last);
-        this.keys[r] = tk;
-        if (tk > maxK) maxK = tk;
-        continue;
-      }
-      const k = this.baseK[r] + full + acc[r];
-      const bk = this.bonusK[r];
-      let total: number;
-      let tk: number;
-      if (bk === bk) {
-        tk = k + bk;
-        total = tk / scale;
-      } else {
-        total = fastRoundHalfAway(k / scale + b.bonus, digits);
-        if (total === 0) total = 0;
+        total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
         tk = Math.round(total * scale);
+        if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
+      } else {
+        const k = this.baseK[r] + full + acc[r];
+        const bk = this.bonusK[r];
+        if (bk === bk) {
+          tk = k + bk;
+          total = tk / scale;
+        } else {
+          total = fastRoundHalfAway(k / scale + b.bonus, digits);
+          if (total === 0) total = 0;
+          tk = Math.round(total * scale);
+        }
       }
+      const g = finalGrade(total, b, mins, last);
       totals[r] = total;
-      grades[r] = finalGrade(total, b, this.mins, this.last);
+      grades[r] = g;
       this.keys[r] = tk;
-      if (tk > maxK) maxK = tk;
+      if (tk < lowK[g]) lowK[g] = tk;
+      if (tk > highK[g]) highK[g] = tk;
     }
-    this.rank(maxK, grades, ranks);
+    this.rank(grades, ranks);
     return true;
   }
 
   /**
-   * Competition ranks ("1, 2, 2, 4") by grade then total: key = grade × (maxK + 1) + (maxK − k),
-   * smaller is better; rank = 1 + the number of smaller keys. By counting when the keys' range is
-   * small against the number of regions, else by one sort of the keys.
+   * Competition ranks ("1, 2, 2, 4") by grade then total: each grade's totals take the keys from
+   * its offset on, the highest first (offset + highK − k), grade after grade, so that smaller is
+   * better; rank = 1 + the number of smaller keys. By counting when the keys' range is small
+   * against the number of regions, else by one sort of the keys.
    */
-  private rank(maxK: number, grades: Int32Array, ranks: Int32Array): void {
+  private rank(grades: Int32Array, ranks: Int32Array): void {
     const R = grades.length;
-    const keys = this.keys;
-    const width = maxK + 1;
-    for (let r = 0; r < R; r++) keys[r] = grades[r] * width + (maxK - keys[r]);
-    const range = (this.last + 1) * width;
+    const { keys, lowK, highK, offset } = this;
+    let range = 0;
+    for (let g = 0; g < offset.length; g++) {
+      offset[g] = range;
+      if (highK[g] >= lowK[g]) range += highK[g] - lowK[g] + 1;
+    }
+    for (let r = 0; r < R; r++) {
+      const g = grades[r];
+      keys[r] = offset[g] + (highK[g] - keys[r]);
+    }
     // Counting costs about 2 × range steps, a sort about 3 × R log2 R: take the cheaper.
     if (2 * range < 3 * R * Math.log2(R + 1)) {
       if (this.counts.length < range + 1) this.counts = new Int32Array(range + 1);

@@ -24,7 +24,7 @@ import { preparedDocumentFor } from '../evaluate/cache.ts';
 import { rankOf } from '../evaluate/rank.ts';
 import { compiledDocumentFor, scoreRegionCompiled } from '../compile/index.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
-import { CrossSums } from './correlation.ts';
+import { CrossSums, PlainCrossSums } from './correlation.ts';
 import { aggregate, Reaggregator, referenceRanks, type RegionBase } from './aggregate.ts';
 import {
   checkSensitivityMode,
@@ -268,6 +268,8 @@ export function analysePrepared(
   const baseRanks = Int32Array.from(rankOf(bases.map((b) => ({ total: b.total, gradeIndex: b.gradeIndex }))));
 
   // Accumulators.
+  const G = p.grades.length;
+  const baseGrades = Int32Array.from(bases, (b) => b.gradeIndex);
   const gradeChanges = new Float64Array(R);
   const rankChanges = new Float64Array(R);
   const absRank = new Float64Array(R);
@@ -275,7 +277,8 @@ export function analysePrepared(
   const rankMax = Int32Array.from(baseRanks);
   const totalMin = Float64Array.from(bases, (b) => b.total);
   const totalMax = Float64Array.from(bases, (b) => b.total);
-  const gradeCounts = bases.map(() => new Float64Array(p.grades.length));
+  /** gradeCounts[r × G + g]: the variants giving region r grade g. */
+  const gradeCounts = new Float64Array(R * G);
   const itemVariants = new Float64Array(I);
   const itemGrade = new Float64Array(I);
   const itemRank = new Float64Array(I);
@@ -287,7 +290,7 @@ export function analysePrepared(
   const sxx = new Float64Array(I);
   const sy = new Float64Array(R);
   const syy = new Float64Array(R);
-  const cross = new CrossSums(R, I);
+  const cross = opts.reference ? new PlainCrossSums(R, I) : new CrossSums(R, I);
   let multi = false;
   let allGradeChanges = 0;
   const top: VariantSummary[] = [];
@@ -308,24 +311,27 @@ export function analysePrepared(
     let vMoves = 0;
     for (let r = 0; r < R; r++) {
       const g = grades[r];
-      gradeCounts[r][g]++;
-      if (g !== bases[r].gradeIndex) {
+      gradeCounts[r * G + g]++;
+      if (g !== baseGrades[r]) {
         gradeChanges[r]++;
         vGrade++;
       }
-      const d = ranks[r] - baseRanks[r];
+      const rank = ranks[r];
+      const d = rank - baseRanks[r];
       if (d !== 0) {
+        const ad = d < 0 ? -d : d;
         rankChanges[r]++;
-        absRank[r] += Math.abs(d);
-        vMoves += Math.abs(d);
+        absRank[r] += ad;
+        vMoves += ad;
         vRank++;
+        if (rank < rankMin[r]) rankMin[r] = rank;
+        else if (rank > rankMax[r]) rankMax[r] = rank;
+        sy[r] += d;
+        syy[r] += d * d;
       }
-      if (ranks[r] < rankMin[r]) rankMin[r] = ranks[r];
-      if (ranks[r] > rankMax[r]) rankMax[r] = ranks[r];
-      if (totals[r] < totalMin[r]) totalMin[r] = totals[r];
-      if (totals[r] > totalMax[r]) totalMax[r] = totals[r];
-      sy[r] += d;
-      syy[r] += d * d;
+      const t = totals[r];
+      if (t < totalMin[r]) totalMin[r] = t;
+      else if (t > totalMax[r]) totalMax[r] = t;
     }
     allGradeChanges += vGrade;
     allRankMoves += vMoves;
@@ -358,7 +364,7 @@ export function analysePrepared(
       sx[i] += x;
       sxx[i] += x * x;
     }
-    cross.add(changed, dx, (r) => ranks[r] - baseRanks[r]);
+    cross.add(changed, dx, ranks, baseRanks);
     if (topCount > 0 && (vGrade > 0 || vRank > 0)) keepTop(top, topCount, variant, n, vGrade, vRank, items);
     n++;
   }
@@ -370,7 +376,8 @@ export function analysePrepared(
     const rankShare = n ? rankChanges[r] / n : 0;
     const gradeShares: Record<string, number> = {};
     p.grades.forEach((g, k) => {
-      if (gradeCounts[r][k] > 0) gradeShares[g.id] = r6(gradeCounts[r][k] / n);
+      const count = gradeCounts[r * G + k];
+      if (count > 0) gradeShares[g.id] = r6(count / n);
     });
     return {
       region: b.code,
