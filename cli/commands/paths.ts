@@ -6,7 +6,8 @@
  */
 import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
-import { gradePath, PathError, type GradePath } from '../../engine/health/index.ts';
+import { PathError } from '../../engine/health/index.ts';
+import { exactGradePath, type ExactGradePath } from '../../engine/health/exact/paths.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
 import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
@@ -40,7 +41,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr(`数据中没有地区 ${region} / no region ${region} in ${dataPath}\n`);
       return 2;
     }
-    const path = gradePath(doc, data, { to: typeof to === 'string' ? to : undefined, timeLimitMs: 10_000 });
+    const path = await exactGradePath(doc, data, {
+      to: typeof to === 'string' ? to : undefined,
+      timeLimitMs: 10_000,
+    });
     if (flags.has('json')) io.stdout(JSON.stringify(path, null, 2) + '\n');
     else io.stdout(formatPath(doc, path));
     return path.reachable ? 0 : 1;
@@ -58,7 +62,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function formatPath(doc: RuleDocument, p: GradePath): string {
+function formatPath(doc: RuleDocument, p: ExactGradePath): string {
   const grade = (id: string) => doc.grades.find((g) => g.id === id)?.label.zh ?? id;
   const label = (key: string) => doc.inputs.find((i) => i.key === key)?.label.zh ?? key;
   const unit = (key: string) => doc.inputs.find((i) => i.key === key)?.unit ?? '';
@@ -77,5 +81,13 @@ function formatPath(doc: RuleDocument, p: GradePath): string {
         `  - ${label(c.key)}（${c.key}）：${c.from} → ${c.to}${unit(c.key) ? ` ${unit(c.key)}` : ''}`,
       );
   }
+  if (p.changes.length > 0 || !p.reachable)
+    lines.push(
+      p.minimal && !p.reachable
+        ? `已证明不可达 / proven out of reach`
+        : p.minimal
+          ? `已证明最少（${p.provenFor === 'floats' ? '按双精度运算' : '按实数运算'}）/ proven minimal (${p.provenFor === 'floats' ? 'double arithmetic' : 'real arithmetic'})`
+          : `未证明最少 / not proven minimal${p.note ? `: ${p.note}` : ''}`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -69,51 +69,13 @@ export function gradePath(
   opts: PathOptions = {},
 ): GradePath {
   const p = 'doc' in doc && 'gradeIndex' in doc ? doc : prepareDocument(doc as RuleDocument);
-  const outcome = scoreRegion(p, region, false);
-  if (!outcome.result)
-    throw new PathError(
-      'region_not_scored',
-      `地区 ${region.code} 的数据无法计分，无法给出整改路径 / region ${region.code} cannot be scored, so it has no path`,
-      outcome.errors,
-    );
-  const r0 = outcome.result;
-  const g0 = p.gradeIndex.get(r0.grade) as number;
-  let toIdx = Math.max(0, g0 - 1);
-  if (opts.to !== undefined) {
-    const i = p.gradeIndex.get(opts.to);
-    if (i === undefined)
-      throw new PathError(
-        'unknown_grade',
-        `没有等级 "${opts.to}"（可选：${p.grades.map((g) => g.id).join('、')}）/ no grade "${opts.to}" (one of ${p.grades.map((g) => g.id).join(', ')})`,
-      );
-    toIdx = i;
-  }
-  const from = { total: r0.total, grade: r0.grade };
-  const base = { region: region.code, name: region.name, from };
-  if (g0 <= toIdx) return { ...base, to: from, reachable: true, changes: [] };
-
-  const d = domainOf(p.doc);
+  const start = pathStart(p, region, opts.to);
+  if (start.done) return start.done;
+  const { d, current, actual, base, r0, toIdx, width } = start;
   const deadline = performance.now() + (opts.timeLimitMs ?? 2000);
-  const current: Record<string, unknown> = {
-    ...r0.values,
-    ...Object.fromEntries(Object.entries(region.values ?? {}).filter(([k]) => d.ranges.has(k))),
-    // Last year's values (schema version 2) as the analysis names them; they never change.
-    ...Object.fromEntries(
-      Object.entries(region.previous ?? {})
-        .map(([k, v]) => [prevName(k), v] as const)
-        .filter(([k]) => d.ranges.has(k)),
-    ),
-  };
-  for (const input of d.inputs) if (!(input.key in current)) current[input.key] = undefined;
-  const actual = p.doc.inputs.filter((i) => i.role === 'actual').map((i) => i.key);
   const reaches = (r: RegionResult | null) => r !== null && (p.gradeIndex.get(r.grade) as number) <= toIdx;
   const score = (r: RegionResult | null) =>
     r === null ? -Infinity : -(p.gradeIndex.get(r.grade) as number) * 1e9 + r.total;
-  const width = (k: string) => {
-    const rg = d.ranges.get(k) as VarRange;
-    if (rg.kind !== 'set' && rg.hi - rg.lo < 1e15) return Math.max(rg.hi - rg.lo, 1e-9);
-    return Math.max(1, Math.abs(Number(current[k]) || 0));
-  };
   const cost = (pt: Record<string, unknown>) =>
     actual.reduce(
       (s, k) =>
@@ -221,6 +183,68 @@ export function gradePath(
     changes: [],
     reasons: reasonsOf(p, d, current, actual, single, toIdx),
   };
+}
+
+/** What a path starts from: the region scored, the grade to reach, the inputs that may change. */
+export interface PathStart {
+  /** Set when there is nothing to search (the grade is already reached). */
+  done?: GradePath;
+  d: Domain;
+  r0: RegionResult;
+  toIdx: number;
+  base: { region: string; name: string; from: { total: number; grade: string } };
+  /** Every input's value in the region (previous values as `prev.KEY`); undefined when absent. */
+  current: Record<string, unknown>;
+  /** The `actual`-role inputs: the only ones a path changes. */
+  actual: string[];
+  /** The range of an input a change is measured against (its declared span, else its value). */
+  width: (key: string) => number;
+}
+
+/** Scores the region and resolves the grade to reach; throws PathError when it cannot start. */
+export function pathStart(p: PreparedDocument, region: RegionData, to: string | undefined): PathStart {
+  const outcome = scoreRegion(p, region, false);
+  if (!outcome.result)
+    throw new PathError(
+      'region_not_scored',
+      `地区 ${region.code} 的数据无法计分，无法给出整改路径 / region ${region.code} cannot be scored, so it has no path`,
+      outcome.errors,
+    );
+  const r0 = outcome.result;
+  const g0 = p.gradeIndex.get(r0.grade) as number;
+  let toIdx = Math.max(0, g0 - 1);
+  if (to !== undefined) {
+    const i = p.gradeIndex.get(to);
+    if (i === undefined)
+      throw new PathError(
+        'unknown_grade',
+        `没有等级 "${to}"（可选：${p.grades.map((g) => g.id).join('、')}）/ no grade "${to}" (one of ${p.grades.map((g) => g.id).join(', ')})`,
+      );
+    toIdx = i;
+  }
+  const from = { total: r0.total, grade: r0.grade };
+  const base = { region: region.code, name: region.name, from };
+  const d = domainOf(p.doc);
+  const current: Record<string, unknown> = {
+    ...r0.values,
+    ...Object.fromEntries(Object.entries(region.values ?? {}).filter(([k]) => d.ranges.has(k))),
+    // Last year's values (schema version 2) as the analysis names them; they never change.
+    ...Object.fromEntries(
+      Object.entries(region.previous ?? {})
+        .map(([k, v]) => [prevName(k), v] as const)
+        .filter(([k]) => d.ranges.has(k)),
+    ),
+  };
+  for (const input of d.inputs) if (!(input.key in current)) current[input.key] = undefined;
+  const actual = p.doc.inputs.filter((i) => i.role === 'actual').map((i) => i.key);
+  const width = (k: string) => {
+    const rg = d.ranges.get(k) as VarRange;
+    if (rg.kind !== 'set' && rg.hi - rg.lo < 1e15) return Math.max(rg.hi - rg.lo, 1e-9);
+    return Math.max(1, Math.abs(Number(current[k]) || 0));
+  };
+  const start: PathStart = { d, r0, toIdx, base, current, actual, width };
+  if (g0 <= toIdx) start.done = { ...base, to: from, reachable: true, changes: [] };
+  return start;
 }
 
 /** A value with few decimals between the found one and the current one that still reaches. */

@@ -1,9 +1,10 @@
 /**
  * The work a health worker does: the 规则体检 (with test coverage) of a document, or the 整改路径 of
- * one region. Plain data in, plain data out, so it runs the same in a worker thread or inline.
+ * one region (decided by the SMT solver: engine/health/exact). Plain data in, plain data out, so it runs the same in a worker thread or inline.
  */
 import type { RegionData, RuleDocument } from '../../engine/types.ts';
-import { checkDocument, documentCoverage, gradePath, PathError } from '../../engine/health/index.ts';
+import { checkDocument, documentCoverage, PathError } from '../../engine/health/index.ts';
+import { exactGradePath } from '../../engine/health/exact/paths.ts';
 import { InvalidDocumentError } from '../../engine/index.ts';
 
 export type HealthTask =
@@ -14,7 +15,7 @@ export type HealthTaskResult =
   { ok: true; value: unknown } | { ok: false; code: string; message: string; details: unknown[] };
 
 /** Runs one task; failures the caller must report come back as data, not exceptions. */
-export function runHealthTask(task: HealthTask): HealthTaskResult {
+export async function runHealthTask(task: HealthTask): Promise<HealthTaskResult> {
   try {
     if (task.kind === 'check') {
       const report = checkDocument(task.document, { timeLimitMs: task.timeLimitMs });
@@ -22,7 +23,7 @@ export function runHealthTask(task: HealthTask): HealthTaskResult {
     }
     return {
       ok: true,
-      value: gradePath(task.document, task.region, { to: task.to, timeLimitMs: task.timeLimitMs }),
+      value: await exactGradePath(task.document, task.region, { to: task.to, timeLimitMs: task.timeLimitMs }),
     };
   } catch (e) {
     if (e instanceof InvalidDocumentError)

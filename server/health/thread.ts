@@ -6,9 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { runHealthTask, type HealthTask } from './task.ts';
 
-parentPort!.on('message', (task: HealthTask) => {
+parentPort!.on('message', async (task: HealthTask) => {
   try {
-    parentPort!.postMessage(runHealthTask(task));
+    parentPort!.postMessage(await runHealthTask(task));
   } catch (e) {
     parentPort!.postMessage({
       ok: false,

@@ -87,6 +87,10 @@ const pathSchema: JsonSchema = {
     },
     to: { type: 'object', required: ['grade'], properties: { total: { type: 'number' }, grade: str } },
     reachable: { type: 'boolean' },
+    minimal: { type: 'boolean' },
+    provenFor: { enum: ['floats', 'reals'] },
+    cost: { type: 'number' },
+    note: str,
     changes: {
       type: 'array',
       items: { type: 'object', required: ['key', 'from', 'to'], properties: { key: str, from: {}, to: {} } },
