@@ -29,10 +29,21 @@ export function synthesize(
       if (input.max !== undefined) x = Math.min(input.max, x);
       values[input.key] = input.type === 'integer' ? Math.round(x) : Math.round(x * 100) / 100;
     }
+    // last year's values (schema version 2), jittered the same way
+    const previous: Record<string, unknown> | undefined = from.previous && { ...from.previous };
+    for (const input of doc.inputs) {
+      const v = previous?.[input.key];
+      if (!previous || typeof v !== 'number') continue;
+      let x = v * (1 + jitter * (2 * rnd() - 1));
+      if (input.min !== undefined) x = Math.max(input.min, x);
+      if (input.max !== undefined) x = Math.min(input.max, x);
+      previous[input.key] = input.type === 'integer' ? Math.round(x) : Math.round(x * 100) / 100;
+    }
     regions.push({
       code: `S${String(j + 1).padStart(String(n).length, '0')}`,
       name: `合成地区${j + 1}`,
       values,
+      ...(previous ? { previous } : {}),
     });
   }
   return { year: doc.year, regions };

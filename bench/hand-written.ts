@@ -40,11 +40,30 @@ const share = (max: number, x: number, target: number) =>
   target <= 0 ? max : Math.min(max, (max * x) / target);
 const deduct = (max: number, per: number, n: number) => Math.max(0, max - per * n);
 
-export function hand2025(values: Record<string, any>): HandResult {
+/** The rescaled points of a `notApplicable: "rescale"` category (SPEC section 9). */
+const rescale = (applicableSum: number, applicableMax: number, max: number) =>
+  applicableMax === 0 ? max : r2((r2(applicableSum) * max) / applicableMax);
+
+/** Binding (约束性) indicators missed: the 2025 sample's `binding_missed_count`. */
+function bindingMissed(v: Record<string, any>): number {
+  return (
+    (v.good_days_rate < v.good_days_target ? 1 : 0) +
+    (v.pm25 > v.pm25_target ? 1 : 0) +
+    (v.water_good_rate < v.water_good_target ? 1 : 0) +
+    (v.water_bad_rate > v.water_bad_target ? 1 : 0) +
+    (v.co2_reduction < v.co2_reduction_target ? 1 : 0) +
+    (v.energy_reduction < v.energy_reduction_target ? 1 : 0)
+  );
+}
+
+/** Satisfaction: 70% → 0, 90% → 5 (linear), 1 point off when it fell against last year. */
+const satisfactionRaw = (s: number, prev: number) =>
+  Math.max(0, (s <= 70 ? 0 : s >= 90 ? 5 : 0 + (5 * (s - 70)) / (90 - 70)) - (s < prev ? 1 : 0));
+
+export function hand2025(values: Record<string, any>, previous: Record<string, any> = {}): HandResult {
   const v = values;
   const incident = v.incident_level ?? 'none';
   const dataFraud = v.data_fraud ?? false;
-  const bindingMissed = v.binding_missed ?? 0;
   const majorPetition = v.major_petition ?? false;
   const awards = v.national_awards ?? 0;
   const models = v.provincial_models ?? 0;
@@ -52,43 +71,44 @@ export function hand2025(values: Record<string, any>): HandResult {
   // derived values
   const goodDaysShortfall = Math.max(0, v.good_days_target - v.good_days_rate);
   const pm25Excess = Math.max(0, v.pm25 - v.pm25_target);
-  const pm25Rose = v.pm25 > v.pm25_prev;
-  const eqChange = v.eq_index - v.eq_index_prev;
+  const pm25Rose = v.pm25 > previous.pm25;
+  const eqChange = v.eq_index - previous.eq_index;
   const projectRate =
     v.projects_planned > 0 ? Math.min(100, 100 * (v.projects_on_schedule / v.projects_planned)) : 100;
   const redlineRate = v.redline_issues > 0 ? Math.min(1, v.redline_fixed / v.redline_issues) : 1;
   const eq = eqChange <= -2 ? 0 : eqChange >= -1 ? 2 : 0 + (2 * (eqChange - -2)) / (-1 - -2);
-  const sat =
-    v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70);
-  const indicators = r2(
+  const sat = satisfactionRaw(v.satisfaction, previous.satisfaction);
+  // 黑臭水体 applies only where there is a task (target > 0); the category is then rescaled
+  const blackOdorous = v.black_odorous_target > 0;
+  const indicatorSum =
     item(deduct(5, 0.25, goodDaysShortfall), 5) +
-      item(pm25Rose ? 0 : deduct(7, 0.5, pm25Excess), 7) +
-      item(v.heavy_rate <= v.heavy_rate_target ? 3 : deduct(3, 2, v.heavy_rate - v.heavy_rate_target), 3) +
-      item(ratio(5, v.water_good_rate, v.water_good_target), 5) +
-      item(v.water_bad_rate <= v.water_bad_target ? 2 : 0, 2) +
-      item(clampTo(1 - 0.1 * (v.groundwater_v_rate - v.groundwater_v_target), 0, 1), 1) +
-      item(Math.max(0, v.drinking_water_rate - 95), 5) +
-      item(ratio(2, v.black_odorous_rate, v.black_odorous_target), 2) +
-      item(ratio(5, v.co2_reduction, v.co2_reduction_target), 5) +
-      item(ratio(5, v.energy_reduction, v.energy_reduction_target), 5) +
-      item(share(2, v.nox_reduction, v.nox_reduction_target), 2) +
-      item(share(2, v.vocs_reduction, v.vocs_reduction_target), 2) +
-      item(share(2, v.cod_reduction, v.cod_reduction_target), 2) +
-      item(share(2, v.nh3_reduction, v.nh3_reduction_target), 2) +
-      item(deduct(3, 0.5, Math.max(0, v.rural_sewage_target - v.rural_sewage_rate)), 3) +
-      item(
-        v.farmland_safe_rate >= v.farmland_safe_target
-          ? 2
-          : v.farmland_safe_rate >= v.farmland_safe_target - 3
-            ? 1
-            : 0,
-        2,
-      ) +
-      item(v.site_safe_rate >= v.site_safe_target ? 2 : 0, 2) +
-      item(eq, 2) +
-      item(v.forest_coverage >= v.forest_coverage_target ? 2 : 0, 2) +
-      item(redlineRate, 1),
-  );
+    item(pm25Rose ? 0 : deduct(7, 0.5, pm25Excess), 7) +
+    item(v.heavy_rate <= v.heavy_rate_target ? 3 : deduct(3, 2, v.heavy_rate - v.heavy_rate_target), 3) +
+    item(ratio(5, v.water_good_rate, v.water_good_target), 5) +
+    item(v.water_bad_rate <= v.water_bad_target ? 2 : 0, 2) +
+    item(clampTo(1 - 0.1 * (v.groundwater_v_rate - v.groundwater_v_target), 0, 1), 1) +
+    item(Math.max(0, 5 - 1 * (100 - v.drinking_water_rate)), 5) +
+    (blackOdorous ? item(ratio(2, v.black_odorous_rate, v.black_odorous_target), 2) : 0) +
+    item(ratio(5, v.co2_reduction, v.co2_reduction_target), 5) +
+    item(ratio(5, v.energy_reduction, v.energy_reduction_target), 5) +
+    item(share(2, v.nox_reduction, v.nox_reduction_target), 2) +
+    item(share(2, v.vocs_reduction, v.vocs_reduction_target), 2) +
+    item(share(2, v.cod_reduction, v.cod_reduction_target), 2) +
+    item(share(2, v.nh3_reduction, v.nh3_reduction_target), 2) +
+    item(deduct(3, 0.5, Math.max(0, v.rural_sewage_target - v.rural_sewage_rate)), 3) +
+    item(
+      v.farmland_safe_rate >= v.farmland_safe_target
+        ? 2
+        : v.farmland_safe_rate >= v.farmland_safe_target - 3
+          ? 1
+          : 0,
+      2,
+    ) +
+    item(v.site_safe_rate >= v.site_safe_target ? 2 : 0, 2) +
+    item(eq, 2) +
+    item(v.forest_coverage >= v.forest_coverage_target ? 2 : 0, 2) +
+    item(redlineRate, 1);
+  const indicators = blackOdorous ? r2(indicatorSum) : rescale(indicatorSum, 58, 60);
   const tasks = r2(
     item(Math.max(0, 7 - (v.inspection_overdue + 0.5 * v.complaints_overdue)), 7) +
       item(deduct(4, 0.5, v.air_task_shortfalls), 4) +
@@ -108,11 +128,8 @@ export function hand2025(values: Record<string, any>): HandResult {
   const total = r2(base + bonus);
   const scoreGrade = total >= 90 ? 0 : total >= 80 ? 1 : total >= 60 ? 2 : 3;
   let grade = scoreGrade;
-  const shift =
-    (v.inspection_overdue > 0 ? 1 : 0) +
-    (bindingMissed > 0 ? 1 : 0) +
-    (v.water_bad_rate > v.water_bad_target ? 1 : 0);
-  grade = Math.min(3, grade + shift);
+  // one 降档项 with two triggers (`max` stacking): one grade down at most
+  if (v.inspection_overdue > 0 || bindingMissed(v) > 0) grade = Math.min(3, grade + 1);
   if (v.satisfaction < 85 || majorPetition) grade = Math.max(grade, 1);
   if (incident === 'major' || incident === 'extraordinary' || dataFraud) grade = 3;
   return { total, base, bonus, scoreGrade, grade };
@@ -121,7 +138,7 @@ export function hand2025(values: Record<string, any>): HandResult {
 export function handWritten(data: Dataset): number {
   const entries: { total: number; gradeIndex: number }[] = [];
   for (const region of data.regions) {
-    const r = hand2025(region.values);
+    const r = hand2025(region.values, region.previous);
     entries.push({ total: r.total, gradeIndex: r.grade });
   }
   return rankOf(entries).length;
@@ -170,6 +187,42 @@ export function hFlag(c: HandCtx, key: string): boolean {
 
 const HAND_LABELS = new Map<string, Label>();
 
+/** An item with an `applies` condition: `applicable` is part of its result, points null when it does not apply. */
+export function hApplyingItem(id: string, max: number, applies: boolean, raw: () => number): ItemResult {
+  if (!applies)
+    return {
+      id,
+      label: HAND_LABELS.get(id)!,
+      points: null,
+      maxPoints: max,
+      raw: null,
+      clamped: false,
+      applicable: false,
+    };
+  return { ...hItem(id, max, raw()), applicable: true };
+}
+
+/** A `notApplicable: "rescale"` category (SPEC section 9). */
+export function hRescaledCategory(id: string, max: number, items: ItemResult[]): CategoryResult {
+  if (items.every((it) => it.points !== null)) return hCategory(id, max, items);
+  let sum = 0;
+  let m = 0;
+  for (const it of items)
+    if (it.points !== null) {
+      sum += it.points;
+      m += it.maxPoints;
+    }
+  const S = r2(sum);
+  return {
+    id,
+    label: HAND_LABELS.get(id)!,
+    points: rescale(sum, m, max),
+    maxPoints: max,
+    items,
+    rescaled: { points: S, maxPoints: m },
+  };
+}
+
 export function hItem(id: string, max: number, raw: number): ItemResult {
   return {
     id,
@@ -194,6 +247,15 @@ export function hBonus(id: string, raw: number): BonusItemResult {
 const GRADE_IDS = ['excellent', 'good', 'qualified', 'unqualified'];
 const INCIDENT_LEVELS = ['none', 'general', 'larger', 'major', 'extraordinary'];
 
+/** Last year's value of an input that declares `previous: "required"`. */
+function hPrev(c: HandCtx, key: string, min: number, max: number): number {
+  const p = c.region.previous?.[key];
+  if (p === undefined || p === null) return handFail(c, key, 'missing_previous');
+  if (typeof p !== 'number' || !Number.isFinite(p)) return handFail(c, key, 'wrong_type');
+  if (p < min || p > max) return handFail(c, key, 'out_of_range');
+  return p;
+}
+
 /**
  * (d) like for like: the 2025 scoring hand-written with what the pipeline does around it — every
  * input checked (presence, type, range, enum; defaults), undeclared keys warned about, and the
@@ -214,7 +276,7 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
       good_days_target: hNum(c, 'good_days_target', 0, 100),
       pm25: hNum(c, 'pm25', 0, 500),
       pm25_target: hNum(c, 'pm25_target', 0, 500),
-      pm25_prev: hNum(c, 'pm25_prev', 0, 500),
+      prev_pm25: hPrev(c, 'pm25', 0, 500),
       heavy_rate: hNum(c, 'heavy_rate', 0, 100),
       heavy_rate_target: hNum(c, 'heavy_rate_target', 0, 100),
       water_good_rate: hNum(c, 'water_good_rate', 0, 100),
@@ -245,7 +307,7 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
       site_safe_rate: hNum(c, 'site_safe_rate', 0, 100),
       site_safe_target: hNum(c, 'site_safe_target', 0, 100),
       eq_index: hNum(c, 'eq_index', 0, 100),
-      eq_index_prev: hNum(c, 'eq_index_prev', 0, 100),
+      prev_eq_index: hPrev(c, 'eq_index', 0, 100),
       forest_coverage: hNum(c, 'forest_coverage', 0, 100),
       forest_coverage_target: hNum(c, 'forest_coverage_target', 0, 100),
       redline_issues: hInt(c, 'redline_issues'),
@@ -262,9 +324,9 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
       projects_planned: hInt(c, 'projects_planned'),
       projects_on_schedule: hInt(c, 'projects_on_schedule'),
       satisfaction: hNum(c, 'satisfaction', 0, 100),
+      prev_satisfaction: hPrev(c, 'satisfaction', 0, 100),
       incident_level: values.incident_level ?? 'none',
       data_fraud: hFlag(c, 'data_fraud'),
-      binding_missed: hInt(c, 'binding_missed', 0),
       major_petition: hFlag(c, 'major_petition'),
       national_awards: hInt(c, 'national_awards', 0),
       provincial_models: hInt(c, 'provincial_models', 0),
@@ -279,13 +341,13 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
 
     const gds = Math.max(0, v.good_days_target - v.good_days_rate);
     const excess = Math.max(0, v.pm25 - v.pm25_target);
-    const rose = v.pm25 > v.pm25_prev;
-    const eqc = v.eq_index - v.eq_index_prev;
+    const rose = v.pm25 > v.prev_pm25;
+    const eqc = v.eq_index - v.prev_eq_index;
     const projectRate =
       v.projects_planned > 0 ? Math.min(100, 100 * (v.projects_on_schedule / v.projects_planned)) : 100;
     const redlineRate = v.redline_issues > 0 ? Math.min(1, v.redline_fixed / v.redline_issues) : 1;
     const categories = [
-      hCategory('indicators', 60, [
+      hRescaledCategory('indicators', 60, [
         hItem('good_days', 5, deduct(5, 0.25, gds)),
         hItem('pm25', 7, rose ? 0 : deduct(7, 0.5, excess)),
         hItem(
@@ -296,8 +358,10 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
         hItem('water_good', 5, ratio(5, v.water_good_rate, v.water_good_target)),
         hItem('water_bad', 2, v.water_bad_rate <= v.water_bad_target ? 2 : 0),
         hItem('groundwater', 1, clampTo(1 - 0.1 * (v.groundwater_v_rate - v.groundwater_v_target), 0, 1)),
-        hItem('drinking_water', 5, Math.max(0, v.drinking_water_rate - 95)),
-        hItem('black_odorous', 2, ratio(2, v.black_odorous_rate, v.black_odorous_target)),
+        hItem('drinking_water', 5, Math.max(0, 5 - 1 * (100 - v.drinking_water_rate))),
+        hApplyingItem('black_odorous', 2, v.black_odorous_target > 0, () =>
+          ratio(2, v.black_odorous_rate, v.black_odorous_target),
+        ),
         hItem('co2', 5, ratio(5, v.co2_reduction, v.co2_reduction_target)),
         hItem('energy', 5, ratio(5, v.energy_reduction, v.energy_reduction_target)),
         hItem('nox_reduction', 2, share(2, v.nox_reduction, v.nox_reduction_target)),
@@ -333,11 +397,7 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
         hItem('projects', 5, (5 * projectRate) / 100),
       ]),
       hCategory('satisfaction', 5, [
-        hItem(
-          'satisfaction',
-          5,
-          v.satisfaction <= 70 ? 0 : v.satisfaction >= 90 ? 5 : 0 + (5 * (v.satisfaction - 70)) / (90 - 70),
-        ),
+        hItem('satisfaction', 5, satisfactionRaw(v.satisfaction, v.prev_satisfaction)),
       ]),
     ];
     const bonusItems = [
@@ -346,23 +406,24 @@ export function handWrittenFull(doc: RuleDocument): (region: RegionData) => Regi
       hBonus('national_demo', v.national_demo ? 2 : 0),
     ];
     let catSum = 0;
-    for (const c of categories) catSum += c.points;
+    for (const cat of categories) catSum += cat.points;
     const base = r2(catSum);
     const bonusUncapped = r2(bonusItems[0].points + bonusItems[1].points + bonusItems[2].points);
     const bonus = r2(Math.min(5, bonusUncapped));
     const total = r2(base + bonus);
     const vetoes: string[] = [];
-    if (v.incident_level === 'major' || v.incident_level === 'extraordinary') vetoes.push('major_incident');
+    if (v.incident_level === 'extraordinary') vetoes.push('major_incident');
+    if (v.incident_level === 'major') vetoes.push('serious_incident');
     if (v.data_fraud) vetoes.push('data_fraud');
     const downgrades: string[] = [];
     if (v.inspection_overdue > 0) downgrades.push('inspection_overdue');
-    if (v.binding_missed > 0) downgrades.push('binding_target_missed');
-    if (v.water_bad_rate > v.water_bad_target) downgrades.push('inferior_v_water');
+    if (bindingMissed(v) > 0) downgrades.push('binding_target_missed');
     const caps: string[] = [];
     if (v.satisfaction < 85) caps.push('satisfaction_low');
     if (v.major_petition) caps.push('major_petition');
     const scoreGrade = total >= 90 ? 0 : total >= 80 ? 1 : total >= 60 ? 2 : 3;
-    let grade = Math.min(3, scoreGrade + downgrades.length);
+    // `max` stacking: the one 降档项 drops one grade however many of its triggers hold
+    let grade = Math.min(3, scoreGrade + (downgrades.length > 0 ? 1 : 0));
     if (caps.length) grade = Math.max(grade, 1);
     if (vetoes.length) grade = 3;
     return {
@@ -409,7 +470,7 @@ export function handWrittenFullRun(doc: RuleDocument): (data: Dataset) => number
 export function checkHandWritten(doc: RuleDocument, data: Dataset): void {
   const ev = evaluate(doc, data, { trace: false });
   if (ev.errors.length) throw new Error(`the bench data has errors: ${ev.errors[0].message}`);
-  const hand = data.regions.map((r) => hand2025(r.values));
+  const hand = data.regions.map((r) => hand2025(r.values, r.previous));
   const ranks = rankOf(hand.map((h) => ({ total: h.total, gradeIndex: h.grade })));
   const grades = doc.grades.map((g) => g.id);
   const full = handWrittenFull(doc);

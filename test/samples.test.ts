@@ -68,7 +68,7 @@ const DESIGNED: Record<
     unqualifiedByScore: '220800',
   },
   2023: {
-    veto: ['220700', ['major_incident']],
+    veto: ['220700', ['serious_incident']],
     downgrades: [['220200', ['inspection_overdue']]],
     cap: ['222400', ['satisfaction_low']],
     bonusCap: '220581',
@@ -78,15 +78,18 @@ const DESIGNED: Record<
     veto: ['220581', ['data_fraud']],
     downgrades: [
       ['220100', ['inspection_overdue']],
-      ['220800', ['inferior_v_water']],
+      ['220800', ['binding_target_missed']],
     ],
     cap: ['CBS001', ['satisfaction_low']],
     bonusCap: '220500',
     unqualifiedByScore: '220184',
   },
   2025: {
-    veto: ['220200', ['major_incident']],
-    downgrades: [['220300', ['inspection_overdue', 'binding_target_missed']]],
+    veto: ['220200', ['serious_incident']],
+    downgrades: [
+      ['220300', ['inspection_overdue', 'binding_target_missed']],
+      ['220800', ['binding_target_missed']],
+    ],
     cap: ['220100', ['satisfaction_low']],
     bonusCap: '220600',
     unqualifiedByScore: '220700',
@@ -94,6 +97,7 @@ const DESIGNED: Record<
 };
 
 const GRADES = ['excellent', 'good', 'qualified', 'unqualified'];
+const PLAN = '吉林省2021-2025年政府生态环境保护目标责任制工作实施方案';
 const gradeIndex = (g: string) => GRADES.indexOf(g);
 
 describe.each(YEARS)('sample rules %i', (year) => {
@@ -104,11 +108,54 @@ describe.each(YEARS)('sample rules %i', (year) => {
     expect(validateDocument(doc, { sourceBytes: Buffer.byteLength(text) })).toEqual([]);
     expect(doc.family).toBe('jilin-eco-target');
     expect(doc.year).toBe(year);
-    expect(doc.title.zh).toBe(`${year}年度市(州)政府生态环境保护目标责任制考核细则`);
-    expect(doc.basis).toContain('吉林省2021-2025年政府生态环境保护目标责任制工作实施方案');
+    expect(doc.schemaVersion).toBe(2);
+    expect(doc.title.zh).toBe(
+      `${year}年度市(州)政府、长白山管委会、省扩权强县试点市政府生态环境保护目标责任制考核细则（示例）`,
+    );
+    // the plan's name alone: documents print it inside 《》
+    expect(doc.basis).toBe(PLAN);
     expect(doc.grades.map((g) => g.id)).toEqual(GRADES);
     expect(doc.bonus?.cap).toBe(5);
     expect(doc.categories.map((c) => c.id)).toEqual(['indicators', 'tasks', 'funding', 'satisfaction']);
+  });
+
+  test('is true to the plan: one 降档项 with two triggers, binding targets derived, additions marked', () => {
+    // 四(三)2: one 降档项 whose two triggers are joined by 或, so several never drop more than one grade
+    expect(doc.downgradeStacking).toBe('max');
+    expect(doc.downgrades?.map((d) => [d.id, d.levels ?? 1])).toEqual([
+      ['inspection_overdue', 1],
+      ['binding_target_missed', 1],
+    ]);
+    // no free count: the binding-target trigger reads a derived value over the indicator inputs
+    expect(doc.inputs.map((i) => i.key)).not.toContain('binding_missed');
+    const binding = doc.downgrades?.find((d) => d.id === 'binding_target_missed');
+    expect(binding?.when).toEqual({ '>': [{ var: 'binding_missed_count' }, 0] });
+    expect(doc.derived?.map((d) => d.key)).toContain('binding_missed_count');
+    // 四(三)1 names only 特别重大 events; every other veto and every cap says it is the 细则's own
+    for (const rule of [...(doc.vetoes ?? []), ...(doc.caps ?? [])])
+      expect(rule.basis, rule.id).toMatch(rule.id === 'major_incident' ? /四\(三\)1/ : /^细则增设/);
+    for (const d of doc.downgrades ?? []) expect(d.basis).toContain('四(三)2');
+    // the plan's words
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain('信访投诉');
+    expect(text).not.toContain('突发环境事件或生态破坏事件');
+    const incident = doc.inputs.find((i) => i.key === 'incident_level');
+    expect(incident?.enum?.map((e) => (typeof e === 'object' ? e.label.zh : e))).toEqual([
+      '未发生',
+      '一般',
+      '较大',
+      '重大',
+      '特别重大',
+    ]);
+    // last year's values come from the data, not from *_prev inputs
+    expect(doc.inputs.filter((i) => i.previous).map((i) => i.key)).toEqual([
+      'pm25',
+      'eq_index',
+      'satisfaction',
+    ]);
+    expect(doc.inputs.some((i) => i.key.endsWith('_prev'))).toBe(false);
+    // no stale rubric and no other warning
+    expect(validateDocument(doc).filter((p) => p.severity === 'warning')).toEqual([]);
   });
 
   test('has 3 to 6 tests, each of which passes', () => {
@@ -160,6 +207,25 @@ describe.each(YEARS)('sample data %i', (year) => {
     for (const r of fromJson.dataset.regions) expect(Object.keys(r.values).sort()).toEqual(keys);
   });
 
+  test(`previous values are the ${year - 1} values of each region`, () => {
+    const keys = doc.inputs.filter((i) => i.previous).map((i) => i.key);
+    if (year === 2021) {
+      // the first year of the plan carries 2020 values, given in full
+      for (const r of fromJson.dataset.regions)
+        expect(Object.keys(r.previous ?? {}).sort()).toEqual([...keys].sort());
+      return;
+    }
+    const before = new Map(
+      parseDatasetJson(JSON.parse(read(`rules/sample-data/${year - 1}.json`))).dataset.regions.map((r) => [
+        r.code,
+        r.values,
+      ]),
+    );
+    for (const r of fromJson.dataset.regions)
+      for (const k of keys)
+        expect([r.code, k, r.previous?.[k]]).toEqual([r.code, k, before.get(r.code)?.[k]]);
+  });
+
   test('the CSV is what make-csv.ts writes from the JSON', () => {
     expect(sampleCsv(jsonValue, doc.inputs)).toBe(csvText);
   });
@@ -192,8 +258,8 @@ describe.each(YEARS)('sample data %i', (year) => {
     expect(r.downgrades.sort()).toEqual([...ids].sort());
     expect(r.vetoes).toEqual([]);
     expect(r.caps).toEqual([]);
-    const levels = doc.downgradeStacking === 'sum' ? ids.length : 1;
-    expect(gradeIndex(r.grade)).toBe(Math.min(gradeIndex(r.scoreGrade) + levels, GRADES.length - 1));
+    // `max` stacking: however many triggers, one grade down
+    expect(gradeIndex(r.grade)).toBe(Math.min(gradeIndex(r.scoreGrade) + 1, GRADES.length - 1));
     expect(r.grade).not.toBe(r.scoreGrade);
   });
 

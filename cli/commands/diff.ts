@@ -110,6 +110,12 @@ const FIELD_NAMES: Record<string, string> = {
   required: '必填',
   role: '用途',
   source: '数据来源',
+  value: '取值',
+  previous: '上年值',
+  applies: '适用条件',
+  notApplicable: '不适用处理',
+  'rubric.zh': '计分规则',
+  'rubric.forLogic': '计分规则对应的公式（哈希）',
 };
 
 const VALUE_WORDS: Record<string, Record<string, string>> = {
@@ -122,6 +128,7 @@ const VALUE_WORDS: Record<string, Record<string, string>> = {
 const KIND_MARK: Record<Change['kind'], string> = { added: '+ 新增', removed: '- 删除', changed: '~ 修改' };
 
 const GROUP_TITLES: Record<string, string> = {
+  parameter: '参数',
   bonus: '加分项',
   downgrade: '降档项',
   cap: '封顶项',
@@ -133,7 +140,18 @@ const GROUP_TITLES: Record<string, string> = {
   test: '文档自带测试',
 };
 
-const TARGET_ORDER = ['bonus', 'downgrade', 'cap', 'veto', 'grade', 'input', 'derived', 'document', 'test'];
+const TARGET_ORDER = [
+  'parameter',
+  'bonus',
+  'downgrade',
+  'cap',
+  'veto',
+  'grade',
+  'input',
+  'derived',
+  'document',
+  'test',
+];
 
 interface Docs {
   from: RuleDocument;
@@ -270,6 +288,8 @@ function describe(entity: Record<string, unknown>, c: Change, doc: RuleDocument)
       return [`触发条件：${formula(entity.when)}`];
     case 'grade':
       return [`最低分数 ${plain(entity.min)}`];
+    case 'parameter':
+      return [`取值 ${plain(entity.value)}${entity.unit ? ` ${plain(entity.unit)}` : ''}`];
     case 'input': {
       const type = VALUE_WORDS.type[String(entity.type)] ?? String(entity.type);
       const unit = entity.unit ? `，单位 ${plain(entity.unit)}` : '';
@@ -290,6 +310,8 @@ function findEntity(doc: RuleDocument, c: Change): Record<string, unknown> | und
         return byKey(doc.inputs);
       case 'derived':
         return byKey(doc.derived);
+      case 'parameter':
+        return byKey(doc.parameters);
       case 'category':
         return byId(doc.categories);
       case 'item':

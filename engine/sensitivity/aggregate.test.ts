@@ -266,7 +266,13 @@ describe('whole reports', () => {
       for (const [k, v] of Object.entries(from.values))
         values[k] =
           typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * (0.9 + 0.2 * next()) * 10) / 10 : v;
-      return { code: `R${String(i).padStart(4, '0')}`, name: `${from.name}${i}`, values };
+      // last year's values (schema version 2) stay the sample's
+      return {
+        code: `R${String(i).padStart(4, '0')}`,
+        name: `${from.name}${i}`,
+        values,
+        previous: from.previous,
+      };
     }),
   };
   const p = prepareDocument(doc);

@@ -17,7 +17,7 @@ describe('test failures name grades, items and conditions by their labels', () =
     expect(messages).toContain(
       `测试“${name}”未通过：最终等级预期「良好」，实际「优秀」。 / Test "${name}" failed: final grade expected "Good", got "Excellent".`,
     );
-    expect(messages.some((m) => m.includes('指标「城市空气质量优良天数比率」得分预期1，实际4.5'))).toBe(true);
+    expect(messages.some((m) => m.includes('指标「城市空气质量优良天数比率」得分预期1，实际5'))).toBe(true);
     // An id the document does not know is shown as it is.
     expect(messages.some((m) => m.includes('触发的否决项预期「nonexistent_veto」，实际无'))).toBe(true);
     expect(messages.join(' ').includes('"excellent"')).toBe(false);
