@@ -3,7 +3,9 @@
  * through `appealEndsOn` (publishedOn + appealDays), calendar days in China (UTC+8), the day the
  * department counts in.
  */
+import { ConflictError } from './errors.ts';
 import type { RunPublication } from './run-publication.ts';
+import type { RunSummary } from './runs.ts';
 
 export type AppealState = 'none' | 'pending' | 'open' | 'closed';
 
@@ -20,4 +22,27 @@ export function appealStateOf(
   if (!publication) return 'none';
   if (publication.status !== 'published') return 'pending';
   return today <= publication.appealEndsOn ? 'open' : 'closed';
+}
+
+/** Refuses when the run is not published, its window closed, or it has a correction run already. */
+export function assertOpen(summary: RunSummary, today: string): void {
+  const state = appealStateOf(summary.publication, today);
+  if (state === 'none' || state === 'pending')
+    throw new ConflictError(
+      `运行 ${summary.id} 的结果尚未发布，不能申诉 / run ${summary.id} is not published; appeals open with publication`,
+      undefined,
+      'not_published',
+    );
+  if (state === 'closed')
+    throw new ConflictError(
+      `申诉期已于 ${summary.publication!.appealEndsOn} 结束 / the appeal window closed on ${summary.publication!.appealEndsOn}`,
+      undefined,
+      'appeal_closed',
+    );
+  if (summary.supersededBy !== null)
+    throw new ConflictError(
+      `运行 ${summary.id} 已被更正运行 ${summary.supersededBy} 取代，请针对更正结果申诉 / run ${summary.id} was superseded by correction run ${summary.supersededBy}`,
+      undefined,
+      'superseded',
+    );
 }

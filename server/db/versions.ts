@@ -15,13 +15,11 @@
  * - Published and retired versions never change (database triggers; see migrations), and every read
  *   of one re-checks its hash, signature and approval entry (server/trust/integrity.ts).
  */
-import { jsonMember } from './dialect.ts';
 import { transaction } from './dialect.ts';
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { contentHash, errorsOf, runDocumentTests, validateDocument } from '../../engine/index.ts';
-import type { Label, Problem, RuleDocument } from '../../engine/types.ts';
+import { and, eq } from 'drizzle-orm';
+import { contentHash, errorsOf, validateDocument } from '../../engine/index.ts';
+import type { RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
-import { assertVersionIntact } from '../trust/integrity.ts';
 // Publication (four eyes) lives in its own module; re-exported so callers keep one import.
 export {
   approveVersion,
@@ -40,52 +38,26 @@ import {
   mapTriggerErrors,
   type ImportProblem,
 } from './errors.ts';
-import { ruleFamilies, ruleVersions, type RuleVersionRow, type VersionStatus } from './schema.ts';
-
-export interface VersionSummary {
-  id: number;
-  family: string;
-  year: number;
-  version: number;
-  status: VersionStatus;
-  revision: number;
-  contentHash: string;
-  title: Label;
-  parentId: number | null;
-  createdBy: string;
-  createdAt: string;
-  updatedBy: string;
-  updatedAt: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-  retiredBy: string | null;
-  retiredAt: string | null;
-  docNumber: string | null;
-  effectiveDate: string | null;
-  /** True for the one published version of its family and year. */
-  effective: boolean;
-  /** Who asked for publication and when (four eyes); the approver is `publishedBy`. */
-  requestedBy: string | null;
-  requestedAt: string | null;
-  /** A draft awaiting approval (it cannot be edited until withdrawn or approved). */
-  pending: boolean;
-  /** False when published by one person (four eyes off, or published before four eyes existed). */
-  fourEyes: boolean;
-  /** Ed25519 signature (hex) of `contentHash` by key `keyId`, set at approval. */
-  keyId: string | null;
-  signature: string | null;
-}
-
-/** A version with its document. Drafts may hold documents that do not validate yet. */
-export interface Version extends VersionSummary {
-  document: RuleDocument;
-}
-
-export interface VersionFilter {
-  family?: string;
-  year?: number;
-  status?: VersionStatus;
-}
+import { ruleFamilies, ruleVersions } from './schema.ts';
+import { getRow, getVersion, toVersion, type Version } from './version-reads.ts';
+import { blankDocument, checkStorable } from './version-document.ts';
+export { blankDocument, MAX_DOCUMENT_BYTES } from './version-document.ts';
+// The reads live in their own module; re-exported so callers keep one import.
+export {
+  getEffectiveVersion,
+  getRow,
+  getVersion,
+  latestVersions,
+  listFamilies,
+  listVersions,
+  runVersionTests,
+  toSummary,
+  toVersion,
+  validateVersion,
+  type Version,
+  type VersionFilter,
+  type VersionSummary,
+} from './version-reads.ts';
 
 export interface CreateDraftInput {
   /** Copy this version's document (any status). */
@@ -106,200 +78,6 @@ export interface PublishOptions {
   effectiveDate?: string | null;
   /** When given, publishing is refused unless the draft is still at this revision. */
   expectedRevision?: number;
-}
-
-/** The largest document accepted (SPEC section 2: 1 MiB). */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024;
-const FAMILY = /^[a-z0-9-]+$/;
-
-function titleOf(doc: unknown): Label {
-  const t = (doc as { title?: unknown } | null)?.title;
-  if (t && typeof t === 'object' && typeof (t as Label).zh === 'string') {
-    const l = t as Label;
-    return l.en !== undefined ? { zh: l.zh, en: l.en } : { zh: l.zh };
-  }
-  return { zh: '' };
-}
-
-export function toSummary(
-  row: Omit<RuleVersionRow, 'document'> & { document?: string },
-  document?: unknown,
-): VersionSummary {
-  const doc = document ?? (row.document !== undefined ? JSON.parse(row.document) : undefined);
-  return {
-    id: row.id,
-    family: row.family,
-    year: row.year,
-    version: row.version,
-    status: row.status,
-    revision: row.revision,
-    contentHash: row.contentHash,
-    title: titleOf(doc),
-    parentId: row.parentId,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt,
-    updatedBy: row.updatedBy,
-    updatedAt: row.updatedAt,
-    publishedBy: row.publishedBy,
-    publishedAt: row.publishedAt,
-    retiredBy: row.retiredBy,
-    retiredAt: row.retiredAt,
-    docNumber: row.docNumber,
-    effectiveDate: row.effectiveDate,
-    effective: row.status === 'published',
-    requestedBy: row.requestedBy,
-    requestedAt: row.requestedAt,
-    pending: row.status === 'draft' && row.requestedAt !== null,
-    fourEyes: row.fourEyes,
-    keyId: row.keyId,
-    signature: row.signature,
-  };
-}
-
-export function toVersion(row: RuleVersionRow): Version {
-  const document = JSON.parse(row.document) as RuleDocument;
-  return { ...toSummary(row, document), document };
-}
-
-export async function getRow(db: Tx, id: number): Promise<RuleVersionRow> {
-  const row = Number.isInteger(id)
-    ? await db.select().from(ruleVersions).where(eq(ruleVersions.id, id)).get()
-    : undefined;
-  if (!row) throw new NotFoundError('version', id);
-  return row;
-}
-
-/**
- * One version with its document; NotFoundError when absent. A published or retired version is
- * served only when its hash, signature and approval entry hold (IntegrityError otherwise).
- */
-export async function getVersion(db: Tx, id: number): Promise<Version> {
-  const row = await getRow(db, id);
-  await assertVersionIntact(db, row);
-  return toVersion(row);
-}
-
-/** Versions matching the filter, ordered by family, year and version number. */
-export async function listVersions(db: Tx, filter: VersionFilter = {}): Promise<VersionSummary[]> {
-  const conds: SQL[] = [];
-  if (filter.family) conds.push(eq(ruleVersions.family, filter.family));
-  if (filter.year !== undefined) conds.push(eq(ruleVersions.year, filter.year));
-  if (filter.status) conds.push(eq(ruleVersions.status, filter.status));
-  // The title is read by SQLite, so listing never parses whole documents.
-  const { document: _document, ...columns } = getTableColumns(ruleVersions);
-  return (
-    await db
-      .select({
-        ...columns,
-        titleJson: sql<string | null>`${jsonMember(db, ruleVersions.document, 'title', 'json')}`,
-      })
-      .from(ruleVersions)
-      .where(conds.length ? and(...conds) : undefined)
-      .orderBy(asc(ruleVersions.family), asc(ruleVersions.year), asc(ruleVersions.version))
-      .all()
-  ).map(({ titleJson, ...row }) => toSummary(row, { title: parseTitle(titleJson) }));
-}
-
-function parseTitle(json: string | null): unknown {
-  if (json === null) return undefined;
-  try {
-    return JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every family with its versions; the title is the latest version's. */
-export async function listFamilies(
-  db: Tx,
-): Promise<{ family: string; title: Label; versions: VersionSummary[] }[]> {
-  const all = await listVersions(db);
-  const families = await db.select().from(ruleFamilies).orderBy(asc(ruleFamilies.family)).all();
-  return families.map((f) => {
-    const versions = all.filter((v) => v.family === f.family);
-    const latest = versions.reduce<VersionSummary | undefined>(
-      (best, v) => (!best || v.version > best.version ? v : best),
-      undefined,
-    );
-    return { family: f.family, title: latest?.title ?? { zh: f.family }, versions };
-  });
-}
-
-/** The effective (published) version of a family for a year, if any. */
-export async function getEffectiveVersion(
-  db: Tx,
-  family: string,
-  year: number,
-): Promise<Version | undefined> {
-  const row = await db
-    .select()
-    .from(ruleVersions)
-    .where(
-      and(eq(ruleVersions.family, family), eq(ruleVersions.year, year), eq(ruleVersions.status, 'published')),
-    )
-    .get();
-  if (row) await assertVersionIntact(db, row);
-  return row ? toVersion(row) : undefined;
-}
-
-/** A minimal document for a blank draft: the structure, no inputs or items yet. */
-export function blankDocument(family: string, year: number): RuleDocument {
-  return {
-    schemaVersion: 1,
-    family,
-    year,
-    title: { zh: `${year}年度考核细则`, en: `${year} assessment rules` },
-    maxScore: 100,
-    precision: 2,
-    inputs: [],
-    categories: [],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀', en: 'Excellent' }, min: 90 },
-      { id: 'good', label: { zh: '良好', en: 'Good' }, min: 80 },
-      { id: 'qualified', label: { zh: '合格', en: 'Qualified' }, min: 60 },
-      { id: 'unqualified', label: { zh: '不合格', en: 'Unqualified' }, min: 0 },
-    ],
-  };
-}
-
-/**
- * The minimum a stored document must satisfy, even as a draft: a JSON object of at most 1 MiB with
- * a valid `family` and an integer `year` (everything else is checked by validation and at publish).
- */
-function checkStorable(doc: unknown): { doc: RuleDocument; text: string } {
-  const problems: ImportProblem[] = [];
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ValidationError('规则文档必须是 JSON 对象 / the rule document must be a JSON object', [
-      {
-        path: '',
-        code: 'invalid_type',
-        message: '规则文档必须是 JSON 对象 / the rule document must be a JSON object',
-      },
-    ]);
-  }
-  const d = doc as Record<string, unknown>;
-  if (typeof d.family !== 'string' || !FAMILY.test(d.family))
-    problems.push({
-      path: '/family',
-      code: 'invalid_family',
-      message: 'family 必须是由小写字母、数字和 - 组成的非空字符串 / family must match ^[a-z0-9-]+$',
-    });
-  if (typeof d.year !== 'number' || !Number.isInteger(d.year) || d.year < 1900 || d.year > 2999)
-    problems.push({
-      path: '/year',
-      code: 'invalid_year',
-      message: 'year 必须是 1900–2999 的整数 / year must be an integer 1900–2999',
-    });
-  const text = JSON.stringify(doc);
-  if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES)
-    problems.push({
-      path: '',
-      code: 'document_too_large',
-      message: `规则文档超过 1 MiB / the rule document exceeds 1 MiB (${Buffer.byteLength(text, 'utf8')} bytes)`,
-    });
-  if (problems.length)
-    throw new ValidationError('规则文档无法保存 / the rule document cannot be stored', problems);
-  return { doc: doc as RuleDocument, text };
 }
 
 async function nextVersionNumber(tx: Tx, family: string, actor: string, at: string): Promise<number> {
@@ -544,20 +322,6 @@ export async function deleteDraft(db: Db, id: number, actor: string): Promise<vo
   });
 }
 
-/** Validation problems of a version's document (schema, semantics and its tests). */
-export async function validateVersion(db: Tx, id: number): Promise<{ valid: boolean; errors: Problem[] }> {
-  const row = await getRow(db, id);
-  const errors = validateDocument(JSON.parse(row.document), {
-    sourceBytes: Buffer.byteLength(row.document, 'utf8'),
-  });
-  return { valid: errorsOf(errors).length === 0, errors };
-}
-
-/** The outcomes of the version document's own tests (engine `runDocumentTests`). */
-export async function runVersionTests(db: Tx, id: number): Promise<ReturnType<typeof runDocumentTests>> {
-  return runDocumentTests((await getVersion(db, id)).document);
-}
-
 /** Retires a published version (it stays readable; no version of that family and year is effective then). */
 export async function retireVersion(db: Db, id: number, actor: string): Promise<Version> {
   return await transaction(db, async (tx) => {
@@ -590,17 +354,4 @@ export async function retireVersion(db: Db, id: number, actor: string): Promise<
     });
     return toVersion(row);
   });
-}
-
-/** The latest versions first; handy for "new year from this version" pickers. */
-export async function latestVersions(db: Tx, family: string, limit = 20): Promise<VersionSummary[]> {
-  return (
-    await db
-      .select()
-      .from(ruleVersions)
-      .where(eq(ruleVersions.family, family))
-      .orderBy(desc(ruleVersions.version))
-      .limit(limit)
-      .all()
-  ).map((r) => toSummary(r));
 }

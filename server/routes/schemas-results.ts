@@ -1,0 +1,306 @@
+/**
+ * Component schemas of the API's results: region results and errors, evaluations, datasets, runs,
+ * corrections and consequences, appeals and their evidence, the audit log and the rule diff.
+ */
+import {
+  bool,
+  int,
+  isoTime,
+  label,
+  nullable,
+  num,
+  obj,
+  ref,
+  scalar,
+  str,
+  strings,
+  type JsonSchema,
+} from './schema-kit.ts';
+
+export const resultSchemas: Record<string, JsonSchema> = {
+  ItemResult: obj(
+    {
+      id: str,
+      label,
+      points: nullable(num),
+      maxPoints: num,
+      raw: nullable(num),
+      clamped: bool,
+      applicable: bool,
+      trace: { type: 'object' },
+    },
+    ['id', 'points'],
+  ),
+  RegionResult: obj(
+    {
+      region: str,
+      name: str,
+      total: num,
+      base: num,
+      bonus: num,
+      scoreGrade: str,
+      grade: str,
+      rank: int,
+      vetoes: strings,
+      downgrades: strings,
+      caps: strings,
+      categories: {
+        type: 'array',
+        items: obj(
+          { id: str, label, points: num, maxPoints: num, items: { type: 'array', items: ref('ItemResult') } },
+          ['id', 'points', 'items'],
+        ),
+      },
+      bonusItems: { type: 'array', items: ref('ItemResult') },
+    },
+    [
+      'region',
+      'total',
+      'base',
+      'bonus',
+      'scoreGrade',
+      'grade',
+      'rank',
+      'vetoes',
+      'downgrades',
+      'caps',
+      'categories',
+    ],
+  ),
+  RegionError: obj({ region: str, name: str, key: str, item: str, code: str, message: str, location: str }, [
+    'code',
+    'message',
+  ]),
+  Evaluation: obj({
+    rules: obj({ family: str, year: int, hash: str }),
+    dataset: obj({ year: int, hash: str }, ['hash']),
+    results: { type: 'array', items: ref('RegionResult') },
+    errors: { type: 'array', items: ref('RegionError') },
+    warnings: { type: 'array', items: { type: 'object' } },
+  }),
+  Dataset: {
+    type: 'object',
+    description:
+      "SPEC section 4 data: one entry per region with its input values, and (schema version 2) last year's values as `previous`; missing ones are filled from the stored data of year − 1.",
+    required: ['regions'],
+    properties: {
+      year: int,
+      regions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['code', 'values'],
+          properties: {
+            code: { type: 'string', minLength: 1 },
+            name: str,
+            values: { type: 'object' },
+            previous: { type: 'object' },
+          },
+        },
+      },
+    },
+  },
+  RunSummary: obj(
+    {
+      id: int,
+      versionId: int,
+      family: str,
+      year: int,
+      version: int,
+      status: str,
+      documentHash: str,
+      datasetHash: str,
+      engineVersion: str,
+      createdBy: nullable(str),
+      createdAt: isoTime,
+      counts: obj({ scored: int, errors: int, byGrade: { type: 'object', additionalProperties: int } }),
+      resultsHash: nullable(str),
+      publication: { anyOf: [ref('RunPublication'), { type: 'null' }] },
+      supersedes: nullable(int),
+      supersededBy: nullable(int),
+      appealState: { enum: ['none', 'pending', 'open', 'closed'] },
+      corrections: nullable(obj({ appeals: { type: 'array', items: int } }, ['appeals'])),
+    },
+    ['id', 'versionId', 'year', 'status', 'documentHash', 'datasetHash', 'counts'],
+  ),
+  CorrectionImpact: obj({
+    from: int,
+    to: int,
+    appeals: { type: 'array', items: int },
+    regions: {
+      type: 'array',
+      items: obj({
+        region: str,
+        name: str,
+        changed: bool,
+        before: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        after: nullable(obj({ total: num, base: num, bonus: num, scoreGrade: str, grade: str, rank: int })),
+        inputs: { type: 'array', items: obj({ key: str, before: {}, after: {}, appeal: int }) },
+        items: { type: 'array', items: obj({ id: str, before: num, after: num, appeal: nullable(int) }) },
+        waivers: {
+          type: 'array',
+          items: obj({ kind: { enum: ['veto', 'downgrade', 'cap'] }, id: str, appeal: int }),
+        },
+      }),
+    },
+    summary: obj({ regions: int, changed: int, gradeChanged: int, rankChanged: int }),
+  }),
+  ConsequenceConfig: obj({
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        criteria: { type: 'array', items: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] } },
+      }),
+    },
+  }),
+  FamilyConsequences: {
+    allOf: [
+      ref('ConsequenceConfig'),
+      obj({ family: str, updatedBy: nullable(str), updatedAt: nullable(isoTime) }),
+    ],
+  },
+  RunConsequences: obj({
+    runId: int,
+    recorded: nullable(obj({ by: str, at: isoTime, auditHash: nullable(str) })),
+    config: ref('ConsequenceConfig'),
+    lists: {
+      type: 'array',
+      items: obj({
+        kind: { enum: ['interview', 'criticism', 'restriction'] },
+        label: obj({ zh: str, en: str }),
+        regions: {
+          type: 'array',
+          items: obj({
+            region: str,
+            name: str,
+            grade: str,
+            gradeLabel: str,
+            reasons: {
+              type: 'array',
+              items: obj({ criterion: { enum: ['failed', 'vetoed', 'downgraded', 'worse'] }, message: str }),
+            },
+          }),
+        },
+      }),
+    },
+  }),
+  RegionData: obj({
+    year: int,
+    region: str,
+    name: str,
+    values: { type: 'object', additionalProperties: scalar },
+    sources: { type: 'object', additionalProperties: str },
+  }),
+  Evidence: obj(
+    {
+      id: int,
+      appealId: int,
+      filename: str,
+      contentType: { enum: ['application/pdf', 'image/png', 'image/jpeg'] },
+      size: int,
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      uploadedBy: str,
+      uploadedAt: isoTime,
+      url: str,
+    },
+    ['id', 'appealId', 'filename', 'contentType', 'size', 'sha256', 'uploadedBy', 'uploadedAt', 'url'],
+  ),
+  Appeal: obj(
+    {
+      id: int,
+      runId: int,
+      family: str,
+      year: int,
+      region: str,
+      regionName: str,
+      target: obj({ kind: { enum: ['input', 'item', 'veto', 'downgrade', 'cap'] }, key: str, id: str }, [
+        'kind',
+      ]),
+      targetLabel: nullable(str),
+      current: { type: ['object', 'null'] },
+      claim: str,
+      requested: { type: ['object', 'null'] },
+      state: { enum: ['open', 'accepted', 'rejected'] },
+      filedBy: str,
+      filedByName: str,
+      filedAt: isoTime,
+      evidence: { type: 'array', items: ref('Evidence') },
+      decision: nullable(
+        obj(
+          {
+            decision: { enum: ['accepted', 'rejected'] },
+            reason: str,
+            value: {},
+            points: { type: 'number' },
+            decidedBy: str,
+            decidedByName: str,
+            decidedAt: isoTime,
+          },
+          ['decision', 'reason', 'decidedBy', 'decidedAt'],
+        ),
+      ),
+      appliedIn: { type: 'array', items: int },
+    },
+    [
+      'id',
+      'runId',
+      'region',
+      'target',
+      'claim',
+      'state',
+      'filedBy',
+      'filedAt',
+      'evidence',
+      'decision',
+      'appliedIn',
+    ],
+  ),
+  Run: {
+    allOf: [
+      ref('RunSummary'),
+      obj({
+        grades: { type: 'array', items: { type: 'object' } },
+        results: { type: 'array', items: ref('RegionResult') },
+        errors: { type: 'array', items: ref('RegionError') },
+      }),
+    ],
+  },
+  AuditEntry: obj(
+    {
+      id: int,
+      at: isoTime,
+      user: nullable(str),
+      action: str,
+      entity: str,
+      entityId: nullable(str),
+      beforeHash: nullable(str),
+      afterHash: nullable(str),
+      detail: {},
+      hash: nullable(str),
+      displayName: nullable(str),
+    },
+    ['id', 'at', 'action', 'entity'],
+  ),
+  DiffResult: {
+    type: 'object',
+    description: 'SPEC section 6: structural changes, and the impact per region when a year is given.',
+    required: ['changes'],
+    properties: {
+      changes: {
+        type: 'array',
+        items: obj(
+          {
+            kind: { enum: ['added', 'removed', 'changed'] },
+            target: str,
+            id: str,
+            category: str,
+            fields: {},
+          },
+          ['kind', 'target', 'id'],
+        ),
+      },
+      impact: { type: 'array', items: { type: 'object' } },
+    },
+  },
+};
