@@ -94,7 +94,7 @@ describe.each([['sqlite'], ['postgres (PGlite)']])('databaseSessionStore on %s',
     const found = await store.getSession(s2, now);
     expect(found?.user).toMatchObject({
       id: userId,
-      username: 'u1',
+      username: `u${n}`,
       role: 'editor',
       region: null,
       disabled: false,
