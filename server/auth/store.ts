@@ -13,7 +13,7 @@ import {
   touchSession,
 } from '../db/users.ts';
 import { sql } from 'drizzle-orm';
-import { sqliteOf } from '../db/dialect.ts';
+import { sqliteFree, sqliteOf } from '../db/dialect.ts';
 import type { Role } from './roles.ts';
 import { hashPassword, randomPassword } from './password.ts';
 import type { SessionStore } from './session.ts';
@@ -49,6 +49,7 @@ export function databaseSessionStore(db: Db): SessionStore {
   const sqlite = sqliteOf(db);
   const stmt = sqlite?.prepare(SESSION_QUERY.replace('$1', '?'));
   const read = async (id: string) => {
+    await sqliteFree(db);
     const row = (
       stmt ? stmt.get(id) : await db.get(sql`${sql.raw(SESSION_QUERY.replace('$1', ''))}${id}`)
     ) as SessionJoinRow | undefined;
