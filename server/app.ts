@@ -163,7 +163,7 @@ export function createApp(options: AppOptions): EcoscoreApp {
   const throttle =
     options.throttle instanceof LoginThrottle
       ? options.throttle
-      : new LoginThrottle({ now: options.now, ...options.throttle });
+      : new LoginThrottle({ db: options.db, now: options.now, ...options.throttle });
   const deps: RouteDeps = {
     db: options.db,
     sessions,

@@ -10,10 +10,14 @@
  *
  * Restore: stop the server, copy FILE over the database path (deleting its `-wal` and `-shm` files),
  * start the server again.
+ *
+ * A PostgreSQL database (`postgres://…`) is backed up with `pg_dump` (backup-pg.ts).
  */
 import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { isPostgresUrl } from '../../server/db/client.ts';
+import { backupPostgres } from './backup-pg.ts';
 
 export interface BackupIo {
   stdout: (text: string) => void;
@@ -83,11 +87,17 @@ export async function run(args: string[], io: BackupIo): Promise<number> {
     return 2;
   }
   const env = io.env ?? process.env;
-  const source = resolve(
-    io.cwd,
-    dbPath ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db'),
-  );
+  const named =
+    dbPath ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db');
   const target = resolve(io.cwd, positional[0]);
+  if (isPostgresUrl(named)) {
+    if (existsSync(target) && !force) {
+      io.stderr(`文件已存在，使用 --force 覆盖 / ${target} exists; use --force to overwrite\n`);
+      return 2;
+    }
+    return backupPostgres(named.trim(), target, io);
+  }
+  const source = resolve(io.cwd, named);
   if (!existsSync(source)) {
     io.stderr(`数据库不存在 / no database at ${source}\n`);
     return 2;

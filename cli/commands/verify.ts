@@ -1,8 +1,8 @@
 /**
  * `ecoscore verify [--db PATH] [--key KEYFILE] [--json]` checks a whole database offline: the audit
  * hash chain, every published version's and finished run's stored hashes against their content,
- * every signature, approver ≠ requester (server/trust/verify.ts). The database is `--db PATH`, else
- * `ECOSCORE_DB`, else `./data/ecoscore.db`; the trusted public key is `--key` (the JSON of
+ * every signature, approver ≠ requester (server/trust/verify.ts). The database is `--db PATH` (or a
+ * `postgres://` URL, read as it is: never migrated), else `ECOSCORE_DB`, else `./data/ecoscore.db`; the trusted public key is `--key` (the JSON of
  * `GET /api/keys`, or the key file), else `ECOSCORE_KEY_FILE`, else the key file next to the
  * database when there is one, else only the keys recorded in the database itself.
  *
@@ -16,11 +16,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDatabase, type OpenedDatabase } from '../../server/db/client.ts';
+import { isPostgresUrl, openStore, type OpenedStore } from '../../server/db/client.ts';
+import { DEFAULT_PG_KEY_FILE } from '../../server/trust/keys.ts';
 import { defaultKeyFile, readPublicKeyFile, type PublicKeyInfo } from '../../server/trust/keys.ts';
 import { verifySealedRun, type SealedRun } from '../../server/trust/sealed.ts';
 import { verifyDatabase, type VerifyProblem } from '../../server/trust/verify.ts';
 import { parseArgs, type CliIo } from '../main.ts';
+import { sql } from 'drizzle-orm';
+import { redactUrl } from '../../server/db/client-pg.ts';
 
 const USAGE =
   '用法 / usage: ecoscore verify [--db PATH] [--key KEYFILE] [--json]\n' +
@@ -95,16 +98,19 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
   }
 
   const dbFlag = flags.get('db') as string | undefined;
-  const path = resolve(
-    io.cwd,
-    dbFlag ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db'),
-  );
-  if (!existsSync(path)) {
+  const named =
+    dbFlag ?? (env.ECOSCORE_DB && env.ECOSCORE_DB.trim() !== '' ? env.ECOSCORE_DB : './data/ecoscore.db');
+  const postgres = isPostgresUrl(named);
+  const path = postgres ? named.trim() : resolve(io.cwd, named);
+  if (!postgres && !existsSync(path)) {
     io.stderr(`数据库不存在 / no database at ${path}\n`);
     return 2;
   }
   if (!trusted) {
-    const keyFile = env.ECOSCORE_KEY_FILE?.trim() || defaultKeyFile(path);
+    const keyFile = resolve(
+      io.cwd,
+      env.ECOSCORE_KEY_FILE?.trim() || (postgres ? DEFAULT_PG_KEY_FILE : defaultKeyFile(path)),
+    );
     if (existsSync(keyFile)) {
       try {
         trusted = readPublicKeyFile(keyFile);
@@ -114,11 +120,18 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
       }
     }
   }
-  let opened: OpenedDatabase | undefined;
+  const shown = postgres ? redactUrl(path) : path;
+  let opened: OpenedStore | undefined;
   try {
-    opened = openDatabase(path, { readonly: true });
+    opened = await openStore(path, { readonly: true });
     const tables = new Set(
-      opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+      (opened.sqlite
+        ? opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()
+        : (
+            (await opened.db.all(
+              sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
+            )) as { name: string }[]
+          ).map((r) => r.name)) as string[],
     );
     const missing = REQUIRED.filter((t) => !tables.has(t));
     if (missing.length) {
@@ -131,11 +144,13 @@ export async function run(args: string[], io: CliIo & { env?: NodeJS.ProcessEnv 
     const note = trusted
       ? undefined
       : '注意：未找到密钥文件，签名按数据库记录的公钥检查 / note: no key file found; signatures were checked with the keys recorded in the database';
-    return report(io, json, result.problems, path, note);
+    return report(io, json, result.problems, opened.path, note);
   } catch (e) {
-    io.stderr(`无法读取数据库 / cannot read the database ${path}: ${(e as Error).message}\n`);
+    io.stderr(
+      `无法读取数据库 / cannot read the database ${opened?.path ?? shown}: ${(e as Error).message}\n`,
+    );
     return 2;
   } finally {
-    opened?.close();
+    await opened?.close();
   }
 }

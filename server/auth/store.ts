@@ -12,80 +12,77 @@ import {
   deleteUserSessions,
   touchSession,
 } from '../db/users.ts';
-import { eq } from 'drizzle-orm';
-import { onUserChange } from '../db/changes.ts';
-import { sessions, users } from '../db/schema.ts';
-import { Lru } from '../../engine/cache/lru.ts';
+import { sql } from 'drizzle-orm';
+import { sqliteFree, sqliteOf } from '../db/dialect.ts';
+import type { Role } from './roles.ts';
 import { hashPassword, randomPassword } from './password.ts';
 import type { SessionStore } from './session.ts';
 
-/** How long a looked-up session is answered from memory (a user change forgets it at once). */
-export const SESSION_CACHE_MS = 5_000;
-/** The most sessions kept in memory. */
-export const SESSION_CACHE_SIZE = 1_000;
+/** A session with its user, by the session's id ($1): the same SQL on both databases. */
+const SESSION_QUERY = `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.last_seen_at,
+  u.username, u.display_name, u.role, u.region, u.locale, u.disabled
+  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`;
 
-type Found = NonNullable<Awaited<ReturnType<SessionStore['getSession']>>>;
+interface SessionJoinRow {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  username: string;
+  display_name: string;
+  role: string;
+  region: string | null;
+  locale: string;
+  disabled: boolean | number;
+}
 
 /**
- * Sessions kept in the `sessions` table. A lookup is one query, and its answer is
- * kept for `SESSION_CACHE_MS` (at most `SESSION_CACHE_SIZE` sessions): disabling a user, changing
- * their role or password, or ending a session forgets it at once (server/db/changes.ts), so the
- * cache never lets through a request the database would refuse.
+ * Sessions kept in the `sessions` table. Every lookup is one indexed query (the session joined with
+ * its user), answered by the database and never from memory: several server processes share one
+ * database, and a logout, a disabled account or a password change made through any of them is
+ * refused by all of them on the very next request. (On SQLite the query costs a few microseconds;
+ * on PostgreSQL one round trip.)
  */
-export function databaseSessionStore(
-  db: Db,
-  opts: { cacheMs?: number; clock?: () => number } = {},
-): SessionStore {
-  const cacheMs = opts.cacheMs ?? SESSION_CACHE_MS;
-  const clock = opts.clock ?? Date.now;
-  const cache = new Lru<string, { found: Found; until: number }>(SESSION_CACHE_SIZE);
-  onUserChange(db, (userId, sessionId) => {
-    if (sessionId !== undefined) cache.delete(sessionId);
-    if (userId !== undefined)
-      for (const [id, e] of cache.entries()) if (e.found.user.id === userId) cache.delete(id);
-  });
-  const read = async (id: string): Promise<Found | undefined> => {
-    const row = await db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, id))
-      .get();
+export function databaseSessionStore(db: Db): SessionStore {
+  // One statement, prepared once on SQLite (drizzle's builder would cost more than the query).
+  const sqlite = sqliteOf(db);
+  const stmt = sqlite?.prepare(SESSION_QUERY.replace('$1', '?'));
+  const read = async (id: string) => {
+    await sqliteFree(db);
+    const row = (
+      stmt ? stmt.get(id) : await db.get(sql`${sql.raw(SESSION_QUERY.replace('$1', ''))}${id}`)
+    ) as SessionJoinRow | undefined;
     if (!row) return undefined;
-    const u = row.user;
     return {
-      session: row.session,
+      session: {
+        id: row.id,
+        userId: row.user_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        lastSeenAt: row.last_seen_at,
+      },
       user: {
-        id: u.id,
-        username: u.username,
-        displayName: u.displayName,
-        role: u.role,
-        region: u.region ?? null,
-        locale: u.locale,
-        disabled: u.disabled,
+        id: row.user_id,
+        username: row.username,
+        displayName: row.display_name,
+        role: row.role as Role,
+        region: row.region ?? null,
+        locale: row.locale as 'zh' | 'en',
+        disabled: row.disabled === true || row.disabled === 1,
       },
     };
   };
   return {
     createSession: async (s) => void (await createSession(db, s)),
     getSession: async (id, now) => {
-      const t = clock();
-      const hit = cache.get(id);
-      let found = hit && hit.until > t ? hit.found : undefined;
-      if (!found) {
-        found = await read(id);
-        if (found && cacheMs > 0) cache.set(id, { found, until: t + cacheMs });
-        else cache.delete(id);
-      }
+      const found = await read(id);
       // As getSession in server/db/users.ts: expired or disabled is no session.
       if (!found || found.session.expiresAt <= now || found.user.disabled) return undefined;
       return found;
     },
-    touchSession: async (id, expiresAt, lastSeenAt) => {
-      await touchSession(db, id, lastSeenAt, expiresAt);
-      const hit = cache.get(id);
-      if (hit) hit.found = { ...hit.found, session: { ...hit.found.session, expiresAt, lastSeenAt } };
-    },
+    touchSession: async (id, expiresAt, lastSeenAt) =>
+      void (await touchSession(db, id, lastSeenAt, expiresAt)),
     deleteSession: async (id) => await deleteSession(db, id),
     deleteUserSessions: async (userId) => void (await deleteUserSessions(db, userId)),
     deleteExpiredSessions: async (now) => void (await deleteExpiredSessions(db, now)),

@@ -36,7 +36,7 @@ export function redactUrl(url: string): string {
 
 export async function openPostgres(
   url: string,
-  _opts: { busyTimeoutMs?: number; readonly?: boolean } = {},
+  opts: { busyTimeoutMs?: number; readonly?: boolean } = {},
 ): Promise<OpenedStore> {
   installPgFinishers();
   if (/^pglite:/i.test(url)) return await openPglite(url);
@@ -46,6 +46,9 @@ export async function openPostgres(
     [OID.json]: asText,
     [OID.jsonb]: asText,
   };
+  // drizzle's node-postgres queries pass their own `types`, which fall back to pg's global parsers:
+  // ours are set there too (this process reads PostgreSQL only through this module).
+  for (const [oid, parse] of Object.entries(parsers)) pg.types.setTypeParser(Number(oid), parse);
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
@@ -58,6 +61,8 @@ export async function openPostgres(
   try {
     const client = await pool.connect();
     try {
+      // Read-only (`ecoscore verify`): the database is checked as it is, never migrated.
+      if (opts.readonly) return storeOver(pool, url);
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       try {
         await migratePg(drizzlePg({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
@@ -71,6 +76,11 @@ export async function openPostgres(
     await pool.end();
     throw e;
   }
+  return storeOver(pool, url);
+}
+
+/** The repository's database over `pool`. */
+function storeOver(pool: pg.Pool, url: string): OpenedStore {
   const db = pgRoot(drizzlePg({ client: pool })) as unknown as AsyncDb;
   setStoreInfo(db, { name: redactUrl(url), memory: false });
   return {

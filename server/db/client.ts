@@ -13,7 +13,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import { markDialect, type Dialect } from './dialect.ts';
+import { PreparedQuery } from 'drizzle-orm/better-sqlite3';
+import { guardSqliteQueries, markDialect, type Dialect } from './dialect.ts';
 import * as schema from './schema.ts';
 import { projectPath } from '../runtime.ts';
 
@@ -92,6 +93,7 @@ export function openDatabase(
     if (!memory && !opts.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    guardSqliteQueries(PreparedQuery.prototype as unknown as Record<string, unknown>);
     const db = markDialect(drizzle({ client: sqlite, schema }), 'sqlite') as SqliteDb;
     if (!opts.readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {

@@ -115,6 +115,52 @@ interface SqliteTxState {
 }
 const sqliteTx = new AsyncLocalStorage<SqliteTxState>();
 const sqliteQueues = new WeakMap<object, Promise<unknown>>();
+/** SQLite connections with an async transaction open (between BEGIN IMMEDIATE and COMMIT/ROLLBACK). */
+const sqliteOpen = new WeakSet<object>();
+
+/**
+ * Whether a query on `client` from the current async context must wait: an async transaction is
+ * open on the connection and the caller is not inside it. (On SQLite's one connection, such a query
+ * would otherwise run inside that transaction: a read would see its uncommitted rows, a write would
+ * commit or roll back with it.)
+ */
+function mustWait(client: object): boolean {
+  return sqliteOpen.has(client) && sqliteTx.getStore()?.db !== client;
+}
+
+async function waitFree(client: object): Promise<void> {
+  while (mustWait(client)) await (sqliteQueues.get(client) ?? Promise.resolve()).catch(() => undefined);
+}
+
+/**
+ * Resolves once `db` may be queried outside a transaction (SQLite: no other request's async
+ * transaction is open on the connection); undefined when it may at once. For code that runs its own
+ * better-sqlite3 statements; queries through drizzle wait by themselves (`guardSqliteQueries`).
+ */
+export function sqliteFree(db: unknown): Promise<void> | undefined {
+  const client = sqliteOf(db);
+  return client && mustWait(client) ? waitFree(client) : undefined;
+}
+
+let guarded = false;
+
+/**
+ * Makes every drizzle query on a better-sqlite3 connection made from outside an open async
+ * transaction wait until that transaction has finished (it then returns a promise; the repository
+ * awaits every query anyway). Called when a SQLite database is opened. Idempotent.
+ */
+export function guardSqliteQueries(proto: Record<string, unknown>): void {
+  if (guarded) return;
+  guarded = true;
+  for (const name of ['run', 'all', 'get', 'values']) {
+    const original = proto[name] as (this: { stmt: { database: object } }, ...a: unknown[]) => unknown;
+    proto[name] = function (this: { stmt: { database: object } }, ...args: unknown[]) {
+      const client = this.stmt.database;
+      if (mustWait(client)) return waitFree(client).then(() => original.apply(this, args));
+      return original.apply(this, args);
+    };
+  }
+}
 
 interface PgTxState {
   root: object;
@@ -162,6 +208,7 @@ async function sqliteTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise
   try {
     return await sqliteTx.run({ db: client, depth: 0 }, async () => {
       client.exec('BEGIN IMMEDIATE');
+      sqliteOpen.add(client);
       try {
         const result = await fn(db);
         client.exec('COMMIT');
@@ -169,6 +216,8 @@ async function sqliteTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise
       } catch (e) {
         if (client.inTransaction) client.exec('ROLLBACK');
         throw e;
+      } finally {
+        sqliteOpen.delete(client);
       }
     });
   } finally {

@@ -14,7 +14,8 @@ export interface PgCluster {
   stop(): void;
 }
 
-function findBin(name: string): string | undefined {
+/** A PostgreSQL program (`initdb`, `pg_dump`, …): on PATH, else in Debian's /usr/lib/postgresql/<newest>/bin. */
+export function findPgBin(name: string): string | undefined {
   for (const dir of [
     ...(process.env.PATH ?? '').split(':'),
     ...(existsSync('/usr/lib/postgresql')
@@ -41,12 +42,12 @@ async function freePort(): Promise<number> {
 
 /** Starts a cluster, or returns `{ skip }` saying why it cannot. */
 export async function startPgCluster(): Promise<PgCluster | { skip: string }> {
-  const initdb = findBin('initdb');
-  const pgCtl = findBin('pg_ctl');
+  const initdb = findPgBin('initdb');
+  const pgCtl = findPgBin('pg_ctl');
   if (!initdb || !pgCtl)
     return { skip: 'PostgreSQL binaries (initdb, pg_ctl) not found: install Debian’s postgresql package' };
   const root = process.getuid?.() === 0;
-  if (root && !findBin('runuser')) return { skip: 'running as root without runuser' };
+  if (root && !findPgBin('runuser')) return { skip: 'running as root without runuser' };
   const as = (cmd: string, args: string[]) =>
     root
       ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })

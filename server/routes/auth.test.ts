@@ -105,7 +105,7 @@ describe('auth routes', () => {
     const app = createApp({
       db: f.opened.db,
       log: () => {},
-      throttle: new LoginThrottle({ maxFailures: 3, baseDelayMs: 2000, now: () => now }),
+      throttle: new LoginThrottle({ db: f.opened.db, maxFailures: 3, baseDelayMs: 2000, now: () => now }),
     });
     const anon = client(app);
     for (let i = 0; i < 3; i++)

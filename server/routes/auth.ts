@@ -81,7 +81,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
         const { username, password } = body as { username: string; password: string };
         const address = clientAddress(c, deps.proxies);
         // Counted as a failure before the password hash is awaited (withdrawn on success).
-        const wait = throttle.attempt(username, address);
+        const wait = await throttle.attempt(username, address);
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
           const key = `${username.toLowerCase()}|${address}`;
@@ -111,7 +111,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
           });
           throw new ApiError(401, 'invalid_credentials', '用户名或密码错误 / Wrong username or password');
         }
-        throttle.succeedAttempt(username, address);
+        await throttle.succeedAttempt(username, address);
         await sessions.start(c, row.id);
         await appendAudit(db, {
           user: row.username,
