@@ -131,7 +131,10 @@ export function onUnauthorized(handler: UnauthorizedHandler | null): void {
 }
 
 interface RequestOptions {
+  /** Sent as JSON. */
   body?: unknown;
+  /** A file sent as it is (an import, a piece of evidence), with its content type. */
+  file?: { body: Blob | ArrayBuffer | string; type: string };
   headers?: Record<string, string>;
   /** Do not report a 401 to the session handler (the sign-in and "who am I" calls). */
   quiet401?: boolean;
@@ -141,8 +144,11 @@ interface RequestOptions {
 /** Sends one API call and decodes its JSON answer; throws ApiError / NetworkError. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: BodyInit | undefined;
+  if (opts.file) {
+    headers['Content-Type'] = opts.file.type;
+    body = opts.file.body;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -168,13 +174,15 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return data as T;
 }
 
-const q = (params: Record<string, string | number | undefined | null>) => {
+/** A query string (`?a=1&b=x`, or empty) of the parameters that have a value. */
+export const query = (params: Record<string, string | number | undefined | null>): string => {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params))
     if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const str = s.toString();
   return str ? `?${str}` : '';
 };
+const q = query;
 
 export const api = {
   health: () => request<{ status: string; version: string }>('GET', '/api/health'),

@@ -2,14 +2,13 @@
  * The appeals side of the public API (SPEC section 10, server/API.md): appeals (申诉) and their
  * evidence, decisions (复核), correction runs and their impact, consequences (约谈 / 通报批评 /
  * 区域限批), and a region's own data. JSON goes through the shell's `request` (same origin, the
- * session cookie, problem+json errors); evidence files are sent raw through `sendFile`.
+ * session cookie, problem+json errors), evidence files too (sent raw).
  *
  * @example
  * const { appeals, counts } = await appealsApi.list({ runId: 3 });
  * const a = await appealsApi.file({ runId: 3, region: '220100', target: { kind: 'input', key: 'pm25' }, claim: '…' });
  */
-import { ApiError, NetworkError, request } from '$lib/api.ts';
-import { requireSignIn } from '$lib/session.svelte.ts';
+import { query as q, request } from '$lib/api.ts';
 import type { RunSummary } from '$lib/assess/api.ts';
 import type { AppealTarget, Requested } from './targets.ts';
 
@@ -131,41 +130,6 @@ export interface RegionData {
   sources?: Record<string, string>;
 }
 
-const q = (params: Record<string, string | number | undefined | null>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
-  const str = s.toString();
-  return str ? `?${str}` : '';
-};
-
-/** Sends a file as the raw body (same origin, session cookie) and decodes the JSON answer. */
-async function sendFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': contentType },
-      body: file,
-      credentials: 'same-origin',
-    });
-  } catch (e) {
-    throw new NetworkError(e);
-  }
-  if (res.status === 401) requireSignIn(true);
-  const text = await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { detail: text.slice(0, 300) };
-    }
-  }
-  if (!res.ok) throw new ApiError(res.status, (data ?? {}) as Record<string, unknown>);
-  return data as T;
-}
-
 export const appealsApi = {
   list: (filter: { runId?: number; region?: string; state?: AppealState } = {}) =>
     request<{ appeals: Appeal[]; counts: AppealCounts }>('GET', `/api/appeals${q(filter)}`),
@@ -178,7 +142,9 @@ export const appealsApi = {
     requested?: Requested;
   }) => request<Appeal>('POST', '/api/appeals', { body }),
   addEvidence: (id: number, file: Blob, filename: string, contentType: string) =>
-    sendFile<Evidence>(`/api/appeals/${id}/evidence${q({ filename })}`, file, contentType),
+    request<Evidence>('POST', `/api/appeals/${id}/evidence${q({ filename })}`, {
+      file: { body: file, type: contentType },
+    }),
   decide: (
     id: number,
     body: { decision: 'accepted' | 'rejected'; reason: string; value?: unknown; points?: number },

@@ -1,15 +1,13 @@
 /**
  * The assessment side of the public API (server/API.md: regions, datasets, runs, audit), built on
- * the shell's client (`request`, `ApiError`). File uploads and downloads, which are not JSON, go
- * through `upload` with the same problem+json handling.
+ * the shell's client (`request`, `ApiError`); an imported file is sent raw through the same `request`.
  *
  * @example
  * const run = await assessApi.createRun({ versionId: 4, year: 2024 }); // → RunSummary
  * const detail = await assessApi.run(run.id); // ranking without traces
  */
-import { ApiError, NetworkError, request, type Region } from '$lib/api.ts';
+import { query as q, request, type Region } from '$lib/api.ts';
 import type { HistoryPoint } from './charts/options.ts';
-import { requireSignIn } from '$lib/session.svelte.ts';
 import type { Grade, Problem, RegionError, RegionResult } from '$engine/types.ts';
 
 /** A region as the API returns it (`note`: where the code comes from, remarks). */
@@ -148,46 +146,11 @@ export interface AuditFilter {
 
 export type ImportFormat = 'csv' | 'xlsx' | 'json';
 
-const q = (params: Record<string, string | number | undefined | null>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
-  const str = s.toString();
-  return str ? `?${str}` : '';
-};
-
 const CONTENT_TYPES: Record<ImportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json',
 };
-
-/** Sends a raw body (a file) and decodes the JSON answer, with the shell client's error handling. */
-async function upload<T>(path: string, body: Blob | ArrayBuffer | string, contentType: string): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': contentType },
-      body,
-      credentials: 'same-origin',
-    });
-  } catch (e) {
-    throw new NetworkError(e);
-  }
-  if (res.status === 401) requireSignIn(true);
-  const text = await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { detail: text.slice(0, 300) };
-    }
-  }
-  if (!res.ok) throw new ApiError(res.status, (data ?? {}) as Record<string, unknown>);
-  return data as T;
-}
 
 /** The import format a file name implies, or null when it is none of CSV, XLSX, JSON. */
 export function formatOfFile(name: string): ImportFormat | null {
@@ -218,10 +181,10 @@ export const assessApi = {
     filename?: string,
     dryRun = false,
   ) =>
-    upload<ImportResult>(
+    request<ImportResult>(
+      'POST',
       `/api/datasets/${year}/import${q({ versionId, format, filename, dryRun: dryRun ? 'true' : undefined })}`,
-      body,
-      CONTENT_TYPES[format],
+      { file: { body, type: CONTENT_TYPES[format] } },
     ),
   templateUrl: (versionId: number) => `/api/versions/${versionId}/template.xlsx`,
   datasetExportUrl: (year: number, format: ImportFormat, versionId?: number) =>
