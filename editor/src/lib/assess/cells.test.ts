@@ -91,6 +91,11 @@ describe('labelled choices (schema version 2): a value or its label, as data fil
     });
     expect(parseCell('一档', grade)).toEqual({ value: 1, problem: null });
     expect(parseCell('4', grade).problem?.key).toBe('cell.aboveMax');
+    // Neither a choice nor a number: the choices are named, not "should be a number".
+    expect(parseCell('三档', grade)).toEqual({
+      value: undefined,
+      problem: { code: 'not_in_enum', key: 'cell.notInEnum', params: { allowed: '一档 / 2 / 3 / 4' } },
+    });
   });
 });
 

@@ -9,7 +9,7 @@
  * parseCell('一般', level) // labelled choice (schema version 2) → { value: 'general', problem: null }
  */
 import type { Input } from '$engine/types.ts';
-import { choiceFromText, choiceValue, isChoice } from '$engine/document/v2.ts';
+import { choiceFromText, choiceValue, hasLabelledChoices, isChoice } from '$engine/document/v2.ts';
 
 export type CellProblemCode = 'invalid_type' | 'out_of_range' | 'not_in_enum' | 'required';
 
@@ -83,6 +83,9 @@ export function parseCell(text: string, input: Input): ParsedCell {
   // A choice given by its value or its label (schema version 2): the engine's own reading.
   const chosen = Array.isArray(input.enum) && input.enum.length ? choiceFromText(input, s) : undefined;
   if (chosen !== undefined) value = chosen;
+  else if (hasLabelledChoices(input) && !readsAsType(s, input))
+    // Text that is neither a choice nor of the input's type: say which choices there are.
+    return { value: undefined, problem: notInEnum(input) };
   else
     switch (input.type) {
       case 'number':
@@ -112,15 +115,21 @@ export function parseCell(text: string, input: Input): ParsedCell {
       return { value, problem: { code: 'out_of_range', key: 'cell.aboveMax', params: { max: input.max } } };
   }
   if (Array.isArray(input.enum) && input.enum.length && !input.enum.some((e) => choiceValue(e) === value))
-    return {
-      value,
-      problem: {
-        code: 'not_in_enum',
-        key: 'cell.notInEnum',
-        params: { allowed: input.enum.map((e) => (isChoice(e) ? e.label.zh : String(e))).join(' / ') },
-      },
-    };
+    return { value, problem: notInEnum(input) };
   return { value, problem: null };
+}
+
+/** A value outside the input's choices, the choices named by their labels. */
+function notInEnum(input: Input): CellProblem {
+  const allowed = (input.enum ?? []).map((e) => (isChoice(e) ? e.label.zh : String(e))).join(' / ');
+  return { code: 'not_in_enum', key: 'cell.notInEnum', params: { allowed } };
+}
+
+/** Whether text reads as a value of the input's type (a number, a yes/no, any text). */
+function readsAsType(text: string, input: Input): boolean {
+  if (input.type === 'number' || input.type === 'integer') return readNumber(text) !== null;
+  if (input.type === 'boolean') return readBoolean(text) !== null;
+  return true;
 }
 
 /**
