@@ -26,6 +26,8 @@ export interface DatasetRegion {
   name: string;
   values: Record<string, unknown>;
   sources?: Record<string, ValueSource | string>;
+  /** The region's stored values of year − 1 (read-only; the grid's 上年值). */
+  lastYear?: Record<string, unknown>;
 }
 
 export interface DatasetGrid {

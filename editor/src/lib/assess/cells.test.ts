@@ -54,6 +54,51 @@ describe('parseCell: a cell checked against its input as the server checks it', 
   });
 });
 
+describe('labelled choices (schema version 2): a value or its label, as data files are read', () => {
+  const level = num({
+    key: 'level',
+    type: 'string',
+    min: undefined,
+    max: undefined,
+    enum: [
+      { value: 'none', label: { zh: '无' } },
+      { value: 'general', label: { zh: '一般(Ⅳ级)', en: 'general' } },
+      'major',
+    ],
+  } as Partial<Input>);
+
+  it.each([
+    ['一般(Ⅳ级)', 'general'],
+    [' 无 ', 'none'],
+    ['general', 'general'],
+    ['major', 'major'],
+  ])('%j reads as %j', (text, value) => {
+    expect(parseCell(text, level)).toEqual({ value, problem: null });
+  });
+
+  it('refuses other text, naming the choices by their labels', () => {
+    const r = parseCell('一般', level);
+    expect(r.problem?.key).toBe('cell.notInEnum');
+    expect(r.problem?.params).toEqual({ allowed: '无 / 一般(Ⅳ级) / major' });
+  });
+
+  it('keeps the bounds of numeric choices', () => {
+    const grade = num({
+      type: 'integer',
+      min: 1,
+      max: 3,
+      enum: [{ value: 1, label: { zh: '一档' } }, 2, 3, 4],
+    });
+    expect(parseCell('一档', grade)).toEqual({ value: 1, problem: null });
+    expect(parseCell('4', grade).problem?.key).toBe('cell.aboveMax');
+    // Neither a choice nor a number: the choices are named, not "should be a number".
+    expect(parseCell('三档', grade)).toEqual({
+      value: undefined,
+      problem: { code: 'not_in_enum', key: 'cell.notInEnum', params: { allowed: '一档 / 2 / 3 / 4' } },
+    });
+  });
+});
+
 describe('pasting a block from a spreadsheet', () => {
   it('splits tab-separated lines, drops the trailing line break, keeps quoted tabs and breaks', () => {
     expect(parseTsv('1\t2\n3\t4\n')).toEqual([

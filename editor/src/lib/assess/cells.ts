@@ -6,8 +6,10 @@
  * @example
  * parseCell('37', { key: 'pm25', type: 'number', min: 0, … }) // → { value: 37, problem: null }
  * parseCell('abc', pm25) // → { value: undefined, problem: { code: 'invalid_type', … } }
+ * parseCell('一般', level) // labelled choice (schema version 2) → { value: 'general', problem: null }
  */
 import type { Input } from '$engine/types.ts';
+import { choiceFromText, choiceValue, hasLabelledChoices, isChoice } from '$engine/document/v2.ts';
 
 export type CellProblemCode = 'invalid_type' | 'out_of_range' | 'not_in_enum' | 'required';
 
@@ -78,43 +80,56 @@ export function parseCell(text: string, input: Input): ParsedCell {
     return { value: null, problem: isRequired(input) ? { code: 'required', key: 'cell.required' } : null };
   }
   let value: number | boolean | string;
-  switch (input.type) {
-    case 'number':
-    case 'integer': {
-      const n = readNumber(s);
-      if (n === null)
-        return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidNumber' } };
-      if (input.type === 'integer' && !Number.isInteger(n))
-        return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidInteger' } };
-      value = n;
-      break;
+  // A choice given by its value or its label (schema version 2): the engine's own reading.
+  const chosen = Array.isArray(input.enum) && input.enum.length ? choiceFromText(input, s) : undefined;
+  if (chosen !== undefined) value = chosen;
+  else if (hasLabelledChoices(input) && !readsAsType(s, input))
+    // Text that is neither a choice nor of the input's type: say which choices there are.
+    return { value: undefined, problem: notInEnum(input) };
+  else
+    switch (input.type) {
+      case 'number':
+      case 'integer': {
+        const n = readNumber(s);
+        if (n === null)
+          return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidNumber' } };
+        if (input.type === 'integer' && !Number.isInteger(n))
+          return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidInteger' } };
+        value = n;
+        break;
+      }
+      case 'boolean': {
+        const b = readBoolean(s);
+        if (b === null)
+          return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidBoolean' } };
+        value = b;
+        break;
+      }
+      default:
+        value = s;
     }
-    case 'boolean': {
-      const b = readBoolean(s);
-      if (b === null)
-        return { value: undefined, problem: { code: 'invalid_type', key: 'cell.invalidBoolean' } };
-      value = b;
-      break;
-    }
-    default:
-      value = s;
-  }
   if (typeof value === 'number') {
     if (typeof input.min === 'number' && value < input.min)
       return { value, problem: { code: 'out_of_range', key: 'cell.belowMin', params: { min: input.min } } };
     if (typeof input.max === 'number' && value > input.max)
       return { value, problem: { code: 'out_of_range', key: 'cell.aboveMax', params: { max: input.max } } };
   }
-  if (Array.isArray(input.enum) && input.enum.length && !input.enum.some((e) => e === value))
-    return {
-      value,
-      problem: {
-        code: 'not_in_enum',
-        key: 'cell.notInEnum',
-        params: { allowed: input.enum.map(String).join(' / ') },
-      },
-    };
+  if (Array.isArray(input.enum) && input.enum.length && !input.enum.some((e) => choiceValue(e) === value))
+    return { value, problem: notInEnum(input) };
   return { value, problem: null };
+}
+
+/** A value outside the input's choices, the choices named by their labels. */
+function notInEnum(input: Input): CellProblem {
+  const allowed = (input.enum ?? []).map((e) => (isChoice(e) ? e.label.zh : String(e))).join(' / ');
+  return { code: 'not_in_enum', key: 'cell.notInEnum', params: { allowed } };
+}
+
+/** Whether text reads as a value of the input's type (a number, a yes/no, any text). */
+function readsAsType(text: string, input: Input): boolean {
+  if (input.type === 'number' || input.type === 'integer') return readNumber(text) !== null;
+  if (input.type === 'boolean') return readBoolean(text) !== null;
+  return true;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Input, RuleDocument } from '$engine/types.ts';
 import type { DatasetGrid } from './api.ts';
 import { cellText, parseCell, readBoolean, type ParsedCell } from './cells.ts';
+import { choiceFromText, PREV_PREFIX } from '$engine/document/v2.ts';
 
 export interface Cell {
   text: string;
@@ -19,6 +20,11 @@ export interface GridRow {
   name: string;
   sources: Record<string, string>;
   cells: Record<string, Cell>;
+  /**
+   * Last year's values of the inputs that declare `previous` (read-only): `prev.KEY` stored with the
+   * year's data (`from: 'data'`), else the stored data of year − 1 (`from: 'stored'`).
+   */
+  previous: Record<string, { value: unknown; from: 'data' | 'stored' }>;
 }
 
 /** The rows of a grid for `doc`'s inputs, from a dataset read from the server. */
@@ -29,7 +35,21 @@ export function rowsOf(grid: DatasetGrid, inputs: readonly Input[]): GridRow[] {
       const text = cellText(r.values[input.key]);
       cells[input.key] = { text, original: text, server: null };
     }
-    return { code: r.code, name: r.name, sources: (r.sources ?? {}) as Record<string, string>, cells };
+    const previous: GridRow['previous'] = {};
+    for (const input of inputs) {
+      if (input.previous === undefined) continue;
+      const own = r.values[PREV_PREFIX + input.key];
+      const last = r.lastYear?.[input.key];
+      if (own !== undefined && own !== null) previous[input.key] = { value: own, from: 'data' };
+      else if (last !== undefined && last !== null) previous[input.key] = { value: last, from: 'stored' };
+    }
+    return {
+      code: r.code,
+      name: r.name,
+      sources: (r.sources ?? {}) as Record<string, string>,
+      cells,
+      previous,
+    };
   });
 }
 
@@ -39,6 +59,11 @@ export function normaliseText(text: string, input: Input): string {
   if (input.type === 'boolean') {
     const b = readBoolean(s);
     return b === null ? s : b ? 'true' : 'false';
+  }
+  // A choice typed or pasted by its label becomes its value (what the select holds).
+  if (input.enum?.length) {
+    const v = choiceFromText(input, s);
+    if (v !== undefined) return String(v);
   }
   return s;
 }

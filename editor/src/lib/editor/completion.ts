@@ -16,9 +16,12 @@ export interface VariableInfo {
   key: string;
   label: { zh: string; en?: string };
   unit?: string;
-  kind: 'input' | 'derived';
+  kind: 'parameter' | 'input' | 'derived';
   type?: string;
 }
+
+const kindType = (kind: VariableInfo['kind']) =>
+  kind === 'derived' ? 'function' : kind === 'parameter' ? 'constant' : 'variable';
 
 function varDetail(v: VariableInfo, lang: 'zh' | 'en'): string {
   const name = lang === 'en' && v.label.en ? v.label.en : v.label.zh;
@@ -55,7 +58,7 @@ export function formulaCompletionSource(getVars: () => VariableInfo[], getLang: 
         options: vars.map((v): Completion => ({
           label: v.key,
           detail: varDetail(v, lang),
-          type: v.kind === 'derived' ? 'function' : 'variable',
+          type: kindType(v.kind),
           boost: /"var"\s*:\s*\[?\s*$/.test(prefix) ? 1 : 0,
         })),
         validFor: /^[\w]*$/,
@@ -70,7 +73,7 @@ export function formulaCompletionSource(getVars: () => VariableInfo[], getLang: 
         snippetCompletion(`{"var": "${v.key}"}`, {
           label: v.key,
           detail: varDetail(v, lang),
-          type: v.kind === 'derived' ? 'function' : 'variable',
+          type: kindType(v.kind),
           boost: 1,
         }),
       ),

@@ -311,10 +311,19 @@ export class DraftSession {
     this.setSyntaxError(to, message, text);
   }
 
-  /** The variables formulas may use: inputs and derived values with labels and units. */
+  /** The variables formulas may use: parameters, inputs and derived values with labels and units. */
   get variables(): VariableInfo[] {
     const d = this.doc;
     const vars: VariableInfo[] = [];
+    for (const p of d?.parameters ?? [])
+      if (p && typeof p.key === 'string' && p.key)
+        vars.push({
+          key: p.key,
+          label: p.label ?? { zh: p.key },
+          unit: p.unit,
+          kind: 'parameter',
+          type: typeof p.value === 'number' ? 'number' : typeof p.value,
+        });
     for (const i of d?.inputs ?? [])
       if (i && typeof i.key === 'string' && i.key)
         vars.push({ key: i.key, label: i.label ?? { zh: i.key }, unit: i.unit, kind: 'input', type: i.type });

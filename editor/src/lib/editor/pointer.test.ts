@@ -18,6 +18,11 @@ describe('anchorOf: the field that shows a problem', () => {
     ['/tests/0/inputs/pm25', '/tests/0/inputs/pm25'],
     ['/tests/1/expect/items/pm25', '/tests/1/expect/items/pm25'],
     ['/tests/1/expect/vetoes/0', '/tests/1/expect/vetoes'],
+    ['/parameters/1/value', '/parameters/1/value'],
+    ['/parameters/1/label', '/parameters/1'],
+    ['/inputs/2/enum/1/label/zh', '/inputs/2/enum/1/label/zh'],
+    ['/inputs/2/enum/1/label', '/inputs/2/enum'],
+    ['/inputs/2/previous', '/inputs/2/previous'],
     ['/unknownField', ''],
     ['', ''],
   ])('%s → %s', (path, anchor) => {
@@ -35,6 +40,7 @@ describe('sectionOf and rowOf', () => {
     ['/grades/2/min', 'overview', '/grades/2'],
     ['/tests/0/expect/total', 'tests', '/tests/0'],
     ['/maxScore', 'overview', null],
+    ['/parameters/0/key', 'parameters', '/parameters/0'],
   ])('%s is on the %s tab, in row %s', (path, section, row) => {
     expect(sectionOf(path)).toBe(section);
     expect(rowOf(path)).toBe(row);

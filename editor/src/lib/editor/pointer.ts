@@ -10,8 +10,10 @@ const LABEL = 'label/zh|label/en';
 const FIELD_PATTERNS: RegExp[] = [
   /^$/,
   /^\/(family|year|title\/zh|title\/en|basis|maxScore|precision|downgradeStacking|schemaVersion)$/,
-  /^\/(inputs|derived|categories|downgrades|caps|vetoes|grades|tests|bonus)$/,
-  new RegExp(`^/inputs/\\d+(/(key|${LABEL}|unit|type|min|max|default|required|role|source|enum))?$`),
+  /^\/(parameters|inputs|derived|categories|downgrades|caps|vetoes|grades|tests|bonus)$/,
+  new RegExp(`^/parameters/\\d+(/(key|${LABEL}|value|unit|basis))?$`),
+  new RegExp(`^/inputs/\\d+(/(key|${LABEL}|unit|type|min|max|default|required|role|source|enum|previous))?$`),
+  /^\/inputs\/\d+\/enum\/\d+\/(value|label\/zh|label\/en)$/,
   new RegExp(`^/derived/\\d+(/(key|${LABEL}|logic|note))?$`),
   new RegExp(`^/categories/\\d+(/(id|${LABEL}|maxPoints|note|items))?$`),
   new RegExp(`^/categories/\\d+/items/\\d+(/(id|${LABEL}|maxPoints|logic|note))?$`),
@@ -52,12 +54,15 @@ export function escapeToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-export type SectionId = 'overview' | 'inputs' | 'derived' | 'categories' | 'adjustments' | 'tests' | 'json';
+export type SectionId =
+  'overview' | 'parameters' | 'inputs' | 'derived' | 'categories' | 'adjustments' | 'tests' | 'json';
 
 /** The editor tab that holds the field at `path`. */
 export function sectionOf(path: string): SectionId {
   const first = tokens(path)[0] ?? '';
   switch (first) {
+    case 'parameters':
+      return 'parameters';
     case 'inputs':
       return 'inputs';
     case 'derived':
@@ -84,7 +89,7 @@ export function sectionOf(path: string): SectionId {
 export function rowOf(path: string): string | null {
   const m =
     /^\/categories\/\d+\/items\/\d+/.exec(path) ??
-    /^\/(inputs|derived|downgrades|caps|vetoes|grades|tests|categories)\/\d+/.exec(path) ??
+    /^\/(parameters|inputs|derived|downgrades|caps|vetoes|grades|tests|categories)\/\d+/.exec(path) ??
     /^\/bonus\/items\/\d+/.exec(path);
   return m ? m[0] : null;
 }

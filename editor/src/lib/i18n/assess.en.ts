@@ -128,6 +128,12 @@ export const assessEn: Record<AssessKey, string> = {
   'data.nationalLegend': 'national assessment result',
   'data.nationalHeader': 'Usually taken from the national assessment',
   'data.changedLegend': 'changed, not saved',
+  'data.prevMark': 'last yr',
+  'data.prevHeader':
+    "Last year's value (read-only): prev.{key} stored with this year's data, else last year's stored data",
+  'data.prevFromData': "last year's value imported with this year's data",
+  'data.prevFromStored': 'stored data of {year}',
+  'data.prevLegend': "last year's value (read-only)",
   'data.requiredMark': 'required',
   'data.sourceOf': 'Source: {source}',
   'data.region': 'Region',
