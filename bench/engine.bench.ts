@@ -15,10 +15,11 @@
  *   (e) `evaluate()` end to end as the CLI and run creation call it, with the document and the
  *       dataset as immutable (frozen) values, traces on and off, and (f) with plain objects, which
  *       costs both content hashes per call; (h) the dataset hash alone;
- * the ratios between them; the wall time of a 10,000-variant sensitivity analysis over the 12
- * sample regions and over 3,000; and, in a separate process each, the peak memory of scoring 3,000
- * and 30,000 regions with full traces and serialising them, whole (`evaluate` + JSON.stringify) and
- * streamed (engine/evaluate/stream.ts, as `ecoscore evaluate --json` writes them).
+ * the ratios between them; the time of a 10,000-variant sensitivity analysis over the 12 sample
+ * regions and over 3,000 (wall clock and CPU time; the target is judged by the benchmark's clock);
+ * and, in a separate process each, the peak memory of scoring 3,000 and 30,000 regions with full
+ * traces and serialising them, whole (`evaluate` + JSON.stringify) and streamed
+ * (engine/evaluate/stream.ts, as `ecoscore evaluate --json` writes them).
  *
  * The naive baseline (a) is the best plain pipeline with json-logic-js: each region's data object
  * built with Object.assign (a spread is about three times slower in V8).
@@ -430,8 +431,11 @@ function main(): void {
     `  compiled scoring within 3× of hand-written arithmetic (results not kept, as d′): ${perSize((r) => r.d0 / r.c0s)}  ${ok(worst((r) => 1 / (r.d0 / r.c0s)) >= 1 / 3)}`,
   );
   console.log(`    (results kept, as evaluate must: ${perSize((r) => r.d0 / r.c0)})`);
+  // By the benchmark's clock: CPU time unless BENCH_CLOCK=wall (a shared machine's wall clock
+  // measures its other work as much as this).
+  const bigClockMs = process.env.BENCH_CLOCK === 'wall' ? bigMs : bigCpuMs;
   console.log(
-    `  10,000 variants × 3,000 regions < 5 s:           ${bigMs.toFixed(0)} ms wall, ${bigCpuMs.toFixed(0)} ms CPU  ${ok(bigMs < 5000)}`,
+    `  10,000 variants × 3,000 regions < 5 s:           ${bigMs.toFixed(0)} ms wall, ${bigCpuMs.toFixed(0)} ms CPU  ${ok(bigClockMs < 5000)}`,
   );
   console.log(
     `  30,000 regions with traces < 400 MB:             streamed ${mb(peak(30000, 'streamed'))} ${ok(peak(30000, 'streamed') < 400 * 1048576)}, whole ${mb(peak(30000, 'whole'))}`,

@@ -120,7 +120,7 @@ describe('Reaggregator', () => {
     );
   });
 
-  test('variants seen again (their changes kept by points) give what the first sighting gave', () => {
+  test('variants run again (their changes kept by points) give what the first run gave', () => {
     fc.assert(
       fc.property(world, (w) => {
         const { items, p, bases, variant } = build(w);
@@ -128,7 +128,7 @@ describe('Reaggregator', () => {
         const fast = new Reaggregator(bases, items, p);
         const categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
         const variants = Array.from({ length: w.variants }, variant);
-        // Each variant three times, interleaved: first computed, then kept, then read back.
+        // Each variant three times, interleaved: computed and kept, then read back twice.
         for (let round = 0; round < 3; round++)
           for (const { points, changed } of variants) {
             const [t1, g1, k1] = [new Float64Array(R), new Int32Array(R), new Int32Array(R)];

@@ -160,13 +160,8 @@ const LIMIT = 2 ** 31;
 /** Below this, one multiplication approximates the reference's s closely enough (see `run`). */
 const HALF_LIMIT = 2 ** 30;
 
-/**
- * The most entries (4 bytes each) the columns of changes kept by new points may hold, over all
- * items: 32 MB.
- */
-const CACHE_ENTRIES = 8_000_000;
-/** The most distinct new points remembered per item while waiting for a second sighting. */
-const SEEN_LIMIT = 4096;
+/** The most bytes the columns of changes kept by new points may hold, over all items: 32 MB. */
+const CACHE_BYTES = 32 * 1024 * 1024;
 
 /** An item's regions that are neither at 0 nor at full marks, or at 0 (x = 0): what a change rescales. */
 interface ItemColumn {
@@ -174,10 +169,11 @@ interface ItemColumn {
   x: Float64Array;
   /** The base points × 10^precision. */
   k0: Float64Array;
-  /** New points seen once: seen again, their changes are computed once and kept in `kept`. */
-  seen: Set<number>;
-  /** By new points: per region of `regions`, k − k0 − (the change at full marks), as integers. */
-  kept: Map<number, Int32Array>;
+  /**
+   * By new points: per region of `regions`, k − k0 − (the change at full marks), as integers —
+   * 16-bit when they all fit (half the memory to read), else 32-bit.
+   */
+  kept: Map<number, Int16Array | Int32Array>;
 }
 
 /**
@@ -186,7 +182,7 @@ interface ItemColumn {
  * An item's new points change the points of its regions that are not at full marks by amounts
  * that depend on those points alone: random draws at the document's precision give each item a
  * few hundred distinct points over thousands of variants, so the changes are computed once per
- * (item, points) seen twice and kept (up to CACHE_ENTRIES), then only added up.
+ * (item, points) and kept (up to CACHE_BYTES; past that, computed each time), then only added up.
  *
  * @example const agg = new Reaggregator(bases, items, p); if (!agg.run(points, changed, totals, grades, ranks)) …
  */
@@ -212,7 +208,7 @@ export class Reaggregator {
   private readonly naRegions: number[];
   private readonly categoryOf: Int32Array;
   private readonly p: PreparedDocument;
-  private keptEntries = 0;
+  private keptBytes = 0;
   private counts = new Int32Array(0);
   private sorted = new Float64Array(0);
   /** False when the document's numbers are too large for exact integers (use the reference). */
@@ -260,8 +256,7 @@ export class Reaggregator {
       regions: Int32Array.from(rs),
       x: Float64Array.from(rs, (r) => bases[r].clamped[i]),
       k0: Float64Array.from(rs, (r) => this.toK(bases[r].clamped[i])),
-      seen: new Set<number>(),
-      kept: new Map<number, Int32Array>(),
+      kept: new Map<number, Int16Array | Int32Array>(),
     }));
     this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
   }
@@ -308,27 +303,29 @@ export class Reaggregator {
     }
   }
 
-  /** The kept changes of an item's column under `now`, computed now if seen before (else null). */
-  private keptChanges(col: ItemColumn, now: number, old: number, dFull: number): Int32Array | null {
+  /** The kept changes of an item's column under `now`, computed now if new (null past the budget). */
+  private keptChanges(
+    col: ItemColumn,
+    now: number,
+    old: number,
+    dFull: number,
+  ): Int16Array | Int32Array | null {
     const kept = col.kept.get(now);
     if (kept !== undefined) return kept;
     const n = col.regions.length;
-    if (!col.seen.has(now)) {
-      if (col.seen.size < SEEN_LIMIT) col.seen.add(now);
-      return null;
-    }
-    if (this.keptEntries + n > CACHE_ENTRIES) return null;
+    if (this.keptBytes + 4 * n > CACHE_BYTES) return null;
     const out = this.deltas;
     this.changes(col, now, old, dFull, out);
-    const column = new Int32Array(n);
+    let most = 0;
     for (let j = 0; j < n; j++) {
-      const d = out[j];
-      if (!(Math.abs(d) < 2 ** 31)) return null;
-      column[j] = d;
+      const d = Math.abs(out[j]);
+      if (d > most) most = d;
     }
-    col.seen.delete(now);
+    if (!(most < 2 ** 31)) return null;
+    const column = most < 2 ** 15 ? new Int16Array(n) : new Int32Array(n);
+    column.set(out.subarray(0, n));
     col.kept.set(now, column);
-    this.keptEntries += n;
+    this.keptBytes += column.byteLength;
     return column;
   }
 
@@ -361,7 +358,8 @@ export class Reaggregator {
       const rs = col.regions;
       const kept = this.keptChanges(col, now, old, dFull);
       if (kept !== null) {
-        for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
+        if (kept instanceof Int16Array) addInto16(acc, rs, kept);
+        else addInto32(acc, rs, kept);
         continue;
       }
       const out = this.deltas;
@@ -451,6 +449,14 @@ export class Reaggregator {
       ranks[r] = lo + 1;
     }
   }
+}
+
+/** acc[rs[j]] += kept[j] (one function per array type: each loop sees one kind of array). */
+function addInto16(acc: Float64Array, rs: Int32Array, kept: Int16Array): void {
+  for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
+}
+function addInto32(acc: Float64Array, rs: Int32Array, kept: Int32Array): void {
+  for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
 }
 
 /** The reference ranks of totals and grades (a full sort), as typed arrays. */

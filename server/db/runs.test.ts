@@ -1,11 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contentHash, datasetHash, ENGINE_VERSION } from '../../engine/index.ts';
+import { contentHash, datasetHash, ENGINE_VERSION, evaluate } from '../../engine/index.ts';
+import { resultsHashOf } from '../trust/integrity.ts';
 import { listAudit } from './audit.ts';
 import type { OpenedDatabase } from './client.ts';
 import { datasetForYear, saveDatasetGrid } from './datasets.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { listRegions } from './regions.ts';
-import { createRun, getRun, getRunDataset, getRunRegion, getRunResultTexts, listRuns } from './runs.ts';
+import {
+  createRun,
+  getRun,
+  getRunDataset,
+  getRunRegion,
+  getRunResultTexts,
+  getRunRow,
+  listRuns,
+  orderEvaluation,
+} from './runs.ts';
 import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
 import { createDraft } from './versions.ts';
 
@@ -60,6 +70,19 @@ describe('createRun', () => {
       scored: 11,
       errors: 1,
     });
+  });
+
+  it('stores, group by group, the texts of the whole evaluation in order, and their results hash', async () => {
+    const v = await publish();
+    await fill(v, 2024, 3);
+    const dataset = await datasetForYear(h.db, 2024);
+    const run = await createRun(h.db, { versionId: v, year: 2024 }, 'a');
+    const whole = orderEvaluation(evaluate(demoDocument(), dataset, { trace: true }));
+    const texts = await getRunResultTexts(h.db, run.id);
+    expect(texts.results).toEqual(whole.results.map((r) => JSON.stringify(r)));
+    expect(texts.errors).toEqual(whole.errors.map((e) => JSON.stringify(e)));
+    expect(texts.errors.length).toBeGreaterThan(0);
+    expect((await getRunRow(h.db, run.id)).resultsHash).toBe(resultsHashOf(texts));
   });
 
   it('orders results by rank then region code, errors by region', async () => {

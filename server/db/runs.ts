@@ -8,18 +8,20 @@
  * audit entry that finished it and an Ed25519 signature of its seal (document, dataset and results
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
+import { createHash } from 'node:crypto';
 import { transaction } from './dialect.ts';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import {
+  canonicalJson,
   contentHash,
   datasetHash,
   ENGINE_VERSION,
-  evaluate,
   InvalidDocumentError,
 } from '../../engine/index.ts';
+import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Dataset, Evaluation, Grade, RegionError, RegionResult } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
-import { assertRunIntact, resultsHashOf } from '../trust/integrity.ts';
+import { assertRunIntact } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
@@ -179,9 +181,12 @@ export async function createRun(
     // Schema version 2: last year's values from the stored data of year − 1 (kept with the run).
     const dataset = await withPreviousYear(db, version.document, stored.dataset, input.year, tx);
     const storedHash = dataset === stored.dataset ? stored.hash : undefined;
-    let evaluation: ReturnType<typeof evaluate>;
+    // Streamed: totals and ranks first, then the full results group by group as they are stored,
+    // so that memory grows with one group of results, not with every region's (each the result
+    // `evaluate` gives, byte for byte).
+    let evaluation: StreamedEvaluation;
     try {
-      evaluation = evaluate(version.document, dataset, { trace: true, datasetHash: storedHash });
+      evaluation = evaluateStreamed(version.document, dataset, { trace: true, datasetHash: storedHash });
     } catch (e) {
       // A published document always validated; an engine upgrade could still reject it.
       if (e instanceof InvalidDocumentError)
@@ -207,7 +212,8 @@ export interface RunToStore {
   version: Version;
   year: number;
   dataset: Dataset;
-  evaluation: Evaluation;
+  /** Whole, or streamed (its results then scored and stored group by group). */
+  evaluation: Evaluation | StreamedEvaluation;
   actor: string;
   /** A correction run: the run it supersedes and what it applied (JSON text stored with the run). */
   supersedes?: number;
@@ -222,10 +228,8 @@ export interface RunToStore {
  */
 export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSummary> {
   const { version, dataset, evaluation, actor } = input;
-  const { results, errors } = orderEvaluation(evaluation);
-  const byGrade: Record<string, number> = {};
-  for (const g of version.document.grades) byGrade[g.id] = 0;
-  for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
+  const errors = orderEvaluation({ results: [], errors: evaluation.errors }).errors;
+  const { scored, byGrade, results } = inStoredOrder(evaluation, version.document.grades);
   const errorRegions = new Set(errors.map((e) => e.region)).size;
   const at = nowIso();
   const run = await tx
@@ -240,7 +244,7 @@ export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSu
       engineVersion: ENGINE_VERSION,
       createdBy: actor,
       createdAt: at,
-      scored: results.length,
+      scored,
       errorCount: errorRegions,
       byGrade,
       warnings: JSON.stringify(evaluation.warnings),
@@ -249,11 +253,15 @@ export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSu
     })
     .returning()
     .get();
-  const texts = {
-    results: results.map((r) => JSON.stringify(r)),
-    errors: errors.map((e) => JSON.stringify(e)),
-  };
-  for (const [position, r] of results.entries())
+  // The results hash as `resultsHashOf` computes it over the stored texts — SHA-256 of the
+  // canonical JSON of { errors, results } — written piece by piece as each text is stored.
+  const hash = new StoredTextsHash();
+  const errorTexts = errors.map((e) => JSON.stringify(e));
+  for (const text of errorTexts) hash.error(text);
+  let position = 0;
+  for (const r of results) {
+    const text = JSON.stringify(r);
+    hash.result(text);
     await tx
       .insert(runResults)
       .values({
@@ -263,17 +271,19 @@ export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSu
         rank: r.rank,
         grade: r.grade,
         total: r.total,
-        result: texts.results[position],
+        result: text,
       })
       .run();
+    position++;
+  }
   for (const [position, e] of errors.entries())
     await tx
       .insert(runErrors)
-      .values({ runId: run.id, position, regionCode: e.region, error: texts.errors[position] })
+      .values({ runId: run.id, position, regionCode: e.region, error: errorTexts[position] })
       .run();
   // The hash of the results as stored (what verification recomputes), the audit entry that
   // finishes the run, then the signed seal — all recorded on the run as it becomes immutable.
-  const resultsHash = resultsHashOf(texts);
+  const resultsHash = hash.digest();
   const entry = await appendAudit(tx, {
     user: actor,
     action: 'run.create',
@@ -289,7 +299,7 @@ export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSu
       documentHash: run.documentHash,
       datasetHash: run.datasetHash,
       engineVersion: run.engineVersion,
-      scored: results.length,
+      scored,
       errors: errorRegions,
       ...input.detail,
     },
@@ -312,6 +322,62 @@ export async function storeRun(tx: Tx, db: Db, input: RunToStore): Promise<RunSu
     .returning()
     .get();
   return summaryOf(finished, version);
+}
+
+/**
+ * An evaluation's results in the stored order (rank, then region code), with their count and
+ * the count per grade: a whole evaluation's sorted; a streamed one's scored as they are iterated.
+ */
+function inStoredOrder(
+  evaluation: Evaluation | StreamedEvaluation,
+  grades: readonly Grade[],
+): { scored: number; byGrade: Record<string, number>; results: Iterable<RegionResult> } {
+  const byGrade: Record<string, number> = {};
+  for (const g of grades) byGrade[g.id] = 0;
+  if (!('ranking' in evaluation)) {
+    const results = orderEvaluation({ results: evaluation.results, errors: [] }).results;
+    for (const r of results) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
+    return { scored: results.length, byGrade, results };
+  }
+  const ranking = evaluation.ranking;
+  for (const r of ranking) byGrade[grades[r.gradeIndex].id]++;
+  const order = ranking
+    .map((_, i) => i)
+    .sort((a, b) => ranking[a].rank - ranking[b].rank || cmp(ranking[a].region, ranking[b].region));
+  return { scored: ranking.length, byGrade, results: { [Symbol.iterator]: () => evaluation.results(order) } };
+}
+
+/**
+ * `resultsHashOf` written incrementally: SHA-256 of `{"errors":[…],"results":[…]}`, each element
+ * the canonical JSON of a stored text (errors first, then results, each in stored order).
+ */
+class StoredTextsHash {
+  private readonly sha = createHash('sha256');
+  private errors = 0;
+  private results = -1;
+
+  constructor() {
+    this.sha.update('{"errors":[');
+  }
+
+  error(text: string): void {
+    if (this.results >= 0) throw new Error('errors come before results');
+    this.sha.update((this.errors++ > 0 ? ',' : '') + canonicalJson(JSON.parse(text)), 'utf8');
+  }
+
+  result(text: string): void {
+    if (this.results < 0) {
+      this.sha.update('],"results":[');
+      this.results = 0;
+    }
+    this.sha.update((this.results++ > 0 ? ',' : '') + canonicalJson(JSON.parse(text)), 'utf8');
+  }
+
+  digest(): string {
+    if (this.results < 0) this.sha.update('],"results":[');
+    this.sha.update(']}');
+    return this.sha.digest('hex');
+  }
 }
 
 async function versionInfo(db: Tx, versionId: number): Promise<{ family: string; version: number }> {
