@@ -12,7 +12,8 @@ import type { RuleDocument } from '../../types.ts';
 function smallDoc(t: number, goodMin: number, excMin: number): RuleDocument {
   return {
     schemaVersion: 1,
-    id: 'small',
+    family: 'health-small',
+    maxScore: 20,
     title: { zh: '小文档' },
     year: 2025,
     precision: 1,

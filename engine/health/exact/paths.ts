@@ -290,7 +290,7 @@ function symbolOf(Z: Z3, key: string, v: unknown, r: VarRange, width: (k: string
   const dist = Z.If(x.ge(x0), x.sub(x0), x0.sub(x)) as A;
   return {
     key,
-    val: { k: 'n', e: x, ok: null },
+    val: { k: 'n', e: x, ok: null, float: true },
     term: t,
     changed,
     rel: dist.div(Z.Real.val(exactRational(width(key)))),
