@@ -37,7 +37,8 @@ export async function checkDocumentExact(doc: RuleDocument, opts: CheckOptions =
   const p = prepareDocument(doc);
   const start = performance.now();
   const limit = opts.timeLimitMs ?? 4000;
-  const report = checkPrepared(p, opts);
+  // Half the time for the bounds and the search, the rest (at least) for the solver.
+  const report = checkPrepared(p, { ...opts, timeLimitMs: limit / 2 });
   if (report.unknown.length === 0 || opts.mode === 'bounds') return report;
   const deadline = start + limit;
   let Z: Z3;
