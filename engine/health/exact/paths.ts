@@ -122,6 +122,9 @@ export async function exactGradePath(
   // The search first: a path (an upper bound on the number of changes) or the reasons for none.
   const h = gradePath(p, region, { to: opts.to, timeLimitMs: Math.max(100, limit * 0.2) });
   const honest = (note: string): ExactGradePath => ({ ...h, minimal: false, note });
+  // A veto, or a cap below the grade, that reads no actual input fires whatever changes: proven.
+  if (!h.reachable && (h.reasons ?? []).some((x) => x.fixed && (x.kind === 'veto' || x.kind === 'cap')))
+    return { ...h, minimal: true, provenFor: 'floats' };
   let exact;
   try {
     exact = build('exact');
