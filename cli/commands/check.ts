@@ -5,7 +5,8 @@
  */
 import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
-import { checkDocument, documentCoverage, INFO_CODES } from '../../engine/health/index.ts';
+import { documentCoverage, INFO_CODES } from '../../engine/health/index.ts';
+import { checkDocumentExact } from '../../engine/health/exact/check.ts';
 import type { Coverage, HealthReport } from '../../engine/health/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
@@ -35,7 +36,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const doc = rules.document as RuleDocument;
-  const report = checkDocument(doc, { timeLimitMs: 30_000 });
+  const report = await checkDocumentExact(doc, { timeLimitMs: 30_000 });
   const coverage = flags.has('coverage') ? documentCoverage(doc) : undefined;
   if (json) io.stdout(JSON.stringify({ ...report, ...(coverage ? { coverage } : {}) }, null, 2) + '\n');
   else io.stdout(formatReport(rules.path, report, coverage));

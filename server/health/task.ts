@@ -3,7 +3,8 @@
  * one region (decided by the SMT solver: engine/health/exact). Plain data in, plain data out, so it runs the same in a worker thread or inline.
  */
 import type { RegionData, RuleDocument } from '../../engine/types.ts';
-import { checkDocument, documentCoverage, PathError } from '../../engine/health/index.ts';
+import { documentCoverage, PathError } from '../../engine/health/index.ts';
+import { checkDocumentExact } from '../../engine/health/exact/check.ts';
 import { exactGradePath } from '../../engine/health/exact/paths.ts';
 import { InvalidDocumentError } from '../../engine/index.ts';
 
@@ -18,7 +19,7 @@ export type HealthTaskResult =
 export async function runHealthTask(task: HealthTask): Promise<HealthTaskResult> {
   try {
     if (task.kind === 'check') {
-      const report = checkDocument(task.document, { timeLimitMs: task.timeLimitMs });
+      const report = await checkDocumentExact(task.document, { timeLimitMs: task.timeLimitMs });
       return { ok: true, value: { ...report, coverage: documentCoverage(task.document) } };
     }
     return {

@@ -24,7 +24,7 @@ type B = Bool<'ecoscore'>;
 /** A value: a constant (any JSON value), a number (with when it is a finite number), a boolean, an enum string. */
 export type Val =
   | { k: 'c'; v: unknown }
-  | { k: 'n'; e: A; ok: B | null }
+  | { k: 'n'; e: A; ok: B | null; pre?: A; float?: boolean }
   | { k: 'b'; e: B }
   | { k: 's'; e: A; table: readonly string[] };
 
@@ -329,7 +329,7 @@ export class Encoder {
   asNum(v: Val): NumV {
     if (v.k === 'n') return v;
     if (v.k === 'c' && typeof v.v === 'number') {
-      if (Number.isFinite(v.v)) return { k: 'n', e: this.num(v.v), ok: null };
+      if (Number.isFinite(v.v)) return { k: 'n', e: this.num(v.v), ok: null, float: true };
       return { k: 'n', e: this.fresh('nan'), ok: this.Z.Bool.val(false) };
     }
     throw new Unsupported('a non-number in arithmetic');
@@ -363,8 +363,9 @@ export class Encoder {
     if (a.k === 'c' && b.k === 'c') throw new Unsupported('constant arithmetic'); // folded before
     const x = this.asNum(a);
     const y = this.asNum(b);
-    const e = this.slack(f(x.e, y.e));
-    return { k: 'n', e, ok: this.bounded(e, this.and(x.ok, y.ok)) };
+    const pre = f(x.e, y.e);
+    const e = this.slack(pre);
+    return { k: 'n', e, ok: this.bounded(e, this.and(x.ok, y.ok)), pre };
   }
 
   private mul(a: Val, b: Val): Val {
@@ -376,9 +377,10 @@ export class Encoder {
     const y = this.asNum(b);
     const Z = this.Z;
     if (b.k === 'c' && (b.v as number) === 0) return { k: 'n', e: this.fresh('inf'), ok: Z.Bool.val(false) };
-    const e = this.slack(x.e.div(y.e));
+    const pre = x.e.div(y.e);
+    const e = this.slack(pre);
     const nonZero = b.k === 'c' ? null : y.e.neq(0);
-    return { k: 'n', e, ok: this.bounded(e, this.and(this.and(x.ok, y.ok), nonZero)) };
+    return { k: 'n', e, ok: this.bounded(e, this.and(this.and(x.ok, y.ok), nonZero)), pre };
   }
 
   /** a < b (strict) or a ≤ b; a free choice where either is not a finite number. */
@@ -387,6 +389,18 @@ export class Encoder {
     const y = this.asNum(b);
     const c = strict ? x.e.lt(y.e) : x.e.le(y.e);
     const ok = this.and(x.ok, y.ok);
+    // Rounding to the nearest double is monotone and leaves a double as it is: a rounded result
+    // stands to a double (an input, a literal) as its exact value does, non-strictly.
+    if (this.o.mode === 'sound')
+      for (const [r, f] of [
+        [x, y],
+        [y, x],
+      ] as const)
+        if (r.pre && f.float)
+          this.side.push(
+            this.Z.Implies(r.pre.ge(f.e), r.e.ge(f.e)),
+            this.Z.Implies(r.pre.le(f.e), r.e.le(f.e)),
+          );
     return ok ? (this.Z.If(ok, c, this.freshBool()) as B) : c;
   }
 

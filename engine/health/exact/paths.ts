@@ -23,7 +23,7 @@ import { gradePath, pathStart, type GradePath, type PathOptions } from '../paths
 import { PREV_PREFIX } from '../../document/v2.ts';
 import { Encoder, Unsupported, type Val } from './encode.ts';
 import { scoreModel } from './score-model.ts';
-import { exactRational, z3, type Z3 } from './z3.ts';
+import { exactRational, within, z3, type Z3 } from './z3.ts';
 
 type A = Arith<'ecoscore'>;
 type B = Bool<'ecoscore'>;
@@ -120,11 +120,11 @@ export async function exactGradePath(
     return { syms, facts, count };
   };
   // The search first: a path (an upper bound on the number of changes) or the reasons for none.
-  const T0 = performance.now();
-  const dbg = (w: string) => process.env.DEBUGZ && console.log(w, (performance.now() - T0).toFixed(0));
   const h = gradePath(p, region, { to: opts.to, timeLimitMs: Math.max(100, limit * 0.2) });
-  dbg('heuristic');
   const honest = (note: string): ExactGradePath => ({ ...h, minimal: false, note });
+  // A veto, or a cap below the grade, that reads no actual input fires whatever changes: proven.
+  if (!h.reachable && (h.reasons ?? []).some((x) => x.fixed && (x.kind === 'veto' || x.kind === 'cap')))
+    return { ...h, minimal: true, provenFor: 'floats' };
   let exact;
   try {
     exact = build('exact');
@@ -132,13 +132,11 @@ export async function exactGradePath(
     if (e instanceof Unsupported) return honest(`未能精确建模 / not modelled exactly (${e.message})`);
     throw e;
   }
-  dbg('build');
   const remaining = () => Math.max(1, Math.floor(deadline - performance.now()));
   // How few changes: is there a path with fewer than the search's (any path, when it found none)?
   // Decided on the real-number model, then, time permitting, on the float one (`provenFor`).
   const fewer = h.reachable ? h.changes.length : null;
   const proof = await below(exact, remaining(), fewer);
-  dbg('exact ' + proof);
   if (proof === 'unknown')
     return honest('求解器未能在时限内证明最少改动数 / the solver could not prove the fewest changes in time');
   if (proof === 'unsat' && !h.reachable) {
@@ -152,8 +150,7 @@ export async function exactGradePath(
   if (proof === 'unsat' && fewer !== null) opt.add(exact.count.le(fewer));
   else opt.minimize(exact.count);
   opt.minimize(Z.Sum(Z.Real.val(0), ...exact.syms.map((s) => s.rel)));
-  const verdict = await opt.check();
-  dbg('opt ' + verdict);
+  const verdict = await within(Z, remaining(), () => opt.check());
   if (verdict !== 'sat')
     return honest(
       verdict === 'unknown'
@@ -203,7 +200,6 @@ export async function exactGradePath(
     countProof === 'unsat'
       ? await soundly(build, Math.min(remaining(), limit * 0.25), moved.length)
       : 'unknown';
-  dbg('floats ' + floats);
   const cost = moved.reduce((sum, s) => sum + relOf(s, current[s.key], values[s.key], width), 0);
   // A nudge beyond a rounding error makes the sizes no longer the proven smallest.
   const minimal = countProof === 'unsat' && nudged <= 1e-9;
@@ -242,7 +238,7 @@ async function below(
   s.set('timeout', timeoutMs);
   s.add(...m.facts);
   if (fewer !== null) s.add(m.count.le(fewer - 1));
-  return s.check();
+  return within(m.count.ctx as Z3, timeoutMs, () => s.check());
 }
 
 async function soundly(
@@ -263,7 +259,7 @@ async function soundly(
   s.set('timeout', timeoutMs);
   s.add(...m.facts);
   if (fewer !== null) s.add(m.count.le(fewer - 1));
-  return s.check();
+  return within(Zc as Z3, timeoutMs, () => s.check());
 }
 
 function symbolOf(Z: Z3, key: string, v: unknown, r: VarRange, width: (k: string) => number): Sym | null {
@@ -297,7 +293,7 @@ function symbolOf(Z: Z3, key: string, v: unknown, r: VarRange, width: (k: string
   const dist = Z.If(x.ge(x0), x.sub(x0), x0.sub(x)) as A;
   return {
     key,
-    val: { k: 'n', e: x, ok: null },
+    val: { k: 'n', e: x, ok: null, float: true },
     term: t,
     changed,
     rel: dist.div(Z.Real.val(exactRational(width(key)))),

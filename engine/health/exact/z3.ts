@@ -33,3 +33,26 @@ export function exactRational(x: number): { numerator: bigint; denominator: bigi
   }
   return { numerator: BigInt(v), denominator: den };
 }
+
+/**
+ * A solver's answer within `ms` at most: the solver's own `timeout` is not always honoured
+ * promptly, so past the time the context is interrupted and the answer is 'unknown'.
+ */
+export async function within(
+  Z: Z3,
+  ms: number,
+  check: () => Promise<'sat' | 'unsat' | 'unknown'>,
+): Promise<'sat' | 'unsat' | 'unknown'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'unknown'>((resolve) => {
+    timer = setTimeout(() => {
+      Z.interrupt();
+      resolve('unknown');
+    }, ms + 50);
+  });
+  try {
+    return await Promise.race([check(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
