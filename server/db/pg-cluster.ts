@@ -40,8 +40,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a cluster, or returns `{ skip }` saying why it cannot. */
+/**
+ * Starts a cluster, or returns `{ skip }` saying why it cannot — unless `ECOSCORE_REQUIRE_PG=1`
+ * (set by .ci/run, which installs PostgreSQL): then it throws, so the real-server tests cannot be
+ * skipped there unnoticed.
+ */
 export async function startPgCluster(): Promise<PgCluster | { skip: string }> {
+  const result = await tryStartPgCluster();
+  if ('skip' in result && process.env.ECOSCORE_REQUIRE_PG === '1')
+    throw new Error(`ECOSCORE_REQUIRE_PG=1 but no PostgreSQL server could be started: ${result.skip}`);
+  return result;
+}
+
+async function tryStartPgCluster(): Promise<PgCluster | { skip: string }> {
   const initdb = findPgBin('initdb');
   const pgCtl = findPgBin('pg_ctl');
   if (!initdb || !pgCtl)

@@ -3,6 +3,7 @@
  * data, one user per role, and a small client that keeps each user's session cookie.
  */
 import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { openDatabase, openStore, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import { loadRegions, parseRegionsCsv } from '../db/regions.ts';
@@ -108,19 +109,34 @@ export async function login(app: EcoscoreApp, username: string, password = PASSW
  */
 /**
  * The database of a fixture: in-memory SQLite, or the PostgreSQL `ECOSCORE_TEST_DB` names
- * (`pglite:` runs the route tests on PostgreSQL in-process). On PostgreSQL `sqlite` is absent: a
+ * (`pglite:` runs the route tests on PostgreSQL in-process; a `postgres://` server gets a new database
+ * per fixture). On PostgreSQL `sqlite` is absent: a
  * test that reaches behind the repository into better-sqlite3 does not apply there.
  */
 export async function openTestDatabase(): Promise<OpenedDatabase> {
   const url = process.env.ECOSCORE_TEST_DB?.trim();
   if (!url) return openDatabase(':memory:');
-  const store = await openStore(url);
+  const store = await openStore(/^postgres(ql)?:\/\//i.test(url) ? await freshPgDatabase(url) : url);
   return {
     db: store.db,
     sqlite: undefined as unknown as OpenedDatabase['sqlite'],
     path: store.path,
     close: () => void store.close(),
   };
+}
+
+/** A new empty database on the PostgreSQL server `url` names (each fixture starts empty, as in memory). */
+async function freshPgDatabase(url: string): Promise<string> {
+  const admin = await openStore(url, { readonly: true });
+  const name = `ecoscore_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  try {
+    await admin.db.run(sql.raw(`CREATE DATABASE ${name}`));
+  } finally {
+    await admin.close();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
 export async function makeFixture(

@@ -11,9 +11,9 @@
  * const sig = signer.sign(contentHash);  // 128 hex digits
  * verifySignature(signer.publicKey, contentHash, sig) // true
  */
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { isPostgres, storeInfo, storeKey } from '../db/dialect.ts';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -96,6 +96,8 @@ export function loadOrCreateKeyFile(path: string): Signer {
   if (!existsSync(path)) {
     const file = newKeyFile();
     try {
+      // ./data/ may not exist yet on PostgreSQL (SQLite creates it for the database file).
+      mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
     } catch (e) {
