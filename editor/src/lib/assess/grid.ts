@@ -6,7 +6,7 @@
 import type { Input, RuleDocument } from '$engine/types.ts';
 import type { DatasetGrid } from './api.ts';
 import { cellText, parseCell, readBoolean, type ParsedCell } from './cells.ts';
-import { choiceFromText, PREV_PREFIX } from '$engine/document/v2.ts';
+import { choiceFromText, choiceLabel, PREV_PREFIX } from '$engine/document/v2.ts';
 
 export interface Cell {
   text: string;
@@ -32,7 +32,10 @@ export function rowsOf(grid: DatasetGrid, inputs: readonly Input[]): GridRow[] {
   return grid.regions.map((r) => {
     const cells: Record<string, Cell> = {};
     for (const input of inputs) {
-      const text = cellText(r.values[input.key]);
+      const value = r.values[input.key];
+      // A labelled choice in a text cell (number inputs) reads as its label, which parses back.
+      const shown = input.type !== 'string' ? choiceLabel(input, value)?.zh : undefined;
+      const text = shown ?? cellText(value);
       cells[input.key] = { text, original: text, server: null };
     }
     const previous: GridRow['previous'] = {};

@@ -61,7 +61,7 @@ export function formulaCompletionSource(getVars: () => VariableInfo[], getLang: 
           type: kindType(v.kind),
           boost: /"var"\s*:\s*\[?\s*$/.test(prefix) ? 1 : 0,
         })),
-        validFor: /^[\w]*$/,
+        validFor: /^[\w.]*$/,
       };
     }
 

@@ -327,6 +327,19 @@ export class DraftSession {
     for (const i of d?.inputs ?? [])
       if (i && typeof i.key === 'string' && i.key)
         vars.push({ key: i.key, label: i.label ?? { zh: i.key }, unit: i.unit, kind: 'input', type: i.type });
+    // Last year's values (schema version 2) of the inputs that declare `previous`: prev.KEY.
+    for (const i of d?.inputs ?? [])
+      if (i && typeof i.key === 'string' && i.key && (i.previous === 'required' || i.previous === 'optional'))
+        vars.push({
+          key: `prev.${i.key}`,
+          label: {
+            zh: `上年${i.label?.zh ?? i.key}`,
+            ...(i.label?.en ? { en: `last year's ${i.label.en}` } : {}),
+          },
+          unit: i.unit,
+          kind: 'input',
+          type: i.type,
+        });
     for (const x of d?.derived ?? [])
       if (x && typeof x.key === 'string' && x.key)
         vars.push({ key: x.key, label: x.label ?? { zh: x.key }, kind: 'derived', type: 'number' });
