@@ -37,9 +37,21 @@ describe('seedIfEmpty', () => {
       expect(byYear.get(year)!.parentId).toBe(byYear.get(year - 1)!.id);
     for (const year of [2021, 2022, 2023, 2024, 2025]) {
       const file = JSON.parse(readFileSync(join(RULES_DIR, 'sample-data', `${year}.json`), 'utf8'));
-      expect(datasetHash(await datasetForYear(h.db, year))).toBe(
-        datasetHash({ year, regions: file.regions }),
+      // The values as given; last year's values are stored (as prev.KEY) only for 2021, whose
+      // 2020 values no sample file holds — later years read theirs from the year before.
+      const regions = file.regions.map(
+        (r: { code: string; name: string; values: object; previous: Record<string, unknown> }) => ({
+          code: r.code,
+          name: r.name,
+          values: {
+            ...r.values,
+            ...(year === 2021
+              ? Object.fromEntries(Object.entries(r.previous).map(([k, v]) => [`prev.${k}`, v]))
+              : {}),
+          },
+        }),
       );
+      expect(datasetHash(await datasetForYear(h.db, year))).toBe(datasetHash({ year, regions }));
     }
     expect((await listAudit(h.db, { user: 'system' })).total).toBeGreaterThan(12 + 5 + 4 + 5);
   });
@@ -58,8 +70,8 @@ describe('seedIfEmpty', () => {
     await seedIfEmpty(h.db);
     for (const v of await listVersions(h.db, { status: 'published' })) {
       const run = await createRun(h.db, { versionId: v.id, year: v.year }, 'test');
-      expect(run.counts.scored + run.counts.errors).toBe(12);
-      expect(run.counts.scored).toBeGreaterThan(0);
+      // every region scored, 2021 included (its 2020 values come with the sample data)
+      expect(run.counts).toMatchObject({ scored: 12, errors: 0 });
     }
   });
 

@@ -2,7 +2,9 @@
  * First-start seed: on an empty database, the regions (`rules/regions.csv`), the sample rule
  * families (`rules/<family>/<year>.json`: every year published except the latest, which stays a
  * draft) and the sample data (`rules/sample-data/<year>.json`, source `national` for inputs whose
- * `source` is national, `provincial` otherwise), so a new user sees a working system at once.
+ * `source` is national, `provincial` otherwise; the first year's `previous` values, which no sample
+ * file of the year before holds, stored as its `prev.KEY` values), so a new user sees a working
+ * system at once.
  * Each part is seeded only when its table is empty, all in one transaction, by the user `system`.
  *
  * Users are the auth module's: pass `createUsers` to create the first admin when there is no user.
@@ -154,20 +156,32 @@ async function seedData(db: Db, dir: string, report: SeedReport): Promise<void> 
     const year = Number(f.slice(0, 4));
     const path = join(dataDir, f);
     try {
-      const data = readJson(path) as { regions?: { code: string; values: Record<string, unknown> }[] };
+      const data = readJson(path) as {
+        regions?: { code: string; values: Record<string, unknown>; previous?: Record<string, unknown> }[];
+      };
       const doc = await documentFor(db, year);
       const inputs = new Map<string, Input>((doc?.inputs ?? []).map((i) => [i.key, i]));
+      const firstYear = !existsSync(join(dataDir, `${year - 1}.json`));
       const incoming: IncomingRegion[] = (data.regions ?? [])
         .filter((r) => known.has(r.code))
         .map((r, i) => ({
           code: r.code,
           path: `/regions/${i}`,
-          values: Object.entries(r.values ?? {})
-            .filter(([, v]) => v !== null && v !== undefined)
-            .map(([key, value]) => ({
+          values: [
+            ...Object.entries(r.values ?? {}).map(([key, value]) => ({ key, value, at: 'values' })),
+            // Last year's values (SPEC section 9) are stored as `prev.KEY` only where no sample file
+            // holds that year (2021 carries 2020's); later years read them from the year before.
+            ...(firstYear ? Object.entries(r.previous ?? {}) : []).map(([key, value]) => ({
               key,
               value,
-              path: `/regions/${i}/values/${key}`,
+              at: 'previous',
+            })),
+          ]
+            .filter(({ value }) => value !== null && value !== undefined)
+            .map(({ key, value, at }) => ({
+              key: at === 'previous' ? `prev.${key}` : key,
+              value,
+              path: `/regions/${i}/${at}/${key}`,
               source:
                 inputs.get(key)?.source === 'national' ? ('national' as const) : ('provincial' as const),
             })),

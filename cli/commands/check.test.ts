@@ -74,13 +74,14 @@ describe('ecoscore paths', () => {
     const p = JSON.parse(out.stdout);
     expect(p).toMatchObject({
       region: '220184',
-      from: { grade: 'qualified' },
-      to: { grade: 'good' },
+      // 75.55 points (合格 by score), one grade down for missed binding targets: the next grade up is 合格
+      from: { grade: 'unqualified' },
+      to: { grade: 'qualified' },
       reachable: true,
     });
     expect(p.changes.length).toBeGreaterThan(0);
     const text = await cli(['paths', rules, 'rules/sample-data/2025.json', '--region', '220184']);
-    expect(text.stdout).toContain('整改路径 / path to 良好');
+    expect(text.stdout).toContain('整改路径 / path to 合格');
   });
 
   test('a veto keeps the region down: reachable false with the reason, exit 1', async () => {
@@ -88,7 +89,8 @@ describe('ecoscore paths', () => {
     expect(out.code).toBe(1);
     const p = JSON.parse(out.stdout);
     expect(p.reachable).toBe(false);
-    expect(p.reasons[0]).toMatchObject({ kind: 'veto', id: 'major_incident', fixed: true });
+    // 吉林市's 重大 incident: the 细则's own veto (serious_incident)
+    expect(p.reasons[0]).toMatchObject({ kind: 'veto', id: 'serious_incident', fixed: true });
   });
 
   test('wrong usage, an unknown region or grade: exit 2', async () => {

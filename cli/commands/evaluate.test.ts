@@ -86,9 +86,24 @@ test('XLSX data: the same results as the JSON file, a formula error cell reporte
   const keys: string[] = doc.inputs.map((i: { key: string }) => i.key);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('数据');
-  ws.addRow(['code', 'name', ...keys]);
-  ws.addRow(['#代码', '名称', ...doc.inputs.map((i: { label: { zh: string } }) => i.label.zh)]);
-  for (const r of data.regions) ws.addRow([r.code, r.name, ...keys.map((k) => r.values[k] ?? null)]);
+  // last year's values (schema version 2) as prev.KEY columns
+  const prevKeys: string[] = doc.inputs
+    .filter((i: { previous?: string }) => i.previous)
+    .map((i: { key: string }) => i.key);
+  ws.addRow(['code', 'name', ...keys, ...prevKeys.map((k) => `prev.${k}`)]);
+  ws.addRow([
+    '#代码',
+    '名称',
+    ...doc.inputs.map((i: { label: { zh: string } }) => i.label.zh),
+    ...prevKeys.map((k) => `上年${k}`),
+  ]);
+  for (const r of data.regions)
+    ws.addRow([
+      r.code,
+      r.name,
+      ...keys.map((k) => r.values[k] ?? null),
+      ...prevKeys.map((k) => r.previous?.[k] ?? null),
+    ]);
   const dir = mkdtempSync(join(tmpdir(), 'ecoscore-xlsx-'));
   const good = join(dir, 'data.xlsx');
   await wb.xlsx.writeFile(good);

@@ -5,14 +5,19 @@
  */
 import type { Input, RuleDocument } from '../types.ts';
 import { variablesOf } from '../logic/walk.ts';
+import { prevKeyOf } from '../document/v2.ts';
 
-/** The input keys a formula reads, following derived values. */
+/**
+ * The input keys a formula reads, following derived values (this year's data only: parameters and
+ * last year's `prev.KEY` values are not the year's inputs).
+ */
 export function inputsRead(formula: unknown, doc: RuleDocument): string[] {
   const derived = new Map((doc.derived ?? []).map((d) => [d.key, d]));
+  const parameters = new Set((doc.parameters ?? []).map((p) => p.key));
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (key: string) => {
-    if (seen.has(key)) return;
+    if (seen.has(key) || parameters.has(key) || prevKeyOf(key) !== null) return;
     seen.add(key);
     const d = derived.get(key);
     if (d) for (const v of variablesOf(d.logic)) visit(v);

@@ -16,6 +16,7 @@ import { logic, truthy } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
 import { renderFormula, formulaLabels, type FormulaLabel } from '../render/formula.ts';
 import { roundHalfAway } from '../numeric/round.ts';
+import { PREV_PREFIX, prevKeyOf } from '../document/v2.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -49,9 +50,27 @@ export interface ItemExplanation {
 
 export interface ExplainContext {
   doc: RuleDocument;
-  /** Inputs after defaults and derived values of the region (from the run's trace). */
+  /**
+   * Inputs after defaults, last year's values as `prev.KEY` and derived values of the region (from
+   * the run's trace): `explainValues(result)`.
+   */
   values: Record<string, unknown>;
   lang: Lang;
+}
+
+/**
+ * The values an explanation reads from a region's result: its inputs, last year's values as
+ * `prev.KEY` (schema version 2) and its derived values.
+ *
+ * @example explainValues(result)['prev.pm25'] // 31
+ */
+export function explainValues(
+  result: Pick<RegionResult, 'values' | 'previousValues' | 'derived'>,
+): Record<string, unknown> {
+  const previous = Object.fromEntries(
+    Object.entries(result.previousValues ?? {}).map(([k, v]) => [`${PREV_PREFIX}${k}`, v]),
+  );
+  return { ...(result.values ?? {}), ...previous, ...(result.derived ?? {}) };
 }
 
 interface Words {
@@ -155,7 +174,18 @@ function labelOf(l: { zh: string; en?: string } | undefined, key: string, lang: 
 function lookup(doc: RuleDocument) {
   const inputs = new Map<string, Input>((doc.inputs ?? []).map((i) => [i.key, i]));
   const derived = new Map((doc.derived ?? []).map((d) => [d.key, d]));
-  return { inputs, derived };
+  const parameters = new Map((doc.parameters ?? []).map((p) => [p.key, p]));
+  return { inputs, derived, parameters };
+}
+
+/** The value of a number constant of a formula: a literal, or a parameter (schema version 2) read with `var`. */
+function constantOf(x: unknown, doc: RuleDocument): number | undefined {
+  if (typeof x === 'number') return x;
+  if (isOperation(x) && operationOf(x) === 'var') {
+    const value = lookup(doc).parameters.get(String(argsOf(x)[0]))?.value;
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
 }
 
 /** The unit a derived value inherits: the one unit of the inputs it reads, when it only adds and subtracts them. */
@@ -193,7 +223,7 @@ export function labelsFor(doc: RuleDocument): Record<string, FormulaLabel> {
 export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
   const { doc, values, lang } = ctx;
   const w = WORDS[lang];
-  const { inputs, derived } = lookup(doc);
+  const { inputs, derived, parameters } = lookup(doc);
   const labels = labelsFor(doc);
   const precision = doc.precision ?? 2;
   const inputFacts: Fact[] = [];
@@ -202,6 +232,22 @@ export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
   const visit = (key: string) => {
     if (seen.has(key)) return;
     seen.add(key);
+    // A parameter is the rule's own constant, not the region's data: its value shows where it is used.
+    if (parameters.has(key)) return;
+    const prevKey = prevKeyOf(key);
+    const lastYear = prevKey === null ? undefined : inputs.get(prevKey);
+    if (lastYear) {
+      const label = labelOf(labels[key], key, lang);
+      inputFacts.push({
+        key,
+        label,
+        value: values[key],
+        unit: lastYear.unit === undefined ? undefined : w.unit(lastYear.unit),
+        kind: 'input',
+        text: `${label} ${valueText(values[key], lastYear.unit, w, precision)}`,
+      });
+      return;
+    }
     const input = inputs.get(key);
     if (input) {
       const label = labelOf(input.label, key, lang);
@@ -321,11 +367,12 @@ function deductionText(d: unknown, ctx: ExplainContext, data: Record<string, unk
     return `${renderFormula(x, { lang, labels })} = ${fmt(value, digits)}${w.then}${fmt(value, digits)}`;
   };
   if (isOperation(d) && operationOf(d) === '*') {
+    // A rate times a quantity: the rate is a number or a parameter, shown by its value.
     const a = argsOf(d);
-    if (a.length === 2 && typeof a[0] === 'number' && typeof a[1] !== 'number')
-      return `${factor(a[1])} × ${fmt(a[0], 6)} = ${total}`;
-    if (a.length === 2 && typeof a[1] === 'number' && typeof a[0] !== 'number')
-      return `${factor(a[0])} × ${fmt(a[1], 6)} = ${total}`;
+    const k0 = a.length === 2 ? constantOf(a[0], doc) : undefined;
+    const k1 = a.length === 2 ? constantOf(a[1], doc) : undefined;
+    if (k0 !== undefined && k1 === undefined) return `${factor(a[1])} × ${fmt(k0, 6)} = ${total}`;
+    if (k1 !== undefined && k0 === undefined) return `${factor(a[0])} × ${fmt(k1, 6)} = ${total}`;
   }
   if (isOperation(d) && operationOf(d) === 'var') {
     const key = String(argsOf(d)[0]);

@@ -4,7 +4,7 @@
  */
 import type { RegionResult } from '../../engine/types.ts';
 import type { PreviousResult } from '../db/runs.ts';
-import { explainItem, fmtScore, gradePath } from '../../engine/explain/trace.ts';
+import { explainItem, explainValues, fmtScore, gradePath } from '../../engine/explain/trace.ts';
 import { chineseDate, cnNumber, docNumberLine, type Block, type OfficialDocument } from './model.ts';
 import type { RunSource } from './source.ts';
 import { provenance, runDate } from './notice.ts';
@@ -24,7 +24,7 @@ export function buildStatement(
     settings.abbreviation,
     Number(runDate(src).slice(0, 4)),
   );
-  const ctx = { doc, values: { ...(region.values ?? {}), ...(region.derived ?? {}) }, lang: 'zh' as const };
+  const ctx = { doc, values: explainValues(region), lang: 'zh' as const };
 
   const rows: string[][] = [];
   let items = 0;

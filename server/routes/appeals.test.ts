@@ -511,7 +511,12 @@ describe('appeals and corrections', () => {
     expect(jl.total).toBe(round2(jl.base + jl.bonus));
     const grade = doc.grades.find((g) => g.min <= jl.total)!.id;
     expect(jl.scoreGrade).toBe(grade);
-    expect(jl.grade).toBe(grade); // 220200 has no downgrade, cap or veto
+    // 220200 misses binding targets in 2024 (the one 降档项): one grade below its score grade
+    expect(jl.downgrades).toEqual(['binding_target_missed']);
+    expect(jl.caps).toEqual([]);
+    expect(jl.vetoes).toEqual([]);
+    const gi = doc.grades.findIndex((g) => g.id === grade);
+    expect(jl.grade).toBe(doc.grades[Math.min(gi + 1, doc.grades.length - 1)].id);
 
     // Ranking follows the effective totals and grades.
     const order = (after.results as RegionResult[]).map((r) => r.rank);
@@ -617,7 +622,14 @@ describe('appeals and corrections', () => {
     expect(byRegion.get('220100')).toEqual(['downgraded']);
     expect(byRegion.has('220500')).toBe(false);
     const criticism = c.body.lists.find((l: { kind: string }) => l.kind === 'criticism');
-    expect(criticism.regions.map((r: { region: string }) => r.region).sort()).toEqual(['220184', '220581']);
+    // 不合格 in 2024: 公主岭 by score, 梅河口 by veto, 四平 and 松原 合格 by score but downgraded for
+    // missed binding targets
+    expect(criticism.regions.map((r: { region: string }) => r.region).sort()).toEqual([
+      '220184',
+      '220300',
+      '220581',
+      '220700',
+    ]);
 
     expect((await rev.json('PUT', '/api/families/jilin-eco-target/consequences', { lists: [] })).status).toBe(
       403,

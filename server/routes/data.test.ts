@@ -87,7 +87,7 @@ describe('datasets', () => {
     const as = f.as('assessor');
     const v = f.draft2025.id;
     const ok = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, {
-      regions: [{ code: '220100', values: { pm25: 30, pm25_prev: null } }],
+      regions: [{ code: '220100', values: { pm25: 30, national_demo: null } }],
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ regions: 1, values: 1, removed: 1 });
@@ -95,7 +95,7 @@ describe('datasets', () => {
       (r: { code: string }) => r.code === '220100',
     );
     expect(after.values.pm25).toBe(30);
-    expect(after.values).not.toHaveProperty('pm25_prev');
+    expect(after.values).not.toHaveProperty('national_demo');
     expect(after.sources.pm25).toBe('manual');
 
     const bad = await as.json('PUT', `/api/datasets/2025?versionId=${v}`, {

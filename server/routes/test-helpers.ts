@@ -185,7 +185,18 @@ export async function makeFixture(
       await saveDatasetGrid(
         db,
         year,
-        { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
+        {
+          // 2024 is the first stored year: its last-year values (2023's) come with it as prev.KEY
+          regions: data.regions.map((r) => ({
+            code: r.code,
+            values: {
+              ...r.values,
+              ...(year === 2024
+                ? Object.fromEntries(Object.entries(r.previous ?? {}).map(([k, v]) => [`prev.${k}`, v]))
+                : {}),
+            },
+          })),
+        },
         {
           versionId: year === 2025 ? draft2025.id : published[year].id,
           actor: 'system',

@@ -33,7 +33,7 @@ describe('what an appeal may be about, from the run’s own results', () => {
   });
 
   it('lists vetoes, downgrades and caps with whether they applied, the applied ones first', () => {
-    const r = scored('220100', { incident_level: 'major' });
+    const r = scored('220100', { incident_level: 'extraordinary' });
     expect(r.vetoes).toEqual(['major_incident']);
     const hit = doc.vetoes!.find((v) => v.id === 'major_incident')!;
     const opts = targetOptions(doc, r, 'zh').filter((o) => o.kind === 'veto');

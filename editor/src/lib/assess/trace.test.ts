@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { evaluate } from '../../../../engine/index.ts';
 import type { RegionResult, RuleDocument } from '../../../../engine/types.ts';
-import { explainItem, gradePath, takenBranch, deductionOf, fmt } from './trace.ts';
+import { explainItem, explainValues, gradePath, takenBranch, deductionOf, fmt } from './trace.ts';
 import { letterOf, inputsRead, cnNumber } from './letter.ts';
 
 const root = new URL('../../../../', import.meta.url);
@@ -24,7 +24,7 @@ function scored(code: string, change: Record<string, unknown> = {}): RegionResul
 }
 
 function explain(result: RegionResult, itemId: string, lang: 'zh' | 'en' = 'zh') {
-  const values = { ...result.values, ...result.derived };
+  const values = explainValues(result);
   for (const c of result.categories) {
     const it = c.items.find((x) => x.id === itemId);
     if (!it) continue;
@@ -38,7 +38,7 @@ describe('an item’s points in words, from the trace', () => {
   it('no deduction: the values read, with labels and units', () => {
     const e = explain(scored('220100'), 'pm25');
     expect(e.summary).toBe(
-      '细颗粒物(PM2.5)年均浓度 31 μg/m³，上年度细颗粒物(PM2.5)年均浓度 31 μg/m³，细颗粒物(PM2.5)浓度目标 34 μg/m³：未扣分',
+      '细颗粒物(PM2.5)年均浓度 31 μg/m³，上年细颗粒物(PM2.5)年均浓度 31 μg/m³，细颗粒物(PM2.5)浓度目标 34 μg/m³：未扣分',
     );
     expect(e.deducted).toBe(0);
   });
@@ -88,7 +88,8 @@ describe('how the grade came about', () => {
   it('score grade, then the downgrade, named', () => {
     const steps = gradePath(scored('220100'), doc, 'zh').map((s) => s.text);
     expect(steps).toEqual([
-      '总分 96.89 = 基础分 96.89 + 加分 0',
+      // 2024 长春: satisfaction 92.1%, down from 93% in 2023: 1 point off the 96.89 it had before
+      '总分 95.89 = 基础分 95.89 + 加分 0',
       '按分数评为「优秀」（90 分及以上）',
       '触发降档项「未按期完成生态环境保护督察问题整改任务」，降 1 档 → 「良好」',
       '最终等级「良好」',
@@ -131,7 +132,8 @@ describe('formula shapes', () => {
 describe('the target letter', () => {
   it('lists the targets each item reads, through derived values', () => {
     expect(inputsRead(doc.categories[0].items.find((i) => i.id === 'pm25')!.logic, doc).sort()).toEqual(
-      ['pm25', 'pm25_prev', 'pm25_target'].sort(),
+      // the year's inputs: not the parameter pm25_deduction, not last year's prev.pm25
+      ['pm25', 'pm25_target'].sort(),
     );
     const { sections, otherTargets } = letterOf(doc);
     const pm25 = sections[0].items.find((i) => i.id === 'pm25')!;
