@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, classify, handleError, problemBody } from './problem.ts';
 import { ConflictError, ImmutableError, NotFoundError, ValidationError } from './db/errors.ts';
 import { InvalidDocumentError } from '../engine/index.ts';
+import { AppealError } from './db/appeals.ts';
+import { IntegrityError, SamePersonError } from './trust/errors.ts';
 
 describe('problem+json', () => {
   it('builds RFC 9457 bodies with the code in the type URI', () => {
@@ -39,6 +41,9 @@ describe('problem+json', () => {
         422,
         'invalid_document',
       ],
+      [new SamePersonError('same'), 403, 'same_person'],
+      [new IntegrityError('rule_versions', 3, 'hash_mismatch', 'changed'), 500, 'integrity'],
+      [new AppealError(415, 'unsupported_type', 'gif'), 415, 'unsupported_type'],
       [new HTTPException(413, { message: 'too big' }), 413, 'http_413'],
       [new ApiError(428, 'if_match_required', 'x'), 428, 'if_match_required'],
       [
@@ -60,6 +65,10 @@ describe('problem+json', () => {
         ?.errors,
     ).toEqual([{ path: '/a', code: 'c', message: 'm', row: 3, column: 'B' }]);
     expect(classify(new TypeError('boom'))).toBeUndefined();
+    // By class, not by name: an error that only calls itself a store error stays unknown (a 500).
+    const impostor = Object.assign(new Error('x'), { name: 'NotFoundError', status: 404, code: 'not_found' });
+    expect(classify(impostor)).toBeUndefined();
+    expect(classify({ name: 'ValidationError', message: 'x' })).toBeUndefined();
   });
 
   it('answers unknown errors with a 500 that does not leak the message, and logs the stack', async () => {

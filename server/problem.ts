@@ -6,6 +6,8 @@ import type { Context } from 'hono';
 import type { Problem } from '../engine/types.ts';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { InvalidDocumentError } from '../engine/validate/index.ts';
+import { ConflictError, StoreError } from './db/errors.ts';
 
 /** One problem in a list: where, what (stable code) and how to fix it. Imports add row/column. */
 export interface ProblemEntry extends Problem {
@@ -98,56 +100,29 @@ export function problemResponse(
   });
 }
 
-/** Reads a `{ path, code, message }[]` list from an error object, when it carries one. */
-function problemsOf(err: Record<string, unknown>): ProblemEntry[] | undefined {
-  const list = err.problems ?? err.errors;
-  if (!Array.isArray(list)) return undefined;
-  return list.filter(
-    (p): p is ProblemEntry => typeof p === 'object' && p !== null && 'code' in p && 'message' in p,
-  );
+/** The `current` member of a stale edit's problem (the row as the caller would read it now). */
+function extraOf(err: StoreError): Record<string, unknown> {
+  return err instanceof ConflictError && err.current !== undefined ? { current: err.current } : {};
 }
 
 /**
- * Maps the typed errors of the store (`server/db`) and the engine to a status, by their class name
- * or their `status`/`code` fields, so routes can let them propagate. Returns undefined for
- * anything unknown (answered as a 500).
+ * Maps the typed errors of the store (`server/db`, `server/trust`: their own `status` and `code`)
+ * and the engine's invalid document (422) to a problem, by their class, so routes can let them
+ * propagate. Returns undefined for anything unknown (answered as a 500).
  */
 export function classify(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
     return new ApiError(err.status, `http_${err.status}`, err.message || TITLES[err.status] || 'Error');
   }
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as Record<string, unknown> & { name?: string; message?: string };
-  const name = String(e.name ?? e.constructor?.name ?? '');
-  const message = String(e.message ?? name);
-  const code = typeof e.code === 'string' && /^[a-z][a-z0-9_]*$/.test(e.code) ? e.code : undefined;
-  const problems = problemsOf(e);
-  const extra: Record<string, unknown> = {};
-  if (e.current !== undefined) extra.current = e.current;
-  const byName: Record<string, [number, string]> = {
-    NotFoundError: [404, 'not_found'],
-    ConflictError: [409, 'conflict'],
-    StaleRevisionError: [409, 'stale_revision'],
-    StaleError: [409, 'stale_revision'],
-    ImmutableError: [409, 'immutable'],
-    NotDraftError: [409, 'not_draft'],
-    StateError: [409, 'invalid_state'],
-    InvalidDocumentError: [422, 'invalid_document'],
-    ValidationError: [422, 'validation_failed'],
-    ImportError: [422, 'import_failed'],
-    DataError: [422, 'invalid_data'],
-    DatasetError: [422, 'invalid_data'],
-    PublishError: [422, 'publish_refused'],
-  };
-  const hit = byName[name];
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 600) {
-    return new ApiError(e.status, code ?? hit?.[1] ?? `http_${e.status}`, message, problems, extra);
-  }
-  if (hit) return new ApiError(hit[0], code ?? hit[1], message, problems, extra);
+  if (err instanceof StoreError)
+    return new ApiError(err.status, err.code, err.message, err.errors, extraOf(err));
+  if (err instanceof InvalidDocumentError) return new ApiError(422, err.code, err.message, err.problems);
   // SQLite constraint violations (e.g. the immutability triggers, unique keys) are conflicts.
-  if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
-    return new ApiError(409, 'constraint_violation', message);
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'))
+      return new ApiError(409, 'constraint_violation', err.message);
   }
   return undefined;
 }

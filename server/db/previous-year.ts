@@ -4,7 +4,10 @@
  * year − 1 (engine `fillPrevious`), and each region's trace says where each came from.
  */
 import { fillPrevious, PREV_PREFIX, previousInputs } from '../../engine/index.ts';
-import type { Dataset, RuleDocument } from '../../engine/types.ts';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Dataset, RegionResult, RuleDocument } from '../../engine/types.ts';
+import { NotFoundError } from './errors.ts';
+import { ruleVersions, runResults, runs } from './schema.ts';
 import type { Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { storedDataset } from './dataset-cache.ts';
@@ -37,4 +40,69 @@ export async function withPreviousYear(
     }),
   };
   return fillPrevious(list, split, last.regions.length > 0 ? last : null, year - 1);
+}
+
+/** The previous year's result of a region, from the latest run of the same family for that year. */
+export interface PreviousResult {
+  runId: number;
+  versionId: number;
+  year: number;
+  result: RegionResult;
+}
+
+/** A RegionResult without item traces, values and derived values (for rankings and lists). */
+export function withoutTraces(r: RegionResult): RegionResult {
+  const { values: _v, derived: _d, ...rest } = r;
+  return {
+    ...rest,
+    categories: r.categories.map((c) => ({ ...c, items: c.items.map(({ trace: _t, ...item }) => item) })),
+    bonusItems: r.bonusItems.map(({ trace: _t, ...item }) => item),
+  };
+}
+
+/** A region's stored result in a run, as its JSON text (NotFoundError when it was not scored). */
+export async function regionResultText(db: Tx, runId: number, code: string): Promise<string> {
+  const row = await db
+    .select({ result: runResults.result })
+    .from(runResults)
+    .where(and(eq(runResults.runId, runId), eq(runResults.regionCode, code)))
+    .get();
+  if (!row) throw new NotFoundError(`run ${runId} region`, code);
+  return row.result;
+}
+
+/**
+ * The region's result, without traces, in the latest finished run of the family for the year
+ * before `year`; null when there is none.
+ */
+export async function previousRegionResult(
+  db: Tx,
+  family: string,
+  year: number,
+  code: string,
+): Promise<PreviousResult | null> {
+  const prev = await db
+    .select({ id: runs.id, versionId: runs.versionId, year: runs.year, result: runResults.result })
+    .from(runs)
+    .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
+    .innerJoin(runResults, and(eq(runResults.runId, runs.id), eq(runResults.regionCode, code)))
+    .where(
+      and(
+        eq(runs.year, year - 1),
+        eq(ruleVersions.family, family),
+        eq(runs.status, 'finished'),
+        lt(runs.year, year),
+      ),
+    )
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(1)
+    .get();
+  return prev
+    ? {
+        runId: prev.id,
+        versionId: prev.versionId,
+        year: prev.year,
+        result: withoutTraces(JSON.parse(prev.result) as RegionResult),
+      }
+    : null;
 }

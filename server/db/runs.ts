@@ -29,7 +29,14 @@ import { appealStateOf, type AppealState } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
-import { withPreviousYear } from './previous-year.ts';
+import {
+  previousRegionResult,
+  regionResultText,
+  withoutTraces,
+  withPreviousYear,
+  type PreviousResult,
+} from './previous-year.ts';
+export { withoutTraces, type PreviousResult } from './previous-year.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
 import { getVersion, type Version } from './versions.ts';
@@ -80,14 +87,6 @@ export interface RunDetail extends RunSummary {
   results: RegionResult[];
   errors: RegionError[];
   warnings: RunWarning[];
-}
-
-/** The previous year's result of a region, from the latest run of the same family for that year. */
-export interface PreviousResult {
-  runId: number;
-  versionId: number;
-  year: number;
-  result: RegionResult;
 }
 
 export interface RunFilter {
@@ -146,16 +145,6 @@ export function orderEvaluation(evaluation: { results: RegionResult[]; errors: R
       .map((e, i) => ({ e, i }))
       .sort((a, b) => cmp(a.e.region, b.e.region) || a.i - b.i)
       .map((x) => x.e),
-  };
-}
-
-/** A RegionResult without item traces, values and derived values (for rankings and lists). */
-export function withoutTraces(r: RegionResult): RegionResult {
-  const { values: _v, derived: _d, ...rest } = r;
-  return {
-    ...rest,
-    categories: r.categories.map((c) => ({ ...c, items: c.items.map(({ trace: _t, ...item }) => item) })),
-    bonusItems: r.bonusItems.map(({ trace: _t, ...item }) => item),
   };
 }
 
@@ -520,36 +509,9 @@ export async function getRunRegion(
 ): Promise<RegionResult & { previous: PreviousResult | null }> {
   const row = await getRunRow(db, id);
   await intactTexts(db, row);
-  const res = await db
-    .select({ result: runResults.result })
-    .from(runResults)
-    .where(and(eq(runResults.runId, id), eq(runResults.regionCode, code)))
-    .get();
-  if (!res) throw new NotFoundError(`run ${id} region`, code);
+  const text = await regionResultText(db, id, code);
   const { family } = await versionInfo(db, row.versionId);
-  const prevRun = await db
-    .select({ id: runs.id, versionId: runs.versionId, year: runs.year, result: runResults.result })
-    .from(runs)
-    .innerJoin(ruleVersions, eq(ruleVersions.id, runs.versionId))
-    .innerJoin(runResults, and(eq(runResults.runId, runs.id), eq(runResults.regionCode, code)))
-    .where(
-      and(
-        eq(runs.year, row.year - 1),
-        eq(ruleVersions.family, family),
-        eq(runs.status, 'finished'),
-        lt(runs.year, row.year),
-      ),
-    )
-    .orderBy(desc(runs.createdAt), desc(runs.id))
-    .get();
-  if (prevRun) await intactTexts(db, await getRunRow(db, prevRun.id));
-  const previous: PreviousResult | null = prevRun
-    ? {
-        runId: prevRun.id,
-        versionId: prevRun.versionId,
-        year: prevRun.year,
-        result: withoutTraces(JSON.parse(prevRun.result) as RegionResult),
-      }
-    : null;
-  return { ...(JSON.parse(res.result) as RegionResult), previous };
+  const previous = await previousRegionResult(db, family, row.year, code);
+  if (previous) await intactTexts(db, await getRunRow(db, previous.runId));
+  return { ...(JSON.parse(text) as RegionResult), previous };
 }

@@ -16,6 +16,7 @@ import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, ValidationError, mapTriggerErrors } from './errors.ts';
 import { ruleVersions } from './schema.ts';
+import { changedVersion } from './version-reads.ts';
 import {
   getRow,
   getVersion,
@@ -103,12 +104,7 @@ export async function requestPublication(
       )
       .returning()
       .get();
-    if (!row)
-      throw new ConflictError(
-        `版本 ${id} 已被修改 / version ${id} changed`,
-        await getVersion(tx, id),
-        'stale_revision',
-      );
+    if (!row) throw await changedVersion(tx, id);
     await appendAudit(tx, {
       user: actor,
       action: 'version.request',
@@ -319,12 +315,7 @@ async function publish(
           .returning()
           .get(),
     );
-    if (!row)
-      throw new ConflictError(
-        `版本 ${id} 已被修改 / version ${id} changed while publishing`,
-        await getVersion(tx, id),
-        'stale_revision',
-      );
+    if (!row) throw await changedVersion(tx, id, ' while publishing');
     return toVersion(row);
   });
 }

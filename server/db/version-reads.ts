@@ -10,7 +10,7 @@ import { assertVersionIntact } from '../trust/integrity.ts';
 import type { Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { jsonMember } from './dialect.ts';
-import { NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 import { ruleFamilies, ruleVersions, type RuleVersionRow, type VersionStatus } from './schema.ts';
 
 export interface VersionSummary {
@@ -123,6 +123,15 @@ export async function getVersion(db: Tx, id: number): Promise<Version> {
   const row = await getRow(db, id);
   await assertVersionIntact(db, row);
   return toVersion(row);
+}
+
+/** The conflict of a write that found the version changed under it (carrying the version now). */
+export async function changedVersion(db: Tx, id: number, detail = ''): Promise<ConflictError<Version>> {
+  return new ConflictError(
+    `版本 ${id} 已被修改 / version ${id} changed${detail}`,
+    await getVersion(db, id),
+    'stale_revision',
+  );
 }
 
 /** Versions matching the filter, ordered by family, year and version number. */

@@ -39,7 +39,7 @@ import {
   type ImportProblem,
 } from './errors.ts';
 import { ruleFamilies, ruleVersions } from './schema.ts';
-import { getRow, getVersion, toVersion, type Version } from './version-reads.ts';
+import { changedVersion, getRow, getVersion, toVersion, type Version } from './version-reads.ts';
 import { blankDocument, checkStorable } from './version-document.ts';
 export { blankDocument, MAX_DOCUMENT_BYTES } from './version-document.ts';
 // The reads live in their own module; re-exported so callers keep one import.
@@ -252,12 +252,7 @@ export async function updateDraft(
       )
       .returning()
       .get();
-    if (!row)
-      throw new ConflictError(
-        `版本 ${id} 已被修改 / version ${id} changed`,
-        await getVersion(tx, id),
-        'stale_revision',
-      );
+    if (!row) throw await changedVersion(tx, id);
     await appendAudit(tx, {
       user: actor,
       action: 'version.update',

@@ -28,15 +28,13 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref } from './schemas.ts';
 import { runIdParam } from './runs.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 /** The most regions a document lists (bounds the work of one request). */
 export const MAX_DOCUMENT_REGIONS = 2000;
 
 const problem = (description: string) => ({ description, schema: ref('Problem') });
-const code = {
-  schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-  description: '地区代码 / region code',
-};
+const code = regionCodeParam;
 const publicQuery = {
   public: {
     schema: { enum: ['0', '1', 'true', 'false'] },

@@ -13,6 +13,7 @@ import type { RouteDeps } from './deps.ts';
 import { runIdParam } from './runs.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref, type JsonSchema } from './schemas.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 /** Time the analysis itself may take (what is left undecided goes to `unknown`). */
 export const CHECK_TIME_MS = 4_000;
@@ -188,10 +189,7 @@ export function healthRoutes(deps: RouteDeps): RouteSpec[] {
         "The smallest changes to the region's `actual`-role inputs (each within its range; targets, events and assessments never change) after which it reaches the grade `to` (default: the next better one) under the run's rule version and data: fewest inputs first, then the smallest changes relative to each input's range, checked by the engine. `reachable: false` with `reasons` (a veto, a cap, a downgrade that no actual value changes, or the score) when none is found.",
       params: {
         ...runIdParam,
-        code: {
-          schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-          description: '地区代码 / region code',
-        },
+        code: regionCodeParam,
       },
       query: {
         to: {

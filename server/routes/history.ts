@@ -6,6 +6,7 @@ import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref } from './schemas.ts';
 import { runIdParam } from './runs.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 const point = {
   type: 'object',
@@ -34,10 +35,7 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
         "For each year with a finished run of the run's rule family (the latest one; this run for its own year): the region's total, grade, score grade, rank and the number of regions ranked. Oldest year first.",
       params: {
         ...runIdParam,
-        code: {
-          schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-          description: '地区代码 / region code',
-        },
+        code: regionCodeParam,
       },
       responses: {
         200: {

@@ -6,9 +6,10 @@ import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 const codeParam = {
-  code: { schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' }, description: '地区代码 / region code' },
+  code: regionCodeParam,
 };
 const problem = (description: string) => ({ description, schema: ref('Problem') });
 

@@ -24,6 +24,7 @@ import type { Context } from 'hono';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 export const runIdParam = {
   id: { schema: { type: 'integer', minimum: 1 }, description: '运行 id / run id' },
@@ -135,10 +136,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         "`previous` is the region's result in the latest run of the same family for the year before (null when none).",
       params: {
         ...runIdParam,
-        code: {
-          schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-          description: '地区代码 / region code',
-        },
+        code: regionCodeParam,
       },
       responses: {
         200: {

@@ -39,3 +39,9 @@ export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as co
 export const LOCALES = ['zh', 'en'] as const;
 /** A value in a region's data: a number, a boolean or a string. */
 export const scalar = { type: ['number', 'boolean', 'string'] };
+
+/** The path parameter of a region code. */
+export const regionCodeParam = {
+  schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
+  description: '地区代码 / region code',
+};

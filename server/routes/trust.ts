@@ -10,12 +10,10 @@ import { signerFor } from '../trust/keys.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref } from './schemas.ts';
+import { regionCodeParam } from './schema-kit.ts';
 
 const yearParam = { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '年度 / year' };
-const codeParam = {
-  schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-  description: '地区代码 / region code',
-};
+const codeParam = regionCodeParam;
 const keyParam = {
   schema: { type: 'string', pattern: '^[A-Za-z0-9_.]{1,64}$' },
   description: '指标键 / input key',

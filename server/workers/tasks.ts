@@ -190,7 +190,8 @@ export function serialiseError(e: unknown): TaskError {
     return {
       name: x.name,
       message: x.message,
-      status: typeof x.status === 'number' ? x.status : undefined,
+      // The engine's invalid document crosses as its problem (422 invalid_document).
+      status: typeof x.status === 'number' ? x.status : e instanceof InvalidDocumentError ? 422 : undefined,
       code: typeof x.code === 'string' ? x.code : undefined,
       problems: x.problems ?? x.errors,
       limit: x.limit,
