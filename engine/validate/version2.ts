@@ -6,10 +6,7 @@
 import type { Problem } from '../types.ts';
 import { choiceValue, isChoice, logicHash, VERSION_2_FIELDS } from '../document/v2.ts';
 import { problem } from './problem.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+import { isObj, list, type Obj } from './common.ts';
 
 /** Rule parts that may carry `basis` and `rubric`, with the field holding their formula. */
 const RULE_PARTS = [
