@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleDocument } from '../engine/types.ts';
+import { datasetHash } from '../engine/index.ts';
+import { datasetForYear } from '../server/db/datasets.ts';
+import { withPreviousYear } from '../server/db/previous-year.ts';
 import {
   ConflictError,
   createDraft,
@@ -106,10 +109,18 @@ describe('rule lifecycle', () => {
 
     // 7. Run the assessment.
     const run1 = await createRun(h.db, { versionId: published.id, year: 2024 }, 'assessor1');
+    // The run hashes the data it evaluated: the grid's values with its prev.KEY columns read as
+    // last year's values (schema version 2), which are part of the dataset hash.
+    const evaluated = await withPreviousYear(
+      h.db,
+      published.document,
+      await datasetForYear(h.db, 2024),
+      2024,
+    );
     expect(run1).toMatchObject({
       status: 'finished',
       documentHash: published.contentHash,
-      datasetHash: grid.hash,
+      datasetHash: datasetHash(evaluated),
     });
     expect(run1.counts.scored).toBe(12);
     const detail = await getRun(h.db, run1.id);
