@@ -733,7 +733,11 @@ function version2Arb(): fc.Arbitrary<{ doc: RuleDocument; data: Dataset }> {
     .map((r) => {
       const doc = structuredClone(base) as RuleDocument;
       doc.schemaVersion = 2;
-      doc.parameters = r.params.map((value, i) => ({ key: `param_${i}`, label: { zh: `参数${i}` }, value }));
+      // the sample's own parameters stay (its formulas read them)
+      doc.parameters = [
+        ...(doc.parameters ?? []),
+        ...r.params.map((value, i) => ({ key: `param_${i}`, label: { zh: `参数${i}` }, value })),
+      ];
       const prevKeys: string[] = [];
       for (const [key, how] of r.previous) {
         const input = doc.inputs.find((i) => i.key === key)!;
@@ -742,11 +746,15 @@ function version2Arb(): fc.Arbitrary<{ doc: RuleDocument; data: Dataset }> {
         prevKeys.push(key);
       }
       const level = doc.inputs.find((i) => i.key === 'incident_level')!;
-      if (r.labelled)
-        level.enum = (level.enum as string[]).map((v, i) => ({
-          value: v,
-          label: { zh: ['无', '一般', '较大', '重大', '特别重大'][i] },
-        })) as never;
+      // the sample labels its levels: plain values, or labels of this test's own
+      const levels = (level.enum as unknown[]).map((e) =>
+        typeof e === 'object' && e !== null ? (e as { value: string }).value : e,
+      ) as string[];
+      level.enum = (
+        r.labelled
+          ? levels.map((v, i) => ({ value: v, label: { zh: ['无', '一般', '较大', '重大', '特别重大'][i] } }))
+          : levels
+      ) as never;
       doc.categories.forEach((c, i) => {
         if (r.rules[i]) c.notApplicable = r.rules[i] as 'full' | 'rescale';
       });
@@ -785,7 +793,8 @@ function version2Arb(): fc.Arbitrary<{ doc: RuleDocument; data: Dataset }> {
             previous[k] = Math.max(0, v + ((j + r.seed) % 5) - 2);
         }
         if (r.labelled && j % 3 === 0) region.values.incident_level = '一般';
-        region.previous = previous;
+        // the sample's own previous values stay
+        region.previous = { ...(region.previous ?? {}), ...previous };
       });
       for (const [region, what, value] of r.damage) {
         const reg = data.regions[region % data.regions.length];
@@ -825,9 +834,12 @@ describe('schema version 2: random documents and data in both modes', () => {
     expect(rescaled).toBeGreaterThan(5);
   });
 
-  test('a version-1 document is refused the version-2 fields, and evaluates as before without them', () => {
-    const doc = docOf(2025);
-    doc.schemaVersion = 1;
+  test('a version-1 document is refused the version-2 fields, and evaluates as before without them', async () => {
+    // the samples are version 2 now: a version-1 golden case (test/cases) with its data
+    const { loadCases } = await import('./cases/load.ts');
+    const golden = loadCases().find((c) => c.name === 'bonus-cap')!;
+    const doc = structuredClone(golden.document) as RuleDocument;
+    expect(doc.schemaVersion).toBe(1);
     const v1 = structuredClone(doc);
     v1.categories[0].items[0].applies = true;
     v1.inputs[0].previous = 'optional';
@@ -837,8 +849,10 @@ describe('schema version 2: random documents and data in both modes', () => {
     // the same document as version 2 without any new field scores exactly as version 1
     const v2 = structuredClone(doc);
     v2.schemaVersion = 2;
-    const a = evaluate(doc, dataOf(2025));
-    const b = evaluate(v2, dataOf(2025));
+    const data = golden.data as Dataset;
+    const a = evaluate(doc, data);
+    const b = evaluate(v2, data);
+    expect(a.results.length).toBeGreaterThan(0);
     expect(JSON.stringify(b.results)).toBe(JSON.stringify(a.results));
   });
 });

@@ -176,8 +176,11 @@ describe('documents that would exhaust the engine', () => {
     });
     try {
       const cookie = await loginCookie(small);
-      const values = sampleData(2024).regions[0].values;
-      const dataset = { year: 2024, regions: manyRegions(120).regions.map((x) => ({ ...x, values })) };
+      const { values, previous } = sampleData(2024).regions[0];
+      const dataset = {
+        year: 2024,
+        regions: manyRegions(120).regions.map((x) => ({ ...x, values, previous })),
+      };
       const r = await mount(60_000, () =>
         client(small, cookie).request('POST', '/api/evaluate', {
           document: manyItemsDocument(2000),
