@@ -59,7 +59,7 @@ export {
   DOCUMENT_CACHE_SIZE,
 } from './evaluate/cache.ts';
 export { datasetHash, normalizeDataset, canonicalDatasetJson } from './dataset/hash.ts';
-export { fillPrevious } from './dataset/previous.ts';
+export { fillPrevious, splitStoredPrevious } from './dataset/previous.ts';
 export {
   parseDatasetJson,
   parseDatasetCsv,

@@ -5,7 +5,7 @@
  * copied into its result's trace). Pure: the caller reads the two datasets.
  */
 import type { Dataset, PreviousSource, RegionData, RuleDocument } from '../types.ts';
-import { previousInputs } from '../document/v2.ts';
+import { PREV_PREFIX, previousInputs } from '../document/v2.ts';
 
 /**
  * The dataset with last year's values filled from `lastYear` (the stored data of `storedYear`, the
@@ -40,6 +40,30 @@ export function fillPrevious(
         }
       }
       return { ...r, previous, previousSources: sources };
+    }),
+  };
+}
+
+/**
+ * The dataset with each region's `prev.KEY` values (stored with the year's data: imported as columns
+ * or entered in the grid) moved into its `previous`, where a value already there wins. Regions
+ * without such values keep their objects.
+ *
+ * @example splitStoredPrevious({ year: 2025, regions: [{ code: 'a', values: { pm25: 30, 'prev.pm25': 32 } }] })
+ *   // regions[0]: { code: 'a', values: { pm25: 30 }, previous: { pm25: 32 } }
+ */
+export function splitStoredPrevious(dataset: Dataset): Dataset {
+  return {
+    ...dataset,
+    regions: dataset.regions.map((r): RegionData => {
+      const entries = Object.entries(r.values ?? {});
+      if (!entries.some(([k]) => k.startsWith(PREV_PREFIX))) return r;
+      const values: Record<string, unknown> = {};
+      const previous: Record<string, unknown> = { ...(r.previous ?? {}) };
+      for (const [k, v] of entries)
+        if (k.startsWith(PREV_PREFIX)) previous[k.slice(PREV_PREFIX.length)] ??= v;
+        else values[k] = v;
+      return { ...r, values, previous };
     }),
   };
 }

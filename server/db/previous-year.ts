@@ -3,7 +3,7 @@
  * a diff's impact fills the `prev.KEY` values its data does not give from the stored data of
  * year − 1 (engine `fillPrevious`), and each region's trace says where each came from.
  */
-import { fillPrevious, PREV_PREFIX, previousInputs } from '../../engine/index.ts';
+import { fillPrevious, previousInputs, splitStoredPrevious } from '../../engine/index.ts';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Dataset, RegionResult, RuleDocument } from '../../engine/types.ts';
 import { NotFoundError } from './errors.ts';
@@ -28,18 +28,7 @@ export async function withPreviousYear(
   const list = Array.isArray(docs) ? docs : [docs];
   if (!list.some((d) => previousInputs(d).length > 0)) return dataset;
   const last = (await storedDataset(db, year - 1, reader)).dataset;
-  const split: Dataset = {
-    ...dataset,
-    regions: dataset.regions.map((r) => {
-      const values: Record<string, unknown> = {};
-      const previous: Record<string, unknown> = { ...(r.previous ?? {}) };
-      for (const [k, v] of Object.entries(r.values ?? {}))
-        if (k.startsWith(PREV_PREFIX)) previous[k.slice(PREV_PREFIX.length)] ??= v;
-        else values[k] = v;
-      return { ...r, values, previous };
-    }),
-  };
-  return fillPrevious(list, split, last.regions.length > 0 ? last : null, year - 1);
+  return fillPrevious(list, splitStoredPrevious(dataset), last.regions.length > 0 ? last : null, year - 1);
 }
 
 /** The previous year's result of a region, from the latest run of the same family for that year. */

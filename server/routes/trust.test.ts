@@ -240,7 +240,7 @@ describe('tampering with raw SQL is a loud integrity failure', () => {
 describe('cell-level data audit, sign-in audit, audit filters', () => {
   let f: Fixture;
   beforeAll(async () => {
-    f = await makeFixture({ app: { throttle: { maxFailures: 2 } } });
+    f = await makeFixture({ app: { throttle: { maxFailures: 2, baseDelayMs: 60_000 } } });
   });
   afterAll(() => f.close());
 

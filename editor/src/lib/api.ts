@@ -84,6 +84,8 @@ export interface DatasetYear {
     name: string;
     values: Record<string, unknown>;
     sources?: Record<string, string>;
+    /** The region's stored values of year − 1 (read-only; last year's values where a rule declares `previous`). */
+    lastYear?: Record<string, unknown>;
   }[];
 }
 

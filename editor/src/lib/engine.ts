@@ -12,6 +12,8 @@ export {
   ALLOWED_OPERATIONS,
   CUSTOM_OPERATIONS,
   variablesOf,
+  fillPrevious,
+  splitStoredPrevious,
 } from '$engine/index.ts';
 export type { TestOutcome, TestFailure } from '$engine/index.ts';
 export { renderFormula, formulaLabels } from '$engine/render/formula.ts';

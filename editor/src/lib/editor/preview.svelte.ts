@@ -4,6 +4,7 @@
  */
 import { api, type DatasetSummary } from '$lib/api.ts';
 import type { Dataset, Evaluation, Problem, RegionResult, RuleDocument } from '$lib/engine.ts';
+import { fillPrevious, splitStoredPrevious } from '$lib/engine.ts';
 import { engine, isSuperseded } from '$lib/engine-worker/index.ts';
 
 /**
@@ -29,6 +30,8 @@ export class PreviewModel {
   datasets = $state<DatasetSummary[] | null>(null);
   year = $state<number | null>(null);
   dataset = $state.raw<Dataset | null>(null);
+  /** Each region's stored values of the year before the loaded one (from the same request). */
+  private lastYear: Dataset | null = null;
   loading = $state(false);
   loadError = $state<unknown>(null);
   evaluation = $state.raw<Evaluation | null>(null);
@@ -74,9 +77,15 @@ export class PreviewModel {
     try {
       const d = await api.dataset(year);
       if (this.year !== year) return;
-      this.dataset = {
+      // The year's own prev.KEY values become `previous`; last year's stored values fill the rest
+      // for the inputs a document declares `previous` (as the server does for runs, SPEC §9).
+      this.dataset = splitStoredPrevious({
         year: d.year,
         regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.values })),
+      });
+      this.lastYear = {
+        year: d.year - 1,
+        regions: d.regions.map((r) => ({ code: r.code, values: r.lastYear ?? {} })),
       };
       void this.computeDraft();
       void this.computeParent();
@@ -84,6 +93,16 @@ export class PreviewModel {
       this.loadError = e;
     } finally {
       this.loading = false;
+    }
+  }
+
+  /** The loaded year's data with last year's values for the inputs `doc` declares `previous`. */
+  private withPrevious(doc: RuleDocument): Dataset {
+    const ds = this.dataset!;
+    try {
+      return fillPrevious(doc, ds, this.lastYear, ds.year - 1);
+    } catch {
+      return ds; // a malformed draft: the worker's evaluation names its problem
     }
   }
 
@@ -114,7 +133,7 @@ export class PreviewModel {
     try {
       const evaluation = await engine.run(
         'evaluate',
-        { doc: this.draft, dataset: this.dataset, trace: true },
+        { doc: this.draft, dataset: this.withPrevious(this.draft), trace: true },
         { key: 'preview-draft' },
       );
       if (seq !== this.draftSeq) return;
@@ -134,7 +153,7 @@ export class PreviewModel {
     try {
       const evaluation = await engine.run(
         'evaluateIfValid',
-        { doc: this.parent, dataset: this.dataset, trace: false },
+        { doc: this.parent, dataset: this.withPrevious(this.parent), trace: false },
         { key: 'preview-parent' },
       );
       if (seq === this.parentSeq) this.parentEvaluation = evaluation;
