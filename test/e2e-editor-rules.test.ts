@@ -235,6 +235,13 @@ describe('rule editor in the browser', () => {
         scope,
         '{"if": [{"<=": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}, 3, {"max": [0, {"-": [3, {"*": [1, {"-": [{"var": "heavy_rate"}, {"var": "heavy_rate_target"}]}]}]}]}]}',
       );
+      // The formula now differs from the one its 计分规则 was written for (a rate of 1 instead of the
+      // parameter): a warning on the rubric, not an error, which "由公式生成" clears.
+      await expect.poll(() => problemCount(page)).toBe('1');
+      await page
+        .locator('[data-problems-for="/categories/0/items/2/rubric"] [data-code=rubric_stale]')
+        .waitFor();
+      await page.locator('[data-v2-fields="/categories/0/items/2"] [data-testid=rubric-generate]').click();
       await expect.poll(() => problemCount(page)).toBe('0');
       expect(await page.locator(`${scope} [data-readable-for]`).innerText()).toContain(
         '重度及以上污染天数比率',
@@ -288,7 +295,11 @@ describe('rule editor in the browser', () => {
       await screenshot(page, 'editor-rules-06b-pattern');
       await dialog.getByRole('button', { name: '插入公式' }).click();
       await expect.poll(() => readable.innerText()).toContain('0.2 ×');
-      await expect.poll(() => problemCount(page)).toBe('0');
+      // A new formula under the old 计分规则: only that warning.
+      await expect.poll(() => problemCount(page)).toBe('1');
+      await page
+        .locator('[data-problems-for="/categories/0/items/0/rubric"] [data-code=rubric_stale]')
+        .waitFor();
       await page.getByRole('button', { name: 'undo' }).click();
       await expect.poll(() => readable.innerText()).toBe(before);
 

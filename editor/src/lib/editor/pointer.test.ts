@@ -23,6 +23,10 @@ describe('anchorOf: the field that shows a problem', () => {
     ['/inputs/2/enum/1/label/zh', '/inputs/2/enum/1/label/zh'],
     ['/inputs/2/enum/1/label', '/inputs/2/enum'],
     ['/inputs/2/previous', '/inputs/2/previous'],
+    ['/categories/0/items/2/rubric', '/categories/0/items/2/rubric'],
+    ['/categories/0/items/2/rubric/zh', '/categories/0/items/2/rubric'],
+    ['/categories/0/items/2/applies/var', '/categories/0/items/2/applies'],
+    ['/categories/1/notApplicable', '/categories/1/notApplicable'],
     ['/unknownField', ''],
     ['', ''],
   ])('%s → %s', (path, anchor) => {

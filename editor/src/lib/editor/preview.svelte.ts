@@ -97,7 +97,7 @@ export class PreviewModel {
   }
 
   /** The loaded year's data with last year's values for the inputs `doc` declares `previous`. */
-  private withPrevious(doc: RuleDocument): Dataset {
+  datasetFor(doc: RuleDocument): Dataset {
     const ds = this.dataset!;
     try {
       return fillPrevious(doc, ds, this.lastYear, ds.year - 1);
@@ -133,7 +133,7 @@ export class PreviewModel {
     try {
       const evaluation = await engine.run(
         'evaluate',
-        { doc: this.draft, dataset: this.withPrevious(this.draft), trace: true },
+        { doc: this.draft, dataset: this.datasetFor(this.draft), trace: true },
         { key: 'preview-draft' },
       );
       if (seq !== this.draftSeq) return;
@@ -153,7 +153,7 @@ export class PreviewModel {
     try {
       const evaluation = await engine.run(
         'evaluateIfValid',
-        { doc: this.parent, dataset: this.withPrevious(this.parent), trace: false },
+        { doc: this.parent, dataset: this.datasetFor(this.parent), trace: false },
         { key: 'preview-parent' },
       );
       if (seq === this.parentSeq) this.parentEvaluation = evaluation;
@@ -188,7 +188,8 @@ export class PreviewModel {
   }
 
   regionData(code: string) {
-    return this.dataset?.regions.find((r) => r.code === code) ?? null;
+    const ds = this.dataset && this.draft ? this.datasetFor(this.draft) : this.dataset;
+    return ds?.regions.find((r) => r.code === code) ?? null;
   }
 
   resultOf(code: string): RegionResult | null {

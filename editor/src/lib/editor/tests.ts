@@ -5,13 +5,13 @@
 import type { DocumentTest, RegionResult } from '$lib/engine.ts';
 
 interface DocLike {
-  inputs?: { key: string }[];
+  inputs?: { key: string; previous?: string }[];
   tests?: { name: string }[];
 }
 
 export function testFromRegion(
   doc: DocLike,
-  region: { code: string; name: string; values: Record<string, unknown> },
+  region: { code: string; name: string; values: Record<string, unknown>; previous?: Record<string, unknown> },
   result: RegionResult,
   year: number | null,
 ): DocumentTest {
@@ -20,6 +20,14 @@ export function testFromRegion(
     const v = region.values[i.key];
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') inputs[i.key] = v;
   }
+  // Last year's values the region was scored with (its own or the stored year before), for the
+  // inputs that declare them: the test then scores as the preview did.
+  const previous: Record<string, number | boolean | string> = {};
+  for (const i of doc.inputs ?? []) {
+    if (i.previous !== 'required' && i.previous !== 'optional') continue;
+    const v = region.previous?.[i.key];
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') previous[i.key] = v;
+  }
   const base = `${region.name}${year ? ` ${year}` : ''}`;
   const names = new Set((doc.tests ?? []).map((t) => t.name));
   let name = base;
@@ -27,6 +35,7 @@ export function testFromRegion(
   return {
     name,
     inputs,
+    ...(Object.keys(previous).length > 0 ? { previous } : {}),
     expect: {
       total: result.total,
       scoreGrade: result.scoreGrade,
