@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate } from '../../engine/index.ts';
+import { evaluate, fillPrevious } from '../../engine/index.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { makeFixture, sampleData, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
 
@@ -15,7 +15,9 @@ describe('evaluate and diff', () => {
     const data = sampleData(2024);
     const r = await f.as('reviewer').json('POST', '/api/evaluate', { document: doc, dataset: data });
     expect(r.status).toBe(200);
-    expect(JSON.stringify(r.body)).toBe(JSON.stringify(evaluate(doc, data)));
+    // The data gives last year's values; the server fills only what it lacks from the stored year before.
+    const filled = fillPrevious(doc, data, await datasetForYear(f.opened.db, 2023), 2023);
+    expect(JSON.stringify(r.body)).toBe(JSON.stringify(evaluate(doc, filled)));
     expect(schemaProblems(f.app, 'POST', '/api/evaluate', 200, r.body)).toEqual([]);
     // The second call hits the prepared-document cache and must answer the same.
     const again = await f.as('reviewer').json('POST', '/api/evaluate', { document: doc, dataset: data });
@@ -27,7 +29,9 @@ describe('evaluate and diff', () => {
       .as('assessor')
       .json('POST', '/api/evaluate', { versionId: f.draft2025.id, trace: false });
     expect(r.status).toBe(200);
-    const expected = evaluate(f.draft2025.document, await datasetForYear(f.opened.db, 2025), {
+    const stored = await datasetForYear(f.opened.db, 2025);
+    const last = await datasetForYear(f.opened.db, 2024);
+    const expected = evaluate(f.draft2025.document, fillPrevious(f.draft2025.document, stored, last, 2024), {
       trace: false,
     });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
@@ -157,27 +161,36 @@ describe('last year values filled from the stored data of year − 1 (schema ver
   it('fills prev.KEY from the stored data, says where it came from, and names a missing one', async () => {
     const rev = f.as('reviewer');
     const stored2024 = await datasetForYear(f.opened.db, 2024);
-    const r = await rev.json('POST', '/api/evaluate', { document: v2Document(), year: 2025 });
+    const doc = v2Document();
+    const keys = doc.inputs.filter((i) => i.previous).map((i) => i.key);
+    expect(keys).toContain('pm25');
+    const r = await rev.json('POST', '/api/evaluate', { document: doc, year: 2025 });
     expect(r.status).toBe(200);
     expect(r.body.errors).toEqual([]);
     for (const res of r.body.results) {
-      const last = stored2024.regions.find((x) => x.code === res.region)!.values.pm25;
-      expect(res.previousValues).toEqual({ pm25: last });
-      expect(res.previousSources).toEqual({ pm25: { from: 'stored', year: 2024 } });
+      const lastValues = stored2024.regions.find((x) => x.code === res.region)!.values;
+      expect(res.previousValues).toEqual(Object.fromEntries(keys.map((k) => [k, lastValues[k]])));
+      expect(res.previousSources).toEqual(
+        Object.fromEntries(keys.map((k) => [k, { from: 'stored', year: 2024 }])),
+      );
       const item = res.categories[0].items.find((i: { id: string }) => i.id === 'pm25');
-      expect(item.trace.vars['prev.pm25']).toBe(last);
+      expect(item.trace.vars['prev.pm25']).toBe(lastValues.pm25);
     }
     // given with the data: kept, said so; a region without last year's data: missing_previous
     const data = sampleData(2025);
+    for (const region of data.regions) delete region.previous; // the stored 2024 values fill them
     data.regions[0].previous = { pm25: 1 };
     data.regions.push({ code: '229999', name: '新设地区', values: { ...data.regions[1].values } });
     const given = await rev.json('POST', '/api/evaluate', { document: v2Document(), dataset: data });
     const first = given.body.results.find((x: { region: string }) => x.region === data.regions[0].code);
-    expect(first.previousSources).toEqual({ pm25: { from: 'data' } });
-    expect(first.previousValues).toEqual({ pm25: 1 });
-    expect(given.body.errors).toEqual([
+    expect(first.previousSources.pm25).toEqual({ from: 'data' });
+    expect(first.previousValues.pm25).toBe(1);
+    for (const k of keys.filter((k) => k !== 'pm25'))
+      expect(first.previousSources[k]).toEqual({ from: 'stored', year: 2024 });
+    expect(given.body.errors).toContainEqual(
       expect.objectContaining({ region: '229999', key: 'prev.pm25', code: 'missing_previous' }),
-    ]);
+    );
+    expect(given.body.errors.every((e: { region: string }) => e.region === '229999')).toBe(true);
     expect(given.body.errors[0].message).toContain('新设地区');
   });
 });

@@ -12,7 +12,8 @@ import { storedDataset } from '../db/dataset-cache.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { datasetHash } from '../../engine/dataset/hash.ts';
 import { isFrozenValue } from '../../engine/cache/frozen.ts';
-import { makeFixture, sampleData, type Fixture } from './test-helpers.ts';
+import { makeFixture, sampleData, sampleDocument, withStoredPrevious, type Fixture } from './test-helpers.ts';
+import { withPreviousYear } from '../db/previous-year.ts';
 import { noneMatch, pickEncoding } from './immutable.ts';
 
 describe('immutable responses', () => {
@@ -25,7 +26,8 @@ describe('immutable responses', () => {
     await saveDatasetGrid(
       f.opened.db,
       2023,
-      { regions: data.regions.map((r) => ({ code: r.code, values: r.values })) },
+      // 2022 is not stored: 2023's last-year values come with it
+      { regions: data.regions.map((r) => ({ code: r.code, values: withStoredPrevious(r) })) },
       { versionId: f.published[2023].id, actor: 'system', source: 'provincial' },
     );
     const as = f.as('assessor');
@@ -171,7 +173,15 @@ describe('immutable responses', () => {
     );
     const b = await ask();
     expect(b).not.toBe(a);
-    expect(JSON.parse(b).dataset.hash).toBe(datasetHash(await datasetForYear(f.opened.db, 2024)));
+    // The hash of the data scored: the stored year with its last-year values as the run reads them.
+    const scored = await withPreviousYear(
+      f.opened.db,
+      sampleDocument(2024),
+      await datasetForYear(f.opened.db, 2024),
+      2024,
+    );
+    expect(JSON.parse(b).dataset.hash).toBe(datasetHash(scored));
+    expect(JSON.parse(b).dataset.hash).not.toBe(JSON.parse(a).dataset.hash);
   });
 
   it('header parsing: If-None-Match lists and weak forms, Accept-Encoding q-values', () => {

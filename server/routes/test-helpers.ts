@@ -189,12 +189,7 @@ export async function makeFixture(
           // 2024 is the first stored year: its last-year values (2023's) come with it as prev.KEY
           regions: data.regions.map((r) => ({
             code: r.code,
-            values: {
-              ...r.values,
-              ...(year === 2024
-                ? Object.fromEntries(Object.entries(r.previous ?? {}).map(([k, v]) => [`prev.${k}`, v]))
-                : {}),
-            },
+            values: year === 2024 ? withStoredPrevious(r) : r.values,
           })),
         },
         {
@@ -236,4 +231,18 @@ export function schemaProblems(
   const schema = spec.responses[status]?.schema;
   if (!schema) throw new Error(`${method} ${path} declares no schema for ${status}`);
   return check(compileBody(schema), body);
+}
+
+/**
+ * A sample region's values as the grid stores them for a year whose year before is not stored: its
+ * last year's values (`previous`) as `prev.KEY` cells beside its own.
+ */
+export function withStoredPrevious(r: {
+  values: Record<string, unknown>;
+  previous?: Record<string, unknown>;
+}) {
+  return {
+    ...r.values,
+    ...Object.fromEntries(Object.entries(r.previous ?? {}).map(([k, v]) => [`prev.${k}`, v])),
+  };
 }
