@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { evaluate } from '../engine/index.ts';
+import { evaluate, fillPrevious, splitStoredPrevious } from '../engine/index.ts';
 import type { RuleDocument } from '../engine/types.ts';
 import {
   ROOT,
@@ -475,7 +475,18 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       );
       const sources = stored.regions.find((r: { code: string }) => r.code === REGION).sources ?? {};
       expect(sources.inspection_overdue).toBe(`appeal:${appealId}`);
-      const own = evaluate(doc, { year: 2024, regions: stored.regions });
+      // Last year's values as SPEC 9 has them: the year's own prev.KEY cells, else the stored 2023 values.
+      const lastYear = {
+        year: 2023,
+        regions: stored.regions.map((r: { code: string; lastYear?: Record<string, unknown> }) => ({
+          code: r.code,
+          values: r.lastYear ?? {},
+        })),
+      };
+      const own = evaluate(
+        doc,
+        fillPrevious(doc, splitStoredPrevious({ year: 2024, regions: stored.regions }), lastYear, 2023),
+      );
       const byRegion = new Map(own.results.map((r) => [r.region, r]));
       for (const r of after.results) {
         if (r.region === OTHER) continue;
