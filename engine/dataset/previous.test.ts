@@ -15,12 +15,22 @@ describe('last year values', () => {
     const ds: Dataset = {
       year: 2025,
       regions: [
-        { code: 'a', values: { pm25: 30, 'prev.pm25': 32, 'prev.sat': 80 }, previous: { sat: 81 } },
-        { code: 'b', values: { pm25: 28 } },
+        {
+          code: 'a',
+          name: 'A',
+          values: { pm25: 30, 'prev.pm25': 32, 'prev.sat': 80 },
+          previous: { sat: 81 },
+        },
+        { code: 'b', name: 'B', values: { pm25: 28 } },
       ],
     };
     const out = splitStoredPrevious(ds);
-    expect(out.regions[0]).toEqual({ code: 'a', values: { pm25: 30 }, previous: { pm25: 32, sat: 81 } });
+    expect(out.regions[0]).toEqual({
+      code: 'a',
+      name: 'A',
+      values: { pm25: 30 },
+      previous: { pm25: 32, sat: 81 },
+    });
     expect(out.regions[1]).toBe(ds.regions[1]);
     expect(ds.regions[0].values).toHaveProperty('prev.pm25', 32); // the input is not changed
   });
@@ -29,15 +39,15 @@ describe('last year values', () => {
     const ds = splitStoredPrevious({
       year: 2025,
       regions: [
-        { code: 'a', values: { pm25: 30, 'prev.pm25': 32 } },
-        { code: 'b', values: { pm25: 28 } },
+        { code: 'a', name: 'A', values: { pm25: 30, 'prev.pm25': 32 } },
+        { code: 'b', name: 'B', values: { pm25: 28 } },
       ],
     });
     const last: Dataset = {
       year: 2024,
       regions: [
-        { code: 'a', values: { pm25: 35, sat: 79, good: 1 } },
-        { code: 'b', values: { pm25: 29 } },
+        { code: 'a', name: 'A', values: { pm25: 35, sat: 79, good: 1 } },
+        { code: 'b', name: 'B', values: { pm25: 29 } },
       ],
     };
     const out = fillPrevious(doc, ds, last, 2024);
