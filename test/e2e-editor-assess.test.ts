@@ -51,6 +51,11 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
   let v2024 = 0;
   let v2025 = 0;
   let runId = 0;
+  /** Cells the fixed file changes: 长春市's PM2.5 target, plus every last-year value (`prev.KEY`) the
+   * export filled from 2023's stored data, which the import then stores with 2024's own values. */
+  let changedCells = 0;
+  /** 长春市's PM2.5 of 2023 as stored, which the export writes as its prev.pm25 for 2024. */
+  let lastPm25 = '';
 
   beforeAll(async () => {
     await ensureEditorBuilt();
@@ -60,7 +65,8 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
     await signIn(page, server);
 
     // The versions the samples seeded, and the 2024 data as the export writes it, changed in one
-    // place: 长春市's PM2.5 target lowered to 28 (so its PM2.5 of 31 is 3 over: 1.5 deducted).
+    // place: 长春市's PM2.5 target lowered to 28 (so its PM2.5 of 31, as last year, is 3 over: 1.5
+    // deducted, and a binding target missed).
     const api = context.request;
     const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
       id: number;
@@ -80,6 +86,24 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
     expect(row).toBeGreaterThan(0);
     rows[row][col] = '28';
     goodCsv = Papa.unparse(rows);
+    const stored = (await (await api.get(`${server.base}/api/datasets/2024`)).json()).regions as {
+      code: string;
+      values: Record<string, unknown>;
+      lastYear: Record<string, unknown>;
+    }[];
+    lastPm25 = String(stored.find((s) => s.code === '220100')!.lastYear.pm25);
+    expect(rows[row][header.indexOf('prev.pm25')]).toBe(lastPm25);
+    const prevCols = header.flatMap((h, c) => (h.startsWith('prev.') ? [c] : []));
+    expect(prevCols.length).toBeGreaterThan(0);
+    const filled = rows
+      .slice(1)
+      .filter((r) => !r[0].startsWith('#'))
+      .flatMap((r) =>
+        prevCols.filter(
+          (c) => r[c] !== '' && stored.find((s) => s.code === r[0])?.values[header[c]] === undefined,
+        ),
+      ).length;
+    changedCells = 1 + filled;
     rows[row][col] = '二十八';
     badCsv = Papa.unparse(rows);
 
@@ -157,8 +181,12 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       const change = preview.locator('tr[data-region="220100"][data-key="pm25_target"]');
       await textOf(change).toContain('长春市');
       await textOf(change).toMatch(/34\s*→\s*28/);
-      await countOf(preview.locator('tbody tr')).toBe(1);
-      await textOf(page.getByTestId('import-confirm')).toBe('确认导入（1处改动）');
+      await countOf(preview.locator('tbody tr')).toBe(changedCells);
+      // A last-year value the file carries but the year does not store yet: stored by the import.
+      await textOf(preview.locator('tr[data-region="220100"][data-key="prev.pm25"]')).toMatch(
+        new RegExp(`—\\s*→\\s*${lastPm25}\\s*$`),
+      );
+      await textOf(page.getByTestId('import-confirm')).toBe(`确认导入（${changedCells}处改动）`);
       await screenshot(page, 'assess-01b-import-preview', false);
       await page.getByTestId('import-cancel').click();
       await countOf(page.getByTestId('import-preview')).toBe(0);
@@ -171,7 +199,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await visible(page.getByTestId('import-preview'));
       await page.getByTestId('import-confirm').click();
       await textOf(page.getByTestId('import-done')).toBe(
-        '已导入“data-2024.csv”：12个地区，1个单元格有改动。',
+        `已导入“data-2024.csv”：12个地区，${changedCells}个单元格有改动。`,
       );
       expect((await (await context.request.get(`${server.base}/api/datasets/2024`)).json()).hash).not.toBe(
         hashBefore,
@@ -223,8 +251,12 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(ranking).toContain('生态环境监测数据弄虚作假');
       // Sorting by region name and filtering by grade.
       await page.getByRole('button', { name: /^地区/ }).click();
+      // 不合格 in 2024: 梅河口市 (veto), 松原市 and 四平市 (合格 dropped a grade for a missed binding
+      // target), 公主岭市 (by score).
       await page.locator('.filters select').first().selectOption({ label: '不合格' });
-      await countOf(ranking.locator('tbody tr')).toBe(2);
+      await countOf(ranking.locator('tbody tr')).toBe(4);
+      for (const name of ['梅河口市', '松原市', '四平市', '公主岭市'])
+        await countOf(ranking.locator('tbody tr', { hasText: name })).toBe(1);
       await page.locator('.filters select').first().selectOption({ label: '全部' });
       await page.locator('.charts svg').first().waitFor();
       // Both exports answer with the run's results.
@@ -253,8 +285,10 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(why).toContain('细颗粒物(PM2.5)浓度目标 28 μg/m³');
       await textOf(why).toContain('3 μg/m³ × 0.5 = 1.5');
       await textOf(why).toContain('扣 1.5 分');
+      // Missing the lowered PM2.5 target is a missed binding target too: with the overdue inspection
+      // tasks two triggers of the one 降档项, which stack with "max" — one grade down, 优秀 → 良好.
       await textOf(page.getByTestId('grade-path')).toContain(
-        '触发降档项「未按期完成生态环境保护督察问题整改任务」',
+        '触发降档项「未按期完成生态环境保护督察问题整改任务」、「未完成国家下达的约束性指标任务」，降 1 档 → 「良好」',
       );
       await textOf(page.getByTestId('previous')).toContain('2023 年');
       await page.locator('tr[data-item="pm25"] details summary').click();
@@ -277,7 +311,15 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       const moved = impact.locator('tr[data-moved="true"]');
       expect(await moved.count()).toBeGreaterThan(0);
       await textOf(moved.first()).toContain('等级变化');
-      await textOf(page.getByTestId('changes')).toContain('降档叠加方式');
+      // 松原市 (合格 by score, dropped to 不合格) scores 良好 under the 2025 draft's points: 合格 then.
+      await countOf(impact.locator('tr[data-moved="true"]', { hasText: '松原市' })).toBe(1);
+      // 2025 drops 非化石能源占一次能源消费比重 and gives its 2 points to CO₂ (4 → 5) and energy (4 → 5).
+      const co2 = page
+        .getByTestId('changes')
+        .locator('li', { hasText: '单位GDP二氧化碳排放降低' })
+        .filter({ has: page.locator('th', { hasText: '分值' }) });
+      await countOf(co2).toBe(1);
+      await textOf(co2).toMatch(/分值\s*4\s*→\s*5/);
       await textOf(page.getByTestId('changes')).toContain('非化石能源占一次能源消费比重');
       await screenshot(page, 'assess-05-diff');
     },

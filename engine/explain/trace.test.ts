@@ -84,3 +84,57 @@ describe('explanations of a version-2 document', () => {
     ]);
   });
 });
+
+describe('labelled choices in explanations', () => {
+  const choiceDoc = {
+    ...doc,
+    inputs: [
+      ...doc.inputs,
+      {
+        key: 'level',
+        label: { zh: '事件级别', en: 'Incident level' },
+        type: 'string',
+        enum: [
+          { value: 'none', label: { zh: '未发生', en: 'none' } },
+          { value: 'major', label: { zh: '重大', en: 'major' } },
+        ],
+      },
+    ],
+    categories: [
+      {
+        ...doc.categories[0],
+        items: [
+          { ...doc.categories[0].items[0], logic: { if: [{ '==': [{ var: 'level' }, 'major'] }, 0, 4] } },
+        ],
+      },
+    ],
+  } as unknown as RuleDocument;
+
+  it('names a choice by its label, in the language asked for', () => {
+    const ev = evaluate(
+      choiceDoc,
+      {
+        year: 2025,
+        regions: [
+          { code: 'R1', name: '甲', values: { eq: 60, target: 0, level: 'major' }, previous: { eq: 60 } },
+        ],
+      },
+      { trace: true },
+    );
+    expect(ev.errors).toEqual([]);
+    const r = ev.results[0];
+    const item = r.categories[0].items[0];
+    const zh = explainItem(
+      { doc: choiceDoc, values: explainValues(r), lang: 'zh' },
+      choiceDoc.categories[0].items[0],
+      item,
+    );
+    expect(zh.facts.find((f) => f.key === 'level')?.text).toBe('事件级别 重大');
+    const en = explainItem(
+      { doc: choiceDoc, values: explainValues(r), lang: 'en' },
+      choiceDoc.categories[0].items[0],
+      item,
+    );
+    expect(en.facts.find((f) => f.key === 'level')?.text).toBe('Incident level major');
+  });
+});

@@ -16,7 +16,7 @@ import { logic, truthy } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
 import { renderFormula, formulaLabels, type FormulaLabel } from '../render/formula.ts';
 import { roundHalfAway } from '../numeric/round.ts';
-import { PREV_PREFIX, prevKeyOf } from '../document/v2.ts';
+import { choiceLabel, PREV_PREFIX, prevKeyOf } from '../document/v2.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -203,6 +203,12 @@ function derivedUnit(doc: RuleDocument, key: string, seen = new Set<string>()): 
   return units.size === 1 ? [...units][0] : undefined;
 }
 
+/** An input's value for people: a labelled choice by its label, else as `valueText`. */
+function inputValueText(input: Input, value: unknown, w: Words, digits: number, lang: Lang): string {
+  const choice = choiceLabel(input, value);
+  return choice ? labelOf(choice, String(value), lang) : valueText(value, input.unit, w, digits);
+}
+
 function valueText(value: unknown, unit: string | undefined, w: Words, digits: number): string {
   if (value === null || value === undefined) return w.none;
   if (typeof value === 'boolean') return value ? w.yes : w.no;
@@ -244,7 +250,7 @@ export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
         value: values[key],
         unit: lastYear.unit === undefined ? undefined : w.unit(lastYear.unit),
         kind: 'input',
-        text: `${label} ${valueText(values[key], lastYear.unit, w, precision)}`,
+        text: `${label} ${inputValueText(lastYear, values[key], w, precision, lang)}`,
       });
       return;
     }
@@ -257,7 +263,7 @@ export function factsOf(formula: unknown, ctx: ExplainContext): Fact[] {
         value: values[key],
         unit: input.unit === undefined ? undefined : w.unit(input.unit),
         kind: 'input',
-        text: `${label} ${valueText(values[key], input.unit, w, precision)}`,
+        text: `${label} ${inputValueText(input, values[key], w, precision, lang)}`,
       });
       return;
     }
