@@ -41,6 +41,8 @@ export interface StartOptions {
   trustedProxies?: TrustedProxies;
   /** The engine pool's size and limits. */
   pool?: PoolOptions;
+  /** The first sign-in lockout once failures pass the limit, in ms (default 1 s; it doubles). */
+  loginDelayMs?: number;
   /** Where start-up messages go (default stdout). */
   print?: (line: string) => void;
 }
@@ -84,6 +86,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): StartOptio
       timeoutMs: positive(env.ECOSCORE_ENGINE_TIMEOUT_MS, 'ECOSCORE_ENGINE_TIMEOUT_MS'),
       maxOldGenerationSizeMb: positive(env.ECOSCORE_ENGINE_HEAP_MB, 'ECOSCORE_ENGINE_HEAP_MB'),
     },
+    loginDelayMs: positive(env.ECOSCORE_LOGIN_DELAY_MS, 'ECOSCORE_LOGIN_DELAY_MS'),
   };
 }
 
@@ -116,6 +119,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     trustProxy: opts.trustProxy,
     trustedProxies: opts.trustedProxies,
     pool: opts.pool,
+    throttle: opts.loginDelayMs ? { baseDelayMs: opts.loginDelayMs } : undefined,
   });
 
   await app.ready;

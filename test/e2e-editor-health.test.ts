@@ -83,7 +83,8 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
       // The interval analysis proves it at once, the full check (server, worker thread) agrees.
       await countOf(panel.locator('[data-code=veto_never_fires][data-id=data_fraud]'));
       await textOf(page.locator('[data-testid=health-source]')).toContain('完整体检');
-      await countOf(panel.locator('[data-code=conditions_overlap]')).toBe(9);
+      // Two 降档项 triggers and two caps that can fire together: 1 + 2 × 2 pairs (as `ecoscore check` says).
+      await countOf(panel.locator('[data-code=conditions_overlap]')).toBe(5);
       expect(await panel.locator('[data-code=veto_never_fires]').innerText()).toContain('永远不会触发');
       await shot(page, 'health-panel');
 

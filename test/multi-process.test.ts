@@ -116,6 +116,8 @@ describe.each([['SQLite file'], ['PostgreSQL server']])('two server processes on
       ECOSCORE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ECOSCORE_ACCESS_LOG: '0',
       ECOSCORE_ENGINE_WORKERS: '1',
+      // A lockout long enough that a loaded machine answers both processes' attempts inside it.
+      ECOSCORE_LOGIN_DELAY_MS: '60000',
       HOST: '127.0.0.1',
       PORT: '0',
     };
@@ -152,7 +154,7 @@ describe.each([['SQLite file'], ['PostgreSQL server']])('two server processes on
       });
       expect(r.status).toBe(401);
     }
-    // Both at once, well within the first 1 s delay.
+    // Both at once, well within the first delay.
     const [onA, onB] = await Promise.all(
       [a!, b!].map((s) => call(s, 'POST', '/api/auth/login', { body: { username, password: 'wrong' } })),
     );

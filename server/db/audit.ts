@@ -6,6 +6,7 @@
 import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import type { Db } from './client.ts';
+import { transaction } from './dialect.ts';
 import { auditLog, users } from './schema.ts';
 
 /** A drizzle database or transaction: anything that can run queries. */
@@ -66,6 +67,14 @@ export function nowIso(): string {
  * Appends one audit row, chained to the last one (its id is the last id + 1, its `hash` covers the
  * previous hash and this row). Call it inside the transaction of the change it records.
  */
+/**
+ * An audit row written on its own (a sign-in, a refusal): in a transaction of its own, so that
+ * several server processes appending at once each get the next id and link of the chain.
+ */
+export async function appendAuditAlone(db: Db, entry: AuditInput): Promise<AuditEntry> {
+  return await transaction(db, (tx) => appendAudit(tx, entry));
+}
+
 export async function appendAudit(tx: Tx, entry: AuditInput): Promise<AuditEntry> {
   const last = await tx
     .select({ id: auditLog.id, hash: auditLog.hash })

@@ -2,7 +2,7 @@
  * Logging in and out, and the current user: `/api/auth/*`.
  */
 import type { Context } from 'hono';
-import { appendAudit } from '../db/audit.ts';
+import { appendAuditAlone } from '../db/audit.ts';
 import { findUserForLogin, updateUser } from '../db/users.ts';
 import { verifyNothing, verifyPassword } from '../auth/password.ts';
 import type { AppEnv, SessionUser } from '../auth/session.ts';
@@ -44,7 +44,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
     address: string,
     detail: Record<string, unknown>,
   ) =>
-    await appendAudit(db, {
+    await appendAuditAlone(db, {
       user: 'anonymous',
       action,
       entity: 'user',
@@ -113,7 +113,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
         }
         await throttle.succeedAttempt(username, address);
         await sessions.start(c, row.id);
-        await appendAudit(db, {
+        await appendAuditAlone(db, {
           user: row.username,
           action: 'session.login',
           entity: 'user',
@@ -134,7 +134,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 204: { description: '已退出 / Logged out' } },
       handler: async (c: Context<AppEnv>, { user }) => {
         await sessions.end(c);
-        await appendAudit(db, {
+        await appendAuditAlone(db, {
           user: user.username,
           action: 'session.logout',
           entity: 'user',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseSensitivity } from '../../engine/index.ts';
+import { analyseSensitivity, fillPrevious } from '../../engine/index.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { makeFixture, sampleData, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
 
@@ -27,9 +27,15 @@ describe('POST /api/sensitivity', () => {
       .as('assessor')
       .json('POST', '/api/sensitivity', { versionId: f.draft2025.id, mode, topVariants: 3 });
     expect(r.status).toBe(200);
-    const expected = analyseSensitivity(f.draft2025.document, await datasetForYear(f.opened.db, 2025), mode, {
-      topVariants: 3,
-    });
+    // The stored year with last year's values filled as every evaluation on stored data has them (SPEC 9).
+    const doc = f.draft2025.document;
+    const stored = fillPrevious(
+      doc,
+      await datasetForYear(f.opened.db, 2025),
+      await datasetForYear(f.opened.db, 2024),
+      2024,
+    );
+    const expected = analyseSensitivity(doc, stored, mode, { topVariants: 3 });
     expect(r.body).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(r.body.topVariants.length).toBeLessThanOrEqual(3);
   });

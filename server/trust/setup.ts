@@ -6,7 +6,7 @@
 import { transaction } from '../db/dialect.ts';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { appendAudit } from '../db/audit.ts';
+import { appendAudit, appendAuditAlone } from '../db/audit.ts';
 import { auditLog } from '../db/schema.ts';
 import { IntegrityError } from './errors.ts';
 import { recordKey, setSigner, signerFor, type Signer } from './keys.ts';
@@ -53,7 +53,7 @@ export async function recordIntegrityFailure(
   if (!(error instanceof IntegrityError)) return;
   log(`INTEGRITY ${request}: ${error.table} ${error.id} ${error.problem}: ${error.message}`);
   try {
-    await appendAudit(db, {
+    await appendAuditAlone(db, {
       user: user ?? 'anonymous',
       action: 'integrity.violation',
       entity: error.table,

@@ -85,7 +85,7 @@ export class PreviewModel {
       });
       this.lastYear = {
         year: d.year - 1,
-        regions: d.regions.map((r) => ({ code: r.code, values: r.lastYear ?? {} })),
+        regions: d.regions.map((r) => ({ code: r.code, name: r.name, values: r.lastYear ?? {} })),
       };
       void this.computeDraft();
       void this.computeParent();
@@ -100,7 +100,7 @@ export class PreviewModel {
   datasetFor(doc: RuleDocument): Dataset {
     const ds = this.dataset!;
     try {
-      return fillPrevious(doc, ds, this.lastYear, ds.year - 1);
+      return fillPrevious(doc, ds, this.lastYear, (ds.year ?? this.year ?? 0) - 1);
     } catch {
       return ds; // a malformed draft: the worker's evaluation names its problem
     }
