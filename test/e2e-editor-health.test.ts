@@ -39,6 +39,7 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
   let pageErrors: string[] = [];
   let v2025 = 0;
   let runId = 0;
+  let fraudIndex = -1;
 
   beforeAll(async () => {
     await ensureEditorBuilt();
@@ -57,7 +58,10 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
     // The draft's data-fraud veto rewritten so that it can never fire (satisfaction is at most 100).
     const draft = await (await api.get(`${server.base}/api/versions/${v2025}`)).json();
     const doc = draft.document;
-    doc.vetoes[1].when = { '>': [{ var: 'satisfaction' }, 150] };
+    // The 数据造假 veto made impossible: satisfaction is at most 100.
+    fraudIndex = doc.vetoes.findIndex((v: { id: string }) => v.id === 'data_fraud');
+    expect(fraudIndex).toBeGreaterThanOrEqual(0);
+    doc.vetoes[fraudIndex].when = { '>': [{ var: 'satisfaction' }, 150] };
     const put = await api.put(`${server.base}/api/versions/${v2025}`, {
       data: { document: doc },
       headers: { 'If-Match': `"${draft.revision}"` },
@@ -81,7 +85,7 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
       const panel = page.locator('[data-testid=health-panel]');
       await visible(panel);
       // The interval analysis proves it at once, the full check (server, worker thread) agrees.
-      await countOf(panel.locator('[data-code=veto_never_fires][data-id=data_fraud]'));
+      await countOf(panel.locator('[data-code=veto_never_fires][data-id=data_fraud]')).toBe(1);
       await textOf(page.locator('[data-testid=health-source]')).toContain('完整体检');
       // Two 降档项 triggers and two caps that can fire together: 1 + 2 × 2 pairs (as `ecoscore check` says).
       await countOf(panel.locator('[data-code=conditions_overlap]')).toBe(5);
@@ -90,7 +94,7 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
 
       // On its field: the adjustments tab, the veto's condition.
       await panel.locator('[data-code=veto_never_fires] button', { hasText: '定位' }).click();
-      const onField = page.locator('[data-health-for="/vetoes/1/when"]');
+      const onField = page.locator(`[data-health-for="/vetoes/${fraudIndex}/when"]`);
       await visible(onField);
       expect(await onField.innerText()).toContain('体检');
       await shot(page, 'health-on-field');
