@@ -1,5 +1,6 @@
 /**
- * Load benchmark of the HTTP API (`npm run bench:api`): starts the real server process on a free
+ * Load benchmark of the HTTP API (`npm run bench:api`): starts the real server process (the compiled
+ * build, as `npm start` runs it) on a free
  * port with a fresh database (seeded with the samples) — timing its start to the first
  * answer and its idle memory — publishes the 2025 sample rules, runs the 2025 assessment, then
  * drives it with autocannon, 50 connections:
@@ -130,7 +131,8 @@ async function runOn(label: string, dbEnv: NodeJS.ProcessEnv): Promise<DbRun> {
     ...dbEnv,
   };
   const start = () =>
-    spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    // What `npm start` runs (without npm): the compiled server, dist/ rebuilt first if stale.
+    spawn(process.execPath, ['bin/start.js'], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],

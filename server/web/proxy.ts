@@ -16,6 +16,8 @@ import { BlockList, isIP } from 'node:net';
 /** The addresses whose forwarding headers are believed. */
 export interface TrustedProxies {
   has(address: string): boolean;
+  /** No proxy at all: forwarding headers are ignored without looking at the peer. */
+  readonly none: boolean;
   /** As configured, for the start-up message. */
   readonly description: string;
 }
@@ -52,6 +54,7 @@ export function trustedProxies(spec: string | undefined): TrustedProxies {
     }
   }
   return {
+    none: parts.length === 0,
     description: parts.join(', ') || 'none',
     has(address: string) {
       if (!parts.length) return false;
@@ -109,7 +112,7 @@ export function isHttps(c: Context, proxies: TrustedProxies): boolean {
   if (c.req.url.startsWith('https:')) return true;
   const socket = (c.env as { incoming?: { socket?: { encrypted?: boolean } } } | undefined)?.incoming?.socket;
   if (socket?.encrypted) return true;
-  if (!proxies.has(peerAddress(c))) return false;
+  if (proxies.none || !proxies.has(peerAddress(c))) return false;
   const proto = hops(c.req.header('x-forwarded-proto')).pop();
   return proto?.toLowerCase() === 'https';
 }
