@@ -56,6 +56,22 @@ describe('immutable responses', () => {
     expect((await rev.request('GET', `/api/runs/${run2023}`)).headers.get('etag')).not.toBe(etag);
   });
 
+  it("a run's summary is read once per database state: a publication request shows at once", async () => {
+    const rev = f.as('reviewer');
+    const before = await rev.request('GET', `/api/runs/${run2023}`);
+    expect((await before.json()).publication).toBeNull();
+    const again = await rev.request('GET', `/api/runs/${run2023}`);
+    expect(again.headers.get('etag')).toBe(before.headers.get('etag'));
+    const req = await f.as('assessor').json('POST', `/api/runs/${run2023}/publish`, {
+      docNumber: '吉环考〔2023〕9号',
+      publishedOn: '2024-04-30',
+    });
+    expect([200, 202]).toContain(req.status);
+    const after = await rev.request('GET', `/api/runs/${run2023}`);
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect((await after.json()).publication).toMatchObject({ docNumber: '吉环考〔2023〕9号' });
+  });
+
   it('compresses with brotli or gzip when asked, to the same JSON', async () => {
     const rev = f.as('reviewer');
     const plain = await (await rev.request('GET', `/api/runs/${run2024}`)).text();

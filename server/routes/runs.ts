@@ -15,7 +15,8 @@ import {
   withdrawRunPublication,
 } from '../db/run-publication.ts';
 import { buildSealedRun } from '../trust/sealed.ts';
-import { ensureRunIntact } from '../trust/run-memo.ts';
+import { ensureRunIntact, untilWrite } from '../trust/run-memo.ts';
+import { todayInChina } from '../db/appeal-window.ts';
 import { ImmutableResponses } from './immutable.ts';
 import { isPublished, isRegionUser, requireVisibleRun, runForRegion } from './region-scope.ts';
 import { exportRun } from '../io/export.ts';
@@ -40,7 +41,8 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const immutable = new ImmutableResponses();
   const runResponse = async (c: Context, id: number) => {
     await ensureRunIntact(db, id);
-    const summary = await getRunSummary(db, id);
+    // The summary (publication, successor, appeal state) changes only by a write, or by the date.
+    const summary = await untilWrite(db, `run-summary:${id}:${todayInChina()}`, () => getRunSummary(db, id));
     const links = JSON.stringify([summary.publication, summary.supersededBy, summary.appealState]);
     return await immutable.json(c, `run:${id}:${links}`, async () => {
       const run = await getRun(db, id);
