@@ -9,7 +9,7 @@ import { withPreviousYear } from '../db/previous-year.ts';
 import { versionState } from '../db/version-reads.ts';
 import { getVersion } from '../db/versions.ts';
 import { ApiError } from '../problem.ts';
-import { Lru } from './cache.ts';
+import { untilWrite } from '../db/until-write.ts';
 import { ImmutableResponses } from './immutable.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
@@ -27,7 +27,6 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
   // Evaluations of versions on stored data, by content and dataset hash (server/routes/immutable.ts).
   const results = new ImmutableResponses(32 * 1024 * 1024);
-  const yearOf = new Lru<string, number>(64);
   return [
     route({
       method: 'post',
@@ -62,22 +61,25 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         // the document's content hash and the dataset's hash (no pool round trip on a repeat).
         const trace = body.trace ?? true;
         if (body.versionId !== undefined && body.dataset === undefined) {
-          const state = await versionState(db, body.versionId);
-          if (!state) await getVersion(db, body.versionId); // 404 problem
-          const year =
-            body.year ??
-            yearOf.get(state!.contentHash) ??
-            yearOf.set(state!.contentHash, (await getVersion(db, body.versionId)).year);
-          const stored = await storedDataset(db, year);
-          const doc = (await getVersion(db, body.versionId)).document;
-          // Schema version 2: last year's values from the stored data of year − 1 (its hash keys the cache).
-          const dataset = await withPreviousYear(db, doc, stored.dataset, year);
-          const before = dataset === stored.dataset ? '' : `:${(await storedDataset(db, year - 1)).hash}`;
-          const key = `${state!.contentHash}:${stored.hash}${before}:${trace}`;
-          const evaluateInPool = () =>
-            pool.run('evaluate', { document: { text: JSON.stringify(doc) }, dataset, trace });
-          // Computed before `json` when not kept; checked again after the await (no await between
-          // the last check and `json`, so a kept body cannot be dropped in between).
+          const versionId: number = body.versionId;
+          // What the answer depends on (the document's content, the year's stored data and the
+          // year before's, which may fill last-year values), read once per database state: a
+          // repeated request costs a lookup, not a parse of the document.
+          const basis = await untilWrite(db, `evaluate:${versionId}:${body.year ?? ''}`, async () => {
+            const state = await versionState(db, versionId);
+            if (!state) return undefined;
+            const year = body.year ?? (await getVersion(db, versionId)).year;
+            const [data, before] = [await storedDataset(db, year), await storedDataset(db, year - 1)];
+            return { key: `${state.contentHash}:${data.hash}:${before.hash}`, year };
+          });
+          if (!basis) await getVersion(db, versionId); // 404 problem
+          const { key: basisKey, year } = basis!;
+          const key = `${basisKey}:${trace}`;
+          const evaluateInPool = async () => {
+            const doc = (await getVersion(db, versionId)).document;
+            const dataset = await withPreviousYear(db, doc, (await storedDataset(db, year)).dataset, year);
+            return await pool.run('evaluate', { document: { text: JSON.stringify(doc) }, dataset, trace });
+          };
           let text = results.has(key) ? undefined : await evaluateInPool();
           if (text === undefined && !results.has(key)) text = await evaluateInPool();
           return await results.json(c, key, () => ({ text: text!, keep: true }));

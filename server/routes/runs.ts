@@ -15,7 +15,8 @@ import {
   withdrawRunPublication,
 } from '../db/run-publication.ts';
 import { buildSealedRun } from '../trust/sealed.ts';
-import { ensureRunIntact, untilWrite } from '../trust/run-memo.ts';
+import { ensureRunIntact } from '../trust/run-memo.ts';
+import { untilWrite } from '../db/until-write.ts';
 import { todayInChina } from '../db/appeal-window.ts';
 import { ImmutableResponses } from './immutable.ts';
 import { isPublished, isRegionUser, requireVisibleRun, runForRegion } from './region-scope.ts';
