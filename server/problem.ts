@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { InvalidDocumentError } from '../engine/validate/index.ts';
 import { ConflictError, StoreError } from './db/errors.ts';
+import { driverError } from './db/dialect.ts';
 
 /** One problem in a list: where, what (stable code) and how to fix it. Imports add row/column. */
 export interface ProblemEntry extends Problem {
@@ -118,11 +119,13 @@ export function classify(err: unknown): ApiError | undefined {
   if (err instanceof StoreError)
     return new ApiError(err.status, err.code, err.message, err.errors, extraOf(err));
   if (err instanceof InvalidDocumentError) return new ApiError(422, err.code, err.message, err.problems);
-  // SQLite constraint violations (e.g. the immutability triggers, unique keys) are conflicts.
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'))
-      return new ApiError(409, 'constraint_violation', err.message);
+  // Constraint violations (unique keys, the immutability and four-eyes triggers) are conflicts:
+  // SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's class 23 and the triggers' RAISE (P0001).
+  const cause = driverError(err);
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || /^(23\d{3}|P0001)$/.test(code)))
+      return new ApiError(409, 'constraint_violation', cause.message);
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import { openStore, type AsyncDb, type OpenedStore } from './client.ts';
 import { driverError, transaction } from './dialect.ts';
+import { classify } from '../problem.ts';
 import { startPgCluster, type PgCluster } from './pg-cluster.ts';
 import * as sqliteSchema from './schema.ts';
 import * as pgSchema from './schema.pg.ts';
@@ -89,6 +90,18 @@ describe.each([
     );
     expect(message).toMatch(/unique|duplicate/i);
     expect(await codes(store.db)).toEqual(['c1', 'c2']);
+  });
+
+  it('answers a constraint violation as a 409 problem (SQLite and PostgreSQL codes alike)', async () => {
+    let caught: unknown;
+    await store.db.insert(regions).values(region('k1')).run();
+    try {
+      await store.db.insert(regions).values(region('k1')).run();
+    } catch (e) {
+      caught = e;
+    }
+    expect(classify(caught)).toMatchObject({ status: 409, code: 'constraint_violation' });
+    await store.db.delete(regions).where(eq(regions.code, 'k1')).run();
   });
 
   it('makes a nested transaction a savepoint, also when the outer db is used inside', async () => {
