@@ -499,19 +499,20 @@ export class DraftSession {
   }
 
   undo(): void {
-    const prev = this.undoStack.pop();
-    if (prev === undefined) return;
-    this.redoStack.push(this.docJson);
-    this.applyingHistory = true;
-    this.doc = JSON.parse(prev);
+    this.travel(this.undoStack, this.redoStack);
   }
 
   redo(): void {
-    const next = this.redoStack.pop();
-    if (next === undefined) return;
-    this.undoStack.push(this.docJson);
+    this.travel(this.redoStack, this.undoStack);
+  }
+
+  /** One step through the history: the document becomes `from`'s last state, today's goes on `to`. */
+  private travel(from: string[], to: string[]): void {
+    const json = from.pop();
+    if (json === undefined) return;
+    to.push(this.docJson);
     this.applyingHistory = true;
-    this.doc = JSON.parse(next);
+    this.doc = JSON.parse(json);
   }
 
   /** Runs the document's tests with the engine in its worker (on a document that validates). */

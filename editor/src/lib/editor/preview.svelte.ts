@@ -32,6 +32,11 @@ export class PreviewModel {
   dataset = $state.raw<Dataset | null>(null);
   /** Each region's stored values of the year before the loaded one (from the same request). */
   private lastYear: Dataset | null = null;
+  /**
+   * `datasetFor`'s answers, computed once per document and loaded dataset: the preview, the region
+   * breakdown, 'add a test from a region' and the sensitivity panel all ask for the same one.
+   */
+  private filled = new WeakMap<RuleDocument, { from: Dataset; dataset: Dataset }>();
   loading = $state(false);
   loadError = $state<unknown>(null);
   evaluation = $state.raw<Evaluation | null>(null);
@@ -99,11 +104,16 @@ export class PreviewModel {
   /** The loaded year's data with last year's values for the inputs `doc` declares `previous`. */
   datasetFor(doc: RuleDocument): Dataset {
     const ds = this.dataset!;
+    const known = this.filled.get(doc);
+    if (known && known.from === ds) return known.dataset;
+    let dataset: Dataset;
     try {
-      return fillPrevious(doc, ds, this.lastYear, (ds.year ?? this.year ?? 0) - 1);
+      dataset = fillPrevious(doc, ds, this.lastYear, (ds.year ?? this.year ?? 0) - 1);
     } catch {
-      return ds; // a malformed draft: the worker's evaluation names its problem
+      dataset = ds; // a malformed draft: the worker's evaluation names its problem
     }
+    this.filled.set(doc, { from: ds, dataset });
+    return dataset;
   }
 
   setDraft(doc: RuleDocument, problems: Problem[]): void {
