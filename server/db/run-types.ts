@@ -122,7 +122,7 @@ export interface RegionImpact {
   after: Standing | null;
   inputs: { key: string; before: unknown; after: unknown; appeal: number }[];
   items: { id: string; before: number | null; after: number | null; appeal: number | null }[];
-  waivers: { kind: string; id: string; appeal: number }[];
+  waivers: { kind: 'veto' | 'downgrade' | 'cap'; id: string; appeal: number }[];
 }
 
 export interface CorrectionImpact {
