@@ -13,6 +13,9 @@ const config = {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
     alias: {
       $engine: '../engine',
+      // The API shapes the server declares (server/db/*-types.ts, enums.ts): imported with
+      // `import type` only, so no server code reaches the bundle.
+      $server: '../server',
     },
     // A strict Content-Security-Policy as a <meta> tag in every page (the build is static, so the
     // server sends no CSP header for HTML; it adds `frame-ancestors 'none'`, which a meta tag cannot

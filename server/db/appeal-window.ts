@@ -6,8 +6,8 @@
 import { ConflictError } from './errors.ts';
 import type { RunPublication } from './run-publication.ts';
 import type { RunSummary } from './runs.ts';
-
-export type AppealState = 'none' | 'pending' | 'open' | 'closed';
+import type { AppealState } from './run-types.ts';
+export type { AppealState } from './run-types.ts';
 
 /** Today's date in China (UTC+8) as `YYYY-MM-DD`. */
 export function todayInChina(now: number = Date.now()): string {

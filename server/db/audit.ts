@@ -8,6 +8,8 @@ import { auditRowHash, GENESIS } from '../trust/chain.ts';
 import type { Db } from './client.ts';
 import { transaction } from './dialect.ts';
 import { auditLog, users } from './schema.ts';
+import type { AuditEntry, AuditListEntry, AuditFilter } from './audit-types.ts';
+export type { AuditEntry, AuditListEntry, AuditFilter } from './audit-types.ts';
 
 /** A drizzle database or transaction: anything that can run queries. */
 export type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
@@ -23,39 +25,6 @@ export interface AuditInput {
   detail?: Record<string, unknown>;
   /** Defaults to now. */
   at?: string;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  beforeHash: string | null;
-  afterHash: string | null;
-  detail: Record<string, unknown>;
-  /** The chain hash of this row (null only for rows written before the chain existed). */
-  hash: string | null;
-}
-
-/** An entry as the API lists it: with the actor's display name (null for `system` or a removed user). */
-export interface AuditListEntry extends AuditEntry {
-  displayName: string | null;
-}
-
-export interface AuditFilter {
-  entity?: string;
-  entityId?: string | number;
-  action?: string;
-  user?: string;
-  /** Inclusive lower bound: an ISO timestamp or a date (`2025-01-01`, meaning its start). */
-  from?: string;
-  /** Inclusive upper bound: an ISO timestamp or a date (`2025-01-31`, meaning up to its end). */
-  to?: string;
-  /** Default 50, at most 1000; 0 returns only the total. */
-  limit?: number;
-  offset?: number;
 }
 
 /** The current time as an ISO 8601 UTC string. */

@@ -8,34 +8,8 @@ import type { Db } from './client.ts';
 import { ConflictError } from './errors.ts';
 import { getRun } from './runs.ts';
 import { correctionsOf } from './corrections.ts';
-
-export interface Standing {
-  total: number;
-  base: number;
-  bonus: number;
-  scoreGrade: string;
-  grade: string;
-  rank: number;
-}
-
-export interface RegionImpact {
-  region: string;
-  name: string;
-  changed: boolean;
-  before: Standing | null;
-  after: Standing | null;
-  inputs: { key: string; before: unknown; after: unknown; appeal: number }[];
-  items: { id: string; before: number | null; after: number | null; appeal: number | null }[];
-  waivers: { kind: string; id: string; appeal: number }[];
-}
-
-export interface CorrectionImpact {
-  from: number;
-  to: number;
-  appeals: number[];
-  regions: RegionImpact[];
-  summary: { regions: number; changed: number; gradeChanged: number; rankChanged: number };
-}
+import type { Standing, RegionImpact, CorrectionImpact } from './run-types.ts';
+export type { Standing, RegionImpact, CorrectionImpact } from './run-types.ts';
 
 const standing = (r: RegionResult | undefined): Standing | null =>
   r

@@ -9,34 +9,8 @@ import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import { contentHash } from '../../engine/index.ts';
 import type { Tx } from './audit.ts';
 import { auditLog, dataChanges, users } from './schema.ts';
-
-/** One cell change before it is stored (values as JSON text). */
-export interface CellChange {
-  region: string;
-  key: string;
-  before: string | null;
-  after: string | null;
-  beforeSource: string | null;
-  afterSource: string | null;
-}
-
-/** A stored cell change as the API shows it (values parsed). */
-export interface DataChange {
-  id: number;
-  auditId: number;
-  /** The audit action that made it: `dataset.save`, `dataset.import`, `dataset.seed` … */
-  action: string;
-  year: number;
-  region: string;
-  key: string;
-  before: unknown;
-  after: unknown;
-  beforeSource: string | null;
-  afterSource: string | null;
-  user: string;
-  displayName: string | null;
-  at: string;
-}
+import type { CellChange, DataChange } from './audit-types.ts';
+export type { CellChange, DataChange } from './audit-types.ts';
 
 /** The hash an audit entry records over its cell changes (in the order written). */
 export function cellsHash(changes: CellChange[]): string {

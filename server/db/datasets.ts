@@ -16,36 +16,8 @@ import { listRegions, type Region } from './regions.ts';
 import { datasetValues, VALUE_SOURCES, type ValueSource } from './schema.ts';
 import { checkValue, choiceOfValue, inputOfKey, isRequiredWithoutDefault, isScalar } from './values.ts';
 import { getVersion } from './versions.ts';
-
-export type Value = number | boolean | string;
-
-/** One region's row of the grid. */
-export interface DatasetRegion {
-  code: string;
-  name: string;
-  values: Record<string, Value>;
-  sources: Record<string, ValueSource>;
-}
-
-/** A year's data as the grid shows it; `hash` is the engine's `datasetHash` of `{ year, regions }`. */
-export interface DatasetGrid {
-  year: number;
-  hash: string;
-  regions: DatasetRegion[];
-}
-
-export interface DatasetSummary {
-  year: number;
-  /** Regions with at least one value. */
-  regions: number;
-  values: number;
-  updatedAt: string;
-}
-
-/** A grid write: `null` removes a value. */
-export interface GridInput {
-  regions: { code: string; values: Record<string, unknown> }[];
-}
+import type { Value, DatasetRegion, DatasetGrid, DatasetSummary, GridInput } from './dataset-types.ts';
+export type { Value, DatasetRegion, DatasetGrid, DatasetSummary, GridInput } from './dataset-types.ts';
 
 /** One incoming value with where it came from. `value` null or undefined means "missing" (removed). */
 export interface IncomingValue {

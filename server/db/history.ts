@@ -7,17 +7,8 @@ import { jsonMember } from './dialect.ts';
 import { sql } from 'drizzle-orm';
 import type { Tx } from './audit.ts';
 import { NotFoundError } from './errors.ts';
-
-export interface HistoryPoint {
-  year: number;
-  runId: number;
-  total: number;
-  grade: string;
-  scoreGrade: string;
-  rank: number;
-  /** How many regions were ranked in that run. */
-  of: number;
-}
+import type { HistoryPoint } from './run-types.ts';
+export type { HistoryPoint } from './run-types.ts';
 
 /** The region's points, oldest year first; NotFoundError when the run does not exist. */
 export async function regionHistory(db: Tx, runId: number, code: string): Promise<HistoryPoint[]> {

@@ -11,6 +11,8 @@ import { ruleVersions, runResults, runs } from './schema.ts';
 import type { Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { storedDataset } from './dataset-cache.ts';
+import type { PreviousResult } from './run-types.ts';
+export type { PreviousResult } from './run-types.ts';
 
 /**
  * `dataset` (the data of `year`) with last year's values for the inputs that declare `previous` in
@@ -29,14 +31,6 @@ export async function withPreviousYear(
   if (!list.some((d) => previousInputs(d).length > 0)) return dataset;
   const last = (await storedDataset(db, year - 1, reader)).dataset;
   return fillPrevious(list, splitStoredPrevious(dataset), last.regions.length > 0 ? last : null, year - 1);
-}
-
-/** The previous year's result of a region, from the latest run of the same family for that year. */
-export interface PreviousResult {
-  runId: number;
-  versionId: number;
-  year: number;
-  result: RegionResult;
 }
 
 /** A RegionResult without item traces, values and derived values (for rankings and lists). */

@@ -19,6 +19,8 @@ import type { Db } from './client.ts';
 import { ConflictError, type ImportProblem } from './errors.ts';
 import { getRunResultTexts, getRunRow } from './runs.ts';
 import { ruleVersions, runPublications, type RunPublicationRow } from './schema.ts';
+import type { RunPublication, RunRequest } from './run-types.ts';
+export type { RunPublication, RunRequest } from './run-types.ts';
 
 export const DEFAULT_APPEAL_DAYS = 15;
 
@@ -26,30 +28,6 @@ export interface RunPublicationInput {
   docNumber?: unknown;
   publishedOn?: unknown;
   appealDays?: unknown;
-}
-
-/** A run's publication as the API shows it. */
-export interface RunPublication {
-  runId: number;
-  status: 'pending' | 'published';
-  docNumber: string;
-  publishedOn: string;
-  appealDays: number;
-  /** The last day appeals are open: `publishedOn` + `appealDays` calendar days. */
-  appealEndsOn: string;
-  requestedBy: string;
-  requestedAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  fourEyes: boolean;
-  keyId: string | null;
-  signature: string | null;
-}
-
-/** A recorded request (`POST /api/runs/:id/publish` with four eyes on). */
-export interface RunRequest extends RunPublication {
-  kind: 'run';
-  id: number;
 }
 
 export function publicationOf(row: RunPublicationRow): RunPublication {

@@ -25,7 +25,7 @@ import { assertRunIntact } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
 import { publicationOf, type RunPublication } from './run-publication.ts';
-import { appealStateOf, type AppealState } from './appeal-window.ts';
+import { appealStateOf } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { storedDataset } from './dataset-cache.ts';
@@ -40,60 +40,8 @@ export { withoutTraces, type PreviousResult } from './previous-year.ts';
 import { ruleVersions, runErrors, runPublications, runResults, runs, type RunRow } from './schema.ts';
 import { IntegrityError } from '../trust/errors.ts';
 import { getVersion, type Version } from './versions.ts';
-
-export interface RunCounts {
-  scored: number;
-  /** Regions that could not be scored. */
-  errors: number;
-  byGrade: Record<string, number>;
-}
-
-export interface RunSummary {
-  id: number;
-  versionId: number;
-  family: string;
-  year: number;
-  version: number;
-  status: 'running' | 'finished';
-  documentHash: string;
-  datasetHash: string;
-  engineVersion: string;
-  createdBy: string;
-  createdAt: string;
-  counts: RunCounts;
-  /** SHA-256 of the canonical JSON of `{ results, errors }` (null for a run from before hashing). */
-  resultsHash: string | null;
-  /** Its publication as the year's result: requested (`pending`) or `published`; null when none. */
-  publication: RunPublication | null;
-  /** A correction run: the run it supersedes (SPEC section 10); else null. */
-  supersedes: number | null;
-  /** The correction run that supersedes this one, when there is one. */
-  supersededBy: number | null;
-  /** none: not published; pending: awaiting approval; open: appeals accepted today; closed: after the window. */
-  appealState: AppealState;
-  /** A correction run: the appeals it applied. */
-  corrections: { appeals: number[] } | null;
-}
-
-export interface RunWarning {
-  region?: string;
-  key?: string;
-  message: string;
-}
-
-/** A run with its ranking: results without traces, ordered by rank then region code. */
-export interface RunDetail extends RunSummary {
-  grades: Grade[];
-  results: RegionResult[];
-  errors: RegionError[];
-  warnings: RunWarning[];
-}
-
-export interface RunFilter {
-  year?: number;
-  versionId?: number;
-  family?: string;
-}
+import type { RunSummary, RunWarning, RunDetail, RunFilter } from './run-types.ts';
+export type { RunCounts, RunSummary, RunWarning, RunDetail, RunFilter } from './run-types.ts';
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

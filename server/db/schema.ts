@@ -22,18 +22,9 @@ import {
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
 
-export const ROLES = ['admin', 'editor', 'assessor', 'reviewer', 'region'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const VERSION_STATUSES = ['draft', 'published', 'retired'] as const;
-export type VersionStatus = (typeof VERSION_STATUSES)[number];
-
-export const VALUE_SOURCES = ['provincial', 'national', 'manual', 'import'] as const;
-/** Where a value came from; `appeal:<id>` for a value corrected by an accepted appeal (SPEC section 10). */
-export type ValueSource = (typeof VALUE_SOURCES)[number] | `appeal:${number}`;
-
-export const RUN_STATUSES = ['running', 'finished'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+import { RUN_STATUSES, ROLES, VERSION_STATUSES, type ValueSource } from './enums.ts';
+export { RUN_STATUSES, ROLES, VALUE_SOURCES, VERSION_STATUSES } from './enums.ts';
+export type { Role, RunStatus, ValueSource, VersionStatus } from './enums.ts';
 
 export const users = sqliteTable(
   'users',

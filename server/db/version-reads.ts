@@ -11,52 +11,9 @@ import type { Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { jsonMember } from './dialect.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { ruleFamilies, ruleVersions, type RuleVersionRow, type VersionStatus } from './schema.ts';
-
-export interface VersionSummary {
-  id: number;
-  family: string;
-  year: number;
-  version: number;
-  status: VersionStatus;
-  revision: number;
-  contentHash: string;
-  title: Label;
-  parentId: number | null;
-  createdBy: string;
-  createdAt: string;
-  updatedBy: string;
-  updatedAt: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-  retiredBy: string | null;
-  retiredAt: string | null;
-  docNumber: string | null;
-  effectiveDate: string | null;
-  /** True for the one published version of its family and year. */
-  effective: boolean;
-  /** Who asked for publication and when (four eyes); the approver is `publishedBy`. */
-  requestedBy: string | null;
-  requestedAt: string | null;
-  /** A draft awaiting approval (it cannot be edited until withdrawn or approved). */
-  pending: boolean;
-  /** False when published by one person (four eyes off, or published before four eyes existed). */
-  fourEyes: boolean;
-  /** Ed25519 signature (hex) of `contentHash` by key `keyId`, set at approval. */
-  keyId: string | null;
-  signature: string | null;
-}
-
-/** A version with its document. Drafts may hold documents that do not validate yet. */
-export interface Version extends VersionSummary {
-  document: RuleDocument;
-}
-
-export interface VersionFilter {
-  family?: string;
-  year?: number;
-  status?: VersionStatus;
-}
+import { ruleFamilies, ruleVersions, type RuleVersionRow } from './schema.ts';
+import type { VersionSummary, Version, VersionFilter } from './version-types.ts';
+export type { VersionSummary, Version, VersionFilter } from './version-types.ts';
 
 function titleOf(doc: unknown): Label {
   const t = (doc as { title?: unknown } | null)?.title;

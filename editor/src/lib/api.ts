@@ -5,9 +5,13 @@
  * sent back to the sign-in page.
  */
 import type { Evaluation, Problem, RuleDocument, TestOutcome, DiffResult } from './engine.ts';
+import type { DatasetSummary } from '$server/db/dataset-types.ts';
+import type { Role, VersionStatus } from '$server/db/enums.ts';
+import type { Version, VersionSummary } from '$server/db/version-types.ts';
+import type { DatasetGrid as DatasetYear } from './assess/api.ts';
 
 /** `region`: a region account (SPEC section 10), bound to one region code. */
-export type Role = 'admin' | 'editor' | 'assessor' | 'reviewer' | 'region';
+export type { Role } from '$server/db/enums.ts';
 export type Locale = 'zh' | 'en';
 
 export interface User {
@@ -21,38 +25,11 @@ export interface User {
   region?: string | null;
 }
 
-export type VersionStatus = 'draft' | 'published' | 'retired';
-
-export interface VersionSummary {
-  id: number;
-  family: string;
-  year: number;
-  version: number;
-  status: VersionStatus;
-  revision: number;
-  contentHash: string;
-  title: { zh: string; en?: string };
-  parentId: number | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-  retiredAt: string | null;
-  docNumber: string | null;
-  effectiveDate: string | null;
-  effective: boolean;
-  /** Four eyes: who asked for publication; a pending draft cannot be edited. */
-  requestedBy?: string | null;
-  requestedAt?: string | null;
-  pending?: boolean;
-  fourEyes?: boolean;
-  signature?: string | null;
-}
-
-export interface Version extends VersionSummary {
-  document: RuleDocument;
-}
+export type { VersionStatus } from '$server/db/enums.ts';
+export type { Version, VersionSummary } from '$server/db/version-types.ts';
+export type { DatasetSummary } from '$server/db/dataset-types.ts';
+/** A year's data as `GET /api/datasets/:year` answers it (with last year's values). */
+export type { DatasetGrid as DatasetYear } from './assess/api.ts';
 
 export interface Family {
   family: string;
@@ -67,26 +44,6 @@ export interface Region {
   kind: string;
   years: number[];
   active: boolean;
-}
-
-export interface DatasetSummary {
-  year: number;
-  regions: number;
-  values: number;
-  updatedAt: string;
-}
-
-export interface DatasetYear {
-  year: number;
-  hash: string;
-  regions: {
-    code: string;
-    name: string;
-    values: Record<string, unknown>;
-    sources?: Record<string, string>;
-    /** The region's stored values of year − 1 (read-only; last year's values where a rule declares `previous`). */
-    lastYear?: Record<string, unknown>;
-  }[];
 }
 
 export type {

@@ -6,6 +6,7 @@
 import { request } from './api.ts';
 import type { RunPublication } from './assess/api.ts';
 import type { VersionSummary } from './api.ts';
+import type { DataChange } from '$server/db/audit-types.ts';
 
 export interface PendingVersion extends VersionSummary {
   canApprove: boolean;
@@ -26,20 +27,7 @@ export interface Approvals {
   fourEyes: boolean;
 }
 
-export interface DataChange {
-  id: number;
-  action: string;
-  year: number;
-  region: string;
-  key: string;
-  before: unknown;
-  after: unknown;
-  beforeSource: string | null;
-  afterSource: string | null;
-  user: string;
-  displayName: string | null;
-  at: string;
-}
+export type { DataChange };
 
 /** `吉环考〔2026〕3号`: issuer, year in 〔〕, number without leading zeros, 号 (as the server checks). */
 export const DOC_NUMBER = /^[\p{Script=Han}A-Za-z]{1,20}〔(19\d{2}|2\d{3})〕([1-9]\d{0,5})号$/u;

@@ -11,51 +11,10 @@
 import { query as q, request } from '$lib/api.ts';
 import type { RunSummary } from '$lib/assess/api.ts';
 import type { AppealTarget, Requested } from './targets.ts';
+import type { Appeal, AppealState, Evidence } from '$server/db/appeal-shapes.ts';
+import type { CorrectionImpact, RegionImpact, Standing } from '$server/db/run-types.ts';
 
-export type AppealState = 'open' | 'accepted' | 'rejected';
-
-export interface Evidence {
-  id: number;
-  appealId: number;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  uploadedBy: string;
-  uploadedAt: string;
-  url: string;
-}
-
-export interface Decision {
-  decision: 'accepted' | 'rejected';
-  reason: string;
-  value?: number | string | boolean;
-  points?: number;
-  decidedBy: string;
-  decidedByName?: string | null;
-  decidedAt: string;
-}
-
-export interface Appeal {
-  id: number;
-  runId: number;
-  family: string;
-  year: number;
-  region: string;
-  regionName: string;
-  target: AppealTarget;
-  targetLabel: string;
-  current: { value: unknown } | { points: number | null; maxPoints: number } | { fired: boolean } | null;
-  claim: string;
-  requested: Requested | null;
-  state: AppealState;
-  filedBy: string;
-  filedByName?: string | null;
-  filedAt: string;
-  evidence: Evidence[];
-  decision: Decision | null;
-  appliedIn: number[];
-}
+export type { Appeal, AppealState, Decision, Evidence } from '$server/db/appeal-shapes.ts';
 
 export interface AppealCounts {
   open: number;
@@ -64,41 +23,10 @@ export interface AppealCounts {
   total: number;
 }
 
-/** The appeal-related fields a run carries (GET /api/runs, /api/runs/:id). */
-export interface RunAppealFields {
-  supersedes?: number | null;
-  supersededBy?: number | null;
-  appealState?: 'none' | 'pending' | 'open' | 'closed';
-  corrections?: { appeals: number[] } | null;
-}
-
-export interface ResultFigures {
-  total: number;
-  base: number;
-  bonus: number;
-  scoreGrade: string;
-  grade: string;
-  rank: number;
-}
-
-export interface ImpactRegion {
-  region: string;
-  name: string;
-  changed: boolean;
-  before: ResultFigures | null;
-  after: ResultFigures | null;
-  inputs: { key: string; before: unknown; after: unknown; appeal: number | null }[];
-  items: { id: string; before: number | null; after: number | null; appeal: number | null }[];
-  waivers: { kind: 'veto' | 'downgrade' | 'cap'; id: string; appeal: number }[];
-}
-
-export interface Impact {
-  from: number;
-  to: number;
-  appeals: number[];
-  regions: ImpactRegion[];
-  summary: { regions: number; changed: number; gradeChanged: number; rankChanged: number };
-}
+/** A region's total, grade and rank before or after a correction. */
+export type ResultFigures = Standing;
+export type ImpactRegion = RegionImpact;
+export type Impact = CorrectionImpact;
 
 export type ConsequenceKind = 'interview' | 'criticism' | 'restriction';
 export type ConsequenceCriterion = 'failed' | 'vetoed' | 'downgraded' | 'worse';
@@ -151,7 +79,7 @@ export const appealsApi = {
   ) => request<Appeal>('POST', `/api/appeals/${id}/decision`, { body }),
 
   correct: (runId: number, appeals: number[]) =>
-    request<RunSummary & RunAppealFields>('POST', `/api/runs/${runId}/corrections`, { body: { appeals } }),
+    request<RunSummary>('POST', `/api/runs/${runId}/corrections`, { body: { appeals } }),
   impact: (runId: number) => request<Impact>('GET', `/api/runs/${runId}/impact`),
 
   consequences: (runId: number) => request<Consequences>('GET', `/api/runs/${runId}/consequences`),

@@ -38,6 +38,6 @@ export function currentText(a: Pick<Appeal, 'current'>): string {
   const c = a.current;
   if (!c) return '—';
   if ('fired' in c) return c.fired ? tp('appeals.fired') : tp('appeals.notFired');
-  if ('points' in c) return tp('appeals.points', { points: c.points ?? '—', max: c.maxPoints });
+  if ('points' in c) return tp('appeals.points', { points: c.points ?? '—', max: c.maxPoints ?? '—' });
   return value(c.value);
 }

@@ -7,8 +7,20 @@
  * const detail = await assessApi.run(run.id); // ranking without traces
  */
 import { query as q, request, type Region } from '$lib/api.ts';
-import type { HistoryPoint } from './charts/options.ts';
-import type { Grade, Problem, RegionError, RegionResult } from '$engine/types.ts';
+import type { Problem, RegionResult } from '$engine/types.ts';
+import type { AuditFilter, AuditListEntry } from '$server/db/audit-types.ts';
+import type {
+  DatasetGrid as ServerDatasetGrid,
+  DatasetRegion as ServerDatasetRegion,
+  DatasetSummary,
+} from '$server/db/dataset-types.ts';
+import type { HistoryPoint, PreviousResult, RunDetail, RunSummary } from '$server/db/run-types.ts';
+
+export type { AuditFilter, DatasetSummary, HistoryPoint, PreviousResult, RunDetail, RunSummary };
+export type { RunCounts, RunPublication } from '$server/db/run-types.ts';
+export type { ValueSource } from '$server/db/enums.ts';
+/** An entry of the audit log as the API lists it (with the actor's display name). */
+export type AuditEntry = AuditListEntry;
 
 /** A region as the API returns it (`note`: where the code comes from, remarks). */
 export type RegionRow = Region & { note?: string };
@@ -17,54 +29,6 @@ export type RegionRow = Region & { note?: string };
 export interface ImportProblem extends Problem {
   row?: number;
   column?: string;
-}
-
-export type ValueSource = 'provincial' | 'national' | 'manual' | 'import';
-
-export interface DatasetRegion {
-  code: string;
-  name: string;
-  values: Record<string, unknown>;
-  sources?: Record<string, ValueSource | string>;
-  /** The region's stored values of year − 1 (read-only; the grid's 上年值). */
-  lastYear?: Record<string, unknown>;
-}
-
-export interface DatasetGrid {
-  year: number;
-  hash: string;
-  regions: DatasetRegion[];
-}
-
-export interface DatasetSummary {
-  year: number;
-  regions: number;
-  values: number;
-  updatedAt: string;
-}
-
-export interface RunCounts {
-  scored: number;
-  errors: number;
-  byGrade: Record<string, number>;
-}
-
-export interface RunSummary {
-  id: number;
-  versionId: number;
-  family: string;
-  year: number;
-  version: number;
-  status: 'running' | 'finished';
-  documentHash: string;
-  datasetHash: string;
-  engineVersion: string;
-  createdBy: string;
-  createdAt: string;
-  counts: RunCounts;
-  resultsHash?: string | null;
-  /** Its publication as the year's result (four eyes): requested or published. */
-  publication?: RunPublication | null;
 }
 
 /** A cell an import changes (or, previewed, would change); values as JSON text, null when absent. */
@@ -90,61 +54,17 @@ export interface ImportResult {
   changes?: ImportChange[];
 }
 
-export interface RunPublication {
-  runId: number;
-  status: 'pending' | 'published';
-  docNumber: string;
-  publishedOn: string;
-  appealDays: number;
-  appealEndsOn: string;
-  requestedBy: string;
-  requestedAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  fourEyes: boolean;
-}
+/** A region's row of the grid, with its stored values of year − 1 (read-only; the grid's 上年值). */
+export type DatasetRegion = ServerDatasetRegion & { lastYear?: Record<string, unknown> };
 
-export interface RunDetail extends RunSummary {
-  grades: Grade[];
-  results: RegionResult[];
-  errors: RegionError[];
-  warnings?: { region?: string; key?: string; message: string }[];
-}
+/** A year's data as `GET /api/datasets/:year` answers it: the grid with last year's values. */
+export type DatasetGrid = Omit<ServerDatasetGrid, 'regions'> & { regions: DatasetRegion[] };
 
-/** Last year's result of a region (the latest run of the same family for the year before). */
-export interface PreviousResult {
-  runId: number;
-  versionId: number;
-  year: number;
-  result: RegionResult;
-}
-
+/** A region's result with last year's result (the latest run of the same family for the year before). */
 export type RegionDetail = RegionResult & { previous: PreviousResult | null };
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  beforeHash: string | null;
-  afterHash: string | null;
-  detail: Record<string, unknown>;
-  hash?: string | null;
-  /** The actor's display name (null for system identities). */
-  displayName?: string | null;
-}
-
-export interface AuditFilter {
-  entity?: string;
-  action?: string;
-  user?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
+/** The audit log's page size. */
+export const AUDIT_PAGE = 50;
 
 export type ImportFormat = 'csv' | 'xlsx' | 'json';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Input, RuleDocument } from '../../../../engine/types.ts';
+import type { DatasetGrid } from './api.ts';
 import { changesOf, normaliseText, rowsOf } from './grid.ts';
 
 const inputs = [
@@ -17,13 +18,25 @@ const inputs = [
 ] as Input[];
 
 describe('the grid rows (schema version 2)', () => {
-  const grid = {
+  const grid: DatasetGrid = {
     year: 2025,
     hash: 'x',
     regions: [
-      { code: 'a', name: 'A', values: { ratio: 78, level: 'general', tier: 1 }, lastYear: { ratio: 80 } },
-      { code: 'b', name: 'B', values: { ratio: 75, 'prev.ratio': 70, tier: 2 }, lastYear: { ratio: 60 } },
-      { code: 'c', name: 'C', values: {}, lastYear: {} },
+      {
+        code: 'a',
+        name: 'A',
+        values: { ratio: 78, level: 'general', tier: 1 },
+        sources: {},
+        lastYear: { ratio: 80 },
+      },
+      {
+        code: 'b',
+        name: 'B',
+        values: { ratio: 75, 'prev.ratio': 70, tier: 2 },
+        sources: {},
+        lastYear: { ratio: 60 },
+      },
+      { code: 'c', name: 'C', values: {}, sources: {}, lastYear: {} },
     ],
   };
   const rows = rowsOf(grid, inputs);

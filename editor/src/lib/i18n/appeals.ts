@@ -6,7 +6,7 @@
  * tp('appeals.title') // "申诉" / "Appeals"
  * tp('state.open') // "待复核" / "Awaiting review"
  */
-import { i18n } from './index.svelte.ts';
+import { translator } from './index.svelte.ts';
 
 const zh = {
   'state.open': '待复核',
@@ -413,8 +413,4 @@ const en: Record<AppealsKey, string> = {
   'users.pickRegion': 'Choose a region',
 };
 
-export function tp(key: AppealsKey, params?: Record<string, string | number>): string {
-  const text = (i18n.locale === 'en' ? en : zh)[key] ?? zh[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const tp = translator<AppealsKey>(zh, en);

@@ -6,20 +6,14 @@
  * ta('runs.title') // "考核" / "Assessments"
  * ta('data.problems', { count: 3 }) // "3 个问题"
  */
-import { i18n } from './index.svelte.ts';
+import { i18n, translator } from './index.svelte.ts';
 import { assessZh, type AssessKey } from './assess.zh.ts';
 import { assessEn } from './assess.en.ts';
 
 export type { AssessKey };
 
-const dictionaries: Record<'zh' | 'en', Record<AssessKey, string>> = { zh: assessZh, en: assessEn };
-
 /** The assessment message for `key` in the current language, `{name}` placeholders filled. */
-export function ta(key: AssessKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[i18n.locale]?.[key] ?? assessZh[key] ?? key;
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const ta = translator<AssessKey>(assessZh, assessEn);
 
 /** The current language as the trace and chart helpers take it. */
 export function lang(): 'zh' | 'en' {

@@ -35,9 +35,25 @@ export function setLocale(locale: Locale): void {
  * @example t('rules.versionsOf', { count: 3 }) // "3 个版本"
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[i18n.locale][key] ?? zh[key] ?? key;
+  return fill(dictionaries[i18n.locale][key] ?? zh[key] ?? key, params);
+}
+
+/** `text` with its `{name}` placeholders filled from `params` (a name not given stays as written). */
+export function fill(text: string, params?: Record<string, string | number>): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * The message function of a dictionary of its own (assessment, appeals, trust, documents): the
+ * message for `key` in the current language (Chinese where the English lacks it), placeholders filled.
+ */
+export function translator<K extends string>(
+  zhDict: Readonly<Record<K, string>>,
+  enDict: Readonly<Record<K, string>>,
+): (key: K, params?: Record<string, string | number>) => string {
+  return (key, params) =>
+    fill((i18n.locale === 'en' ? enDict[key] : undefined) ?? zhDict[key] ?? key, params);
 }
 
 /** A document label in the current language, falling back to Chinese. */

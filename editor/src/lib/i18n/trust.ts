@@ -5,7 +5,7 @@
  * @example
  * tt('approve.title') // "审批发布" / "Approve publication"
  */
-import { i18n } from './index.svelte.ts';
+import { translator } from './index.svelte.ts';
 
 const zh = {
   'approvals.title': '待审批',
@@ -115,8 +115,4 @@ const en: Record<TrustKey, string> = {
   'history.empty': '(empty)',
 };
 
-export function tt(key: TrustKey, params?: Record<string, string | number>): string {
-  const text = (i18n.locale === 'en' ? en : zh)[key] ?? zh[key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export const tt = translator<TrustKey>(zh, en);

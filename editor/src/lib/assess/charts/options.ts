@@ -7,6 +7,7 @@ import { gradeColor, gradeLabel } from '../grades.ts';
 import { fmt } from '../trace.ts';
 import { CHART_FONT, type ChartOption } from './echarts.ts';
 import { html } from '../../security/html.ts';
+import type { HistoryPoint } from '$server/db/run-types.ts';
 
 type Lang = 'zh' | 'en';
 
@@ -238,15 +239,7 @@ export function profile(
   };
 }
 
-export interface HistoryPoint {
-  year: number;
-  runId: number;
-  total: number;
-  grade: string;
-  scoreGrade: string;
-  rank: number;
-  of: number;
-}
+export type { HistoryPoint };
 
 /** A region's totals over the years, each point labelled with its final grade, grade bands behind. */
 export function history(

@@ -1,4 +1,4 @@
-import { appealsApi, type RunAppealFields } from '$lib/appeals/api.ts';
+import { appealsApi } from '$lib/appeals/api.ts';
 import { loadRun } from '$lib/assess/runs.ts';
 import { documentsApi } from '$lib/documents.ts';
 import type { PageLoad } from './$types';
@@ -12,7 +12,7 @@ export const load: PageLoad = ({ params }) => ({
   loaded: (async () => {
     const runId = Number(params.id);
     const data = await loadRun(runId);
-    const run = data.run as typeof data.run & RunAppealFields;
+    const run = data.run;
     const from = run.supersedes;
     if (!from) return { ...data, run, correction: null };
     const [original, impact, appeals, settings] = await Promise.all([
