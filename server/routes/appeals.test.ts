@@ -5,27 +5,22 @@
  * attacks: another region, one's own decision, after the deadline, oversized and wrongly typed
  * evidence, editing through SQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegionResult, RuleDocument } from '../../engine/types.ts';
 import { todayInChina } from '../db/appeal-window.ts';
 import { fileAppeal } from '../db/appeals.ts';
 import { decideNamed, fileNamed, GIF, HTML, PDF, PNG, publish, sha256 } from './appeals-cycle.ts';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { startRun, useFixture, schemaProblems } from './test-helpers.ts';
 
 describe('appeals and corrections', () => {
-  let f: Fixture;
+  const f = useFixture();
   let runId: number;
   let doc: RuleDocument;
   const ids: Record<string, number> = {};
   beforeAll(async () => {
-    f = await makeFixture();
-    const r = await f
-      .as('assessor')
-      .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
-    runId = r.body.id;
+    runId = await startRun(f, 2024);
     doc = f.published[2024].document;
   });
-  afterAll(() => f.close());
 
   it('region accounts: created with a region, which must exist; other roles have none', async () => {
     const admin = f.as('admin');
@@ -342,11 +337,7 @@ describe('appeals and corrections', () => {
 });
 
 describe('after the appeal window', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('refuses appeals once appealEndsOn has passed', async () => {
     const r = await f

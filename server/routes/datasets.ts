@@ -11,11 +11,11 @@ import { MAX_LISTED_PROBLEMS } from '../io/limits.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { listResponse, problem } from './schema-kit.ts';
 
 export const yearParam = {
   year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '数据年份 / data year' },
 };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -60,14 +60,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'data',
       summary: '各年份数据概况 / Years with data',
       responses: {
-        200: {
-          description: 'One line per year',
-          schema: {
-            type: 'object',
-            required: ['datasets'],
-            properties: { datasets: { type: 'array', items: ref('DatasetSummary') } },
-          },
-        },
+        200: listResponse('One line per year', 'datasets', 'DatasetSummary'),
       },
       handler: async (c) => c.json({ datasets: await listDatasets(db) }),
     }),

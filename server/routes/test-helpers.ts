@@ -3,6 +3,7 @@
  * data, one user per role, and a small client that keeps each user's session cookie.
  */
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, openStore, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
@@ -213,6 +214,46 @@ export async function makeFixture(
     as: (role) => client(app, role ? cookies.get(role) : undefined),
     close: () => opened.close(),
   };
+}
+
+/**
+ * The fixture of the enclosing `describe` block (or file): made before its tests, closed after
+ * them. Its fields are read when a test runs, so the tests use it like the fixture itself.
+ */
+export function useFixture(opts: Parameters<typeof makeFixture>[0] = {}): Fixture {
+  let current: Fixture | undefined;
+  beforeAll(async () => {
+    current = await makeFixture(opts);
+  });
+  afterAll(() => current?.close());
+  const get = (): Fixture => {
+    if (!current)
+      throw new Error('useFixture: the fixture is made in beforeAll, read it inside a test or hook');
+    return current;
+  };
+  return {
+    get opened() {
+      return get().opened;
+    },
+    get app() {
+      return get().app;
+    },
+    get published() {
+      return get().published;
+    },
+    get draft2025() {
+      return get().draft2025;
+    },
+    as: (role) => get().as(role),
+    close: () => get().close(),
+  };
+}
+
+/** Starts a run of the published version of `year` on that year's data, as the assessor; its id. */
+export async function startRun(f: Fixture, year: number): Promise<number> {
+  const r = await f.as('assessor').json('POST', '/api/runs', { versionId: f.published[year].id, year });
+  if (r.status !== 201) throw new Error(`run ${year}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
 }
 
 /**

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit.ts';
-import { client, login, makeFixture, PASSWORD, schemaProblems, type Fixture } from './test-helpers.ts';
+import { client, login, useFixture, PASSWORD, schemaProblems } from './test-helpers.ts';
 
 describe('user administration', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture({ seedData: false });
-  });
-  afterAll(() => f.close());
+  const f = useFixture({ seedData: false });
 
   it('lists users without password hashes', async () => {
     const r = await f.as('admin').json('GET', '/api/users');
