@@ -10,7 +10,7 @@ import type { RegionResult, RuleDocument } from '../../engine/types.ts';
 import { todayInChina } from '../db/appeal-window.ts';
 import { fileAppeal } from '../db/appeals.ts';
 import { decideNamed, fileNamed, GIF, HTML, PDF, PNG, publish, sha256 } from './appeals-cycle.ts';
-import { startRun, useFixture, schemaProblems } from './test-helpers.ts';
+import { startRun, useFixture, schemaProblems, postUser } from './test-helpers.ts';
 
 describe('appeals and corrections', () => {
   const f = useFixture();
@@ -23,41 +23,17 @@ describe('appeals and corrections', () => {
   });
 
   it('region accounts: created with a region, which must exist; other roles have none', async () => {
-    const admin = f.as('admin');
-    const ok = await admin.json('POST', '/api/users', {
-      username: 'jl',
-      displayName: '吉林市',
-      role: 'region',
-      region: '220200',
-      password: 'password-12345',
-    });
+    const ok = await postUser(f, { username: 'jl', displayName: '吉林市', role: 'region', region: '220200' });
     expect(ok.status).toBe(201);
     expect(ok.body.user).toMatchObject({ role: 'region', region: '220200' });
-    const missing = await admin.json('POST', '/api/users', {
-      username: 'x1',
-      displayName: 'x',
-      role: 'region',
-      password: 'password-12345',
-    });
+    const missing = await postUser(f, { username: 'x1', role: 'region' });
     expect([missing.status, missing.body.errors[0]]).toMatchObject([
       422,
       { path: '/region', code: 'region_required' },
     ]);
-    const unknown = await admin.json('POST', '/api/users', {
-      username: 'x2',
-      displayName: 'x',
-      role: 'region',
-      region: '999999',
-      password: 'password-12345',
-    });
+    const unknown = await postUser(f, { username: 'x2', role: 'region', region: '999999' });
     expect(unknown.body.errors[0]).toMatchObject({ path: '/region', code: 'unknown_region' });
-    const notAllowed = await admin.json('POST', '/api/users', {
-      username: 'x3',
-      displayName: 'x',
-      role: 'editor',
-      region: '220100',
-      password: 'password-12345',
-    });
+    const notAllowed = await postUser(f, { username: 'x3', role: 'editor', region: '220100' });
     expect(notAllowed.body.errors[0]).toMatchObject({ path: '/region', code: 'region_not_allowed' });
     const me = await f.as('region').json('GET', '/api/auth/me');
     expect(me.body.user).toMatchObject({ role: 'region', region: '220100' });

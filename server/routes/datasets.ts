@@ -50,6 +50,13 @@ function importFormat(given: ImportFormat | undefined, contentType: string | und
   );
 }
 
+/** The `versionId` query parameter of a write: the rule version whose inputs the values are checked against. */
+const checkedAgainst = {
+  schema: { type: 'integer', minimum: 1 },
+  required: true,
+  description: '据以检查的规则版本 / the rule version to check against',
+};
+
 export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
   return [
@@ -93,11 +100,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         'All or nothing: every value is checked against the inputs of rule version `versionId` (required: without it no key could be checked); `null` removes a value. 422 lists every problem with its path (`/regions/3/values/pm25`). Returns what was written and the new dataset hash.',
       params: yearParam,
       query: {
-        versionId: {
-          schema: { type: 'integer', minimum: 1 },
-          required: true,
-          description: '据以检查的规则版本 / the rule version to check against',
-        },
+        versionId: checkedAgainst,
       },
       body: { kind: 'json', schema: bodies.datasetGrid },
       responses: {
@@ -131,11 +134,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         "The raw file as the body (CSV, XLSX or JSON in SPEC section 4's formats), checked against the inputs of rule version `versionId`. All or nothing: when anything is wrong nothing is saved and 422 lists every problem with `row`, `column`, `path`, `code` and `message`.",
       params: yearParam,
       query: {
-        versionId: {
-          schema: { type: 'integer', minimum: 1 },
-          required: true,
-          description: '据以检查的规则版本 / the rule version to check against',
-        },
+        versionId: checkedAgainst,
         format: {
           schema: { enum: ['csv', 'xlsx', 'json'] },
           description: '文件格式（缺省时按 Content-Type）/ the file format (default: from Content-Type)',

@@ -249,6 +249,19 @@ export function useFixture(opts: Parameters<typeof makeFixture>[0] = {}): Fixtur
   };
 }
 
+/**
+ * Creates a user through the API, as the admin: `displayName` defaults to the username and
+ * `password` to PASSWORD. The response, unchecked.
+ */
+export function postUser(
+  f: Fixture,
+  user: { username: string; role: string; displayName?: string; region?: string; password?: string },
+) {
+  return f
+    .as('admin')
+    .json('POST', '/api/users', { displayName: user.username, password: PASSWORD, ...user });
+}
+
 /** Starts a run of the published version of `year` on that year's data, as the assessor; its id. */
 export async function startRun(f: Fixture, year: number): Promise<number> {
   const r = await f.as('assessor').json('POST', '/api/runs', { versionId: f.published[year].id, year });
