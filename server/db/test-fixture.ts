@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
 import type { RuleDocument } from '../../engine/types.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 import { loadRegions, parseRegionsCsv } from './regions.ts';
@@ -18,6 +19,35 @@ export async function freshDb(opts: { regions?: boolean } = {}): Promise<OpenedD
   if (opts.regions !== false)
     await loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
   return opened;
+}
+
+/**
+ * A fresh database for each test of the file or `describe` block (freshDb before, closed after).
+ * Its fields are read when a test runs, so the tests use it like the opened database itself.
+ */
+export function useFreshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
+  let current: OpenedDatabase | undefined;
+  beforeEach(async () => {
+    current = await freshDb(opts);
+  });
+  afterEach(() => current?.close());
+  const get = (): OpenedDatabase => {
+    if (!current)
+      throw new Error('useFreshDb: the database is opened in beforeEach, read it inside a test or hook');
+    return current;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get sqlite() {
+      return get().sqlite;
+    },
+    get path() {
+      return get().path;
+    },
+    close: () => get().close(),
+  };
 }
 
 /** A small valid document: number, integer, boolean and enum inputs, one item, a veto, three grades, one test. */

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFreshDb } from './test-fixture.ts';
 import { listAudit } from './audit.ts';
-import { openDatabase, type OpenedDatabase } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import {
   createSession,
@@ -16,11 +16,7 @@ import {
   updateUser,
 } from './users.ts';
 
-let h: OpenedDatabase;
-beforeEach(() => {
-  h = openDatabase(':memory:');
-});
-afterEach(() => h.close());
+const h = useFreshDb({ regions: false });
 
 const alice = {
   username: 'alice',
