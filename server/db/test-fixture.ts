@@ -22,32 +22,42 @@ export async function freshDb(opts: { regions?: boolean } = {}): Promise<OpenedD
 }
 
 /**
- * A fresh database for each test of the file or `describe` block (freshDb before, closed after).
- * Its fields are read when a test runs, so the tests use it like the opened database itself.
+ * Something a test file or `describe` block makes in a hook (`before`, e.g. beforeAll / beforeEach)
+ * and closes in the matching `after`. The returned object reads the fields `keys` of the current one
+ * when a test runs, so the tests use it like the thing itself.
  */
-export function useFreshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
-  let current: OpenedDatabase | undefined;
-  beforeEach(async () => {
-    current = await freshDb(opts);
+export function hooked<T extends { close(): void }>(
+  make: () => T | Promise<T>,
+  hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => void) => void },
+  keys: readonly (keyof T)[],
+): T {
+  let current: T | undefined;
+  hooks.before(async () => {
+    current = await make();
   });
-  afterEach(() => current?.close());
-  const get = (): OpenedDatabase => {
-    if (!current)
-      throw new Error('useFreshDb: the database is opened in beforeEach, read it inside a test or hook');
-    return current;
-  };
-  return {
-    get db() {
-      return get().db;
-    },
-    get sqlite() {
-      return get().sqlite;
-    },
-    get path() {
-      return get().path;
-    },
-    close: () => get().close(),
-  };
+  hooks.after(() => current?.close());
+  const out = {} as T;
+  for (const key of keys)
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get() {
+        if (!current)
+          throw new Error(`${String(key)}: made in a hook, read it inside a test or a later hook`);
+        const value = current[key];
+        return typeof value === 'function' ? value.bind(current) : value;
+      },
+    });
+  return out;
+}
+
+/** A fresh database (freshDb) for each test of the file or `describe` block, closed after it. */
+export function useFreshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
+  return hooked(() => freshDb(opts), { before: beforeEach, after: afterEach }, [
+    'db',
+    'sqlite',
+    'path',
+    'close',
+  ]);
 }
 
 /** A small valid document: number, integer, boolean and enum inputs, one item, a veto, three grades, one test. */

@@ -16,6 +16,7 @@ import { ensureAdmin } from '../auth/store.ts';
 import type { Role } from '../auth/roles.ts';
 import type { RuleDocument } from '../../engine/types.ts';
 import { check, compileBody } from './validation.ts';
+import { hooked } from '../db/test-fixture.ts';
 
 export const PASSWORD = 'test-password-1';
 export const ROLE_USERS: Record<Role, string> = {
@@ -216,37 +217,16 @@ export async function makeFixture(
   };
 }
 
-/**
- * The fixture of the enclosing `describe` block (or file): made before its tests, closed after
- * them. Its fields are read when a test runs, so the tests use it like the fixture itself.
- */
+/** The fixture of the enclosing `describe` block (or file): made before its tests, closed after them. */
 export function useFixture(opts: Parameters<typeof makeFixture>[0] = {}): Fixture {
-  let current: Fixture | undefined;
-  beforeAll(async () => {
-    current = await makeFixture(opts);
-  });
-  afterAll(() => current?.close());
-  const get = (): Fixture => {
-    if (!current)
-      throw new Error('useFixture: the fixture is made in beforeAll, read it inside a test or hook');
-    return current;
-  };
-  return {
-    get opened() {
-      return get().opened;
-    },
-    get app() {
-      return get().app;
-    },
-    get published() {
-      return get().published;
-    },
-    get draft2025() {
-      return get().draft2025;
-    },
-    as: (role) => get().as(role),
-    close: () => get().close(),
-  };
+  return hooked(() => makeFixture(opts), { before: beforeAll, after: afterAll }, [
+    'opened',
+    'app',
+    'published',
+    'draft2025',
+    'as',
+    'close',
+  ]);
 }
 
 /**
