@@ -21,13 +21,7 @@ import type { Db } from '../db/client.ts';
 import { auditByHash } from '../db/audit.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { readTexts } from '../db/runs.ts';
-import {
-  auditLog,
-  ruleVersions,
-  runPublications,
-  runs,
-  signingKeys,
-} from '../db/schema.ts';
+import { auditLog, ruleVersions, runPublications, runs, signingKeys } from '../db/schema.ts';
 import { auditRowHash, GENESIS } from './chain.ts';
 import { runProblems, sealOf, signatureHolds, versionProblems } from './integrity.ts';
 import { publicationMessage } from './seal.ts';
