@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/store.ts';
-import { client, login, makeFixture, PASSWORD, type Fixture } from './routes/test-helpers.ts';
+import { client, login, useFixture, PASSWORD } from './routes/test-helpers.ts';
 
 /** Example values for path parameters when walking the OpenAPI paths. */
 function fillPath(path: string): string {
@@ -18,11 +18,7 @@ function fillPath(path: string): string {
 const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/login']);
 
 describe('the app', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('answers the health check without a session, with secure headers', async () => {
     const res = await f.as(null).request('GET', '/api/health');

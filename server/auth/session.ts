@@ -7,21 +7,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Role } from './roles.ts';
+import type { User } from '../db/users.ts';
 
 export const SESSION_COOKIE = 'ecoscore_session';
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-/** The logged-in user, as the API shows it. */
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  /** The region a `region` account is bound to; null for every other role. */
-  region: string | null;
-  locale: 'zh' | 'en';
-}
+/** The logged-in user, as the API shows it: the user without the account's state and times. */
+export type SessionUser = Pick<User, 'id' | 'username' | 'displayName' | 'role' | 'region' | 'locale'>;
 
 /** What the app keeps per request. */
 export interface AppEnv {

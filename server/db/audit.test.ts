@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../engine/index.ts';
 import { auditRowHash, GENESIS } from '../trust/chain.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useFreshDb } from './test-fixture.ts';
 import { appendAudit, listAudit } from './audit.ts';
-import { openDatabase, type OpenedDatabase } from './client.ts';
 
-let h: OpenedDatabase;
+const h = useFreshDb({ regions: false });
 beforeEach(async () => {
-  h = openDatabase(':memory:');
   const rows: [string, string, string, string, string][] = [
     ['2025-01-01T08:00:00.000Z', 'alice', 'version.create', 'version', '1'],
     ['2025-01-02T08:00:00.000Z', 'alice', 'version.update', 'version', '1'],
@@ -27,7 +26,6 @@ beforeEach(async () => {
       detail: { n: 1 },
     });
 });
-afterEach(() => h.close());
 
 describe('listAudit', () => {
   it('returns entries newest first with the total', async () => {

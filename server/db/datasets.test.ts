@@ -1,20 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { datasetHash } from '../../engine/index.ts';
 import { listAudit } from './audit.ts';
-import type { OpenedDatabase } from './client.ts';
 import { datasetForYear, getDataset, getRegionValues, listDatasets, saveDatasetGrid } from './datasets.ts';
 import { ValidationError } from './errors.ts';
 import { updateRegion } from './regions.ts';
-import { demoDocument, freshDb } from './test-fixture.ts';
+import { demoDocument, useFreshDb } from './test-fixture.ts';
 import { createDraft } from './versions.ts';
 
-let h: OpenedDatabase;
+const h = useFreshDb();
 let versionId: number;
 beforeEach(async () => {
-  h = await freshDb();
   versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
 });
-afterEach(() => h.close());
 
 describe('grid read', () => {
   it('lists every region assessed that year, sorted by code, even without values', async () => {

@@ -6,7 +6,7 @@
  * and is async throughout: every query is awaited (`await q.get()`, `await q.all()`,
  * `await q.run()`). On SQLite those calls return at once; on PostgreSQL drizzle's pg dialect renders
  * the same builder calls, and this module gives its builders the same three terminal methods.
- * schema.pg.ts declares the same tables and columns in PostgreSQL's types (schema-parity.test.ts).
+ * schema.pg.ts derives the same tables from schema.ts in PostgreSQL's types (parity: dialect.test.ts).
  *
  * Transactions are explicit: `transaction(db, async (tx) => …)`. drizzle's better-sqlite3
  * transaction is synchronous and would commit an async callback at its first `await`, so on SQLite

@@ -2,18 +2,13 @@
  * The database itself refuses changes to published/retired rule versions, finished runs and the
  * audit log: these tests go around the repositories with raw SQL.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OpenedDatabase } from './client.ts';
+import { describe, expect, it } from 'vitest';
 import { saveDatasetGrid } from './datasets.ts';
 import { createRun } from './runs.ts';
-import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
+import { demoDocument, publishApproved, useFreshDb } from './test-fixture.ts';
 import { createDraft, getVersion, requestPublication } from './versions.ts';
 
-let h: OpenedDatabase;
-beforeEach(async () => {
-  h = await freshDb();
-});
-afterEach(() => h.close());
+const h = useFreshDb();
 
 const IMMUTABLE = /immutable/;
 

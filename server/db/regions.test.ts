@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from './audit.ts';
-import { openDatabase, type OpenedDatabase } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import {
   createRegion,
@@ -14,13 +13,9 @@ import {
   regionsAssessedIn,
   updateRegion,
 } from './regions.ts';
-import { REGIONS_CSV } from './test-fixture.ts';
+import { REGIONS_CSV, useFreshDb } from './test-fixture.ts';
 
-let h: OpenedDatabase;
-beforeEach(() => {
-  h = openDatabase(':memory:');
-});
-afterEach(() => h.close());
+const h = useFreshDb({ regions: false });
 
 describe('years', () => {
   it.each([

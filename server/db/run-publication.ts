@@ -185,17 +185,26 @@ export async function requestRunPublication(
   });
 }
 
+/**
+ * The pending publication request of run `runId`: 404 without the run, 409 `not_pending` without a
+ * request, `whenPublished` when the run's publication is no longer pending.
+ */
+async function pendingRequest(tx: Tx, runId: number, whenPublished: string): Promise<RunPublicationRow> {
+  await getRunRow(tx, runId);
+  const row = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
+  if (!row || row.status !== 'pending')
+    throw new ConflictError(
+      `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
+      row ? publicationOf(row) : undefined,
+      row ? whenPublished : 'not_pending',
+    );
+  return row;
+}
+
 /** Withdraws a pending request. Audited as `run.withdraw`. */
 export async function withdrawRunPublication(db: Db, runId: number, actor: string): Promise<void> {
   await transaction(db, async (tx) => {
-    await getRunRow(tx, runId);
-    const row = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
-    if (!row || row.status !== 'pending')
-      throw new ConflictError(
-        `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
-        row ? publicationOf(row) : undefined,
-        'not_pending',
-      );
+    const row = await pendingRequest(tx, runId, 'not_pending');
     await tx
       .delete(runPublications)
       .where(and(eq(runPublications.runId, runId), eq(runPublications.status, 'pending')))
@@ -283,14 +292,7 @@ export async function approveRunPublication(
 ): Promise<RunPublication> {
   const fourEyes = settings.fourEyes ?? true;
   return await transaction(db, async (tx) => {
-    await getRunRow(tx, runId);
-    const row = await tx.select().from(runPublications).where(eq(runPublications.runId, runId)).get();
-    if (!row || row.status !== 'pending')
-      throw new ConflictError(
-        `运行 ${runId} 没有待批准的发布申请 / run ${runId} has no pending publication request`,
-        row ? publicationOf(row) : undefined,
-        row ? 'already_published' : 'not_pending',
-      );
+    const row = await pendingRequest(tx, runId, 'already_published');
     if (fourEyes && row.requestedBy === actor)
       throw new SamePersonError(
         `申请人不能批准自己的发布申请(四眼原则) / the requester cannot approve their own request (four eyes): ${actor}`,

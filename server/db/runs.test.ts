@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentHash, datasetHash, ENGINE_VERSION, evaluate } from '../../engine/index.ts';
 import { resultsHashOf } from '../trust/integrity.ts';
 import { listAudit } from './audit.ts';
-import type { OpenedDatabase } from './client.ts';
 import { datasetForYear, saveDatasetGrid } from './datasets.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { listRegions } from './regions.ts';
@@ -16,14 +15,10 @@ import {
   listRuns,
   orderEvaluation,
 } from './runs.ts';
-import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
+import { demoDocument, publishApproved, useFreshDb } from './test-fixture.ts';
 import { createDraft } from './versions.ts';
 
-let h: OpenedDatabase;
-beforeEach(async () => {
-  h = await freshDb();
-});
-afterEach(() => h.close());
+const h = useFreshDb();
 
 async function publish(year = 2024): Promise<number> {
   return (await publishApproved(h.db, (await createDraft(h.db, { document: demoDocument(year) }, 'a')).id))

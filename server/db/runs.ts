@@ -396,7 +396,8 @@ export async function getRunResultTexts(
   return await intactTexts(db, await getRunRow(db, id));
 }
 
-async function readTexts(db: Tx, id: number): Promise<{ results: string[]; errors: string[] }> {
+/** A run's stored result and error texts in their order, as they are (unchecked: trust/verify.ts checks them). */
+export async function readTexts(db: Tx, id: number): Promise<{ results: string[]; errors: string[] }> {
   return {
     results: (
       await db

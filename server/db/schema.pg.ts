@@ -1,17 +1,22 @@
 /**
- * The PostgreSQL schema: the same tables and columns as schema.ts (the SQLite schema the repository
- * is written against; server/db/schema-parity.test.ts proves the two agree), in PostgreSQL's types:
- * identity ids, `boolean`, `double precision`, and `jsonb` for the JSON columns that are read whole
- * and never hashed as text (region years, a run's grade counts and warnings, audit details, settings).
- * Rule documents, results, errors and datasets stay `text`: their bytes are what their hashes cover.
- * drizzle-kit writes migrations-pg/ from this file (drizzle.pg.config.ts); the triggers are in
- * migrations-pg/*_immutability.sql.
+ * The PostgreSQL schema, derived from schema.ts: every table is declared once, there, and this
+ * module translates each SQLite table into the same PostgreSQL table (same names, columns, keys,
+ * indexes and checks) in PostgreSQL's types: identity ids, `boolean`, `double precision`, `bytea`,
+ * and `jsonb` for the JSON columns that are read whole and never hashed as text (region years, a
+ * run's grade counts and warnings, audit details, settings). Rule documents, results, errors and
+ * datasets stay `text`: their bytes are what their hashes cover.
+ *
+ * The repository is written against schema.ts and runs on PostgreSQL through the pg dialect
+ * (dialect.ts), so these tables serve drizzle-kit, which writes migrations-pg/ from this file
+ * (drizzle.pg.config.ts; the triggers are in migrations-pg/*_immutability.sql), and the parity test.
+ * What PostgreSQL stores or spells differently is listed below, nothing else.
  */
-import { sql } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -19,17 +24,12 @@ import {
   pgTable,
   text,
   uniqueIndex,
-  customType,
   type AnyPgColumn,
+  type PgColumn,
+  type PgTableWithColumns,
 } from 'drizzle-orm/pg-core';
-import {
-  APPEAL_TARGET_KINDS,
-  RUN_PUBLICATION_STATUSES,
-  RUN_STATUSES,
-  ROLES,
-  VALUE_SOURCES,
-  VERSION_STATUSES,
-} from './schema.ts';
+import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import * as sqlite from './schema.ts';
 
 /** PostgreSQL's byte string, as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -37,426 +37,142 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
 });
 
-export const users = pgTable(
-  'users',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    username: text('username').notNull(),
-    displayName: text('display_name').notNull(),
-    role: text('role', { enum: ROLES }).notNull(),
-    /** Owned by the auth module (format of its choosing, e.g. `scrypt$…`). */
-    passwordHash: text('password_hash').notNull(),
-    locale: text('locale', { enum: ['zh', 'en'] })
-      .notNull()
-      .default('zh'),
-    disabled: boolean('disabled').notNull().default(false),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
-    /** A region account's region (role `region` only). */
-    region: text('region').references((): AnyPgColumn => regions.code),
-  },
-  (t) => [
-    uniqueIndex('users_username_unique').on(t.username),
-    check('users_role_check', sql`${t.role} IN ('admin', 'editor', 'assessor', 'reviewer', 'region')`),
-    check('users_region_check', sql`(${t.role} = 'region') = (${t.region} IS NOT NULL)`),
-    check('users_locale_check', sql`${t.locale} IN ('zh', 'en')`),
-  ],
-);
+type PgType = 'integer' | 'identity' | 'bigint' | 'boolean' | 'text' | 'jsonb' | 'double' | 'bytea';
 
-export const sessions = pgTable(
-  'sessions',
-  {
-    /** The session id (the auth module decides whether it stores the token or a hash of it). */
-    id: text('id').primaryKey(),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    createdAt: text('created_at').notNull(),
-    expiresAt: text('expires_at').notNull(),
-    lastSeenAt: text('last_seen_at').notNull(),
-  },
-  (t) => [index('sessions_user_id').on(t.userId), index('sessions_expires_at').on(t.expiresAt)],
-);
+/** The PostgreSQL type of each kind of SQLite column. */
+const BY_SQLITE_TYPE: Record<string, PgType> = {
+  SQLiteInteger: 'integer',
+  SQLiteBoolean: 'boolean',
+  SQLiteText: 'text',
+  SQLiteTextJson: 'jsonb',
+  SQLiteReal: 'double',
+  SQLiteBlobBuffer: 'bytea',
+};
 
-export const regions = pgTable(
-  'regions',
-  {
-    code: text('code').primaryKey(),
-    nameZh: text('name_zh').notNull(),
-    nameEn: text('name_en').notNull().default(''),
-    kind: text('kind').notNull(),
-    note: text('note').notNull().default(''),
-    /** The years this region is assessed, ascending (JSON array of integers). */
-    years: jsonb('years').$type<number[]>().notNull(),
-    active: boolean('active').notNull().default(true),
-    /** Display order (the order of the source CSV). */
-    position: integer('position').notNull().default(0),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
-  },
-  (t) => [index('regions_position').on(t.position)],
-);
+/** Columns (`table.column`) PostgreSQL stores in another type than their SQLite kind implies. */
+const PG_TYPES: Record<string, PgType> = {
+  // JSON text in SQLite, read whole: jsonb.
+  'runs.warnings': 'jsonb',
+  'settings.value': 'jsonb',
+  // Epoch milliseconds exceed PostgreSQL's 32-bit integer.
+  'login_throttle.last_failure': 'bigint',
+  'login_throttle.locked_until': 'bigint',
+};
 
-export const ruleFamilies = pgTable('rule_families', {
-  family: text('family').primaryKey(),
-  /** The highest version number ever given in this family: numbers only grow, even after a draft is deleted. */
-  lastVersion: integer('last_version').notNull().default(0),
-  createdBy: text('created_by').notNull(),
-  createdAt: text('created_at').notNull(),
-});
+type PgColumns = Record<string, PgColumn>;
 
-export const ruleVersions = pgTable(
-  'rule_versions',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    family: text('family')
-      .notNull()
-      .references(() => ruleFamilies.family),
-    year: integer('year').notNull(),
-    version: integer('version').notNull(),
-    status: text('status', { enum: VERSION_STATUSES }).notNull().default('draft'),
-    /** Incremented on every draft update (optimistic concurrency, the HTTP ETag). */
-    revision: integer('revision').notNull().default(1),
-    /** The rule document as JSON text. */
-    document: text('document').notNull(),
-    /** Engine `contentHash` of the document (SHA-256 of RFC 8785 canonical JSON). */
-    contentHash: text('content_hash').notNull(),
-    /** The version this one was copied from (a draft parent's deletion is refused while referenced by a non-draft). */
-    parentId: integer('parent_id').references((): AnyPgColumn => ruleVersions.id),
-    createdBy: text('created_by').notNull(),
-    createdAt: text('created_at').notNull(),
-    updatedBy: text('updated_by').notNull(),
-    updatedAt: text('updated_at').notNull(),
-    publishedBy: text('published_by'),
-    publishedAt: text('published_at'),
-    retiredBy: text('retired_by'),
-    retiredAt: text('retired_at'),
-    /** 文号: the official document number, recorded at publication. */
-    docNumber: text('doc_number'),
-    /** ISO date (YYYY-MM-DD) the rules take effect, recorded at publication. */
-    effectiveDate: text('effective_date'),
-    /** Who asked for publication (four eyes); a draft with a request cannot be edited. */
-    requestedBy: text('requested_by'),
-    requestedAt: text('requested_at'),
-    /** False when published without a second person (`ECOSCORE_FOUR_EYES=0`, or before four eyes existed). */
-    fourEyes: boolean('four_eyes').notNull().default(true),
-    /** The signing key and Ed25519 signature of `contentHash`, set at approval. */
-    keyId: text('key_id'),
-    signature: text('signature'),
-    /** The hash of the audit entry that published this version. */
-    approvalAuditHash: text('approval_audit_hash'),
-  },
-  (t) => [
-    uniqueIndex('rule_versions_family_version').on(t.family, t.version),
-    index('rule_versions_family_year').on(t.family, t.year),
-    // The effective version: at most one published version per family and year.
-    uniqueIndex('rule_versions_one_published')
-      .on(t.family, t.year)
-      .where(sql`"status" = 'published'`),
-    check('rule_versions_status_check', sql`${t.status} IN ('draft', 'published', 'retired')`),
-    check('rule_versions_revision_check', sql`${t.revision} >= 1`),
-  ],
-);
+/** Conditions (by index or check name) PostgreSQL spells differently: a regular expression for GLOB, quoted names. */
+const PG_SQL: Record<string, (t: PgColumns) => SQL> = {
+  rule_versions_one_published: () => sql`"status" = 'published'`,
+  run_publications_one_published: () => sql`"status" = 'published' AND "supersedes" IS NULL`,
+  run_publications_one_correction: () => sql`"status" = 'published' AND "supersedes" IS NOT NULL`,
+  dataset_values_source_check: (t) =>
+    sql`${t.source} IN ('provincial', 'national', 'manual', 'import') OR ${t.source} ~ '^appeal:[1-9][0-9]*$'`,
+};
 
-export const datasetValues = pgTable(
-  'dataset_values',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    year: integer('year').notNull(),
-    regionCode: text('region_code')
-      .notNull()
-      .references(() => regions.code),
-    key: text('key').notNull(),
-    /** The value as JSON text (`31.5`, `true`, `"national"`). */
-    value: text('value').notNull(),
-    source: text('source', { enum: VALUE_SOURCES }).notNull(),
-    updatedBy: text('updated_by').notNull(),
-    updatedAt: text('updated_at').notNull(),
-  },
-  (t) => [
-    uniqueIndex('dataset_values_year_region_key').on(t.year, t.regionCode, t.key),
-    check(
-      'dataset_values_source_check',
-      sql`${t.source} IN ('provincial', 'national', 'manual', 'import') OR ${t.source} ~ '^appeal:[1-9][0-9]*$'`,
-    ),
-  ],
-);
+/** The chainable part of a PostgreSQL column builder that the translation uses. */
+interface PgBuilder {
+  primaryKey(): PgBuilder;
+  notNull(): PgBuilder;
+  default(value: unknown): PgBuilder;
+  generatedByDefaultAsIdentity(): PgBuilder;
+  references(ref: () => AnyPgColumn, actions: { onUpdate?: never; onDelete?: never }): PgBuilder;
+}
 
-export const runs = pgTable(
-  'runs',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    versionId: integer('version_id')
-      .notNull()
-      .references(() => ruleVersions.id),
-    year: integer('year').notNull(),
-    status: text('status', { enum: RUN_STATUSES }).notNull(),
-    documentHash: text('document_hash').notNull(),
-    datasetHash: text('dataset_hash').notNull(),
-    /** The exact dataset evaluated (SPEC section 4 JSON), so the figures behind a grade stay known. */
-    dataset: text('dataset').notNull(),
-    engineVersion: text('engine_version').notNull(),
-    createdBy: text('created_by').notNull(),
-    createdAt: text('created_at').notNull(),
-    scored: integer('scored').notNull().default(0),
-    /** Number of regions that could not be scored. */
-    errorCount: integer('error_count').notNull().default(0),
-    /** `{ gradeId: count }` over the final grades, JSON text. */
-    byGrade: jsonb('by_grade').$type<Record<string, number>>().notNull(),
-    /** Engine warnings (unknown keys, …), JSON text. */
-    warnings: jsonb('warnings').notNull().default([]),
-    /** SHA-256 of the canonical JSON of `{ results, errors }` (the stored objects), set when finished. */
-    resultsHash: text('results_hash'),
-    /** The hash of the audit entry that finished the run. */
-    auditHash: text('audit_hash'),
-    /** The signing key and Ed25519 signature of the run's seal (server/trust/seal.ts). */
-    keyId: text('key_id'),
-    signature: text('signature'),
-    /** A correction run (SPEC section 10): the run it supersedes (one correction per run). */
-    supersedes: integer('supersedes').references((): AnyPgColumn => runs.id),
-    /** A correction run: what it applied, JSON text of `RunCorrections` (server/db/corrections.ts). */
-    corrections: text('corrections'),
-  },
-  (t) => [
-    uniqueIndex('runs_one_correction')
-      .on(t.supersedes)
-      .where(sql`supersedes IS NOT NULL`),
-    index('runs_year').on(t.year),
-    index('runs_version_id').on(t.versionId),
-    check('runs_status_check', sql`${t.status} IN ('running', 'finished')`),
-  ],
-);
+function builder(type: PgType, name: string, column: SQLiteColumn): PgBuilder {
+  const made = {
+    integer: () => integer(name),
+    identity: () => integer(name).generatedByDefaultAsIdentity(),
+    bigint: () => bigint(name, { mode: 'number' }),
+    boolean: () => boolean(name),
+    text: () => text(name, { enum: column.enumValues as [string, ...string[]] | undefined }),
+    jsonb: () => jsonb(name),
+    double: () => doublePrecision(name),
+    bytea: () => bytea(name),
+  }[type]();
+  return made as unknown as PgBuilder;
+}
 
-export const runResults = pgTable(
-  'run_results',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    runId: integer('run_id')
-      .notNull()
-      .references(() => runs.id),
-    /** 0-based order within the run: by rank, then region code. */
-    position: integer('position').notNull(),
-    regionCode: text('region_code').notNull(),
-    rank: integer('rank').notNull(),
-    grade: text('grade').notNull(),
-    total: doublePrecision('total').notNull(),
-    /** The engine's RegionResult with traces, JSON text. */
-    result: text('result').notNull(),
-  },
-  (t) => [
-    uniqueIndex('run_results_run_region').on(t.runId, t.regionCode),
-    uniqueIndex('run_results_run_position').on(t.runId, t.position),
-  ],
-);
+type SqliteTables = {
+  [K in keyof typeof sqlite as (typeof sqlite)[K] extends SQLiteTable ? K : never]: (typeof sqlite)[K];
+};
+type PgTables = { [K in keyof SqliteTables]: PgTableWithColumns<any> };
 
-export const runErrors = pgTable(
-  'run_errors',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    runId: integer('run_id')
-      .notNull()
-      .references(() => runs.id),
-    /** 0-based order within the run: by region code, then the engine's order. */
-    position: integer('position').notNull(),
-    regionCode: text('region_code').notNull(),
-    /** The engine's RegionError, JSON text. */
-    error: text('error').notNull(),
-  },
-  (t) => [uniqueIndex('run_errors_run_position').on(t.runId, t.position)],
-);
+/** Translates every table of schema.ts; foreign keys resolve lazily, like drizzle's own references. */
+function translate(): PgTables {
+  const tables = (Object.entries(sqlite) as [string, unknown][]).filter((e): e is [string, SQLiteTable] =>
+    is(e[1], SQLiteTable),
+  );
+  const out: Record<string, PgTableWithColumns<any>> = {};
+  const key = (column: Column) =>
+    Object.entries(getTableColumns(column.table)).find(([, c]) => c === column)![0];
+  const pgColumn = (column: Column): AnyPgColumn => {
+    const table = tables.find(([, t]) => t === column.table)![0];
+    return out[table][key(column)] as AnyPgColumn;
+  };
+  /** The same SQL with the SQLite columns it names replaced by their PostgreSQL twins. */
+  const remap = (q: SQL): SQL =>
+    new SQL(q.queryChunks.map((c) => (is(c, Column) ? pgColumn(c) : is(c, SQL) ? remap(c) : c)));
 
-export const auditLog = pgTable(
-  'audit_log',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    at: text('at').notNull(),
-    /** Username of the actor (`system` for the seed). */
-    user: text('user').notNull(),
-    /** `version.create`, `version.update`, `version.publish`, `dataset.import`, `run.create`, … */
-    action: text('action').notNull(),
-    /** `version`, `family`, `region`, `dataset`, `run`, `user`, `session`, … */
-    entity: text('entity').notNull(),
-    entityId: text('entity_id').notNull(),
-    beforeHash: text('before_hash'),
-    afterHash: text('after_hash'),
-    /** Free-form JSON object with what else is worth knowing. */
-    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
-    /** SHA-256(previous row's hash + canonical JSON of this row), server/trust/chain.ts. */
-    hash: text('hash'),
-  },
-  (t) => [
-    uniqueIndex('audit_log_hash').on(t.hash),
-    index('audit_log_at').on(t.at),
-    index('audit_log_entity').on(t.entity, t.entityId),
-    index('audit_log_user').on(t.user),
-    index('audit_log_action').on(t.action),
-  ],
-);
+  for (const [name, table] of tables) {
+    const config = getTableConfig(table);
+    const columns: Record<string, PgBuilder> = {};
+    for (const [k, column] of Object.entries(getTableColumns(table)) as [string, SQLiteColumn][]) {
+      const autoIncrement = (column as { autoIncrement?: boolean }).autoIncrement;
+      const type = PG_TYPES[`${config.name}.${column.name}`] ?? BY_SQLITE_TYPE[column.columnType];
+      if (!type) throw new Error(`schema.pg.ts: no PostgreSQL type for ${config.name}.${column.name}`);
+      let b = builder(autoIncrement ? 'identity' : type, column.name, column);
+      if (column.primary) b = b.primaryKey();
+      if (column.notNull && !column.primary) b = b.notNull();
+      if (column.default !== undefined)
+        b = b.default(
+          type === 'jsonb' && typeof column.default === 'string'
+            ? JSON.parse(column.default)
+            : column.default,
+        );
+      for (const fk of config.foreignKeys) {
+        const ref = fk.reference();
+        if (ref.columns.length !== 1 || ref.columns[0] !== column) continue;
+        b = b.references(() => pgColumn(fk.reference().foreignColumns[0]), {
+          onUpdate: fk.onUpdate as never,
+          onDelete: fk.onDelete as never,
+        });
+      }
+      columns[k] = b;
+    }
+    out[name] = pgTable(config.name, columns as never, (t: PgColumns) => [
+      ...config.indexes.map(({ config: ix }) => {
+        const made = (ix.unique ? uniqueIndex : index)(ix.name).on(
+          ...(ix.columns.map((c) => t[key(c as Column)]) as [PgColumn]),
+        );
+        const where = PG_SQL[ix.name]?.(t) ?? (ix.where && remap(ix.where));
+        return where ? made.where(where) : made;
+      }),
+      ...config.checks.map((c) => check(c.name, PG_SQL[c.name]?.(t) ?? remap(c.value))),
+    ]);
+  }
+  return out as PgTables;
+}
 
-/** Public keys that signed versions and runs (the private key lives in a file, `ECOSCORE_KEY_FILE`). */
-export const signingKeys = pgTable('signing_keys', {
-  keyId: text('key_id').primaryKey(),
-  algorithm: text('algorithm').notNull(),
-  publicKey: text('public_key').notNull(),
-  createdAt: text('created_at').notNull(),
-});
-
-/** A run's publication as the result of its year: requested, then approved by another person. */
-export const runPublications = pgTable(
-  'run_publications',
-  {
-    runId: integer('run_id')
-      .primaryKey()
-      .references(() => runs.id),
-    family: text('family').notNull(),
-    year: integer('year').notNull(),
-    status: text('status', { enum: RUN_PUBLICATION_STATUSES }).notNull(),
-    docNumber: text('doc_number').notNull(),
-    publishedOn: text('published_on').notNull(),
-    appealDays: integer('appeal_days').notNull(),
-    /** publishedOn + appealDays (YYYY-MM-DD): the last day appeals are open. */
-    appealEndsOn: text('appeal_ends_on').notNull(),
-    requestedBy: text('requested_by').notNull(),
-    requestedAt: text('requested_at').notNull(),
-    approvedBy: text('approved_by'),
-    approvedAt: text('approved_at'),
-    fourEyes: boolean('four_eyes').notNull().default(true),
-    keyId: text('key_id'),
-    signature: text('signature'),
-    auditHash: text('audit_hash'),
-    /** A correction run's publication: the run it supersedes (published before it). */
-    supersedes: integer('supersedes').references((): AnyPgColumn => runs.id),
-  },
-  (t) => [
-    uniqueIndex('run_publications_one_published')
-      .on(t.family, t.year)
-      .where(sql`"status" = 'published' AND "supersedes" IS NULL`),
-    uniqueIndex('run_publications_one_correction')
-      .on(t.supersedes)
-      .where(sql`"status" = 'published' AND "supersedes" IS NOT NULL`),
-    check('run_publications_status_check', sql`${t.status} IN ('pending', 'published')`),
-    check('run_publications_appeal_days_check', sql`${t.appealDays} BETWEEN 0 AND 365`),
-  ],
-);
-
-/** One changed cell of a year's data (grid edits, imports, seed), written with its audit entry. */
-export const dataChanges = pgTable(
-  'data_changes',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    auditId: integer('audit_id')
-      .notNull()
-      .references(() => auditLog.id),
-    year: integer('year').notNull(),
-    regionCode: text('region_code').notNull(),
-    key: text('key').notNull(),
-    /** JSON text of the value before (null: there was none) and after (null: removed). */
-    before: text('before'),
-    after: text('after'),
-    beforeSource: text('before_source'),
-    afterSource: text('after_source'),
-    user: text('user').notNull(),
-    at: text('at').notNull(),
-  },
-  (t) => [
-    index('data_changes_cell').on(t.year, t.regionCode, t.key),
-    index('data_changes_audit').on(t.auditId),
-  ],
-);
-
-/** Settings groups (`documents`, …): a JSON object per key; a missing row means the defaults. */
-export const settings = pgTable('settings', {
-  key: text('key').primaryKey(),
-  /** The group's value as JSON text. */
-  value: jsonb('value').notNull(),
-  updatedBy: text('updated_by').notNull(),
-  updatedAt: text('updated_at').notNull(),
-});
-
-/** Failed sign-ins per key, shared by every server process (server/auth/throttle.ts); epoch ms. */
-export const loginThrottle = pgTable('login_throttle', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull(),
-  lastFailure: bigint('last_failure', { mode: 'number' }).notNull(),
-  lockedUntil: bigint('locked_until', { mode: 'number' }).notNull(),
-});
-
-/** An appeal (申诉) against one target of one region's result in a published run. Append-only. */
-export const appeals = pgTable(
-  'appeals',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    runId: integer('run_id')
-      .notNull()
-      .references(() => runs.id),
-    regionCode: text('region_code')
-      .notNull()
-      .references(() => regions.code),
-    targetKind: text('target_kind', { enum: APPEAL_TARGET_KINDS }).notNull(),
-    targetId: text('target_id').notNull(),
-    claim: text('claim').notNull(),
-    requested: text('requested'),
-    filedBy: text('filed_by').notNull(),
-    filedAt: text('filed_at').notNull(),
-    auditHash: text('audit_hash'),
-  },
-  (t) => [
-    index('appeals_run_region').on(t.runId, t.regionCode),
-    check('appeals_target_kind_check', sql`${t.targetKind} IN ('input', 'item', 'veto', 'downgrade', 'cap')`),
-  ],
-);
-
-/** An evidence file of an appeal (PDF, PNG or JPEG, at most 10 MiB), with its SHA-256. Append-only. */
-export const appealEvidence = pgTable(
-  'appeal_evidence',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    appealId: integer('appeal_id')
-      .notNull()
-      .references(() => appeals.id),
-    filename: text('filename').notNull(),
-    contentType: text('content_type').notNull(),
-    size: integer('size').notNull(),
-    sha256: text('sha256').notNull(),
-    content: bytea('content').notNull(),
-    uploadedBy: text('uploaded_by').notNull(),
-    uploadedAt: text('uploaded_at').notNull(),
-  },
-  (t) => [index('appeal_evidence_appeal').on(t.appealId)],
-);
-
-/** The decision (复核) on an appeal, by another person than its filer. Append-only. */
-export const appealDecisions = pgTable('appeal_decisions', {
-  appealId: integer('appeal_id')
-    .primaryKey()
-    .references(() => appeals.id),
-  decision: text('decision', { enum: ['accepted', 'rejected'] }).notNull(),
-  reason: text('reason').notNull(),
-  value: text('value'),
-  points: doublePrecision('points'),
-  decidedBy: text('decided_by').notNull(),
-  decidedAt: text('decided_at').notNull(),
-  auditHash: text('audit_hash'),
-});
-
-/** Which correction run applied an appeal (each appeal once). Append-only. */
-export const correctionAppeals = pgTable('correction_appeals', {
-  appealId: integer('appeal_id')
-    .primaryKey()
-    .references(() => appeals.id),
-  runId: integer('run_id')
-    .notNull()
-    .references(() => runs.id),
-});
-
-/** The consequences (约谈 / 通报批评 / 区域限批) recorded with a run. Append-only. */
-export const runConsequences = pgTable('run_consequences', {
-  runId: integer('run_id')
-    .primaryKey()
-    .references(() => runs.id),
-  config: text('config').notNull(),
-  lists: text('lists').notNull(),
-  recordedBy: text('recorded_by').notNull(),
-  recordedAt: text('recorded_at').notNull(),
-  auditHash: text('audit_hash'),
-});
+export const {
+  users,
+  sessions,
+  regions,
+  ruleFamilies,
+  ruleVersions,
+  datasetValues,
+  runs,
+  runResults,
+  runErrors,
+  auditLog,
+  signingKeys,
+  runPublications,
+  dataChanges,
+  settings,
+  loginThrottle,
+  appeals,
+  appealEvidence,
+  appealDecisions,
+  correctionAppeals,
+  runConsequences,
+} = translate();

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
 import type { RuleDocument } from '../../engine/types.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 import { loadRegions, parseRegionsCsv } from './regions.ts';
@@ -18,6 +19,45 @@ export async function freshDb(opts: { regions?: boolean } = {}): Promise<OpenedD
   if (opts.regions !== false)
     await loadRegions(opened.db, parseRegionsCsv(readFileSync(REGIONS_CSV, 'utf8')), 'system');
   return opened;
+}
+
+/**
+ * Something a test file or `describe` block makes in a hook (`before`, e.g. beforeAll / beforeEach)
+ * and closes in the matching `after`. The returned object reads the fields `keys` of the current one
+ * when a test runs, so the tests use it like the thing itself.
+ */
+export function hooked<T extends { close(): void }>(
+  make: () => T | Promise<T>,
+  hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => void) => void },
+  keys: readonly (keyof T)[],
+): T {
+  let current: T | undefined;
+  hooks.before(async () => {
+    current = await make();
+  });
+  hooks.after(() => current?.close());
+  const out = {} as T;
+  for (const key of keys)
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get() {
+        if (!current)
+          throw new Error(`${String(key)}: made in a hook, read it inside a test or a later hook`);
+        const value = current[key];
+        return typeof value === 'function' ? value.bind(current) : value;
+      },
+    });
+  return out;
+}
+
+/** A fresh database (freshDb) for each test of the file or `describe` block, closed after it. */
+export function useFreshDb(opts: { regions?: boolean } = {}): OpenedDatabase {
+  return hooked(() => freshDb(opts), { before: beforeEach, after: afterEach }, [
+    'db',
+    'sqlite',
+    'path',
+    'close',
+  ]);
 }
 
 /** A small valid document: number, integer, boolean and enum inputs, one item, a veto, three grades, one test. */

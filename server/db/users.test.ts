@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFreshDb } from './test-fixture.ts';
 import { listAudit } from './audit.ts';
-import { openDatabase, type OpenedDatabase } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import {
   createSession,
@@ -16,11 +16,7 @@ import {
   updateUser,
 } from './users.ts';
 
-let h: OpenedDatabase;
-beforeEach(() => {
-  h = openDatabase(':memory:');
-});
-afterEach(() => h.close());
+const h = useFreshDb({ regions: false });
 
 const alice = {
   username: 'alice',
@@ -28,6 +24,18 @@ const alice = {
   role: 'editor' as const,
   passwordHash: 'scrypt$salt$hash',
 };
+
+/** Alice, created and signed in with session `s1`. */
+async function aliceSignedIn() {
+  const u = await createUser(h.db, alice, 'admin');
+  await createSession(h.db, {
+    id: 's1',
+    userId: u.id,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    expiresAt: '2999-01-01T00:00:00.000Z',
+  });
+  return u;
+}
 
 describe('users', () => {
   it('creates a user without exposing the password hash, audited', async () => {
@@ -72,13 +80,7 @@ describe('users', () => {
   });
 
   it('updates role, locale, display name; disabling ends sessions', async () => {
-    const u = await createUser(h.db, alice, 'admin');
-    await createSession(h.db, {
-      id: 's1',
-      userId: u.id,
-      createdAt: '2025-01-01T00:00:00.000Z',
-      expiresAt: '2999-01-01T00:00:00.000Z',
-    });
+    const u = await aliceSignedIn();
     const v = await updateUser(h.db, u.id, { role: 'reviewer', locale: 'en', displayName: 'Alice' }, 'admin');
     expect(v).toMatchObject({ role: 'reviewer', locale: 'en', displayName: 'Alice' });
     expect((await getSession(h.db, 's1'))?.user.role).toBe('reviewer');
@@ -91,13 +93,7 @@ describe('users', () => {
   });
 
   it('sets a password hash, ending the sessions, audited without the hash', async () => {
-    const u = await createUser(h.db, alice, 'admin');
-    await createSession(h.db, {
-      id: 's1',
-      userId: u.id,
-      createdAt: '2025-01-01T00:00:00.000Z',
-      expiresAt: '2999-01-01T00:00:00.000Z',
-    });
+    const u = await aliceSignedIn();
     await setPasswordHash(h.db, u.id, 'new$hash', 'admin');
     expect((await findUserForLogin(h.db, 'alice'))?.passwordHash).toBe('new$hash');
     expect(await getSession(h.db, 's1')).toBeUndefined();

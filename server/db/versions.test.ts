@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from './audit.ts';
-import type { OpenedDatabase } from './client.ts';
 import { ConflictError, ImmutableError, NotFoundError, ValidationError } from './errors.ts';
-import { demoDocument, freshDb, publishApproved } from './test-fixture.ts';
+import { demoDocument, publishApproved, useFreshDb } from './test-fixture.ts';
 import {
   createDraft,
   deleteDraft,
@@ -18,11 +17,7 @@ import {
 } from './versions.ts';
 import { contentHash } from '../../engine/index.ts';
 
-let h: OpenedDatabase;
-beforeEach(async () => {
-  h = await freshDb({ regions: false });
-});
-afterEach(() => h.close());
+const h = useFreshDb({ regions: false });
 
 describe('createDraft', () => {
   it('creates a blank draft for a family and year, version 1, revision 1, audited', async () => {

@@ -4,10 +4,9 @@
  * score table as 附件.
  */
 import type { RegionResult } from '../../engine/types.ts';
-import { chineseDate, cnNumber, docNumberLine, type Block, type OfficialDocument } from './model.ts';
+import { chineseDate, cnNumber, type Block, type OfficialDocument } from './model.ts';
 import type { RunSource } from './source.ts';
-import { provenance, runDate } from './notice.ts';
-import { resultsTable } from './results-table.ts';
+import { resultsCircular } from './notice.ts';
 import { SYSTEM, gradeName, score } from './words.ts';
 
 /** One region whose result differs between the original and the corrected run. */
@@ -41,12 +40,6 @@ export function buildCorrection(
   const { run, version, settings } = src;
   const doc = version.document;
   const oldDoc = original.version.document;
-  const date = chineseDate(runDate(src));
-  const no = docNumberLine(
-    src.publication.docNumber,
-    settings.abbreviation,
-    Number(runDate(src).slice(0, 4)),
-  );
   const rows = compareRuns(original.run.results, run.results);
   const originalTitle = `《${original.settings.issuer}关于${original.run.year}年度${SYSTEM}考核结果的通报》`;
   const originalNo = original.publication.docNumber?.trim() || '原通报尚未登记文号';
@@ -98,22 +91,11 @@ export function buildCorrection(
     kind: 'paragraph',
     text: '考核结果与生态环境保护专项资金安排挂钩的，按更正后的结果执行。',
   });
-  const blocks: Block[] = [resultsTable(doc, run.results, run.errors)];
-  if (!opts.public) blocks.push(provenance(src));
-  const title = `${settings.issuer}关于更正${run.year}年度${SYSTEM}考核结果的通报`;
-  return {
+  return resultsCircular(src, opts, {
     kind: 'correction',
-    issuerMark: settings.issuerMark,
-    docNumber: no.text,
-    docNumberMissing: no.missing,
-    title,
-    addressee: `${settings.addressee}：`,
+    title: `${settings.issuer}关于更正${run.year}年度${SYSTEM}考核结果的通报`,
     body,
-    attachments: [{ title: `${run.year}年度${SYSTEM}考核得分及排名表（更正后）`, blocks }],
-    signatures: [{ lines: [settings.signatures.correction], date }],
-    record: { cc: settings.cc, printer: settings.printer, printDate: date },
-    fileName: `correction-${run.year}${opts.public ? '-public' : `-run${run.id}`}`,
-    fileNameZh: `${run.year}年度考核结果更正通报${opts.public ? '（公开版）' : ''}`,
-    subject: title,
-  };
+    attachmentTitle: `${run.year}年度${SYSTEM}考核得分及排名表（更正后）`,
+    fileNameZh: `${run.year}年度考核结果更正通报`,
+  });
 }

@@ -31,15 +31,51 @@ export function provenance(src: RunSource): Block {
   };
 }
 
-export function buildNotice(src: RunSource, opts: NoticeOptions = {}): OfficialDocument {
+/**
+ * A circular of a run's results (the notice, or its correction) around its title and body: the 文号
+ * line, the run's score table as 附件 (with the verification line unless public), the signature,
+ * the printing record and the file names.
+ */
+export function resultsCircular(
+  src: RunSource,
+  opts: NoticeOptions,
+  parts: {
+    kind: 'notice' | 'correction';
+    title: string;
+    body: Block[];
+    attachmentTitle: string;
+    fileNameZh: string;
+  },
+): OfficialDocument {
   const { run, version, settings } = src;
-  const doc = version.document;
   const date = chineseDate(runDate(src));
   const no = docNumberLine(
     src.publication.docNumber,
     settings.abbreviation,
     Number(runDate(src).slice(0, 4)),
   );
+  const blocks: Block[] = [resultsTable(version.document, run.results, run.errors)];
+  if (!opts.public) blocks.push(provenance(src));
+  return {
+    kind: parts.kind,
+    issuerMark: settings.issuerMark,
+    docNumber: no.text,
+    docNumberMissing: no.missing,
+    title: parts.title,
+    addressee: `${settings.addressee}：`,
+    body: parts.body,
+    attachments: [{ title: parts.attachmentTitle, blocks }],
+    signatures: [{ lines: [settings.signatures[parts.kind]], date }],
+    record: { cc: settings.cc, printer: settings.printer, printDate: date },
+    fileName: `${parts.kind}-${run.year}${opts.public ? '-public' : `-run${run.id}`}`,
+    fileNameZh: `${parts.fileNameZh}${opts.public ? '（公开版）' : ''}`,
+    subject: parts.title,
+  };
+}
+
+export function buildNotice(src: RunSource, opts: NoticeOptions = {}): OfficialDocument {
+  const { run, version, settings } = src;
+  const doc = version.document;
   const count = run.results.length + run.errors.length;
   const title = `${settings.issuer}关于${run.year}年度${SYSTEM}考核结果的通报`;
   const attachmentTitle = `${run.year}年度${SYSTEM}考核得分及排名表`;
@@ -92,21 +128,11 @@ export function buildNotice(src: RunSource, opts: NoticeOptions = {}): OfficialD
       `各地要对照考核发现的问题，逐项制定整改措施，按期完成整改，切实履行生态环境保护责任。`,
   });
 
-  const blocks: Block[] = [resultsTable(doc, run.results, run.errors)];
-  if (!opts.public) blocks.push(provenance(src));
-  return {
+  return resultsCircular(src, opts, {
     kind: 'notice',
-    issuerMark: settings.issuerMark,
-    docNumber: no.text,
-    docNumberMissing: no.missing,
     title,
-    addressee: `${settings.addressee}：`,
     body,
-    attachments: [{ title: attachmentTitle, blocks }],
-    signatures: [{ lines: [settings.signatures.notice], date }],
-    record: { cc: settings.cc, printer: settings.printer, printDate: date },
-    fileName: `notice-${run.year}${opts.public ? '-public' : `-run${run.id}`}`,
-    fileNameZh: `${run.year}年度考核结果通报${opts.public ? '（公开版）' : ''}`,
-    subject: title,
-  };
+    attachmentTitle,
+    fileNameZh: `${run.year}年度考核结果通报`,
+  });
 }

@@ -1,22 +1,19 @@
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OpenedDatabase } from '../db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { getDataset, saveDatasetGrid } from '../db/datasets.ts';
 import { listRegions } from '../db/regions.ts';
 import { createRun } from '../db/runs.ts';
-import { demoDocument, freshDb, publishApproved } from '../db/test-fixture.ts';
+import { demoDocument, freshDb, publishApproved, useFreshDb } from '../db/test-fixture.ts';
 import { createDraft } from '../db/versions.ts';
 import { exportDataset, exportRun, neutraliseCsv } from './export.ts';
 import { importDataset } from './import.ts';
 import { buildTemplate } from './template.ts';
 
-let h: OpenedDatabase;
+const h = useFreshDb();
 let versionId: number;
 beforeEach(async () => {
-  h = await freshDb();
   versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
 });
-afterEach(() => h.close());
 
 async function fill(): Promise<void> {
   const regions = (await listRegions(h.db)).map((r, i) => ({

@@ -1,23 +1,20 @@
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit.ts';
-import type { OpenedDatabase } from '../db/client.ts';
 import { getDataset, getRegionValues } from '../db/datasets.ts';
 import { ValidationError, type ImportProblem } from '../db/errors.ts';
 import { listRegions } from '../db/regions.ts';
-import { demoDocument, freshDb } from '../db/test-fixture.ts';
+import { demoDocument, useFreshDb } from '../db/test-fixture.ts';
 import { createDraft } from '../db/versions.ts';
 import { importDataset } from './import.ts';
 
-let h: OpenedDatabase;
+const h = useFreshDb();
 let versionId: number;
 let codes: string[];
 beforeEach(async () => {
-  h = await freshDb();
   versionId = (await createDraft(h.db, { document: demoDocument() }, 'a')).id;
   codes = (await listRegions(h.db)).map((r) => r.code);
 });
-afterEach(() => h.close());
 
 /** A valid CSV for every region: code,name,pm25_target,pm25,projects,incident,level. */
 function validCsv(opts: { labelRow?: boolean } = {}): string[] {

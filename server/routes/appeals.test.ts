@@ -5,64 +5,35 @@
  * attacks: another region, one's own decision, after the deadline, oversized and wrongly typed
  * evidence, editing through SQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegionResult, RuleDocument } from '../../engine/types.ts';
 import { todayInChina } from '../db/appeal-window.ts';
 import { fileAppeal } from '../db/appeals.ts';
 import { decideNamed, fileNamed, GIF, HTML, PDF, PNG, publish, sha256 } from './appeals-cycle.ts';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { startRun, useFixture, schemaProblems, postUser } from './test-helpers.ts';
 
 describe('appeals and corrections', () => {
-  let f: Fixture;
+  const f = useFixture();
   let runId: number;
   let doc: RuleDocument;
   const ids: Record<string, number> = {};
   beforeAll(async () => {
-    f = await makeFixture();
-    const r = await f
-      .as('assessor')
-      .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
-    runId = r.body.id;
+    runId = await startRun(f, 2024);
     doc = f.published[2024].document;
   });
-  afterAll(() => f.close());
 
   it('region accounts: created with a region, which must exist; other roles have none', async () => {
-    const admin = f.as('admin');
-    const ok = await admin.json('POST', '/api/users', {
-      username: 'jl',
-      displayName: '吉林市',
-      role: 'region',
-      region: '220200',
-      password: 'password-12345',
-    });
+    const ok = await postUser(f, { username: 'jl', displayName: '吉林市', role: 'region', region: '220200' });
     expect(ok.status).toBe(201);
     expect(ok.body.user).toMatchObject({ role: 'region', region: '220200' });
-    const missing = await admin.json('POST', '/api/users', {
-      username: 'x1',
-      displayName: 'x',
-      role: 'region',
-      password: 'password-12345',
-    });
+    const missing = await postUser(f, { username: 'x1', role: 'region' });
     expect([missing.status, missing.body.errors[0]]).toMatchObject([
       422,
       { path: '/region', code: 'region_required' },
     ]);
-    const unknown = await admin.json('POST', '/api/users', {
-      username: 'x2',
-      displayName: 'x',
-      role: 'region',
-      region: '999999',
-      password: 'password-12345',
-    });
+    const unknown = await postUser(f, { username: 'x2', role: 'region', region: '999999' });
     expect(unknown.body.errors[0]).toMatchObject({ path: '/region', code: 'unknown_region' });
-    const notAllowed = await admin.json('POST', '/api/users', {
-      username: 'x3',
-      displayName: 'x',
-      role: 'editor',
-      region: '220100',
-      password: 'password-12345',
-    });
+    const notAllowed = await postUser(f, { username: 'x3', role: 'editor', region: '220100' });
     expect(notAllowed.body.errors[0]).toMatchObject({ path: '/region', code: 'region_not_allowed' });
     const me = await f.as('region').json('GET', '/api/auth/me');
     expect(me.body.user).toMatchObject({ role: 'region', region: '220100' });
@@ -342,11 +313,7 @@ describe('appeals and corrections', () => {
 });
 
 describe('after the appeal window', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('refuses appeals once appealEndsOn has passed', async () => {
     const r = await f

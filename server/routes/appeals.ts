@@ -19,9 +19,9 @@ import type { SessionUser } from '../auth/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref } from './schemas.ts';
+import { problem } from './schema-kit.ts';
 
 const idParam = { id: { schema: { type: 'integer', minimum: 1 }, description: '申诉 id / appeal id' } };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 const actorOf = (u: SessionUser) => ({ username: u.username, role: u.role, region: u.region ?? null });
 
 const target = {

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { LoginThrottle } from '../auth/throttle.ts';
 import { listAudit } from '../db/audit.ts';
-import {
-  client,
-  login,
-  makeFixture,
-  PASSWORD,
-  ROLE_USERS,
-  schemaProblems,
-  type Fixture,
-} from './test-helpers.ts';
+import { client, login, useFixture, PASSWORD, ROLE_USERS, schemaProblems, postUser } from './test-helpers.ts';
 
 const loginBody = (username: string, password: string) => ({ username, password });
 
 describe('auth routes', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture({ seedData: false });
-  });
-  afterAll(() => f.close());
+  const f = useFixture({ seedData: false });
 
   it('logs in with an HttpOnly, SameSite=Strict session cookie and reads the user back', async () => {
     const anon = f.as(null);
@@ -123,12 +111,7 @@ describe('auth routes', () => {
 
   it('refuses a disabled user at login and ends their sessions', async () => {
     const adminC = f.as('admin');
-    const created = await adminC.json('POST', '/api/users', {
-      username: 'temp',
-      displayName: '临时',
-      role: 'reviewer',
-      password: PASSWORD,
-    });
+    const created = await postUser(f, { username: 'temp', displayName: '临时', role: 'reviewer' });
     expect(created.status).toBe(201);
     const c = client(f.app, await login(f.app, 'temp'));
     expect((await c.request('GET', '/api/regions')).status).toBe(200);

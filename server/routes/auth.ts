@@ -10,6 +10,7 @@ import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { problem } from './schema-kit.ts';
 import { clientAddress } from '../web/proxy.ts';
 
 const userResponse = {
@@ -71,7 +72,7 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
             },
           },
         },
-        401: { description: '用户名或密码错误 / Wrong username or password', schema: ref('Problem') },
+        401: problem('用户名或密码错误 / Wrong username or password'),
         429: {
           description: '失败次数过多，稍后再试 / Too many failures: retry later',
           schema: ref('Problem'),

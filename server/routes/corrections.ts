@@ -25,8 +25,8 @@ import { isRegionUser, requireVisibleRun } from './region-scope.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { runIdParam } from './runs.ts';
 import { ref } from './schemas.ts';
+import { problem } from './schema-kit.ts';
 
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 const familyParam = {
   family: { schema: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' }, description: '规则族 / rule family' },
 };

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { listAudit } from '../db/audit.ts';
-import { makeFixture, readRepoFile, schemaProblems, type Fixture } from './test-helpers.ts';
+import { useFixture, readRepoFile, schemaProblems } from './test-helpers.ts';
 
 describe('regions', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('lists regions for everyone', async () => {
     const r = await f.as('reviewer').json('GET', '/api/regions');
@@ -62,11 +58,7 @@ describe('regions', () => {
 });
 
 describe('datasets', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('lists the years with data and reads a year as a grid', async () => {
     const list = await f.as('reviewer').json('GET', '/api/datasets');

@@ -4,11 +4,11 @@
  * template and the exports carry last year's values as `prev.KEY` columns (own first, else stored),
  * labelled choices by their labels. A small document of its own, not the samples.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { RuleDocument } from '../../engine/types.ts';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { schemaProblems, useFixture } from './test-helpers.ts';
 
 const doc: RuleDocument = {
   schemaVersion: 2,
@@ -59,12 +59,11 @@ const doc: RuleDocument = {
 };
 
 describe('last year values in the data grid, the template and the exports', () => {
-  let f: Fixture;
+  const f = useFixture();
   let versionId: number;
   const A = '220100';
   const B = '220200';
   beforeAll(async () => {
-    f = await makeFixture();
     const created = await f.as('editor').json('POST', '/api/versions', { document: doc });
     expect(created.status).toBe(201);
     versionId = created.body.id;
@@ -89,7 +88,6 @@ describe('last year values in the data grid, the template and the exports', () =
       ).status,
     ).toBe(200);
   });
-  afterAll(() => f.close());
 
   it("sends each region's stored values of year − 1 and its own prev.KEY with the grid", async () => {
     const r = await f.as('reviewer').json('GET', '/api/datasets/2025');

@@ -11,11 +11,11 @@ import { MAX_LISTED_PROBLEMS } from '../io/limits.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { listResponse, problem } from './schema-kit.ts';
 
 export const yearParam = {
   year: { schema: { type: 'integer', minimum: 1900, maximum: 2999 }, description: '数据年份 / data year' },
 };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -50,6 +50,13 @@ function importFormat(given: ImportFormat | undefined, contentType: string | und
   );
 }
 
+/** The `versionId` query parameter of a write: the rule version whose inputs the values are checked against. */
+const checkedAgainst = {
+  schema: { type: 'integer', minimum: 1 },
+  required: true,
+  description: '据以检查的规则版本 / the rule version to check against',
+};
+
 export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
   return [
@@ -60,14 +67,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'data',
       summary: '各年份数据概况 / Years with data',
       responses: {
-        200: {
-          description: 'One line per year',
-          schema: {
-            type: 'object',
-            required: ['datasets'],
-            properties: { datasets: { type: 'array', items: ref('DatasetSummary') } },
-          },
-        },
+        200: listResponse('One line per year', 'datasets', 'DatasetSummary'),
       },
       handler: async (c) => c.json({ datasets: await listDatasets(db) }),
     }),
@@ -100,11 +100,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         'All or nothing: every value is checked against the inputs of rule version `versionId` (required: without it no key could be checked); `null` removes a value. 422 lists every problem with its path (`/regions/3/values/pm25`). Returns what was written and the new dataset hash.',
       params: yearParam,
       query: {
-        versionId: {
-          schema: { type: 'integer', minimum: 1 },
-          required: true,
-          description: '据以检查的规则版本 / the rule version to check against',
-        },
+        versionId: checkedAgainst,
       },
       body: { kind: 'json', schema: bodies.datasetGrid },
       responses: {
@@ -138,11 +134,7 @@ export function datasetRoutes(deps: RouteDeps): RouteSpec[] {
         "The raw file as the body (CSV, XLSX or JSON in SPEC section 4's formats), checked against the inputs of rule version `versionId`. All or nothing: when anything is wrong nothing is saved and 422 lists every problem with `row`, `column`, `path`, `code` and `message`.",
       params: yearParam,
       query: {
-        versionId: {
-          schema: { type: 'integer', minimum: 1 },
-          required: true,
-          description: '据以检查的规则版本 / the rule version to check against',
-        },
+        versionId: checkedAgainst,
         format: {
           schema: { enum: ['csv', 'xlsx', 'json'] },
           description: '文件格式（缺省时按 Content-Type）/ the file format (default: from Content-Type)',

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, sampleData, type Fixture } from './test-helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sampleData, startRun, useFixture } from './test-helpers.ts';
 import { docxParts, docxText, readPdf } from '../documents/test-files.ts';
 import { saveDatasetGrid } from '../db/datasets.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ const keep = (name: string, buf: Buffer) => {
 };
 
 const ORIGIN = { origin: 'http://localhost', 'content-type': 'application/json' };
-let fx: Fixture;
+const fx = useFixture();
 let runId: number;
 let names: string[];
 
@@ -21,15 +21,9 @@ const get = async (path: string) => {
 };
 
 beforeAll(async () => {
-  fx = await makeFixture();
-  const r = await fx
-    .as('assessor')
-    .json('POST', '/api/runs', { versionId: fx.published[2024].id, year: 2024 }, ORIGIN);
-  expect(r.status).toBe(201);
-  runId = r.body.id;
+  runId = await startRun(fx, 2024);
   names = sampleData(2024).regions.map((x) => x.name);
 });
-afterAll(() => fx.close());
 
 describe('考核结果通报 .docx', () => {
   it('is A4 with the GB/T 9704 margins, grid, fonts, 文号 line, date, 抄送, page numbers and every region', async () => {

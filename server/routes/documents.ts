@@ -26,14 +26,12 @@ import { isRegionUser, requireVisibleRun } from './region-scope.ts';
 import { getRunRegion } from '../db/runs.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
-import { ref } from './schemas.ts';
 import { runIdParam } from './runs.ts';
-import { regionCodeParam } from './schema-kit.ts';
+import { problem, regionCodeParam } from './schema-kit.ts';
 
 /** The most regions a document lists (bounds the work of one request). */
 export const MAX_DOCUMENT_REGIONS = 2000;
 
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 const code = regionCodeParam;
 const publicQuery = {
   public: {

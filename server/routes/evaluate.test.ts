@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate, fillPrevious } from '../../engine/index.ts';
 import { datasetForYear } from '../db/datasets.ts';
-import { makeFixture, sampleData, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
+import { useFixture, sampleData, sampleDocument, schemaProblems } from './test-helpers.ts';
 
 describe('evaluate and diff', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('evaluates a document on a given dataset, exactly as the engine does', async () => {
     const doc = sampleDocument(2024);
@@ -141,11 +137,7 @@ describe('evaluate and diff', () => {
 });
 
 describe('last year values filled from the stored data of year − 1 (schema version 2)', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   /** The 2025 sample reading last year's PM2.5 as prev.pm25 (declared `required`). */
   const v2Document = () => {

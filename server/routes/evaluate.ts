@@ -2,7 +2,8 @@
  * Stateless evaluation (the editor's live preview) and the diff of two rule versions.
  */
 import type { Context } from 'hono';
-import type { Dataset } from '../../engine/types.ts';
+import type { Dataset, RuleDocument } from '../../engine/types.ts';
+import type { AsyncDb as Db } from '../db/client.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { storedDataset } from '../db/dataset-cache.ts';
 import { withPreviousYear } from '../db/previous-year.ts';
@@ -14,14 +15,49 @@ import { ImmutableResponses } from './immutable.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { problem } from './schema-kit.ts';
 
 /** A JSON answer whose text the engine pool already produced (what `c.json` would send). */
 export function jsonText(c: Context, text: string): Response {
   return c.body(text, 200, { 'Content-Type': 'application/json' });
 }
 
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 const yearSchema = { type: 'integer', minimum: 1900, maximum: 2999 };
+
+/** What a scoring request names: a `document` or a `versionId`, a `dataset` or a `year`. */
+export interface ScoringRequest {
+  document?: RuleDocument;
+  versionId?: number;
+  dataset?: Dataset;
+  year?: number;
+}
+
+/** Refuses a request that gives both or neither of `document` and `versionId` (422). */
+export function requireDocumentOrVersion(body: ScoringRequest): void {
+  if ((body.document === undefined) === (body.versionId === undefined)) {
+    const message = '请给出 document 或 versionId 之一 / Give either document or versionId';
+    throw new ApiError(422, 'document_or_version', message, [
+      { path: '/document', code: 'document_or_version', message },
+    ]);
+  }
+}
+
+/**
+ * The document a request names (given, or version `versionId`'s) and the dataset to score it on
+ * (given, or the stored data of `year`, default the dataset's or the document's year), with last
+ * year's values filled in from the stored data of year − 1 (schema version 2).
+ */
+export async function documentAndDataset(
+  db: Db,
+  body: ScoringRequest,
+): Promise<{ document: RuleDocument; dataset: Dataset }> {
+  requireDocumentOrVersion(body);
+  const document =
+    body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document!;
+  const year = body.year ?? body.dataset?.year ?? document.year;
+  const given = body.dataset ?? (await storedDataset(db, year)).dataset;
+  return { document, dataset: await withPreviousYear(db, document, given, year) };
+}
 
 export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
@@ -42,20 +78,7 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
       },
       handler: async (c, { body }) => {
-        if ((body.document === undefined) === (body.versionId === undefined)) {
-          throw new ApiError(
-            422,
-            'document_or_version',
-            '请给出 document 或 versionId 之一 / Give either document or versionId',
-            [
-              {
-                path: '/document',
-                code: 'document_or_version',
-                message: '请给出 document 或 versionId 之一 / Give either document or versionId',
-              },
-            ],
-          );
-        }
+        requireDocumentOrVersion(body);
         // The work runs in the engine pool (server/workers), bounded in memory, time and size. A
         // version's evaluation on the stored data is the same bytes for the same content: kept by
         // the document's content hash and the dataset's hash (no pool round trip on a repeat).
@@ -84,15 +107,7 @@ export function evaluateRoutes(deps: RouteDeps): RouteSpec[] {
           if (text === undefined && !results.has(key)) text = await evaluateInPool();
           return await results.json(c, key, () => ({ text: text!, keep: true }));
         }
-        const document =
-          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
-        const year = body.year ?? body.dataset?.year ?? document.year;
-        const dataset: Dataset = await withPreviousYear(
-          db,
-          document,
-          body.dataset ?? (await storedDataset(db, year)).dataset,
-          year,
-        );
+        const { document, dataset } = await documentAndDataset(db, body);
         const text = JSON.stringify(document);
         return jsonText(c, await pool.run('evaluate', { document: { text }, dataset, trace }));
       },

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { schemaProblems, startRun, useFixture } from './test-helpers.ts';
 import { flawedDocument } from '../../engine/health/test-fixture.ts';
 import { gradePath } from '../../engine/health/index.ts';
 import { getRunDataset } from '../db/runs.ts';
 import { MAX_CONCURRENT } from '../health/run.ts';
 
 describe('health routes', () => {
-  let f: Fixture;
+  const f = useFixture();
   let runId: number;
   beforeAll(async () => {
-    f = await makeFixture();
-    const r = await f
-      .as('assessor')
-      .json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 });
-    runId = r.body.id;
+    runId = await startRun(f, 2024);
   });
-  afterAll(() => f.close());
 
   it('POST /api/versions/:id/check: findings on their fields, unknowns, coverage; any role reads it', async () => {
     const up = await f

@@ -12,8 +12,8 @@ import type { HealthTask } from '../health/task.ts';
 import type { RouteDeps } from './deps.ts';
 import { runIdParam } from './runs.ts';
 import { route, type RouteSpec } from './registry.ts';
-import { ref, type JsonSchema } from './schemas.ts';
-import { regionCodeParam } from './schema-kit.ts';
+import { type JsonSchema } from './schemas.ts';
+import { problem, regionCodeParam } from './schema-kit.ts';
 
 /** Time the analysis itself may take (what is left undecided goes to `unknown`). */
 export const CHECK_TIME_MS = 4_000;
@@ -22,7 +22,6 @@ export const PATHS_TIME_MS = 2_000;
 export const WORKER_TIMEOUT_MS = 30_000;
 
 const str = { type: 'string' };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 const findingSchema: JsonSchema = {
   type: 'object',

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, sampleData, schemaProblems, withStoredPrevious, type Fixture } from './test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixture, sampleData, schemaProblems, withStoredPrevious } from './test-helpers.ts';
 
 describe('GET /api/runs/:id/regions/:code/history', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it("gives a region's points over the years in one request, the run's own result for its year", async () => {
     const as = f.as('assessor');

@@ -4,9 +4,8 @@ import { getRunSummary } from '../db/runs.ts';
 import { regionHistory } from '../db/history.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
-import { ref } from './schemas.ts';
 import { runIdParam } from './runs.ts';
-import { regionCodeParam } from './schema-kit.ts';
+import { problem, regionCodeParam } from './schema-kit.ts';
 
 const point = {
   type: 'object',
@@ -46,7 +45,7 @@ export function historyRoutes({ db }: RouteDeps): RouteSpec[] {
             properties: { points: { type: 'array', items: point } },
           },
         },
-        404: { description: 'No such run', schema: ref('Problem') },
+        404: problem('No such run'),
       },
       handler: async (c, { params, user }) => {
         await requireVisibleRun(db, user, params.id);

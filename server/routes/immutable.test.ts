@@ -3,7 +3,7 @@
  * 304 on If-None-Match, gzip and brotli when asked; one region's result read without the stored
  * dataset, the same text as the repository's `getRunRegion`; a stored dataset hashed once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { saveDatasetGrid } from '../db/datasets.ts';
 import { getRunRegion } from '../db/runs.ts';
@@ -12,16 +12,15 @@ import { storedDataset } from '../db/dataset-cache.ts';
 import { datasetForYear } from '../db/datasets.ts';
 import { datasetHash } from '../../engine/dataset/hash.ts';
 import { isFrozenValue } from '../../engine/cache/frozen.ts';
-import { makeFixture, sampleData, sampleDocument, withStoredPrevious, type Fixture } from './test-helpers.ts';
+import { sampleData, sampleDocument, startRun, useFixture, withStoredPrevious } from './test-helpers.ts';
 import { withPreviousYear } from '../db/previous-year.ts';
 import { noneMatch, pickEncoding } from './immutable.ts';
 
 describe('immutable responses', () => {
-  let f: Fixture;
+  const f = useFixture();
   let run2023: number;
   let run2024: number;
   beforeAll(async () => {
-    f = await makeFixture();
     const data = sampleData(2023);
     await saveDatasetGrid(
       f.opened.db,
@@ -30,11 +29,9 @@ describe('immutable responses', () => {
       { regions: data.regions.map((r) => ({ code: r.code, values: withStoredPrevious(r) })) },
       { versionId: f.published[2023].id, actor: 'system', source: 'provincial' },
     );
-    const as = f.as('assessor');
-    run2023 = (await as.json('POST', '/api/runs', { versionId: f.published[2023].id, year: 2023 })).body.id;
-    run2024 = (await as.json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 })).body.id;
+    run2023 = await startRun(f, 2023);
+    run2024 = await startRun(f, 2024);
   });
-  afterAll(() => f.close());
 
   it('a finished run: strong ETag, 304 when the client has it, the same body every time', async () => {
     const rev = f.as('reviewer');

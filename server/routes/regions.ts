@@ -6,12 +6,11 @@ import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
-import { regionCodeParam } from './schema-kit.ts';
+import { listResponse, problem, regionCodeParam } from './schema-kit.ts';
 
 const codeParam = {
   code: regionCodeParam,
 };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 export function regionRoutes(deps: RouteDeps): RouteSpec[] {
   const { db } = deps;
@@ -24,14 +23,7 @@ export function regionRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'regions',
       summary: '地区列表 / List regions',
       responses: {
-        200: {
-          description: 'Regions',
-          schema: {
-            type: 'object',
-            required: ['regions'],
-            properties: { regions: { type: 'array', items: ref('Region') } },
-          },
-        },
+        200: listResponse('Regions', 'regions', 'Region'),
       },
       handler: async (c) => c.json({ regions: await listRegions(db) }),
     }),

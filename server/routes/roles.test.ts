@@ -7,8 +7,8 @@
  * `forbidden`), `scoped` (the handler limits what it sees; tested in appeals.test.ts) or `own`
  * (the route's `{code}` must be its region: 403 `other_region` for 220200).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, type Fixture } from './test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixture } from './test-helpers.ts';
 import type { Role } from '../auth/roles.ts';
 
 const ALL: Role[] = ['admin', 'editor', 'assessor', 'reviewer'];
@@ -143,11 +143,7 @@ function fillPath(path: string, code = '220100'): string {
 }
 
 describe('role table', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('the registry declares exactly the expected access for every route', () => {
     const declared: Record<string, Role[] | 'public'> = {};

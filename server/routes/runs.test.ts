@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { useFixture, schemaProblems } from './test-helpers.ts';
 
 describe('runs and audit', () => {
-  let f: Fixture;
+  const f = useFixture();
   let runId: number;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
 
   it("runs a published version on a year's data; a draft is refused", async () => {
     const as = f.as('assessor');

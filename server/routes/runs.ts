@@ -26,12 +26,11 @@ import type { Context } from 'hono';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
-import { regionCodeParam } from './schema-kit.ts';
+import { listResponse, problem, regionCodeParam } from './schema-kit.ts';
 
 export const runIdParam = {
   id: { schema: { type: 'integer', minimum: 1 }, description: '运行 id / run id' },
 };
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 export function runRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
@@ -96,14 +95,7 @@ export function runRoutes(deps: RouteDeps): RouteSpec[] {
         family: { schema: { type: 'string', pattern: '^[a-z0-9-]+$' } },
       },
       responses: {
-        200: {
-          description: 'Runs, newest first',
-          schema: {
-            type: 'object',
-            required: ['runs'],
-            properties: { runs: { type: 'array', items: ref('RunSummary') } },
-          },
-        },
+        200: listResponse('Runs, newest first', 'runs', 'RunSummary'),
       },
       handler: async (c, { query, user }) => {
         const runs = await listRuns(db, query);

@@ -25,6 +25,8 @@ export const bool = { type: 'boolean' };
 export const isoTime = { type: 'string', format: 'date-time' };
 export const nullable = (s: JsonSchema): JsonSchema => ({ anyOf: [s, { type: 'null' }] });
 export const strings = { type: 'array', items: str };
+/** An array of a component schema. */
+export const arrayOf = (name: string): JsonSchema => ({ type: 'array', items: ref(name) });
 /** An object whose properties are all required unless `required` says otherwise. */
 export const obj = (
   properties: Record<string, unknown>,
@@ -45,3 +47,12 @@ export const regionCodeParam = {
   schema: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
   description: '地区代码 / region code',
 };
+
+/** An error response: a Problem (application/problem+json, with located errors). */
+export const problem = (description: string) => ({ description, schema: ref('Problem') });
+
+/** A response whose body lists one kind of component: `{ [key]: [item, …] }`. */
+export const listResponse = (description: string, key: string, item: string) => ({
+  description,
+  schema: obj({ [key]: arrayOf(item) }),
+});

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyseSensitivity, fillPrevious } from '../../engine/index.ts';
 import { datasetForYear } from '../db/datasets.ts';
-import { makeFixture, sampleData, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
+import { useFixture, sampleData, sampleDocument, schemaProblems } from './test-helpers.ts';
 
 describe('POST /api/sensitivity', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('analyses a document on a dataset exactly as the engine does', async () => {
     const doc = sampleDocument(2025);

@@ -3,16 +3,12 @@
  * items' points, for a document or a stored version, on a dataset or a year's stored data.
  */
 import type { SensitivityMode } from '../../engine/index.ts';
-import type { Dataset } from '../../engine/types.ts';
-import { withPreviousYear } from '../db/previous-year.ts';
-import { datasetForYear } from '../db/datasets.ts';
-import { getVersion } from '../db/versions.ts';
-import { ApiError } from '../problem.ts';
 import { MAX_PAIRS } from '../workers/tasks.ts';
 import type { RouteDeps } from './deps.ts';
-import { jsonText } from './evaluate.ts';
+import { documentAndDataset, jsonText } from './evaluate.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { ref, type JsonSchema } from './schemas.ts';
+import { problem } from './schema-kit.ts';
 
 export { MAX_PAIRS };
 
@@ -157,13 +153,6 @@ const reportSchema: JsonSchema = {
   },
 };
 
-const problem = (description: string) => ({ description, schema: ref('Problem') });
-
-function refuse(status: number, code: string, path: string, zh: string, en: string): never {
-  const message = `${zh} / ${en}`;
-  throw new ApiError(status, code, message, [{ path, code, message }]);
-}
-
 export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
   const { db, pool } = deps;
   return [
@@ -181,24 +170,8 @@ export function sensitivityRoutes(deps: RouteDeps): RouteSpec[] {
         404: problem('No such version'),
       },
       handler: async (c, { body }) => {
-        if ((body.document === undefined) === (body.versionId === undefined))
-          refuse(
-            422,
-            'document_or_version',
-            '/document',
-            '请给出 document 或 versionId 之一',
-            'Give either document or versionId',
-          );
         // The work, and its budgets, run in the engine pool (server/workers/tasks.ts).
-        const document =
-          body.versionId !== undefined ? (await getVersion(db, body.versionId)).document : body.document;
-        const year = body.year ?? body.dataset?.year ?? document.year;
-        const dataset: Dataset = await withPreviousYear(
-          db,
-          document,
-          body.dataset ?? (await datasetForYear(db, year)),
-          year,
-        );
+        const { document, dataset } = await documentAndDataset(db, body);
         const input = {
           document: { text: JSON.stringify(document) },
           dataset,

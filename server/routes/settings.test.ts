@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixture, schemaProblems } from './test-helpers.ts';
 import { docxParts, docxText } from '../documents/test-files.ts';
 import { DEFAULT_DOCUMENT_SETTINGS } from '../db/settings.ts';
 
 const JSON_SAME_ORIGIN = { origin: 'http://localhost', 'content-type': 'application/json' };
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-afterAll(() => fx.close());
+const fx = useFixture();
 
 const { updatedAt: _a, updatedBy: _b, ...defaults } = DEFAULT_DOCUMENT_SETTINGS;
 const edited = {

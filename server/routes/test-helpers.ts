@@ -3,6 +3,7 @@
  * data, one user per role, and a small client that keeps each user's session cookie.
  */
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, openStore, type OpenedDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
@@ -15,6 +16,7 @@ import { ensureAdmin } from '../auth/store.ts';
 import type { Role } from '../auth/roles.ts';
 import type { RuleDocument } from '../../engine/types.ts';
 import { check, compileBody } from './validation.ts';
+import { hooked } from '../db/test-fixture.ts';
 
 export const PASSWORD = 'test-password-1';
 export const ROLE_USERS: Record<Role, string> = {
@@ -213,6 +215,38 @@ export async function makeFixture(
     as: (role) => client(app, role ? cookies.get(role) : undefined),
     close: () => opened.close(),
   };
+}
+
+/** The fixture of the enclosing `describe` block (or file): made before its tests, closed after them. */
+export function useFixture(opts: Parameters<typeof makeFixture>[0] = {}): Fixture {
+  return hooked(() => makeFixture(opts), { before: beforeAll, after: afterAll }, [
+    'opened',
+    'app',
+    'published',
+    'draft2025',
+    'as',
+    'close',
+  ]);
+}
+
+/**
+ * Creates a user through the API, as the admin: `displayName` defaults to the username and
+ * `password` to PASSWORD. The response, unchecked.
+ */
+export function postUser(
+  f: Fixture,
+  user: { username: string; role: string; displayName?: string; region?: string; password?: string },
+) {
+  return f
+    .as('admin')
+    .json('POST', '/api/users', { displayName: user.username, password: PASSWORD, ...user });
+}
+
+/** Starts a run of the published version of `year` on that year's data, as the assessor; its id. */
+export async function startRun(f: Fixture, year: number): Promise<number> {
+  const r = await f.as('assessor').json('POST', '/api/runs', { versionId: f.published[year].id, year });
+  if (r.status !== 201) throw new Error(`run ${year}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
 }
 
 /**

@@ -6,21 +6,17 @@
  * cell-level data history; failed and throttled sign-ins in the audit log, which filters and shows
  * display names.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit.ts';
 import { verifySealedRun } from '../trust/sealed.ts';
-import { client, makeFixture, schemaProblems, type Fixture } from './test-helpers.ts';
+import { client, makeFixture, startRun, useFixture, schemaProblems } from './test-helpers.ts';
 
 describe('run publication with four eyes, sealed runs', () => {
-  let f: Fixture;
+  const f = useFixture();
   let runId: number;
   beforeAll(async () => {
-    f = await makeFixture();
-    runId = (
-      await f.as('assessor').json('POST', '/api/runs', { versionId: f.published[2024].id, year: 2024 })
-    ).body.id;
+    runId = await startRun(f, 2024);
   });
-  afterAll(() => f.close());
 
   it('records a request, refuses the requester, publishes when another person approves', async () => {
     const as = f.as('assessor');
@@ -174,11 +170,7 @@ describe('four eyes off (ECOSCORE_FOUR_EYES=0)', () => {
 });
 
 describe('tampering with raw SQL is a loud integrity failure', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
   const sql = (text: string, ...args: unknown[]) => f.opened.sqlite.prepare(text).run(...args);
 
   it('a forged threshold (document and hash both rewritten) is refused on read and before a run uses it', async () => {
@@ -238,11 +230,7 @@ describe('tampering with raw SQL is a loud integrity failure', () => {
 });
 
 describe('cell-level data audit, sign-in audit, audit filters', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture({ app: { throttle: { maxFailures: 2, baseDelayMs: 60_000 } } });
-  });
-  afterAll(() => f.close());
+  const f = useFixture({ app: { throttle: { maxFailures: 2, baseDelayMs: 60_000 } } });
 
   it('records each changed cell with before, after, who and when; history per cell and per region', async () => {
     const as = f.as('assessor');

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit.ts';
-import { client, login, makeFixture, PASSWORD, schemaProblems, type Fixture } from './test-helpers.ts';
+import { client, login, useFixture, PASSWORD, schemaProblems, postUser } from './test-helpers.ts';
 
 describe('user administration', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture({ seedData: false });
-  });
-  afterAll(() => f.close());
+  const f = useFixture({ seedData: false });
 
   it('lists users without password hashes', async () => {
     const r = await f.as('admin').json('GET', '/api/users');
@@ -29,12 +25,13 @@ describe('user administration', () => {
 
   it('creates a user who can then log in; a taken name is 409; bad fields are 422 with paths', async () => {
     const admin = f.as('admin');
-    const r = await admin.json('POST', '/api/users', {
+    const user = {
       username: 'zhang.san',
       displayName: '张三',
       role: 'assessor',
       password: 'a-long-password',
-    });
+    };
+    const r = await postUser(f, user);
     expect(r.status).toBe(201);
     expect(r.body.user).toMatchObject({
       username: 'zhang.san',
@@ -46,12 +43,7 @@ describe('user administration', () => {
     expect(schemaProblems(f.app, 'POST', '/api/users', 201, r.body)).toEqual([]);
     expect(await login(f.app, 'zhang.san', 'a-long-password')).toMatch(/^ecoscore_session=/);
 
-    const again = await admin.json('POST', '/api/users', {
-      username: 'zhang.san',
-      displayName: 'x',
-      role: 'assessor',
-      password: 'a-long-password',
-    });
+    const again = await postUser(f, { ...user, displayName: 'x' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('username_taken');
 

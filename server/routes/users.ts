@@ -7,6 +7,7 @@ import { ApiError } from '../problem.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { listResponse, problem } from './schema-kit.ts';
 
 const idParam = { id: { schema: { type: 'integer', minimum: 1 }, description: '用户 id / user id' } };
 const userBody = { type: 'object', required: ['user'], properties: { user: ref('User') } };
@@ -36,14 +37,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'users',
       summary: '用户列表 / List users',
       responses: {
-        200: {
-          description: 'Users',
-          schema: {
-            type: 'object',
-            required: ['users'],
-            properties: { users: { type: 'array', items: ref('User') } },
-          },
-        },
+        200: listResponse('Users', 'users', 'User'),
       },
       handler: async (c) => c.json({ users: await listUsers(db) }),
     }),
@@ -77,7 +71,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       body: { kind: 'json', schema: bodies.createUser },
       responses: {
         201: { description: 'Created', schema: userBody },
-        409: { description: '用户名已存在 / Username taken', schema: ref('Problem') },
+        409: problem('用户名已存在 / Username taken'),
       },
       handler: async (c, { body, user }) => {
         const passwordHash = await hashPassword(body.password);
@@ -108,8 +102,8 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       body: { kind: 'json', schema: bodies.patchUser },
       responses: {
         200: { description: 'Updated', schema: userBody },
-        404: { description: 'No such user', schema: ref('Problem') },
-        409: { description: 'Last admin', schema: ref('Problem') },
+        404: problem('No such user'),
+        409: problem('Last admin'),
       },
       handler: async (c, { params, body, user }) => {
         const target = await getUser(db, params.id);
@@ -128,7 +122,7 @@ export function userRoutes(deps: RouteDeps): RouteSpec[] {
       body: { kind: 'json', schema: bodies.password },
       responses: {
         204: { description: 'Password set' },
-        404: { description: 'No such user', schema: ref('Problem') },
+        404: problem('No such user'),
       },
       handler: async (c, { params, body, user }) => {
         await getUser(db, params.id);

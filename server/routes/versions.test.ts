@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { listAudit } from '../db/audit.ts';
-import { makeFixture, sampleDocument, schemaProblems, type Fixture } from './test-helpers.ts';
+import { useFixture, sampleDocument, schemaProblems } from './test-helpers.ts';
 import { parseIfMatch } from './versions.ts';
 import { verifySignature } from '../trust/keys.ts';
 
 describe('rule version routes', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await makeFixture();
-  });
-  afterAll(() => f.close());
+  const f = useFixture();
 
   it('lists families and versions, filtered', async () => {
     const rev = f.as('reviewer');

@@ -27,6 +27,7 @@ import { jsonText } from './evaluate.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';
 import { bodies, ref } from './schemas.ts';
+import { listResponse, problem } from './schema-kit.ts';
 
 const idParam = { id: { schema: { type: 'integer', minimum: 1 }, description: '版本 id / version id' } };
 const etagHeader = {
@@ -37,7 +38,6 @@ const versionResponse = (description: string) => ({
   schema: ref('Version'),
   headers: etagHeader,
 });
-const problem = (description: string) => ({ description, schema: ref('Problem') });
 
 /** The revision an If-Match header names: `"3"`, `W/"3"` or `3`; undefined when absent. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -85,14 +85,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       tag: 'rules',
       summary: '规则族及其版本 / Rule families with their versions',
       responses: {
-        200: {
-          description: 'Families',
-          schema: {
-            type: 'object',
-            required: ['families'],
-            properties: { families: { type: 'array', items: ref('Family') } },
-          },
-        },
+        200: listResponse('Families', 'families', 'Family'),
       },
       handler: async (c) => c.json({ families: await listFamilies(db) }),
     }),
@@ -108,14 +101,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
         status: { schema: { enum: ['draft', 'published', 'retired'] } },
       },
       responses: {
-        200: {
-          description: 'Versions',
-          schema: {
-            type: 'object',
-            required: ['versions'],
-            properties: { versions: { type: 'array', items: ref('VersionSummary') } },
-          },
-        },
+        200: listResponse('Versions', 'versions', 'VersionSummary'),
       },
       handler: async (c, { query }) => c.json({ versions: await listVersions(db, query) }),
     }),
@@ -229,14 +215,7 @@ export function versionRoutes(deps: RouteDeps): RouteSpec[] {
       summary: '运行文档测试 / Run the document tests',
       params: idParam,
       responses: {
-        200: {
-          description: 'Test outcomes',
-          schema: {
-            type: 'object',
-            required: ['results'],
-            properties: { results: { type: 'array', items: ref('TestOutcome') } },
-          },
-        },
+        200: listResponse('Test outcomes', 'results', 'TestOutcome'),
         404: problem('No such version'),
         422: problem('The document is invalid (errors lists the problems)'),
       },

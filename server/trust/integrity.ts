@@ -91,12 +91,7 @@ export async function versionProblems(
       message: `版本 ${row.id} 的签名缺失或无效 / version ${row.id}: the signature is missing or invalid`,
     });
   const entry = await auditByHash(db, row.approvalAuditHash);
-  if (
-    !entry ||
-    entry.entity !== 'version' ||
-    entry.entityId !== String(row.id) ||
-    entry.afterHash !== row.contentHash
-  )
+  if (!auditRecords(entry, 'version', row.id, row.contentHash))
     out.push({
       code: 'approval_audit_missing',
       message: `版本 ${row.id} 的批准审计记录缺失或不符 / version ${row.id}: the audit entry of its approval is missing or does not match`,
@@ -170,13 +165,7 @@ export async function runProblems(
       code: 'bad_signature',
       message: `运行 ${row.id} 的封存签名缺失或无效 / run ${row.id}: the seal's signature is missing or invalid`,
     });
-  const entry = await auditByHash(db, row.auditHash);
-  if (
-    !entry ||
-    entry.entity !== 'run' ||
-    entry.entityId !== String(row.id) ||
-    entry.afterHash !== row.resultsHash
-  )
+  if (!auditRecords(await auditByHash(db, row.auditHash), 'run', row.id, row.resultsHash))
     out.push({
       code: 'run_audit_missing',
       message: `运行 ${row.id} 的审计记录缺失或不符 / run ${row.id}: the audit entry that finished it is missing or does not match`,
@@ -192,4 +181,14 @@ export async function assertRunIntact(
 ): Promise<void> {
   const problems = await runProblems(db, row, texts);
   if (problems.length) throw new IntegrityError('runs', row.id, problems[0].code, problems[0].message);
+}
+
+/** Whether `entry` exists and records `afterHash` for `entity` `id`. */
+function auditRecords(
+  entry: Awaited<ReturnType<typeof auditByHash>>,
+  entity: string,
+  id: number,
+  afterHash: string | null,
+): boolean {
+  return !!entry && entry.entity === entity && entry.entityId === String(id) && entry.afterHash === afterHash;
 }

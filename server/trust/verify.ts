@@ -20,15 +20,8 @@ import { changesOfAudit, cellsHash } from '../db/data-changes.ts';
 import type { Db } from '../db/client.ts';
 import { auditByHash } from '../db/audit.ts';
 import { isPostgres } from '../db/dialect.ts';
-import {
-  auditLog,
-  ruleVersions,
-  runErrors,
-  runPublications,
-  runResults,
-  runs,
-  signingKeys,
-} from '../db/schema.ts';
+import { readTexts } from '../db/runs.ts';
+import { auditLog, ruleVersions, runPublications, runs, signingKeys } from '../db/schema.ts';
 import { auditRowHash, GENESIS } from './chain.ts';
 import { runProblems, sealOf, signatureHolds, versionProblems } from './integrity.ts';
 import { publicationMessage } from './seal.ts';
@@ -217,24 +210,7 @@ export async function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } =
   );
   for (const row of await db.select().from(runs).orderBy(asc(runs.id)).all()) {
     if (row.status !== 'finished') continue;
-    const texts = {
-      results: (
-        await db
-          .select({ t: runResults.result })
-          .from(runResults)
-          .where(eq(runResults.runId, row.id))
-          .orderBy(asc(runResults.position))
-          .all()
-      ).map((r) => r.t),
-      errors: (
-        await db
-          .select({ t: runErrors.error })
-          .from(runErrors)
-          .where(eq(runErrors.runId, row.id))
-          .orderBy(asc(runErrors.position))
-          .all()
-      ).map((r) => r.t),
-    };
+    const texts = await readTexts(db, row.id);
     for (const p of await runProblems(db, row, texts)) add({ table: 'runs', id: String(row.id), ...p });
     let ds: string | undefined;
     try {
