@@ -18,6 +18,7 @@ import { rankOf } from '../evaluate/rank.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
 import type { ItemSlot } from './variants.ts';
 import { categoryPoints } from '../evaluate/category.ts';
+import { NaRegions, type VariantChanges } from './na-regions.ts';
 
 /** Per region, what a variant cannot change, and the items' clamped results. */
 export interface RegionBase {
@@ -204,8 +205,10 @@ export class Reaggregator {
   private readonly lowK: Float64Array;
   private readonly highK: Float64Array;
   private readonly offset: Float64Array;
-  /** Regions with items that do not apply: re-aggregated by `totalWithNa`. */
-  private readonly naRegions: number[];
+  /** Regions with items that do not apply: their categories by their `notApplicable` rules. */
+  private readonly na: NaRegions;
+  /** The variant's changes per item, for `na`. */
+  private readonly variantChanges: VariantChanges;
   private readonly categoryOf: Int32Array;
   private readonly p: PreparedDocument;
   private keptBytes = 0;
@@ -221,8 +224,8 @@ export class Reaggregator {
   ) {
     const R = bases.length;
     this.p = p;
-    this.naRegions = [];
-    for (let r = 0; r < R; r++) if (bases[r].na) this.naRegions.push(r);
+    const naRegions: number[] = [];
+    for (let r = 0; r < R; r++) if (bases[r].na) naRegions.push(r);
     this.categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
     this.digits = p.precision;
     this.scale = 10 ** p.precision;
@@ -259,6 +262,12 @@ export class Reaggregator {
       kept: new Map<number, Int16Array | Int32Array>(),
     }));
     this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
+    this.na = new NaRegions(naRegions, bases, items, this.columns, p, (v) => this.toK(v));
+    this.variantChanges = {
+      dFull: new Float64Array(items.length),
+      kept: items.map(() => null),
+      unkept: new Uint8Array(items.length),
+    };
   }
 
   /** Points × 10^precision after rounding to the precision (as the reference rounds them). */
@@ -342,6 +351,14 @@ export class Reaggregator {
   ): boolean {
     if (!this.usable) return false;
     const { items, columns, acc, scale, digits } = this;
+    const naRegions = this.na.regions;
+    const ch = this.variantChanges;
+    if (naRegions.length > 0) {
+      ch.dFull.fill(0);
+      ch.kept.fill(null);
+      ch.unkept.fill(0);
+      this.na.prepare(points);
+    }
     acc.fill(0);
     // As if every changed item were at full marks in every region; corrected below where it is not.
     let full = 0;
@@ -357,6 +374,9 @@ export class Reaggregator {
       const col = columns[i];
       const rs = col.regions;
       const kept = this.keptChanges(col, now, old, dFull);
+      ch.dFull[i] = dFull;
+      ch.kept[i] = kept;
+      if (kept === null) ch.unkept[i] = 1;
       if (kept !== null) {
         if (kept instanceof Int16Array) addInto16(acc, rs, kept);
         else addInto32(acc, rs, kept);
@@ -374,16 +394,20 @@ export class Reaggregator {
     let na = 0;
     for (let r = 0; r < R; r++) {
       const b = this.bases[r];
-      let total: number;
-      let tk: number;
-      if (na < this.naRegions.length && this.naRegions[na] === r) {
-        // Items that do not apply: the reference computation; its total must be a whole key.
-        na++;
-        total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
-        tk = Math.round(total * scale);
-        if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
-      } else {
-        const k = this.baseK[r] + full + acc[r];
+      let total = 0;
+      let tk = 0;
+      let k = this.baseK[r] + full + acc[r];
+      if (na < naRegions.length && naRegions[na] === r) {
+        // Items that do not apply: their categories by their rules (na-regions.ts), or else the
+        // reference computation, whose total must then be a whole key.
+        k = this.na.baseKey(na++, k, points, ch);
+        if (k !== k) {
+          total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
+          tk = Math.round(total * scale);
+          if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
+        }
+      }
+      if (k === k) {
         const bk = this.bonusK[r];
         if (bk === bk) {
           tk = k + bk;
