@@ -18,7 +18,7 @@ import { rankOf } from '../evaluate/rank.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
 import type { ItemSlot } from './variants.ts';
 import { categoryPoints } from '../evaluate/category.ts';
-import { NaRegions, type VariantChanges } from './na-regions.ts';
+import { NaRegions } from './na-regions.ts';
 
 /** Per region, what a variant cannot change, and the items' clamped results. */
 export interface RegionBase {
@@ -207,8 +207,8 @@ export class Reaggregator {
   private readonly offset: Float64Array;
   /** Regions with items that do not apply: their categories by their `notApplicable` rules. */
   private readonly na: NaRegions;
-  /** The variant's changes per item, for `na`. */
-  private readonly variantChanges: VariantChanges;
+  /** Per item: the variant's change at full marks (0: unchanged), for `na`. */
+  private readonly dFullOf: Float64Array;
   private readonly categoryOf: Int32Array;
   private readonly p: PreparedDocument;
   private keptBytes = 0;
@@ -263,11 +263,7 @@ export class Reaggregator {
     }));
     this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
     this.na = new NaRegions(naRegions, bases, items, this.columns, p, (v) => this.toK(v));
-    this.variantChanges = {
-      dFull: new Float64Array(items.length),
-      kept: items.map(() => null),
-      unkept: new Uint8Array(items.length),
-    };
+    this.dFullOf = new Float64Array(items.length);
   }
 
   /** Points × 10^precision after rounding to the precision (as the reference rounds them). */
@@ -352,12 +348,10 @@ export class Reaggregator {
     if (!this.usable) return false;
     const { items, columns, acc, scale, digits } = this;
     const naRegions = this.na.regions;
-    const ch = this.variantChanges;
-    if (naRegions.length > 0) {
-      ch.dFull.fill(0);
-      ch.kept.fill(null);
-      ch.unkept.fill(0);
-      this.na.prepare(points);
+    const hasNa = naRegions.length > 0;
+    if (hasNa) {
+      this.dFullOf.fill(0);
+      this.na.begin();
     }
     acc.fill(0);
     // As if every changed item were at full marks in every region; corrected below where it is not.
@@ -374,9 +368,10 @@ export class Reaggregator {
       const col = columns[i];
       const rs = col.regions;
       const kept = this.keptChanges(col, now, old, dFull);
-      ch.dFull[i] = dFull;
-      ch.kept[i] = kept;
-      if (kept === null) ch.unkept[i] = 1;
+      if (hasNa) {
+        this.dFullOf[i] = dFull;
+        this.na.add(i, dFull, kept);
+      }
       if (kept !== null) {
         if (kept instanceof Int16Array) addInto16(acc, rs, kept);
         else addInto32(acc, rs, kept);
@@ -387,6 +382,7 @@ export class Reaggregator {
       for (let j = 0; j < rs.length; j++) acc[rs[j]] += out[j];
     }
     if (!(Math.abs(full) < SAFE)) return false;
+    if (hasNa) this.na.end(points, this.dFullOf);
     const R = this.bases.length;
     const { lowK, highK, mins, last } = this;
     lowK.fill(Infinity);
@@ -400,7 +396,7 @@ export class Reaggregator {
       if (na < naRegions.length && naRegions[na] === r) {
         // Items that do not apply: their categories by their rules (na-regions.ts), or else the
         // reference computation, whose total must then be a whole key.
-        k = this.na.baseKey(na++, k, points, ch);
+        k = this.na.baseKey(na++, k);
         if (k !== k) {
           total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
           tk = Math.round(total * scale);
