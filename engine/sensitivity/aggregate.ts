@@ -172,9 +172,12 @@ interface ItemColumn {
   k0: Float64Array;
   /**
    * By new points: per region of `regions`, k − k0 − (the change at full marks), as integers —
-   * 16-bit when they all fit (half the memory to read), else 32-bit.
+   * 16-bit when they all fit (half the memory to read), else 32-bit. `dense` columns (half the
+   * regions or more) keep them per region of the dataset instead (0 elsewhere): added in order,
+   * without reading region indexes.
    */
   kept: Map<number, Int16Array | Int32Array>;
+  dense: boolean;
 }
 
 /**
@@ -260,6 +263,7 @@ export class Reaggregator {
       x: Float64Array.from(rs, (r) => bases[r].clamped[i]),
       k0: Float64Array.from(rs, (r) => this.toK(bases[r].clamped[i])),
       kept: new Map<number, Int16Array | Int32Array>(),
+      dense: 2 * rs.length >= R,
     }));
     this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
     this.na = new NaRegions(naRegions, bases, items, this.columns, p, (v) => this.toK(v));
@@ -318,7 +322,8 @@ export class Reaggregator {
     const kept = col.kept.get(now);
     if (kept !== undefined) return kept;
     const n = col.regions.length;
-    if (this.keptBytes + 4 * n > CACHE_BYTES) return null;
+    const length = col.dense ? this.bases.length : n;
+    if (this.keptBytes + 4 * length > CACHE_BYTES) return null;
     const out = this.deltas;
     this.changes(col, now, old, dFull, out);
     let most = 0;
@@ -327,8 +332,11 @@ export class Reaggregator {
       if (d > most) most = d;
     }
     if (!(most < 2 ** 31)) return null;
-    const column = most < 2 ** 15 ? new Int16Array(n) : new Int32Array(n);
-    column.set(out.subarray(0, n));
+    const column = most < 2 ** 15 ? new Int16Array(length) : new Int32Array(length);
+    if (col.dense) {
+      const rs = col.regions;
+      for (let j = 0; j < n; j++) column[rs[j]] = out[j];
+    } else column.set(out.subarray(0, n));
     col.kept.set(now, column);
     this.keptBytes += column.byteLength;
     return column;
@@ -373,7 +381,10 @@ export class Reaggregator {
         this.na.add(i, dFull, kept);
       }
       if (kept !== null) {
-        if (kept instanceof Int16Array) addInto16(acc, rs, kept);
+        if (col.dense) {
+          if (kept instanceof Int16Array) addDense16(acc, kept);
+          else addDense32(acc, kept);
+        } else if (kept instanceof Int16Array) addInto16(acc, rs, kept);
         else addInto32(acc, rs, kept);
         continue;
       }
@@ -477,6 +488,13 @@ function addInto16(acc: Float64Array, rs: Int32Array, kept: Int16Array): void {
 }
 function addInto32(acc: Float64Array, rs: Int32Array, kept: Int32Array): void {
   for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
+}
+/** acc[r] += kept[r] (a dense column). */
+function addDense16(acc: Float64Array, kept: Int16Array): void {
+  for (let r = 0; r < kept.length; r++) acc[r] += kept[r];
+}
+function addDense32(acc: Float64Array, kept: Int32Array): void {
+  for (let r = 0; r < kept.length; r++) acc[r] += kept[r];
 }
 
 /** The reference ranks of totals and grades (a full sort), as typed arrays. */

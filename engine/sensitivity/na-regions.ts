@@ -59,7 +59,8 @@ export class NaRegions {
     readonly regions: number[],
     bases: RegionBase[],
     private readonly items: ItemSlot[],
-    columns: { regions: Int32Array }[],
+    /** Per item: its column's regions; a dense column keeps its changes by region. */
+    columns: { regions: Int32Array; dense: boolean }[],
     private readonly p: PreparedDocument,
     toK: (v: number) => number,
   ) {
@@ -132,7 +133,7 @@ export class NaRegions {
         const s = slotAt.get(r)?.get(c);
         if (s !== undefined) {
           slots.push(s);
-          rows.push(j);
+          rows.push(col.dense ? r : j);
         }
       });
       this.slotsOf.push(Int32Array.from(slots));
