@@ -103,48 +103,61 @@ export class RawPool {
   }
 }
 
-/** The fields of a RegionResult before `categories`, and after `bonusItems`. */
-export interface EagerFields {
-  region: string;
-  name: string;
-  total: number;
-  base: number;
-  bonus: number;
-  bonusUncapped: number;
-  scoreGrade: string;
-  grade: string;
-  vetoes: string[];
-  downgrades: string[];
-  caps: string[];
-  warnings: string[];
+/** The fields of a RegionResult before `categories`, in their order (rank 0 until ranked). */
+export type Head = Pick<
+  RegionResult,
+  | 'region'
+  | 'name'
+  | 'total'
+  | 'base'
+  | 'bonus'
+  | 'bonusUncapped'
+  | 'scoreGrade'
+  | 'grade'
+  | 'rank'
+  | 'vetoes'
+  | 'downgrades'
+  | 'caps'
+>;
+
+/** A region's result with its categories and bonus items built: `finish`'s keys, in its order. */
+export function eagerResult(
+  head: Head,
+  categories: CategoryResult[],
+  bonusItems: BonusItemResult[],
+  warnings: string[],
+): RegionResult {
+  return { ...head, categories, bonusItems, warnings };
 }
 
 /**
- * A region's result with `categories` and `bonusItems` made when first read (traces from `slots`
- * when it is given). Keys in the order of `finish`'s literal.
+ * A region's result with `categories` and `bonusItems` made when first read, from `raws` at
+ * `start` (traces from `slots` when it is given). Keys in the order of `eagerResult`.
  */
 export function lazyResult(
   cd: CompiledDocument,
-  f: EagerFields,
+  head: Head,
+  warnings: string[],
   raws: Float64Array,
   start: number,
   slots: unknown[] | null,
 ): RegionResult {
   let categories: CategoryResult[] | undefined;
   let bonusItems: BonusItemResult[] | undefined;
+  // Every key written out: a spread before accessors would not keep the keys' order.
   return {
-    region: f.region,
-    name: f.name,
-    total: f.total,
-    base: f.base,
-    bonus: f.bonus,
-    bonusUncapped: f.bonusUncapped,
-    scoreGrade: f.scoreGrade,
-    grade: f.grade,
-    rank: 0,
-    vetoes: f.vetoes,
-    downgrades: f.downgrades,
-    caps: f.caps,
+    region: head.region,
+    name: head.name,
+    total: head.total,
+    base: head.base,
+    bonus: head.bonus,
+    bonusUncapped: head.bonusUncapped,
+    scoreGrade: head.scoreGrade,
+    grade: head.grade,
+    rank: head.rank,
+    vetoes: head.vetoes,
+    downgrades: head.downgrades,
+    caps: head.caps,
     get categories(): CategoryResult[] {
       return (categories ??= categoriesOf(cd, raws, start, slots));
     },
@@ -157,6 +170,6 @@ export function lazyResult(
     set bonusItems(v: BonusItemResult[]) {
       bonusItems = v;
     },
-    warnings: f.warnings,
+    warnings,
   };
 }

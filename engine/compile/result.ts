@@ -7,7 +7,7 @@ import type { RegionOutcome } from '../evaluate/score.ts';
 import { categoryPoints } from '../evaluate/category.ts';
 import { fastRoundHalfAway } from './round.ts';
 import { Item, TracedItem } from './result-objects.ts';
-import { lazyResult, type RawPool } from './lazy.ts';
+import { eagerResult, lazyResult, type Head, type RawPool } from './lazy.ts';
 import { truthy } from './ops.ts';
 import type { CompiledLogic } from './logic.ts';
 import type { CompiledDocument, Pending } from './shapes.ts';
@@ -284,45 +284,25 @@ export function finish(
   if (downgrades !== null) grade = Math.min(last, grade + shift);
   if (caps !== null) grade = Math.max(grade, capGrade);
   if (vetoes !== null) grade = last;
-  const result: RegionResult =
+  const head: Head = {
+    region: region.code,
+    name: region.name,
+    total,
+    base,
+    bonus,
+    bonusUncapped,
+    scoreGrade: cd.gradeIds[scoreGrade],
+    grade: cd.gradeIds[grade],
+    rank: 0,
+    vetoes: vetoes ?? [],
+    downgrades: downgrades ?? [],
+    caps: caps ?? [],
+  };
+  const messages = warnings.length === 0 ? [] : warnings.map(messageOfWarning);
+  const result =
     raws !== null
-      ? lazyResult(
-          cd,
-          {
-            region: region.code,
-            name: region.name,
-            total,
-            base,
-            bonus,
-            bonusUncapped,
-            scoreGrade: cd.gradeIds[scoreGrade],
-            grade: cd.gradeIds[grade],
-            vetoes: vetoes ?? [],
-            downgrades: downgrades ?? [],
-            caps: caps ?? [],
-            warnings: warnings.length === 0 ? [] : warnings.map(messageOfWarning),
-          },
-          raws,
-          start,
-          trace ? slots : null,
-        )
-      : {
-          region: region.code,
-          name: region.name,
-          total,
-          base,
-          bonus,
-          bonusUncapped,
-          scoreGrade: cd.gradeIds[scoreGrade],
-          grade: cd.gradeIds[grade],
-          rank: 0,
-          vetoes: vetoes ?? [],
-          downgrades: downgrades ?? [],
-          caps: caps ?? [],
-          categories,
-          bonusItems,
-          warnings: warnings.length === 0 ? [] : warnings.map(messageOfWarning),
-        };
+      ? lazyResult(cd, head, messages, raws, start, trace ? slots : null)
+      : eagerResult(head, categories, bonusItems, messages);
   if (pool !== null) pool.used += cd.itemCount + cd.bonusItems.length;
   if (trace) {
     const values: Record<string, unknown> = {};
