@@ -182,6 +182,7 @@ export function compileDocument(p: PreparedDocument): CompiledDocument {
     previousRegs: prevLoaded.map((slot) => (slot < 0 ? -1 : slot * program.lanes)),
     gradeMins: p.grades.map((g) => g.min),
     gradeIds: p.grades.map((g) => g.id),
+    itemCount: p.doc.categories.reduce((n, c) => n + c.items.length, 0),
     capGrades: (doc.caps ?? []).map((c) => p.gradeIndex.get(c.maxGrade) ?? 0),
     layouts: [],
     derived,

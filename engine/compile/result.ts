@@ -7,6 +7,7 @@ import type { RegionOutcome } from '../evaluate/score.ts';
 import { categoryPoints } from '../evaluate/category.ts';
 import { fastRoundHalfAway } from './round.ts';
 import { Item, TracedItem } from './result-objects.ts';
+import { eagerResult, lazyResult, type Head, type RawPool } from './lazy.ts';
 import { truthy } from './ops.ts';
 import type { CompiledLogic } from './logic.ts';
 import type { CompiledDocument, Pending } from './shapes.ts';
@@ -19,6 +20,8 @@ import {
   messageOfWarning,
   traceOf,
 } from './messages.ts';
+
+const NO_ITEMS: ItemResult[] = [];
 
 /** A rounded value without -0. */
 export function rounded(x: number, digits: number): number {
@@ -44,6 +47,7 @@ export function finish(
   lane: number,
   trace: boolean,
   long: boolean,
+  pool: RawPool | null = null,
 ): RegionOutcome {
   const p = cd.prepared;
   const region = r.region;
@@ -54,15 +58,19 @@ export function finish(
   const derived = cd.derived;
   let errors: RegionError[] | null = null;
   const digits = p.precision;
+  // Items' raw results, kept for categories made when read (lazy.ts), or null: built now.
+  const raws = pool === null ? null : pool.buffer;
+  const start = pool === null ? 0 : pool.used;
+  let off = start;
 
   // Items and categories.
   const cats = cd.categories;
-  const categories: CategoryResult[] = new Array(cats.length);
+  const categories: CategoryResult[] = raws === null ? new Array(cats.length) : [];
   let catSum = 0;
   for (let ci = 0; ci < cats.length; ci++) {
     const c = cats[ci];
     const list = c.items;
-    const items: ItemResult[] = new Array(list.length);
+    const items: ItemResult[] = raws === null ? new Array(list.length) : NO_ITEMS;
     let sum = 0;
     let na = false;
     for (let k = 0; k < list.length; k++) {
@@ -86,6 +94,8 @@ export function finish(
           continue;
         }
         if (!on) {
+          // An item that does not apply: its category's rule, on the results built whole.
+          if (raws !== null) return finish(cd, r, lane, trace, long, null);
           na = true;
           const item: ItemResult = {
             id: it.id,
@@ -117,6 +127,10 @@ export function finish(
       const max = it.maxPoints!;
       const points = v < 0 ? 0 : rounded(v > max ? max : v, digits);
       sum += points;
+      if (raws !== null) {
+        raws[off + k] = v;
+        continue;
+      }
       const clamped = v < 0 || v > max;
       if (applies !== null)
         items[k] = trace
@@ -142,6 +156,7 @@ export function finish(
           : new TracedItem(it.id, it.label, points, max, v, clamped, t);
       }
     }
+    off += list.length;
     if (na && errors === null) {
       // Items that do not apply: the category's `notApplicable` rule (engine/evaluate/category.ts).
       const { points, rescaled } = categoryPoints(c, items, digits);
@@ -153,12 +168,12 @@ export function finish(
     }
     const points = rounded(sum, digits);
     catSum += points;
-    categories[ci] = { id: c.id, label: c.label, points, maxPoints: c.maxPoints, items };
+    if (raws === null) categories[ci] = { id: c.id, label: c.label, points, maxPoints: c.maxPoints, items };
   }
 
   // Bonus.
   const bonusList = cd.bonusItems;
-  const bonusItems: BonusItemResult[] = new Array(bonusList.length);
+  const bonusItems: BonusItemResult[] = raws === null ? new Array(bonusList.length) : [];
   let bonusSum = 0;
   for (let k = 0; k < bonusList.length; k++) {
     const b = bonusList[k];
@@ -177,6 +192,10 @@ export function finish(
     }
     const points = v < 0 ? 0 : rounded(v, digits);
     bonusSum += points;
+    if (raws !== null) {
+      raws[off + k] = v;
+      continue;
+    }
     bonusItems[k] = trace
       ? {
           id: b.id,
@@ -265,7 +284,7 @@ export function finish(
   if (downgrades !== null) grade = Math.min(last, grade + shift);
   if (caps !== null) grade = Math.max(grade, capGrade);
   if (vetoes !== null) grade = last;
-  const result: RegionResult = {
+  const head: Head = {
     region: region.code,
     name: region.name,
     total,
@@ -278,10 +297,13 @@ export function finish(
     vetoes: vetoes ?? [],
     downgrades: downgrades ?? [],
     caps: caps ?? [],
-    categories,
-    bonusItems,
-    warnings: warnings.length === 0 ? [] : warnings.map(messageOfWarning),
   };
+  const messages = warnings.length === 0 ? [] : warnings.map(messageOfWarning);
+  const result =
+    raws !== null
+      ? lazyResult(cd, head, messages, raws, start, trace ? slots : null)
+      : eagerResult(head, categories, bonusItems, messages);
+  if (pool !== null) pool.used += cd.itemCount + cd.bonusItems.length;
   if (trace) {
     const values: Record<string, unknown> = {};
     const n = cd.inputs.length;

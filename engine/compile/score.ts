@@ -11,6 +11,7 @@ import { resolveInto } from './check.ts';
 import { formulaError, messageOf } from './messages.ts';
 import { finish } from './result.ts';
 import { LONG_LIVED } from './result-objects.ts';
+import { RawPool } from './lazy.ts';
 
 /** Step 1 for a region, in a lane of the numeric program. */
 function begin(cd: CompiledDocument, region: RegionData, lane: number): Pending {
@@ -106,8 +107,11 @@ export function scoreRegionsCompiled(
   const lanes = program.lanes;
   const long = regions.length > LONG_LIVED;
   const group: Pending[] = new Array(Math.min(lanes, regions.length));
+  // A large dataset's results keep their items' raw results, made into objects when read (lazy.ts).
+  const pool = long ? new RawPool(cd.itemCount + cd.bonusItems.length) : null;
   for (let from = 0; from < regions.length; from += lanes) {
     const n = Math.min(lanes, regions.length - from);
+    pool?.reserve(n);
     for (let j = 0; j < n; j++) group[j] = begin(cd, regions[from + j], j);
     runVm(program, 0, cd.programSplit, n);
     for (let j = 0; j < n; j++) if (group[j].errors === null) deriveInto(cd, group[j], j);
@@ -116,7 +120,7 @@ export function scoreRegionsCompiled(
       const r = group[j];
       out[from + j] =
         r.errors === null
-          ? finish(cd, r, j, trace, long)
+          ? finish(cd, r, j, trace, long, pool)
           : { errors: r.errors, warnings: r.warnings, gradeIndex: -1 };
     }
   }

@@ -103,6 +103,8 @@ export interface CompiledDocument {
   /** The grades' minimum totals and ids, best first. */
   gradeMins: number[];
   gradeIds: string[];
+  /** The items of all categories (not the bonus items). */
+  itemCount: number;
   /** The grade index of each cap's `maxGrade`. */
   capGrades: number[];
   /** The key orders of the last regions' values, most recent first (see resolveInto). */

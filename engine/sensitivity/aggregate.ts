@@ -18,6 +18,7 @@ import { rankOf } from '../evaluate/rank.ts';
 import { fastRoundHalfAway } from '../compile/round.ts';
 import type { ItemSlot } from './variants.ts';
 import { categoryPoints } from '../evaluate/category.ts';
+import { NaRegions } from './na-regions.ts';
 
 /** Per region, what a variant cannot change, and the items' clamped results. */
 export interface RegionBase {
@@ -171,9 +172,12 @@ interface ItemColumn {
   k0: Float64Array;
   /**
    * By new points: per region of `regions`, k − k0 − (the change at full marks), as integers —
-   * 16-bit when they all fit (half the memory to read), else 32-bit.
+   * 16-bit when they all fit (half the memory to read), else 32-bit. `dense` columns (half the
+   * regions or more) keep them per region of the dataset instead (0 elsewhere): added in order,
+   * without reading region indexes.
    */
   kept: Map<number, Int16Array | Int32Array>;
+  dense: boolean;
 }
 
 /**
@@ -204,8 +208,10 @@ export class Reaggregator {
   private readonly lowK: Float64Array;
   private readonly highK: Float64Array;
   private readonly offset: Float64Array;
-  /** Regions with items that do not apply: re-aggregated by `totalWithNa`. */
-  private readonly naRegions: number[];
+  /** Regions with items that do not apply: their categories by their `notApplicable` rules. */
+  private readonly na: NaRegions;
+  /** Per item: the variant's change at full marks (0: unchanged), for `na`. */
+  private readonly dFullOf: Float64Array;
   private readonly categoryOf: Int32Array;
   private readonly p: PreparedDocument;
   private keptBytes = 0;
@@ -221,8 +227,8 @@ export class Reaggregator {
   ) {
     const R = bases.length;
     this.p = p;
-    this.naRegions = [];
-    for (let r = 0; r < R; r++) if (bases[r].na) this.naRegions.push(r);
+    const naRegions: number[] = [];
+    for (let r = 0; r < R; r++) if (bases[r].na) naRegions.push(r);
     this.categoryOf = Int32Array.from(items, (it) => it.categoryIndex);
     this.digits = p.precision;
     this.scale = 10 ** p.precision;
@@ -257,8 +263,11 @@ export class Reaggregator {
       x: Float64Array.from(rs, (r) => bases[r].clamped[i]),
       k0: Float64Array.from(rs, (r) => this.toK(bases[r].clamped[i])),
       kept: new Map<number, Int16Array | Int32Array>(),
+      dense: 2 * rs.length >= R,
     }));
     this.deltas = new Float64Array(Math.max(0, ...regionsOf.map((rs) => rs.length)));
+    this.na = new NaRegions(naRegions, bases, items, this.columns, p, (v) => this.toK(v));
+    this.dFullOf = new Float64Array(items.length);
   }
 
   /** Points × 10^precision after rounding to the precision (as the reference rounds them). */
@@ -313,7 +322,8 @@ export class Reaggregator {
     const kept = col.kept.get(now);
     if (kept !== undefined) return kept;
     const n = col.regions.length;
-    if (this.keptBytes + 4 * n > CACHE_BYTES) return null;
+    const length = col.dense ? this.bases.length : n;
+    if (this.keptBytes + 4 * length > CACHE_BYTES) return null;
     const out = this.deltas;
     this.changes(col, now, old, dFull, out);
     let most = 0;
@@ -322,8 +332,11 @@ export class Reaggregator {
       if (d > most) most = d;
     }
     if (!(most < 2 ** 31)) return null;
-    const column = most < 2 ** 15 ? new Int16Array(n) : new Int32Array(n);
-    column.set(out.subarray(0, n));
+    const column = most < 2 ** 15 ? new Int16Array(length) : new Int32Array(length);
+    if (col.dense) {
+      const rs = col.regions;
+      for (let j = 0; j < n; j++) column[rs[j]] = out[j];
+    } else column.set(out.subarray(0, n));
     col.kept.set(now, column);
     this.keptBytes += column.byteLength;
     return column;
@@ -342,6 +355,12 @@ export class Reaggregator {
   ): boolean {
     if (!this.usable) return false;
     const { items, columns, acc, scale, digits } = this;
+    const naRegions = this.na.regions;
+    const hasNa = naRegions.length > 0;
+    if (hasNa) {
+      this.dFullOf.fill(0);
+      this.na.begin();
+    }
     acc.fill(0);
     // As if every changed item were at full marks in every region; corrected below where it is not.
     let full = 0;
@@ -357,8 +376,15 @@ export class Reaggregator {
       const col = columns[i];
       const rs = col.regions;
       const kept = this.keptChanges(col, now, old, dFull);
+      if (hasNa) {
+        this.dFullOf[i] = dFull;
+        this.na.add(i, dFull, kept);
+      }
       if (kept !== null) {
-        if (kept instanceof Int16Array) addInto16(acc, rs, kept);
+        if (col.dense) {
+          if (kept instanceof Int16Array) addDense16(acc, kept);
+          else addDense32(acc, kept);
+        } else if (kept instanceof Int16Array) addInto16(acc, rs, kept);
         else addInto32(acc, rs, kept);
         continue;
       }
@@ -367,6 +393,7 @@ export class Reaggregator {
       for (let j = 0; j < rs.length; j++) acc[rs[j]] += out[j];
     }
     if (!(Math.abs(full) < SAFE)) return false;
+    if (hasNa) this.na.end(points, this.dFullOf);
     const R = this.bases.length;
     const { lowK, highK, mins, last } = this;
     lowK.fill(Infinity);
@@ -374,16 +401,20 @@ export class Reaggregator {
     let na = 0;
     for (let r = 0; r < R; r++) {
       const b = this.bases[r];
-      let total: number;
-      let tk: number;
-      if (na < this.naRegions.length && this.naRegions[na] === r) {
-        // Items that do not apply: the reference computation; its total must be a whole key.
-        na++;
-        total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
-        tk = Math.round(total * scale);
-        if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
-      } else {
-        const k = this.baseK[r] + full + acc[r];
+      let total = 0;
+      let tk = 0;
+      let k = this.baseK[r] + full + acc[r];
+      if (na < naRegions.length && naRegions[na] === r) {
+        // Items that do not apply: their categories by their rules (na-regions.ts), or else the
+        // reference computation, whose total must then be a whole key.
+        k = this.na.baseKey(na++, k);
+        if (k !== k) {
+          total = totalWithNa(b, items, this.categoryOf, this.p.doc.categories.length, points, this.p);
+          tk = Math.round(total * scale);
+          if (tk / scale !== total || !(Math.abs(tk) < SAFE)) return false;
+        }
+      }
+      if (k === k) {
         const bk = this.bonusK[r];
         if (bk === bk) {
           tk = k + bk;
@@ -457,6 +488,13 @@ function addInto16(acc: Float64Array, rs: Int32Array, kept: Int16Array): void {
 }
 function addInto32(acc: Float64Array, rs: Int32Array, kept: Int32Array): void {
   for (let j = 0; j < kept.length; j++) acc[rs[j]] += kept[j];
+}
+/** acc[r] += kept[r] (a dense column). */
+function addDense16(acc: Float64Array, kept: Int16Array): void {
+  for (let r = 0; r < kept.length; r++) acc[r] += kept[r];
+}
+function addDense32(acc: Float64Array, kept: Int32Array): void {
+  for (let r = 0; r < kept.length; r++) acc[r] += kept[r];
 }
 
 /** The reference ranks of totals and grades (a full sort), as typed arrays. */
