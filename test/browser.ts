@@ -212,11 +212,27 @@ export async function signIn(
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
-/** Saves a full-window screenshot as test-artifacts/<name>.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot of the window (`fullPage`: of the whole page) as test-artifacts/<name>.png and
+ * returns its path; with `manual` and ECOSCORE_UPDATE_MANUAL=1 also the user manual's small JPEG
+ * docs/images/<manual>.jpg.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean; manual?: string } = {},
+): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage: opts.fullPage });
+  if (opts.manual && process.env.ECOSCORE_UPDATE_MANUAL === '1') {
+    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
+    await page.screenshot({
+      path: join(ROOT, 'docs/images', `${opts.manual}.jpg`),
+      type: 'jpeg',
+      quality: 60,
+    });
+  }
   return path;
 }
 
