@@ -5,9 +5,19 @@
 import { validateDocument, type Dataset, type RegionData, type RuleDocument } from '../engine/index.ts';
 import { mulberry32 } from '../engine/sensitivity/prng.ts';
 
-/** A realistic 60-item document: 4 categories, 120 inputs, derived values, bonus, conditions. */
-export function syntheticDocument(): RuleDocument {
+/**
+ * The 60 items both synthetic documents share (this one and bench/health-synthetic.ts), in four
+ * categories of 60, 25, 10 and 5 points: the scoring patterns of the sample documents (shortfall
+ * deductions, ratio to target, step thresholds, interp, rounding) over 120 inputs (an actual and a
+ * target each), and the derived values some of them read.
+ */
+export function syntheticItems(): {
+  inputs: RuleDocument['inputs'];
+  derived: NonNullable<RuleDocument['derived']>;
+  categories: RuleDocument['categories'];
+} {
   const label = (zh: string) => ({ zh });
+  const v = (key: string) => ({ var: key });
   const inputs: RuleDocument['inputs'] = [];
   const derived: NonNullable<RuleDocument['derived']> = [];
   const parts: [string, number, number][] = [
@@ -26,7 +36,6 @@ export function syntheticDocument(): RuleDocument {
       const t = `x${i}_target`;
       inputs.push({ key: a, label: label(`指标${i}`), type: 'number', min: 0, max: 100, role: 'actual' });
       inputs.push({ key: t, label: label(`指标${i}目标`), type: 'number', min: 0, max: 100, role: 'target' });
-      const v = (key: string) => ({ var: key });
       let logic: unknown;
       switch (i % 6) {
         case 0:
@@ -72,6 +81,21 @@ export function syntheticDocument(): RuleDocument {
     });
     return { id, label: label(id), maxPoints: max, items };
   });
+  return { inputs, derived, categories };
+}
+
+/** The four grades of both synthetic documents. */
+export const SYNTHETIC_GRADES: RuleDocument['grades'] = [
+  { id: 'excellent', label: { zh: '优秀' }, min: 90 },
+  { id: 'good', label: { zh: '良好' }, min: 80 },
+  { id: 'qualified', label: { zh: '合格' }, min: 60 },
+  { id: 'unqualified', label: { zh: '不合格' }, min: 0 },
+];
+
+/** A realistic 60-item document: 4 categories, 120 inputs, derived values, bonus, conditions. */
+export function syntheticDocument(): RuleDocument {
+  const label = (zh: string) => ({ zh });
+  const { inputs, derived, categories } = syntheticItems();
   inputs.push(
     { key: 'awards', label: label('表彰'), type: 'integer', min: 0, default: 0, role: 'assessment' },
     { key: 'models', label: label('示范'), type: 'integer', min: 0, default: 0, role: 'assessment' },
@@ -111,12 +135,7 @@ export function syntheticDocument(): RuleDocument {
       { id: 'incident', label: label('重大事件'), when: { in: [{ var: 'incident' }, ['major']] } },
       { id: 'fraud', label: label('造假'), when: { var: 'fraud' } },
     ],
-    grades: [
-      { id: 'excellent', label: label('优秀'), min: 90 },
-      { id: 'good', label: label('良好'), min: 80 },
-      { id: 'qualified', label: label('合格'), min: 60 },
-      { id: 'unqualified', label: label('不合格'), min: 0 },
-    ],
+    grades: SYNTHETIC_GRADES,
   };
   const problems = validateDocument(doc, { runTests: false });
   if (problems.length) throw new Error(`synthetic document invalid: ${JSON.stringify(problems.slice(0, 3))}`);

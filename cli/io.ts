@@ -6,7 +6,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { readXlsxRows } from '../server/io/xlsx.ts';
 import type { ParsedDataset, RuleDocument } from '../engine/index.ts';
-import { datasetFromRows, parseDatasetCsv, parseDatasetJson } from '../engine/index.ts';
+import {
+  datasetFromRows,
+  errorsOf,
+  parseDatasetCsv,
+  parseDatasetJson,
+  validateDocument,
+} from '../engine/index.ts';
 
 /** A file the command cannot use: exit code 2. */
 export class CliInputError extends Error {
@@ -66,6 +72,22 @@ function lineOf(text: string, e: Error): string {
 export async function readRulesFile(path: string, cwd: string): Promise<RulesFile> {
   const { value, bytes } = await readJsonFile(path, cwd);
   return { path, document: value, bytes };
+}
+
+/**
+ * Reads a rule document and checks it without running its tests: a `CliInputError` listing its
+ * errors (one a line: pointer, code, message) when it has any; warnings pass.
+ */
+export async function readValidRules(path: string, cwd: string): Promise<RuleDocument> {
+  const rules = await readRulesFile(path, cwd);
+  const problems = errorsOf(validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }));
+  if (problems.length > 0)
+    throw new CliInputError(
+      path,
+      '规则文档无效 / invalid rule document:\n' +
+        problems.map((p) => `${p.path || '/'} ${p.code} ${p.message}`).join('\n'),
+    );
+  return rules.document as RuleDocument;
 }
 
 /** Reads a data file (JSON, CSV or XLSX by extension); cells are typed by the document's inputs. */

@@ -79,7 +79,9 @@ export interface TestServer {
   adminPassword: string;
   /** What the server printed so far (for failure messages). */
   output(): string;
-  /** SIGTERM, then waits for the process to exit; removes the temporary database. */
+  /** SIGTERM, then waits for the process to exit (SIGKILL after 10 s): its exit code, null when killed. */
+  terminate(): Promise<number | null>;
+  /** `terminate()`, then removes the temporary database. */
   stop(): Promise<void>;
 }
 
@@ -108,7 +110,7 @@ export async function startServer(opts: { adminPassword?: string } = {}): Promis
   });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -126,19 +128,25 @@ export async function startServer(opts: { adminPassword?: string } = {}): Promis
     await sleep(200);
   }
 
+  async function terminate(): Promise<number | null> {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    }
+    return exited;
+  }
+
   return {
     base,
     port,
     dbPath,
     adminPassword,
     output: () => output,
+    terminate,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(force);
-      }
+      await terminate();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -212,11 +220,27 @@ export async function signIn(
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
-/** Saves a full-window screenshot as test-artifacts/<name>.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot of the window (`fullPage`: of the whole page) as test-artifacts/<name>.png and
+ * returns its path; with `manual` and ECOSCORE_UPDATE_MANUAL=1 also the user manual's small JPEG
+ * docs/images/<manual>.jpg.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean; manual?: string } = {},
+): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage: opts.fullPage });
+  if (opts.manual && process.env.ECOSCORE_UPDATE_MANUAL === '1') {
+    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
+    await page.screenshot({
+      path: join(ROOT, 'docs/images', `${opts.manual}.jpg`),
+      type: 'jpeg',
+      quality: 60,
+    });
+  }
   return path;
 }
 

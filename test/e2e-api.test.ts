@@ -1,32 +1,17 @@
 /**
- * End to end through the real server process: `node --import tsx server/main.ts` on a free port with
- * a temporary database, and one assessment year walked through HTTP — log in, draft 2025 from 2024,
+ * End to end through the real server process: `node bin/start.js` (test/browser.ts) on a free port
+ * with a temporary database, and one assessment year walked through HTTP — log in, draft 2025 from 2024,
  * edit with If-Match, a stale edit refused, publish, a bad CSV refused with row and column then a
  * good one imported, run, ranking, XLSX export read back, audit log — then SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import Database from 'better-sqlite3';
+import { ROOT as root, startServer, type TestServer } from './browser.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN_PASSWORD = 'e2e-admin-password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 class Session {
   cookie = '';
@@ -61,48 +46,17 @@ class Session {
 }
 
 describe('end to end: a year through the HTTP API of the real server', () => {
-  let dir: string;
+  let server: TestServer;
   let base: string;
-  let child: ChildProcess;
-  let output = '';
   let dbPath: string;
+  const output = () => server.output();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ecoscore-e2e-'));
-    dbPath = join(dir, 'ecoscore.db');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        ECOSCORE_DB: dbPath,
-        ECOSCORE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        ECOSCORE_ACCESS_LOG: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${output}`);
-      try {
-        const res = await fetch(`${base}/api/health`);
-        if (res.ok) break;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    server = await startServer({ adminPassword: ADMIN_PASSWORD });
+    ({ base, dbPath } = server);
   });
 
-  afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.stop());
 
   it('lists the API in its OpenAPI document and refuses every non-public route without a session', async () => {
     const doc = await (await fetch(`${base}/api/openapi.json`)).json();
@@ -135,9 +89,9 @@ describe('end to end: a year through the HTTP API of the real server', () => {
   });
 
   it('walks the 2025 assessment from draft to exported results', async () => {
-    expect(output).toContain(`database: ${dbPath}`);
-    expect(output).toMatch(/listening on http:\/\/\S+:\d+/);
-    expect(output).not.toContain(ADMIN_PASSWORD);
+    expect(output()).toContain(`database: ${dbPath}`);
+    expect(output()).toMatch(/listening on http:\/\/\S+:\d+/);
+    expect(output()).not.toContain(ADMIN_PASSWORD);
 
     // Nothing without a session.
     const anon = new Session(base);
@@ -325,10 +279,8 @@ describe('end to end: a year through the HTTP API of the real server', () => {
   });
 
   it('stops cleanly on SIGTERM and leaves a consistent database', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('SIGTERM');
+    expect(await server.terminate()).toBe(0);
+    expect(output()).toContain('SIGTERM');
     const db = new Database(dbPath, { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

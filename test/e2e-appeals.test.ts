@@ -11,38 +11,17 @@
  * totals equal an independent evaluation of the corrected data (plus the adjustment) with every
  * other region's result unchanged. Screenshots go to test-artifacts/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { evaluate, fillPrevious, splitStoredPrevious } from '../engine/index.ts';
 import type { RuleDocument } from '../engine/types.ts';
-import {
-  ROOT,
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { apiSession, openPage, screenshot, signIn, type TestServer } from './browser.ts';
+import { addUsers, startE2e, stopE2e, versionIdOf, type Api } from './helpers/e2e.ts';
 
 const STEP = 180_000;
 /** Polls wait for the page's own requests, which take their time on a busy machine. */
 const WAIT = { timeout: 30_000, interval: 200 };
-const MANUAL = process.env.ECOSCORE_UPDATE_MANUAL === '1';
-
-/** A screenshot in test-artifacts/, and with ECOSCORE_UPDATE_MANUAL=1 the manual's JPEG in docs/images/. */
-async function shot(page: Page, name: string, manual?: string): Promise<void> {
-  await screenshot(page, name);
-  if (MANUAL && manual) {
-    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs/images', `${manual}.jpg`), type: 'jpeg', quality: 60 });
-  }
-}
 const REGION = '220100'; // 长春市: one inspection finding overdue, so downgraded (inspection_overdue)
 const OTHER = '220200';
 
@@ -114,7 +93,7 @@ const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 describe('one appeal from filing to the correction run, in the editor', () => {
   let server: TestServer;
   let browser: Browser;
-  let admin: Awaited<ReturnType<typeof apiSession>>;
+  let admin: Api;
   let runId = 0;
   let versionId = 0;
   let appealId = 0;
@@ -122,31 +101,15 @@ describe('one appeal from filing to the correction run, in the editor', () => {
   let correctionId = 0;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    admin = await apiSession(server, 'admin', server.adminPassword);
-    for (const [username, role] of [
-      ['sun', 'assessor'],
-      ['zhou', 'reviewer'],
-    ])
-      expect(
-        (
-          await admin('POST', '/api/users', {
-            username,
-            displayName: username === 'sun' ? '孙考核' : '周复核',
-            password: `${username}-password-1`,
-            role,
-          })
-        ).status,
-      ).toBe(201);
-    versionId = (await admin('GET', '/api/versions?year=2024&status=published')).body.versions[0].id;
+    ({ server, browser, admin } = await startE2e());
+    await addUsers(admin, [
+      { username: 'sun', role: 'assessor', displayName: '孙考核' },
+      { username: 'zhou', role: 'reviewer', displayName: '周复核' },
+    ]);
+    versionId = await versionIdOf(admin, 2024, 'published');
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   async function as(username: string, password: string): Promise<{ page: Page; errors: string[] }> {
     const { page, errors } = await openPage(browser);
@@ -235,7 +198,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await page.locator('[data-testid=my-letter-pdf]').getAttribute('href')).toContain(
         `/letters/${REGION}.pdf`,
       );
-      await shot(page, 'appeals-04-region-landing', 'region-landing');
+      await screenshot(page, 'appeals-04-region-landing', { manual: 'region-landing' });
 
       // Another region's page sends it back; the server refuses it too.
       await page.goto(`${server.base}/runs/${runId}/regions/${OTHER}`);
@@ -272,7 +235,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       expect(await form.locator('[data-testid=evidence-refused]').innerText()).toContain('伪装.pdf');
       expect(await form.locator('[data-testid=evidence-chosen] li').count()).toBe(1);
       await form.locator('[data-testid=evidence-chosen]').scrollIntoViewIfNeeded();
-      await shot(page, 'appeals-05-filing', 'appeal-filing');
+      await screenshot(page, 'appeals-05-filing', { manual: 'appeal-filing' });
       await form.locator('[data-testid=submit-appeal]').click();
       await page.waitForURL((u) => /\/appeals\/\d+$/.test(u.pathname));
       appealId = Number(page.url().split('/').pop());
@@ -359,7 +322,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await counts.waitFor();
       await expect.poll(() => counts.locator('[data-state=open] .n').innerText(), WAIT).toBe('2');
       await page.locator('[data-testid=appeals-panel]').scrollIntoViewIfNeeded();
-      await shot(page, 'appeals-08-run-appeals', 'appeals-list');
+      await screenshot(page, 'appeals-08-run-appeals', { manual: 'appeals-list' });
       await page.click(
         `[data-testid=appeals-table] tr[data-appeal="${appealId}"] a[href$="/appeals/${appealId}"]`,
       );
@@ -375,7 +338,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await form.locator('[data-testid=submit-decision]').click();
       await page.locator('[data-testid=appeal-state][data-state=accepted]').waitFor();
       expect(await page.locator('[data-testid=decision-made]').innerText()).toContain('周复核');
-      await shot(page, 'appeals-09-accepted', 'appeal-decision');
+      await screenshot(page, 'appeals-09-accepted', { manual: 'appeal-decision' });
 
       // The admin's appeal for 吉林市 is accepted with adjusted points; an assessor's for 四平市 is rejected.
       const zhou = await apiSession(server, 'zhou', 'zhou-password-1');
@@ -433,7 +396,7 @@ describe('one appeal from filing to the correction run, in the editor', () => {
       await row.waitFor();
       expect(await row.getAttribute('data-changed')).toBe('true');
       expect(await row.innerText()).toContain('生态环境保护督察问题逾期未完成整改数');
-      await shot(page, 'appeals-12-impact', 'correction-impact');
+      await screenshot(page, 'appeals-12-impact', { manual: 'correction-impact' });
 
       await page.goto(`${server.base}/runs/${correctionId}/correction`);
       const notice = page.locator('[data-testid=correction-notice]');

@@ -8,37 +8,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  ARTIFACTS,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { screenshot, type TestServer } from './browser.ts';
+import { signedInPage, startE2e, stopE2e, versionIdOf, waiters, type Api } from './helpers/e2e.ts';
 
 const STEP = 90_000;
 const WAIT = { timeout: 20_000, interval: 100 };
 
 /** Playwright-style waiting assertions on top of vitest's `expect.poll`. */
-const textOf = (l: Locator) => expect.poll(() => l.innerText(), WAIT);
-const valueOf = (l: Locator) => expect.poll(() => l.inputValue(), WAIT);
-const countOf = (l: Locator) => expect.poll(() => l.count(), WAIT);
-const attrOf = (l: Locator, name: string) => expect.poll(() => l.getAttribute(name), WAIT);
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
-const hidden = (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT.timeout });
+const { textOf, valueOf, countOf, attrOf, visible, hidden } = waiters(WAIT);
 
 /** A screenshot in test-artifacts/ (the whole page by default). */
-async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage });
-  return path;
-}
+const shot = (page: Page, name: string, fullPage = true) => screenshot(page, name, { fullPage });
 
 describe('editor: data, runs, diff, reports and audit in the browser', () => {
   let server: TestServer;
@@ -58,23 +39,16 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
   let lastPm25 = '';
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    ({ context, page, errors: pageErrors } = await openPage(browser));
-    await signIn(page, server);
+    let admin: Api;
+    ({ server, browser, admin } = await startE2e());
+    ({ context, page, errors: pageErrors } = await signedInPage(browser, server));
 
     // The versions the samples seeded, and the 2024 data as the export writes it, changed in one
     // place: 长春市's PM2.5 target lowered to 28 (so its PM2.5 of 31, as last year, is 3 over: 1.5
     // deducted, and a binding target missed).
     const api = context.request;
-    const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
-      id: number;
-      year: number;
-      status: string;
-    }[];
-    v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
-    v2025 = versions.find((v) => v.year === 2025)!.id;
+    v2024 = await versionIdOf(admin, 2024, 'published');
+    v2025 = await versionIdOf(admin, 2025);
     const exported = await (
       await api.get(`${server.base}/api/datasets/2024/export?format=csv&versionId=${v2024}`)
     ).text();
@@ -109,15 +83,12 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
 
     // Last year's run, so the region page has a previous result to show beside this year's.
     const prev = await api.post(`${server.base}/api/runs`, {
-      data: { versionId: versions.find((v) => v.year === 2023 && v.status === 'published')!.id, year: 2023 },
+      data: { versionId: await versionIdOf(admin, 2023, 'published'), year: 2023 },
     });
     expect(prev.status()).toBe(201);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'checks cells as you type, refuses a CSV with a bad cell showing the cell’s problem, then imports the fixed file',
@@ -167,7 +138,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(bad.getByTestId('cell-import-problem')).toBe('文件中为「二十八」：应为数值');
       await valueOf(bad.locator('input')).toBe('34');
       await bad.scrollIntoViewIfNeeded();
-      await screenshot(page, 'assess-01-import-refused', false);
+      await shot(page, 'assess-01-import-refused', false);
 
       // The fixed file is checked first: the preview lists the cells it changes, before → after, and
       // nothing is saved until confirmed; cancelling leaves the data as it was.
@@ -187,7 +158,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
         new RegExp(`—\\s*→\\s*${lastPm25}\\s*$`),
       );
       await textOf(page.getByTestId('import-confirm')).toBe(`确认导入（${changedCells}处改动）`);
-      await screenshot(page, 'assess-01b-import-preview', false);
+      await shot(page, 'assess-01b-import-preview', false);
       await page.getByTestId('import-cancel').click();
       await countOf(page.getByTestId('import-preview')).toBe(0);
       await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('34');
@@ -206,7 +177,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       );
       await countOf(page.getByTestId('import-problems')).toBe(0);
       await valueOf(page.locator('td[data-region="220100"][data-key="pm25_target"] input')).toBe('28');
-      await screenshot(page, 'assess-02-imported', false);
+      await shot(page, 'assess-02-imported', false);
 
       // The template download is the version's XLSX.
       const template = await context.request.get(
@@ -270,7 +241,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       );
       expect(xlsx.status()).toBe(200);
       expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
-      await screenshot(page, 'assess-03-run-results');
+      await shot(page, 'assess-03-run-results');
     },
     STEP,
   );
@@ -293,9 +264,9 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await textOf(page.getByTestId('previous')).toContain('2023 年');
       await page.locator('tr[data-item="pm25"] details summary').click();
       await textOf(page.locator('tr[data-item="pm25"] .trace')).toContain('公式结果 5.5');
-      await screenshot(page, 'assess-04-region');
+      await shot(page, 'assess-04-region');
       await page.locator('tr[data-item="pm25"]').scrollIntoViewIfNeeded();
-      await screenshot(page, 'assess-04b-region-deduction', false);
+      await shot(page, 'assess-04b-region-deduction', false);
     },
     STEP,
   );
@@ -321,7 +292,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await countOf(co2).toBe(1);
       await textOf(co2).toMatch(/分值\s*4\s*→\s*5/);
       await textOf(page.getByTestId('changes')).toContain('非化石能源占一次能源消费比重');
-      await screenshot(page, 'assess-05-diff');
+      await shot(page, 'assess-05-diff');
     },
     STEP,
   );
@@ -356,7 +327,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await page.emulateMedia({ media: 'print' });
       await hidden(page.locator('header.top'));
       await hidden(page.getByTestId('print'));
-      await screenshot(page, 'assess-06-notice-print');
+      await shot(page, 'assess-06-notice-print');
       await page.emulateMedia({ media: 'screen' });
       await page.setViewportSize({ width: 1280, height: 800 });
     },
@@ -377,7 +348,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       const run = table.locator(`tr[data-action="run.create"]`).first();
       await textOf(run).toContain(`考核 #${runId}`);
       await attrOf(run.getByRole('link'), 'href').toBe(`/runs/${runId}`);
-      await screenshot(page, 'assess-07-audit', false);
+      await shot(page, 'assess-07-audit', false);
 
       // Filtered to imports only.
       await page.getByTestId('audit-action').selectOption('dataset.import');
@@ -420,7 +391,7 @@ describe('editor: data, runs, diff, reports and audit in the browser', () => {
       await dialog.getByRole('button', { name: '保存' }).click();
       await visible(dialog.getByText('年度格式不正确'));
       await dialog.getByRole('button', { name: '取消' }).click();
-      await screenshot(page, 'assess-08-regions', false);
+      await shot(page, 'assess-08-regions', false);
       expect(pageErrors).toEqual([]);
     },
     STEP,

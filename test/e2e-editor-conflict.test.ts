@@ -8,17 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type OpenedPage,
-  type TestServer,
-} from './browser.ts';
+import { openPage, screenshot, signIn, type OpenedPage, type TestServer } from './browser.ts';
+import { addUsers, startE2e, stopE2e, versionIdOf, type Api } from './helpers/e2e.ts';
 
 const STEP = 90_000;
 const EDITOR2 = { username: 'editor2', password: 'editor2-password' };
@@ -29,7 +20,7 @@ describe('two people editing one draft', () => {
   let a: OpenedPage;
   let b: OpenedPage;
   let draftId = 0;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
 
   const stored = async () => (await api('GET', `/api/versions/${draftId}`)).body;
   const basis = (page: Page) => page.locator('textarea[data-path="/basis"]');
@@ -50,18 +41,9 @@ describe('two people editing one draft', () => {
   }
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    api = await apiSession(server, 'admin', server.adminPassword);
-    const created = await api('POST', '/api/users', {
-      ...EDITOR2,
-      displayName: '第二位编辑',
-      role: 'editor',
-    });
-    expect(created.status).toBe(201);
-    const drafts = await api('GET', '/api/versions?family=jilin-eco-target&year=2025&status=draft');
-    draftId = drafts.body.versions[0].id;
+    ({ server, browser, admin: api } = await startE2e());
+    await addUsers(api, [{ ...EDITOR2, displayName: '第二位编辑', role: 'editor' }]);
+    draftId = await versionIdOf(api, 2025, 'draft');
     a = await openPage(browser);
     b = await openPage(browser);
     await signIn(a.page, server);
@@ -70,10 +52,7 @@ describe('two people editing one draft', () => {
     await open(b.page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'a conflicting edit of one field asks; "采用对方的" takes theirs and the dialog stays gone after a reload',

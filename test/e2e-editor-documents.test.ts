@@ -6,35 +6,20 @@
  * With ECOSCORE_UPDATE_MANUAL=1 it also writes the user manual's screenshots to docs/images/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ARTIFACTS,
-  ROOT,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { ROOT, openPage, screenshot, type TestServer } from './browser.ts';
+import { signedInPage, startE2e, stopE2e, versionIdOf, waiters, type Api } from './helpers/e2e.ts';
 import { docxParts, docxText } from '../server/documents/test-files.ts';
 
 const STEP = 120_000;
 const WAIT = { timeout: 20_000, interval: 100 };
 const MANUAL = process.env.ECOSCORE_UPDATE_MANUAL === '1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
+const { visible } = waiters(WAIT);
 
 /** A screenshot in test-artifacts/, and for the manual a small JPEG in docs/images/. */
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `documents-${name}.png`) });
-  if (MANUAL) {
-    mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs/images', `${name}.jpg`), type: 'jpeg', quality: 60 });
-  }
-}
+const shot = (page: Page, name: string) => screenshot(page, `documents-${name}`, { manual: name });
 
 /** Clicks a download link and returns the file's name and bytes. */
 async function download(page: Page, testid: string): Promise<{ name: string; body: Buffer }> {
@@ -59,18 +44,11 @@ describe('editor: official documents', () => {
   ) as string[];
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    ({ context, page, errors } = await openPage(browser));
-    await signIn(page, server);
+    let admin: Api;
+    ({ server, browser, admin } = await startE2e());
+    ({ context, page, errors } = await signedInPage(browser, server));
     const api = context.request;
-    const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
-      id: number;
-      year: number;
-      status: string;
-    }[];
-    v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
+    v2024 = await versionIdOf(admin, 2024, 'published');
     const run = await api.post(`${server.base}/api/runs`, {
       data: { versionId: v2024, year: 2024 },
       headers: { origin: server.base },
@@ -79,10 +57,7 @@ describe('editor: official documents', () => {
     runId = (await run.json()).id;
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'downloads the notice (and its public version) as .docx and .pdf from the run page',

@@ -7,29 +7,15 @@
  * Screenshots go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  ARTIFACTS,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { screenshot, type TestServer } from './browser.ts';
+import { signedInPage, startE2e, stopE2e, versionIdOf, waiters, type Api } from './helpers/e2e.ts';
 
 const STEP = 180_000;
 const WAIT = { timeout: 90_000, interval: 200 };
-const countOf = (l: Locator) => expect.poll(() => l.count(), WAIT);
-const textOf = (l: Locator) => expect.poll(() => l.innerText(), WAIT);
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
+const { countOf, textOf, visible } = waiters(WAIT);
 
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
-}
+const shot = (page: Page, name: string, fullPage = false) => screenshot(page, name, { fullPage });
 
 describe('editor: 规则体检 and 整改路径 in the browser', () => {
   let server: TestServer;
@@ -42,19 +28,16 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
   let fraudIndex = -1;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    ({ context, page, errors: pageErrors } = await openPage(browser, { width: 1440, height: 900 }));
-    await signIn(page, server);
+    let admin: Api;
+    ({ server, browser, admin } = await startE2e());
+    ({
+      context,
+      page,
+      errors: pageErrors,
+    } = await signedInPage(browser, server, { width: 1440, height: 900 }));
     const api = context.request;
-    const versions = (await (await api.get(`${server.base}/api/versions`)).json()).versions as {
-      id: number;
-      year: number;
-      status: string;
-    }[];
-    v2025 = versions.find((v) => v.year === 2025 && v.status === 'draft')!.id;
-    const v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
+    v2025 = await versionIdOf(admin, 2025, 'draft');
+    const v2024 = await versionIdOf(admin, 2024, 'published');
     // The draft's data-fraud veto rewritten so that it can never fire (satisfaction is at most 100).
     const draft = await (await api.get(`${server.base}/api/versions/${v2025}`)).json();
     const doc = draft.document;
@@ -72,10 +55,7 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
     runId = (await run.json()).id;
   }, STEP);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'finds the impossible veto live, shows it on its field, and turns an overlap into a test',

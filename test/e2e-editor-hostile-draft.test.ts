@@ -9,18 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  ROOT,
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type OpenedPage,
-  type TestServer,
-} from './browser.ts';
+import { ROOT, screenshot, type OpenedPage, type TestServer } from './browser.ts';
+import { signedInPage, startE2e, stopE2e, versionIdOf, type Api } from './helpers/e2e.ts';
 
 /** The 2024 rules with 26 derived strings, each twice the one before (2^25 × 4 characters). */
 function hostileDocument(): Record<string, unknown> {
@@ -54,17 +44,10 @@ describe('a hostile draft in the editor', () => {
   let seededDraftId = 0;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    const api = await apiSession(server, 'admin', server.adminPassword);
-    const versions = (await api('GET', '/api/versions')).body.versions as {
-      id: number;
-      year: number;
-      status: string;
-    }[];
-    const v2024 = versions.find((v) => v.year === 2024 && v.status === 'published')!.id;
-    seededDraftId = versions.find((v) => v.year === 2025 && v.status === 'draft')!.id;
+    let api: Api;
+    ({ server, browser, admin: api } = await startE2e());
+    const v2024 = await versionIdOf(api, 2024, 'published');
+    seededDraftId = await versionIdOf(api, 2025, 'draft');
     const draft = await api('POST', '/api/versions', { from: v2024 });
     expect(draft.status).toBe(201);
     const put = await api(
@@ -75,14 +58,10 @@ describe('a hostile draft in the editor', () => {
     );
     expect(put.status).toBe(200);
     hostileId = draft.body.id;
-    opened = await openPage(browser);
-    await signIn(opened.page, server);
+    opened = await signedInPage(browser, server);
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it('keeps the tab responsive, says why the preview stopped, and recovers for the next draft', async () => {
     const { page } = opened;

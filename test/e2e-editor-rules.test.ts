@@ -8,17 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type OpenedPage,
-  type TestServer,
-} from './browser.ts';
+import { apiSession, openPage, screenshot, signIn, type OpenedPage, type TestServer } from './browser.ts';
+import { startE2e, stopE2e, type Api } from './helpers/e2e.ts';
 
 const STEP = 60_000;
 
@@ -42,21 +33,15 @@ describe('rule editor in the browser', () => {
   let draftId = 0;
   /** The 2025 draft the server seeded (not the one made here). */
   let seededDraftId = 0;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser, admin: api } = await startE2e());
     main = await openPage(browser);
     page = main.page;
-    api = await apiSession(server, 'admin', server.adminPassword);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'opens / on the Chinese sign-in page and signs in',

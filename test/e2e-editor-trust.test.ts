@@ -9,16 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { apiSession, openPage, screenshot, signIn, type TestServer } from './browser.ts';
+import { addUsers, startE2e, stopE2e, versionIdOf, type Api } from './helpers/e2e.ts';
 
 const STEP = 90_000;
 
@@ -26,35 +18,19 @@ describe('four eyes in the editor', () => {
   let server: TestServer;
   let browser: Browser;
   let draftId = 0;
-  let admin: Awaited<ReturnType<typeof apiSession>>;
+  let admin: Api;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    admin = await apiSession(server, 'admin', server.adminPassword);
-    for (const [username, role] of [
-      ['zhao', 'editor'],
-      ['qian', 'editor'],
-      ['sun', 'assessor'],
-    ])
-      expect(
-        (
-          await admin('POST', '/api/users', {
-            username,
-            displayName: `${username} ${role}`,
-            password: `${username}-password-1`,
-            role,
-          })
-        ).status,
-      ).toBe(201);
-    draftId = (await admin('GET', '/api/versions?year=2025&status=draft')).body.versions[0].id;
+    ({ server, browser, admin } = await startE2e());
+    await addUsers(admin, [
+      { username: 'zhao', role: 'editor', displayName: 'zhao editor' },
+      { username: 'qian', role: 'editor', displayName: 'qian editor' },
+      { username: 'sun', role: 'assessor', displayName: 'sun assessor' },
+    ]);
+    draftId = await versionIdOf(admin, 2025, 'draft');
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'an editor requests publication; the draft is locked and the requester cannot approve',

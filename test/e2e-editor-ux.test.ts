@@ -6,16 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { openPage, screenshot, signIn, type TestServer } from './browser.ts';
+import { addUsers, startE2e, stopE2e, type Api } from './helpers/e2e.ts';
 
 const STEP = 90_000;
 const WAIT = { timeout: 20_000, interval: 100 };
@@ -23,23 +15,18 @@ const WAIT = { timeout: 20_000, interval: 100 };
 describe('editor: everyday use', () => {
   let server: TestServer;
   let browser: Browser;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
   const versions: Record<number, number> = {};
   let run2024 = 0;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    api = await apiSession(server, 'admin', server.adminPassword);
+    ({ server, browser, admin: api } = await startE2e());
     const same = { origin: server.base };
-    const created = await api(
-      'POST',
-      '/api/users',
-      { username: 'rev', displayName: '审阅人甲', role: 'reviewer', password: 'reviewer-pass-1' },
+    await addUsers(
+      api,
+      [{ username: 'rev', displayName: '审阅人甲', role: 'reviewer', password: 'reviewer-pass-1' }],
       same,
     );
-    expect(created.status).toBe(201);
     for (const v of (await api('GET', '/api/versions?status=published')).body.versions)
       versions[v.year] = v.id;
     for (const year of [2023, 2024]) {
@@ -49,10 +36,7 @@ describe('editor: everyday use', () => {
     }
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     "after signing out, the next user lands on their own role's start page, not the last user's page",

@@ -8,23 +8,14 @@
  * test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RuleDocument } from '../engine/types.ts';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  openPage,
-  screenshot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { screenshot, type TestServer } from './browser.ts';
+import { signedInPage, startE2e, stopE2e, waiters, type Api } from './helpers/e2e.ts';
 
 const STEP = 90_000;
 const WAIT = { timeout: 20_000, interval: 100 };
-const textOf = (l: Locator) => expect.poll(() => l.innerText(), WAIT);
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT.timeout });
+const { textOf, visible } = waiters(WAIT);
 
 const YEAR = 2025;
 const A = '220100';
@@ -118,16 +109,12 @@ describe('editor: schema version 2 (parameters, labelled choices, last year valu
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
-  let call: Awaited<ReturnType<typeof apiSession>>;
+  let call: Api;
   let versionId = 0;
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    ({ page, errors: pageErrors } = await openPage(browser, { width: 1440, height: 900 }));
-    await signIn(page, server);
-    call = await apiSession(server, 'admin', server.adminPassword);
+    ({ server, browser, admin: call } = await startE2e());
+    ({ page, errors: pageErrors } = await signedInPage(browser, server, { width: 1440, height: 900 }));
     const created = await call('POST', '/api/versions', { document: doc }, { origin: server.base });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     versionId = created.body.id;
@@ -142,10 +129,7 @@ describe('editor: schema version 2 (parameters, labelled choices, last year valu
     expect(now.status, JSON.stringify(now.body)).toBe(200);
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   it(
     'edits parameters: a used one is locked and cannot be removed, a bad key is shown on its field',

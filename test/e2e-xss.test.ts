@@ -9,15 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  apiSession,
-  ensureEditorBuilt,
-  launchBrowser,
-  screenshot,
-  signIn,
-  startServer,
-  type TestServer,
-} from './browser.ts';
+import { apiSession, screenshot, signIn, type TestServer } from './browser.ts';
+import { startE2e, stopE2e, type Api } from './helpers/e2e.ts';
 
 const STEP = 240_000;
 
@@ -37,7 +30,7 @@ interface Findings {
 describe('stored XSS through every label-like field', () => {
   let server: TestServer;
   let browser: Browser;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
   let publishedId = 0;
   let draftId = 0;
   let runId = 0;
@@ -45,10 +38,7 @@ describe('stored XSS through every label-like field', () => {
   const REGION = '220100';
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-    api = await apiSession(server, 'admin', server.adminPassword);
+    ({ server, browser, admin: api } = await startE2e());
 
     const ok = (r: { status: number; body: unknown }, what: string) => {
       if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -135,10 +125,7 @@ describe('stored XSS through every label-like field', () => {
     ).id;
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopE2e(browser, server));
 
   /** Records everything that would show script running or markup injected. */
   async function watch(bypassCSP: boolean): Promise<{ context: BrowserContext; page: Page; f: Findings }> {

@@ -2,20 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../main.ts';
-import { repoRoot } from '../../test/helpers/cli.ts';
+import { cliInProcess } from '../../test/helpers/cli.ts';
 import { flawedDocument } from '../../engine/health/test-fixture.ts';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 const dir = mkdtempSync(join(tmpdir(), 'ecoscore-check-'));
 const write = (name: string, value: unknown) => {

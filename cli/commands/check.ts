@@ -3,14 +3,13 @@
  * 13). Exit 0 when there is no finding other than conditions_overlap, 1 when there is, 2 for an
  * invalid or unreadable document. `--coverage` adds which parts the document's own tests exercise.
  */
-import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
 import { documentCoverage, INFO_CODES } from '../../engine/health/index.ts';
 import { checkDocumentExact } from '../../engine/health/exact/check.ts';
 import type { Coverage, HealthReport } from '../../engine/health/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
-import { CliInputError, readRulesFile } from '../io.ts';
+import { CliInputError, readValidRules } from '../io.ts';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
@@ -19,9 +18,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr('用法 / usage: ecoscore check RULES.json [--json] [--coverage]\n');
     return 2;
   }
-  let rules;
+  let doc: RuleDocument;
   try {
-    rules = await readRulesFile(positional[0], io.cwd);
+    doc = await readValidRules(positional[0], io.cwd);
   } catch (e) {
     if (e instanceof CliInputError) {
       io.stderr(e.message + '\n');
@@ -29,17 +28,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const problems = errorsOf(validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }));
-  if (problems.length > 0) {
-    io.stderr(`${rules.path}: 规则文档无效 / invalid rule document:\n`);
-    for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
-    return 2;
-  }
-  const doc = rules.document as RuleDocument;
   const report = await checkDocumentExact(doc, { timeLimitMs: 30_000 });
   const coverage = flags.has('coverage') ? documentCoverage(doc) : undefined;
   if (json) io.stdout(JSON.stringify({ ...report, ...(coverage ? { coverage } : {}) }, null, 2) + '\n');
-  else io.stdout(formatReport(rules.path, report, coverage));
+  else io.stdout(formatReport(positional[0], report, coverage));
   return report.findings.some((f) => !INFO_CODES.has(f.code)) ? 1 : 0;
 }
 

@@ -2,19 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../main.ts';
-import { repoRoot } from '../../test/helpers/cli.ts';
+import { cliInProcess, repoRoot } from '../../test/helpers/cli.ts';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: repoRoot,
-  });
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 const rules = 'rules/jilin-eco-target/2024.json';
 

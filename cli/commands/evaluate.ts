@@ -3,14 +3,14 @@
  * and ranked (SPEC sections 3 and 4). Exit 0 when every region was scored, 1 when some could not
  * be, 2 for an invalid document or an unreadable file.
  */
-import { evaluate, formulaLabels, renderFormula, errorsOf, validateDocument } from '../../engine/index.ts';
+import { evaluate, formulaLabels, renderFormula } from '../../engine/index.ts';
 import { forPeople } from '../../engine/numeric/round.ts';
 import { choiceLabel } from '../../engine/document/v2.ts';
 import { evaluateStreamed, type StreamedEvaluation } from '../../engine/evaluate/stream.ts';
 import type { Evaluation, RegionError, RegionResult, RuleDocument } from '../../engine/index.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
-import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
+import { CliInputError, readDataFile, readValidRules } from '../io.ts';
 import { renderTable } from '../table.ts';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -25,16 +25,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const [rulesPath, dataPath] = positional;
   try {
-    const rules = await readRulesFile(rulesPath, io.cwd);
-    const problems = errorsOf(
-      validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }),
-    );
-    if (problems.length > 0) {
-      io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
-      for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
-      return 2;
-    }
-    const doc = rules.document as RuleDocument;
+    const doc = await readValidRules(rulesPath, io.cwd);
     const parsed = await readDataFile(dataPath, io.cwd, doc);
     const trace = !flags.has('no-trace');
     // --json streams the results (memory grows with one group of regions, not all of them).

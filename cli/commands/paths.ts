@@ -4,13 +4,12 @@
  * a path exists (or the grade is already reached), 1 when none does or the region cannot be
  * scored, 2 for wrong usage, an invalid document, an unreadable file, or an unknown region or grade.
  */
-import { errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/index.ts';
 import { PathError } from '../../engine/health/index.ts';
 import { exactGradePath, type ExactGradePath } from '../../engine/health/exact/paths.ts';
 import type { CliIo } from '../main.ts';
 import { parseArgs } from '../main.ts';
-import { CliInputError, readDataFile, readRulesFile } from '../io.ts';
+import { CliInputError, readDataFile, readValidRules } from '../io.ts';
 
 const USAGE =
   '用法 / usage: ecoscore paths RULES.json DATA.(json|csv|xlsx) --region CODE [--to GRADE] [--json]\n';
@@ -25,16 +24,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const [rulesPath, dataPath] = positional;
   try {
-    const rules = await readRulesFile(rulesPath, io.cwd);
-    const problems = errorsOf(
-      validateDocument(rules.document, { sourceBytes: rules.bytes, runTests: false }),
-    );
-    if (problems.length > 0) {
-      io.stderr(`${rulesPath}: 规则文档无效 / invalid rule document:\n`);
-      for (const p of problems) io.stderr(`${p.path || '/'} ${p.code} ${p.message}\n`);
-      return 2;
-    }
-    const doc = rules.document as RuleDocument;
+    const doc = await readValidRules(rulesPath, io.cwd);
     const parsed = await readDataFile(dataPath, io.cwd, doc);
     const data = parsed.dataset.regions.find((r) => r.code === region);
     if (!data) {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { RuleDocument } from '../types.ts';
+import { airCategory, levelInput, TWO_GRADES } from '../../test/helpers/v2-fixture.ts';
 import { datasetToCsv, parseDatasetCsv, parseDatasetJson } from './parse.ts';
 import { datasetHash, normalizeDataset } from './hash.ts';
 import { evaluate } from '../evaluate/index.ts';
@@ -19,41 +20,19 @@ const doc: RuleDocument = {
   parameters: [{ key: 'rate', label: { zh: '每上升1μg/m³扣分' }, value: 0.5, unit: '分' }],
   inputs: [
     { key: 'pm25', label: { zh: 'PM2.5浓度' }, type: 'number', min: 0, previous: 'required' },
-    {
-      key: 'level',
-      label: { zh: '事件级别' },
-      type: 'string',
-      enum: [
-        { value: 'none', label: { zh: '无' } },
-        { value: 'general', label: { zh: '一般(Ⅳ级)' } },
-      ],
-      default: 'none',
-    },
+    levelInput({ default: 'none' }),
   ],
   categories: [
-    {
-      id: 'air',
-      label: { zh: '空气' },
+    airCategory({
+      id: 'pm25',
+      label: { zh: 'PM2.5' },
       maxPoints: 10,
-      items: [
-        {
-          id: 'pm25',
-          label: { zh: 'PM2.5' },
-          maxPoints: 10,
-          logic: {
-            '-': [
-              10,
-              { '*': [{ var: 'rate' }, { max: [0, { '-': [{ var: 'pm25' }, { var: 'prev.pm25' }] }] }] },
-            ],
-          },
-        },
-      ],
-    },
+      logic: {
+        '-': [10, { '*': [{ var: 'rate' }, { max: [0, { '-': [{ var: 'pm25' }, { var: 'prev.pm25' }] }] }] }],
+      },
+    }),
   ],
-  grades: [
-    { id: 'good', label: { zh: '良好' }, min: 9 },
-    { id: 'other', label: { zh: '其他' }, min: 0 },
-  ],
+  grades: TWO_GRADES,
 };
 
 describe('last year values and labelled choices in data files', () => {

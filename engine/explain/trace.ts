@@ -10,15 +10,16 @@
  * // zh: '细颗粒物(PM2.5)年均浓度 37 μg/m³，…，细颗粒物(PM2.5)浓度目标 34 μg/m³：PM2.5浓度超过目标的量 3 μg/m³ × 0.5 = 1.5，扣 1.5 分'
  * // en: 'PM2.5 annual mean 37 μg/m³, …, PM2.5 target 34 μg/m³: PM2.5 above target 3 μg/m³ × 0.5 = 1.5, 1.5 deducted'
  */
-import { unitIn } from './units.ts';
-import type { Grade, Input, RegionResult, RuleDocument } from '../types.ts';
+import type { Input, RegionResult, RuleDocument } from '../types.ts';
 import { logic, truthy } from '../logic/operations.ts';
 import { argsOf, isOperation, operationOf, variablesOf } from '../logic/walk.ts';
 import { renderFormula, formulaLabels, type FormulaLabel } from '../render/formula.ts';
 import { roundHalfAway } from '../numeric/round.ts';
 import { choiceLabel, PREV_PREFIX, prevKeyOf } from '../document/v2.ts';
+import { WORDS, fmt, labelOf, valueText, type Lang, type Words } from './words.ts';
 
-export type Lang = 'zh' | 'en';
+export { fmt, fmtScore, type Lang } from './words.ts';
+export { adjustmentLabel, gradePath, type GradeStep } from './grade.ts';
 
 /** One value a formula read. */
 export interface Fact {
@@ -73,104 +74,6 @@ export function explainValues(
   return { ...(result.values ?? {}), ...previous, ...(result.derived ?? {}) };
 }
 
-interface Words {
-  /** A document's unit in this language. */
-  unit: (u: string) => string;
-  sep: string;
-  colon: string;
-  then: string;
-  yes: string;
-  no: string;
-  none: string;
-  noDeduction: string;
-  notApplicable: string;
-  deducted: (d: string) => string;
-  exhausted: (max: string, d: string) => string;
-  byFormula: (p: string, d: string) => string;
-  holds: (c: string) => string;
-  notHolds: (c: string) => string;
-  noneHolds: string;
-  branchPoints: (c: string, p: string, d: string) => string;
-  bonus: (p: string) => string;
-  noBonus: string;
-  raw: (r: string) => string;
-  clampLow: string;
-  clampHigh: (max: string) => string;
-  rounded: (digits: number, p: string) => string;
-}
-
-const pts = (p: string) => `${p} ${p === '1' ? 'point' : 'points'}`;
-
-const WORDS: Record<Lang, Words> = {
-  zh: {
-    unit: (u) => u,
-    sep: '，',
-    colon: '：',
-    then: '；',
-    yes: '是',
-    no: '否',
-    none: '（无数据）',
-    noDeduction: '未扣分',
-    notApplicable: '不适用（按所在类别的不适用处理计分）',
-    deducted: (d) => `扣 ${d} 分`,
-    exhausted: (max, d) => `扣完为止（分值 ${max} 分），扣 ${d} 分`,
-    byFormula: (p, d) => `按公式得 ${p} 分，扣 ${d} 分`,
-    holds: (c) => `「${c}」成立`,
-    notHolds: (c) => `「${c}」不成立`,
-    noneHolds: '各条件均不成立',
-    branchPoints: (c, p, d) => `${c}，本项得 ${p} 分，扣 ${d} 分`,
-    bonus: (p) => `加 ${p} 分`,
-    noBonus: '不加分',
-    raw: (r) => `公式结果 ${r}`,
-    clampLow: '低于 0，按 0 分计',
-    clampHigh: (max) => `超过分值，按 ${max} 分计`,
-    rounded: (digits, p) => `保留 ${digits} 位小数得 ${p} 分`,
-  },
-  en: {
-    unit: (u) => unitIn(u, 'en'),
-    sep: ', ',
-    colon: ': ',
-    then: '; ',
-    yes: 'yes',
-    no: 'no',
-    none: '(no data)',
-    noDeduction: 'no deduction',
-    notApplicable: "not applicable (scored by its category's rule for items that do not apply)",
-    deducted: (d) => `${d} deducted`,
-    exhausted: (max, d) => `capped at the item's ${max} points: ${d} deducted`,
-    byFormula: (p, d) => `${pts(p)} by the formula, ${d} deducted`,
-    holds: (c) => `“${c}” holds`,
-    notHolds: (c) => `“${c}” does not hold`,
-    noneHolds: 'none of the conditions holds',
-    branchPoints: (c, p, d) => `${c}: ${pts(p)}, ${d} deducted`,
-    bonus: (p) => `${p} bonus ${p === '1' ? 'point' : 'points'}`,
-    noBonus: 'no bonus',
-    raw: (r) => `formula result ${r}`,
-    clampLow: 'below 0, counted as 0',
-    clampHigh: (max) => `above the item's points, counted as ${max}`,
-    rounded: (digits, p) => `rounded to ${digits} decimals: ${pts(p)}`,
-  },
-};
-
-/** A number for reading: at most `digits` decimals (half away from zero), a real minus sign. */
-export function fmt(n: unknown, digits = 2): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return n === null || n === undefined ? '—' : String(n);
-  const r = roundHalfAway(n, digits);
-  return (Object.is(r, -0) ? 0 : r).toString().replace(/^-/, '−');
-}
-
-/** A score (total, base, bonus) with exactly the document's decimals, as in a results table: 96.80. */
-export function fmtScore(n: unknown, digits = 2): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return fmt(n, digits);
-  const r = roundHalfAway(n, digits);
-  return (Object.is(r, -0) ? 0 : r).toFixed(digits).replace(/^-/, '−');
-}
-
-function labelOf(l: { zh: string; en?: string } | undefined, key: string, lang: Lang): string {
-  if (!l) return key;
-  return lang === 'en' ? l.en || l.zh : l.zh;
-}
-
 function lookup(doc: RuleDocument) {
   const inputs = new Map<string, Input>((doc.inputs ?? []).map((i) => [i.key, i]));
   const derived = new Map((doc.derived ?? []).map((d) => [d.key, d]));
@@ -208,18 +111,6 @@ function inputValueText(input: Input, value: unknown, w: Words, digits: number, 
   const choice = choiceLabel(input, value);
   return choice ? labelOf(choice, String(value), lang) : valueText(value, input.unit, w, digits);
 }
-
-function valueText(value: unknown, unit: string | undefined, w: Words, digits: number): string {
-  if (value === null || value === undefined) return w.none;
-  if (typeof value === 'boolean') return value ? w.yes : w.no;
-  if (typeof value === 'number') {
-    const n = fmt(value, Math.max(digits, 4));
-    if (!unit) return n;
-    return unit === '%' || unit === '‰' ? `${n}${unit}` : `${n} ${w.unit(unit)}`;
-  }
-  return String(value);
-}
-
 /** Labels of the document's inputs and derived values, for rendering formulas. */
 export function labelsFor(doc: RuleDocument): Record<string, FormulaLabel> {
   return formulaLabels(doc);
@@ -513,100 +404,4 @@ export function explainCondition(
     formula: renderFormula(when, { lang: ctx.lang, labels: labelsFor(ctx.doc) }),
     facts: factsOf(when, ctx),
   };
-}
-
-export interface GradeStep {
-  kind: 'total' | 'score' | 'downgrade' | 'cap' | 'veto' | 'final';
-  text: string;
-  grade?: string;
-}
-
-/** How the final grade came about: score grade, then downgrades, caps and vetoes (SPEC section 3, steps 7–10). */
-export function gradePath(result: RegionResult, doc: RuleDocument, lang: Lang): GradeStep[] {
-  const grades: Grade[] = doc.grades ?? [];
-  const p = doc.precision ?? 2;
-  const name = (id: string) => labelOf(grades.find((g) => g.id === id)?.label, id, lang);
-  const zh = lang === 'zh';
-  const steps: GradeStep[] = [];
-  const cap = doc.bonus?.cap;
-  const bonusNote =
-    result.bonusUncapped > result.bonus
-      ? zh
-        ? `（加分合计 ${fmt(result.bonusUncapped, p)} 分，封顶 ${fmt(cap ?? result.bonus, p)} 分）`
-        : ` (bonus items sum to ${fmt(result.bonusUncapped, p)}, capped at ${fmt(cap ?? result.bonus, p)})`
-      : '';
-  steps.push({
-    kind: 'total',
-    text: zh
-      ? `总分 ${fmt(result.total, p)} = 基础分 ${fmt(result.base, p)} + 加分 ${fmt(result.bonus, p)}${bonusNote}`
-      : `Total ${fmt(result.total, p)} = base ${fmt(result.base, p)} + bonus ${fmt(result.bonus, p)}${bonusNote}`,
-  });
-  const sg = grades.find((g) => g.id === result.scoreGrade);
-  steps.push({
-    kind: 'score',
-    grade: result.scoreGrade,
-    text: zh
-      ? `按分数评为「${name(result.scoreGrade)}」${sg ? `（${fmt(sg.min, p)} 分及以上）` : ''}`
-      : `By score: ${name(result.scoreGrade)}${sg ? ` (${fmt(sg.min, p)} and above)` : ''}`,
-  });
-  let index = grades.findIndex((g) => g.id === result.scoreGrade);
-  const last = grades.length - 1;
-  const downs = (doc.downgrades ?? []).filter((d) => result.downgrades.includes(d.id));
-  if (downs.length) {
-    const levels = downs.map((d) => d.levels ?? 1);
-    const drop =
-      (doc.downgradeStacking ?? 'max') === 'sum' ? levels.reduce((a, b) => a + b, 0) : Math.max(...levels);
-    const before = index;
-    if (index >= 0) index = Math.min(last, index + drop);
-    const same = index === before ? (zh ? '（已是最低等级）' : ' (already the lowest grade)') : '';
-    const labels = downs.map((d) => `「${labelOf(d.label, d.id, lang)}」`).join(zh ? '、' : ', ');
-    steps.push({
-      kind: 'downgrade',
-      grade: grades[index]?.id,
-      text: zh
-        ? `触发降档项${labels}，降 ${drop} 档 → 「${name(grades[index]?.id ?? '')}」${same}`
-        : `Downgrade ${labels}: down ${drop} level${drop > 1 ? 's' : ''} → ${name(grades[index]?.id ?? '')}${same}`,
-    });
-  }
-  for (const c of (doc.caps ?? []).filter((x) => result.caps.includes(x.id))) {
-    const ci = grades.findIndex((g) => g.id === c.maxGrade);
-    const changes = ci > index;
-    if (changes) index = ci;
-    const same = changes ? '' : zh ? '（等级不变）' : ' (no change)';
-    steps.push({
-      kind: 'cap',
-      grade: grades[index]?.id,
-      text: zh
-        ? `触发封顶项「${labelOf(c.label, c.id, lang)}」：不得高于「${name(c.maxGrade)}」→ 「${name(grades[index]?.id ?? '')}」${same}`
-        : `Cap “${labelOf(c.label, c.id, lang)}”: at most ${name(c.maxGrade)} → ${name(grades[index]?.id ?? '')}${same}`,
-    });
-  }
-  const vetoes = (doc.vetoes ?? []).filter((v) => result.vetoes.includes(v.id));
-  if (vetoes.length) {
-    const labels = vetoes.map((v) => `「${labelOf(v.label, v.id, lang)}」`).join(zh ? '、' : ', ');
-    steps.push({
-      kind: 'veto',
-      grade: grades[last]?.id,
-      text: zh
-        ? `触发否决项${labels}：直接评为「${name(grades[last]?.id ?? '')}」`
-        : `Veto ${labels}: ${name(grades[last]?.id ?? '')} whatever the score`,
-    });
-  }
-  steps.push({
-    kind: 'final',
-    grade: result.grade,
-    text: zh ? `最终等级「${name(result.grade)}」` : `Final grade: ${name(result.grade)}`,
-  });
-  return steps;
-}
-
-/** The label of an adjustment (veto, downgrade or cap) by id, falling back to the id. */
-export function adjustmentLabel(
-  doc: RuleDocument | null,
-  kind: 'veto' | 'downgrade' | 'cap',
-  id: string,
-  lang: Lang,
-): string {
-  const list = kind === 'veto' ? doc?.vetoes : kind === 'downgrade' ? doc?.downgrades : doc?.caps;
-  return labelOf(list?.find((x) => x.id === id)?.label, id, lang);
 }

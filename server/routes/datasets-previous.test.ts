@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { RuleDocument } from '../../engine/types.ts';
+import { airCategory, levelInput, TWO_GRADES } from '../../test/helpers/v2-fixture.ts';
 import { schemaProblems, useFixture } from './test-helpers.ts';
 
 const doc: RuleDocument = {
@@ -26,36 +27,17 @@ const doc: RuleDocument = {
       unit: '%',
       previous: 'required',
     },
-    {
-      key: 'level',
-      label: { zh: '事件级别' },
-      type: 'string',
-      enum: [
-        { value: 'none', label: { zh: '无' } },
-        { value: 'general', label: { zh: '一般(Ⅳ级)' } },
-      ],
-      previous: 'optional',
-    },
+    levelInput({ previous: 'optional' }),
   ],
   categories: [
-    {
-      id: 'air',
-      label: { zh: '空气' },
+    airCategory({
+      id: 'ratio',
+      label: { zh: '优良天数' },
       maxPoints: 10,
-      items: [
-        {
-          id: 'ratio',
-          label: { zh: '优良天数' },
-          maxPoints: 10,
-          logic: { if: [{ '>=': [{ var: 'ratio' }, { var: 'prev.ratio' }] }, 10, 5] },
-        },
-      ],
-    },
+      logic: { if: [{ '>=': [{ var: 'ratio' }, { var: 'prev.ratio' }] }, 10, 5] },
+    }),
   ],
-  grades: [
-    { id: 'good', label: { zh: '良好' }, min: 9 },
-    { id: 'other', label: { zh: '其他' }, min: 0 },
-  ],
+  grades: TWO_GRADES,
 };
 
 describe('last year values in the data grid, the template and the exports', () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../cli/main.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${repoRoot}bin/ecoscore.js`;
@@ -20,4 +21,18 @@ export function runCli(
       },
     );
   });
+}
+
+/** Runs `ecoscore ARGS` in this process (cli/main.ts, from the repository's root) and collects its output. */
+export async function cliInProcess(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: repoRoot,
+  });
+  return { code, stdout, stderr };
 }
