@@ -22,7 +22,8 @@ import { applyRegionValues, type IncomingRegion } from './db/datasets.ts';
 import { StoreError } from './db/errors.ts';
 import { listRegions, loadRegions, parseRegionsCsv } from './db/regions.ts';
 import { datasetValues, regions, ruleVersions, users } from './db/schema.ts';
-import { approveVersion, createDraft, getVersion, listVersions, requestPublication } from './db/versions.ts';
+import { createDraft, getVersion, listVersions } from './db/versions.ts';
+import { approveVersion, requestPublication } from './db/version-publication.ts';
 
 export const RULES_DIR = projectPath('rules');
 export const SEED_ACTOR = 'system';

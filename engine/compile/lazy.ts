@@ -18,7 +18,7 @@
  */
 import type { BonusItemResult, CategoryResult, ItemResult, RegionResult } from '../types.ts';
 import { traceOf } from './messages.ts';
-import { rounded } from './result.ts';
+import { rounded } from './round.ts';
 import type { CompiledDocument } from './shapes.ts';
 
 /**

@@ -5,7 +5,7 @@
 import type { BonusItemResult, CategoryResult, ItemResult, RegionError, RegionResult } from '../types.ts';
 import type { RegionOutcome } from '../evaluate/score.ts';
 import { categoryPoints } from '../evaluate/category.ts';
-import { fastRoundHalfAway } from './round.ts';
+import { rounded } from './round.ts';
 import { Item, TracedItem } from './result-objects.ts';
 import { eagerResult, lazyResult, type Head, type RawPool } from './lazy.ts';
 import { truthy } from './ops.ts';
@@ -22,12 +22,6 @@ import {
 } from './messages.ts';
 
 const NO_ITEMS: ItemResult[] = [];
-
-/** A rounded value without -0. */
-export function rounded(x: number, digits: number): number {
-  const r = fastRoundHalfAway(x, digits);
-  return r === 0 ? 0 : r;
-}
 
 /**
  * Steps 3–10 for a region whose values are all computed (in the slots, and in `lane` of the

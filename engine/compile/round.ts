@@ -51,3 +51,9 @@ export function fastRoundedSum(values: readonly number[], digits: number): numbe
   for (let i = 0; i < values.length; i++) s += values[i];
   return fastRoundHalfAway(s, digits);
 }
+
+/** A rounded value without -0. */
+export function rounded(x: number, digits: number): number {
+  const r = fastRoundHalfAway(x, digits);
+  return r === 0 ? 0 : r;
+}

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { saveDatasetGrid } from './datasets.ts';
 import { createRun } from './runs.ts';
 import { demoDocument, publishApproved, useFreshDb } from './test-fixture.ts';
-import { createDraft, getVersion, requestPublication } from './versions.ts';
+import { createDraft, getVersion } from './versions.ts';
+import { requestPublication } from './version-publication.ts';
 
 const h = useFreshDb();
 

@@ -72,23 +72,19 @@ export {
   deleteDraft,
   validateVersion,
   runVersionTests,
+  retireVersion,
+  blankDocument,
+  MAX_DOCUMENT_BYTES,
+} from './versions.ts';
+export {
   publishVersion,
   requestPublication,
   withdrawPublication,
   approveVersion,
   pendingVersions,
-  retireVersion,
-  blankDocument,
-  MAX_DOCUMENT_BYTES,
-} from './versions.ts';
-export type {
-  Version,
-  VersionSummary,
-  VersionFilter,
-  CreateDraftInput,
-  PublishOptions,
-  VersionRequest,
-} from './versions.ts';
+} from './version-publication.ts';
+export type { Version, VersionSummary, VersionFilter, CreateDraftInput, PublishOptions } from './versions.ts';
+export type { VersionRequest } from './version-publication.ts';
 
 export {
   getDataset,

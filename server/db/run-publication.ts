@@ -17,7 +17,7 @@ import { publicationMessage } from '../trust/seal.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
 import type { Db } from './client.ts';
 import { ConflictError, type ImportProblem } from './errors.ts';
-import { getRunResultTexts, getRunRow } from './runs.ts';
+import { getRunResultTexts, getRunRow, publicationOf } from './runs.ts';
 import { ruleVersions, runPublications, type RunPublicationRow } from './schema.ts';
 import type { RunPublication, RunRequest } from './run-types.ts';
 export type { RunPublication, RunRequest } from './run-types.ts';
@@ -28,24 +28,6 @@ export interface RunPublicationInput {
   docNumber?: unknown;
   publishedOn?: unknown;
   appealDays?: unknown;
-}
-
-export function publicationOf(row: RunPublicationRow): RunPublication {
-  return {
-    runId: row.runId,
-    status: row.status,
-    docNumber: row.docNumber,
-    publishedOn: row.publishedOn,
-    appealDays: row.appealDays,
-    appealEndsOn: row.appealEndsOn,
-    requestedBy: row.requestedBy,
-    requestedAt: row.requestedAt,
-    approvedBy: row.approvedBy,
-    approvedAt: row.approvedAt,
-    fourEyes: row.fourEyes,
-    keyId: row.keyId,
-    signature: row.signature,
-  };
 }
 
 function checkInput(input: RunPublicationInput): {

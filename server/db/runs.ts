@@ -8,6 +8,8 @@
  * audit entry that finished it and an Ed25519 signature of its seal (document, dataset and results
  * hashes, engine version); every read that serves results re-checks them (server/trust/integrity.ts).
  */
+import type { RunPublicationRow } from './schema.ts';
+import type { RunPublication } from './run-types.ts';
 import { createHash } from 'node:crypto';
 import { transaction } from './dialect.ts';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
@@ -24,7 +26,6 @@ import { appendAudit, nowIso, type Tx } from './audit.ts';
 import { assertRunIntact } from '../trust/integrity.ts';
 import { signFor } from '../trust/keys.ts';
 import { sealMessage } from '../trust/seal.ts';
-import { publicationOf, type RunPublication } from './run-publication.ts';
 import { appealStateOf } from './appeal-window.ts';
 import type { Db } from './client.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
@@ -463,4 +464,22 @@ export async function getRunRegion(
   const previous = await previousRegionResult(db, family, row.year, code);
   if (previous) await intactTexts(db, await getRunRow(db, previous.runId));
   return { ...(JSON.parse(text) as RegionResult), previous };
+}
+
+export function publicationOf(row: RunPublicationRow): RunPublication {
+  return {
+    runId: row.runId,
+    status: row.status,
+    docNumber: row.docNumber,
+    publishedOn: row.publishedOn,
+    appealDays: row.appealDays,
+    appealEndsOn: row.appealEndsOn,
+    requestedBy: row.requestedBy,
+    requestedAt: row.requestedAt,
+    approvedBy: row.approvedBy,
+    approvedAt: row.approvedAt,
+    fourEyes: row.fourEyes,
+    keyId: row.keyId,
+    signature: row.signature,
+  };
 }

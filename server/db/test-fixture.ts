@@ -8,7 +8,8 @@ import { afterEach, beforeEach } from 'vitest';
 import type { RuleDocument } from '../../engine/types.ts';
 import { openDatabase, type OpenedDatabase } from './client.ts';
 import { loadRegions, parseRegionsCsv } from './regions.ts';
-import { approveVersion, requestPublication, type Version } from './versions.ts';
+import { type Version } from './versions.ts';
+import { approveVersion, requestPublication } from './version-publication.ts';
 import type { Db } from './client.ts';
 
 export const REGIONS_CSV = fileURLToPath(new URL('../../rules/regions.csv', import.meta.url));

@@ -9,12 +9,11 @@ import {
   getVersion,
   listFamilies,
   listVersions,
-  approveVersion,
-  requestPublication,
   retireVersion,
   updateDraft,
   validateVersion,
 } from './versions.ts';
+import { approveVersion, requestPublication } from './version-publication.ts';
 import { contentHash } from '../../engine/index.ts';
 
 const h = useFreshDb({ regions: false });

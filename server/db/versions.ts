@@ -20,15 +20,6 @@ import { and, eq } from 'drizzle-orm';
 import { contentHash, errorsOf, validateDocument } from '../../engine/index.ts';
 import type { RuleDocument } from '../../engine/types.ts';
 import { appendAudit, nowIso, type Tx } from './audit.ts';
-// Publication (four eyes) lives in its own module; re-exported so callers keep one import.
-export {
-  approveVersion,
-  pendingVersions,
-  publishVersion,
-  requestPublication,
-  withdrawPublication,
-  type VersionRequest,
-} from './version-publication.ts';
 import type { Db } from './client.ts';
 import {
   ConflictError,

@@ -5,7 +5,7 @@
 import { listChanges } from '../db/data-changes.ts';
 import { pendingRunPublications } from '../db/run-publication.ts';
 import { getRunSummary } from '../db/runs.ts';
-import { pendingVersions } from '../db/versions.ts';
+import { pendingVersions } from '../db/version-publication.ts';
 import { signerFor } from '../trust/keys.ts';
 import type { RouteDeps } from './deps.ts';
 import { route, type RouteSpec } from './registry.ts';

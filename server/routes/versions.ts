@@ -10,14 +10,16 @@ import {
   getVersion,
   listFamilies,
   listVersions,
-  approveVersion,
-  publishVersion,
-  requestPublication,
   retireVersion,
-  withdrawPublication,
   updateDraft,
   type Version,
 } from '../db/versions.ts';
+import {
+  approveVersion,
+  publishVersion,
+  requestPublication,
+  withdrawPublication,
+} from '../db/version-publication.ts';
 import { buildTemplate } from '../io/template.ts';
 import { ApiError } from '../problem.ts';
 import { versionState } from '../db/version-reads.ts';

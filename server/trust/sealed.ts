@@ -19,7 +19,8 @@ import {
 import type { Dataset, RegionError, RegionResult, RuleDocument } from '../../engine/types.ts';
 import type { Tx } from '../db/audit.ts';
 import { getRunDataset, getRunResultTexts, getRunRow, orderEvaluation } from '../db/runs.ts';
-import { publicationOf, type RunPublication } from '../db/run-publication.ts';
+import { type RunPublication } from '../db/run-publication.ts';
+import { publicationOf } from '../db/runs.ts';
 import { runPublications, signingKeys } from '../db/schema.ts';
 import { getVersion } from '../db/versions.ts';
 import { eq } from 'drizzle-orm';
