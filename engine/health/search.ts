@@ -7,7 +7,7 @@
  */
 import { mulberry32 } from '../sensitivity/prng.ts';
 import type { AbstractScope } from './interpret.ts';
-import { abstractScope, concreteContext, type Box, type Domain, type VarRange } from './domain.ts';
+import { abstractScope, concreteContext, rootScope, type Box, type Domain, type VarRange } from './domain.ts';
 
 export interface Query {
   /** The inputs the property depends on (all others keep their base values). */
@@ -58,7 +58,7 @@ export function exists(d: Domain, q: Query, opts: SearchOptions): Outcome {
       return { kind: 'unknown', reason: 'budget' };
     boxes++;
     const node = stack.pop() as Node;
-    const scope = abstractScope(d, node.box);
+    const scope = boxes === 1 ? rootScope(d) : abstractScope(d, node.box);
     if (!q.abs(scope) || q.refute?.(node.box)) {
       opts.onRefuted?.(scope);
       continue;
