@@ -189,13 +189,15 @@ export function rangeAV(r: VarRange): AV {
   return av ?? NULL;
 }
 
-/** The abstract scope of a box: inputs from their ranges, constants, derived values computed lazily. */
-export function abstractScope(d: Domain, box: Box): AbstractScope {
+/**
+ * The abstract scope of a box: inputs from their ranges (those not in the box from `outside`, else
+ * their whole range), constants, derived values computed lazily. */
+export function abstractScope(d: Domain, box: Box, outside?: Box): AbstractScope {
   const memo = new Map<string, AV>();
   const scope: AbstractScope = {
     memo: new WeakMap(),
     get(name) {
-      const r = box.get(name) ?? d.ranges.get(name);
+      const r = box.get(name) ?? outside?.get(name) ?? d.ranges.get(name);
       if (r) return rangeAV(r);
       if (d.constants.has(name)) return constAV(d.constants.get(name));
       if (!d.derivedKeys.has(name)) return undefined;
@@ -208,7 +210,7 @@ export function abstractScope(d: Domain, box: Box): AbstractScope {
       return v;
     },
     mayBeMissing(name) {
-      const r = box.get(name) ?? d.ranges.get(name);
+      const r = box.get(name) ?? outside?.get(name) ?? d.ranges.get(name);
       if (r) return r.nul;
       if (d.derivedKeys.has(name)) {
         const v = scope.get(name);

@@ -37,6 +37,8 @@ export interface SearchOptions {
   onRefuted?: (scope: AbstractScope) => void;
   /** Try concrete points (false: bounds only, no witnesses). */
   witnesses?: boolean;
+  /** The ranges of the inputs outside `vars` (default: their whole declared ranges). */
+  fixed?: Box;
 }
 
 interface Node {
@@ -58,7 +60,7 @@ export function exists(d: Domain, q: Query, opts: SearchOptions): Outcome {
       return { kind: 'unknown', reason: 'budget' };
     boxes++;
     const node = stack.pop() as Node;
-    const scope = boxes === 1 ? rootScope(d) : abstractScope(d, node.box);
+    const scope = boxes === 1 && !opts.fixed ? rootScope(d) : abstractScope(d, node.box, opts.fixed);
     if (!q.abs(scope) || q.refute?.(node.box)) {
       opts.onRefuted?.(scope);
       continue;
