@@ -266,50 +266,75 @@ function passesOptimistic(
 
 /** The query "changing only S reaches the grade", for the branch and bound of search.ts. */
 export function reachQuery(s: ReachSetup, S: string[]): Query {
-  const { p, toIdx } = s;
+  const { p, d, r0, toIdx } = s;
   const digits = p.precision;
   const last = p.grades.length - 1;
   const reaches = (r: RegionResult | null) => r !== null && (p.gradeIndex.get(r.grade) as number) <= toIdx;
+  const inS = new Set(S);
+  const reads = (f: unknown) => f !== undefined && inputReads(d, f).some((k) => inS.has(k));
+  // What reads no input of S keeps the region's own value (points, categories, conditions).
+  const still = new Map<string, number>();
+  for (const c of r0.categories) still.set(c.id, c.points);
+  const moving = p.doc.categories.filter((c) => c.items.some((it) => reads(it.logic) || reads(it.applies)));
+  const fixedBase = p.doc.categories.reduce(
+    (sum, c) => sum + (moving.includes(c) ? 0 : (still.get(c.id) ?? 0)),
+    0,
+  );
+  const bonusMoves = (p.doc.bonus?.items ?? []).some((b) => reads(b.logic));
+  const conds = <T extends { id: string; when: unknown }>(list: T[] | undefined, on: string[]) =>
+    (list ?? []).map((x) => ({ x, moves: reads(x.when), on: on.includes(x.id) }));
+  const vetoes = conds(p.doc.vetoes, r0.vetoes);
+  const caps = conds(p.doc.caps, r0.caps);
+  const downs = conds(p.doc.downgrades, r0.downgrades);
+  const unit = 10 ** -digits;
   return {
     vars: S,
     abs: (scope) => {
-      let base = 0;
-      for (const c of p.doc.categories) {
+      let base = fixedBase;
+      for (const c of moving) {
         let sum = 0;
-        let mayNotApply = false;
+        let unsure = false;
+        let na = 0;
+        let M = 0;
         for (const it of c.items) {
-          if (it.applies !== undefined && truthiness(evalIn(it.applies, scope)).canF) mayNotApply = true;
+          if (it.applies !== undefined) {
+            const t = truthiness(evalIn(it.applies, scope));
+            if (t.canT && t.canF) unsure = true;
+            if (!t.canT) {
+              na += it.maxPoints;
+              continue;
+            }
+          }
+          M += it.maxPoints;
           const av = evalIn(it.logic, scope);
           sum += av.num ? roundHalfAway(Math.min(Math.max(av.hi, 0), it.maxPoints), digits) : it.maxPoints;
         }
-        base += mayNotApply
-          ? Math.max(
-              sum,
-              c.maxPoints,
-              c.items.reduce((a, it) => a + it.maxPoints, 0),
-            )
-          : sum;
+        const all = c.items.reduce((a, it) => a + it.maxPoints, 0);
+        if (unsure) base += Math.max(sum + na, c.maxPoints, all);
+        else if (na === 0) base += sum;
+        else if ((c.notApplicable ?? 'full') === 'full') base += sum + na;
+        else base += M === 0 ? c.maxPoints : (sum * c.maxPoints) / M + unit;
       }
-      let bonus = 0;
-      for (const b of p.doc.bonus?.items ?? []) {
-        const av = evalIn(b.logic, scope);
-        bonus += av.num ? roundHalfAway(Math.max(0, av.hi), digits) : Infinity;
-      }
+      let bonus = bonusMoves ? 0 : r0.bonusUncapped;
+      if (bonusMoves)
+        for (const b of p.doc.bonus?.items ?? []) {
+          const av = evalIn(b.logic, scope);
+          bonus += av.num ? roundHalfAway(Math.max(0, av.hi), digits) : Infinity;
+        }
       const total = base + Math.min(bonus, p.bonusCap);
       const hi = total + 1e-9 * (1 + Math.abs(total));
       let g = p.grades.findIndex((x) => x.min <= hi);
       if (g < 0) g = last;
-      const must = (when: unknown) => !truthiness(evalIn(when, scope)).canF;
-      if (toIdx < last && (p.doc.vetoes ?? []).some((v) => must(v.when))) return false;
-      for (const c of p.doc.caps ?? [])
-        if (must(c.when) && (p.gradeIndex.get(c.maxGrade) ?? 0) > toIdx) return false;
+      const must = (c: { x: { when: unknown }; moves: boolean; on: boolean }) =>
+        c.moves ? !truthiness(evalIn(c.x.when, scope)).canF : c.on;
+      if (toIdx < last && vetoes.some(must)) return false;
+      for (const c of caps) if (must(c) && (p.gradeIndex.get(c.x.maxGrade) ?? 0) > toIdx) return false;
       let shift = 0;
-      for (const x of p.doc.downgrades ?? [])
-        if (must(x.when))
-          shift = p.stacking === 'sum' ? shift + (x.levels ?? 1) : Math.max(shift, x.levels ?? 1);
+      for (const c of downs)
+        if (must(c))
+          shift = p.stacking === 'sum' ? shift + (c.x.levels ?? 1) : Math.max(shift, c.x.levels ?? 1);
       return Math.min(last, g + shift) <= toIdx;
     },
-    fast: () => true,
     replay: (values) => reaches(quickScore(p, values)),
   };
 }
@@ -348,7 +373,14 @@ export async function fewestChanges(
       const hint = known.find((x) => x.set.length === set.length && x.set.every((k) => set.includes(k)));
       let o: Outcome = hint
         ? { kind: 'found', values: hint.values }
-        : exists(s.d, reachQuery(s, set), { base, fixed, deadline, maxBoxes: 400, witnesses: true });
+        : exists(s.d, reachQuery(s, set), {
+            base,
+            fixed,
+            deadline,
+            maxBoxes: 400,
+            witnesses: true,
+            hints: [extremes(s, set, base)],
+          });
       if (o.kind === 'unknown' && decide) o = await decide(set);
       if (o.kind === 'found') sets.push({ set, values: o.values });
       else if (o.kind === 'unknown') undecided.push(set);
@@ -373,7 +405,9 @@ export const COST_TOLERANCE = 1e-6;
  * The smallest change of the inputs of `set` (the sum of each change relative to `width`, a changed
  * choice counting 1) that reaches the grade, from a witness: each input moved back toward its value
  * as far as the engine still reaches (bisection, twice over), then a proof by branch and bound that
- * nothing cheaper by more than COST_TOLERANCE reaches (a cheaper witness found restarts it).
+ * nothing cheaper by more than COST_TOLERANCE reaches (a cheaper witness found restarts it). With a
+ * `ceiling` (the cost of another set's answer), the proof is only that nothing cheaper than both
+ * reaches: `proven` then says this set cannot beat the other.
  */
 export function cheapest(
   s: ReachSetup,
@@ -381,6 +415,7 @@ export function cheapest(
   witness: Record<string, unknown>,
   width: (key: string) => number,
   deadline: number,
+  ceiling = Infinity,
 ): Cheapest {
   const { p, toIdx, current } = s;
   const reaches = (v: Record<string, unknown>) => {
@@ -421,7 +456,7 @@ export function cheapest(
   const fixed = fixedBox(s);
   const reach = reachQuery(s, set);
   for (let round = 0; round < 4; round++) {
-    const bound = cost * (1 - COST_TOLERANCE);
+    const bound = Math.min(cost, ceiling) * (1 - COST_TOLERANCE);
     const q: Query = {
       vars: set,
       abs: (scope) => {
@@ -434,10 +469,18 @@ export function cheapest(
         }
         return lb < bound && reach.abs(scope);
       },
-      fast: () => true,
       replay: (v) => costOf(v) < bound && reaches(v),
     };
-    const o = exists(s.d, q, { base, fixed, deadline, maxBoxes: 3000, witnesses: true });
+    // Split each input just short of the witness's value, toward the region's: the boxes on the near
+    // side usually cannot reach, those on the far side cost at least (1 − tolerance) × cost.
+    const splitAt = (k: string, r: VarRange) => {
+      const a = current[k];
+      const b = values[k];
+      if (typeof a !== 'number' || typeof b !== 'number' || a === b) return undefined;
+      const x = a + (b - a) * (1 - COST_TOLERANCE / 2);
+      return r.kind === 'int' ? (b > a ? Math.floor(x) : Math.ceil(x)) : x;
+    };
+    const o = exists(s.d, q, { base, fixed, deadline, maxBoxes: 3000, witnesses: true, splitAt });
     if (o.kind === 'none') return { values, cost, proven: true };
     if (o.kind === 'unknown') return { values, cost, proven: false };
     values = { ...o.values };
@@ -445,4 +488,26 @@ export function cheapest(
     cost = costOf(values);
   }
   return { values, cost, proven: false };
+}
+
+/** Each input of the set at whichever end of its range scores the region higher (alone). */
+function extremes(s: ReachSetup, set: string[], base: Record<string, unknown>): Record<string, unknown> {
+  const { p } = s;
+  const score = (v: Record<string, unknown>) => {
+    const r = quickScore(p, v);
+    return r === null ? -Infinity : -(p.gradeIndex.get(r.grade) as number) * 1e9 + r.total;
+  };
+  const out: Record<string, unknown> = {};
+  for (const k of set) {
+    const r = s.d.ranges.get(k) as VarRange;
+    const ends = r.kind === 'set' ? r.values : [r.lo, r.hi].filter((x) => Math.abs(x) < 1e15);
+    let best = base[k];
+    let top = score(base);
+    for (const e of ends) {
+      const v = score({ ...base, [k]: e });
+      if (v > top) [best, top] = [e, v];
+    }
+    out[k] = best;
+  }
+  return out;
 }

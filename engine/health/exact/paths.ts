@@ -122,13 +122,7 @@ export async function exactGradePath(
     );
     return { syms, facts, count };
   };
-  // The search first: a path (an upper bound on the number of changes) or the reasons for none.
   const remaining = () => Math.max(1, Math.floor(deadline - performance.now()));
-  const h = gradePath(p, region, { to: opts.to, timeLimitMs: Math.max(100, limit * 0.2) });
-  const honest = (note: string): ExactGradePath => ({ ...h, minimal: false, note });
-  // A veto, or a cap below the grade, that reads no actual input fires whatever changes: proven.
-  if (!h.reachable && (h.reasons ?? []).some((x) => x.fixed && (x.kind === 'veto' || x.kind === 'cap')))
-    return { ...h, minimal: true, provenFor: 'floats' };
   const engineReaches = (vals: Record<string, unknown>) => {
     const r = scoreRegion(p, regionOf(definedOnly(vals), region.code, region.name), false).result;
     return r && (p.gradeIndex.get(r.grade) as number) <= toIdx ? r : null;
@@ -143,7 +137,7 @@ export async function exactGradePath(
     let complete = true;
     const until = performance.now() + Math.max(50, remaining() * 0.8);
     for (const { set, values: witness } of sets) {
-      const c = cheapest(setup, set, witness, width, until);
+      const c = cheapest(setup, set, witness, width, until, best?.cost);
       const r = engineReaches(c.values);
       if (!c.proven || !r) complete = false;
       if (r && (!best || c.cost < best.cost)) best = { r, values: c.values, cost: c.cost };
@@ -166,12 +160,6 @@ export async function exactGradePath(
           }),
     };
   };
-  // The fewest changes by the bound analysis (reach.ts): every smaller set of inputs refuted over
-  // the engine's floats; then the smallest changes of each reaching set, by the optimiser.
-  const changeable = actual.filter((k) => current[k] !== undefined && current[k] !== null);
-  const known = h.reachable
-    ? [{ set: h.changes.map((c) => c.key), values: withChanges(current, h.changes) }]
-    : [];
   const decide = async (set: string[]): Promise<Outcome> => {
     try {
       const m = build('sound', new Set(set));
@@ -182,19 +170,30 @@ export async function exactGradePath(
       throw e;
     }
   };
+  // The fewest changes by the bound analysis (reach.ts): every smaller set of inputs refuted over
+  // the engine's floats; then the smallest changes of each reaching set.
+  const changeable = actual.filter((k) => current[k] !== undefined && current[k] !== null);
   const setup: ReachSetup = { p, d, r0: start.r0, toIdx, current, changeable };
-  const few = await fewestChanges(
-    setup,
-    h.reachable ? h.changes.length : changeable.length,
-    performance.now() + limit * 0.4,
-    decide,
-    known,
-  );
-  if (few.k === null && few.undecided.length === 0 && !h.reachable)
-    return { ...h, minimal: true, provenFor: 'floats' };
-  if (few.k !== null) {
-    const best = smallestOf(few.sets, few.k, setup);
+  const first = await fewestChanges(setup, changeable.length, performance.now() + limit * 0.25, decide);
+  if (first.k !== null) {
+    const best = smallestOf(first.sets, first.k, setup);
     if (best) return best;
+  }
+  // The search: a path (a witness for the sets the bound analysis left open) or the reasons for none.
+  const h = gradePath(p, region, { to: opts.to, timeLimitMs: Math.max(100, limit * 0.2) });
+  const honest = (note: string): ExactGradePath => ({ ...h, minimal: false, note });
+  // A veto, or a cap below the grade, that reads no actual input fires whatever changes: proven.
+  if (!h.reachable && (h.reasons ?? []).some((x) => x.fixed && (x.kind === 'veto' || x.kind === 'cap')))
+    return { ...h, minimal: true, provenFor: 'floats' };
+  if (first.k === null && first.undecided.length === 0 && !h.reachable)
+    return { ...h, minimal: true, provenFor: 'floats' };
+  if (h.reachable && first.undecided.length > 0) {
+    const known = [{ set: h.changes.map((c) => c.key), values: withChanges(current, h.changes) }];
+    const few = await fewestChanges(setup, h.changes.length, performance.now() + limit * 0.3, decide, known);
+    if (few.k !== null) {
+      const best = smallestOf(few.sets, few.k, setup);
+      if (best) return best;
+    }
   }
   let exact;
   try {
