@@ -449,12 +449,12 @@ export function cheapest(
         values = { ...values, [k]: good };
       }
   };
-  tighten();
-  let cost = costOf(values);
   const base: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(current)) if (v !== undefined) base[k] = v;
   const fixed = fixedBox(s);
   const reach = reachQuery(s, set);
+  tighten();
+  let cost = costOf(values);
   for (let round = 0; round < 4; round++) {
     const bound = Math.min(cost, ceiling) * (1 - COST_TOLERANCE);
     const q: Query = {
@@ -481,7 +481,8 @@ export function cheapest(
       return r.kind === 'int' ? (b > a ? Math.floor(x) : Math.ceil(x)) : x;
     };
     const o = exists(s.d, q, { base, fixed, deadline, maxBoxes: 3000, witnesses: true, splitAt });
-    if (o.kind === 'none') return { values, cost, proven: true };
+    if (o.kind === 'none')
+      return { values, cost: Number.isFinite(cost) ? cost : costOf(values), proven: true };
     if (o.kind === 'unknown') return { values, cost, proven: false };
     values = { ...o.values };
     tighten();
