@@ -190,20 +190,28 @@ function itemHi(
 }
 
 /**
- * Whether the set S passes the necessary condition: the gains it can make reach the total the grade
- * needs after the downgrades it cannot touch, and no veto or cap it cannot touch holds the region.
+ * The necessary condition: the gains of the units the inputs of `gainSet` touch (plus `extra`) reach
+ * the total the grade needs after the downgrades that cannot stop firing with `liftSet` changed, and
+ * no veto or cap that cannot stop firing holds the region. For a set S: passes(S, 0, S); for a
+ * partial set C completed from `rest`: passes(C, the best remaining gains, C ∪ rest) — an upper
+ * bound of every completion (each input's units counted in full).
  */
-function passes(s: ReachSetup, pr: Prepared, S: ReadonlySet<string>): boolean {
-  const touches = (reads: Set<string>) => [...reads].some((k) => S.has(k));
+function passes(
+  s: ReachSetup,
+  pr: Prepared,
+  gainSet: ReadonlySet<string>,
+  extra: number,
+  liftSet: ReadonlySet<string>,
+): boolean {
   let shift = 0;
   for (const c of pr.firing) {
-    if (pr.mayLift(c, S)) continue;
+    if (pr.mayLift(c, liftSet)) continue;
     if (c.kind === 'veto' && s.toIdx < s.p.grades.length - 1) return false;
     if (c.kind === 'cap' && c.gi > s.toIdx) return false;
     if (c.kind === 'downgrade') shift = s.p.stacking === 'sum' ? shift + c.levels : Math.max(shift, c.levels);
   }
-  let gain = 0;
-  for (const u of pr.units) if (touches(u.reads)) gain += u.gain;
+  let gain = extra;
+  for (const u of pr.units) if ([...u.reads].some((k) => gainSet.has(k))) gain += u.gain;
   const total = s.r0.total + gain;
   return total + 1e-9 * (1 + Math.abs(total)) >= pr.need(shift);
 }
@@ -218,7 +226,8 @@ export function* passingSets(s: ReachSetup, k: number, pr = prepare(s, fixedBox(
   const chosen: string[] = [];
   function* walk(i: number): Generator<string[]> {
     if (chosen.length === k) {
-      if (passes(s, pr, new Set(chosen))) yield [...chosen];
+      const S = new Set(chosen);
+      if (passes(s, pr, S, 0, S)) yield [...chosen];
       return;
     }
     if (xs.length - i < k - chosen.length) return;
@@ -229,39 +238,13 @@ export function* passingSets(s: ReachSetup, k: number, pr = prepare(s, fixedBox(
       .sort((a, b) => b - a)
       .slice(0, k - chosen.length)
       .reduce((a, g) => a + g, 0);
-    if (!passesOptimistic(s, pr, new Set(chosen), best, new Set(rest))) return;
+    if (!passes(s, pr, new Set(chosen), best, new Set([...chosen, ...rest]))) return;
     chosen.push(xs[i]);
     yield* walk(i + 1);
     chosen.pop();
     yield* walk(i + 1);
   }
   yield* walk(0);
-}
-
-/**
- * An optimistic `passes` for a partial set C completed from `rest`: conditions any of C ∪ rest reads
- * may be lifted, and the gains are C's plus those of the best k − |C| remaining inputs (each input's
- * units counted in full: an upper bound of any completion's gain).
- */
-function passesOptimistic(
-  s: ReachSetup,
-  pr: Prepared,
-  C: Set<string>,
-  best: number,
-  rest: Set<string>,
-): boolean {
-  const may = new Set([...C, ...rest]);
-  let shift = 0;
-  for (const c of pr.firing) {
-    if (pr.mayLift(c, may)) continue;
-    if (c.kind === 'veto' && s.toIdx < s.p.grades.length - 1) return false;
-    if (c.kind === 'cap' && c.gi > s.toIdx) return false;
-    if (c.kind === 'downgrade') shift = s.p.stacking === 'sum' ? shift + c.levels : Math.max(shift, c.levels);
-  }
-  let gain = best;
-  for (const u of pr.units) if ([...u.reads].some((k) => C.has(k))) gain += u.gain;
-  const total = s.r0.total + gain;
-  return total + 1e-9 * (1 + Math.abs(total)) >= pr.need(shift);
 }
 
 /** The query "changing only S reaches the grade", for the branch and bound of search.ts. */
