@@ -114,6 +114,12 @@ describe('editor: 规则体检 and 整改路径 in the browser', () => {
       await visible(changes);
       expect(await changes.innerText()).toContain('non_fossil_share');
       expect(await card.innerText()).toContain('已由计分引擎验证');
+      // Whether the solver proved the path minimal, in words (and the note when it did not).
+      const minimal = card.locator('[data-testid=path-minimal]');
+      await visible(minimal);
+      const proven = (await minimal.getAttribute('data-minimal')) === 'true';
+      expect(await minimal.innerText()).toContain(proven ? '已证明最少' : '未证明最少');
+      if (!proven) await visible(card.locator('[data-testid=path-note]'));
       await card.scrollIntoViewIfNeeded();
       await shot(page, 'health-path');
       // A region a downgrade holds back: out of reach, with the reason.

@@ -12,8 +12,8 @@ import { prepareDocument, type PreparedDocument } from '../evaluate/prepare.ts';
 import { roundHalfAway } from '../numeric/round.ts';
 import { truthy } from '../logic/operations.ts';
 import { truthiness } from './abstract.ts';
-import { absEval } from './interpret.ts';
-import { abstractScope, applyIn, domainOf, inputReads, unmodelledReads, type Domain } from './domain.ts';
+import { evalIn } from './interpret.ts';
+import { rootScope, applyIn, domainOf, inputReads, unmodelledReads, type Domain } from './domain.ts';
 import { exists, type Outcome, type Query } from './search.ts';
 import { constraintsOf, infeasible } from './relations.ts';
 import { findBaseline, replay } from './baseline.ts';
@@ -123,7 +123,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
         const appliesQuery = (want: boolean): Query => ({
           vars: inputReads(d, applies),
           abs: (scope) => {
-            const t = truthiness(absEval(applies, scope));
+            const t = truthiness(evalIn(applies, scope));
             return want ? t.canT : t.canF;
           },
           fast: (ctx) => truthy(applyIn(applies, ctx)) === want,
@@ -139,10 +139,10 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
       const appliesIn = (ctx: Record<string, unknown>) =>
         applies === undefined || truthy(applyIn(applies, ctx));
       const canApplyIn = (scope: Parameters<Query['abs']>[0]) =>
-        applies === undefined || truthiness(absEval(applies, scope)).canT;
+        applies === undefined || truthiness(evalIn(applies, scope)).canT;
       const pts = (raw: number) => roundHalfAway(Math.min(Math.max(raw, 0), it.maxPoints), digits);
       const range = (scope: Parameters<Query['abs']>[0]) => {
-        const av = absEval(it.logic, scope);
+        const av = evalIn(it.logic, scope);
         return av.num ? { lo: pts(av.lo), hi: pts(av.hi) } : null;
       };
       const vars =
@@ -248,7 +248,7 @@ export function checkPrepared(p: PreparedDocument, opts: CheckOptions = {}): Hea
     vars: [...new Set(parts.flatMap((x) => inputReads(d, x.when)))],
     abs: (scope) =>
       parts.every((x) => {
-        const t = truthiness(absEval(x.when, scope));
+        const t = truthiness(evalIn(x.when, scope));
         return x.fire ? t.canT : t.canF;
       }),
     fast: (ctx) => parts.every((x) => truthy(applyIn(x.when, ctx)) === x.fire),
@@ -372,9 +372,9 @@ function bonusUpper(p: PreparedDocument, d: Domain): number {
   const items = p.doc.bonus?.items ?? [];
   if (items.length === 0) return 0;
   let sum = 0;
-  const scope = abstractScope(d, new Map(d.ranges));
+  const scope = rootScope(d);
   for (const b of items) {
-    const av = absEval(b.logic, scope);
+    const av = evalIn(b.logic, scope);
     sum += av.num ? roundHalfAway(Math.max(0, av.hi), p.precision) : 0;
   }
   return Math.min(p.bonusCap, sum);

@@ -8,7 +8,7 @@ import type { Input, RegionData, RuleDocument } from '../types.ts';
 import { PREV_PREFIX, prevName, previousInputs } from '../document/v2.ts';
 import { logic } from '../logic/operations.ts';
 import { variablesOf } from '../logic/walk.ts';
-import { absEval, type AbstractScope } from './interpret.ts';
+import { evalIn, type AbstractScope } from './interpret.ts';
 import { constAV, join, NULL, numAV, strAV, type AV } from './abstract.ts';
 
 /** The values one input may take inside a box. */
@@ -44,6 +44,10 @@ export interface Domain {
   derivedKeys: Set<string>;
   /** Number literals of the document (split points and witness candidates). */
   constantsByVar: Map<string, number[]>;
+  /** Memo of inputReads / unmodelledReads per formula object. */
+  reads: WeakMap<object, { inputs: string[]; unmodelled: string[] }>;
+  /** The abstract scope of the whole domain (built once, its formula values memoised). */
+  root?: AbstractScope;
 }
 
 const BIG = Number.MAX_VALUE;
@@ -105,6 +109,7 @@ export function domainOf(doc: RuleDocument): Domain {
     derived,
     derivedKeys: new Set(derived.map((d) => d.key)),
     constantsByVar: new Map(),
+    reads: new WeakMap(),
   };
   collectConstants(domain);
   return domain;
@@ -136,40 +141,40 @@ function numbersIn(f: unknown, out = new Set<number>()): Set<number> {
   return out;
 }
 
-/** The inputs a formula reads, through derived values. */
-export function inputReads(d: Domain, formula: unknown): string[] {
-  const out = new Set<string>();
+/** The inputs a formula reads and the names it reads that the analysis cannot model. */
+function readsOf(d: Domain, formula: unknown): { inputs: string[]; unmodelled: string[] } {
+  const memoable = typeof formula === 'object' && formula !== null;
+  const hit = memoable ? d.reads.get(formula) : undefined;
+  if (hit) return hit;
+  const inputs = new Set<string>();
+  const unmodelled: string[] = [];
   const seen = new Set<string>();
   const walk = (f: unknown) => {
     for (const v of variablesOf(f)) {
-      if (d.ranges.has(v)) out.add(v);
-      else if (d.derivedKeys.has(v) && !seen.has(v)) {
-        seen.add(v);
-        walk(d.derived.find((x) => x.key === v)?.logic);
-      }
-    }
-  };
-  walk(formula);
-  return [...out];
-}
-
-/** Names a formula reads that the analysis cannot model (unknown or unsupported variables). */
-export function unmodelledReads(d: Domain, formula: unknown): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = (f: unknown) => {
-    for (const v of variablesOf(f)) {
-      if (d.ranges.has(v) || d.constants.has(v)) continue;
-      if (d.derivedKeys.has(v)) {
+      if (d.ranges.has(v)) inputs.add(v);
+      else if (d.constants.has(v)) continue;
+      else if (d.derivedKeys.has(v)) {
         if (!seen.has(v)) {
           seen.add(v);
           walk(d.derived.find((x) => x.key === v)?.logic);
         }
-      } else out.push(v);
+      } else unmodelled.push(v);
     }
   };
   walk(formula);
+  const out = { inputs: [...inputs], unmodelled };
+  if (memoable) d.reads.set(formula, out);
   return out;
+}
+
+/** The inputs a formula reads, through derived values. */
+export function inputReads(d: Domain, formula: unknown): string[] {
+  return [...readsOf(d, formula).inputs];
+}
+
+/** Names a formula reads that the analysis cannot model (unknown or unsupported variables). */
+export function unmodelledReads(d: Domain, formula: unknown): string[] {
+  return [...readsOf(d, formula).unmodelled];
 }
 
 /** The abstract value of one input's range. */
@@ -184,25 +189,28 @@ export function rangeAV(r: VarRange): AV {
   return av ?? NULL;
 }
 
-/** The abstract scope of a box: inputs from their ranges, constants, derived values computed lazily. */
-export function abstractScope(d: Domain, box: Box): AbstractScope {
+/**
+ * The abstract scope of a box: inputs from their ranges (those not in the box from `outside`, else
+ * their whole range), constants, derived values computed lazily. */
+export function abstractScope(d: Domain, box: Box, outside?: Box): AbstractScope {
   const memo = new Map<string, AV>();
   const scope: AbstractScope = {
+    memo: new WeakMap(),
     get(name) {
-      const r = box.get(name) ?? d.ranges.get(name);
+      const r = box.get(name) ?? outside?.get(name) ?? d.ranges.get(name);
       if (r) return rangeAV(r);
       if (d.constants.has(name)) return constAV(d.constants.get(name));
       if (!d.derivedKeys.has(name)) return undefined;
       let v = memo.get(name);
       if (!v) {
         memo.set(name, NULL); // a cycle (refused by validation) reads as null here
-        v = absEval(d.derived.find((x) => x.key === name)?.logic, scope);
+        v = evalIn(d.derived.find((x) => x.key === name)?.logic, scope);
         memo.set(name, v);
       }
       return v;
     },
     mayBeMissing(name) {
-      const r = box.get(name) ?? d.ranges.get(name);
+      const r = box.get(name) ?? outside?.get(name) ?? d.ranges.get(name);
       if (r) return r.nul;
       if (d.derivedKeys.has(name)) {
         const v = scope.get(name);
@@ -212,6 +220,11 @@ export function abstractScope(d: Domain, box: Box): AbstractScope {
     },
   };
   return scope;
+}
+
+/** The abstract scope of the whole domain, built once per domain. */
+export function rootScope(d: Domain): AbstractScope {
+  return (d.root ??= abstractScope(d, d.ranges));
 }
 
 /** The data context the engine builds for `values`: inputs, constants and derived values. */

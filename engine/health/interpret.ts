@@ -35,6 +35,19 @@ import {
 export interface AbstractScope {
   get(name: string): AV | undefined;
   mayBeMissing(name: string): boolean;
+  /** Values of whole formulas already evaluated in this scope (see `evalIn`). */
+  memo?: WeakMap<object, AV>;
+}
+
+/** `absEval` of a whole formula, memoised in the scope (a formula is asked about several times). */
+export function evalIn(formula: unknown, scope: AbstractScope): AV {
+  if (!scope.memo || typeof formula !== 'object' || formula === null) return absEval(formula, scope);
+  let v = scope.memo.get(formula);
+  if (!v) {
+    v = absEval(formula, scope);
+    scope.memo.set(formula, v);
+  }
+  return v;
 }
 
 const triAV = (r: Tri): AV => boolAV(r.canT, r.canF);

@@ -7,15 +7,15 @@
  */
 import { mulberry32 } from '../sensitivity/prng.ts';
 import type { AbstractScope } from './interpret.ts';
-import { abstractScope, concreteContext, type Box, type Domain, type VarRange } from './domain.ts';
+import { abstractScope, concreteContext, rootScope, type Box, type Domain, type VarRange } from './domain.ts';
 
 export interface Query {
   /** The inputs the property depends on (all others keep their base values). */
   vars: string[];
   /** Whether the property may hold somewhere in the box (false = proven not to). */
   abs(scope: AbstractScope): boolean;
-  /** The property at one point, evaluated on the formula (cheap). */
-  fast(ctx: Record<string, unknown>): boolean;
+  /** The property at one point, evaluated on the formula (cheap; absent: straight to `replay`). */
+  fast?(ctx: Record<string, unknown>): boolean;
   /** The property at one point, confirmed by the engine. */
   replay(values: Record<string, unknown>): boolean;
   /** An exact refutation of a box the intervals cannot refute (e.g. relations.ts), if any. */
@@ -37,6 +37,12 @@ export interface SearchOptions {
   onRefuted?: (scope: AbstractScope) => void;
   /** Try concrete points (false: bounds only, no witnesses). */
   witnesses?: boolean;
+  /** The ranges of the inputs outside `vars` (default: their whole declared ranges). */
+  fixed?: Box;
+  /** Points of the query's vars to try first (in the whole box). */
+  hints?: Record<string, unknown>[];
+  /** A preferred split point of a numeric range (used when strictly inside it). */
+  splitAt?: (key: string, r: VarRange) => number | undefined;
 }
 
 interface Node {
@@ -58,19 +64,22 @@ export function exists(d: Domain, q: Query, opts: SearchOptions): Outcome {
       return { kind: 'unknown', reason: 'budget' };
     boxes++;
     const node = stack.pop() as Node;
-    const scope = abstractScope(d, node.box);
+    const scope = boxes === 1 && !opts.fixed ? rootScope(d) : abstractScope(d, node.box, opts.fixed);
     if (!q.abs(scope) || q.refute?.(node.box)) {
       opts.onRefuted?.(scope);
       continue;
     }
     if (witnesses)
-      for (const pt of candidates(d, node.box, rng)) {
+      for (const pt of boxes === 1
+        ? [...(opts.hints ?? []), ...candidates(d, node.box, rng)]
+        : candidates(d, node.box, rng)) {
         const values = { ...opts.base, ...pt };
-        const ctx = concreteContext(d, values);
-        if (ctx && q.fast(ctx) && q.replay(values)) return { kind: 'found', values: clean(values) };
+        const ctx = q.fast ? concreteContext(d, values) : null;
+        if ((!q.fast || (ctx && q.fast(ctx))) && q.replay(values))
+          return { kind: 'found', values: clean(values) };
       }
     if (!witnesses) return { kind: 'unknown', reason: 'undecided' };
-    const kids = split(d, node);
+    const kids = split(d, node, opts.splitAt);
     if (!kids) undecided = true;
     else for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
@@ -104,7 +113,7 @@ function canSplit(r: VarRange): boolean {
 }
 
 /** Splits a box in two along the variable split least often so far (absent/present first). */
-export function split(d: Domain, node: Node): Node[] | null {
+export function split(d: Domain, node: Node, at?: SearchOptions['splitAt']): Node[] | null {
   let best: string | null = null;
   let bestScore = Infinity;
   for (const [k, r] of node.box) {
@@ -124,7 +133,10 @@ export function split(d: Domain, node: Node): Node[] | null {
     const h = Math.ceil(r.values.length / 2);
     halves.push({ ...r, values: r.values.slice(0, h) }, { ...r, values: r.values.slice(h) });
   } else {
-    const m = splitPoint(d, best, r);
+    const want = at?.(best, r);
+    const inside =
+      want !== undefined && want > r.lo && want < r.hi && (r.kind === 'real' || Number.isInteger(want));
+    const m = inside ? want : splitPoint(d, best, r);
     if (r.kind === 'int') halves.push({ ...r, hi: m }, { ...r, lo: m + 1 });
     else halves.push({ ...r, hi: m }, { ...r, lo: m });
   }

@@ -200,7 +200,13 @@ export class Encoder {
         if (raw.length === 1) return acc;
         for (let i = 1; i < raw.length; i++) {
           const b = this.number(this.enc(raw[i]), 'parseFloat');
-          acc = op === '+' ? this.arith(acc, b, (x, y) => x.add(y)) : this.mul(acc, b);
+          // Constant operands before the symbolic ones fold as json-logic's left-to-right loop does.
+          if (acc.k === 'c' && b.k === 'c')
+            acc = {
+              k: 'c',
+              v: op === '+' ? (acc.v as number) + (b.v as number) : (acc.v as number) * (b.v as number),
+            };
+          else acc = op === '+' ? this.arith(acc, b, (x, y) => x.add(y)) : this.mul(acc, b);
         }
         return acc;
       }

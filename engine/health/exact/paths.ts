@@ -15,7 +15,7 @@
  * @example await exactGradePath(doc, region, { to: 'excellent' }) // { …, minimal: true, cost: 0.12 }
  */
 import type { Arith, Bool, Model } from 'z3-solver';
-import type { RegionData, RuleDocument } from '../../types.ts';
+import type { RegionData, RegionResult, RuleDocument } from '../../types.ts';
 import { prepareDocument, type PreparedDocument } from '../../evaluate/prepare.ts';
 import { scoreRegion } from '../../evaluate/score.ts';
 import { regionOf, type VarRange } from '../domain.ts';
@@ -23,6 +23,8 @@ import { gradePath, pathStart, type GradePath, type PathOptions } from '../paths
 import { PREV_PREFIX } from '../../document/v2.ts';
 import { Encoder, Unsupported, type Val } from './encode.ts';
 import { scoreModel } from './score-model.ts';
+import { cheapest, fewestChanges, type ReachSetup } from '../reach.ts';
+import type { Outcome } from '../search.ts';
 import { exactRational, within, z3, type Z3 } from './z3.ts';
 
 type A = Arith<'ecoscore'>;
@@ -84,7 +86,7 @@ export async function exactGradePath(
   } catch (e) {
     return fallback(`求解器不可用 / the solver is not available: ${(e as Error).message}`);
   }
-  const build = (mode: 'exact' | 'sound') => {
+  const build = (mode: 'exact' | 'sound', only?: ReadonlySet<string>) => {
     const syms: Sym[] = [];
     const symbols = new Map<string, Val>();
     const constants: Record<string, unknown> = Object.fromEntries(p.parameters);
@@ -95,9 +97,10 @@ export async function exactGradePath(
         if (v !== undefined && v !== null) prev[input.key.slice(PREV_PREFIX.length)] = v;
         continue;
       }
-      const s = actual.includes(input.key)
-        ? symbolOf(Z, input.key, v, d.ranges.get(input.key) as VarRange, width)
-        : null;
+      const s =
+        actual.includes(input.key) && (!only || only.has(input.key))
+          ? symbolOf(Z, input.key, v, d.ranges.get(input.key) as VarRange, width)
+          : null;
       if (s) {
         syms.push(s);
         symbols.set(input.key, s.val);
@@ -119,12 +122,79 @@ export async function exactGradePath(
     );
     return { syms, facts, count };
   };
-  // The search first: a path (an upper bound on the number of changes) or the reasons for none.
+  const remaining = () => Math.max(1, Math.floor(deadline - performance.now()));
+  const engineReaches = (vals: Record<string, unknown>) => {
+    const r = scoreRegion(p, regionOf(definedOnly(vals), region.code, region.name), false).result;
+    return r && (p.gradeIndex.get(r.grade) as number) <= toIdx ? r : null;
+  };
+  /** The smallest changes of each fewest set (reach.ts `cheapest`); the cheapest wins. */
+  const smallestOf = (
+    sets: { set: string[]; values: Record<string, unknown> }[],
+    k: number,
+    setup: ReachSetup,
+  ): ExactGradePath | null => {
+    let best: { r: RegionResult; values: Record<string, unknown>; cost: number } | null = null;
+    let complete = true;
+    const until = performance.now() + Math.max(50, remaining() * 0.8);
+    for (const { set, values: witness } of sets) {
+      const c = cheapest(setup, set, witness, width, until, best?.cost);
+      const r = engineReaches(c.values);
+      if (!c.proven || !r) complete = false;
+      if (r && (!best || c.cost < best.cost)) best = { r, values: c.values, cost: c.cost };
+    }
+    if (!best) return null;
+    const { r, values } = best;
+    const moved = actual.filter((key) => !Object.is(values[key], current[key]));
+    const minimal = complete && moved.length === k;
+    return {
+      ...base,
+      to: { total: r.total, grade: r.grade },
+      reachable: true,
+      changes: moved.map((key) => ({ key, from: current[key], to: values[key] })),
+      minimal,
+      cost: Number(best.cost.toPrecision(12)),
+      ...(minimal
+        ? { provenFor: 'floats' as const }
+        : {
+            note: '最少改动数已证明，改动幅度未能在时限内证明为最小 / the fewest changes are proven; the sizes could not be proven smallest in time',
+          }),
+    };
+  };
+  const decide = async (set: string[]): Promise<Outcome> => {
+    try {
+      const m = build('sound', new Set(set));
+      const v = await soundly(() => m, Math.min(remaining(), limit * 0.1), null);
+      return v === 'unsat' ? { kind: 'none' } : { kind: 'unknown', reason: 'undecided' };
+    } catch (e) {
+      if (e instanceof Unsupported) return { kind: 'unknown', reason: 'undecided' };
+      throw e;
+    }
+  };
+  // The fewest changes by the bound analysis (reach.ts): every smaller set of inputs refuted over
+  // the engine's floats; then the smallest changes of each reaching set.
+  const changeable = actual.filter((k) => current[k] !== undefined && current[k] !== null);
+  const setup: ReachSetup = { p, d, r0: start.r0, toIdx, current, changeable };
+  const first = await fewestChanges(setup, changeable.length, performance.now() + limit * 0.25, decide);
+  if (first.k !== null) {
+    const best = smallestOf(first.sets, first.k, setup);
+    if (best) return best;
+  }
+  // The search: a path (a witness for the sets the bound analysis left open) or the reasons for none.
   const h = gradePath(p, region, { to: opts.to, timeLimitMs: Math.max(100, limit * 0.2) });
   const honest = (note: string): ExactGradePath => ({ ...h, minimal: false, note });
   // A veto, or a cap below the grade, that reads no actual input fires whatever changes: proven.
   if (!h.reachable && (h.reasons ?? []).some((x) => x.fixed && (x.kind === 'veto' || x.kind === 'cap')))
     return { ...h, minimal: true, provenFor: 'floats' };
+  if (first.k === null && first.undecided.length === 0 && !h.reachable)
+    return { ...h, minimal: true, provenFor: 'floats' };
+  if (h.reachable && first.undecided.length > 0) {
+    const known = [{ set: h.changes.map((c) => c.key), values: withChanges(current, h.changes) }];
+    const few = await fewestChanges(setup, h.changes.length, performance.now() + limit * 0.3, decide, known);
+    if (few.k !== null) {
+      const best = smallestOf(few.sets, few.k, setup);
+      if (best) return best;
+    }
+  }
   let exact;
   try {
     exact = build('exact');
@@ -132,7 +202,6 @@ export async function exactGradePath(
     if (e instanceof Unsupported) return honest(`未能精确建模 / not modelled exactly (${e.message})`);
     throw e;
   }
-  const remaining = () => Math.max(1, Math.floor(deadline - performance.now()));
   // How few changes: is there a path with fewer than the search's (any path, when it found none)?
   // Decided on the real-number model, then, time permitting, on the float one (`provenFor`).
   const fewer = h.reachable ? h.changes.length : null;
@@ -370,5 +439,12 @@ function relOf(s: Sym, a: unknown, b: unknown, width: (k: string) => number): nu
 function definedOnly(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function withChanges(current: Record<string, unknown>, changes: { key: string; to: unknown }[]) {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(current)) if (v !== undefined) out[k] = v;
+  for (const c of changes) out[c.key] = c.to;
   return out;
 }

@@ -56,6 +56,15 @@ const zh = {
   'path.input': '数据项',
   'path.from': '现值',
   'path.toValue': '调整为',
+  'path.minimal': '已证明最少',
+  'path.minimalTitle': '已证明：没有改动项更少的路径，且在该改动项数下改动幅度最小（{provenFor}）',
+  'path.notMinimal': '未证明最少',
+  'path.notMinimalTitle': '此路径已由计分引擎验证，但未能证明是最少改动',
+  'path.floats': '按引擎的双精度运算证明',
+  'path.reals': '按精确实数运算证明',
+  'path.noteLabel': '说明：',
+  'path.provenOut': '已证明无法达到',
+  'path.notProvenOut': '未证明无法达到',
 } as const;
 
 export type HealthKey = keyof typeof zh;
@@ -114,6 +123,16 @@ const en: Record<HealthKey, string> = {
   'path.input': 'Value',
   'path.from': 'Now',
   'path.toValue': 'Change to',
+  'path.minimal': 'proven minimal',
+  'path.minimalTitle':
+    'Proven: no path changes fewer values, and for that many values the changes are the smallest ({provenFor})',
+  'path.notMinimal': 'not proven minimal',
+  'path.notMinimalTitle': 'The engine confirmed this path, but it could not be proven the smallest',
+  'path.floats': "proven for the engine's double arithmetic",
+  'path.reals': 'proven for exact real arithmetic',
+  'path.noteLabel': 'Note: ',
+  'path.provenOut': 'proven out of reach',
+  'path.notProvenOut': 'not proven out of reach',
 };
 
 /** The health message for `key` in the current language, `{name}` placeholders filled. */
