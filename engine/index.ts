@@ -48,8 +48,16 @@ export type {
 } from './sensitivity/index.ts';
 export { runDocumentTests, testProblems } from './tests/run.ts';
 export type { TestOutcome, TestFailure } from './tests/run.ts';
-export { contentHash, canonicalJson, useSha256, pureSha256Hex, sha256OfText } from './hash/content-hash.ts';
-export type { Sha256Hex } from './hash/content-hash.ts';
+export {
+  contentHash,
+  canonicalJson,
+  useSha256,
+  pureSha256Hex,
+  pureSha256Stream,
+  sha256OfText,
+  sha256Stream,
+} from './hash/content-hash.ts';
+export type { Sha256Hex, Sha256Stream } from './hash/content-hash.ts';
 export { freezeValue, isFrozenValue } from './cache/frozen.ts';
 export { Lru } from './cache/lru.ts';
 export {

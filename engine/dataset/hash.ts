@@ -1,34 +1,54 @@
 import type { Dataset, RegionData } from '../types.ts';
-import { canonicalJson, sha256OfText } from '../hash/content-hash.ts';
+import { canonicalJson, sha256Stream } from '../hash/content-hash.ts';
 import { canonicalJsonOf, canonicalNumber, canonicalString } from '../hash/canonical.ts';
 
 /**
  * The content hash of a dataset, independent of the file format and of row order: SHA-256 over the
  * canonical JSON of `{ year, regions }` with regions sorted by code and missing values dropped
- * (`normalizeDataset`). Written straight from the dataset, without building the normalised copy:
- * the same text, byte for byte (test/canonical-hash.test.ts).
+ * (`normalizeDataset`). Written straight from the dataset, without building the normalised copy,
+ * and hashed group by group of regions, so memory grows with one group, not the whole text: the
+ * same bytes (test/canonical-hash.test.ts, engine/hash/canonical.test.ts).
  */
 export function datasetHash(dataset: Dataset): string {
-  return sha256OfText(canonicalDatasetJson(dataset));
+  const h = sha256Stream();
+  writeDatasetJson(dataset, (text) => h.update(text));
+  return h.digest();
 }
 
 const byCode = (a: RegionData, b: RegionData) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /** The canonical JSON of `normalizeDataset(dataset)`. */
 export function canonicalDatasetJson(dataset: Dataset): string {
+  let out = '';
+  writeDatasetJson(dataset, (text) => (out += text));
+  return out;
+}
+
+/** How many regions are written as one piece. */
+const GROUP = 512;
+
+/** Writes the canonical JSON of `normalizeDataset(dataset)` piece by piece. */
+function writeDatasetJson(dataset: Dataset, write: (text: string) => void): void {
   const regions = [...dataset.regions].sort(byCode);
-  return flatDatasetJson(dataset.year, regions) ?? writtenDatasetJson(dataset.year, regions);
+  const year = dataset.year;
+  const flatYear = year === undefined || (typeof year === 'number' && Number.isFinite(year));
+  write('{"regions":[');
+  for (let from = 0; from < regions.length; from += GROUP) {
+    const group = regions.slice(from, from + GROUP);
+    write((from > 0 ? ',' : '') + ((flatYear && flatRegionsJson(group)) || writtenRegionsJson(group)));
+  }
+  write(year !== undefined ? '],"year":' + canonicalJson(year) + '}' : ']}');
 }
 
 /**
- * The fast path, for the usual dataset — codes and names strings, every value a string, a finite
+ * The fast path, for the usual regions — codes and names strings, every value a string, a finite
  * number, a boolean or null: `JSON.stringify` with the sorted list of every key as its replacer,
  * which writes each object's members in that list's order, hence sorted (RFC 8785 §3.2.3), and
- * strings and numbers exactly as RFC 8785 does. Undefined when the dataset is not of that kind.
+ * strings and numbers exactly as RFC 8785 does. The regions' members, comma-separated, without the
+ * brackets; undefined when a region is not of that kind.
  */
-function flatDatasetJson(year: unknown, regions: RegionData[]): string | undefined {
-  if (year !== undefined && !(typeof year === 'number' && Number.isFinite(year))) return undefined;
-  const keys = new Set<string>(['code', 'name', 'regions', 'values', 'year']);
+function flatRegionsJson(regions: RegionData[]): string | undefined {
+  const keys = new Set<string>(['code', 'name', 'values']);
   const copies: { code: string; name: string; values: Record<string, unknown> }[] = new Array(regions.length);
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i];
@@ -56,13 +76,12 @@ function flatDatasetJson(year: unknown, regions: RegionData[]): string | undefin
     }
     copies[i] = { code: r.code, name: r.name, values };
   }
-  const list = [...keys].sort();
-  return JSON.stringify(year !== undefined ? { regions: copies, year } : { regions: copies }, list);
+  return JSON.stringify(copies, [...keys].sort()).slice(1, -1);
 }
 
-/** The general path: every value written by the canonical writer. */
-function writtenDatasetJson(year: unknown, regions: RegionData[]): string {
-  let out = '{"regions":[';
+/** The general path: every value written by the canonical writer (members, without brackets). */
+function writtenRegionsJson(regions: RegionData[]): string {
+  let out = '';
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i];
     if (i > 0) out += ',';
@@ -76,9 +95,7 @@ function writtenDatasetJson(year: unknown, regions: RegionData[]): string {
     if (r.previous && hasValues(r.previous)) out += '"previous":' + valuesJson(r.previous) + ',';
     out += '"values":' + valuesJson(r.values ?? {}) + '}';
   }
-  out += ']';
-  if (year !== undefined) out += ',"year":' + canonicalJson(year);
-  return out + '}';
+  return out;
 }
 
 function valuesJson(values: Record<string, unknown>): string {
