@@ -125,7 +125,7 @@ async function seedRules(db: Db, dir: string, report: SeedReport): Promise<void>
             ).status;
           } catch (e) {
             report.problems.push(
-              `${path}: 未能发布,保留为草稿 / not published, kept as a draft: ${describe(e)}`,
+              `${path}: 未能发布，保留为草稿 / not published, kept as a draft: ${describe(e)}`,
             );
           }
         }

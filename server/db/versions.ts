@@ -278,7 +278,7 @@ export async function deleteDraft(db: Db, id: number, actor: string): Promise<vo
     const children = await tx.select().from(ruleVersions).where(eq(ruleVersions.parentId, id)).all();
     if (children.some((c) => c.status !== 'draft'))
       throw new ConflictError(
-        `版本 ${id} 是已发布版本的来源,不能删除 / version ${id} is the source of a published version and cannot be deleted`,
+        `版本 ${id} 是已发布版本的来源，不能删除 / version ${id} is the source of a published version and cannot be deleted`,
         current,
         'has_published_children',
       );

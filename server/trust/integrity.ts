@@ -104,7 +104,7 @@ export async function versionProblems(
   else if (!row.fourEyes && entry && (entry.detail as { fourEyes?: unknown }).fourEyes !== false)
     out.push({
       code: 'four_eyes_off_unrecorded',
-      message: `版本 ${row.id} 标记为单人发布,但审计记录未载明 / version ${row.id}: marked as published without four eyes, but its audit entry does not say so`,
+      message: `版本 ${row.id} 标记为单人发布，但审计记录未载明 / version ${row.id}: marked as published without four eyes, but its audit entry does not say so`,
     });
   return out;
 }

@@ -130,7 +130,7 @@ async function checkChain(db: Db, add: (p: VerifyProblem) => void): Promise<void
         table: 'audit_log',
         id: String(row.id),
         code: 'audit_hash_mismatch',
-        message: `审计记录 ${row.id} 与哈希链不符(被修改,或其前一条被删除) / audit row ${row.id} breaks the hash chain (it was changed, or the row before it removed)`,
+        message: `审计记录 ${row.id} 与哈希链不符（被修改，或其前一条被删除） / audit row ${row.id} breaks the hash chain (it was changed, or the row before it removed)`,
       });
     previous = row.hash;
     if (row.action === 'version.publish' || row.action === 'run.create' || row.action === 'run.publish')
@@ -267,7 +267,7 @@ export async function verifyDatabase(db: Db, opts: { trusted?: PublicKeyInfo } =
         table: 'run_publications',
         id,
         code: 'four_eyes_off_unrecorded',
-        message: `运行 ${id} 标记为单人发布,但审计记录未载明 / run ${id}: marked as published without four eyes, but its audit entry does not say so`,
+        message: `运行 ${id} 标记为单人发布，但审计记录未载明 / run ${id}: marked as published without four eyes, but its audit entry does not say so`,
       });
   }
   for (const p of await appealProblems(db)) add(p);
