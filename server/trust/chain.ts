@@ -8,20 +8,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from '../../engine/index.ts';
+import type { AuditEntry } from '../db/audit-types.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-export interface ChainedRow {
-  id: number;
-  at: string;
-  user: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  beforeHash: string | null;
-  afterHash: string | null;
-  detail: unknown;
-}
+/** What a row's chain hash covers: the entry without its own hash (its detail as stored). */
+export type ChainedRow = Omit<AuditEntry, 'hash' | 'detail'> & { detail: unknown };
 
 /** The hash of an audit row chained to `previousHash`. */
 export function auditRowHash(previousHash: string, row: ChainedRow): string {
