@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import type { RuleDocument } from '../types.ts';
+import { category, grades, item } from '../test-fixtures.ts';
 import { pathStart } from './paths.ts';
 import { cheapest, fewestChanges, passingSets, type ReachSetup } from './reach.ts';
 
@@ -20,22 +21,8 @@ const doc = {
     min: 0,
     max: 10,
   })),
-  categories: [
-    {
-      id: 'c',
-      label: { zh: '类' },
-      maxPoints: 20,
-      items: [
-        { id: 'a', label: { zh: 'a' }, maxPoints: 10, logic: { var: 'x' } },
-        { id: 'b', label: { zh: 'b' }, maxPoints: 10, logic: { var: 'y' } },
-      ],
-    },
-  ],
-  grades: [
-    { id: 'good', label: { zh: '良好' }, min: 12 },
-    { id: 'fair', label: { zh: '一般' }, min: 6 },
-    { id: 'poor', label: { zh: '较差' }, min: 0 },
-  ],
+  categories: [category('c', '类', 20, [item('a', 'a', 10, { var: 'x' }), item('b', 'b', 10, { var: 'y' })])],
+  grades: grades(['good', '良好', 12], ['fair', '一般', 6], ['poor', '较差', 0]),
   downgrades: [
     {
       id: 'low',

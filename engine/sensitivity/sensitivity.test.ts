@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { Dataset, RuleDocument } from '../types.ts';
+import { category, grades, item } from '../test-fixtures.ts';
 import { evaluate, prepareDocument } from '../evaluate/index.ts';
 import { InvalidDocumentError } from '../validate/index.ts';
 import { roundHalfAway } from '../numeric/round.ts';
@@ -251,21 +252,9 @@ describe('the report', () => {
       { key: 'b', label: { zh: 'b' }, type: 'number' },
     ],
     categories: [
-      {
-        id: 'c',
-        label: { zh: '分类' },
-        maxPoints: 100,
-        items: [
-          { id: 'ia', label: { zh: 'A' }, maxPoints: 50, logic: { var: 'a' } },
-          { id: 'ib', label: { zh: 'B' }, maxPoints: 50, logic: { var: 'b' } },
-        ],
-      },
+      category('c', '分类', 100, [item('ia', 'A', 50, { var: 'a' }), item('ib', 'B', 50, { var: 'b' })]),
     ],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀' }, min: 90 },
-      { id: 'good', label: { zh: '良好' }, min: 60 },
-      { id: 'poor', label: { zh: '差' }, min: 0 },
-    ],
+    grades: grades(['excellent', '优秀', 90], ['good', '良好', 60], ['poor', '差', 0]),
   };
   const data: Dataset = {
     regions: [
