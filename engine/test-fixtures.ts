@@ -11,6 +11,17 @@ import type { Category, Grade, Item, Label, RuleDocument } from './types.ts';
 
 const label = (l: string | Label): Label => (typeof l === 'string' ? { zh: l } : l);
 
+/** The head of a document: schema version, family, year, title and most points, in that order. */
+export function documentHead(
+  schemaVersion: RuleDocument['schemaVersion'],
+  family: string,
+  year: number,
+  title: string | Label,
+  maxScore: number,
+): Pick<RuleDocument, 'schemaVersion' | 'family' | 'year' | 'title' | 'maxScore'> {
+  return { schemaVersion, family, year, title: label(title), maxScore };
+}
+
 /** An item of `maxPoints` scored by `logic`. */
 export function item(id: string, zh: string | Label, maxPoints: number, logic: Item['logic']): Item {
   return { id, label: label(zh), maxPoints, logic };

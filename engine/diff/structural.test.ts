@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { diffDocuments, lineDiff, type Change } from './structural.ts';
 import { baseDocument, clone } from './test-fixture.ts';
 import type { RuleDocument } from '../types.ts';
-import { category, grades, item as docItem } from '../test-fixtures.ts';
+import { category, documentHead, grades, item as docItem } from '../test-fixtures.ts';
 
 const base = baseDocument();
 
@@ -380,11 +380,7 @@ describe('lineDiff', () => {
 describe('schema version 2 fields', () => {
   test('parameters as their own target; applies, notApplicable, rubric, basis and previous as fields; formulas in words', () => {
     const base = {
-      schemaVersion: 2,
-      family: 'f',
-      year: 2025,
-      title: { zh: 't' },
-      maxScore: 4,
+      ...documentHead(2, 'f', 2025, 't', 4),
       parameters: [{ key: 'rate', label: { zh: '扣分率' }, value: 0.25 }],
       inputs: [{ key: 'pm25', label: { zh: 'PM2.5浓度' }, type: 'number' }],
       categories: [

@@ -1,14 +1,10 @@
 /** A small, valid rule document for the diff tests; each test changes a fresh copy. */
 import type { RuleDocument } from '../types.ts';
-import { category, grades, item } from '../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 
 export function baseDocument(): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'diff-test',
-    year: 2023,
-    title: { zh: '2023年度考核细则', en: '2023 rules' },
-    maxScore: 100,
+    ...documentHead(1, 'diff-test', 2023, { zh: '2023年度考核细则', en: '2023 rules' }, 100),
     inputs: [
       { key: 'pm25', label: { zh: 'PM2.5年均浓度' }, unit: 'μg/m³', type: 'number', min: 0, role: 'actual' },
       {

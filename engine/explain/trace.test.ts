@@ -6,15 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate/index.ts';
 import type { RuleDocument } from '../types.ts';
-import { category, grades, item } from '../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { explainItem, explainValues } from './trace.ts';
 
 const doc = {
-  schemaVersion: 2,
-  family: 'explain-fixture',
-  year: 2025,
-  title: { zh: '解释测试' },
-  maxScore: 4,
+  ...documentHead(2, 'explain-fixture', 2025, '解释测试', 4),
   parameters: [{ key: 'rate', label: { zh: '每下降1扣分' }, value: 2, unit: '分' }],
   inputs: [
     { key: 'eq', label: { zh: '生态质量指数' }, type: 'number', previous: 'required' },

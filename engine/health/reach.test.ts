@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import type { RuleDocument } from '../types.ts';
-import { category, grades, item } from '../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { pathStart } from './paths.ts';
 import { cheapest, fewestChanges, passingSets, type ReachSetup } from './reach.ts';
 
 /** x and y scored 0..10 each (z read by nothing); a downgrade while x or y is below 3; good needs 12. */
 const doc = {
-  schemaVersion: 1,
-  family: 'reach-small',
-  maxScore: 20,
-  title: { zh: '小文档' },
-  year: 2025,
+  ...documentHead(1, 'reach-small', 2025, '小文档', 20),
   precision: 1,
   inputs: ['x', 'y', 'z'].map((key) => ({
     key,

@@ -1,6 +1,6 @@
 /** Rule documents for the health-check tests: one with a flaw of every kind, each proven by hand. */
 import type { RuleDocument } from '../types.ts';
-import { category, grades, item } from '../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 
 /**
  * - item `capped` (10 points) is min(8, rate/10): never its 10 points, at most 8;
@@ -12,11 +12,7 @@ import { category, grades, item } from '../test-fixtures.ts';
  */
 export function flawedDocument(): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'health-test',
-    year: 2025,
-    title: { zh: '体检测试细则' },
-    maxScore: 100,
+    ...documentHead(1, 'health-test', 2025, '体检测试细则', 100),
     inputs: [
       { key: 'rate', label: { zh: '达标率' }, type: 'number', min: 0, max: 100, role: 'actual' },
       { key: 'target', label: { zh: '达标率目标' }, type: 'number', min: 0, max: 100, role: 'target' },

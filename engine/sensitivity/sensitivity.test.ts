@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { Dataset, RuleDocument } from '../types.ts';
-import { category, grades, item } from '../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { evaluate, prepareDocument } from '../evaluate/index.ts';
 import { InvalidDocumentError } from '../validate/index.ts';
 import { roundHalfAway } from '../numeric/round.ts';
@@ -241,11 +241,7 @@ describe('modes are checked', () => {
 
 describe('the report', () => {
   const twoItems: RuleDocument = {
-    schemaVersion: 1,
-    family: 'sens',
-    year: 2024,
-    title: { zh: '敏感性' },
-    maxScore: 100,
+    ...documentHead(1, 'sens', 2024, '敏感性', 100),
     precision: 2,
     inputs: [
       { key: 'a', label: { zh: 'a' }, type: 'number' },

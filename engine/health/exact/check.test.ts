@@ -4,7 +4,7 @@ import { checkDocument } from '../check.ts';
 import { prepareDocument } from '../../evaluate/prepare.ts';
 import { scoreRegion } from '../../evaluate/score.ts';
 import type { RuleDocument } from '../../types.ts';
-import { category, grades, item } from '../../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../../test-fixtures.ts';
 
 /**
  * Ratios of two inputs against comparisons of the same two ("diagonals"): what intervals cannot
@@ -13,11 +13,7 @@ import { category, grades, item } from '../../test-fixtures.ts';
 function diagonalDoc(): RuleDocument {
   const ratio = { '/': [{ var: 'a' }, { var: 't' }] };
   return {
-    schemaVersion: 1,
-    family: 'health-diagonal',
-    maxScore: 10,
-    title: { zh: '对角' },
-    year: 2025,
+    ...documentHead(1, 'health-diagonal', 2025, '对角', 10),
     precision: 2,
     inputs: [
       { key: 'a', label: { zh: '实际' }, type: 'number', role: 'actual', min: 0, max: 100 },

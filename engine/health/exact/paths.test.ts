@@ -4,7 +4,7 @@ import { exactGradePath } from './paths.ts';
 import { prepareDocument } from '../../evaluate/prepare.ts';
 import { scoreRegion } from '../../evaluate/score.ts';
 import type { RuleDocument } from '../../types.ts';
-import { category, grades, item } from '../../test-fixtures.ts';
+import { category, documentHead, grades, item } from '../../test-fixtures.ts';
 
 /**
  * A small document: three actual values (integers 0..10), one target; item a reads x against the
@@ -12,11 +12,7 @@ import { category, grades, item } from '../../test-fixtures.ts';
  */
 function smallDoc(t: number, goodMin: number, excMin: number): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'health-small',
-    maxScore: 20,
-    title: { zh: '小文档' },
-    year: 2025,
+    ...documentHead(1, 'health-small', 2025, '小文档', 20),
     precision: 1,
     inputs: [
       { key: 'x', label: { zh: 'x' }, type: 'integer', role: 'actual', min: 0, max: 10 },
