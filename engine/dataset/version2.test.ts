@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { RuleDocument } from '../types.ts';
+import { documentHead } from '../test-fixtures.ts';
 import { airCategory, levelInput, TWO_GRADES } from '../../test/helpers/v2-fixture.ts';
 import { datasetToCsv, parseDatasetCsv, parseDatasetJson } from './parse.ts';
 import { datasetHash, normalizeDataset } from './hash.ts';
@@ -12,11 +13,7 @@ import { evaluate } from '../evaluate/index.ts';
 import { formulaLabels, renderFormula } from '../render/formula.ts';
 
 const doc: RuleDocument = {
-  schemaVersion: 2,
-  family: 'v2-data',
-  year: 2025,
-  title: { zh: '第2版数据测试' },
-  maxScore: 10,
+  ...documentHead(2, 'v2-data', 2025, '第2版数据测试', 10),
   parameters: [{ key: 'rate', label: { zh: '每上升1μg/m³扣分' }, value: 0.5, unit: '分' }],
   inputs: [
     { key: 'pm25', label: { zh: 'PM2.5浓度' }, type: 'number', min: 0, previous: 'required' },

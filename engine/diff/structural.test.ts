@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { diffDocuments, lineDiff, type Change } from './structural.ts';
 import { baseDocument, clone } from './test-fixture.ts';
 import type { RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item as docItem } from '../test-fixtures.ts';
 
 const base = baseDocument();
 
@@ -379,29 +380,15 @@ describe('lineDiff', () => {
 describe('schema version 2 fields', () => {
   test('parameters as their own target; applies, notApplicable, rubric, basis and previous as fields; formulas in words', () => {
     const base = {
-      schemaVersion: 2,
-      family: 'f',
-      year: 2025,
-      title: { zh: 't' },
-      maxScore: 4,
+      ...documentHead(2, 'f', 2025, 't', 4),
       parameters: [{ key: 'rate', label: { zh: '扣分率' }, value: 0.25 }],
       inputs: [{ key: 'pm25', label: { zh: 'PM2.5浓度' }, type: 'number' }],
       categories: [
-        {
-          id: 'c',
-          label: { zh: 'c' },
-          maxPoints: 4,
-          items: [
-            {
-              id: 'pm25',
-              label: { zh: 'PM2.5' },
-              maxPoints: 4,
-              logic: { '-': [4, { '*': [{ var: 'rate' }, { var: 'pm25' }] }] },
-            },
-          ],
-        },
+        category('c', 'c', 4, [
+          docItem('pm25', 'PM2.5', 4, { '-': [4, { '*': [{ var: 'rate' }, { var: 'pm25' }] }] }),
+        ]),
       ],
-      grades: [{ id: 'g', label: { zh: 'g' }, min: 0 }],
+      grades: grades(['g', 'g', 0]),
     } as unknown as RuleDocument;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const next = structuredClone(base) as unknown as Record<string, any>;

@@ -1,13 +1,10 @@
 /** A small, valid rule document for the diff tests; each test changes a fresh copy. */
 import type { RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 
 export function baseDocument(): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'diff-test',
-    year: 2023,
-    title: { zh: '2023年度考核细则', en: '2023 rules' },
-    maxScore: 100,
+    ...documentHead(1, 'diff-test', 2023, { zh: '2023年度考核细则', en: '2023 rules' }, 100),
     inputs: [
       { key: 'pm25', label: { zh: 'PM2.5年均浓度' }, unit: 'μg/m³', type: 'number', min: 0, role: 'actual' },
       {
@@ -40,65 +37,29 @@ export function baseDocument(): RuleDocument {
       },
     ],
     categories: [
-      {
-        id: 'indicators',
-        label: { zh: '主要指标完成情况' },
-        maxPoints: 60,
-        items: [
-          {
-            id: 'pm25',
-            label: { zh: '细颗粒物(PM2.5)浓度' },
-            maxPoints: 20,
-            logic: { max: [0, { '-': [20, { '*': [2, { var: 'pm25_excess' }] }] }] },
-          },
-          {
-            id: 'good_days',
-            label: { zh: '空气优良天数比率' },
-            maxPoints: 20,
-            logic: {
-              interp: [
-                { var: 'good_days' },
-                [
-                  [70, 0],
-                  [90, 20],
-                ],
-              ],
-            },
-          },
-          {
-            id: 'forest',
-            label: { zh: '森林覆盖率' },
-            maxPoints: 20,
-            logic: { if: [{ '>=': [{ var: 'forest' }, 45] }, 20, { '*': [{ var: 'forest' }, 0.4] }] },
-          },
-        ],
-      },
-      {
-        id: 'tasks',
-        label: { zh: '重点工作任务落实情况' },
-        maxPoints: 30,
-        items: [
-          {
-            id: 'tasks',
-            label: { zh: '重点任务' },
-            maxPoints: 30,
-            logic: { '-': [30, { var: 'task_deduction' }] },
-          },
-        ],
-      },
-      {
-        id: 'satisfaction',
-        label: { zh: '公众满意程度' },
-        maxPoints: 10,
-        items: [
-          {
-            id: 'satisfaction',
-            label: { zh: '公众满意率' },
-            maxPoints: 10,
-            logic: { '*': [{ var: 'satisfaction' }, 0.1] },
-          },
-        ],
-      },
+      category('indicators', '主要指标完成情况', 60, [
+        item('pm25', '细颗粒物(PM2.5)浓度', 20, {
+          max: [0, { '-': [20, { '*': [2, { var: 'pm25_excess' }] }] }],
+        }),
+        item('good_days', '空气优良天数比率', 20, {
+          interp: [
+            { var: 'good_days' },
+            [
+              [70, 0],
+              [90, 20],
+            ],
+          ],
+        }),
+        item('forest', '森林覆盖率', 20, {
+          if: [{ '>=': [{ var: 'forest' }, 45] }, 20, { '*': [{ var: 'forest' }, 0.4] }],
+        }),
+      ]),
+      category('tasks', '重点工作任务落实情况', 30, [
+        item('tasks', '重点任务', 30, { '-': [30, { var: 'task_deduction' }] }),
+      ]),
+      category('satisfaction', '公众满意程度', 10, [
+        item('satisfaction', '公众满意率', 10, { '*': [{ var: 'satisfaction' }, 0.1] }),
+      ]),
     ],
     bonus: {
       cap: 5,
@@ -122,12 +83,12 @@ export function baseDocument(): RuleDocument {
       },
     ],
     vetoes: [{ id: 'incident', label: { zh: '发生特别重大环境事件' }, when: { var: 'incident' } }],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀', en: 'Excellent' }, min: 90 },
-      { id: 'good', label: { zh: '良好', en: 'Good' }, min: 80 },
-      { id: 'qualified', label: { zh: '合格', en: 'Qualified' }, min: 60 },
-      { id: 'unqualified', label: { zh: '不合格', en: 'Unqualified' }, min: 0 },
-    ],
+    grades: grades(
+      ['excellent', { zh: '优秀', en: 'Excellent' }, 90],
+      ['good', { zh: '良好', en: 'Good' }, 80],
+      ['qualified', { zh: '合格', en: 'Qualified' }, 60],
+      ['unqualified', { zh: '不合格', en: 'Unqualified' }, 0],
+    ),
     tests: [
       {
         name: 'clean region',

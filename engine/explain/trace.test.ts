@@ -6,14 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate/index.ts';
 import type { RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { explainItem, explainValues } from './trace.ts';
 
 const doc = {
-  schemaVersion: 2,
-  family: 'explain-fixture',
-  year: 2025,
-  title: { zh: '解释测试' },
-  maxScore: 4,
+  ...documentHead(2, 'explain-fixture', 2025, '解释测试', 4),
   parameters: [{ key: 'rate', label: { zh: '每下降1扣分' }, value: 2, unit: '分' }],
   inputs: [
     { key: 'eq', label: { zh: '生态质量指数' }, type: 'number', previous: 'required' },
@@ -27,24 +24,11 @@ const doc = {
     },
   ],
   categories: [
-    {
-      id: 'c',
-      label: { zh: '类' },
-      maxPoints: 4,
-      items: [
-        {
-          id: 'eq',
-          label: { zh: '生态质量' },
-          maxPoints: 4,
-          logic: { max: [0, { '-': [4, { '*': [{ var: 'rate' }, { var: 'fall' }] }] }] },
-        },
-      ],
-    },
+    category('c', '类', 4, [
+      item('eq', '生态质量', 4, { max: [0, { '-': [4, { '*': [{ var: 'rate' }, { var: 'fall' }] }] }] }),
+    ]),
   ],
-  grades: [
-    { id: 'pass', label: { zh: '合格' }, min: 2 },
-    { id: 'fail', label: { zh: '不合格' }, min: 0 },
-  ],
+  grades: grades(['pass', '合格', 2], ['fail', '不合格', 0]),
 } as unknown as RuleDocument;
 
 function explained(eq: number, previous: number) {

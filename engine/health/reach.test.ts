@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { prepareDocument } from '../evaluate/prepare.ts';
 import type { RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { pathStart } from './paths.ts';
 import { cheapest, fewestChanges, passingSets, type ReachSetup } from './reach.ts';
 
 /** x and y scored 0..10 each (z read by nothing); a downgrade while x or y is below 3; good needs 12. */
 const doc = {
-  schemaVersion: 1,
-  family: 'reach-small',
-  maxScore: 20,
-  title: { zh: '小文档' },
-  year: 2025,
+  ...documentHead(1, 'reach-small', 2025, '小文档', 20),
   precision: 1,
   inputs: ['x', 'y', 'z'].map((key) => ({
     key,
@@ -20,22 +17,8 @@ const doc = {
     min: 0,
     max: 10,
   })),
-  categories: [
-    {
-      id: 'c',
-      label: { zh: '类' },
-      maxPoints: 20,
-      items: [
-        { id: 'a', label: { zh: 'a' }, maxPoints: 10, logic: { var: 'x' } },
-        { id: 'b', label: { zh: 'b' }, maxPoints: 10, logic: { var: 'y' } },
-      ],
-    },
-  ],
-  grades: [
-    { id: 'good', label: { zh: '良好' }, min: 12 },
-    { id: 'fair', label: { zh: '一般' }, min: 6 },
-    { id: 'poor', label: { zh: '较差' }, min: 0 },
-  ],
+  categories: [category('c', '类', 20, [item('a', 'a', 10, { var: 'x' }), item('b', 'b', 10, { var: 'y' })])],
+  grades: grades(['good', '良好', 12], ['fair', '一般', 6], ['poor', '较差', 0]),
   downgrades: [
     {
       id: 'low',

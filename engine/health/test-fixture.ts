@@ -1,5 +1,6 @@
 /** Rule documents for the health-check tests: one with a flaw of every kind, each proven by hand. */
 import type { RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 
 /**
  * - item `capped` (10 points) is min(8, rate/10): never its 10 points, at most 8;
@@ -11,11 +12,7 @@ import type { RuleDocument } from '../types.ts';
  */
 export function flawedDocument(): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'health-test',
-    year: 2025,
-    title: { zh: '体检测试细则' },
-    maxScore: 100,
+    ...documentHead(1, 'health-test', 2025, '体检测试细则', 100),
     inputs: [
       { key: 'rate', label: { zh: '达标率' }, type: 'number', min: 0, max: 100, role: 'actual' },
       { key: 'target', label: { zh: '达标率目标' }, type: 'number', min: 0, max: 100, role: 'target' },
@@ -31,40 +28,20 @@ export function flawedDocument(): RuleDocument {
       { key: 'satisfaction', label: { zh: '满意率' }, type: 'number', min: 0, max: 100, role: 'assessment' },
     ],
     categories: [
-      {
-        id: 'main',
-        label: { zh: '主要指标' },
-        maxPoints: 100,
-        items: [
-          {
-            id: 'capped',
-            label: { zh: '封顶项' },
-            maxPoints: 10,
-            logic: { min: [8, { '/': [{ var: 'rate' }, 10] }] },
-          },
-          {
-            id: 'zero',
-            label: { zh: '零分项' },
-            maxPoints: 5,
-            logic: { if: [{ '>': [{ var: 'rate' }, 200] }, 5, 0] },
-          },
-          { id: 'full', label: { zh: '满分项' }, maxPoints: 5, logic: { max: [5, { var: 'rate' }] } },
-          {
-            id: 'ok',
-            label: { zh: '正常项' },
-            maxPoints: 80,
-            logic: {
-              interp: [
-                { var: 'rate' },
-                [
-                  [0, 0],
-                  [100, 80],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      category('main', '主要指标', 100, [
+        item('capped', '封顶项', 10, { min: [8, { '/': [{ var: 'rate' }, 10] }] }),
+        item('zero', '零分项', 5, { if: [{ '>': [{ var: 'rate' }, 200] }, 5, 0] }),
+        item('full', '满分项', 5, { max: [5, { var: 'rate' }] }),
+        item('ok', '正常项', 80, {
+          interp: [
+            { var: 'rate' },
+            [
+              [0, 0],
+              [100, 80],
+            ],
+          ],
+        }),
+      ]),
     ],
     vetoes: [
       { id: 'never', label: { zh: '不可能的否决' }, when: { '>': [{ var: 'rate' }, 150] } },
@@ -82,11 +59,11 @@ export function flawedDocument(): RuleDocument {
         maxGrade: 'good',
       },
     ],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀' }, min: 99 },
-      { id: 'good', label: { zh: '良好' }, min: 80 },
-      { id: 'qualified', label: { zh: '合格' }, min: 60 },
-      { id: 'unqualified', label: { zh: '不合格' }, min: 0 },
-    ],
+    grades: grades(
+      ['excellent', '优秀', 99],
+      ['good', '良好', 80],
+      ['qualified', '合格', 60],
+      ['unqualified', '不合格', 0],
+    ),
   };
 }

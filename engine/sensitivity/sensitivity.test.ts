@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import type { Dataset, RuleDocument } from '../types.ts';
+import { category, documentHead, grades, item } from '../test-fixtures.ts';
 import { evaluate, prepareDocument } from '../evaluate/index.ts';
 import { InvalidDocumentError } from '../validate/index.ts';
 import { roundHalfAway } from '../numeric/round.ts';
@@ -240,32 +241,16 @@ describe('modes are checked', () => {
 
 describe('the report', () => {
   const twoItems: RuleDocument = {
-    schemaVersion: 1,
-    family: 'sens',
-    year: 2024,
-    title: { zh: '敏感性' },
-    maxScore: 100,
+    ...documentHead(1, 'sens', 2024, '敏感性', 100),
     precision: 2,
     inputs: [
       { key: 'a', label: { zh: 'a' }, type: 'number' },
       { key: 'b', label: { zh: 'b' }, type: 'number' },
     ],
     categories: [
-      {
-        id: 'c',
-        label: { zh: '分类' },
-        maxPoints: 100,
-        items: [
-          { id: 'ia', label: { zh: 'A' }, maxPoints: 50, logic: { var: 'a' } },
-          { id: 'ib', label: { zh: 'B' }, maxPoints: 50, logic: { var: 'b' } },
-        ],
-      },
+      category('c', '分类', 100, [item('ia', 'A', 50, { var: 'a' }), item('ib', 'B', 50, { var: 'b' })]),
     ],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀' }, min: 90 },
-      { id: 'good', label: { zh: '良好' }, min: 60 },
-      { id: 'poor', label: { zh: '差' }, min: 0 },
-    ],
+    grades: grades(['excellent', '优秀', 90], ['good', '良好', 60], ['poor', '差', 0]),
   };
   const data: Dataset = {
     regions: [

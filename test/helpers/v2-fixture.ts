@@ -6,6 +6,7 @@
  * const doc = { ..., inputs: [pm25, levelInput({ default: 'none' })], categories: [airCategory(item)], grades: TWO_GRADES };
  */
 import type { Category, Input, Item, RuleDocument } from '../../engine/types.ts';
+import { category } from '../../engine/test-fixtures.ts';
 
 /** 事件级别: a string input whose choices carry Chinese labels (无, 一般(Ⅳ级)). */
 export function levelInput(extra: Partial<Input> = {}): Input {
@@ -23,7 +24,7 @@ export function levelInput(extra: Partial<Input> = {}): Input {
 
 /** The 空气 category of 10 points with one item. */
 export function airCategory(item: Item): Category {
-  return { id: 'air', label: { zh: '空气' }, maxPoints: 10, items: [item] };
+  return category('air', '空气', 10, [item]);
 }
 
 /** 良好 from 9 points, 其他 below. */

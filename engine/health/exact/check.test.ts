@@ -4,6 +4,7 @@ import { checkDocument } from '../check.ts';
 import { prepareDocument } from '../../evaluate/prepare.ts';
 import { scoreRegion } from '../../evaluate/score.ts';
 import type { RuleDocument } from '../../types.ts';
+import { category, documentHead, grades, item } from '../../test-fixtures.ts';
 
 /**
  * Ratios of two inputs against comparisons of the same two ("diagonals"): what intervals cannot
@@ -12,31 +13,19 @@ import type { RuleDocument } from '../../types.ts';
 function diagonalDoc(): RuleDocument {
   const ratio = { '/': [{ var: 'a' }, { var: 't' }] };
   return {
-    schemaVersion: 1,
-    family: 'health-diagonal',
-    maxScore: 10,
-    title: { zh: '对角' },
-    year: 2025,
+    ...documentHead(1, 'health-diagonal', 2025, '对角', 10),
     precision: 2,
     inputs: [
       { key: 'a', label: { zh: '实际' }, type: 'number', role: 'actual', min: 0, max: 100 },
       { key: 't', label: { zh: '目标' }, type: 'number', role: 'target', min: 1, max: 100 },
     ],
     categories: [
-      {
-        id: 'c',
-        label: { zh: '类' },
-        maxPoints: 10,
-        items: [
-          // full points at a ≥ t, otherwise in proportion
-          { id: 'ratio', label: { zh: '完成比' }, maxPoints: 10, logic: { min: [10, { '*': [10, ratio] }] } },
-        ],
-      },
+      category('c', '类', 10, [
+        // full points at a ≥ t, otherwise in proportion
+        item('ratio', '完成比', 10, { min: [10, { '*': [10, ratio] }] }),
+      ]),
     ],
-    grades: [
-      { id: 'good', label: { zh: '良好' }, min: 5 },
-      { id: 'poor', label: { zh: '较差' }, min: 0 },
-    ],
+    grades: grades(['good', '良好', 5], ['poor', '较差', 0]),
     downgrades: [
       // below target by the ratio, yet at or above it by the values: never
       {

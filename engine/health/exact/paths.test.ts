@@ -4,6 +4,7 @@ import { exactGradePath } from './paths.ts';
 import { prepareDocument } from '../../evaluate/prepare.ts';
 import { scoreRegion } from '../../evaluate/score.ts';
 import type { RuleDocument } from '../../types.ts';
+import { category, documentHead, grades, item } from '../../test-fixtures.ts';
 
 /**
  * A small document: three actual values (integers 0..10), one target; item a reads x against the
@@ -11,11 +12,7 @@ import type { RuleDocument } from '../../types.ts';
  */
 function smallDoc(t: number, goodMin: number, excMin: number): RuleDocument {
   return {
-    schemaVersion: 1,
-    family: 'health-small',
-    maxScore: 20,
-    title: { zh: '小文档' },
-    year: 2025,
+    ...documentHead(1, 'health-small', 2025, '小文档', 20),
     precision: 1,
     inputs: [
       { key: 'x', label: { zh: 'x' }, type: 'integer', role: 'actual', min: 0, max: 10 },
@@ -24,31 +21,12 @@ function smallDoc(t: number, goodMin: number, excMin: number): RuleDocument {
       { key: 't', label: { zh: 't' }, type: 'integer', role: 'target', min: 1, max: 10 },
     ],
     categories: [
-      {
-        id: 'c',
-        label: { zh: '类' },
-        maxPoints: 20,
-        items: [
-          {
-            id: 'a',
-            label: { zh: 'a' },
-            maxPoints: 10,
-            logic: { clamp: [{ '/': [{ '*': [10, { var: 'x' }] }, { var: 't' }] }, 0, 10] },
-          },
-          {
-            id: 'b',
-            label: { zh: 'b' },
-            maxPoints: 10,
-            logic: { min: [10, { '*': [0.5, { '+': [{ var: 'y' }, { var: 'z' }] }] }] },
-          },
-        ],
-      },
+      category('c', '类', 20, [
+        item('a', 'a', 10, { clamp: [{ '/': [{ '*': [10, { var: 'x' }] }, { var: 't' }] }, 0, 10] }),
+        item('b', 'b', 10, { min: [10, { '*': [0.5, { '+': [{ var: 'y' }, { var: 'z' }] }] }] }),
+      ]),
     ],
-    grades: [
-      { id: 'excellent', label: { zh: '优秀' }, min: excMin },
-      { id: 'good', label: { zh: '良好' }, min: goodMin },
-      { id: 'poor', label: { zh: '较差' }, min: 0 },
-    ],
+    grades: grades(['excellent', '优秀', excMin], ['good', '良好', goodMin], ['poor', '较差', 0]),
     downgrades: [{ id: 'lowz', label: { zh: 'z 过低' }, when: { '<': [{ var: 'z' }, 2] } }],
   } as unknown as RuleDocument;
 }
