@@ -52,20 +52,24 @@ export function evalIn(formula: unknown, scope: AbstractScope): AV {
 
 const triAV = (r: Tri): AV => boolAV(r.canT, r.canF);
 
+/** The abstract value of argument `i` (null when absent). Not a closure per call: absEval is hot. */
+function argAt(raw: unknown[], scope: AbstractScope, i: number): AV {
+  return i < raw.length ? absEval(raw[i], scope) : NULL;
+}
+
 /** The abstract value of `formula` in `scope`. */
 export function absEval(formula: unknown, scope: AbstractScope): AV {
   if (Array.isArray(formula)) return constAV(formula);
   if (!isOperation(formula)) return constAV(formula);
   const op = operationOf(formula);
   const raw = argsOf(formula);
-  const arg = (i: number): AV => (i < raw.length ? absEval(raw[i], scope) : NULL);
   switch (op) {
     case 'var': {
       const name = raw[0];
       if (typeof name !== 'string' || name === '') return TOP;
       const v = scope.get(name);
       if (!v) return TOP;
-      const dflt = raw.length > 1 ? arg(1) : NULL;
+      const dflt = raw.length > 1 ? argAt(raw, scope, 1) : NULL;
       return scope.mayBeMissing(name) ? join(v, dflt) : v;
     }
     case 'if':
@@ -73,11 +77,11 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       let out: AV | null = null;
       let i = 0;
       for (; i < raw.length - 1; i += 2) {
-        const c = truthiness(arg(i));
-        if (c.canT) out = out ? join(out, arg(i + 1)) : arg(i + 1);
+        const c = truthiness(argAt(raw, scope, i));
+        if (c.canT) out = out ? join(out, argAt(raw, scope, i + 1)) : argAt(raw, scope, i + 1);
         if (!c.canF) return out as AV;
       }
-      const rest = raw.length === i + 1 ? arg(i) : NULL;
+      const rest = raw.length === i + 1 ? argAt(raw, scope, i) : NULL;
       return out ? join(out, rest) : rest;
     }
     case 'and':
@@ -85,7 +89,7 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       if (raw.length === 0) return NULL;
       let out: AV | null = null;
       for (let i = 0; i < raw.length; i++) {
-        const a = arg(i);
+        const a = argAt(raw, scope, i);
         const tr = truthiness(a);
         const stops = op === 'and' ? tr.canF : tr.canT;
         const goes = op === 'and' ? tr.canT : tr.canF;
@@ -97,53 +101,53 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
     }
     case '!':
     case '!!': {
-      const tr = truthiness(arg(0));
+      const tr = truthiness(argAt(raw, scope, 0));
       return op === '!' ? boolAV(tr.canF, tr.canT) : boolAV(tr.canT, tr.canF);
     }
     case '<':
     case '<=': {
       const strict = op === '<';
       if (raw.length >= 3) {
-        const a = lessAV(arg(0), arg(1), strict);
-        const b = lessAV(arg(1), arg(2), strict);
+        const a = lessAV(argAt(raw, scope, 0), argAt(raw, scope, 1), strict);
+        const b = lessAV(argAt(raw, scope, 1), argAt(raw, scope, 2), strict);
         return boolAV(a.canT && b.canT, a.canF || b.canF);
       }
-      return triAV(lessAV(arg(0), arg(1), strict));
+      return triAV(lessAV(argAt(raw, scope, 0), argAt(raw, scope, 1), strict));
     }
     case '>':
-      return triAV(lessAV(arg(1), arg(0), true));
+      return triAV(lessAV(argAt(raw, scope, 1), argAt(raw, scope, 0), true));
     case '>=':
-      return triAV(lessAV(arg(1), arg(0), false));
+      return triAV(lessAV(argAt(raw, scope, 1), argAt(raw, scope, 0), false));
     case '==':
     case '===':
-      return triAV(equalAV(arg(0), arg(1), op === '==='));
+      return triAV(equalAV(argAt(raw, scope, 0), argAt(raw, scope, 1), op === '==='));
     case '!=':
     case '!==': {
-      const r = equalAV(arg(0), arg(1), op === '!==');
+      const r = equalAV(argAt(raw, scope, 0), argAt(raw, scope, 1), op === '!==');
       return boolAV(r.canF, r.canT);
     }
     case '+': {
       let acc = numAV(0, 0);
-      for (let i = 0; i < raw.length; i++) acc = addAV(acc, parseFloatAV(arg(i)));
+      for (let i = 0; i < raw.length; i++) acc = addAV(acc, parseFloatAV(argAt(raw, scope, i)));
       return acc;
     }
     case '*': {
       if (raw.length === 0) return TOP;
-      if (raw.length === 1) return arg(0);
-      let acc = mulAV(parseFloatAV(arg(0)), parseFloatAV(arg(1)));
-      for (let i = 2; i < raw.length; i++) acc = mulAV(acc, parseFloatAV(arg(i)));
+      if (raw.length === 1) return argAt(raw, scope, 0);
+      let acc = mulAV(parseFloatAV(argAt(raw, scope, 0)), parseFloatAV(argAt(raw, scope, 1)));
+      for (let i = 2; i < raw.length; i++) acc = mulAV(acc, parseFloatAV(argAt(raw, scope, i)));
       return acc;
     }
     case '-': {
-      if (raw.length === 1) return subAV(numAV(0, 0), toNumberAV(arg(0)));
-      return subAV(toNumberAV(arg(0)), toNumberAV(arg(1)));
+      if (raw.length === 1) return subAV(numAV(0, 0), toNumberAV(argAt(raw, scope, 0)));
+      return subAV(toNumberAV(argAt(raw, scope, 0)), toNumberAV(argAt(raw, scope, 1)));
     }
     case '/':
-      return divAV(toNumberAV(arg(0)), toNumberAV(arg(1)));
+      return divAV(toNumberAV(argAt(raw, scope, 0)), toNumberAV(argAt(raw, scope, 1)));
     case 'min':
     case 'max': {
       if (raw.length === 0) return op === 'min' ? numAV(Infinity, Infinity) : numAV(-Infinity, -Infinity);
-      const xs = raw.map((_, i) => toNumberAV(arg(i)));
+      const xs = raw.map((_, i) => toNumberAV(argAt(raw, scope, i)));
       if (xs.some((x) => !x.num)) return { ...NUM_TOP };
       const f = op === 'min' ? Math.min : Math.max;
       return numAV(
@@ -153,7 +157,7 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       );
     }
     case 'round': {
-      const x = toNumberAV(arg(0));
+      const x = toNumberAV(argAt(raw, scope, 0));
       const d = raw.length > 1 ? raw[1] : 0;
       if (typeof d !== 'number' || !x.num) return { ...NUM_TOP };
       const lo = opRound(x.lo, d);
@@ -161,12 +165,12 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       return Number.isNaN(lo) || Number.isNaN(hi) ? { ...NUM_TOP } : numAV(lo, hi, x.nan);
     }
     case 'clamp': {
-      const [x, l, h] = [0, 1, 2].map((i) => toNumberAV(arg(i)));
+      const [x, l, h] = [0, 1, 2].map((i) => toNumberAV(argAt(raw, scope, i)));
       if (!x.num || !l.num || !h.num) return { ...NUM_TOP };
       return numAV(opClamp(x.lo, l.lo, h.lo), opClamp(x.hi, l.hi, h.hi), x.nan || l.nan || h.nan);
     }
     case 'interp': {
-      const x = toNumberAV(arg(0));
+      const x = toNumberAV(argAt(raw, scope, 0));
       const table = interpTable(raw[1]);
       if (!table || !x.num) return { ...NUM_TOP };
       const vals = [interpAt(table, x.lo), interpAt(table, x.hi)];
@@ -179,7 +183,7 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
       return numAV(lo - Math.abs(lo) * 1e-15 - 1e-300, hi + Math.abs(hi) * 1e-15 + 1e-300, x.nan);
     }
     case 'in': {
-      const a = arg(0);
+      const a = argAt(raw, scope, 0);
       const list = raw[1];
       if (Array.isArray(list) && list.every((v) => !isOperation(v) && !Array.isArray(v))) {
         const onlyStrings = a.str instanceof Set && !a.num && !a.nan && !a.t && !a.f && !a.nul && !a.other;
@@ -207,8 +211,8 @@ export function absEval(formula: unknown, scope: AbstractScope): AV {
     case 'substr':
       return strAV('any');
     case '%': {
-      const a = toNumberAV(arg(0));
-      const b = toNumberAV(arg(1));
+      const a = toNumberAV(argAt(raw, scope, 0));
+      const b = toNumberAV(argAt(raw, scope, 1));
       if (a.num && b.num && a.lo >= 0 && b.lo > 0 && Number.isFinite(b.hi) && Number.isFinite(a.hi))
         return numAV(0, Math.min(a.hi, b.hi), a.nan || b.nan);
       return { ...NUM_TOP };
