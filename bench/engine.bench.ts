@@ -32,7 +32,9 @@
  * `BENCH_ROUND_MS` (default 250) set the rounds.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   analysePrepared,
@@ -57,7 +59,6 @@ import { fastRoundHalfAway } from '../engine/compile/round.ts';
 import { scoreDataset } from '../engine/evaluate/index.ts';
 import { compiledDocumentFor, scoreRegionsCompiled } from '../engine/compile/index.ts';
 import { datasetHash } from '../engine/dataset/hash.ts';
-import { evaluateStreamed } from '../engine/evaluate/stream.ts';
 import { freezeValue } from '../engine/cache/frozen.ts';
 import { installNodeSha256 } from '../server/node-hash.ts';
 import { mulberry32 } from '../engine/sensitivity/prng.ts';
@@ -220,52 +221,42 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
 const lpad = (s: string, n: number) => ' '.repeat(Math.max(0, n - s.length)) + s;
 
 // ---------------------------------------------------------------------------------------------
-// The child process: 3,000 regions with full traces, alone
-
-function memoryChild(regions: number, how: 'whole' | 'streamed'): void {
-  const doc = readJson('rules/jilin-eco-target/2025.json') as RuleDocument;
-  const sample = readJson('rules/sample-data/2025.json') as Dataset;
-  const data = synthesize(doc, sample.regions, regions, 2025);
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage();
-  const t0 = performance.now();
-  let jsonBytes = 0;
-  let scored = 0;
-  if (how === 'whole') {
-    const ev = evaluate(doc, data, { trace: true });
-    scored = ev.results.length;
-    jsonBytes = JSON.stringify(ev).length;
-  } else {
-    const s = evaluateStreamed(doc, data, { trace: true });
-    jsonBytes = JSON.stringify({ ...s, ranking: undefined, results: [] }).length;
-    for (const r of s.results()) {
-      jsonBytes += JSON.stringify(r).length + 1;
-      scored++;
-    }
-  }
-  const ms = performance.now() - t0;
-  process.stdout.write(
-    JSON.stringify({
-      regions,
-      how,
-      scored,
-      ms,
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      rssBefore: before.rss,
-      jsonBytes,
-    }),
-  );
-}
+// The memory children (bench/memory-child.mjs): the compiled engine, as the CLI runs it, alone in a
+// fresh process on a dataset file written here
 
 function runChild(regions: number, how: 'whole' | 'streamed'): Record<string, number | string> {
-  const self = fileURLToPath(import.meta.url);
+  const dir = mkdtempSync(join(tmpdir(), 'ecoscore-bench-'));
+  try {
+    const doc = readJson('rules/jilin-eco-target/2025.json') as RuleDocument;
+    const sample = readJson('rules/sample-data/2025.json') as Dataset;
+    const dataPath = join(dir, 'data.json');
+    writeFileSync(dataPath, JSON.stringify(synthesize(doc, sample.regions, regions, 2025)));
+    const res = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        fileURLToPath(new URL('memory-child.mjs', import.meta.url)),
+        fileURLToPath(new URL('rules/jilin-eco-target/2025.json', root)),
+        dataPath,
+        how,
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    if (res.status !== 0) throw new Error(`memory child failed: ${res.stderr}`);
+    return JSON.parse(res.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** dist/ compiled when missing or stale (what `npm start` and `npx ecoscore` do first). */
+function ensureDist(): void {
   const res = spawnSync(
     process.execPath,
-    [...process.execArgv, '--expose-gc', self, '--memory-child', String(regions), how],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
+    ['--input-type=module', '-e', "await (await import('./bin/build.js')).buildDist()"],
+    { cwd: fileURLToPath(root), stdio: 'inherit' },
   );
-  if (res.status !== 0) throw new Error(`memory child failed: ${res.stderr}`);
-  return JSON.parse(res.stdout);
+  if (res.status !== 0) throw new Error('could not build dist/ for the memory children');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,13 +387,16 @@ function main(): void {
   );
 
   // Peak memory with full traces, serialisation included, each case in its own process.
+  ensureDist();
   const children = [
     runChild(3000, 'whole'),
     runChild(3000, 'streamed'),
     runChild(30000, 'whole'),
     runChild(30000, 'streamed'),
   ];
-  console.log('regions of the 2025 sample with full traces, serialised, alone in a fresh process');
+  console.log(
+    'regions of the 2025 sample with full traces, serialised, alone in a fresh process (compiled engine, as the CLI)',
+  );
   for (const c of children)
     console.log(
       `  ${lpad(fmt(c.regions as number), 6)} regions, ${pad(String(c.how), 9)} peak RSS ${mb(c.maxRssBytes as number)} (${mb(c.rssBefore as number)} with the data, before scoring), JSON ${mb(c.jsonBytes as number)}, ${Number(c.ms).toFixed(0)} ms`,
@@ -447,7 +441,4 @@ function main(): void {
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-const childAt = process.argv.indexOf('--memory-child');
-if (childAt >= 0)
-  memoryChild(Number(process.argv[childAt + 1]), process.argv[childAt + 2] as 'whole' | 'streamed');
-else main();
+main();
